@@ -1,0 +1,17 @@
+//! Lading: customs shipments, company ownership and sanctions listings, drawn as a network.
+//!
+//! Data flows one way: [`store`] (SQLite) → [`store::Dataset`] (plain data) →
+//! [`index::ShipmentIndex`] (in memory) → [`filter::Filter`] → [`filter::FilteredGraph`] →
+//! [`graph`] (petgraph) and [`layout`] (ForceAtlas2). Only `store` knows SQLite.
+
+pub mod cli;
+pub mod date;
+pub mod filter;
+pub mod generate;
+pub mod graph;
+pub mod index;
+pub mod layout;
+pub mod model;
+pub mod parts;
+pub mod sample;
+pub mod store;

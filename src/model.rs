@@ -1,0 +1,179 @@
+//! Plain data: entities, ownership links, shipments and sanctions listings.
+//!
+//! Nothing here knows SQLite, egui or the filter. Identifiers are the store's row ids
+//! ([`EntityId`]); the stable, user-visible identity of an entity is its `key`, which
+//! sessions and exports use so they survive a re-import.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Day;
+
+/// Row id of an entity in the store. Stable within one database, not across re-imports:
+/// use [`Entity::key`] for anything saved.
+pub type EntityId = i64;
+
+/// What an entity is in the ownership hierarchy. Drawn as a different shape each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// A state body that owns companies: SASAC, Rostec.
+    StateOwner,
+    /// A parent company or subsidiary inside a state group: China Poly Group, Russian Helicopters.
+    Subsidiary,
+    /// A factory: Ulan-Ude Aviation Plant, UEC-Klimov.
+    Plant,
+    /// Any other company, including the ones an import creates for unknown names.
+    Company,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 4] = [
+        EntityKind::StateOwner,
+        EntityKind::Subsidiary,
+        EntityKind::Plant,
+        EntityKind::Company,
+    ];
+
+    /// The name stored in the database and written in CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::StateOwner => "state_owner",
+            EntityKind::Subsidiary => "subsidiary",
+            EntityKind::Plant => "plant",
+            EntityKind::Company => "company",
+        }
+    }
+
+    /// A human label for legends and panels.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntityKind::StateOwner => "State owner",
+            EntityKind::Subsidiary => "Parent or subsidiary",
+            EntityKind::Plant => "Plant",
+            EntityKind::Company => "Other company",
+        }
+    }
+
+    /// Parses a kind, accepting the synonyms data files use.
+    pub fn parse(text: &str) -> Option<EntityKind> {
+        let t = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Some(match t.as_str() {
+            "state_owner" | "state_parent" | "state" | "state_body" | "government" => {
+                EntityKind::StateOwner
+            }
+            "subsidiary" | "parent" | "group" | "holding" => EntityKind::Subsidiary,
+            "plant" | "factory" | "works" => EntityKind::Plant,
+            "company" | "other" | "" => EntityKind::Company,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A company, plant or state body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    pub id: EntityId,
+    /// Stable external key, unique: "poly-technologies".
+    pub key: String,
+    pub name: String,
+    pub kind: EntityKind,
+    /// ISO 3166-1 alpha-2, upper case; empty when unknown.
+    pub country: String,
+    pub state_owned: bool,
+    /// Other names, in any script, in the order they were imported.
+    pub aliases: Vec<String>,
+    pub source: String,
+}
+
+/// Owner → owned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ownership {
+    pub parent: EntityId,
+    pub child: EntityId,
+    /// Share in percent, when known.
+    pub share_pct: Option<f64>,
+    pub start: Option<Day>,
+    pub end: Option<Day>,
+    pub source: String,
+}
+
+/// One customs record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Shipment {
+    pub id: i64,
+    pub date: Day,
+    pub shipper: EntityId,
+    pub consignee: EntityId,
+    /// Normalised part type: "Mi-171E", "Mi-171Sh", "radio", … or "other".
+    pub part_type: String,
+    pub description: String,
+    pub hs_code: String,
+    pub quantity: Option<f64>,
+    pub unit: String,
+    pub value_usd: Option<f64>,
+    /// The record id in the source: bill of lading, declaration number.
+    pub source_ref: String,
+    pub source: String,
+}
+
+/// One listing of one entity by one authority.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sanction {
+    pub entity: EntityId,
+    /// "OFAC", "EU", "UK", "US-State", "US-BIS", "JP", …
+    pub authority: String,
+    pub program: String,
+    pub listed_on: Day,
+    pub delisted_on: Option<Day>,
+    pub reason: String,
+    pub source: String,
+}
+
+impl Sanction {
+    /// Whether this listing is in force on `day`.
+    pub fn covers(&self, day: Day) -> bool {
+        self.listed_on <= day && self.delisted_on.is_none_or(|end| day < end)
+    }
+}
+
+/// Normalises a name for matching: lower case, whitespace runs folded to one space, trimmed.
+pub fn normalize_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_case_and_space_in_any_script() {
+        assert_eq!(normalize_name("  Poly   Technologies,  Inc. "), "poly technologies, inc.");
+        assert_eq!(
+            normalize_name("Улан-Удэнский  АВИАЦИОННЫЙ завод"),
+            "улан-удэнский авиационный завод"
+        );
+        assert_eq!(normalize_name("保利科技有限公司"), "保利科技有限公司");
+    }
+
+    #[test]
+    fn kind_parses_synonyms_and_rejects_unknown() {
+        assert_eq!(EntityKind::parse("State Parent"), Some(EntityKind::StateOwner));
+        assert_eq!(EntityKind::parse("plant"), Some(EntityKind::Plant));
+        assert_eq!(EntityKind::parse("spaceship"), None);
+    }
+}
