@@ -19,9 +19,11 @@ impl Day {
     }
 
     pub fn from_date(date: Date) -> Day {
-        // Civil dates are within ±10,000 years, so the day count fits in i32.
-        let days = date.since(EPOCH).map(|span| span.get_days()).unwrap_or(0);
-        Day(days)
+        Day(days_from_civil(
+            i32::from(date.year()),
+            i32::from(date.month()),
+            i32::from(date.day()),
+        ))
     }
 
     pub fn to_date(self) -> Date {
@@ -133,6 +135,19 @@ pub enum DateError {
     Ambiguous,
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+/// Loading a million shipments converts a million dates, so this avoids a general
+/// calendar-span computation; the tests check it against `jiff`.
+fn days_from_civil(year: i32, month: i32, day: i32) -> i32 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 fn split3(text: &str) -> Option<[&str; 3]> {
     let mut it = text.split(['-', '/', '.']);
     let parts = [it.next()?, it.next()?, it.next()?];
@@ -188,6 +203,16 @@ mod tests {
         assert_eq!(Day::parse_iso("2022-06-02"), Some(d));
         assert_eq!(d.human(), "2 Jun 2022");
         assert_eq!(Day::from_month_index(d.month_index()).iso(), "2022-06-01");
+    }
+
+    #[test]
+    fn day_numbers_agree_with_jiff() {
+        for (y, m, d) in [(1970, 1, 1), (1969, 12, 31), (2000, 2, 29), (2022, 6, 2), (2100, 3, 1)] {
+            let date = jiff::civil::date(y, m, d);
+            let expected = date.since(EPOCH).unwrap().get_days();
+            assert_eq!(Day::from_date(date).0, expected, "{date}");
+            assert_eq!(Day::from_date(date).to_date(), date);
+        }
     }
 
     #[test]

@@ -1,1 +1,357 @@
-//! (being written)
+//! The SQLite store: the one module that knows SQL.
+//!
+//! A [`Store`] is an open Lading database. Opening is defensive: a database is untrusted
+//! input (someone may have sent it), so the file is checked to be SQLite, to carry Lading's
+//! application id, to be of a schema version this build reads, and to hold no objects Lading
+//! did not create, before anything is read from it; and SQLite runs with defensive mode on,
+//! `trusted_schema` off and extension loading off. Opening never writes to a database it
+//! refuses.
+//!
+//! Imports live in [`import`]; [`Store::load_dataset`] reads everything the in-memory index
+//! needs in one pass.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, config::DbConfig, params};
+
+pub mod import;
+mod load;
+mod queries;
+pub mod schema;
+
+pub use load::Dataset;
+pub use queries::ShipmentRow;
+
+use crate::model::{EntityId, EntityKind};
+
+/// Why a database could not be opened or used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: no such file")]
+    Missing { path: PathBuf },
+    #[error("{path}: not a SQLite database ({detail})")]
+    NotSqlite { path: PathBuf, detail: String },
+    #[error("{path}: a SQLite database, but not a Lading database ({detail})")]
+    Foreign { path: PathBuf, detail: String },
+    #[error(
+        "{path}: made by a newer Lading (schema version {found}; this build reads up to {supported}); \
+         open it with a newer Lading"
+    )]
+    TooNew { path: PathBuf, found: i32, supported: i32 },
+    #[error("{path}: the database is damaged ({detail})")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+/// An open Lading database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Opens an existing Lading database. Fails, and writes nothing, on a missing file, a file
+    /// that is not SQLite, a foreign or damaged database, or one from a newer Lading.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        check_magic(path)?;
+        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.check_identity(false)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens a Lading database, creating an empty one (WAL, current schema) when the file does
+    /// not exist or is empty.
+    pub fn open_or_create(path: &Path) -> Result<Store, StoreError> {
+        let fresh = std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(true);
+        if !fresh {
+            return Store::open(path);
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::NotSqlite {
+                path: path.to_path_buf(),
+                detail: format!("cannot create its folder: {e}"),
+            })?;
+        }
+        let conn = connect(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.check_identity(true)?;
+        store
+            .conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| store.err(e))?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// An in-memory database, for tests and benchmarks.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        })?;
+        harden(&conn, &path)?;
+        let store = Store { conn, path };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        sqlite_error(&self.path, source)
+    }
+
+    /// Checks application id, schema version and the objects in the schema.
+    fn check_identity(&self, allow_blank: bool) -> Result<(), StoreError> {
+        let app_id: i32 = self
+            .conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        let version: i32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        let objects: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        let blank = app_id == 0 && version == 0 && objects == 0;
+        if blank {
+            if allow_blank {
+                return Ok(());
+            }
+            return Err(StoreError::Foreign {
+                path: self.path.clone(),
+                detail: "it is empty: import data into it first".into(),
+            });
+        }
+        if app_id != schema::APPLICATION_ID {
+            return Err(StoreError::Foreign {
+                path: self.path.clone(),
+                detail: format!("application id {app_id:#x}, Lading writes {:#x}", schema::APPLICATION_ID),
+            });
+        }
+        if version > schema::SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                supported: schema::SCHEMA_VERSION,
+            });
+        }
+        if version == schema::SCHEMA_VERSION {
+            self.check_objects()?;
+        }
+        Ok(())
+    }
+
+    /// Refuses tables, views, triggers or indexes that Lading did not create.
+    fn check_objects(&self) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT type, name FROM sqlite_master ORDER BY type, name")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (kind, name) = row.map_err(|e| self.err(e))?;
+            let known = schema::KNOWN_OBJECTS
+                .iter()
+                .any(|(k, n)| *k == kind && *n == name)
+                || (kind == "index" && name.starts_with("sqlite_autoindex_"));
+            if !known {
+                return Err(StoreError::Foreign {
+                    path: self.path.clone(),
+                    detail: format!(
+                        "it holds a {kind} named {name:?} that Lading did not create; \
+                         Lading refuses to run it"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Brings the schema to [`schema::SCHEMA_VERSION`], one transaction per migration.
+    fn migrate(&self) -> Result<(), StoreError> {
+        let version: i32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        for (from, sql) in schema::MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+            let to = from as i32 + 1;
+            let batch = format!(
+                "BEGIN IMMEDIATE;\n{sql}\nPRAGMA application_id = {};\nPRAGMA user_version = {to};\nCOMMIT;",
+                schema::APPLICATION_ID
+            );
+            if let Err(e) = self.conn.execute_batch(&batch) {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(self.err(e));
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of rows in each table: entities, ownership links, shipments, sanctions.
+    pub fn counts(&self) -> Result<[i64; 4], StoreError> {
+        let mut out = [0; 4];
+        for (slot, table) in out
+            .iter_mut()
+            .zip(["entity", "ownership", "shipment", "sanction"])
+        {
+            *slot = self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(out)
+    }
+
+    /// Looks an entity up by key, name or alias (case and spacing ignored).
+    pub fn find_entity(&self, text: &str) -> Result<Option<EntityId>, StoreError> {
+        let norm = crate::model::normalize_name(text);
+        self.conn
+            .query_row(
+                "SELECT id FROM entity WHERE key = ?1
+                 UNION ALL SELECT id FROM entity WHERE lower(name) = ?2
+                 UNION ALL SELECT entity_id FROM alias WHERE lower(name) = ?2
+                 LIMIT 1",
+                params![text.trim(), norm],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Inserts one entity (used by the generator and tests); returns its id.
+    pub fn insert_entity(
+        &self,
+        key: &str,
+        name: &str,
+        kind: EntityKind,
+        country: &str,
+        state_owned: bool,
+    ) -> Result<EntityId, StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO entity (key, name, kind, country, state_owned) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![key, name, kind.as_str(), country, state_owned],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// A digest of the whole content, for tests that assert a failed import changed nothing
+    /// and for sessions that name their database by content.
+    pub fn content_fingerprint(&self) -> Result<String, StoreError> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for table in ["entity", "alias", "ownership", "shipment", "sanction"] {
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
+                .map_err(|e| self.err(e))?;
+            let columns = stmt.column_count();
+            let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+            while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+                for i in 0..columns {
+                    let value: rusqlite::types::Value = row.get(i).map_err(|e| self.err(e))?;
+                    format!("{value:?}").hash(&mut h);
+                }
+            }
+            table.hash(&mut h);
+        }
+        Ok(format!("{:016x}", h.finish()))
+    }
+}
+
+fn sqlite_error(path: &Path, source: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match source.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: source.to_string(),
+        },
+        Some(ErrorCode::NotADatabase) => StoreError::NotSqlite {
+            path: path.to_path_buf(),
+            detail: source.to_string(),
+        },
+        _ => StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        },
+    }
+}
+
+fn check_magic(path: &Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| StoreError::NotSqlite {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+    if read < 16 || &head != SQLITE_MAGIC {
+        return Err(StoreError::NotSqlite {
+            path: path.to_path_buf(),
+            detail: "its first bytes are not SQLite's header".into(),
+        });
+    }
+    Ok(())
+}
+
+fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| sqlite_error(path, e))?;
+    harden(&conn, path)?;
+    Ok(conn)
+}
+
+/// Settings for untrusted databases, and the ones Lading's own queries rely on.
+fn harden(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let e = |err| sqlite_error(path, err);
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
+        .map_err(e)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)
+        .map_err(e)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)
+        .map_err(e)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, false)
+        .map_err(e)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+        .map_err(e)?;
+    Ok(())
+}

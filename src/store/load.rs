@@ -1,0 +1,207 @@
+//! Reading a whole database into plain data for the in-memory index.
+
+use std::collections::HashMap;
+
+use rusqlite::params;
+
+use super::{Store, StoreError};
+use crate::date::Day;
+use crate::model::{Entity, EntityId, EntityKind, Ownership, Sanction};
+
+/// Everything the index and the panels need, as plain data. Shipments are columns, in row-id
+/// order, so a million of them cost about 30 bytes each.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    /// Sorted by id.
+    pub entities: Vec<Entity>,
+    pub ownership: Vec<Ownership>,
+    pub sanctions: Vec<Sanction>,
+    pub shipments: ShipmentColumns,
+}
+
+/// Shipments as parallel columns.
+#[derive(Clone, Debug, Default)]
+pub struct ShipmentColumns {
+    pub id: Vec<i64>,
+    pub day: Vec<Day>,
+    pub shipper: Vec<EntityId>,
+    pub consignee: Vec<EntityId>,
+    /// Index into `part_names`.
+    pub part: Vec<u16>,
+    /// 0 where the record has no declared value.
+    pub value_usd: Vec<f64>,
+    /// Distinct part types, sorted by name.
+    pub part_names: Vec<String>,
+}
+
+impl ShipmentColumns {
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+}
+
+impl Store {
+    /// Reads entities (with aliases), ownership, sanctions and the shipment columns.
+    pub fn load_dataset(&self) -> Result<Dataset, StoreError> {
+        let e = |err| self.err(err);
+        let mut entities = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, key, name, kind, country, state_owned, source FROM entity ORDER BY id")
+                .map_err(e)?;
+            let mut rows = stmt.query([]).map_err(e)?;
+            while let Some(r) = rows.next().map_err(e)? {
+                let kind: String = r.get(3).map_err(e)?;
+                entities.push(Entity {
+                    id: r.get(0).map_err(e)?,
+                    key: r.get(1).map_err(e)?,
+                    name: r.get(2).map_err(e)?,
+                    kind: EntityKind::parse(&kind).unwrap_or(EntityKind::Company),
+                    country: r.get(4).map_err(e)?,
+                    state_owned: r.get(5).map_err(e)?,
+                    aliases: Vec::new(),
+                    source: r.get(6).map_err(e)?,
+                });
+            }
+        }
+        {
+            let position: HashMap<EntityId, usize> =
+                entities.iter().enumerate().map(|(i, x)| (x.id, i)).collect();
+            let mut stmt = self
+                .conn
+                .prepare("SELECT entity_id, name FROM alias ORDER BY entity_id, rowid")
+                .map_err(e)?;
+            let mut rows = stmt.query([]).map_err(e)?;
+            while let Some(r) = rows.next().map_err(e)? {
+                let id: EntityId = r.get(0).map_err(e)?;
+                if let Some(&i) = position.get(&id) {
+                    entities[i].aliases.push(r.get(1).map_err(e)?);
+                }
+            }
+        }
+        let mut ownership = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT parent_id, child_id, share_pct, start_date, end_date, source
+                     FROM ownership ORDER BY parent_id, child_id",
+                )
+                .map_err(e)?;
+            let mut rows = stmt.query([]).map_err(e)?;
+            while let Some(r) = rows.next().map_err(e)? {
+                ownership.push(Ownership {
+                    parent: r.get(0).map_err(e)?,
+                    child: r.get(1).map_err(e)?,
+                    share_pct: r.get(2).map_err(e)?,
+                    start: opt_day(r.get(3).map_err(e)?),
+                    end: opt_day(r.get(4).map_err(e)?),
+                    source: r.get(5).map_err(e)?,
+                });
+            }
+        }
+        let mut sanctions = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT entity_id, authority, program, listed_on, delisted_on, reason, source
+                     FROM sanction ORDER BY entity_id, listed_on, authority, program",
+                )
+                .map_err(e)?;
+            let mut rows = stmt.query([]).map_err(e)?;
+            while let Some(r) = rows.next().map_err(e)? {
+                let listed: String = r.get(3).map_err(e)?;
+                let Some(listed_on) = Day::parse_iso(&listed) else {
+                    continue;
+                };
+                sanctions.push(Sanction {
+                    entity: r.get(0).map_err(e)?,
+                    authority: r.get(1).map_err(e)?,
+                    program: r.get(2).map_err(e)?,
+                    listed_on,
+                    delisted_on: opt_day(r.get(4).map_err(e)?),
+                    reason: r.get(5).map_err(e)?,
+                    source: r.get(6).map_err(e)?,
+                });
+            }
+        }
+        let shipments = self.load_shipment_columns()?;
+        Ok(Dataset {
+            entities,
+            ownership,
+            sanctions,
+            shipments,
+        })
+    }
+
+    fn load_shipment_columns(&self) -> Result<ShipmentColumns, StoreError> {
+        let e = |err| self.err(err);
+        let mut cols = ShipmentColumns::default();
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM shipment", params![], |r| r.get(0))
+            .map_err(e)?;
+        let n = usize::try_from(n).unwrap_or(0);
+        cols.id.reserve(n);
+        cols.day.reserve(n);
+        cols.shipper.reserve(n);
+        cols.consignee.reserve(n);
+        cols.part.reserve(n);
+        cols.value_usd.reserve(n);
+        let mut part_ids: HashMap<String, u16> = HashMap::new();
+        let mut names: Vec<String> = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, date, shipper_id, consignee_id, part_type, value_usd FROM shipment ORDER BY id",
+            )
+            .map_err(e)?;
+        let mut rows = stmt.query([]).map_err(e)?;
+        while let Some(r) = rows.next().map_err(e)? {
+            let date = r.get_ref(1).map_err(e)?.as_str().unwrap_or("");
+            // Rows with a date Lading did not write are skipped rather than guessed at.
+            let Some(day) = Day::parse_iso(date) else {
+                continue;
+            };
+            let part = r.get_ref(4).map_err(e)?.as_str().unwrap_or("other");
+            let part_id = match part_ids.get(part) {
+                Some(&id) => id,
+                None => {
+                    let id = u16::try_from(names.len()).unwrap_or(u16::MAX);
+                    names.push(part.to_owned());
+                    part_ids.insert(part.to_owned(), id);
+                    id
+                }
+            };
+            cols.id.push(r.get(0).map_err(e)?);
+            cols.day.push(day);
+            cols.shipper.push(r.get(2).map_err(e)?);
+            cols.consignee.push(r.get(3).map_err(e)?);
+            cols.part.push(part_id);
+            let value: Option<f64> = r.get(5).map_err(e)?;
+            cols.value_usd.push(value.unwrap_or(0.0));
+        }
+        // Sort the part table by name so ids do not depend on row order.
+        let mut order: Vec<u16> = (0..names.len() as u16).collect();
+        order.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+        let mut remap = vec![0u16; names.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old as usize] = new as u16;
+        }
+        for p in &mut cols.part {
+            *p = remap[*p as usize];
+        }
+        cols.part_names = order.iter().map(|&i| names[i as usize].clone()).collect();
+        Ok(cols)
+    }
+}
+
+fn opt_day(text: Option<String>) -> Option<Day> {
+    text.as_deref().and_then(Day::parse_iso)
+}

@@ -1,0 +1,67 @@
+//! Point queries for panels and exports: the full records behind a link or an entity.
+
+use rusqlite::params;
+
+use super::{Store, StoreError};
+use crate::date::Day;
+use crate::model::{EntityId, Shipment};
+
+/// A full shipment record as stored.
+pub type ShipmentRow = Shipment;
+
+const SHIPMENT_COLUMNS: &str = "id, date, shipper_id, consignee_id, part_type, description, hs_code, \
+     quantity, unit, value_usd, source_ref, source";
+
+fn shipment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Shipment> {
+    let date: String = r.get(1)?;
+    Ok(Shipment {
+        id: r.get(0)?,
+        date: Day::parse_iso(&date).unwrap_or_default(),
+        shipper: r.get(2)?,
+        consignee: r.get(3)?,
+        part_type: r.get(4)?,
+        description: r.get(5)?,
+        hs_code: r.get(6)?,
+        quantity: r.get(7)?,
+        unit: r.get(8)?,
+        value_usd: r.get(9)?,
+        source_ref: r.get(10)?,
+        source: r.get(11)?,
+    })
+}
+
+impl Store {
+    /// The full records of the given shipment ids, in the order given (unknown ids are skipped).
+    pub fn shipments_by_id(&self, ids: &[i64]) -> Result<Vec<Shipment>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {SHIPMENT_COLUMNS} FROM shipment WHERE id = ?1"))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let mut rows = stmt
+                .query_map(params![id], shipment_from_row)
+                .map_err(|e| self.err(e))?;
+            if let Some(row) = rows.next() {
+                out.push(row.map_err(|e| self.err(e))?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every shipment an entity sent or received, by date.
+    pub fn shipments_of(&self, entity: EntityId) -> Result<Vec<Shipment>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {SHIPMENT_COLUMNS} FROM shipment WHERE shipper_id = ?1
+                 UNION ALL SELECT {SHIPMENT_COLUMNS} FROM shipment WHERE consignee_id = ?1
+                 ORDER BY 2, 1"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![entity], shipment_from_row)
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+}

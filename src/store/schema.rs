@@ -1,0 +1,93 @@
+//! The database schema and its migrations.
+//!
+//! A Lading database is marked by `PRAGMA application_id` and versioned by
+//! `PRAGMA user_version`. Each migration runs in one transaction, so a database is always at
+//! one whole version. The list of objects Lading creates is known, so a database that holds
+//! anything else (a trigger or view someone added) can be refused before it is used.
+
+/// "LDNG": marks a SQLite file as a Lading database.
+pub const APPLICATION_ID: i32 = 0x4C44_4E47;
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: i32 = 1;
+
+/// Migrations, index `i` takes the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+const V1: &str = r#"
+CREATE TABLE entity (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL CHECK (length(name) > 0),
+    kind        TEXT NOT NULL CHECK (kind IN ('state_owner', 'subsidiary', 'plant', 'company')),
+    country     TEXT NOT NULL DEFAULT '' CHECK (country = '' OR length(country) = 2),
+    state_owned INTEGER NOT NULL DEFAULT 0 CHECK (state_owned IN (0, 1)),
+    source      TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE alias (
+    entity_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
+    name      TEXT NOT NULL,
+    PRIMARY KEY (entity_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE ownership (
+    id         INTEGER PRIMARY KEY,
+    parent_id  INTEGER NOT NULL REFERENCES entity(id),
+    child_id   INTEGER NOT NULL REFERENCES entity(id),
+    share_pct  REAL CHECK (share_pct IS NULL OR (share_pct >= 0 AND share_pct <= 100)),
+    start_date TEXT,
+    end_date   TEXT,
+    source     TEXT NOT NULL DEFAULT '',
+    CHECK (parent_id <> child_id),
+    UNIQUE (parent_id, child_id)
+);
+CREATE INDEX ownership_child ON ownership(child_id);
+
+CREATE TABLE shipment (
+    id           INTEGER PRIMARY KEY,
+    date         TEXT NOT NULL,
+    shipper_id   INTEGER NOT NULL REFERENCES entity(id),
+    consignee_id INTEGER NOT NULL REFERENCES entity(id),
+    part_type    TEXT NOT NULL,
+    description  TEXT NOT NULL DEFAULT '',
+    hs_code      TEXT NOT NULL DEFAULT '',
+    quantity     REAL,
+    unit         TEXT NOT NULL DEFAULT '',
+    value_usd    REAL CHECK (value_usd IS NULL OR value_usd >= 0),
+    source_ref   TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    CHECK (shipper_id <> consignee_id)
+);
+CREATE UNIQUE INDEX shipment_source_ref ON shipment(source, source_ref);
+CREATE INDEX shipment_shipper ON shipment(shipper_id);
+CREATE INDEX shipment_consignee ON shipment(consignee_id);
+
+CREATE TABLE sanction (
+    id          INTEGER PRIMARY KEY,
+    entity_id   INTEGER NOT NULL REFERENCES entity(id),
+    authority   TEXT NOT NULL CHECK (length(authority) > 0),
+    program     TEXT NOT NULL DEFAULT '',
+    listed_on   TEXT NOT NULL,
+    delisted_on TEXT,
+    reason      TEXT NOT NULL DEFAULT '',
+    source      TEXT NOT NULL DEFAULT '',
+    UNIQUE (entity_id, authority, program, listed_on)
+);
+CREATE INDEX sanction_entity ON sanction(entity_id);
+"#;
+
+/// Every table and index Lading creates, by the latest schema. Anything else in
+/// `sqlite_master` (other tables, views, triggers) makes the database foreign.
+pub const KNOWN_OBJECTS: &[(&str, &str)] = &[
+    ("table", "entity"),
+    ("table", "alias"),
+    ("table", "ownership"),
+    ("table", "shipment"),
+    ("table", "sanction"),
+    ("index", "ownership_child"),
+    ("index", "shipment_source_ref"),
+    ("index", "shipment_shipper"),
+    ("index", "shipment_consignee"),
+    ("index", "sanction_entity"),
+];
