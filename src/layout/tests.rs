@@ -1,0 +1,1 @@
+//! Unit tests of the engine: determinism, pins, warm start, settling, the runner.
