@@ -1,11 +1,27 @@
 //! The filter: which shipments, entities and links a picture shows.
 //!
-//! (Being written: the types below are the contract the graph and layout modules build on.)
+//! A [`Filter`] is plain, serialisable data that names things by name (part types,
+//! authorities, countries) and entities by key, so a saved session survives a re-import.
+//! [`Filter::apply`] is a pure function of the [`ShipmentIndex`] and the filter:
+//!
+//! 1. each shipper → consignee pair is decided once (kinds, countries, sanction status);
+//! 2. one pass over the shipments in the date range adds each passing shipment into its
+//!    pair's aggregate (count, value, first and last date, part types);
+//! 3. pairs with at least `min_shipments` become trade links; their ends are the shown
+//!    entities; with ownership on, their owners up to the state owner are added with the
+//!    ownership links between shown entities;
+//! 4. a focus keeps only the k-hop neighbourhood of one entity.
+//!
+//! Sanction status is a question of a date: "sanctioned" means listed, by one of the chosen
+//! authorities, on the `as_of` day, which is the end of the date range unless set.
+
+use std::collections::{BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
 use crate::date::Day;
-use crate::model::EntityId;
+use crate::index::{MAX_PART_BITS, ShipmentIndex};
+use crate::model::{EntityId, EntityKind};
 
 /// Kind of a link between two entities.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -20,6 +36,17 @@ pub enum LinkKind {
 /// A set of part types, as bits over the index's part-type table (at most 64 part types).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PartSet(pub u64);
+
+impl PartSet {
+    pub fn contains(self, part: usize) -> bool {
+        part < MAX_PART_BITS && self.0 & (1 << part) != 0
+    }
+
+    /// The part ids in the set, ascending.
+    pub fn iter(self) -> impl Iterator<Item = usize> {
+        (0..MAX_PART_BITS).filter(move |&p| self.contains(p))
+    }
+}
 
 /// One link of the filtered network.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,4 +72,413 @@ pub struct FilteredGraph {
     /// Shipments on the shown trade links.
     pub shipments: u64,
     pub value_usd: f64,
+    /// The shown entities that are sanctioned as of `as_of` (by the chosen authorities), sorted.
+    pub sanctioned: Vec<EntityId>,
+    /// The day sanction status was asked for.
+    pub as_of: Option<Day>,
+}
+
+impl FilteredGraph {
+    pub fn trade_links(&self) -> impl Iterator<Item = &Link> {
+        self.links.iter().filter(|l| l.kind == LinkKind::Trade)
+    }
+
+    pub fn ownership_links(&self) -> impl Iterator<Item = &Link> {
+        self.links.iter().filter(|l| l.kind == LinkKind::Ownership)
+    }
+
+    pub fn is_sanctioned(&self, id: EntityId) -> bool {
+        self.sanctioned.binary_search(&id).is_ok()
+    }
+}
+
+/// Which parties a shipment must involve, by sanction status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SanctionStatus {
+    /// Any shipment.
+    #[default]
+    Any,
+    /// Shipments with at least one sanctioned party.
+    Sanctioned,
+    /// Shipments where neither party is sanctioned.
+    Unsanctioned,
+}
+
+/// A focus: one entity (by key) and how many hops around it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Focus {
+    pub key: String,
+    pub depth: u32,
+}
+
+/// What to show. The default shows everything.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    /// First day included.
+    pub from: Option<Day>,
+    /// Last day included.
+    pub to: Option<Day>,
+    /// Part types shown; `None`: all.
+    pub part_types: Option<BTreeSet<String>>,
+    pub sanction_status: SanctionStatus,
+    /// Authorities whose listings count; empty: any authority.
+    pub authorities: BTreeSet<String>,
+    /// The day sanction status is asked for; `None`: the end of the date range.
+    pub as_of: Option<Day>,
+    /// Entity kinds shown; `None`: all.
+    pub kinds: Option<BTreeSet<EntityKind>>,
+    /// Countries shown (ISO codes); `None`: all.
+    pub countries: Option<BTreeSet<String>>,
+    pub show_ownership: bool,
+    /// Trade links with fewer shipments are hidden.
+    pub min_shipments: u32,
+    pub focus: Option<Focus>,
+}
+
+impl Default for Filter {
+    fn default() -> Filter {
+        Filter {
+            from: None,
+            to: None,
+            part_types: None,
+            sanction_status: SanctionStatus::Any,
+            authorities: BTreeSet::new(),
+            as_of: None,
+            kinds: None,
+            countries: None,
+            show_ownership: true,
+            min_shipments: 1,
+            focus: None,
+        }
+    }
+}
+
+/// Per-pair running totals; one cache line holds two.
+#[derive(Clone, Copy, Default)]
+struct Agg {
+    count: u32,
+    first: i32,
+    last: i32,
+    value_usd: f64,
+    parts: u64,
+}
+
+/// A filter resolved against one index: names turned into masks.
+struct Plan {
+    lo: usize,
+    hi: usize,
+    part_mask: u64,
+    as_of: Day,
+    /// Whether the pair passes entity and sanction conditions.
+    pair_ok: Vec<bool>,
+    entity_ok: Vec<bool>,
+    sanctioned: Vec<bool>,
+}
+
+impl Filter {
+    /// The day sanction status is asked for, given the index's data.
+    pub fn as_of_day(&self, index: &ShipmentIndex) -> Day {
+        self.as_of
+            .or(self.to)
+            .or_else(|| index.date_span().map(|(_, last)| last))
+            .unwrap_or_default()
+    }
+
+    fn plan(&self, index: &ShipmentIndex) -> Plan {
+        let lo = self.from.map_or(0, |d| index.day.partition_point(|&x| x < d));
+        let hi = self
+            .to
+            .map_or(index.day.len(), |d| index.day.partition_point(|&x| x <= d));
+        let part_mask = match &self.part_types {
+            None => u64::MAX,
+            Some(wanted) => index
+                .part_names
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| wanted.contains(*name))
+                .fold(0u64, |m, (i, _)| m | 1 << i.min(MAX_PART_BITS - 1)),
+        };
+        let as_of = self.as_of_day(index);
+        let authorities: Option<Vec<bool>> = (!self.authorities.is_empty()).then(|| {
+            index
+                .authorities
+                .iter()
+                .map(|a| self.authorities.contains(a))
+                .collect()
+        });
+        let n = index.entities.len();
+        let sanctioned: Vec<bool> = (0..n as u32)
+            .map(|p| index.is_sanctioned(p, as_of, authorities.as_deref()))
+            .collect();
+        let country_ok: Option<Vec<bool>> = self.countries.as_ref().map(|wanted| {
+            index
+                .countries
+                .iter()
+                .map(|c| wanted.contains(c))
+                .collect()
+        });
+        let entity_ok: Vec<bool> = (0..n)
+            .map(|p| {
+                self.kinds
+                    .as_ref()
+                    .is_none_or(|k| k.contains(&index.kind_at(p as u32)))
+                    && country_ok
+                        .as_ref()
+                        .is_none_or(|ok| ok[index.country[p] as usize])
+            })
+            .collect();
+        let pair_ok = index
+            .pairs
+            .iter()
+            .map(|&(s, c)| {
+                let (s, c) = (s as usize, c as usize);
+                entity_ok[s]
+                    && entity_ok[c]
+                    && match self.sanction_status {
+                        SanctionStatus::Any => true,
+                        SanctionStatus::Sanctioned => sanctioned[s] || sanctioned[c],
+                        SanctionStatus::Unsanctioned => !sanctioned[s] && !sanctioned[c],
+                    }
+            })
+            .collect();
+        Plan {
+            lo,
+            hi: hi.max(lo),
+            part_mask,
+            as_of,
+            pair_ok,
+            entity_ok,
+            sanctioned,
+        }
+    }
+
+    /// Applies the filter. Pure: the same index and filter give the same graph.
+    pub fn apply(&self, index: &ShipmentIndex) -> FilteredGraph {
+        let plan = self.plan(index);
+        let mut agg = vec![Agg::default(); index.pairs.len()];
+        for i in plan.lo..plan.hi {
+            let p = index.pair[i] as usize;
+            let part_bit = 1u64 << index.part[i];
+            if !plan.pair_ok[p] || plan.part_mask & part_bit == 0 {
+                continue;
+            }
+            let a = &mut agg[p];
+            let day = index.day[i].0;
+            if a.count == 0 {
+                a.first = day;
+            }
+            a.count += 1;
+            a.last = day;
+            a.value_usd += index.value_usd[i];
+            a.parts |= part_bit;
+        }
+
+        let n = index.entities.len();
+        let mut shown = vec![false; n];
+        let mut links = Vec::new();
+        let min = self.min_shipments.max(1);
+        for (p, a) in agg.iter().enumerate() {
+            if a.count < min {
+                continue;
+            }
+            let (s, c) = index.pairs[p];
+            shown[s as usize] = true;
+            shown[c as usize] = true;
+            links.push(Link {
+                kind: LinkKind::Trade,
+                source: index.entities[s as usize].id,
+                target: index.entities[c as usize].id,
+                shipments: a.count,
+                value_usd: a.value_usd,
+                first: Some(Day(a.first)),
+                last: Some(Day(a.last)),
+                part_types: PartSet(a.parts),
+            });
+        }
+
+        let focus = self.focus.as_ref().and_then(|f| {
+            index
+                .find(&f.key)
+                .and_then(|e| index.position_of(e.id))
+                .map(|p| (p, f.depth))
+        });
+        if let Some((p, _)) = focus
+            && plan.entity_ok[p as usize]
+        {
+            // The focused entity is shown even when it has no trade in the filter.
+            shown[p as usize] = true;
+        }
+        if self.show_ownership {
+            // Owners up the chain, so every shown company sits under its state owner.
+            let mut stack: Vec<u32> = (0..n as u32).filter(|&p| shown[p as usize]).collect();
+            while let Some(p) = stack.pop() {
+                for &o in &index.owners[p as usize] {
+                    if !shown[o as usize] && plan.entity_ok[o as usize] {
+                        shown[o as usize] = true;
+                        stack.push(o);
+                    }
+                }
+            }
+            for (child, owners) in index.owners.iter().enumerate() {
+                if !shown[child] {
+                    continue;
+                }
+                for &o in owners {
+                    if shown[o as usize] {
+                        links.push(Link {
+                            kind: LinkKind::Ownership,
+                            source: index.entities[o as usize].id,
+                            target: index.entities[child].id,
+                            shipments: 0,
+                            value_usd: 0.0,
+                            first: None,
+                            last: None,
+                            part_types: PartSet(0),
+                        });
+                    }
+                }
+            }
+        }
+
+        if let Some((start, depth)) = focus {
+            let keep = neighbourhood(index, &links, start, depth);
+            for (p, s) in shown.iter_mut().enumerate() {
+                *s = *s && keep[p];
+            }
+            links.retain(|l| {
+                let (a, b) = (
+                    index.position_of(l.source).unwrap_or(0),
+                    index.position_of(l.target).unwrap_or(0),
+                );
+                keep[a as usize] && keep[b as usize]
+            });
+        }
+
+        links.sort_by(|a, b| (a.kind, a.source, a.target).cmp(&(b.kind, b.source, b.target)));
+        let entities: Vec<EntityId> = (0..n)
+            .filter(|&p| shown[p])
+            .map(|p| index.entities[p].id)
+            .collect();
+        let sanctioned = (0..n)
+            .filter(|&p| shown[p] && plan.sanctioned[p])
+            .map(|p| index.entities[p].id)
+            .collect();
+        let (shipments, value_usd) = links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Trade)
+            .fold((0u64, 0.0), |(n, v), l| {
+                (n + u64::from(l.shipments), v + l.value_usd)
+            });
+        FilteredGraph {
+            entities,
+            links,
+            shipments,
+            value_usd,
+            sanctioned,
+            as_of: Some(plan.as_of),
+        }
+    }
+
+    /// Row ids of the shipments that pass the filter between `shipper` and `consignee`
+    /// (either may be `None`: any), by date. `min_shipments` and focus are not applied.
+    pub fn matching_shipments(
+        &self,
+        index: &ShipmentIndex,
+        shipper: Option<EntityId>,
+        consignee: Option<EntityId>,
+    ) -> Vec<i64> {
+        let plan = self.plan(index);
+        let s = shipper.map(|id| index.position_of(id));
+        let c = consignee.map(|id| index.position_of(id));
+        if s == Some(None) || c == Some(None) {
+            return Vec::new();
+        }
+        let (s, c) = (s.flatten(), c.flatten());
+        (plan.lo..plan.hi)
+            .filter(|&i| {
+                let p = index.pair[i] as usize;
+                let (ps, pc) = index.pairs[p];
+                plan.pair_ok[p]
+                    && plan.part_mask & (1u64 << index.part[i]) != 0
+                    && s.is_none_or(|s| s == ps)
+                    && c.is_none_or(|c| c == pc)
+            })
+            .map(|i| index.row_id[i])
+            .collect()
+    }
+
+    /// Shipments per month that pass every condition but the date range: the timeline's
+    /// histogram. Returns `(first month index, counts)`.
+    pub fn monthly_histogram(&self, index: &ShipmentIndex) -> (i32, Vec<u32>) {
+        let Some((first, last)) = index.date_span() else {
+            return (0, Vec::new());
+        };
+        let undated = Filter {
+            from: None,
+            to: None,
+            ..self.clone()
+        };
+        let plan = undated.plan(index);
+        let m0 = first.month_index();
+        let mut counts = vec![0u32; (last.month_index() - m0 + 1).max(0) as usize];
+        for i in 0..index.day.len() {
+            let p = index.pair[i] as usize;
+            if plan.pair_ok[p] && plan.part_mask & (1u64 << index.part[i]) != 0 {
+                let m = (index.day[i].month_index() - m0) as usize;
+                if let Some(c) = counts.get_mut(m) {
+                    *c += 1;
+                }
+            }
+        }
+        (m0, counts)
+    }
+
+    /// Shipments per part type that pass every condition but the part types: the counts
+    /// beside the part-type checkboxes. In the order of [`ShipmentIndex::part_types`].
+    pub fn part_counts(&self, index: &ShipmentIndex) -> Vec<u64> {
+        let all_parts = Filter {
+            part_types: None,
+            ..self.clone()
+        };
+        let plan = all_parts.plan(index);
+        let mut counts = vec![0u64; index.part_names.len()];
+        for i in plan.lo..plan.hi {
+            if plan.pair_ok[index.pair[i] as usize]
+                && let Some(c) = counts.get_mut(index.part[i] as usize)
+            {
+                *c += 1;
+            }
+        }
+        counts
+    }
+}
+
+/// Entities within `depth` hops of `start` over the given links (either direction).
+fn neighbourhood(index: &ShipmentIndex, links: &[Link], start: u32, depth: u32) -> Vec<bool> {
+    let n = index.entities.len();
+    let mut adjacency: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for l in links {
+        if let (Some(a), Some(b)) = (index.position_of(l.source), index.position_of(l.target)) {
+            adjacency[a as usize].push(b);
+            adjacency[b as usize].push(a);
+        }
+    }
+    let mut hops = vec![u32::MAX; n];
+    hops[start as usize] = 0;
+    let mut queue = VecDeque::from([start]);
+    while let Some(p) = queue.pop_front() {
+        let h = hops[p as usize];
+        if h >= depth {
+            continue;
+        }
+        for &q in &adjacency[p as usize] {
+            if hops[q as usize] == u32::MAX {
+                hops[q as usize] = h + 1;
+                queue.push_back(q);
+            }
+        }
+    }
+    hops.iter().map(|&h| h != u32::MAX).collect()
 }

@@ -235,6 +235,18 @@ impl ShipmentIndex {
             .unwrap_or_default()
     }
 
+    /// What an entity owns (row ids).
+    pub fn owned_by(&self, id: EntityId) -> Vec<EntityId> {
+        self.position_of(id)
+            .map(|p| {
+                self.owned[p as usize]
+                    .iter()
+                    .map(|&o| self.entities[o as usize].id)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The first and last shipment dates.
     pub fn date_span(&self) -> Option<(Day, Day)> {
         Some((*self.day.first()?, *self.day.last()?))

@@ -1,38 +1,85 @@
 //! The command line: `lading [--db DB]` and its subcommands.
 //!
-//! Each subcommand lives in its own file and exposes `Args` (clap) and `run`. Errors are
-//! reported once, here, with their context chain.
+//! Each subcommand lives in its own file and exposes `Args` (clap) and `run`. `main` parses,
+//! runs, and reports an error once, with its context chain.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use crate::store::Store;
+
+pub mod bench;
+pub mod filter_args;
+pub mod generate;
+pub mod import;
 pub mod layout;
+pub mod stats;
 
 #[derive(Parser, Debug)]
-#[command(name = "lading", version, about = "Explore trade between state-owned companies")]
+#[command(
+    name = "lading",
+    version,
+    about = "Explore trade between state-owned companies: customs shipments, ownership and sanctions as a network"
+)]
 pub struct Cli {
+    /// The database (default: the one in your data directory, made from the sample data on first run).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Import a CSV file of shipments, entities, ownership links or sanctions listings.
+    Import(import::Args),
+    /// Print what a filter selects: entities, links, shipments, value, and the top links.
+    Stats(stats::Args),
+    /// Generate a synthetic network at scale, for benchmarks and tests.
+    Generate(generate::Args),
     /// Lay out an edge list (source,target[,weight]) with ForceAtlas2: the layout benchmark.
     Layout(layout::Args),
+    /// Benchmarks that need no peer: the filter on a database.
+    Bench(bench::Args),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Some(Command::Layout(args)) => layout::run(args),
-        None => Ok(()),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    match run(cli) {
+        Ok(code) => code,
         Err(err) => {
             eprintln!("lading: {err:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let db = cli.db;
+    match cli.command {
+        Some(Command::Import(args)) => import::run(db.as_deref(), args),
+        Some(Command::Stats(args)) => stats::run(db.as_deref(), args),
+        Some(Command::Generate(args)) => generate::run(db.as_deref(), args),
+        Some(Command::Layout(args)) => layout::run(args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Bench(args)) => bench::run(db.as_deref(), args),
+        None => {
+            // The explorer window arrives with the UI; until then, show what the database holds.
+            stats::run(db.as_deref(), stats::Args::default())
+        }
+    }
+}
+
+/// Opens `--db FILE`, or the default database (built from the sample on first run).
+pub fn open_store(db: Option<&Path>) -> anyhow::Result<Store> {
+    match db {
+        Some(path) => Ok(Store::open(path)?),
+        None => {
+            let path = crate::sample::default_db_path()?;
+            crate::sample::open_default(&path)
+                .with_context(|| format!("opening the default database {}", path.display()))
         }
     }
 }

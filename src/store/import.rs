@@ -149,6 +149,25 @@ impl Store {
         options: &ImportOptions,
         progress: Option<Progress<'_>>,
     ) -> Result<ImportSummary, ImportError> {
+        let file = std::fs::File::open(path).map_err(|e| ImportError {
+            file: path.to_path_buf(),
+            line: None,
+            field: None,
+            message: format!("cannot open: {e}"),
+        })?;
+        let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        self.import_reader(path, file, total_bytes, options, progress)
+    }
+
+    /// Imports CSV text from any reader; `path` names it in errors and is the default source.
+    pub fn import_reader(
+        &mut self,
+        path: &Path,
+        mut file: impl Read,
+        total_bytes: u64,
+        options: &ImportOptions,
+        progress: Option<Progress<'_>>,
+    ) -> Result<ImportSummary, ImportError> {
         let started = Instant::now();
         let file_err = |message: String| ImportError {
             file: path.to_path_buf(),
@@ -156,8 +175,6 @@ impl Store {
             field: None,
             message,
         };
-        let mut file = std::fs::File::open(path).map_err(|e| file_err(format!("cannot open: {e}")))?;
-        let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
         let mut head = vec![0u8; 8192];
         let head_len = read_head(&mut file, &mut head).map_err(|e| file_err(format!("cannot read: {e}")))?;
         head.truncate(head_len);
@@ -293,7 +310,7 @@ impl Store {
     }
 }
 
-fn read_head(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+fn read_head(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match file.read(&mut buf[filled..])? {

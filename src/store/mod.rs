@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, config::DbConfig, params};
 
 pub mod import;
+mod bulk;
 mod load;
 mod queries;
 pub mod schema;

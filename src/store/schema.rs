@@ -29,7 +29,7 @@ CREATE TABLE alias (
     entity_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
     name      TEXT NOT NULL,
     PRIMARY KEY (entity_id, name)
-) WITHOUT ROWID;
+);
 
 CREATE TABLE ownership (
     id         INTEGER PRIMARY KEY,

@@ -1,0 +1,73 @@
+//! `lading bench filter`: the filter's speed and the index's memory on a database.
+//!
+//! Prints one JSON line: shipments, entities, the index build time, the median and 90th
+//! percentile of `Filter::apply` over the full date range, and the process's peak RSS
+//! (VmHWM, Linux) after loading.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::filter::Filter;
+use crate::index::ShipmentIndex;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// What to measure.
+    #[arg(value_enum, default_value = "filter")]
+    pub what: What,
+    /// Runs to take the median of.
+    #[arg(long, default_value_t = 30)]
+    pub runs: usize,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum What {
+    Filter,
+}
+
+/// Peak resident memory of this process in MB, where the platform says (Linux).
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+    let What::Filter = args.what;
+    let store = super::open_store(db)?;
+    let t = Instant::now();
+    let dataset = store.load_dataset()?;
+    let load_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let index = ShipmentIndex::build(dataset);
+    let build_ms = t.elapsed().as_secs_f64() * 1e3;
+    let filter = Filter::default();
+    let mut times = Vec::with_capacity(args.runs);
+    let mut links = 0;
+    for _ in 0..args.runs.max(1) {
+        let t = Instant::now();
+        let graph = filter.apply(&index);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+        links = graph.links.len();
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let p90 = times[(times.len() * 9 / 10).min(times.len() - 1)];
+    println!(
+        "{}",
+        serde_json::json!({
+            "shipments": index.shipment_count(),
+            "entities": index.entities().len(),
+            "links": links,
+            "load_ms": (load_ms * 10.0).round() / 10.0,
+            "index_build_ms": (build_ms * 10.0).round() / 10.0,
+            "filter_median_ms": (median * 100.0).round() / 100.0,
+            "filter_p90_ms": (p90 * 100.0).round() / 100.0,
+            "runs": times.len(),
+            "peak_rss_mb": peak_rss_mb().map(|m| m.round()),
+        })
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,129 @@
+//! The filter flags shared by `stats`, `render` and `export`.
+
+use std::collections::BTreeSet;
+
+use anyhow::{Context, bail};
+
+use crate::date::{Day, parse_flexible};
+use crate::filter::{Filter, Focus, SanctionStatus};
+use crate::model::EntityKind;
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// First day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day, included (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only these part types (repeat or separate with commas): --part Mi-171Sh
+    #[arg(long = "part", value_name = "PART", value_delimiter = ',')]
+    pub parts: Vec<String>,
+    /// Only shipments with a sanctioned party (as of --as-of, else the end of the range).
+    #[arg(long, conflicts_with = "unsanctioned")]
+    pub sanctioned: bool,
+    /// Only shipments where neither party is sanctioned.
+    #[arg(long)]
+    pub unsanctioned: bool,
+    /// Count only these authorities' listings (repeat or comma-separate): OFAC, EU, UK, …
+    #[arg(long = "authority", value_name = "AUTHORITY", value_delimiter = ',')]
+    pub authorities: Vec<String>,
+    /// The day sanction status is asked for.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Only these entity kinds: state_owner, subsidiary, plant, company.
+    #[arg(long = "kind", value_name = "KIND", value_delimiter = ',')]
+    pub kinds: Vec<String>,
+    /// Only entities of these countries (ISO codes).
+    #[arg(long = "country", value_name = "CC", value_delimiter = ',')]
+    pub countries: Vec<String>,
+    /// Hide ownership links (and the owners they bring in).
+    #[arg(long)]
+    pub no_ownership: bool,
+    /// Hide trade links with fewer shipments.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_shipments: u32,
+    /// Show only the neighbourhood of this entity (key, name or alias).
+    #[arg(long, value_name = "ENTITY")]
+    pub focus: Option<String>,
+    /// Hops around --focus.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub depth: u32,
+}
+
+fn day(flag: &str, text: &Option<String>) -> anyhow::Result<Option<Day>> {
+    text.as_deref()
+        .map(|t| parse_flexible(t, None).with_context(|| format!("--{flag} {t:?}")))
+        .transpose()
+}
+
+impl FilterArgs {
+    pub fn to_filter(&self) -> anyhow::Result<Filter> {
+        let from = day("from", &self.from)?;
+        let to = day("to", &self.to)?;
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            bail!("--to {t} is before --from {f}");
+        }
+        let kinds = if self.kinds.is_empty() {
+            None
+        } else {
+            let mut set = BTreeSet::new();
+            for k in &self.kinds {
+                set.insert(EntityKind::parse(k).with_context(|| {
+                    format!("--kind {k:?}: not one of state_owner, subsidiary, plant, company")
+                })?);
+            }
+            Some(set)
+        };
+        let nonempty = |v: &Vec<String>| -> Option<BTreeSet<String>> {
+            (!v.is_empty()).then(|| v.iter().map(|s| s.trim().to_owned()).collect())
+        };
+        Ok(Filter {
+            from,
+            to,
+            part_types: nonempty(&self.parts),
+            sanction_status: if self.sanctioned {
+                SanctionStatus::Sanctioned
+            } else if self.unsanctioned {
+                SanctionStatus::Unsanctioned
+            } else {
+                SanctionStatus::Any
+            },
+            authorities: self.authorities.iter().map(|a| a.trim().to_owned()).collect(),
+            as_of: day("as-of", &self.as_of)?,
+            kinds,
+            countries: (!self.countries.is_empty())
+                .then(|| self.countries.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),
+            show_ownership: !self.no_ownership,
+            min_shipments: self.min_shipments,
+            focus: self.focus.as_ref().map(|key| Focus {
+                key: key.clone(),
+                depth: self.depth,
+            }),
+        })
+    }
+}
+
+/// Checks names in a filter against the index, so a typo is an error, not an empty picture.
+pub fn check_names(filter: &Filter, index: &crate::index::ShipmentIndex) -> anyhow::Result<()> {
+    if let Some(parts) = &filter.part_types {
+        for p in parts {
+            if !index.part_types().contains(p) {
+                bail!("--part {p:?}: no such part type; the database has: {}", index.part_types().join(", "));
+            }
+        }
+    }
+    for a in &filter.authorities {
+        if !index.authorities().contains(a) {
+            bail!("--authority {a:?}: no listing by that authority; the database has: {}", index.authorities().join(", "));
+        }
+    }
+    if let Some(focus) = &filter.focus
+        && index.find(&focus.key).is_none()
+    {
+        bail!("--focus {:?}: no entity with that key, name or alias", focus.key);
+    }
+    Ok(())
+}

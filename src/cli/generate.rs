@@ -1,0 +1,58 @@
+//! `lading generate`: a synthetic network at scale, into a database or as CSV files.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::bail;
+
+use crate::generate::{GenerateOptions, generate, write_csv};
+use crate::store::Store;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[arg(long, default_value_t = 10_000)]
+    pub entities: usize,
+    #[arg(long, default_value_t = 100_000)]
+    pub shipments: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also (or, without --db, only) write entities.csv, ownership.csv, sanctions.csv and
+    /// shipments.csv into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<PathBuf>,
+}
+
+pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+    if db.is_none() && args.csv.is_none() {
+        bail!("say where to put the data: --db FILE (a new or Lading database) and/or --csv DIR");
+    }
+    if args.entities < 2 {
+        bail!("--entities must be at least 2");
+    }
+    let started = Instant::now();
+    let data = generate(&GenerateOptions {
+        entities: args.entities,
+        shipments: args.shipments,
+        seed: args.seed,
+        ..GenerateOptions::default()
+    });
+    if let Some(dir) = &args.csv {
+        write_csv(&data, dir)?;
+        println!("wrote CSV files to {}", dir.display());
+    }
+    if let Some(path) = db {
+        let mut store = Store::open_or_create(path)?;
+        let added = store.insert_generated(&data)?;
+        println!(
+            "generated {} entities, {} ownership links, {} listings, {} shipments into {}",
+            data.entities.len(),
+            data.ownership.len(),
+            data.sanctions.len(),
+            added,
+            path.display()
+        );
+    }
+    println!("seconds {:.2}", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}

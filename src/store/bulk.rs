@@ -1,0 +1,91 @@
+//! Writing generated data straight into the store, in one transaction.
+
+use rusqlite::params;
+
+use super::{Store, StoreError};
+use crate::date::Day;
+use crate::generate::Generated;
+
+impl Store {
+    /// Inserts generated records (ids in `data` are 1-based positions into `data.entities`).
+    /// All or nothing. Returns the number of shipments added.
+    pub fn insert_generated(&mut self, data: &Generated) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let e = |err| super::sqlite_error(&path, err);
+        let tx = self.conn.transaction().map_err(e)?;
+        let mut ids = Vec::with_capacity(data.entities.len());
+        {
+            let mut stmt = tx
+                .prepare(
+                    "INSERT INTO entity (key, name, kind, country, state_owned, source)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(e)?;
+            for en in &data.entities {
+                stmt.execute(params![en.key, en.name, en.kind.as_str(), en.country, en.state_owned, en.source])
+                    .map_err(e)?;
+                ids.push(tx.last_insert_rowid());
+            }
+        }
+        let id = |generated: i64| ids[(generated - 1) as usize];
+        {
+            let mut stmt = tx
+                .prepare(
+                    "INSERT OR IGNORE INTO ownership (parent_id, child_id, share_pct, source) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(e)?;
+            for o in &data.ownership {
+                stmt.execute(params![id(o.parent), id(o.child), o.share_pct, o.source])
+                    .map_err(e)?;
+            }
+            let mut stmt = tx
+                .prepare(
+                    "INSERT OR IGNORE INTO sanction (entity_id, authority, program, listed_on, delisted_on, reason, source)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(e)?;
+            for s in &data.sanctions {
+                stmt.execute(params![
+                    id(s.entity),
+                    s.authority,
+                    s.program,
+                    s.listed_on.iso(),
+                    s.delisted_on.map(Day::iso),
+                    s.reason,
+                    s.source
+                ])
+                .map_err(e)?;
+            }
+        }
+        let mut added = 0;
+        {
+            let mut stmt = tx
+                .prepare(
+                    "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
+                                           quantity, unit, value_usd, source_ref, source)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                     ON CONFLICT (source, source_ref) DO NOTHING",
+                )
+                .map_err(e)?;
+            for s in &data.shipments {
+                added += stmt
+                    .execute(params![
+                        s.date.iso(),
+                        id(s.shipper),
+                        id(s.consignee),
+                        s.part_type,
+                        s.description,
+                        s.hs_code,
+                        s.quantity,
+                        s.unit,
+                        s.value_usd,
+                        s.source_ref,
+                        s.source
+                    ])
+                    .map_err(e)?;
+            }
+        }
+        tx.commit().map_err(e)?;
+        Ok(added)
+    }
+}
