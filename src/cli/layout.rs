@@ -63,6 +63,12 @@ pub struct Args {
     /// Scaling ratio (repulsion strength).
     #[arg(long, default_value_t = 1.0)]
     pub scaling_ratio: f32,
+    /// Divides every step of the per-node speed rule (larger = slower, steadier).
+    #[arg(long, default_value_t = 1.0)]
+    pub slow_down: f32,
+    /// Jitter tolerance of the global speed rule (larger = faster, more swinging).
+    #[arg(long, default_value_t = 1.0)]
+    pub jitter_tolerance: f32,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -79,6 +85,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         strong_gravity: args.strong_gravity,
         gravity: args.gravity,
         scaling_ratio: args.scaling_ratio,
+        slow_down: args.slow_down,
+        jitter_tolerance: args.jitter_tolerance,
         ..LayoutSettings::default()
     };
     let init = match &args.init {

@@ -1,1 +1,234 @@
-//! Unit tests of the engine: determinism, pins, warm start, settling, the runner.
+//! Unit tests of the engine: determinism, pins, warm start, settling, quality sanity, the
+//! background runner. Graphs are small so the tests stay fast in debug builds.
+
+use std::time::{Duration, Instant};
+
+use super::*;
+
+/// Two 12-node rings joined by one link, plus a pair: ids 100.., links weight 1.
+fn two_rings() -> LayoutGraph {
+    let mut links = Vec::new();
+    for r in 0..2i64 {
+        for k in 0..12i64 {
+            links.push((100 + r * 12 + k, 100 + r * 12 + (k + 1) % 12, 1.0));
+        }
+    }
+    links.push((100, 112, 1.0));
+    links.push((200, 201, 1.0));
+    let ids = (100..124).chain([200, 201]);
+    LayoutGraph::from_edges(ids, links)
+}
+
+fn settings(threads: usize) -> LayoutSettings {
+    LayoutSettings {
+        threads,
+        seed: 7,
+        ..LayoutSettings::default()
+    }
+}
+
+fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+#[test]
+fn same_seed_same_result_whatever_the_thread_count() {
+    let g = two_rings();
+    let run = |threads, speed| {
+        let s = LayoutSettings {
+            speed,
+            ..settings(threads)
+        };
+        let mut l = ForceAtlas2::new(&g, s, Start::Random).unwrap();
+        l.run(60);
+        l.positions()
+    };
+    for speed in [SpeedMode::PerNode, SpeedMode::Global] {
+        let a = run(1, speed);
+        assert_eq!(a, run(1, speed));
+        // Per-node passes over fixed chunks: the pool changes nothing.
+        assert_eq!(a, run(2, speed));
+    }
+    let other = {
+        let s = LayoutSettings {
+            seed: 8,
+            ..settings(1)
+        };
+        let mut l = ForceAtlas2::new(&g, s, Start::Random).unwrap();
+        l.run(60);
+        l.positions()
+    };
+    assert_ne!(run(1, SpeedMode::PerNode), other);
+}
+
+#[test]
+fn positions_come_sorted_by_id() {
+    let g = LayoutGraph::from_edges([5, 3, 9], [(5, 3, 1.0), (3, 9, 1.0)]);
+    let l = ForceAtlas2::new(&g, settings(1), Start::Random).unwrap();
+    let ids: Vec<EntityId> = l.positions().iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, vec![3, 5, 9]);
+}
+
+#[test]
+fn layout_pulls_linked_nodes_together() {
+    let g = two_rings();
+    let mut l = ForceAtlas2::new(&g, settings(1), Start::Random).unwrap();
+    l.run(300);
+    let p = l.positions();
+    let at = |id| p.get(id).unwrap();
+    // Neighbours on a ring sit closer than opposite nodes of the same ring.
+    let near: f32 = (0..12).map(|k| dist(at(100 + k), at(100 + (k + 1) % 12))).sum::<f32>() / 12.0;
+    let far: f32 = (0..12).map(|k| dist(at(100 + k), at(100 + (k + 6) % 12))).sum::<f32>() / 12.0;
+    assert!(near * 2.0 < far, "near {near} far {far}");
+}
+
+#[test]
+fn pinned_nodes_do_not_move_but_still_pull() {
+    let g = two_rings();
+    let mut l = ForceAtlas2::new(&g, settings(1), Start::Random).unwrap();
+    assert!(l.set_position(100, [500.0, 500.0]));
+    assert!(l.set_pinned(100, true));
+    assert!(l.is_pinned(100));
+    assert!(!l.set_pinned(4242, true));
+    l.run(200);
+    assert_eq!(l.position(100), Some([500.0, 500.0]));
+    // Its ring neighbour was pulled toward it (from a random start near the origin).
+    let n = l.position(101).unwrap();
+    assert!(dist(n, [500.0, 500.0]) < dist([0.0, 0.0], [500.0, 500.0]) * 0.8);
+    l.set_pinned(100, false);
+    l.run(5);
+    assert_ne!(l.position(100), Some([500.0, 500.0]));
+}
+
+#[test]
+fn warm_start_keeps_old_positions_and_places_new_nodes_near_neighbours() {
+    let g = two_rings();
+    let mut l = ForceAtlas2::new(&g, settings(1), Start::Random).unwrap();
+    l.run(100);
+    let old = l.positions();
+    // A new entity 300 attached to 105, and a new isolated pair 400-401.
+    let mut links: Vec<(EntityId, EntityId, f64)> = g
+        .edges
+        .iter()
+        .map(|&(a, b, w)| (g.ids[a as usize], g.ids[b as usize], w as f64))
+        .collect();
+    links.push((300, 105, 1.0));
+    links.push((400, 401, 1.0));
+    let ids = g.ids.iter().copied().chain([300, 400, 401]);
+    let g2 = LayoutGraph::from_edges(ids, links);
+    let warm = ForceAtlas2::new(&g2, settings(1), Start::Warm(&old)).unwrap();
+    for (id, p) in old.iter() {
+        assert_eq!(warm.position(id), Some(p), "entity {id} kept its place");
+    }
+    let (lo, hi) = old.bounds().unwrap();
+    let span = dist(lo, hi);
+    let new = warm.position(300).unwrap();
+    assert!(dist(new, old.get(105).unwrap()) < 0.25 * span);
+    // The unconnected newcomers land inside the old picture.
+    for id in [400, 401] {
+        let p = warm.position(id).unwrap();
+        assert!(p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1]);
+    }
+    // Warm start is deterministic too.
+    let again = ForceAtlas2::new(&g2, settings(1), Start::Warm(&old)).unwrap();
+    assert_eq!(warm.positions(), again.positions());
+}
+
+#[test]
+fn settles_and_run_for_respects_its_budget() {
+    let g = two_rings();
+    let mut l = ForceAtlas2::new(&g, settings(1), Start::Random).unwrap();
+    assert!(!l.is_settled());
+    let t = Instant::now();
+    let n = l.run_for(Duration::from_millis(20));
+    assert!(n >= 1);
+    assert!(t.elapsed() < Duration::from_secs(2));
+    let mut steps = 0;
+    while !l.step() && steps < 5000 {
+        steps += 1;
+    }
+    assert!(l.is_settled(), "movement {}", l.movement());
+    // Moving a node wakes it.
+    l.set_position(100, [10.0, 10.0]);
+    assert!(!l.is_settled());
+}
+
+#[test]
+fn bad_settings_are_refused() {
+    let g = two_rings();
+    for s in [
+        LayoutSettings {
+            theta: f32::NAN,
+            ..settings(1)
+        },
+        LayoutSettings {
+            theta: 2.0,
+            ..settings(1)
+        },
+        LayoutSettings {
+            scaling_ratio: 0.0,
+            ..settings(1)
+        },
+        LayoutSettings {
+            gravity: -1.0,
+            ..settings(1)
+        },
+    ] {
+        assert!(ForceAtlas2::new(&g, s, Start::Random).is_err());
+    }
+}
+
+#[test]
+fn overlap_prevention_keeps_nodes_apart() {
+    let mut g = two_rings();
+    g.sizes = vec![5.0; g.ids.len()];
+    let s = LayoutSettings {
+        adjust_sizes: true,
+        ..settings(1)
+    };
+    let mut l = ForceAtlas2::new(&g, s, Start::Random).unwrap();
+    l.run(400);
+    let p = l.raw_positions();
+    let mut closest = f32::MAX;
+    for i in 0..24 {
+        for j in 0..i {
+            closest = closest.min(dist(p[i], p[j]));
+        }
+    }
+    assert!(closest > 5.0, "closest pair {closest}");
+}
+
+#[test]
+fn runner_publishes_takes_commands_and_stops_on_drop() {
+    let g = two_rings();
+    let l = ForceAtlas2::new(&g, settings(1), Start::Random).unwrap();
+    let runner = LayoutRunner::spawn(l, Duration::from_millis(2)).unwrap();
+    // Pin first, then move: a pinned node stays where it is put.
+    runner.set_pinned(100, true);
+    runner.set_position(100, [50.0, -50.0]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut last: Option<Snapshot> = None;
+    while Instant::now() < deadline {
+        if let Some(s) = runner.latest() {
+            if let Some(prev) = &last {
+                assert!(s.generation > prev.generation);
+            }
+            let done = s.iterations > 50;
+            last = Some(s);
+            if done {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let snap = last.expect("a snapshot");
+    assert!(snap.iterations > 50);
+    assert_eq!(snap.positions.get(100), Some([50.0, -50.0]));
+    let engine = runner.stop().expect("engine back");
+    assert!(engine.is_pinned(100));
+    // And a runner simply dropped mid-run joins its thread without hanging.
+    let l = ForceAtlas2::new(&g, settings(1), Start::Random).unwrap();
+    let runner = LayoutRunner::spawn(l, Duration::from_millis(5)).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    drop(runner);
+}
