@@ -34,7 +34,8 @@ impl Day {
 
     /// `YYYY-MM-DD`.
     pub fn iso(self) -> String {
-        self.to_date().to_string()
+        let (y, m, d) = civil_from_days(self.0);
+        format!("{y:04}-{m:02}-{d:02}")
     }
 
     /// "2 Jun 2022", for captions.
@@ -148,6 +149,20 @@ fn days_from_civil(year: i32, month: i32, day: i32) -> i32 {
     era * 146_097 + doe - 719_468
 }
 
+/// The inverse of [`days_from_civil`] (H. Hinnant's `civil_from_days`).
+fn civil_from_days(days: i32) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    (y, m, d)
+}
+
 fn split3(text: &str) -> Option<[&str; 3]> {
     let mut it = text.split(['-', '/', '.']);
     let parts = [it.next()?, it.next()?, it.next()?];
@@ -212,6 +227,7 @@ mod tests {
             let expected = date.since(EPOCH).unwrap().get_days();
             assert_eq!(Day::from_date(date).0, expected, "{date}");
             assert_eq!(Day::from_date(date).to_date(), date);
+            assert_eq!(Day::from_date(date).iso(), date.to_string());
         }
     }
 

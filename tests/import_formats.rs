@@ -35,7 +35,9 @@ fn vendor_file_with_bom_crlf_quotes_and_scripts() {
     assert_eq!(s.entities_created.len(), 3, "{:?}", s.entities_created);
     let index = ShipmentIndex::build(store.load_dataset().unwrap());
     assert_eq!(index.part_types(), ["Mi-171Sh", "radio"]);
-    let shipments = store.shipments_of(index.find("Poly Technologies, Inc.").unwrap().id).unwrap();
+    let poly = index.find("Poly Technologies, Inc.").unwrap().id;
+    let ids = Filter::default().matching_shipments(&index, Some(poly), None);
+    let shipments = store.shipments_by_id(&ids).unwrap();
     assert_eq!(shipments.len(), 1);
     assert_eq!(shipments[0].value_usd, Some(1250.0));
     assert!(shipments[0].description.contains("\r\nкомплект") || shipments[0].description.contains("\nкомплект"));
@@ -125,10 +127,7 @@ fn the_store_refuses_foreign_and_damaged_files_without_changing_them() {
 
     // A SQLite database of some other program.
     let other = dir.path().join("other.db");
-    {
-        let conn = rusqlite_free_sqlite(&other);
-        drop(conn);
-    }
+    foreign_sqlite(&other);
     let before = std::fs::read(&other).unwrap();
     let err = Store::open(&other).unwrap_err().to_string();
     assert!(err.contains("not a Lading database"), "{err}");
@@ -158,8 +157,8 @@ fn the_store_refuses_foreign_and_damaged_files_without_changing_them() {
     assert!(err.contains("damaged") || err.contains("not a SQLite") || err.contains("malformed"), "{err}");
 }
 
-/// Makes a plain SQLite database with a table, through the sqlite3 file format only.
-fn rusqlite_free_sqlite(path: &Path) {
+/// Makes a SQLite database that carries another program's application id.
+fn foreign_sqlite(path: &Path) {
     // An empty SQLite database is 0 bytes; use the store to make a valid file, then overwrite
     // the application id so it is a SQLite database that is not Lading's.
     drop(Store::open_or_create(path).unwrap());

@@ -62,9 +62,9 @@ impl Store {
             let mut stmt = tx
                 .prepare(
                     "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
-                                           quantity, unit, value_usd, source_ref, source)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                     ON CONFLICT (source, source_ref) DO NOTHING",
+                                           quantity, unit, value_usd, source_ref, source, ref_key)
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+                     WHERE NOT EXISTS (SELECT 1 FROM shipment WHERE ref_key = ?12 AND source = ?11 AND source_ref = ?10)",
                 )
                 .map_err(e)?;
             for s in &data.shipments {
@@ -80,7 +80,8 @@ impl Store {
                         s.unit,
                         s.value_usd,
                         s.source_ref,
-                        s.source
+                        s.source,
+                        super::import::ref_key(&s.source, &s.source_ref)
                     ])
                     .map_err(e)?;
             }

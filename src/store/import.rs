@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rusqlite::{Transaction, params};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Store;
 use crate::date::{DateFormat, Day, parse_flexible};
@@ -225,7 +226,12 @@ impl Store {
 
         let file_label = path.display().to_string();
         let tx = self.conn.transaction().map_err(|e| file_err(e.to_string()))?;
+        let empty_table = options.kind == ImportKind::Shipments
+            && tx
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM shipment)", [], |r| r.get::<_, bool>(0))
+                .map_err(|e| file_err(e.to_string()))?;
         let mut sink = Sink::new(&tx, options, &columns, default_source, &file_label).map_err(|e| file_err(e.to_string()))?;
+        sink.keys_seen = empty_table.then(FxHashSet::default);
         let mut summary = ImportSummary {
             file: file_label,
             kind: options.kind.as_str().to_owned(),
@@ -389,7 +395,7 @@ struct Resolver {
     /// Normalised key, name or alias → entity. Keys win over names, names over aliases.
     by_name: HashMap<String, EntityId>,
     /// Raw text as it appeared in the file → entity, to skip normalising repeated names.
-    by_raw: HashMap<String, EntityId>,
+    by_raw: FxHashMap<String, EntityId>,
     keys: HashSet<String>,
     created: Vec<String>,
     created_source: String,
@@ -421,7 +427,7 @@ impl Resolver {
         }
         Ok(Resolver {
             by_name,
-            by_raw: HashMap::new(),
+            by_raw: FxHashMap::default(),
             keys,
             created: Vec::new(),
             created_source: format!("created by the import of {file_label}"),
@@ -492,6 +498,11 @@ pub fn slug(name: &str) -> String {
     out
 }
 
+/// The deduplication key of a shipment record: FNV-1a of its source and source reference.
+pub fn ref_key(source: &str, source_ref: &str) -> i64 {
+    fnv1a(&[source, source_ref]) as i64
+}
+
 /// FNV-1a: a stable hash (the same on every machine and Rust version) for synthesised record ids.
 fn fnv1a(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -513,6 +524,8 @@ struct Sink<'t, 'o> {
     resolver: Resolver,
     /// Raw part-type text → canonical part type.
     part_cache: HashMap<String, String>,
+    /// When the shipment table was empty at the start: the deduplication keys inserted since.
+    keys_seen: Option<FxHashSet<i64>>,
 }
 
 impl<'t, 'o> Sink<'t, 'o> {
@@ -530,6 +543,7 @@ impl<'t, 'o> Sink<'t, 'o> {
             default_source,
             resolver: Resolver::load(tx, file_label)?,
             part_cache: HashMap::new(),
+            keys_seen: None,
         })
     }
 
@@ -605,7 +619,10 @@ impl<'t, 'o> Sink<'t, 'o> {
         let date = day.iso();
         let value_text = self.get(v, Field::ValueUsd);
         let hs_code = self.get(v, Field::HsCode);
-        let source = self.source(v);
+        let source = match self.get(v, Field::Source) {
+            "" => self.default_source.as_str(),
+            s => s,
+        };
         let given_ref = self.get(v, Field::SourceRef);
         let synthesised;
         let source_ref = if given_ref.is_empty() {
@@ -617,12 +634,22 @@ impl<'t, 'o> Sink<'t, 'o> {
         } else {
             given_ref
         };
-        let mut stmt = self.tx.prepare_cached(
+        let ref_key = ref_key(source, source_ref);
+        // When the table started empty, every key in it was inserted by this import and is in
+        // `keys_seen`: a new key needs no probe. A repeated key (a duplicate, or rarely a hash
+        // collision) is checked exactly, on the strings.
+        let known_new = self.keys_seen.as_mut().is_some_and(|seen| seen.insert(ref_key));
+        let sql = if known_new {
             "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
-                                   quantity, unit, value_usd, source_ref, source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (source, source_ref) DO NOTHING",
-        )?;
+                                   quantity, unit, value_usd, source_ref, source, ref_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        } else {
+            "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
+                                   quantity, unit, value_usd, source_ref, source, ref_key)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+             WHERE NOT EXISTS (SELECT 1 FROM shipment WHERE ref_key = ?12 AND source = ?11 AND source_ref = ?10)"
+        };
+        let mut stmt = self.tx.prepare_cached(sql)?;
         let added = stmt.execute(params![
             date,
             shipper,
@@ -635,6 +662,7 @@ impl<'t, 'o> Sink<'t, 'o> {
             value,
             source_ref,
             source,
+            ref_key,
         ])?;
         Ok(added > 0)
     }

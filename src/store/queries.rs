@@ -4,7 +4,7 @@ use rusqlite::params;
 
 use super::{Store, StoreError};
 use crate::date::Day;
-use crate::model::{EntityId, Shipment};
+use crate::model::Shipment;
 
 /// A full shipment record as stored.
 pub type ShipmentRow = Shipment;
@@ -47,21 +47,5 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// Every shipment an entity sent or received, by date.
-    pub fn shipments_of(&self, entity: EntityId) -> Result<Vec<Shipment>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {SHIPMENT_COLUMNS} FROM shipment WHERE shipper_id = ?1
-                 UNION ALL SELECT {SHIPMENT_COLUMNS} FROM shipment WHERE consignee_id = ?1
-                 ORDER BY 2, 1"
-            ))
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![entity], shipment_from_row)
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 }

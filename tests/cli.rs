@@ -1,0 +1,134 @@
+//! The real `lading` binary on real files in a temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn lading(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lading"))
+        .args(args)
+        .env("LADING_DATA_DIR", dir.join("data"))
+        .current_dir(dir)
+        .output()
+        .expect("run lading")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = lading(dir, args);
+    assert!(
+        out.status.success(),
+        "lading {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn import_then_stats_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "e.csv",
+        "key,name,kind,country\nsasac,SASAC,state_owner,CN\npoly,Poly Technologies,subsidiary,CN\nuuap,Ulan-Ude Aviation Plant,plant,RU\n",
+    );
+    write(d, "o.csv", "parent,child\nsasac,poly\n");
+    write(d, "s.csv", "entity,authority,listed_on\nuuap,OFAC,2022-03-24\n");
+    write(
+        d,
+        "sh.csv",
+        "date,shipper,consignee,description,value_usd,source_ref\n\
+         2022-06-02,poly,uuap,Запчасти Ми-171Е,100,A1\n\
+         2022-07-02,poly,uuap,Запчасти Ми-171Ш,200,A2\n\
+         2021-07-02,uuap,poly,Вертолет Ми-171Е,50,A3\n",
+    );
+    for (kind, file) in [("entities", "e.csv"), ("ownership", "o.csv"), ("sanctions", "s.csv"), ("shipments", "sh.csv")] {
+        ok(d, &["import", kind, file, "--db", "t.db"]);
+    }
+    let all: serde_json::Value = serde_json::from_str(&ok(d, &["stats", "--db", "t.db", "--json"])).unwrap();
+    assert_eq!(all["entities"], 3);
+    assert_eq!(all["ownership_links"], 1);
+    assert_eq!(all["trade_links"], 2);
+    assert_eq!(all["shipments"], 3);
+    assert_eq!(all["value_usd"], 350.0);
+    assert_eq!(all["top_links"][0]["shipper"], "Poly Technologies");
+    assert_eq!(all["top_links"][0]["consignee"], "Ulan-Ude Aviation Plant");
+    assert_eq!(all["top_links"][0]["shipments"], 2);
+    assert_eq!(all["top_links"][0]["part_types"], serde_json::json!(["Mi-171E", "Mi-171Sh"]));
+
+    let sh: serde_json::Value =
+        serde_json::from_str(&ok(d, &["stats", "--db", "t.db", "--json", "--part", "Mi-171Sh"])).unwrap();
+    assert_eq!(sh["shipments"], 1);
+    assert_eq!(sh["top_links"][0]["value_usd"], 200.0);
+
+    // Sanctioned as of the end of the range: the plant was listed on 2022-03-24.
+    let before: serde_json::Value = serde_json::from_str(&ok(
+        d,
+        &["stats", "--db", "t.db", "--json", "--sanctioned", "--to", "2021-12-31"],
+    ))
+    .unwrap();
+    assert_eq!(before["shipments"], 0);
+    let after: serde_json::Value =
+        serde_json::from_str(&ok(d, &["stats", "--db", "t.db", "--json", "--sanctioned"])).unwrap();
+    assert_eq!(after["shipments"], 3);
+
+    // A typo is an error, not an empty picture.
+    let out = lading(d, &["stats", "--db", "t.db", "--part", "Mi-171X"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such part type"));
+}
+
+#[test]
+fn a_failed_import_exits_non_zero_and_names_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "bad.csv", "date,shipper,consignee,value_usd\n2022-01-01,A,B,1\n2022-01-02,A,B,-3\n");
+    let out = lading(d, &["import", "shipments", "bad.csv", "--db", "t.db"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.csv:3: field \"value_usd\""), "{err}");
+    assert!(err.contains("negative"), "{err}");
+    let stats: serde_json::Value = serde_json::from_str(&ok(d, &["stats", "--db", "t.db", "--json"])).unwrap();
+    assert_eq!(stats["shipments"], 0);
+}
+
+#[test]
+fn sigkill_during_a_large_import_leaves_the_database_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A database with content, and a large file to import into it.
+    ok(d, &["generate", "--entities", "200", "--shipments", "2000", "--seed", "3", "--db", "t.db"]);
+    ok(d, &["generate", "--entities", "3000", "--shipments", "400000", "--seed", "4", "--csv", "big"]);
+    let before = ok(d, &["stats", "--db", "t.db", "--json"]);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lading"))
+        .args(["import", "shipments", "big/shipments.csv", "--db", "t.db"])
+        .current_dir(d)
+        .spawn()
+        .unwrap();
+    // Wait until the import has written a good part of its transaction, then kill it.
+    let wal = d.join("t.db-wal");
+    let started = Instant::now();
+    let mut killed_mid_import = false;
+    while started.elapsed() < Duration::from_secs(120) {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) > 4 << 20 {
+            child.kill().unwrap(); // SIGKILL on Unix
+            killed_mid_import = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let status = child.wait().unwrap();
+    assert!(killed_mid_import, "the import ended ({status}) before it could be killed");
+    assert!(!status.success());
+    assert_eq!(ok(d, &["stats", "--db", "t.db", "--json"]), before);
+}
