@@ -30,6 +30,9 @@ use crate::model::EntityId;
 /// balance hubs (whose tree walks are no longer than anyone's, but whose attraction is).
 const CHUNK: usize = 256;
 
+/// Start positions beyond this are ignored (NaN fails the comparison too).
+const MAX_COORD: f32 = 1.0e9;
+
 /// Per-node dynamic state the move needs from one iteration to the next.
 #[derive(Clone, Copy, Debug, Default)]
 struct Kinetic {
@@ -216,9 +219,11 @@ impl ForceAtlas2 {
         };
         if let Some(prev) = previous {
             for i in 0..n {
+                // Non-finite or absurdly far positions (where f32 has no precision left
+                // for a layout) count as missing.
                 if let Some([x, y]) = prev.get(self.ids[i])
-                    && x.is_finite()
-                    && y.is_finite()
+                    && x.abs() < MAX_COORD
+                    && y.abs() < MAX_COORD
                 {
                     self.pos[i] = [x, y];
                     placed[i] = true;
