@@ -120,7 +120,12 @@ impl EntityGraph {
 
     /// Neighbours of `id` in `dir`, optionally only over links of `kind`; sorted, unique.
     /// Empty for an unknown id.
-    pub fn neighbours(&self, id: EntityId, dir: Direction, kind: Option<LinkKind>) -> Vec<EntityId> {
+    pub fn neighbours(
+        &self,
+        id: EntityId,
+        dir: Direction,
+        kind: Option<LinkKind>,
+    ) -> Vec<EntityId> {
         let Some(n) = self.node(id) else {
             return Vec::new();
         };
@@ -343,7 +348,6 @@ impl EntityGraph {
             None => vec![id],
         })
     }
-
 }
 
 #[cfg(test)]
@@ -403,8 +407,14 @@ mod tests {
         let g = sample();
         assert_eq!(g.neighbours(2, Direction::Out, None), vec![3, 4, 5]);
         assert_eq!(g.neighbours(2, Direction::In, None), vec![1]);
-        assert_eq!(g.neighbours(8, Direction::In, Some(LinkKind::Trade)), vec![4, 7]);
-        assert_eq!(g.neighbours(3, Direction::Both, Some(LinkKind::Ownership)), vec![2]);
+        assert_eq!(
+            g.neighbours(8, Direction::In, Some(LinkKind::Trade)),
+            vec![4, 7]
+        );
+        assert_eq!(
+            g.neighbours(3, Direction::Both, Some(LinkKind::Ownership)),
+            vec![2]
+        );
         assert_eq!(g.neighbours(3, Direction::Both, None), vec![2, 7]);
         assert!(g.neighbours(42, Direction::Both, None).is_empty());
         assert_eq!(g.degree(2, Direction::Both), 4);
@@ -477,7 +487,11 @@ mod tests {
         use LinkKind::Ownership;
         let cyc = EntityGraph::from_filtered(&FilteredGraph {
             entities: vec![1, 2, 3],
-            links: vec![link(Ownership, 1, 2, 0), link(Ownership, 2, 3, 0), link(Ownership, 3, 1, 0)],
+            links: vec![
+                link(Ownership, 1, 2, 0),
+                link(Ownership, 2, 3, 0),
+                link(Ownership, 3, 1, 0),
+            ],
             ..FilteredGraph::default()
         });
         assert_eq!(cyc.ownership_chain(3, |_| false), Some(vec![3]));

@@ -163,10 +163,7 @@ fn read_edges(path: &Path) -> anyhow::Result<(Vec<String>, LayoutGraph)> {
             continue;
         }
         if record.len() < 2 {
-            bail!(
-                "{}:{line}: expected source,target[,weight]",
-                path.display()
-            );
+            bail!("{}:{line}: expected source,target[,weight]", path.display());
         }
         if row == 0 && record[0].eq_ignore_ascii_case("source") {
             continue;

@@ -218,15 +218,15 @@ impl ForceAtlas2 {
             Start::Given(p) => (Some(p), false),
         };
         if let Some(prev) = previous {
-            for i in 0..n {
+            for ((id, pos), placed) in self.ids.iter().zip(&mut self.pos).zip(&mut placed) {
                 // Non-finite or absurdly far positions (where f32 has no precision left
                 // for a layout) count as missing.
-                if let Some([x, y]) = prev.get(self.ids[i])
+                if let Some([x, y]) = prev.get(*id)
                     && x.abs() < MAX_COORD
                     && y.abs() < MAX_COORD
                 {
-                    self.pos[i] = [x, y];
-                    placed[i] = true;
+                    *pos = [x, y];
+                    *placed = true;
                 }
             }
         }
@@ -291,9 +291,9 @@ impl ForceAtlas2 {
         } else {
             ([-scale; 2], [scale; 2])
         };
-        for i in 0..n {
-            if !placed[i] {
-                self.pos[i] = [
+        for (pos, &placed) in self.pos.iter_mut().zip(&placed) {
+            if !placed {
+                *pos = [
                     lerp(lo[0], hi[0], rng.random::<f32>()),
                     lerp(lo[1], hi[1], rng.random::<f32>()),
                 ];
@@ -458,8 +458,8 @@ impl ForceAtlas2 {
                         SpeedMode::PerNode => {
                             let (tx, ty) = (kn.old_fx + kn.fx, kn.old_fy + kn.fy);
                             let traction = (tx * tx + ty * ty).sqrt() / 2.0;
-                            let node_speed = kn.convergence * traction.ln_1p()
-                                / (1.0 + swinging.sqrt());
+                            let node_speed =
+                                kn.convergence * traction.ln_1p() / (1.0 + swinging.sqrt());
                             kn.convergence = (node_speed * force2 / (1.0 + swinging.sqrt()))
                                 .sqrt()
                                 .min(1.0);
@@ -482,8 +482,8 @@ impl ForceAtlas2 {
                     let nx = p[0] + kn.fx * factor;
                     let ny = p[1] + kn.fy * factor;
                     if nx.is_finite() && ny.is_finite() {
-                        moved += (((nx - p[0]) as f64).powi(2) + ((ny - p[1]) as f64).powi(2))
-                            .sqrt();
+                        moved +=
+                            (((nx - p[0]) as f64).powi(2) + ((ny - p[1]) as f64).powi(2)).sqrt();
                         count += 1.0;
                         *p = [nx, ny];
                     } else {

@@ -171,7 +171,13 @@ mod tests {
         assert_eq!(g.edges, vec![(0, 1, 5.0), (1, 2, 1.0), (0, 2, 1.0)]);
         let r = g.report;
         assert_eq!(
-            (r.duplicates, r.self_loops, r.unknown_ids, r.bad_weights, r.duplicate_ids),
+            (
+                r.duplicates,
+                r.self_loops,
+                r.unknown_ids,
+                r.bad_weights,
+                r.duplicate_ids
+            ),
             (1, 1, 1, 2, 1)
         );
     }

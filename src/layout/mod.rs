@@ -108,7 +108,11 @@ impl LayoutSettings {
                 Err(LayoutError::Setting(name, v))
             }
         };
-        check("scaling_ratio", self.scaling_ratio, self.scaling_ratio > 0.0)?;
+        check(
+            "scaling_ratio",
+            self.scaling_ratio,
+            self.scaling_ratio > 0.0,
+        )?;
         check("gravity", self.gravity, self.gravity >= 0.0)?;
         check(
             "edge_weight_influence",

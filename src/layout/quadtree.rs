@@ -130,8 +130,8 @@ impl QuadTree {
             let mut start = lo;
             for quadrant in 0..4u32 {
                 // Keys are sorted, so each quadrant is a contiguous run.
-                let end = start
-                    + self.keys[start..hi].partition_point(|&k| (k >> shift) & 3 <= quadrant);
+                let end =
+                    start + self.keys[start..hi].partition_point(|&k| (k >> shift) & 3 <= quadrant);
                 if end > start {
                     let child = self.cells.len();
                     self.build_cell(start, end, level + 1, width * 0.5, inv_theta2);
@@ -256,7 +256,8 @@ impl QuadTree {
                 fy += dy * f;
                 k = c.next as usize;
             } else if c.leaf != 0 {
-                for j in c.start as usize..c.end as usize {
+                let (s, e) = (c.start as usize, c.end as usize);
+                for (j, &sj) in size.iter().enumerate().take(e).skip(s) {
                     if j == p {
                         continue;
                     }
@@ -266,7 +267,7 @@ impl QuadTree {
                     if d <= 0.0 {
                         continue;
                     }
-                    let gap = d - si - size[j];
+                    let gap = d - si - sj;
                     // Gephi's anti-collision repulsion: 1/gap beyond contact, strong and
                     // constant while overlapping.
                     let f = if gap > 0.0 {
@@ -305,7 +306,12 @@ mod tests {
     fn bodies(n: usize, seed: u64) -> (Vec<[f32; 2]>, Vec<f32>) {
         let mut rng = Pcg64::seed_from_u64(seed);
         let p = (0..n)
-            .map(|_| [rng.random_range(-100.0..100.0), rng.random_range(-100.0..100.0)])
+            .map(|_| {
+                [
+                    rng.random_range(-100.0..100.0),
+                    rng.random_range(-100.0..100.0),
+                ]
+            })
             .collect();
         let m = (0..n).map(|_| rng.random_range(1.0..5.0)).collect();
         (p, m)
@@ -318,7 +324,11 @@ mod tests {
         t.build(&p, &m, 0.5);
         let mut sorted = t.order.clone();
         sorted.sort_unstable();
-        assert_eq!(sorted, (0..500).collect::<Vec<u32>>(), "every body exactly once");
+        assert_eq!(
+            sorted,
+            (0..500).collect::<Vec<u32>>(),
+            "every body exactly once"
+        );
         for c in &t.cells {
             let (s, e) = (c.start as usize, c.end as usize);
             let mass: f64 = (s..e).map(|k| t.sm[k] as f64).sum();

@@ -77,8 +77,14 @@ fn layout_pulls_linked_nodes_together() {
     let p = l.positions();
     let at = |id| p.get(id).unwrap();
     // Neighbours on a ring sit closer than opposite nodes of the same ring.
-    let near: f32 = (0..12).map(|k| dist(at(100 + k), at(100 + (k + 1) % 12))).sum::<f32>() / 12.0;
-    let far: f32 = (0..12).map(|k| dist(at(100 + k), at(100 + (k + 6) % 12))).sum::<f32>() / 12.0;
+    let near: f32 = (0..12)
+        .map(|k| dist(at(100 + k), at(100 + (k + 1) % 12)))
+        .sum::<f32>()
+        / 12.0;
+    let far: f32 = (0..12)
+        .map(|k| dist(at(100 + k), at(100 + (k + 6) % 12)))
+        .sum::<f32>()
+        / 12.0;
     assert!(near * 2.0 < far, "near {near} far {far}");
 }
 
