@@ -16,14 +16,13 @@ fn check(name: &str, graph: &LayoutGraph, start: Start<'_>) {
                 strong_gravity,
                 ..LayoutSettings::default()
             };
-            let mut layout = ForceAtlas2::new(graph, settings, start)
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let mut layout =
+                ForceAtlas2::new(graph, settings, start).unwrap_or_else(|e| panic!("{name}: {e}"));
             layout.run(ITERATIONS);
             let n = graph.node_count().max(1) as f32;
             // Generous bound: FA2 pictures grow roughly with sqrt(mass); a component that
             // drifted away would be many orders of magnitude beyond it.
-            let total_mass: f32 =
-                n + 2.0 * graph.edges.iter().map(|e| e.2).sum::<f32>();
+            let total_mass: f32 = n + 2.0 * graph.edges.iter().map(|e| e.2).sum::<f32>();
             let bound = 1_000.0 * total_mass.sqrt() + 1_000.0;
             for (id, [x, y]) in layout.positions().iter() {
                 assert!(
@@ -41,7 +40,10 @@ fn check(name: &str, graph: &LayoutGraph, start: Start<'_>) {
     }
 }
 
-fn edges(ids: impl IntoIterator<Item = EntityId>, links: &[(EntityId, EntityId, f64)]) -> LayoutGraph {
+fn edges(
+    ids: impl IntoIterator<Item = EntityId>,
+    links: &[(EntityId, EntityId, f64)],
+) -> LayoutGraph {
     LayoutGraph::from_edges(ids, links.iter().copied())
 }
 
@@ -56,7 +58,14 @@ fn self_loops() {
 fn duplicate_links() {
     let g = edges(
         1..=4,
-        &[(1, 2, 1.0), (1, 2, 1.0), (2, 1, 3.0), (3, 4, 1.0), (4, 3, 1.0), (2, 3, 1.0)],
+        &[
+            (1, 2, 1.0),
+            (1, 2, 1.0),
+            (2, 1, 3.0),
+            (3, 4, 1.0),
+            (4, 3, 1.0),
+            (2, 3, 1.0),
+        ],
     );
     assert_eq!(g.edge_count(), 3);
     check("duplicate links", &g, Start::Random);
@@ -126,7 +135,12 @@ fn huge_weights_on_a_star() {
 #[test]
 fn two_nodes_at_the_same_position() {
     let g = edges(1..=4, &[(1, 2, 1.0), (2, 3, 1.0), (3, 4, 1.0)]);
-    let same = Positions::from_pairs([(1, [5.0, 5.0]), (2, [5.0, 5.0]), (3, [5.0, 5.0]), (4, [0.0, 0.0])]);
+    let same = Positions::from_pairs([
+        (1, [5.0, 5.0]),
+        (2, [5.0, 5.0]),
+        (3, [5.0, 5.0]),
+        (4, [0.0, 0.0]),
+    ]);
     check("same position", &g, Start::Given(&same));
     // All at the same place, even with nothing linking them.
     let g = edges(1..=3, &[]);
@@ -137,7 +151,11 @@ fn two_nodes_at_the_same_position() {
 #[test]
 fn non_finite_start_positions_are_replaced() {
     let g = edges(1..=3, &[(1, 2, 1.0), (2, 3, 1.0)]);
-    let bad = Positions::from_pairs([(1, [f32::NAN, 0.0]), (2, [f32::INFINITY, 1.0]), (3, [1e30, -1e30])]);
+    let bad = Positions::from_pairs([
+        (1, [f32::NAN, 0.0]),
+        (2, [f32::INFINITY, 1.0]),
+        (3, [1e30, -1e30]),
+    ]);
     check("non-finite start", &g, Start::Warm(&bad));
 }
 

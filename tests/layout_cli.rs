@@ -19,11 +19,22 @@ fn layout_prints_json_and_writes_positions() {
     )
     .unwrap();
     let output = lading()
-        .args(["layout", edges.to_str().unwrap(), "--iterations", "50", "--seed", "3"])
+        .args([
+            "layout",
+            edges.to_str().unwrap(),
+            "--iterations",
+            "50",
+            "--seed",
+            "3",
+        ])
         .args(["--threads", "1", "--out", out.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "one JSON line: {stdout}");
@@ -51,7 +62,14 @@ fn layout_prints_json_and_writes_positions() {
     // Same seed, same positions; --init gives a like-for-like start.
     let out2 = dir.path().join("pos2.csv");
     let status = lading()
-        .args(["layout", edges.to_str().unwrap(), "--iterations", "50", "--seed", "3"])
+        .args([
+            "layout",
+            edges.to_str().unwrap(),
+            "--iterations",
+            "50",
+            "--seed",
+            "3",
+        ])
         .args(["--threads", "2", "--out", out2.to_str().unwrap()])
         .output()
         .unwrap();
@@ -60,7 +78,12 @@ fn layout_prints_json_and_writes_positions() {
     let out3 = dir.path().join("pos3.csv");
     let status = lading()
         .args(["layout", edges.to_str().unwrap(), "--iterations", "0"])
-        .args(["--init", out.to_str().unwrap(), "--out", out3.to_str().unwrap()])
+        .args([
+            "--init",
+            out.to_str().unwrap(),
+            "--out",
+            out3.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(status.status.success());
@@ -71,19 +94,28 @@ fn layout_prints_json_and_writes_positions() {
 fn layout_reports_missing_or_malformed_input() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.csv");
-    let output = lading().args(["layout", missing.to_str().unwrap()]).output().unwrap();
+    let output = lading()
+        .args(["layout", missing.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("nope.csv"));
 
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "source,target\nlonely\n").unwrap();
-    let output = lading().args(["layout", bad.to_str().unwrap()]).output().unwrap();
+    let output = lading()
+        .args(["layout", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("expected source,target"));
 
     // An empty file is an empty layout, not an error.
     let empty = dir.path().join("empty.csv");
     std::fs::write(&empty, "").unwrap();
-    let output = lading().args(["layout", empty.to_str().unwrap()]).output().unwrap();
+    let output = lading()
+        .args(["layout", empty.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(output.status.success());
 }
