@@ -34,8 +34,16 @@ impl Day {
 
     /// `YYYY-MM-DD`.
     pub fn iso(self) -> String {
+        let mut out = String::with_capacity(10);
+        self.write_iso(&mut out);
+        out
+    }
+
+    /// Appends `YYYY-MM-DD` to `out` (no allocation when it has room).
+    pub fn write_iso(self, out: &mut String) {
+        use std::fmt::Write;
         let (y, m, d) = civil_from_days(self.0);
-        format!("{y:04}-{m:02}-{d:02}")
+        let _ = write!(out, "{y:04}-{m:02}-{d:02}");
     }
 
     /// "2 Jun 2022", for captions.

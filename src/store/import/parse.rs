@@ -1,0 +1,264 @@
+//! The parser thread: reads records, checks their shape and encoding, and parses every field
+//! that needs no database (dates, numbers, part types, deduplication keys), so the thread
+//! that writes to SQLite does only that.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender};
+
+use super::fields::{Field, ImportKind};
+use super::values::parse_number;
+use super::{ImportOptions, MAX_FIELD_BYTES, RowError, fnv1a, ref_key, row_err};
+use crate::date::{Day, parse_flexible};
+
+/// Rows travel in batches, to keep channel traffic off the per-row cost.
+const BATCH: usize = 1024;
+
+/// Where each field is in a record, and the defaults for the ones a file lacks.
+pub(super) struct Columns<'o> {
+    pub map: Vec<Option<usize>>,
+    pub options: &'o ImportOptions,
+    pub default_source: String,
+}
+
+impl Columns<'_> {
+    /// The trimmed value of `field`, "" when the file has no such column.
+    pub fn get<'v>(&self, record: &'v csv::StringRecord, field: Field) -> &'v str {
+        self.map
+            .get(field as usize)
+            .copied()
+            .flatten()
+            .and_then(|i| record.get(i))
+            .map_or("", str::trim)
+    }
+
+    /// The row's source, or the file's default.
+    pub fn source<'v>(&'v self, record: &'v csv::StringRecord) -> &'v str {
+        match self.get(record, Field::Source) {
+            "" => &self.default_source,
+            s => s,
+        }
+    }
+
+    pub fn date(
+        &self,
+        record: &csv::StringRecord,
+        field: Field,
+        required: bool,
+    ) -> Result<Option<Day>, RowError> {
+        let text = self.get(record, field);
+        if text.is_empty() {
+            return if required {
+                Err(row_err(field.name(), "empty: a date is required"))
+            } else {
+                Ok(None)
+            };
+        }
+        parse_flexible(text, self.options.date_format)
+            .map(Some)
+            .map_err(|e| row_err(field.name(), format!("{text:?}: {e}")))
+    }
+}
+
+/// The parsed fields of a shipment row (the text fields stay in the record). Its buffers
+/// are reused from row to row.
+#[derive(Default)]
+pub(super) struct PreparedShipment {
+    pub date_iso: String,
+    pub part: Arc<str>,
+    pub quantity: Option<f64>,
+    pub value_usd: Option<f64>,
+    /// Set when the row has no source reference: one made from its content.
+    pub synthesised_ref: Option<String>,
+    pub ref_key: i64,
+}
+
+/// One data row in a batch. Slots, with their buffers, go back and forth between the two
+/// threads, so a long import allocates nothing per row once the first batches exist.
+#[derive(Default)]
+pub(super) struct Slot {
+    pub line: u64,
+    /// The row, when it decoded as UTF-8 text of the right shape.
+    pub record: csv::StringRecord,
+    /// The row as bytes, when it did not (for the rejects file).
+    pub raw: csv::ByteRecord,
+    /// Why the parser rejected the row, if it did.
+    pub rejected: Option<RowError>,
+    /// Parsed shipment fields (shipment imports only).
+    pub shipment: PreparedShipment,
+}
+
+/// Rows in flight.
+#[derive(Default)]
+pub(super) struct Batch {
+    pub slots: Vec<Slot>,
+    /// Slots `0..len` hold rows.
+    pub len: usize,
+    /// Bytes of the file read so far.
+    pub bytes_read: u64,
+    /// The file cannot be read further (a broken quote, an I/O error): line and why.
+    pub fatal: Option<(u64, String)>,
+}
+
+/// Reads every record after the header and sends them on in batches; takes emptied batches
+/// back from `recycle`. Stops when the receiver hangs up (the import failed) or the file ends.
+pub(super) fn parse_all<R: Read>(
+    mut csv: csv::Reader<R>,
+    header: &[String],
+    columns: &Columns<'_>,
+    send: SyncSender<Batch>,
+    recycle: Receiver<Batch>,
+) {
+    let mut part_cache: HashMap<String, Arc<str>> = HashMap::new();
+    let shipments = columns.options.kind == ImportKind::Shipments;
+    let mut done = false;
+    while !done {
+        let mut batch = recycle.try_recv().unwrap_or_default();
+        batch.len = 0;
+        batch.fatal = None;
+        while batch.len < BATCH {
+            if batch.slots.len() == batch.len {
+                batch.slots.push(Slot::default());
+            }
+            let slot = &mut batch.slots[batch.len];
+            let mut raw = std::mem::take(&mut slot.record).into_byte_record();
+            let line_guess = csv.position().line() + 1;
+            match csv.read_byte_record(&mut raw) {
+                Ok(true) => {}
+                Ok(false) => {
+                    done = true;
+                    break;
+                }
+                Err(e) => {
+                    let line = raw.position().map_or(line_guess, |p| p.line());
+                    batch.fatal = Some((line, format!("unreadable CSV: {e}")));
+                    done = true;
+                    break;
+                }
+            }
+            slot.line = raw.position().map_or(line_guess, |p| p.line());
+            if raw.len() == 1 && raw.get(0).is_some_and(<[u8]>::is_empty) {
+                slot.record = csv::StringRecord::from_byte_record(raw).unwrap_or_default();
+                continue; // a blank line
+            }
+            slot.rejected = None;
+            match decode(raw, header) {
+                Err((error, raw)) => {
+                    slot.rejected = Some(error);
+                    slot.raw = raw;
+                }
+                Ok(record) => {
+                    slot.record = record;
+                    if shipments
+                        && let Err(error) = prepare_shipment(
+                            columns,
+                            &slot.record,
+                            &mut part_cache,
+                            &mut slot.shipment,
+                        )
+                    {
+                        slot.rejected = Some(error);
+                        slot.raw = std::mem::take(&mut slot.record).into_byte_record();
+                    }
+                }
+            }
+            batch.len += 1;
+        }
+        batch.bytes_read = csv.position().byte();
+        if send.send(batch).is_err() {
+            return;
+        }
+    }
+}
+
+/// Checks a record's shape, field sizes and encoding.
+fn decode(
+    raw: csv::ByteRecord,
+    header: &[String],
+) -> Result<csv::StringRecord, (RowError, csv::ByteRecord)> {
+    let header_len = header.len();
+    if raw.len() != header_len {
+        let at = raw.len().min(header_len.saturating_sub(1));
+        let field = header.get(at).cloned().unwrap_or_default();
+        let what = if raw.len() < header_len {
+            "too few"
+        } else {
+            "too many"
+        };
+        let message = format!(
+            "{what} fields: {} where the header has {header_len}",
+            raw.len()
+        );
+        return Err((row_err(&field, message), raw));
+    }
+    if let Some(i) = raw.iter().position(|f| f.len() > MAX_FIELD_BYTES) {
+        let message = format!(
+            "{} bytes, more than the {MAX_FIELD_BYTES} a field may hold",
+            raw[i].len()
+        );
+        return Err((row_err(&header[i], message), raw));
+    }
+    csv::StringRecord::from_byte_record(raw).map_err(|e| {
+        let field = e
+            .utf8_error()
+            .field();
+        let error = row_err(
+            header.get(field).map_or("", String::as_str),
+            format!(
+                "not UTF-8 text (invalid byte at offset {}); save the file as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        );
+        (error, e.into_byte_record())
+    })
+}
+
+/// Parses and checks a shipment row's fields that need no database, into `out`.
+fn prepare_shipment(
+    columns: &Columns<'_>,
+    record: &csv::StringRecord,
+    part_cache: &mut HashMap<String, Arc<str>>,
+    out: &mut PreparedShipment,
+) -> Result<(), RowError> {
+    let day = columns.date(record, Field::Date, true)?.unwrap_or_default();
+    for field in [Field::Shipper, Field::Consignee] {
+        if columns.get(record, field).is_empty() {
+            return Err(row_err(field.name(), "empty: a name or key is required"));
+        }
+    }
+    let value_text = columns.get(record, Field::ValueUsd);
+    let quantity_text = columns.get(record, Field::Quantity);
+    out.value_usd = parse_number(value_text).map_err(|m| row_err(Field::ValueUsd.name(), m))?;
+    out.quantity = parse_number(quantity_text).map_err(|m| row_err(Field::Quantity.name(), m))?;
+    let description = columns.get(record, Field::Description);
+    let part_text = columns.get(record, Field::PartType);
+    let rules = &columns.options.rules;
+    out.part = if part_text.is_empty() {
+        Arc::from(rules.classify(description))
+    } else if let Some(p) = part_cache.get(part_text) {
+        p.clone()
+    } else {
+        let p: Arc<str> = Arc::from(rules.canonical(part_text));
+        part_cache.insert(part_text.to_owned(), p.clone());
+        p
+    };
+    out.date_iso.clear();
+    day.write_iso(&mut out.date_iso);
+    let given_ref = columns.get(record, Field::SourceRef);
+    out.synthesised_ref = given_ref.is_empty().then(|| {
+        let hash = fnv1a(&[
+            &out.date_iso,
+            columns.get(record, Field::Shipper),
+            columns.get(record, Field::Consignee),
+            description,
+            columns.get(record, Field::HsCode),
+            value_text,
+            quantity_text,
+        ]);
+        format!("row:{hash:016x}")
+    });
+    let source_ref = out.synthesised_ref.as_deref().unwrap_or(given_ref);
+    out.ref_key = ref_key(columns.source(record), source_ref);
+    Ok(())
+}

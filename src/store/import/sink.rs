@@ -1,0 +1,224 @@
+//! The writing side of an import: resolves entities and inserts rows, in the open
+//! transaction. Runs on the thread that owns the connection.
+
+use rusqlite::{Statement, Transaction, params};
+use rustc_hash::FxHashSet;
+
+use super::fields::{Field, ImportKind};
+use super::parse::{Columns, PreparedShipment};
+use super::resolver::{Resolver, slug};
+use super::values::{parse_bool, parse_country, parse_share};
+use super::{RowFailure, row_err};
+use crate::date::Day;
+use crate::model::{EntityKind, normalize_name};
+use crate::parts::OTHER;
+
+const INSERT_SHIPMENT: &str = "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
+                      quantity, unit, value_usd, source_ref, source, ref_key)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
+const INSERT_SHIPMENT_IF_NEW: &str = "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
+                      quantity, unit, value_usd, source_ref, source, ref_key)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+     WHERE NOT EXISTS (SELECT 1 FROM shipment WHERE ref_key = ?12 AND source = ?11 AND source_ref = ?10)";
+
+/// Where rows go.
+pub(super) struct Sink<'t, 'o> {
+    tx: &'t Transaction<'t>,
+    columns: &'o Columns<'o>,
+    pub resolver: Resolver,
+    /// When the shipment table was empty at the start: the deduplication keys inserted since.
+    keys_seen: Option<FxHashSet<i64>>,
+    insert_shipment: Statement<'t>,
+    insert_shipment_if_new: Statement<'t>,
+}
+
+impl<'t, 'o> Sink<'t, 'o> {
+    pub fn new(
+        tx: &'t Transaction<'t>,
+        columns: &'o Columns<'o>,
+        file_label: &str,
+        rows_hint: usize,
+    ) -> rusqlite::Result<Sink<'t, 'o>> {
+        let empty_table = columns.options.kind == ImportKind::Shipments
+            && tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM shipment)", [], |r| r.get::<_, bool>(0))?;
+        let keys_seen = empty_table.then(|| {
+            let mut set = FxHashSet::default();
+            set.reserve(rows_hint);
+            set
+        });
+        Ok(Sink {
+            tx,
+            columns,
+            resolver: Resolver::load(tx, file_label)?,
+            keys_seen,
+            insert_shipment: tx.prepare(INSERT_SHIPMENT)?,
+            insert_shipment_if_new: tx.prepare(INSERT_SHIPMENT_IF_NEW)?,
+        })
+    }
+
+    /// Writes one row; returns whether it added a record (false: it was already there).
+    /// `shipment` holds the parsed fields of a shipment row (unused for other kinds).
+    pub fn row(&mut self, r: &csv::StringRecord, shipment: &PreparedShipment) -> Result<bool, RowFailure> {
+        match self.columns.options.kind {
+            ImportKind::Shipments => self.shipment(r, shipment),
+            ImportKind::Entities => self.entity(r),
+            ImportKind::Ownership => self.ownership(r),
+            ImportKind::Sanctions => self.sanction(r),
+        }
+    }
+
+    fn shipment(&mut self, r: &csv::StringRecord, p: &PreparedShipment) -> Result<bool, RowFailure> {
+        let c = self.columns;
+        let shipper_raw = c.get(r, Field::Shipper);
+        let consignee_raw = c.get(r, Field::Consignee);
+        // Check before creating entities, so a rejected row creates none.
+        let shipper_known = self.resolver.find(shipper_raw);
+        let consignee_known = self.resolver.find(consignee_raw);
+        if shipper_known.is_some() && shipper_known == consignee_known
+            || shipper_known.is_none()
+                && consignee_known.is_none()
+                && normalize_name(shipper_raw) == normalize_name(consignee_raw)
+        {
+            let message = format!("{consignee_raw:?} is also the shipper: a shipment needs two parties");
+            return Err(row_err(Field::Consignee.name(), message).into());
+        }
+        let shipper = self.resolver.resolve(self.tx, shipper_raw, Field::Shipper.name())?;
+        let consignee = self.resolver.resolve(self.tx, consignee_raw, Field::Consignee.name())?;
+        // When the table started empty, every key in it was inserted by this import and is in
+        // `keys_seen`: a new key needs no probe. A repeated key (a duplicate, or rarely a hash
+        // collision) is checked exactly, on the strings.
+        let known_new = self.keys_seen.as_mut().is_some_and(|seen| seen.insert(p.ref_key));
+        let stmt = if known_new { &mut self.insert_shipment } else { &mut self.insert_shipment_if_new };
+        let added = stmt.execute(params![
+            p.date_iso,
+            shipper,
+            consignee,
+            if p.part.is_empty() { OTHER } else { &*p.part },
+            c.get(r, Field::Description),
+            c.get(r, Field::HsCode),
+            p.quantity,
+            c.get(r, Field::Unit),
+            p.value_usd,
+            p.synthesised_ref.as_deref().unwrap_or_else(|| c.get(r, Field::SourceRef)),
+            c.source(r),
+            p.ref_key,
+        ])?;
+        Ok(added > 0)
+    }
+
+    fn entity(&mut self, r: &csv::StringRecord) -> Result<bool, RowFailure> {
+        let name = self.columns.get(r, Field::Name).split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            return Err(row_err(Field::Name.name(), "empty: an entity needs a name").into());
+        }
+        let kind_text = self.columns.get(r, Field::Kind);
+        let kind = EntityKind::parse(kind_text).ok_or_else(|| {
+            row_err(Field::Kind.name(), format!("{kind_text:?} is not one of state_owner, subsidiary, plant, company"))
+        })?;
+        let country = parse_country(self.columns.get(r, Field::Country)).map_err(|m| row_err(Field::Country.name(), m))?;
+        let state_owned = parse_bool(self.columns.get(r, Field::StateOwned)).map_err(|m| row_err(Field::StateOwned.name(), m))?;
+        let aliases: Vec<&str> = self.columns.get(r, Field::Aliases).split('|').map(str::trim).filter(|a| !a.is_empty()).collect();
+        let source = self.columns.source(r).to_owned();
+        let given_key = self.columns.get(r, Field::Key);
+        let existing = if given_key.is_empty() {
+            self.resolver.find(&name)
+        } else {
+            self.resolver.keys.contains(given_key).then(|| self.resolver.find(given_key)).flatten()
+        };
+        let (id, added) = match existing {
+            Some(id) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE entity SET name = ?2, kind = ?3, country = ?4, state_owned = ?5, source = ?6 WHERE id = ?1",
+                    )?
+                    .execute(params![id, name, kind.as_str(), country, state_owned, source])?;
+                (id, false)
+            }
+            None => {
+                let key = if given_key.is_empty() { self.resolver.unique_key(&slug(&name)) } else { given_key.to_owned() };
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO entity (key, name, kind, country, state_owned, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![key, name, kind.as_str(), country, state_owned, source])?;
+                let id = self.tx.last_insert_rowid();
+                self.resolver.register(&key, &name, id);
+                (id, true)
+            }
+        };
+        let mut stmt = self.tx.prepare_cached("INSERT OR IGNORE INTO alias (entity_id, name) VALUES (?1, ?2)")?;
+        for alias in aliases {
+            stmt.execute(params![id, alias])?;
+            self.resolver.by_name.entry(normalize_name(alias)).or_insert(id);
+        }
+        Ok(added)
+    }
+
+    fn ownership(&mut self, r: &csv::StringRecord) -> Result<bool, RowFailure> {
+        let parent_raw = self.columns.get(r, Field::Parent);
+        let child_raw = self.columns.get(r, Field::Child);
+        for (raw, field) in [(parent_raw, Field::Parent), (child_raw, Field::Child)] {
+            if raw.is_empty() {
+                return Err(row_err(field.name(), "empty: a name or key is required").into());
+            }
+        }
+        let share = parse_share(self.columns.get(r, Field::SharePct)).map_err(|m| row_err(Field::SharePct.name(), m))?;
+        let start = self.columns.date(r, Field::StartDate, false)?;
+        let end = self.columns.date(r, Field::EndDate, false)?;
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            return Err(row_err(Field::EndDate.name(), "ends before it starts").into());
+        }
+        let (p, c) = (self.resolver.find(parent_raw), self.resolver.find(child_raw));
+        if p.is_some() && p == c || normalize_name(parent_raw) == normalize_name(child_raw) {
+            return Err(row_err(Field::Child.name(), "an entity cannot own itself").into());
+        }
+        let parent = self.resolver.resolve(self.tx, parent_raw, Field::Parent.name())?;
+        let child = self.resolver.resolve(self.tx, child_raw, Field::Child.name())?;
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO ownership (parent_id, child_id, share_pct, start_date, end_date, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (parent_id, child_id) DO NOTHING",
+            )?
+            .execute(params![parent, child, share, start.map(Day::iso), end.map(Day::iso), self.columns.source(r)])?;
+        Ok(added > 0)
+    }
+
+    fn sanction(&mut self, r: &csv::StringRecord) -> Result<bool, RowFailure> {
+        let entity_raw = self.columns.get(r, Field::Entity);
+        if entity_raw.is_empty() {
+            return Err(row_err(Field::Entity.name(), "empty: a name or key is required").into());
+        }
+        let authority = self.columns.get(r, Field::Authority);
+        if authority.is_empty() {
+            return Err(row_err(Field::Authority.name(), "empty: who listed the entity (OFAC, EU, UK, …)?").into());
+        }
+        let listed = self.columns.date(r, Field::ListedOn, true)?.unwrap_or_default();
+        let delisted = self.columns.date(r, Field::DelistedOn, false)?;
+        if delisted.is_some_and(|d| d < listed) {
+            return Err(row_err(Field::DelistedOn.name(), "delisted before it was listed").into());
+        }
+        let entity = self.resolver.resolve(self.tx, entity_raw, Field::Entity.name())?;
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO sanction (entity_id, authority, program, listed_on, delisted_on, reason, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (entity_id, authority, program, listed_on) DO NOTHING",
+            )?
+            .execute(params![
+                entity,
+                authority,
+                self.columns.get(r, Field::Program),
+                listed.iso(),
+                delisted.map(Day::iso),
+                self.columns.get(r, Field::Reason),
+                self.columns.source(r),
+            ])?;
+        Ok(added > 0)
+    }
+}
+
