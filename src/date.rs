@@ -230,7 +230,13 @@ mod tests {
 
     #[test]
     fn day_numbers_agree_with_jiff() {
-        for (y, m, d) in [(1970, 1, 1), (1969, 12, 31), (2000, 2, 29), (2022, 6, 2), (2100, 3, 1)] {
+        for (y, m, d) in [
+            (1970, 1, 1),
+            (1969, 12, 31),
+            (2000, 2, 29),
+            (2022, 6, 2),
+            (2100, 3, 1),
+        ] {
             let date = jiff::civil::date(y, m, d);
             let expected = date.since(EPOCH).unwrap().get_days();
             assert_eq!(Day::from_date(date).0, expected, "{date}");
@@ -251,7 +257,10 @@ mod tests {
 
     #[test]
     fn ambiguous_slash_date_is_an_error_unless_forced() {
-        assert_eq!(parse_flexible("03/04/2022", None), Err(DateError::Ambiguous));
+        assert_eq!(
+            parse_flexible("03/04/2022", None),
+            Err(DateError::Ambiguous)
+        );
         assert_eq!(
             parse_flexible("03/04/2022", Some(DateFormat::Dmy)),
             Ok(Day::from_ymd(2022, 4, 3).unwrap())
@@ -269,7 +278,10 @@ mod tests {
         assert_eq!(parse_flexible("2022-02-30", None), Err(DateError::Invalid));
         assert_eq!(parse_flexible("2023-02-29", None), Err(DateError::Invalid));
         assert!(parse_flexible("2024-02-29", None).is_ok());
-        assert_eq!(parse_flexible("yesterday", None), Err(DateError::Unrecognised));
+        assert_eq!(
+            parse_flexible("yesterday", None),
+            Err(DateError::Unrecognised)
+        );
         assert_eq!(parse_flexible("", None), Err(DateError::Unrecognised));
         assert_eq!(parse_flexible("2022-6", None), Err(DateError::Unrecognised));
     }

@@ -187,7 +187,9 @@ impl Filter {
     }
 
     fn plan(&self, index: &ShipmentIndex) -> Plan {
-        let lo = self.from.map_or(0, |d| index.day.partition_point(|&x| x < d));
+        let lo = self
+            .from
+            .map_or(0, |d| index.day.partition_point(|&x| x < d));
         let hi = self
             .to
             .map_or(index.day.len(), |d| index.day.partition_point(|&x| x <= d));
@@ -212,13 +214,10 @@ impl Filter {
         let sanctioned: Vec<bool> = (0..n as u32)
             .map(|p| index.is_sanctioned(p, as_of, authorities.as_deref()))
             .collect();
-        let country_ok: Option<Vec<bool>> = self.countries.as_ref().map(|wanted| {
-            index
-                .countries
-                .iter()
-                .map(|c| wanted.contains(c))
-                .collect()
-        });
+        let country_ok: Option<Vec<bool>> = self
+            .countries
+            .as_ref()
+            .map(|wanted| index.countries.iter().map(|c| wanted.contains(c)).collect());
         let entity_ok: Vec<bool> = (0..n)
             .map(|p| {
                 self.kinds
@@ -356,7 +355,7 @@ impl Filter {
             });
         }
 
-        links.sort_by(|a, b| (a.kind, a.source, a.target).cmp(&(b.kind, b.source, b.target)));
+        links.sort_by_key(|l| (l.kind, l.source, l.target));
         let entities: Vec<EntityId> = (0..n)
             .filter(|&p| shown[p])
             .map(|p| index.entities[p].id)

@@ -92,8 +92,16 @@ const SYLLABLES: &[&str] = &[
     "Prom", "Avia", "Rada", "Mash", "Star", "Orion", "Delta", "Lun", "Ming", "Kaz", "Dor", "Gel",
 ];
 const SUFFIXES: &[&str] = &[
-    "Trading", "Industries", "Technologies", "Logistics", "Machinery", "Components", "Systems",
-    "Engineering", "Supply", "Electronics",
+    "Trading",
+    "Industries",
+    "Technologies",
+    "Logistics",
+    "Machinery",
+    "Components",
+    "Systems",
+    "Engineering",
+    "Supply",
+    "Electronics",
 ];
 
 fn pick_weighted<'a, T>(rng: &mut Pcg64Mcg, items: &'a [(T, u32)]) -> &'a T {
@@ -110,7 +118,9 @@ fn pick_weighted<'a, T>(rng: &mut Pcg64Mcg, items: &'a [(T, u32)]) -> &'a T {
 
 /// Cumulative Zipf weights over `n` items, in shuffled order.
 fn zipf_cumulative(rng: &mut Pcg64Mcg, n: usize, exponent: f64) -> Vec<f64> {
-    let mut weights: Vec<f64> = (0..n).map(|i| 1.0 / ((i + 1) as f64).powf(exponent)).collect();
+    let mut weights: Vec<f64> = (0..n)
+        .map(|i| 1.0 / ((i + 1) as f64).powf(exponent))
+        .collect();
     for i in (1..n).rev() {
         let j = rng.random_range(0..=i);
         weights.swap(i, j);
@@ -128,7 +138,9 @@ fn zipf_cumulative(rng: &mut Pcg64Mcg, n: usize, exponent: f64) -> Vec<f64> {
 fn draw(rng: &mut Pcg64Mcg, cumulative: &[f64]) -> usize {
     let total = cumulative.last().copied().unwrap_or(0.0);
     let r = rng.random::<f64>() * total;
-    cumulative.partition_point(|&c| c < r).min(cumulative.len().saturating_sub(1))
+    cumulative
+        .partition_point(|&c| c < r)
+        .min(cumulative.len().saturating_sub(1))
 }
 
 /// Generates a network. Needs at least 2 entities for any shipment.
@@ -142,7 +154,10 @@ pub fn generate(options: &GenerateOptions) -> Generated {
     for i in 0..n {
         let id = (i + 1) as i64;
         let (kind, country) = if i < state_owners {
-            (EntityKind::StateOwner, *pick_weighted(&mut rng, &country_table))
+            (
+                EntityKind::StateOwner,
+                *pick_weighted(&mut rng, &country_table),
+            )
         } else {
             let r = rng.random::<f64>();
             let kind = if r < 0.06 {
@@ -276,7 +291,15 @@ pub fn write_csv(data: &Generated, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let key = |id: i64| data.entities[(id - 1) as usize].key.as_str();
     let mut w = csv_writer(&dir.join("entities.csv"))?;
-    w.write_record(["key", "name", "kind", "country", "state_owned", "aliases", "source"])?;
+    w.write_record([
+        "key",
+        "name",
+        "kind",
+        "country",
+        "state_owned",
+        "aliases",
+        "source",
+    ])?;
     for e in &data.entities {
         w.write_record([
             e.key.as_str(),
@@ -290,14 +313,29 @@ pub fn write_csv(data: &Generated, dir: &Path) -> std::io::Result<()> {
     }
     w.flush()?;
     let mut w = csv_writer(&dir.join("ownership.csv"))?;
-    w.write_record(["parent", "child", "share_pct", "start_date", "end_date", "source"])?;
+    w.write_record([
+        "parent",
+        "child",
+        "share_pct",
+        "start_date",
+        "end_date",
+        "source",
+    ])?;
     for o in &data.ownership {
         let share = o.share_pct.map(|s| s.to_string()).unwrap_or_default();
         w.write_record([key(o.parent), key(o.child), &share, "", "", &o.source])?;
     }
     w.flush()?;
     let mut w = csv_writer(&dir.join("sanctions.csv"))?;
-    w.write_record(["entity", "authority", "program", "listed_on", "delisted_on", "reason", "source"])?;
+    w.write_record([
+        "entity",
+        "authority",
+        "program",
+        "listed_on",
+        "delisted_on",
+        "reason",
+        "source",
+    ])?;
     for s in &data.sanctions {
         w.write_record([
             key(s.entity),
@@ -312,8 +350,17 @@ pub fn write_csv(data: &Generated, dir: &Path) -> std::io::Result<()> {
     w.flush()?;
     let mut w = csv_writer(&dir.join("shipments.csv"))?;
     w.write_record([
-        "date", "shipper", "consignee", "part_type", "description", "hs_code", "quantity", "unit",
-        "value_usd", "source_ref", "source",
+        "date",
+        "shipper",
+        "consignee",
+        "part_type",
+        "description",
+        "hs_code",
+        "quantity",
+        "unit",
+        "value_usd",
+        "source_ref",
+        "source",
     ])?;
     for s in &data.shipments {
         w.write_record([
@@ -357,10 +404,17 @@ mod tests {
         assert_eq!(a.entities.len(), 300);
         assert_eq!(a.shipments.len(), 2_000);
         assert!(a.shipments.iter().all(|s| s.shipper != s.consignee));
-        assert!(a.shipments.iter().all(|s| s.shipper >= 1 && s.consignee <= 300));
+        assert!(
+            a.shipments
+                .iter()
+                .all(|s| s.shipper >= 1 && s.consignee <= 300)
+        );
         assert!(a.entities.iter().any(|e| e.kind == EntityKind::StateOwner));
         assert!(!a.ownership.is_empty() && !a.sanctions.is_empty());
-        let other = generate(&GenerateOptions { seed: 10, ..options });
+        let other = generate(&GenerateOptions {
+            seed: 10,
+            ..options
+        });
         assert_ne!(a.shipments, other.shipments);
     }
 

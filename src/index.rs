@@ -123,7 +123,10 @@ impl ShipmentIndex {
         let mut pair = Vec::with_capacity(order.len());
         for &i in &order {
             let i = i as usize;
-            let key = (position[&shipments.shipper[i]], position[&shipments.consignee[i]]);
+            let key = (
+                position[&shipments.shipper[i]],
+                position[&shipments.consignee[i]],
+            );
             let id = *pair_of.entry(key).or_insert_with(|| {
                 raw_pairs.push(key);
                 (raw_pairs.len() - 1) as u32
@@ -149,7 +152,10 @@ impl ShipmentIndex {
                 .iter()
                 .map(|&i| shipments.part[i as usize].min(cap) as u8)
                 .collect(),
-            value_usd: order.iter().map(|&i| shipments.value_usd[i as usize]).collect(),
+            value_usd: order
+                .iter()
+                .map(|&i| shipments.value_usd[i as usize])
+                .collect(),
             row_id: order.iter().map(|&i| shipments.id[i as usize]).collect(),
             pair,
             pairs,

@@ -162,7 +162,10 @@ mod tests {
 
     #[test]
     fn normalize_folds_case_and_space_in_any_script() {
-        assert_eq!(normalize_name("  Poly   Technologies,  Inc. "), "poly technologies, inc.");
+        assert_eq!(
+            normalize_name("  Poly   Technologies,  Inc. "),
+            "poly technologies, inc."
+        );
         assert_eq!(
             normalize_name("Улан-Удэнский  АВИАЦИОННЫЙ завод"),
             "улан-удэнский авиационный завод"
@@ -172,7 +175,10 @@ mod tests {
 
     #[test]
     fn kind_parses_synonyms_and_rejects_unknown() {
-        assert_eq!(EntityKind::parse("State Parent"), Some(EntityKind::StateOwner));
+        assert_eq!(
+            EntityKind::parse("State Parent"),
+            Some(EntityKind::StateOwner)
+        );
         assert_eq!(EntityKind::parse("plant"), Some(EntityKind::Plant));
         assert_eq!(EntityKind::parse("spaceship"), None);
     }

@@ -38,7 +38,8 @@ impl PartRules {
     /// The default rules from `assets/part_types.rules`.
     pub fn default_rules() -> PartRules {
         // The shipped file is tested to parse; an empty rule set is the safe fallback.
-        PartRules::parse(DEFAULT_RULES, "assets/part_types.rules").unwrap_or_else(|_| PartRules::empty())
+        PartRules::parse(DEFAULT_RULES, "assets/part_types.rules")
+            .unwrap_or_else(|_| PartRules::empty())
     }
 
     fn empty() -> PartRules {
@@ -158,7 +159,12 @@ impl PartRules {
 fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_whitespace() || matches!(c, '-' | '‐' | '–' | '—' | '.' | '/' | '_' | ',' | '(' | ')' | '«' | '»' | '"') {
+        if c.is_whitespace()
+            || matches!(
+                c,
+                '-' | '‐' | '–' | '—' | '.' | '/' | '_' | ',' | '(' | ')' | '«' | '»' | '"'
+            )
+        {
             continue;
         }
         for l in c.to_lowercase() {
@@ -190,7 +196,14 @@ mod tests {
     #[test]
     fn default_rules_parse_and_name_the_sample_part_types() {
         let rules = PartRules::parse(DEFAULT_RULES, "default").unwrap();
-        for name in ["Mi-171Sh", "Mi-171E", "radio", "navigation", "jet engine", "helicopter"] {
+        for name in [
+            "Mi-171Sh",
+            "Mi-171E",
+            "radio",
+            "navigation",
+            "jet engine",
+            "helicopter",
+        ] {
             assert!(rules.part_types().iter().any(|n| n == name), "{name}");
         }
     }
@@ -198,11 +211,17 @@ mod tests {
     #[test]
     fn recognises_helicopter_models_in_latin_and_cyrillic() {
         let r = PartRules::default_rules();
-        assert_eq!(r.classify("Запасные части для вертолета Ми-171Е: лопасть"), "Mi-171E");
+        assert_eq!(
+            r.classify("Запасные части для вертолета Ми-171Е: лопасть"),
+            "Mi-171E"
+        );
         assert_eq!(r.classify("SPARE PARTS FOR MI-171E HELICOPTER"), "Mi-171E");
         assert_eq!(r.classify("Запчасти для вертолетов МИ-171Ш"), "Mi-171Sh");
         assert_eq!(r.classify("Комплект ЗИП к вертолету Ми-8АМТШ"), "Mi-171Sh");
-        assert_eq!(r.classify("parts for Mi-8AMTSh assault helicopter"), "Mi-171Sh");
+        assert_eq!(
+            r.classify("parts for Mi-8AMTSh assault helicopter"),
+            "Mi-171Sh"
+        );
         assert_eq!(r.classify("Mi 171 Sh main rotor hub"), "Mi-171Sh");
         // Mixed scripts: Latin M and i with a Cyrillic Е.
         assert_eq!(r.classify("Mi-171Е blade"), "Mi-171E");
@@ -211,12 +230,28 @@ mod tests {
     #[test]
     fn the_first_matching_rule_wins() {
         let r = PartRules::default_rules();
-        assert_eq!(r.classify("Радиостанция авиационная для вертолета Ми-171Е"), "radio");
+        assert_eq!(
+            r.classify("Радиостанция авиационная для вертолета Ми-171Е"),
+            "radio"
+        );
         assert_eq!(r.classify("Radio station for Mi-171Sh"), "Mi-171Sh");
-        assert_eq!(r.classify("Аппаратура навигационная для вертолетов Ми-17"), "navigation");
-        assert_eq!(r.classify("Части двигателя РД-93, гарантийные обязательства"), "jet engine");
-        assert_eq!(r.classify("Запасные части к самолету Су-35"), "aircraft parts");
+        assert_eq!(
+            r.classify("Аппаратура навигационная для вертолетов Ми-17"),
+            "navigation"
+        );
+        assert_eq!(
+            r.classify("Части двигателя РД-93, гарантийные обязательства"),
+            "jet engine"
+        );
+        assert_eq!(
+            r.classify("Запасные части к самолету Су-35"),
+            "aircraft parts"
+        );
         assert_eq!(r.classify("深沟球轴承 SKF 6205"), "bearings");
+        assert_eq!(r.classify("无线电罗盘 ARK-15"), "navigation");
+        assert_eq!(r.classify("无线电导航设备"), "navigation");
+        assert_eq!(r.classify("机载无线电台"), "radio");
+        assert_eq!(r.classify("Платы печатные многослойные"), "electronics");
         assert_eq!(r.classify("GREEN COFFEE BEANS"), OTHER);
         assert_eq!(r.classify(""), OTHER);
     }

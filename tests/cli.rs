@@ -39,7 +39,11 @@ fn import_then_stats_json() {
         "key,name,kind,country\nsasac,SASAC,state_owner,CN\npoly,Poly Technologies,subsidiary,CN\nuuap,Ulan-Ude Aviation Plant,plant,RU\n",
     );
     write(d, "o.csv", "parent,child\nsasac,poly\n");
-    write(d, "s.csv", "entity,authority,listed_on\nuuap,OFAC,2022-03-24\n");
+    write(
+        d,
+        "s.csv",
+        "entity,authority,listed_on\nuuap,OFAC,2022-03-24\n",
+    );
     write(
         d,
         "sh.csv",
@@ -48,10 +52,16 @@ fn import_then_stats_json() {
          2022-07-02,poly,uuap,Запчасти Ми-171Ш,200,A2\n\
          2021-07-02,uuap,poly,Вертолет Ми-171Е,50,A3\n",
     );
-    for (kind, file) in [("entities", "e.csv"), ("ownership", "o.csv"), ("sanctions", "s.csv"), ("shipments", "sh.csv")] {
+    for (kind, file) in [
+        ("entities", "e.csv"),
+        ("ownership", "o.csv"),
+        ("sanctions", "s.csv"),
+        ("shipments", "sh.csv"),
+    ] {
         ok(d, &["import", kind, file, "--db", "t.db"]);
     }
-    let all: serde_json::Value = serde_json::from_str(&ok(d, &["stats", "--db", "t.db", "--json"])).unwrap();
+    let all: serde_json::Value =
+        serde_json::from_str(&ok(d, &["stats", "--db", "t.db", "--json"])).unwrap();
     assert_eq!(all["entities"], 3);
     assert_eq!(all["ownership_links"], 1);
     assert_eq!(all["trade_links"], 2);
@@ -60,17 +70,31 @@ fn import_then_stats_json() {
     assert_eq!(all["top_links"][0]["shipper"], "Poly Technologies");
     assert_eq!(all["top_links"][0]["consignee"], "Ulan-Ude Aviation Plant");
     assert_eq!(all["top_links"][0]["shipments"], 2);
-    assert_eq!(all["top_links"][0]["part_types"], serde_json::json!(["Mi-171E", "Mi-171Sh"]));
+    assert_eq!(
+        all["top_links"][0]["part_types"],
+        serde_json::json!(["Mi-171E", "Mi-171Sh"])
+    );
 
-    let sh: serde_json::Value =
-        serde_json::from_str(&ok(d, &["stats", "--db", "t.db", "--json", "--part", "Mi-171Sh"])).unwrap();
+    let sh: serde_json::Value = serde_json::from_str(&ok(
+        d,
+        &["stats", "--db", "t.db", "--json", "--part", "Mi-171Sh"],
+    ))
+    .unwrap();
     assert_eq!(sh["shipments"], 1);
     assert_eq!(sh["top_links"][0]["value_usd"], 200.0);
 
     // Sanctioned as of the end of the range: the plant was listed on 2022-03-24.
     let before: serde_json::Value = serde_json::from_str(&ok(
         d,
-        &["stats", "--db", "t.db", "--json", "--sanctioned", "--to", "2021-12-31"],
+        &[
+            "stats",
+            "--db",
+            "t.db",
+            "--json",
+            "--sanctioned",
+            "--to",
+            "2021-12-31",
+        ],
     ))
     .unwrap();
     assert_eq!(before["shipments"], 0);
@@ -88,13 +112,18 @@ fn import_then_stats_json() {
 fn a_failed_import_exits_non_zero_and_names_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "bad.csv", "date,shipper,consignee,value_usd\n2022-01-01,A,B,1\n2022-01-02,A,B,-3\n");
+    write(
+        d,
+        "bad.csv",
+        "date,shipper,consignee,value_usd\n2022-01-01,A,B,1\n2022-01-02,A,B,-3\n",
+    );
     let out = lading(d, &["import", "shipments", "bad.csv", "--db", "t.db"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.csv:3: field \"value_usd\""), "{err}");
     assert!(err.contains("negative"), "{err}");
-    let stats: serde_json::Value = serde_json::from_str(&ok(d, &["stats", "--db", "t.db", "--json"])).unwrap();
+    let stats: serde_json::Value =
+        serde_json::from_str(&ok(d, &["stats", "--db", "t.db", "--json"])).unwrap();
     assert_eq!(stats["shipments"], 0);
 }
 
@@ -103,8 +132,34 @@ fn sigkill_during_a_large_import_leaves_the_database_as_before() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // A database with content, and a large file to import into it.
-    ok(d, &["generate", "--entities", "200", "--shipments", "2000", "--seed", "3", "--db", "t.db"]);
-    ok(d, &["generate", "--entities", "3000", "--shipments", "400000", "--seed", "4", "--csv", "big"]);
+    ok(
+        d,
+        &[
+            "generate",
+            "--entities",
+            "200",
+            "--shipments",
+            "2000",
+            "--seed",
+            "3",
+            "--db",
+            "t.db",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "generate",
+            "--entities",
+            "3000",
+            "--shipments",
+            "400000",
+            "--seed",
+            "4",
+            "--csv",
+            "big",
+        ],
+    );
     let before = ok(d, &["stats", "--db", "t.db", "--json"]);
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_lading"))
@@ -128,7 +183,10 @@ fn sigkill_during_a_large_import_leaves_the_database_as_before() {
         std::thread::sleep(Duration::from_millis(5));
     }
     let status = child.wait().unwrap();
-    assert!(killed_mid_import, "the import ended ({status}) before it could be killed");
+    assert!(
+        killed_mid_import,
+        "the import ended ({status}) before it could be killed"
+    );
     assert!(!status.success());
     assert_eq!(ok(d, &["stats", "--db", "t.db", "--json"]), before);
 }

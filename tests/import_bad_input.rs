@@ -46,9 +46,16 @@ fn expect_error(name: &str, bytes: &[u8]) -> ImportError {
         .store
         .import_csv(&path, &ImportOptions::new(ImportKind::Shipments), None)
         .expect_err("the import should fail");
-    assert_eq!(f.store.content_fingerprint().unwrap(), before, "database changed: {err}");
+    assert_eq!(
+        f.store.content_fingerprint().unwrap(),
+        before,
+        "database changed: {err}"
+    );
     assert_eq!(err.file, path);
-    assert!(err.to_string().contains(name), "message names the file: {err}");
+    assert!(
+        err.to_string().contains(name),
+        "message names the file: {err}"
+    );
     err
 }
 
@@ -94,7 +101,10 @@ fn header_only() {
 
 #[test]
 fn too_few_and_too_many_fields() {
-    let err = expect_error("few.csv", &rows(&["2022-06-03,A,B,,d,,,,1,R-2,x", "2022-06-03,A,B,Mi-171E"]));
+    let err = expect_error(
+        "few.csv",
+        &rows(&["2022-06-03,A,B,,d,,,,1,R-2,x", "2022-06-03,A,B,Mi-171E"]),
+    );
     assert_eq!(err.line, Some(3));
     assert!(err.message.contains("too few fields: 4"), "{err}");
     let err = expect_error("many.csv", &rows(&["2022-06-03,A,B,,d,,,,1,R-2,x,extra"]));
@@ -114,7 +124,10 @@ fn bad_date() {
 #[test]
 fn negative_or_non_numeric_value() {
     let err = expect_error("neg.csv", &rows(&["2022-06-03,A,B,,d,,,,-5,R-2,"]));
-    assert_eq!((err.line, err.field.as_deref()), (Some(2), Some("value_usd")));
+    assert_eq!(
+        (err.line, err.field.as_deref()),
+        (Some(2), Some("value_usd"))
+    );
     assert!(err.message.contains("negative"), "{err}");
     let err = expect_error("nan.csv", &rows(&["2022-06-03,A,B,,d,,lots,,5,R-2,"]));
     assert_eq!(err.field.as_deref(), Some("quantity"));
@@ -128,7 +141,10 @@ fn ten_megabyte_field() {
     bytes.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
     bytes.extend_from_slice(b"\",,,,1,R-2,\n");
     let err = expect_error("huge.csv", &bytes);
-    assert_eq!((err.line, err.field.as_deref()), (Some(2), Some("description")));
+    assert_eq!(
+        (err.line, err.field.as_deref()),
+        (Some(2), Some("description"))
+    );
     assert!(err.message.contains("more than"), "{err}");
 }
 
@@ -145,7 +161,10 @@ fn shipment_from_an_entity_to_itself() {
         "self.csv",
         &rows(&["2022-06-03,Poly Technologies,POLY  technologies,,d,,,,1,R-2,"]),
     );
-    assert_eq!((err.line, err.field.as_deref()), (Some(2), Some("consignee")));
+    assert_eq!(
+        (err.line, err.field.as_deref()),
+        (Some(2), Some("consignee"))
+    );
     assert!(err.message.contains("also the shipper"), "{err}");
 }
 
@@ -177,7 +196,10 @@ fn skip_invalid_imports_good_rows_and_writes_rejects() {
     let mut options = ImportOptions::new(ImportKind::Shipments);
     options.rejects = Some(rejects.clone());
     let summary = f.store.import_csv(&path, &options, None).unwrap();
-    assert_eq!((summary.rows_read, summary.imported, summary.rejected), (4, 2, 2));
+    assert_eq!(
+        (summary.rows_read, summary.imported, summary.rejected),
+        (4, 2, 2)
+    );
     let text = std::fs::read_to_string(&rejects).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");

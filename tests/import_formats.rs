@@ -40,7 +40,10 @@ fn vendor_file_with_bom_crlf_quotes_and_scripts() {
     let shipments = store.shipments_by_id(&ids).unwrap();
     assert_eq!(shipments.len(), 1);
     assert_eq!(shipments[0].value_usd, Some(1250.0));
-    assert!(shipments[0].description.contains("\r\nкомплект") || shipments[0].description.contains("\nкомплект"));
+    assert!(
+        shipments[0].description.contains("\r\nкомплект")
+            || shipments[0].description.contains("\nкомплект")
+    );
     assert_eq!(shipments[0].date.iso(), "2022-06-02");
 }
 
@@ -65,7 +68,11 @@ fn importing_twice_adds_nothing() {
 #[test]
 fn explicit_map_and_date_format() {
     let (dir, mut store) = setup();
-    let path = write(dir.path(), "m.csv", b"when,from,to,usd\n03/04/2022,A,B,10\n");
+    let path = write(
+        dir.path(),
+        "m.csv",
+        b"when,from,to,usd\n03/04/2022,A,B,10\n",
+    );
     let mut options = ImportOptions::new(ImportKind::Shipments);
     options.map = vec![
         ("date".into(), "when".into()),
@@ -92,7 +99,11 @@ fn entities_ownership_and_sanctions_files() {
          uuap,Ulan-Ude Aviation Plant,plant,ru,true,Улан-Удэнский авиационный завод,facts\n"
             .as_bytes(),
     );
-    let ownership = write(dir.path(), "o.csv", b"owner,owned,share\nrostec,Ulan-Ude Aviation Plant,100%\n");
+    let ownership = write(
+        dir.path(),
+        "o.csv",
+        b"owner,owned,share\nrostec,Ulan-Ude Aviation Plant,100%\n",
+    );
     let sanctions = write(
         dir.path(),
         "s.csv",
@@ -103,17 +114,28 @@ fn entities_ownership_and_sanctions_files() {
         (ImportKind::Ownership, &ownership),
         (ImportKind::Sanctions, &sanctions),
     ] {
-        let s = store.import_csv(path, &ImportOptions::new(kind), None).unwrap();
-        assert!(s.entities_created.is_empty(), "{kind:?} created {:?}", s.entities_created);
+        let s = store
+            .import_csv(path, &ImportOptions::new(kind), None)
+            .unwrap();
+        assert!(
+            s.entities_created.is_empty(),
+            "{kind:?} created {:?}",
+            s.entities_created
+        );
         assert_eq!(s.imported, s.rows_read);
     }
     let index = ShipmentIndex::build(store.load_dataset().unwrap());
     let plant = index.find("uuap").unwrap();
     assert_eq!(plant.country, "RU");
-    assert_eq!(index.owners_of(plant.id), vec![index.find("rostec").unwrap().id]);
+    assert_eq!(
+        index.owners_of(plant.id),
+        vec![index.find("rostec").unwrap().id]
+    );
     assert_eq!(index.listings_of(plant.id).len(), 1);
     // Re-importing the entities file updates in place and adds nothing.
-    let again = store.import_csv(&entities, &ImportOptions::new(ImportKind::Entities), None).unwrap();
+    let again = store
+        .import_csv(&entities, &ImportOptions::new(ImportKind::Entities), None)
+        .unwrap();
     assert_eq!((again.imported, again.duplicates), (0, 2));
 }
 
@@ -144,8 +166,14 @@ fn the_store_refuses_foreign_and_damaged_files_without_changing_them() {
     let damaged = dir.path().join("damaged.db");
     {
         let mut store = Store::open_or_create(&damaged).unwrap();
-        let csv = write(dir.path(), "x.csv", b"date,shipper,consignee\n2022-01-01,A,B\n");
-        store.import_csv(&csv, &ImportOptions::new(ImportKind::Shipments), None).unwrap();
+        let csv = write(
+            dir.path(),
+            "x.csv",
+            b"date,shipper,consignee\n2022-01-01,A,B\n",
+        );
+        store
+            .import_csv(&csv, &ImportOptions::new(ImportKind::Shipments), None)
+            .unwrap();
     }
     let mut bytes = std::fs::read(&damaged).unwrap();
     for b in bytes.iter_mut().skip(100) {
@@ -154,7 +182,10 @@ fn the_store_refuses_foreign_and_damaged_files_without_changing_them() {
     std::fs::write(&damaged, &bytes).unwrap();
     let result = Store::open(&damaged).and_then(|s| s.load_dataset());
     let err = result.unwrap_err().to_string();
-    assert!(err.contains("damaged") || err.contains("not a SQLite") || err.contains("malformed"), "{err}");
+    assert!(
+        err.contains("damaged") || err.contains("not a SQLite") || err.contains("malformed"),
+        "{err}"
+    );
 }
 
 /// Makes a SQLite database that carries another program's application id.

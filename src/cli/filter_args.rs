@@ -91,11 +91,19 @@ impl FilterArgs {
             } else {
                 SanctionStatus::Any
             },
-            authorities: self.authorities.iter().map(|a| a.trim().to_owned()).collect(),
+            authorities: self
+                .authorities
+                .iter()
+                .map(|a| a.trim().to_owned())
+                .collect(),
             as_of: day("as-of", &self.as_of)?,
             kinds,
-            countries: (!self.countries.is_empty())
-                .then(|| self.countries.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),
+            countries: (!self.countries.is_empty()).then(|| {
+                self.countries
+                    .iter()
+                    .map(|c| c.trim().to_ascii_uppercase())
+                    .collect()
+            }),
             show_ownership: !self.no_ownership,
             min_shipments: self.min_shipments,
             focus: self.focus.as_ref().map(|key| Focus {
@@ -111,19 +119,28 @@ pub fn check_names(filter: &Filter, index: &crate::index::ShipmentIndex) -> anyh
     if let Some(parts) = &filter.part_types {
         for p in parts {
             if !index.part_types().contains(p) {
-                bail!("--part {p:?}: no such part type; the database has: {}", index.part_types().join(", "));
+                bail!(
+                    "--part {p:?}: no such part type; the database has: {}",
+                    index.part_types().join(", ")
+                );
             }
         }
     }
     for a in &filter.authorities {
         if !index.authorities().contains(a) {
-            bail!("--authority {a:?}: no listing by that authority; the database has: {}", index.authorities().join(", "));
+            bail!(
+                "--authority {a:?}: no listing by that authority; the database has: {}",
+                index.authorities().join(", ")
+            );
         }
     }
     if let Some(focus) = &filter.focus
         && index.find(&focus.key).is_none()
     {
-        bail!("--focus {:?}: no entity with that key, name or alias", focus.key);
+        bail!(
+            "--focus {:?}: no entity with that key, name or alias",
+            focus.key
+        );
     }
     Ok(())
 }

@@ -42,14 +42,19 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         let (field, header) = m
             .split_once('=')
             .with_context(|| format!("--map {m:?}: expected FIELD=HEADER"))?;
-        options.map.push((field.trim().to_owned(), header.trim().to_owned()));
+        options
+            .map
+            .push((field.trim().to_owned(), header.trim().to_owned()));
     }
     if let Some(f) = &args.date_format {
-        options.date_format =
-            Some(DateFormat::from_arg(f).with_context(|| format!("--date-format {f:?}: expected dmy, mdy or ymd"))?);
+        options.date_format = Some(
+            DateFormat::from_arg(f)
+                .with_context(|| format!("--date-format {f:?}: expected dmy, mdy or ymd"))?,
+        );
     }
     if let Some(path) = &args.rules {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         options.rules = PartRules::parse(&text, &path.display().to_string())?;
     }
     options.rejects = args.skip_invalid.clone();

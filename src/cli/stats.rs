@@ -43,7 +43,11 @@ pub struct TopLink {
 
 /// Summarises a filtered graph: links ordered by shipments, then value, then names.
 pub fn summarize(index: &ShipmentIndex, graph: &FilteredGraph, top: usize) -> Stats {
-    let name = |id| index.entity(id).map_or_else(|| id.to_string(), |e| e.name.clone());
+    let name = |id| {
+        index
+            .entity(id)
+            .map_or_else(|| id.to_string(), |e| e.name.clone())
+    };
     let mut trade: Vec<_> = graph.trade_links().collect();
     trade.sort_by(|a, b| {
         b.shipments
@@ -54,7 +58,11 @@ pub fn summarize(index: &ShipmentIndex, graph: &FilteredGraph, top: usize) -> St
     });
     Stats {
         entities: graph.entities.len(),
-        ownership_links: graph.links.iter().filter(|l| l.kind == LinkKind::Ownership).count(),
+        ownership_links: graph
+            .links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Ownership)
+            .count(),
         trade_links: trade.len(),
         shipments: graph.shipments,
         value_usd: (graph.value_usd * 100.0).round() / 100.0,
@@ -66,7 +74,11 @@ pub fn summarize(index: &ShipmentIndex, graph: &FilteredGraph, top: usize) -> St
                 consignee: name(l.target),
                 shipments: l.shipments,
                 value_usd: (l.value_usd * 100.0).round() / 100.0,
-                part_types: l.part_types.iter().filter_map(|p| index.part_types().get(p).cloned()).collect(),
+                part_types: l
+                    .part_types
+                    .iter()
+                    .filter_map(|p| index.part_types().get(p).cloned())
+                    .collect(),
             })
             .collect(),
     }

@@ -22,8 +22,15 @@ impl Store {
                 )
                 .map_err(e)?;
             for en in &data.entities {
-                stmt.execute(params![en.key, en.name, en.kind.as_str(), en.country, en.state_owned, en.source])
-                    .map_err(e)?;
+                stmt.execute(params![
+                    en.key,
+                    en.name,
+                    en.kind.as_str(),
+                    en.country,
+                    en.state_owned,
+                    en.source
+                ])
+                .map_err(e)?;
                 ids.push(tx.last_insert_rowid());
             }
         }

@@ -70,8 +70,11 @@ impl Store {
             }
         }
         {
-            let position: HashMap<EntityId, usize> =
-                entities.iter().enumerate().map(|(i, x)| (x.id, i)).collect();
+            let position: HashMap<EntityId, usize> = entities
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id, i))
+                .collect();
             let mut stmt = self
                 .conn
                 .prepare("SELECT entity_id, name FROM alias ORDER BY entity_id, rowid")

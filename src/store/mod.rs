@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, config::DbConfig, params};
 
-pub mod import;
 mod bulk;
+pub mod import;
 mod load;
 mod queries;
 pub mod schema;
@@ -38,7 +38,11 @@ pub enum StoreError {
         "{path}: made by a newer Lading (schema version {found}; this build reads up to {supported}); \
          open it with a newer Lading"
     )]
-    TooNew { path: PathBuf, found: i32, supported: i32 },
+    TooNew {
+        path: PathBuf,
+        found: i32,
+        supported: i32,
+    },
     #[error("{path}: the database is damaged ({detail})")]
     Corrupt { path: PathBuf, detail: String },
     #[error("{path}: {source}")]
@@ -86,7 +90,9 @@ impl Store {
     /// Opens a Lading database, creating an empty one (WAL, current schema) when the file does
     /// not exist or is empty.
     pub fn open_or_create(path: &Path) -> Result<Store, StoreError> {
-        let fresh = std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(true);
+        let fresh = std::fs::metadata(path)
+            .map(|m| m.len() == 0)
+            .unwrap_or(true);
         if !fresh {
             return Store::open(path);
         }
@@ -161,7 +167,10 @@ impl Store {
         if app_id != schema::APPLICATION_ID {
             return Err(StoreError::Foreign {
                 path: self.path.clone(),
-                detail: format!("application id {app_id:#x}, Lading writes {:#x}", schema::APPLICATION_ID),
+                detail: format!(
+                    "application id {app_id:#x}, Lading writes {:#x}",
+                    schema::APPLICATION_ID
+                ),
             });
         }
         if version > schema::SCHEMA_VERSION {
@@ -211,9 +220,17 @@ impl Store {
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| self.err(e))?;
-        for (from, sql) in schema::MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        for (from, sql) in schema::MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(version.max(0) as usize)
+        {
             let to = from as i32 + 1;
-            let extra = if to == 1 { schema::SHIPMENT_INDEXES } else { "" };
+            let extra = if to == 1 {
+                schema::SHIPMENT_INDEXES
+            } else {
+                ""
+            };
             let batch = format!(
                 "BEGIN IMMEDIATE;\n{sql}\n{extra}\nPRAGMA application_id = {};\nPRAGMA user_version = {to};\nCOMMIT;",
                 schema::APPLICATION_ID
@@ -356,7 +373,9 @@ fn harden(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     // A large page cache: imports insert into B-trees at random keys, and SQLite's 2 MB
     // default makes each insert a trip through the OS page cache. It is a cap, not an
     // allocation.
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -262144;")
-        .map_err(e)?;
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -262144;",
+    )
+    .map_err(e)?;
     Ok(())
 }

@@ -35,7 +35,9 @@ impl Store {
     pub fn shipments_by_id(&self, ids: &[i64]) -> Result<Vec<Shipment>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(&format!("SELECT {SHIPMENT_COLUMNS} FROM shipment WHERE id = ?1"))
+            .prepare_cached(&format!(
+                "SELECT {SHIPMENT_COLUMNS} FROM shipment WHERE id = ?1"
+            ))
             .map_err(|e| self.err(e))?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {

@@ -115,56 +115,215 @@ impl Field {
         use Field::*;
         match self {
             Date => &[
-                "date", "shipment date", "arrival date", "departure date", "declaration date", "ship date",
-                "shipping date", "actual arrival date", "estimated arrival date", "дата", "日期",
+                "date",
+                "shipment date",
+                "arrival date",
+                "departure date",
+                "declaration date",
+                "ship date",
+                "shipping date",
+                "actual arrival date",
+                "estimated arrival date",
+                "дата",
+                "日期",
             ],
             Shipper => &[
-                "shipper", "exporter", "seller", "sender", "consignor", "supplier", "shipper name",
-                "exporter name", "seller name", "отправитель", "экспортер", "发货人",
+                "shipper",
+                "exporter",
+                "seller",
+                "sender",
+                "consignor",
+                "supplier",
+                "shipper name",
+                "exporter name",
+                "seller name",
+                "отправитель",
+                "экспортер",
+                "发货人",
             ],
             Consignee => &[
-                "consignee", "importer", "buyer", "receiver", "recipient", "consignee name", "importer name",
-                "buyer name", "получатель", "импортер", "收货人",
+                "consignee",
+                "importer",
+                "buyer",
+                "receiver",
+                "recipient",
+                "consignee name",
+                "importer name",
+                "buyer name",
+                "получатель",
+                "импортер",
+                "收货人",
             ],
-            PartType => &["part_type", "part type", "product type", "category", "goods category"],
+            PartType => &[
+                "part_type",
+                "part type",
+                "product type",
+                "category",
+                "goods category",
+            ],
             Description => &[
-                "description", "goods description", "product description", "part description", "item description",
-                "cargo description", "commodity description", "commodity", "goods", "product", "описание",
-                "описание товара", "наименование товара", "货物描述", "品名",
+                "description",
+                "goods description",
+                "product description",
+                "part description",
+                "item description",
+                "cargo description",
+                "commodity description",
+                "commodity",
+                "goods",
+                "product",
+                "описание",
+                "описание товара",
+                "наименование товара",
+                "货物描述",
+                "品名",
             ],
             HsCode => &[
-                "hs_code", "hs code", "hs", "tariff code", "hts code", "hts", "commodity code", "customs code",
-                "tn ved", "тн вэд", "код тн вэд", "海关编码",
+                "hs_code",
+                "hs code",
+                "hs",
+                "tariff code",
+                "hts code",
+                "hts",
+                "commodity code",
+                "customs code",
+                "tn ved",
+                "тн вэд",
+                "код тн вэд",
+                "海关编码",
             ],
             Quantity => &["quantity", "qty", "amount of goods", "количество", "数量"],
-            Unit => &["unit", "units", "quantity unit", "uom", "unit of measure", "ед изм", "单位"],
+            Unit => &[
+                "unit",
+                "units",
+                "quantity unit",
+                "uom",
+                "unit of measure",
+                "ед изм",
+                "单位",
+            ],
             ValueUsd => &[
-                "value_usd", "value usd", "value", "declared value", "usd value", "value in usd", "total value usd",
-                "invoice value usd", "customs value usd", "customs value", "fob value usd", "стоимость usd",
-                "стоимость", "金额 usd",
+                "value_usd",
+                "value usd",
+                "value",
+                "declared value",
+                "usd value",
+                "value in usd",
+                "total value usd",
+                "invoice value usd",
+                "customs value usd",
+                "customs value",
+                "fob value usd",
+                "стоимость usd",
+                "стоимость",
+                "金额 usd",
             ],
             SourceRef => &[
-                "source_ref", "source ref", "source reference", "record id", "record", "bill of lading", "bol",
-                "bill of lading number", "declaration number", "gtd", "gtd number", "customs declaration",
-                "reference", "ref", "номер дт", "номер декларации", "报关单号",
+                "source_ref",
+                "source ref",
+                "source reference",
+                "record id",
+                "record",
+                "bill of lading",
+                "bol",
+                "bill of lading number",
+                "declaration number",
+                "gtd",
+                "gtd number",
+                "customs declaration",
+                "reference",
+                "ref",
+                "номер дт",
+                "номер декларации",
+                "报关单号",
             ],
             Source => &["source", "data source", "sources", "источник"],
             Key => &["key", "entity key", "external id", "id"],
-            Name => &["name", "entity", "entity name", "company", "company name", "legal name", "наименование"],
+            Name => &[
+                "name",
+                "entity",
+                "entity name",
+                "company",
+                "company name",
+                "legal name",
+                "наименование",
+            ],
             Kind => &["kind", "type", "entity type", "entity kind"],
             Country => &["country", "country code", "jurisdiction", "страна"],
-            StateOwned => &["state_owned", "state owned", "soe", "state owned enterprise"],
-            Aliases => &["aliases", "alias", "other names", "also known as", "aka", "alt names"],
-            Parent => &["parent", "owner", "shareholder", "parent company", "owner key"],
-            Child => &["child", "owned", "subsidiary", "asset", "owned company", "child key"],
-            SharePct => &["share_pct", "share pct", "share", "percentage", "share percent", "stake", "ownership pct"],
+            StateOwned => &[
+                "state_owned",
+                "state owned",
+                "soe",
+                "state owned enterprise",
+            ],
+            Aliases => &[
+                "aliases",
+                "alias",
+                "other names",
+                "also known as",
+                "aka",
+                "alt names",
+            ],
+            Parent => &[
+                "parent",
+                "owner",
+                "shareholder",
+                "parent company",
+                "owner key",
+            ],
+            Child => &[
+                "child",
+                "owned",
+                "subsidiary",
+                "asset",
+                "owned company",
+                "child key",
+            ],
+            SharePct => &[
+                "share_pct",
+                "share pct",
+                "share",
+                "percentage",
+                "share percent",
+                "stake",
+                "ownership pct",
+            ],
             StartDate => &["start_date", "start date", "start", "from", "since"],
             EndDate => &["end_date", "end date", "end", "to", "until"],
-            Entity => &["entity", "name", "entity key", "listed entity", "company", "target"],
-            Authority => &["authority", "list", "issuer", "sanctioning authority", "sanctions authority"],
+            Entity => &[
+                "entity",
+                "name",
+                "entity key",
+                "listed entity",
+                "company",
+                "target",
+            ],
+            Authority => &[
+                "authority",
+                "list",
+                "issuer",
+                "sanctioning authority",
+                "sanctions authority",
+            ],
             Program => &["program", "programme", "regime", "program id"],
-            ListedOn => &["listed_on", "listed on", "listed", "listing date", "designated", "designation date", "date", "start date"],
-            DelistedOn => &["delisted_on", "delisted on", "delisted", "removed", "delisting date", "end date"],
+            ListedOn => &[
+                "listed_on",
+                "listed on",
+                "listed",
+                "listing date",
+                "designated",
+                "designation date",
+                "date",
+                "start date",
+            ],
+            DelistedOn => &[
+                "delisted_on",
+                "delisted on",
+                "delisted",
+                "removed",
+                "delisting date",
+                "end date",
+            ],
             Reason => &["reason", "grounds", "remarks", "statement of reasons"],
         }
     }
@@ -193,7 +352,10 @@ impl Field {
 /// Header text for comparison: lower case, words of letters and digits joined by one space.
 fn norm(text: &str) -> String {
     let mut out = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -218,14 +380,22 @@ pub fn map_columns(
             let names: Vec<&str> = kind.fields().iter().map(|(f, _)| f.name()).collect();
             (
                 Some(field_text.clone()),
-                format!("--map names no {} field; the fields are {}", kind.as_str(), names.join(", ")),
+                format!(
+                    "--map names no {} field; the fields are {}",
+                    kind.as_str(),
+                    names.join(", ")
+                ),
             )
         })?;
         let wanted = norm(header_text);
         let col = normed.iter().position(|h| *h == wanted).ok_or_else(|| {
             (
                 Some(field.name().to_owned()),
-                format!("--map {}={header_text}: the header has no column {header_text:?} (it has {})", field.name(), header.join(", ")),
+                format!(
+                    "--map {}={header_text}: the header has no column {header_text:?} (it has {})",
+                    field.name(),
+                    header.join(", ")
+                ),
             )
         })?;
         columns[field as usize] = Some(col);
@@ -273,7 +443,14 @@ mod tests {
 
     #[test]
     fn vendor_synonyms_map_to_fields() {
-        let header = h(&["Arrival Date", "EXPORTER", "Buyer", "Tariff Code", "Value (USD)", "Bill of Lading"]);
+        let header = h(&[
+            "Arrival Date",
+            "EXPORTER",
+            "Buyer",
+            "Tariff Code",
+            "Value (USD)",
+            "Bill of Lading",
+        ]);
         let cols = map_columns(ImportKind::Shipments, &header, &[]).unwrap();
         assert_eq!(cols[Field::Date as usize], Some(0));
         assert_eq!(cols[Field::Shipper as usize], Some(1));
@@ -297,7 +474,12 @@ mod tests {
         let cols = map_columns(ImportKind::Shipments, &header, &map).unwrap();
         assert_eq!(cols[Field::Consignee as usize], Some(2));
         let bad = vec![("colour".to_string(), "from".to_string())];
-        assert!(map_columns(ImportKind::Shipments, &header, &bad).unwrap_err().1.contains("no shipments field"));
+        assert!(
+            map_columns(ImportKind::Shipments, &header, &bad)
+                .unwrap_err()
+                .1
+                .contains("no shipments field")
+        );
     }
 
     #[test]

@@ -85,7 +85,11 @@ impl std::fmt::Display for ImportSummary {
         writeln!(f, "  imported           {:>10}", self.imported)?;
         writeln!(f, "  already present    {:>10}", self.duplicates)?;
         writeln!(f, "  rejected           {:>10}", self.rejected)?;
-        writeln!(f, "  entities created   {:>10}", self.entities_created.len())?;
+        writeln!(
+            f,
+            "  entities created   {:>10}",
+            self.entities_created.len()
+        )?;
         const SHOWN: usize = 20;
         for name in self.entities_created.iter().take(SHOWN) {
             writeln!(f, "    + {name}")?;
@@ -219,12 +223,13 @@ impl Store {
                     .unwrap_or_else(|| path.display().to_string())
             }),
         };
-        let mut rejects = match &options.rejects {
-            Some(p) => Some(rejects::Rejects::create(p, &header).map_err(|e| {
-                file_err(format!("cannot write rejects to {}: {e}", p.display()))
-            })?),
-            None => None,
-        };
+        let mut rejects =
+            match &options.rejects {
+                Some(p) => Some(rejects::Rejects::create(p, &header).map_err(|e| {
+                    file_err(format!("cannot write rejects to {}: {e}", p.display()))
+                })?),
+                None => None,
+            };
 
         let file_label = path.display().to_string();
         let tx = self
@@ -277,7 +282,11 @@ impl Store {
                             return Err(error(Some(slot.line), Some(err.field), err.message));
                         }
                         (RowFailure::Database(e), _) => {
-                            return Err(error(Some(slot.line), None, format!("database error: {e}")));
+                            return Err(error(
+                                Some(slot.line),
+                                None,
+                                format!("database error: {e}"),
+                            ));
                         }
                     }
                 }
@@ -329,10 +338,16 @@ fn check_text(head: &[u8]) -> Result<(), String> {
         (b"\xff\xd8\xff", "a JPEG image"),
         (b"GIF8", "a GIF image"),
         (b"%PDF", "a PDF document"),
-        (b"PK\x03\x04", "a ZIP archive (an .xlsx workbook? export it as CSV)"),
+        (
+            b"PK\x03\x04",
+            "a ZIP archive (an .xlsx workbook? export it as CSV)",
+        ),
         (b"SQLite format 3", "a SQLite database (open it with --db)"),
         (b"\x1f\x8b", "a gzip archive"),
-        (b"\xd0\xcf\x11\xe0", "an old Excel or Word file (export it as CSV)"),
+        (
+            b"\xd0\xcf\x11\xe0",
+            "an old Excel or Word file (export it as CSV)",
+        ),
     ];
     for (magic, what) in MAGIC {
         if head.starts_with(magic) {
@@ -381,4 +396,3 @@ pub(super) fn fnv1a(parts: &[&str]) -> u64 {
     }
     h
 }
-

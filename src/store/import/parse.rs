@@ -200,9 +200,7 @@ fn decode(
         return Err((row_err(&header[i], message), raw));
     }
     csv::StringRecord::from_byte_record(raw).map_err(|e| {
-        let field = e
-            .utf8_error()
-            .field();
+        let field = e.utf8_error().field();
         let error = row_err(
             header.get(field).map_or("", String::as_str),
             format!(

@@ -13,7 +13,10 @@ pub(super) struct Rejects {
 
 impl Rejects {
     pub fn create(path: &Path, header: &[String]) -> std::io::Result<Rejects> {
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let tmp = tempfile::NamedTempFile::new_in(dir)?;
         let mut writer = csv::Writer::from_writer(tmp);
         let mut row = vec!["line".to_owned(), "field".to_owned(), "reason".to_owned()];
@@ -25,10 +28,20 @@ impl Rejects {
         })
     }
 
-    pub fn write(&mut self, line: u64, err: &RowError, record: &csv::ByteRecord) -> std::io::Result<()> {
+    pub fn write(
+        &mut self,
+        line: u64,
+        err: &RowError,
+        record: &csv::ByteRecord,
+    ) -> std::io::Result<()> {
         let line = line.to_string();
-        let fixed: [&[u8]; 3] = [line.as_bytes(), err.field.as_bytes(), err.message.as_bytes()];
-        self.writer.write_record(fixed.into_iter().chain(record.iter()))?;
+        let fixed: [&[u8]; 3] = [
+            line.as_bytes(),
+            err.field.as_bytes(),
+            err.message.as_bytes(),
+        ];
+        self.writer
+            .write_record(fixed.into_iter().chain(record.iter()))?;
         Ok(())
     }
 

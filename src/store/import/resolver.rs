@@ -63,7 +63,12 @@ impl Resolver {
     }
 
     /// The entity named `raw`, creating a `company` entity when none has that name.
-    pub fn resolve(&mut self, tx: &Transaction<'_>, raw: &str, field: &str) -> Result<EntityId, RowFailure> {
+    pub fn resolve(
+        &mut self,
+        tx: &Transaction<'_>,
+        raw: &str,
+        field: &str,
+    ) -> Result<EntityId, RowFailure> {
         if let Some(id) = self.find(raw) {
             return Ok(id);
         }
@@ -72,8 +77,10 @@ impl Resolver {
             return Err(row_err(field, "empty: an entity name or key is required").into());
         }
         let key = self.unique_key(&slug(&name));
-        tx.prepare_cached("INSERT INTO entity (key, name, kind, source) VALUES (?1, ?2, 'company', ?3)")?
-            .execute(params![key, name, self.created_source])?;
+        tx.prepare_cached(
+            "INSERT INTO entity (key, name, kind, source) VALUES (?1, ?2, 'company', ?3)",
+        )?
+        .execute(params![key, name, self.created_source])?;
         let id = tx.last_insert_rowid();
         self.register(&key, &name, id);
         self.by_raw.insert(raw.to_owned(), id);
@@ -116,4 +123,3 @@ pub fn slug(name: &str) -> String {
     }
     out
 }
-

@@ -13,7 +13,8 @@ use crate::date::Day;
 use crate::model::{EntityKind, normalize_name};
 use crate::parts::OTHER;
 
-const INSERT_SHIPMENT: &str = "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
+const INSERT_SHIPMENT: &str =
+    "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
                       quantity, unit, value_usd, source_ref, source, ref_key)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
@@ -41,7 +42,9 @@ impl<'t, 'o> Sink<'t, 'o> {
         rows_hint: usize,
     ) -> rusqlite::Result<Sink<'t, 'o>> {
         let empty_table = columns.options.kind == ImportKind::Shipments
-            && tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM shipment)", [], |r| r.get::<_, bool>(0))?;
+            && tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM shipment)", [], |r| {
+                r.get::<_, bool>(0)
+            })?;
         let keys_seen = empty_table.then(|| {
             let mut set = FxHashSet::default();
             set.reserve(rows_hint);
@@ -59,7 +62,11 @@ impl<'t, 'o> Sink<'t, 'o> {
 
     /// Writes one row; returns whether it added a record (false: it was already there).
     /// `shipment` holds the parsed fields of a shipment row (unused for other kinds).
-    pub fn row(&mut self, r: &csv::StringRecord, shipment: &PreparedShipment) -> Result<bool, RowFailure> {
+    pub fn row(
+        &mut self,
+        r: &csv::StringRecord,
+        shipment: &PreparedShipment,
+    ) -> Result<bool, RowFailure> {
         match self.columns.options.kind {
             ImportKind::Shipments => self.shipment(r, shipment),
             ImportKind::Entities => self.entity(r),
@@ -68,7 +75,11 @@ impl<'t, 'o> Sink<'t, 'o> {
         }
     }
 
-    fn shipment(&mut self, r: &csv::StringRecord, p: &PreparedShipment) -> Result<bool, RowFailure> {
+    fn shipment(
+        &mut self,
+        r: &csv::StringRecord,
+        p: &PreparedShipment,
+    ) -> Result<bool, RowFailure> {
         let c = self.columns;
         let shipper_raw = c.get(r, Field::Shipper);
         let consignee_raw = c.get(r, Field::Consignee);
@@ -80,16 +91,28 @@ impl<'t, 'o> Sink<'t, 'o> {
                 && consignee_known.is_none()
                 && normalize_name(shipper_raw) == normalize_name(consignee_raw)
         {
-            let message = format!("{consignee_raw:?} is also the shipper: a shipment needs two parties");
+            let message =
+                format!("{consignee_raw:?} is also the shipper: a shipment needs two parties");
             return Err(row_err(Field::Consignee.name(), message).into());
         }
-        let shipper = self.resolver.resolve(self.tx, shipper_raw, Field::Shipper.name())?;
-        let consignee = self.resolver.resolve(self.tx, consignee_raw, Field::Consignee.name())?;
+        let shipper = self
+            .resolver
+            .resolve(self.tx, shipper_raw, Field::Shipper.name())?;
+        let consignee = self
+            .resolver
+            .resolve(self.tx, consignee_raw, Field::Consignee.name())?;
         // When the table started empty, every key in it was inserted by this import and is in
         // `keys_seen`: a new key needs no probe. A repeated key (a duplicate, or rarely a hash
         // collision) is checked exactly, on the strings.
-        let known_new = self.keys_seen.as_mut().is_some_and(|seen| seen.insert(p.ref_key));
-        let stmt = if known_new { &mut self.insert_shipment } else { &mut self.insert_shipment_if_new };
+        let known_new = self
+            .keys_seen
+            .as_mut()
+            .is_some_and(|seen| seen.insert(p.ref_key));
+        let stmt = if known_new {
+            &mut self.insert_shipment
+        } else {
+            &mut self.insert_shipment_if_new
+        };
         let added = stmt.execute(params![
             p.date_iso,
             shipper,
@@ -100,7 +123,9 @@ impl<'t, 'o> Sink<'t, 'o> {
             p.quantity,
             c.get(r, Field::Unit),
             p.value_usd,
-            p.synthesised_ref.as_deref().unwrap_or_else(|| c.get(r, Field::SourceRef)),
+            p.synthesised_ref
+                .as_deref()
+                .unwrap_or_else(|| c.get(r, Field::SourceRef)),
             c.source(r),
             p.ref_key,
         ])?;
@@ -108,23 +133,43 @@ impl<'t, 'o> Sink<'t, 'o> {
     }
 
     fn entity(&mut self, r: &csv::StringRecord) -> Result<bool, RowFailure> {
-        let name = self.columns.get(r, Field::Name).split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = self
+            .columns
+            .get(r, Field::Name)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if name.is_empty() {
             return Err(row_err(Field::Name.name(), "empty: an entity needs a name").into());
         }
         let kind_text = self.columns.get(r, Field::Kind);
         let kind = EntityKind::parse(kind_text).ok_or_else(|| {
-            row_err(Field::Kind.name(), format!("{kind_text:?} is not one of state_owner, subsidiary, plant, company"))
+            row_err(
+                Field::Kind.name(),
+                format!("{kind_text:?} is not one of state_owner, subsidiary, plant, company"),
+            )
         })?;
-        let country = parse_country(self.columns.get(r, Field::Country)).map_err(|m| row_err(Field::Country.name(), m))?;
-        let state_owned = parse_bool(self.columns.get(r, Field::StateOwned)).map_err(|m| row_err(Field::StateOwned.name(), m))?;
-        let aliases: Vec<&str> = self.columns.get(r, Field::Aliases).split('|').map(str::trim).filter(|a| !a.is_empty()).collect();
+        let country = parse_country(self.columns.get(r, Field::Country))
+            .map_err(|m| row_err(Field::Country.name(), m))?;
+        let state_owned = parse_bool(self.columns.get(r, Field::StateOwned))
+            .map_err(|m| row_err(Field::StateOwned.name(), m))?;
+        let aliases: Vec<&str> = self
+            .columns
+            .get(r, Field::Aliases)
+            .split('|')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect();
         let source = self.columns.source(r).to_owned();
         let given_key = self.columns.get(r, Field::Key);
         let existing = if given_key.is_empty() {
             self.resolver.find(&name)
         } else {
-            self.resolver.keys.contains(given_key).then(|| self.resolver.find(given_key)).flatten()
+            self.resolver
+                .keys
+                .contains(given_key)
+                .then(|| self.resolver.find(given_key))
+                .flatten()
         };
         let (id, added) = match existing {
             Some(id) => {
@@ -136,7 +181,11 @@ impl<'t, 'o> Sink<'t, 'o> {
                 (id, false)
             }
             None => {
-                let key = if given_key.is_empty() { self.resolver.unique_key(&slug(&name)) } else { given_key.to_owned() };
+                let key = if given_key.is_empty() {
+                    self.resolver.unique_key(&slug(&name))
+                } else {
+                    given_key.to_owned()
+                };
                 self.tx
                     .prepare_cached(
                         "INSERT INTO entity (key, name, kind, country, state_owned, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -147,10 +196,15 @@ impl<'t, 'o> Sink<'t, 'o> {
                 (id, true)
             }
         };
-        let mut stmt = self.tx.prepare_cached("INSERT OR IGNORE INTO alias (entity_id, name) VALUES (?1, ?2)")?;
+        let mut stmt = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO alias (entity_id, name) VALUES (?1, ?2)")?;
         for alias in aliases {
             stmt.execute(params![id, alias])?;
-            self.resolver.by_name.entry(normalize_name(alias)).or_insert(id);
+            self.resolver
+                .by_name
+                .entry(normalize_name(alias))
+                .or_insert(id);
         }
         Ok(added)
     }
@@ -163,7 +217,8 @@ impl<'t, 'o> Sink<'t, 'o> {
                 return Err(row_err(field.name(), "empty: a name or key is required").into());
             }
         }
-        let share = parse_share(self.columns.get(r, Field::SharePct)).map_err(|m| row_err(Field::SharePct.name(), m))?;
+        let share = parse_share(self.columns.get(r, Field::SharePct))
+            .map_err(|m| row_err(Field::SharePct.name(), m))?;
         let start = self.columns.date(r, Field::StartDate, false)?;
         let end = self.columns.date(r, Field::EndDate, false)?;
         if let (Some(s), Some(e)) = (start, end)
@@ -171,12 +226,19 @@ impl<'t, 'o> Sink<'t, 'o> {
         {
             return Err(row_err(Field::EndDate.name(), "ends before it starts").into());
         }
-        let (p, c) = (self.resolver.find(parent_raw), self.resolver.find(child_raw));
+        let (p, c) = (
+            self.resolver.find(parent_raw),
+            self.resolver.find(child_raw),
+        );
         if p.is_some() && p == c || normalize_name(parent_raw) == normalize_name(child_raw) {
             return Err(row_err(Field::Child.name(), "an entity cannot own itself").into());
         }
-        let parent = self.resolver.resolve(self.tx, parent_raw, Field::Parent.name())?;
-        let child = self.resolver.resolve(self.tx, child_raw, Field::Child.name())?;
+        let parent = self
+            .resolver
+            .resolve(self.tx, parent_raw, Field::Parent.name())?;
+        let child = self
+            .resolver
+            .resolve(self.tx, child_raw, Field::Child.name())?;
         let added = self
             .tx
             .prepare_cached(
@@ -194,14 +256,23 @@ impl<'t, 'o> Sink<'t, 'o> {
         }
         let authority = self.columns.get(r, Field::Authority);
         if authority.is_empty() {
-            return Err(row_err(Field::Authority.name(), "empty: who listed the entity (OFAC, EU, UK, …)?").into());
+            return Err(row_err(
+                Field::Authority.name(),
+                "empty: who listed the entity (OFAC, EU, UK, …)?",
+            )
+            .into());
         }
-        let listed = self.columns.date(r, Field::ListedOn, true)?.unwrap_or_default();
+        let listed = self
+            .columns
+            .date(r, Field::ListedOn, true)?
+            .unwrap_or_default();
         let delisted = self.columns.date(r, Field::DelistedOn, false)?;
         if delisted.is_some_and(|d| d < listed) {
             return Err(row_err(Field::DelistedOn.name(), "delisted before it was listed").into());
         }
-        let entity = self.resolver.resolve(self.tx, entity_raw, Field::Entity.name())?;
+        let entity = self
+            .resolver
+            .resolve(self.tx, entity_raw, Field::Entity.name())?;
         let added = self
             .tx
             .prepare_cached(
@@ -221,4 +292,3 @@ impl<'t, 'o> Sink<'t, 'o> {
         Ok(added > 0)
     }
 }
-

@@ -15,7 +15,9 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, String> {
         .replace([' ', '\u{a0}', '_'], "");
     let plain = if stripped.contains(',') {
         if !thousands_grouped(&stripped) {
-            return Err(format!("{t:?} is not a number (write decimals with a point: 1234.50)"));
+            return Err(format!(
+                "{t:?} is not a number (write decimals with a point: 1234.50)"
+            ));
         }
         stripped.replace(',', "")
     } else {
@@ -71,7 +73,9 @@ pub fn parse_country(text: &str) -> Result<String, String> {
     if t.len() == 2 && t.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Ok(t.to_ascii_uppercase());
     }
-    Err(format!("{t:?} is not a two-letter ISO 3166-1 country code (CN, RU, …)"))
+    Err(format!(
+        "{t:?} is not a two-letter ISO 3166-1 country code (CN, RU, …)"
+    ))
 }
 
 #[cfg(test)]
