@@ -454,6 +454,71 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// The filter in words, for captions: "Shipments 2 Jun 2022 – 16 Nov 2022 · part types
+    /// Mi-171E, Mi-171Sh · sanctioned parties as of 16 Nov 2022".
+    pub fn describe(&self, index: &ShipmentIndex) -> String {
+        let span = index.date_span();
+        let from = self.from.or(span.map(|s| s.0));
+        let to = self.to.or(span.map(|s| s.1));
+        let mut parts = vec![match (from, to) {
+            (Some(f), Some(t)) => format!("Shipments {} – {}", f.human(), t.human()),
+            _ => "Shipments".to_owned(),
+        }];
+        if let Some(p) = &self.part_types {
+            let names: Vec<&str> = p.iter().map(String::as_str).collect();
+            parts.push(format!("part types {}", names.join(", ")));
+        }
+        let authorities = if self.authorities.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({})",
+                self.authorities
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let as_of = self.as_of_day(index).human();
+        match self.sanction_status {
+            SanctionStatus::Any => {}
+            SanctionStatus::Sanctioned => {
+                parts.push(format!("sanctioned parties{authorities} as of {as_of}"))
+            }
+            SanctionStatus::Unsanctioned => {
+                parts.push(format!("no sanctioned party{authorities} as of {as_of}"))
+            }
+        }
+        if let Some(k) = &self.kinds {
+            let names: Vec<&str> = k.iter().map(|k| k.label()).collect();
+            parts.push(names.join(", ").to_lowercase());
+        }
+        if let Some(c) = &self.countries {
+            let names: Vec<&str> = c.iter().map(String::as_str).collect();
+            parts.push(format!("countries {}", names.join(", ")));
+        }
+        if self.min_shipments > 1 {
+            parts.push(format!(
+                "links with at least {} shipments",
+                self.min_shipments
+            ));
+        }
+        if let Some(f) = &self.focus {
+            let name = index
+                .find(&f.key)
+                .map_or(f.key.as_str(), |e| e.name.as_str());
+            let hops = if f.depth == 1 { "hop" } else { "hops" };
+            parts.push(format!("within {} {hops} of {name}", f.depth));
+        }
+        if !self.show_ownership {
+            parts.push("ownership hidden".to_owned());
+        }
+        parts.join(" · ")
+    }
+}
+
 /// Entities within `depth` hops of `start` over the given links (either direction).
 fn neighbourhood(index: &ShipmentIndex, links: &[Link], start: u32, depth: u32) -> Vec<bool> {
     let n = index.entities.len();

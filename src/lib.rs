@@ -14,4 +14,6 @@ pub mod layout;
 pub mod model;
 pub mod parts;
 pub mod sample;
+pub mod scene;
 pub mod store;
+pub mod style;

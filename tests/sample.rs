@@ -137,3 +137,19 @@ fn the_sample_part_types_match_what_the_rules_derive_from_descriptions() {
         &mismatches[..mismatches.len().min(5)]
     );
 }
+
+#[test]
+fn the_caption_states_the_filter_in_words() {
+    let index = sample_index();
+    let filter = Filter {
+        from: lading::date::Day::parse_iso("2022-06-02"),
+        to: lading::date::Day::parse_iso("2022-11-16"),
+        part_types: Some(["Mi-171E".to_string(), "Mi-171Sh".to_string()].into()),
+        sanction_status: lading::filter::SanctionStatus::Sanctioned,
+        ..Filter::default()
+    };
+    assert_eq!(
+        filter.describe(&index),
+        "Shipments 2 Jun 2022 – 16 Nov 2022 · part types Mi-171E, Mi-171Sh · sanctioned parties as of 16 Nov 2022"
+    );
+}

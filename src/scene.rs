@@ -1,0 +1,740 @@
+//! Graph + positions + style + view → a scene: shapes, arrows and labels in screen
+//! coordinates. Every painter draws the same scene: the egui canvas, the SVG writer and the
+//! PNG rasteriser, so an exported picture is what the investigator saw.
+//!
+//! The builder culls what is off screen, sizes nodes by trade volume and links by shipments,
+//! and places labels most important first (selected and path entities, then by volume),
+//! skipping any label that would overlap a placed label or a node, so labels never collide
+//! and more appear as the user zooms in.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::filter::{FilteredGraph, LinkKind, PartSet};
+use crate::index::ShipmentIndex;
+use crate::layout::Positions;
+use crate::model::{EntityId, EntityKind};
+use crate::style::{NodeShape, Rgba, Style, shape_of};
+
+/// Which part of the world is on screen, and how big.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    /// World point at the centre of the screen.
+    pub center: [f32; 2],
+    /// Screen units per world unit.
+    pub zoom: f32,
+    /// Screen size in screen units (egui points, or pixels for exports).
+    pub size: [f32; 2],
+    /// Multiplies every stroke width, radius and text size: 2 for a 2x export.
+    pub scale: f32,
+}
+
+impl Default for View {
+    fn default() -> View {
+        View {
+            center: [0.0, 0.0],
+            zoom: 1.0,
+            size: [800.0, 600.0],
+            scale: 1.0,
+        }
+    }
+}
+
+impl View {
+    pub fn to_screen(&self, p: [f32; 2]) -> [f32; 2] {
+        [
+            (p[0] - self.center[0]) * self.zoom + self.size[0] / 2.0,
+            (p[1] - self.center[1]) * self.zoom + self.size[1] / 2.0,
+        ]
+    }
+
+    pub fn to_world(&self, s: [f32; 2]) -> [f32; 2] {
+        [
+            (s[0] - self.size[0] / 2.0) / self.zoom + self.center[0],
+            (s[1] - self.size[1] / 2.0) / self.zoom + self.center[1],
+        ]
+    }
+
+    /// A view of `size` that shows the world box `(min, max)` with `margin` screen units
+    /// free on every side.
+    pub fn fit(bounds: ([f32; 2], [f32; 2]), size: [f32; 2], margin: f32, scale: f32) -> View {
+        let (min, max) = bounds;
+        let w = (max[0] - min[0]).max(1e-3);
+        let h = (max[1] - min[1]).max(1e-3);
+        let avail = [
+            (size[0] - 2.0 * margin).max(1.0),
+            (size[1] - 2.0 * margin).max(1.0),
+        ];
+        let zoom = (avail[0] / w).min(avail[1] / h);
+        View {
+            center: [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0],
+            zoom: if zoom.is_finite() && zoom > 0.0 {
+                zoom
+            } else {
+                1.0
+            },
+            size,
+            scale,
+        }
+    }
+
+    /// Zooms by `factor` keeping the world point under `anchor` (screen) where it is.
+    pub fn zoom_at(&mut self, anchor: [f32; 2], factor: f32) {
+        let before = self.to_world(anchor);
+        self.zoom = (self.zoom * factor).clamp(1e-4, 1e4);
+        let after = self.to_world(anchor);
+        self.center[0] += before[0] - after[0];
+        self.center[1] += before[1] - after[1];
+    }
+}
+
+/// What the user marked: selection, path, pins, highlights. Plain references into the
+/// explorer's state.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Marks<'a> {
+    pub selected: Option<&'a BTreeSet<EntityId>>,
+    /// A selected link: (source, target, kind).
+    pub selected_link: Option<(EntityId, EntityId, LinkKind)>,
+    /// Entities of a path, in order; the links between consecutive ones are on the path.
+    pub path: &'a [EntityId],
+    pub pinned: Option<&'a BTreeSet<EntityId>>,
+    pub show_pins: bool,
+    /// User highlight colours.
+    pub highlights: Option<&'a BTreeMap<EntityId, Rgba>>,
+    pub hovered: Option<EntityId>,
+    /// Entities with a note (drawn with a small marker).
+    pub noted: Option<&'a BTreeSet<EntityId>>,
+}
+
+/// What decides sizes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizeBy {
+    /// Node size by shipments in the filter, link width by shipments.
+    #[default]
+    Shipments,
+    /// Node size and link width by declared value.
+    Value,
+    /// Node size by number of links.
+    Degree,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneNode {
+    pub id: EntityId,
+    pub center: [f32; 2],
+    pub radius: f32,
+    pub shape: NodeShape,
+    pub fill: Rgba,
+    pub stroke: Rgba,
+    pub stroke_width: f32,
+    /// The sanction ring: colour and width.
+    pub ring: Option<(Rgba, f32)>,
+    /// Selection or highlight halo.
+    pub halo: Option<(Rgba, f32)>,
+    pub pinned: bool,
+    pub noted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneLink {
+    pub kind: LinkKind,
+    pub source: EntityId,
+    pub target: EntityId,
+    pub from: [f32; 2],
+    pub to: [f32; 2],
+    pub width: f32,
+    pub color: Rgba,
+    pub dashed: bool,
+    /// Arrowhead triangle at the target end: tip, left, right.
+    pub arrow: Option<[[f32; 2]; 3]>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneLabel {
+    pub id: EntityId,
+    pub text: String,
+    /// Left end of the text's baseline-centre line: text is drawn left-aligned, vertically
+    /// centred on this point.
+    pub anchor: [f32; 2],
+    pub size: f32,
+    pub color: Rgba,
+    pub halo: Rgba,
+    pub bold: bool,
+}
+
+/// What the legend lists: only what the scene shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Legend {
+    pub kinds: Vec<(EntityKind, NodeShape)>,
+    pub sanctioned: Option<Rgba>,
+    pub ownership: Option<Rgba>,
+    pub trade: bool,
+    pub parts: Vec<(String, Rgba)>,
+    pub countries: Vec<(String, Rgba)>,
+}
+
+/// A drawable picture of the network.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scene {
+    pub background: Rgba,
+    pub links: Vec<SceneLink>,
+    pub nodes: Vec<SceneNode>,
+    pub labels: Vec<SceneLabel>,
+    pub legend: Legend,
+    /// Nodes not drawn because they are off screen.
+    pub culled: usize,
+}
+
+/// Everything the scene is made from.
+pub struct SceneInput<'a> {
+    pub index: &'a ShipmentIndex,
+    pub graph: &'a FilteredGraph,
+    pub positions: &'a Positions,
+    pub style: &'a Style,
+    pub view: View,
+    pub marks: Marks<'a>,
+    pub size_by: SizeBy,
+    /// Draw labels at all.
+    pub labels: bool,
+}
+
+/// The part type a link is coloured by: the most telling one it carries.
+pub fn link_part(index: &ShipmentIndex, parts: PartSet) -> Option<&str> {
+    const PRIORITY: [&str; 7] = [
+        "Mi-171Sh",
+        "Mi-171E",
+        "radio",
+        "navigation",
+        "jet engine",
+        "helicopter",
+        "aircraft parts",
+    ];
+    let names = index.part_types();
+    let present: Vec<&str> = parts
+        .iter()
+        .filter_map(|p| names.get(p).map(String::as_str))
+        .collect();
+    PRIORITY
+        .iter()
+        .find(|p| present.contains(p))
+        .copied()
+        .or_else(|| present.first().copied())
+}
+
+/// Approximate advance width of `text` at `size`: full width for CJK, about half an em for
+/// the rest (Noto Sans averages 0.55 em). Good enough to keep labels apart.
+pub fn text_width(text: &str, size: f32) -> f32 {
+    text.chars()
+        .map(|c| {
+            if c as u32 >= 0x2E80 {
+                1.0
+            } else if c.is_uppercase() {
+                0.64
+            } else {
+                0.53
+            }
+        })
+        .sum::<f32>()
+        * size
+}
+
+/// Shortens a label to `max` characters, ending in "…".
+pub fn truncate_label(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out = out.trim_end().to_owned();
+    out.push('…');
+    out
+}
+
+/// Per-entity totals over the shown trade links.
+struct Volumes {
+    shipments: HashMap<EntityId, f64>,
+    value: HashMap<EntityId, f64>,
+    degree: HashMap<EntityId, f64>,
+}
+
+fn volumes(graph: &FilteredGraph) -> Volumes {
+    let mut v = Volumes {
+        shipments: HashMap::with_capacity(graph.entities.len()),
+        value: HashMap::with_capacity(graph.entities.len()),
+        degree: HashMap::with_capacity(graph.entities.len()),
+    };
+    for l in &graph.links {
+        for id in [l.source, l.target] {
+            *v.degree.entry(id).or_default() += 1.0;
+            if l.kind == LinkKind::Trade {
+                *v.shipments.entry(id).or_default() += f64::from(l.shipments);
+                *v.value.entry(id).or_default() += l.value_usd;
+            }
+        }
+    }
+    v
+}
+
+/// A uniform grid of occupied screen rectangles, for label placement.
+struct Occupancy {
+    cell: f32,
+    cells: HashMap<(i32, i32), Vec<[f32; 4]>>,
+}
+
+impl Occupancy {
+    fn new(cell: f32) -> Occupancy {
+        Occupancy {
+            cell,
+            cells: HashMap::new(),
+        }
+    }
+
+    fn span(&self, r: [f32; 4]) -> impl Iterator<Item = (i32, i32)> {
+        let (x0, y0) = (
+            (r[0] / self.cell).floor() as i32,
+            (r[1] / self.cell).floor() as i32,
+        );
+        let (x1, y1) = (
+            (r[2] / self.cell).floor() as i32,
+            (r[3] / self.cell).floor() as i32,
+        );
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    fn free(&self, r: [f32; 4]) -> bool {
+        self.span(r).all(|c| {
+            self.cells.get(&c).is_none_or(|rects| {
+                rects
+                    .iter()
+                    .all(|o| r[2] <= o[0] || o[2] <= r[0] || r[3] <= o[1] || o[3] <= r[1])
+            })
+        })
+    }
+
+    fn add(&mut self, r: [f32; 4]) {
+        let cells: Vec<_> = self.span(r).collect();
+        for c in cells {
+            self.cells.entry(c).or_default().push(r);
+        }
+    }
+}
+
+fn inside(p: [f32; 2], size: [f32; 2], margin: f32) -> bool {
+    p[0] >= -margin && p[1] >= -margin && p[0] <= size[0] + margin && p[1] <= size[1] + margin
+}
+
+/// Builds the scene.
+pub fn build(input: &SceneInput<'_>) -> Scene {
+    let SceneInput {
+        index,
+        graph,
+        positions,
+        style,
+        view,
+        marks,
+        size_by,
+        labels,
+    } = input;
+    let s = view.scale;
+    let vol = volumes(graph);
+    let node_metric = |id: EntityId| -> f64 {
+        match size_by {
+            SizeBy::Shipments => vol.shipments.get(&id).copied().unwrap_or(0.0),
+            SizeBy::Value => vol.value.get(&id).copied().unwrap_or(0.0),
+            SizeBy::Degree => vol.degree.get(&id).copied().unwrap_or(0.0),
+        }
+    };
+    let max_metric = graph
+        .entities
+        .iter()
+        .map(|&id| node_metric(id))
+        .fold(0.0f64, f64::max)
+        .max(1e-9);
+    let path_set: BTreeSet<EntityId> = marks.path.iter().copied().collect();
+    let on_path_link = |a: EntityId, b: EntityId| {
+        marks
+            .path
+            .windows(2)
+            .any(|w| (w[0] == a && w[1] == b) || (w[0] == b && w[1] == a))
+    };
+    let dim = !marks.path.is_empty();
+    let dimmed = |c: Rgba| if dim { c.with_alpha(60) } else { c };
+
+    // Nodes, in entity order; screen positions kept for links and labels.
+    let mut screen: HashMap<EntityId, ([f32; 2], f32)> =
+        HashMap::with_capacity(graph.entities.len());
+    let mut nodes = Vec::with_capacity(graph.entities.len());
+    let mut culled = 0;
+    let (rmin, rmax) = style.node_radius_px;
+    for &id in &graph.entities {
+        let (Some(entity), Some(world)) = (index.entity(id), positions.get(id)) else {
+            continue;
+        };
+        let center = view.to_screen(world);
+        let metric = node_metric(id);
+        let radius = (rmin + (rmax - rmin) * (metric / max_metric).sqrt() as f32) * s;
+        screen.insert(id, (center, radius));
+        if !inside(center, view.size, radius + 4.0 * s) {
+            culled += 1;
+            continue;
+        }
+        let selected = marks.selected.is_some_and(|sel| sel.contains(&id));
+        let on_path = path_set.contains(&id);
+        let halo = if selected {
+            Some((style.selection, 3.0 * s))
+        } else if on_path {
+            Some((style.path, 3.0 * s))
+        } else if marks.hovered == Some(id) {
+            Some((style.selection.with_alpha(140), 2.0 * s))
+        } else {
+            marks
+                .highlights
+                .and_then(|h| h.get(&id))
+                .map(|&c| (c, 4.0 * s))
+        };
+        let emphasised = !dim || on_path || selected;
+        let fill = style.country_color(&entity.country);
+        nodes.push(SceneNode {
+            id,
+            center,
+            radius,
+            shape: shape_of(entity.kind),
+            fill: if emphasised {
+                fill
+            } else {
+                fill.with_alpha(70)
+            },
+            stroke: if emphasised {
+                style.node_stroke
+            } else {
+                style.node_stroke.with_alpha(70)
+            },
+            stroke_width: 1.0 * s,
+            ring: graph
+                .is_sanctioned(id)
+                .then_some((style.sanction_ring, style.ring_width_px * s)),
+            halo,
+            pinned: marks.show_pins && marks.pinned.is_some_and(|p| p.contains(&id)),
+            noted: marks.noted.is_some_and(|n| n.contains(&id)),
+        });
+    }
+
+    // Links. Reciprocal trade links are shifted apart so both stay visible.
+    let trade_pairs: BTreeSet<(EntityId, EntityId)> =
+        graph.trade_links().map(|l| (l.source, l.target)).collect();
+    let max_link = graph
+        .trade_links()
+        .map(|l| match size_by {
+            SizeBy::Value => l.value_usd,
+            _ => f64::from(l.shipments),
+        })
+        .fold(0.0f64, f64::max)
+        .max(1e-9);
+    let (wmin, wmax) = style.link_width_px;
+    let mut links = Vec::with_capacity(graph.links.len());
+    let mut parts_shown: BTreeMap<String, Rgba> = BTreeMap::new();
+    let mut ownership_shown = false;
+    for l in &graph.links {
+        let (Some(&(a, ra)), Some(&(b, rb))) = (screen.get(&l.source), screen.get(&l.target))
+        else {
+            continue;
+        };
+        let (min_x, max_x) = (a[0].min(b[0]), a[0].max(b[0]));
+        let (min_y, max_y) = (a[1].min(b[1]), a[1].max(b[1]));
+        if max_x < 0.0 || max_y < 0.0 || min_x > view.size[0] || min_y > view.size[1] {
+            continue;
+        }
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len <= ra + rb + 1.0 {
+            continue; // overlapping nodes: nothing to draw between them
+        }
+        let (ux, uy) = (dx / len, dy / len);
+        let highlighted = on_path_link(l.source, l.target)
+            || marks.selected_link == Some((l.source, l.target, l.kind));
+        let selected_end = marks
+            .selected
+            .is_some_and(|sel| sel.contains(&l.source) || sel.contains(&l.target));
+        match l.kind {
+            LinkKind::Ownership => {
+                ownership_shown = true;
+                let color = if highlighted {
+                    style.path
+                } else {
+                    dimmed(style.ownership_link)
+                };
+                links.push(SceneLink {
+                    kind: l.kind,
+                    source: l.source,
+                    target: l.target,
+                    from: [a[0] + ux * ra, a[1] + uy * ra],
+                    to: [b[0] - ux * rb, b[1] - uy * rb],
+                    width: (if highlighted { 2.5 } else { 1.2 }) * s,
+                    color,
+                    dashed: true,
+                    arrow: None,
+                });
+            }
+            LinkKind::Trade => {
+                let metric = match size_by {
+                    SizeBy::Value => l.value_usd,
+                    _ => f64::from(l.shipments),
+                };
+                let width = (wmin + (wmax - wmin) * (metric / max_link).sqrt() as f32) * s;
+                // Shift to the right of the direction of travel when the reverse link exists.
+                let shift = if trade_pairs.contains(&(l.target, l.source)) {
+                    width / 2.0 + 1.5 * s
+                } else {
+                    0.0
+                };
+                let (px, py) = (-uy * shift, ux * shift);
+                let from = [a[0] + ux * ra + px, a[1] + uy * ra + py];
+                let tip = [b[0] - ux * rb + px, b[1] - uy * rb + py];
+                let head = (6.0 * s + width * 1.6).min(len * 0.4);
+                let half = head * 0.45;
+                let base = [tip[0] - ux * head, tip[1] - uy * head];
+                let part = link_part(index, l.part_types).unwrap_or("other");
+                let part_color = style.part_color(part);
+                parts_shown.entry(part.to_owned()).or_insert(part_color);
+                let color = if highlighted {
+                    style.path
+                } else if selected_end || !dim {
+                    part_color
+                } else {
+                    part_color.with_alpha(50)
+                };
+                links.push(SceneLink {
+                    kind: l.kind,
+                    source: l.source,
+                    target: l.target,
+                    from,
+                    to: base,
+                    width: if highlighted {
+                        width.max(3.0 * s)
+                    } else {
+                        width
+                    },
+                    color,
+                    dashed: false,
+                    arrow: Some([
+                        tip,
+                        [base[0] - uy * half, base[1] + ux * half],
+                        [base[0] + uy * half, base[1] - ux * half],
+                    ]),
+                });
+            }
+        }
+    }
+    // Highlighted links on top.
+    links.sort_by_key(|l| l.color == style.path);
+
+    let labels = if *labels {
+        place_labels(input, &nodes, &node_metric, &path_set)
+    } else {
+        Vec::new()
+    };
+
+    let mut kinds: Vec<(EntityKind, NodeShape)> = Vec::new();
+    let mut countries: BTreeMap<String, usize> = BTreeMap::new();
+    for n in &nodes {
+        if let Some(e) = index.entity(n.id) {
+            if !kinds.iter().any(|(k, _)| *k == e.kind) {
+                kinds.push((e.kind, n.shape));
+            }
+            *countries.entry(e.country.clone()).or_default() += 1;
+        }
+    }
+    kinds.sort();
+    let mut countries: Vec<(String, usize)> = countries.into_iter().collect();
+    countries.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let legend = Legend {
+        kinds,
+        sanctioned: nodes
+            .iter()
+            .any(|n| n.ring.is_some())
+            .then_some(style.sanction_ring),
+        ownership: ownership_shown.then_some(style.ownership_link),
+        trade: links.iter().any(|l| l.kind == LinkKind::Trade),
+        parts: {
+            let mut p: Vec<(String, Rgba)> = parts_shown.into_iter().collect();
+            p.sort_by_key(|(name, _)| {
+                (
+                    ["Mi-171Sh", "Mi-171E", "radio", "navigation"]
+                        .iter()
+                        .position(|x| x == name)
+                        .unwrap_or(9),
+                    name.clone(),
+                )
+            });
+            p
+        },
+        countries: countries
+            .into_iter()
+            .take(8)
+            .map(|(c, _)| {
+                let color = style.country_color(&c);
+                (c, color)
+            })
+            .collect(),
+    };
+
+    Scene {
+        background: style.background,
+        links,
+        nodes,
+        labels,
+        legend,
+        culled,
+    }
+}
+
+fn place_labels(
+    input: &SceneInput<'_>,
+    nodes: &[SceneNode],
+    metric: &dyn Fn(EntityId) -> f64,
+    path: &BTreeSet<EntityId>,
+) -> Vec<SceneLabel> {
+    let SceneInput {
+        index,
+        style,
+        view,
+        marks,
+        ..
+    } = input;
+    let s = view.scale;
+    let size = style.label_size_px * s;
+    let mut grid = Occupancy::new(48.0 * s);
+    for n in nodes {
+        let r = n.radius;
+        grid.add([
+            n.center[0] - r,
+            n.center[1] - r,
+            n.center[0] + r,
+            n.center[1] + r,
+        ]);
+    }
+    // Most important first: selected, on a path, hovered, highlighted; then by volume.
+    let rank = |n: &SceneNode| -> (u8, std::cmp::Reverse<u64>, EntityId) {
+        let selected = marks.selected.is_some_and(|sel| sel.contains(&n.id));
+        let tier = if selected || marks.hovered == Some(n.id) {
+            0
+        } else if path.contains(&n.id) {
+            1
+        } else if marks.highlights.is_some_and(|h| h.contains_key(&n.id)) || n.ring.is_some() {
+            2
+        } else {
+            3
+        };
+        (tier, std::cmp::Reverse((metric(n.id) * 100.0) as u64), n.id)
+    };
+    let mut order: Vec<&SceneNode> = nodes.iter().collect();
+    order.sort_by_key(|n| rank(n));
+    let mut labels = Vec::new();
+    let pad = 2.0 * s;
+    for n in order {
+        let Some(entity) = index.entity(n.id) else {
+            continue;
+        };
+        let text = truncate_label(&entity.name, style.label_max_chars);
+        let w = text_width(&text, size);
+        let h = size * 1.25;
+        let important = rank(n).0 < 2;
+        // Right of the node, then left, then above.
+        let candidates = [
+            [n.center[0] + n.radius + 3.0 * s, n.center[1]],
+            [n.center[0] - n.radius - 3.0 * s - w, n.center[1]],
+            [
+                n.center[0] - w / 2.0,
+                n.center[1] - n.radius - h / 2.0 - 2.0 * s,
+            ],
+        ];
+        for anchor in candidates {
+            let rect = [
+                anchor[0] - pad,
+                anchor[1] - h / 2.0 - pad,
+                anchor[0] + w + pad,
+                anchor[1] + h / 2.0 + pad,
+            ];
+            // Own node's box is in the grid: shrink the test box off it by checking the
+            // rectangle only (the anchors are outside the node's radius).
+            let on_screen = rect[0] >= 0.0
+                && rect[1] >= 0.0
+                && rect[2] <= view.size[0]
+                && rect[3] <= view.size[1];
+            if on_screen && grid.free(rect) {
+                grid.add(rect);
+                labels.push(SceneLabel {
+                    id: n.id,
+                    text,
+                    anchor,
+                    size,
+                    color: style.text,
+                    halo: style.text_halo,
+                    bold: important,
+                });
+                break;
+            }
+        }
+    }
+    labels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn view_round_trips_and_zooms_about_the_anchor() {
+        let mut v = View {
+            center: [10.0, -5.0],
+            zoom: 2.0,
+            size: [800.0, 600.0],
+            scale: 1.0,
+        };
+        let p = [13.0, 7.0];
+        let s = v.to_screen(p);
+        let back = v.to_world(s);
+        assert!((back[0] - p[0]).abs() < 1e-4 && (back[1] - p[1]).abs() < 1e-4);
+        v.zoom_at(s, 3.0);
+        let s2 = v.to_screen(p);
+        assert!((s2[0] - s[0]).abs() < 1e-3 && (s2[1] - s[1]).abs() < 1e-3);
+        assert!((v.zoom - 6.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn fit_shows_the_whole_box_inside_the_margin() {
+        let v = View::fit(
+            ([-100.0, -50.0], [300.0, 150.0]),
+            [1000.0, 500.0],
+            20.0,
+            1.0,
+        );
+        for corner in [[-100.0, -50.0], [300.0, 150.0]] {
+            let s = v.to_screen(corner);
+            assert!(
+                s[0] >= 19.9 && s[0] <= 980.1 && s[1] >= 19.9 && s[1] <= 480.1,
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn occupancy_rejects_overlaps_only() {
+        let mut g = Occupancy::new(10.0);
+        g.add([0.0, 0.0, 20.0, 10.0]);
+        assert!(!g.free([15.0, 5.0, 30.0, 12.0]));
+        assert!(g.free([20.0, 0.0, 40.0, 10.0]));
+        assert!(g.free([0.0, 10.0, 20.0, 20.0]));
+    }
+
+    #[test]
+    fn labels_are_truncated_with_an_ellipsis() {
+        let long = "A".repeat(500);
+        let t = truncate_label(&long, 40);
+        assert_eq!(t.chars().count(), 40);
+        assert!(t.ends_with('…'));
+        assert_eq!(truncate_label("Rostec", 40), "Rostec");
+        assert!(text_width("保利科技", 10.0) > text_width("Poly", 10.0));
+    }
+}
