@@ -5,7 +5,9 @@
 //! [`LayoutRunner::latest`] every frame: it never blocks (a `try_lock` on a slot holding
 //! the freshest snapshot), and only ever sees the newest picture, never a queue of stale
 //! ones. Commands (pin, move, pause) travel over a channel and are applied between
-//! slices. Once settled or paused the thread sleeps on the channel instead of spinning.
+//! slices. Once settled or paused the thread sleeps on the channel instead of spinning
+//! (use the default global speed: graphology's per-node rule never settles on real graphs,
+//! so the thread would keep a core busy until paused).
 //! Dropping the runner stops the thread and joins it.
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
