@@ -4,8 +4,10 @@
 //! [`index::ShipmentIndex`] (in memory) → [`filter::Filter`] → [`filter::FilteredGraph`] →
 //! [`graph`] (petgraph) and [`layout`] (ForceAtlas2). Only `store` knows SQLite.
 
+pub mod atomic;
 pub mod cli;
 pub mod date;
+pub mod export;
 pub mod filter;
 pub mod generate;
 pub mod graph;

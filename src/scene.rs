@@ -137,6 +137,80 @@ pub struct SceneNode {
     pub noted: bool,
 }
 
+impl SceneNode {
+    /// Corners of the node's shape, for polygon painters; `None` for a circle of `radius`.
+    /// Every painter draws this geometry. Shapes have about the circle's area, so size reads
+    /// the same across kinds; the triangle points up with its centroid on `center`.
+    pub fn corners(&self) -> Option<Vec<[f32; 2]>> {
+        let [x, y] = self.center;
+        let r = self.radius;
+        match self.shape {
+            NodeShape::Circle => None,
+            NodeShape::Square => {
+                let h = 0.886 * r;
+                Some(vec![
+                    [x - h, y - h],
+                    [x + h, y - h],
+                    [x + h, y + h],
+                    [x - h, y + h],
+                ])
+            }
+            NodeShape::Diamond => {
+                let d = 1.253 * r;
+                Some(vec![[x, y - d], [x + d, y], [x, y + d], [x - d, y]])
+            }
+            NodeShape::Triangle => {
+                let t = 1.4 * r;
+                let half = t * 0.866;
+                Some(vec![
+                    [x, y - t],
+                    [x + half, y + t / 2.0],
+                    [x - half, y + t / 2.0],
+                ])
+            }
+        }
+    }
+
+    /// Distance from the centre to the shape's farthest point.
+    pub fn extent(&self) -> f32 {
+        self.radius
+            * match self.shape {
+                NodeShape::Circle => 1.0,
+                NodeShape::Square | NodeShape::Diamond => 1.253,
+                NodeShape::Triangle => 1.4,
+            }
+    }
+
+    /// Centre-line radius of the sanction ring: a circle just outside the shape, with a gap
+    /// as wide as the outline so the ring reads as a ring, not as a thick outline.
+    pub fn ring_radius(&self) -> Option<f32> {
+        self.ring
+            .map(|(_, w)| self.extent() + 1.5 * self.stroke_width + w / 2.0)
+    }
+
+    /// Centre-line radius of the selection or highlight halo, outside the ring.
+    pub fn halo_radius(&self) -> Option<f32> {
+        self.halo
+            .map(|(_, w)| self.edge_radius() + self.stroke_width + w / 2.0)
+    }
+
+    /// Outer edge of the shape's outline or, when sanctioned, of the ring: where links end.
+    pub fn edge_radius(&self) -> f32 {
+        match (self.ring_radius(), self.ring) {
+            (Some(r), Some((_, w))) => r + w / 2.0,
+            _ => self.extent() + self.stroke_width / 2.0,
+        }
+    }
+
+    /// Radius of everything drawn for the node (shape, ring, halo): labels keep outside it.
+    pub fn outer_radius(&self) -> f32 {
+        match (self.halo_radius(), self.halo) {
+            (Some(r), Some((_, w))) => r + w / 2.0,
+            _ => self.edge_radius(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct SceneLink {
     pub kind: LinkKind,
@@ -374,11 +448,6 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         let center = view.to_screen(world);
         let metric = node_metric(id);
         let radius = (rmin + (rmax - rmin) * (metric / max_metric).sqrt() as f32) * s;
-        screen.insert(id, (center, radius));
-        if !inside(center, view.size, radius + 4.0 * s) {
-            culled += 1;
-            continue;
-        }
         let selected = marks.selected.is_some_and(|sel| sel.contains(&id));
         let on_path = path_set.contains(&id);
         let halo = if selected {
@@ -395,7 +464,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         };
         let emphasised = !dim || on_path || selected;
         let fill = style.country_color(&entity.country);
-        nodes.push(SceneNode {
+        let node = SceneNode {
             id,
             center,
             radius,
@@ -417,7 +486,14 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             halo,
             pinned: marks.show_pins && marks.pinned.is_some_and(|p| p.contains(&id)),
             noted: marks.noted.is_some_and(|n| n.contains(&id)),
-        });
+        };
+        // Links end at the outline or, when sanctioned, at the ring, so arrowheads show.
+        screen.insert(id, (center, node.edge_radius()));
+        if !inside(center, view.size, radius + 4.0 * s) {
+            culled += 1;
+            continue;
+        }
+        nodes.push(node);
     }
 
     // Links. Reciprocal trade links are shifted apart so both stay visible.
@@ -606,7 +682,7 @@ fn place_labels(
     let size = style.label_size_px * s;
     let mut grid = Occupancy::new(48.0 * s);
     for n in nodes {
-        let r = n.radius;
+        let r = n.outer_radius();
         grid.add([
             n.center[0] - r,
             n.center[1] - r,
@@ -640,14 +716,12 @@ fn place_labels(
         let w = text_width(&text, size);
         let h = size * 1.25;
         let important = rank(n).0 < 2;
-        // Right of the node, then left, then above.
+        // Right of the node, then left, then above; clear of its ring and halo.
+        let r = n.outer_radius();
         let candidates = [
-            [n.center[0] + n.radius + 3.0 * s, n.center[1]],
-            [n.center[0] - n.radius - 3.0 * s - w, n.center[1]],
-            [
-                n.center[0] - w / 2.0,
-                n.center[1] - n.radius - h / 2.0 - 2.0 * s,
-            ],
+            [n.center[0] + r + 3.0 * s, n.center[1]],
+            [n.center[0] - r - 3.0 * s - w, n.center[1]],
+            [n.center[0] - w / 2.0, n.center[1] - r - h / 2.0 - 2.0 * s],
         ];
         for anchor in candidates {
             let rect = [

@@ -12,10 +12,12 @@ use clap::{Parser, Subcommand};
 use crate::store::Store;
 
 pub mod bench;
+pub mod export;
 pub mod filter_args;
 pub mod generate;
 pub mod import;
 pub mod layout;
+pub mod render;
 pub mod stats;
 
 #[derive(Parser, Debug)]
@@ -44,6 +46,10 @@ pub enum Command {
     Layout(layout::Args),
     /// Benchmarks that need no peer: the filter on a database.
     Bench(bench::Args),
+    /// Draw the network of a filter as PNG or SVG, with title, legend, caption and credit.
+    Render(render::Args),
+    /// Write the network of a filter as GEXF or GraphML, or its shipments as CSV.
+    Export(export::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -65,6 +71,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Generate(args)) => generate::run(db.as_deref(), args),
         Some(Command::Layout(args)) => layout::run(args).map(|()| ExitCode::SUCCESS),
         Some(Command::Bench(args)) => bench::run(db.as_deref(), args),
+        Some(Command::Render(args)) => render::run(db.as_deref(), args),
+        Some(Command::Export(args)) => export::run(db.as_deref(), args),
         None => {
             // The explorer window arrives with the UI; until then, show what the database holds.
             stats::run(db.as_deref(), stats::Args::default())

@@ -1,0 +1,178 @@
+//! Writing a file all at once or not at all.
+//!
+//! [`write_atomically`] writes into a temporary file beside the destination, flushes and
+//! fsyncs it, then renames it over the destination, so a reader (or a crash, or a full disk)
+//! never sees a half-written picture, export or session: the old file stays whole until the
+//! new one is complete. Every writer in Lading goes through it. Errors name the path and say
+//! what is wrong with it (missing folder, read-only folder) before anything is written.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Why a file could not be written. Nothing is left behind in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot write {path}: the folder {dir} does not exist")]
+    MissingFolder { path: PathBuf, dir: PathBuf },
+    #[error("cannot write {path}: {dir} is not a folder")]
+    NotAFolder { path: PathBuf, dir: PathBuf },
+    #[error("cannot write {path}: it is a folder")]
+    IsAFolder { path: PathBuf },
+    #[error("cannot write {path}: the folder {dir} is read-only or not writable ({source})")]
+    ReadOnly {
+        path: PathBuf,
+        dir: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl WriteError {
+    /// The destination that could not be written.
+    pub fn path(&self) -> &Path {
+        match self {
+            WriteError::MissingFolder { path, .. }
+            | WriteError::NotAFolder { path, .. }
+            | WriteError::IsAFolder { path }
+            | WriteError::ReadOnly { path, .. }
+            | WriteError::Io { path, .. } => path,
+        }
+    }
+}
+
+/// Writes `path` through `write`, atomically: `write` gets a buffered writer on a temporary
+/// file in the same folder; when it returns `Ok`, the file is flushed, fsynced and renamed
+/// to `path` (replacing any old file). When `write` fails, the temporary file is removed and
+/// `path` is untouched.
+pub fn write_atomically<F>(path: &Path, write: F) -> Result<(), WriteError>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    let io_err = |source: io::Error| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path.is_dir() {
+        return Err(WriteError::IsAFolder {
+            path: path.to_path_buf(),
+        });
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.exists() {
+        return Err(WriteError::MissingFolder {
+            path: path.to_path_buf(),
+            dir,
+        });
+    }
+    if !dir.is_dir() {
+        return Err(WriteError::NotAFolder {
+            path: path.to_path_buf(),
+            dir,
+        });
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|source| match source.kind() {
+            io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+                WriteError::ReadOnly {
+                    path: path.to_path_buf(),
+                    dir: dir.clone(),
+                    source,
+                }
+            }
+            _ => io_err(source),
+        })?;
+    {
+        let mut out = BufWriter::new(tmp.as_file());
+        write(&mut out).map_err(io_err)?;
+        out.flush().map_err(io_err)?;
+    }
+    tmp.as_file().sync_all().map_err(io_err)?;
+    set_permissions(tmp.as_file(), path);
+    tmp.persist(path).map_err(|e| io_err(e.error))?;
+    // Make the rename itself durable; not every platform can open a folder, so best effort.
+    if let Ok(d) = File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Temporary files are private (0600); the result should look like any file the user
+/// writes: keep the old file's permissions, or use 0644.
+#[cfg(unix)]
+fn set_permissions(file: &File, path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map(|m| m.permissions().mode())
+        .unwrap_or(0o644);
+    let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
+}
+
+#[cfg(not(unix))]
+fn set_permissions(_file: &File, _path: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn writes_and_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        write_atomically(&p, |w| w.write_all(b"one")).unwrap();
+        write_atomically(&p, |w| w.write_all(b"two")).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(entries(dir.path()), vec!["a.txt"]);
+    }
+
+    #[test]
+    fn a_failing_writer_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        std::fs::write(&p, "old").unwrap();
+        let err = write_atomically(&p, |w| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("boom"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("a.txt"), "{err}");
+        assert_eq!(std::fs::read(&p).unwrap(), b"old");
+        assert_eq!(entries(dir.path()), vec!["a.txt"]);
+    }
+
+    #[test]
+    fn a_missing_folder_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("nope").join("a.png");
+        let err = write_atomically(&p, |w| w.write_all(b"x")).unwrap_err();
+        assert!(matches!(err, WriteError::MissingFolder { .. }), "{err}");
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        let err = write_atomically(dir.path(), |w| w.write_all(b"x")).unwrap_err();
+        assert!(matches!(err, WriteError::IsAFolder { .. }), "{err}");
+    }
+}

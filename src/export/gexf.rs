@@ -1,0 +1,148 @@
+//! GEXF 1.3 (Gephi's format): the filtered network with typed attributes and positions.
+//!
+//! Node ids are entity keys, labels are names; `viz:position` holds the layout position
+//! with y flipped (Gephi draws y up, Lading y down), so Gephi shows the picture the right
+//! way up; `viz:color` is the entity's country colour. Trade links carry `weight` =
+//! shipments; ownership links weight 1. No timestamp is written: the same input gives the
+//! same file.
+
+use std::io::{self, Write};
+
+use super::network::{LIST_SEPARATOR, LinkRecord, NodeRecord};
+use super::svg::{escape, num};
+use crate::style::Style;
+
+/// Writes the records as GEXF 1.3. `description` goes into `<meta>` (the filter in words).
+pub fn write(
+    out: &mut dyn Write,
+    nodes: &[NodeRecord],
+    links: &[LinkRecord],
+    description: &str,
+) -> io::Result<()> {
+    let style = Style::default();
+    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    writeln!(
+        out,
+        "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">"
+    )?;
+    writeln!(
+        out,
+        "  <meta>\n    <creator>Lading</creator>\n    <description>{}</description>\n  </meta>",
+        escape(description)
+    )?;
+    writeln!(
+        out,
+        "  <graph defaultedgetype=\"directed\" mode=\"static\">"
+    )?;
+    writeln!(out, "    <attributes class=\"node\" mode=\"static\">")?;
+    for (id, ty) in [
+        ("kind", "string"),
+        ("country", "string"),
+        ("state_owned", "boolean"),
+        ("sanctioned", "boolean"),
+        ("authorities", "string"),
+        ("aliases", "string"),
+    ] {
+        writeln!(
+            out,
+            "      <attribute id=\"{id}\" title=\"{id}\" type=\"{ty}\"/>"
+        )?;
+    }
+    writeln!(out, "    </attributes>")?;
+    writeln!(out, "    <attributes class=\"edge\" mode=\"static\">")?;
+    for (id, ty) in [
+        ("kind", "string"),
+        ("shipments", "integer"),
+        ("value_usd", "double"),
+        ("first_date", "string"),
+        ("last_date", "string"),
+        ("part_types", "string"),
+    ] {
+        writeln!(
+            out,
+            "      <attribute id=\"{id}\" title=\"{id}\" type=\"{ty}\"/>"
+        )?;
+    }
+    writeln!(out, "    </attributes>")?;
+
+    writeln!(out, "    <nodes>")?;
+    for n in nodes {
+        writeln!(
+            out,
+            "      <node id=\"{}\" label=\"{}\">",
+            escape(&n.key),
+            escape(&n.name)
+        )?;
+        writeln!(out, "        <attvalues>")?;
+        let values = [
+            ("kind", n.kind.to_owned()),
+            ("country", n.country.clone()),
+            ("state_owned", n.state_owned.to_string()),
+            ("sanctioned", n.sanctioned.to_string()),
+            ("authorities", n.authorities.join(LIST_SEPARATOR)),
+            ("aliases", n.aliases.join(LIST_SEPARATOR)),
+        ];
+        for (k, v) in values {
+            writeln!(
+                out,
+                "          <attvalue for=\"{k}\" value=\"{}\"/>",
+                escape(&v)
+            )?;
+        }
+        writeln!(out, "        </attvalues>")?;
+        let c = style.country_color(&n.country);
+        writeln!(
+            out,
+            "        <viz:color r=\"{}\" g=\"{}\" b=\"{}\"/>\n        <viz:position x=\"{}\" y=\"{}\" z=\"0\"/>",
+            c.0,
+            c.1,
+            c.2,
+            num(n.x),
+            num(-n.y)
+        )?;
+        writeln!(out, "      </node>")?;
+    }
+    writeln!(out, "    </nodes>")?;
+
+    writeln!(out, "    <edges>")?;
+    for (k, l) in links.iter().enumerate() {
+        let weight = if l.kind == "trade" {
+            l.shipments.max(1)
+        } else {
+            1
+        };
+        writeln!(
+            out,
+            "      <edge id=\"e{k}\" source=\"{}\" target=\"{}\" weight=\"{weight}\">",
+            escape(&l.source),
+            escape(&l.target)
+        )?;
+        writeln!(out, "        <attvalues>")?;
+        let mut values = vec![
+            ("kind", l.kind.to_owned()),
+            ("shipments", l.shipments.to_string()),
+            ("value_usd", format!("{}", l.value_usd)),
+        ];
+        if let Some(d) = &l.first {
+            values.push(("first_date", d.clone()));
+        }
+        if let Some(d) = &l.last {
+            values.push(("last_date", d.clone()));
+        }
+        if !l.part_types.is_empty() {
+            values.push(("part_types", l.part_types.join(LIST_SEPARATOR)));
+        }
+        for (k, v) in values {
+            writeln!(
+                out,
+                "          <attvalue for=\"{k}\" value=\"{}\"/>",
+                escape(&v)
+            )?;
+        }
+        writeln!(out, "        </attvalues>\n      </edge>")?;
+    }
+    writeln!(out, "    </edges>\n  </graph>\n</gexf>")?;
+    Ok(())
+}

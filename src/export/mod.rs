@@ -1,0 +1,504 @@
+//! Pictures and data files for publication: PNG and SVG of the network, GEXF, GraphML and
+//! CSV of the filtered data.
+//!
+//! A picture is made from the same [`Scene`] the canvas paints ([`crate::scene::build`]), so
+//! the export shows what the investigator saw: same nodes, links, labels and colours. This
+//! module adds what a printed figure needs around it ([`page`]): a title, a legend listing
+//! only what the picture shows, a caption stating the filter in words, a source credit and a
+//! margin, laid out so nothing overlaps the network or is cut off. [`svg`] paints scene and
+//! page as SVG with `<text>` in the shipped fonts; [`png`] rasterises that same SVG with resvg
+//! and the fonts from `assets/`, so the same input gives the same bytes on any machine.
+//!
+//! Data exports ([`gexf`], [`graphml`], [`csv`]) write the filtered network with attributes
+//! and positions for Gephi, Cytoscape and networkx. Every file is written through
+//! [`crate::atomic::write_atomically`]: complete or not at all.
+//!
+//! Plain Rust: nothing here knows egui. Headless callers without positions use [`settle`].
+//!
+//! ```no_run
+//! # fn demo(index: &lading::index::ShipmentIndex, filter: &lading::filter::Filter) -> Result<(), lading::export::ExportError> {
+//! use lading::export::{PictureInput, PictureOptions, picture, settle, write_picture};
+//! let graph = filter.apply(index);
+//! let positions = settle(&graph, 1, 600)?;
+//! let input = PictureInput::new(index, filter, &graph, &positions);
+//! let pic = picture(&input, &PictureOptions::default())?;
+//! write_picture(std::path::Path::new("network.png"), &pic)?;
+//! # Ok(()) }
+//! ```
+
+pub mod csv;
+pub mod gexf;
+pub mod graphml;
+mod network;
+pub mod page;
+pub mod png;
+mod settle;
+pub mod svg;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+pub use network::{LinkRecord, NodeRecord, network_records};
+pub use settle::{DEFAULT_ITERATIONS, DEFAULT_SEED, settle};
+
+use crate::atomic::{WriteError, write_atomically};
+use crate::filter::{Filter, FilteredGraph};
+use crate::index::ShipmentIndex;
+use crate::layout::{LayoutError, Positions};
+use crate::scene::{Marks, Scene, SizeBy, View};
+use crate::store::StoreError;
+use crate::style::Theme;
+
+/// Widest and tallest picture, in output pixels (after scale).
+pub const MAX_PIXELS: u32 = 8_000;
+/// Largest scale factor.
+pub const MAX_SCALE: u32 = 8;
+
+/// Why a picture or data file could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(
+        "picture width {width_px} px × scale {scale} = {total} px is out of range: the picture must be 1 to {MAX_PIXELS} px wide"
+    )]
+    Width {
+        width_px: u32,
+        scale: u32,
+        total: u64,
+    },
+    #[error("scale {0} is out of range: use 1 to {MAX_SCALE} (1x, 2x, 4x)")]
+    Scale(u32),
+    #[error("picture height {0} px is out of range: the picture must be 1 to {MAX_PIXELS} px tall")]
+    Height(u64),
+    #[error(
+        "a picture {height_px} px tall has no room for the network under its title, legend and caption; make it at least {needed_px} px tall"
+    )]
+    Cramped { height_px: u32, needed_px: u32 },
+    #[error("the view to export is unusable (zero, negative or non-finite size or zoom)")]
+    View,
+    #[error("{path}: unknown file type; name it .png or .svg")]
+    Format { path: PathBuf },
+    #[error("a CSV export reads the shipment records and needs the open database")]
+    NeedsStore,
+    #[error("could not draw the picture: {0}")]
+    Render(String),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error(transparent)]
+    Layout(#[from] LayoutError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Which part of the network the picture shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum PictureView {
+    /// The whole network, nothing cut off.
+    #[default]
+    Fit,
+    /// The canvas's current view (same world rectangle, scaled to the picture's width).
+    Current(View),
+}
+
+/// A piece of text around the picture: the default, the caller's, or none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Decoration {
+    /// Lading's default (e.g. the filter in words for the caption).
+    #[default]
+    Auto,
+    Text(String),
+    Hidden,
+}
+
+impl Decoration {
+    fn resolve(&self, auto: impl FnOnce() -> String) -> Option<String> {
+        match self {
+            Decoration::Auto => Some(auto()),
+            Decoration::Text(t) if t.trim().is_empty() => None,
+            Decoration::Text(t) => Some(t.trim().to_owned()),
+            Decoration::Hidden => None,
+        }
+        .map(|t| clean_text(&t))
+        .filter(|t| !t.is_empty())
+    }
+}
+
+/// How to make a picture. The default: whole network, 1600 px wide at 1x, light, with title,
+/// legend, caption and credit, selection shown, pins hidden.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PictureOptions {
+    pub title: Decoration,
+    /// Default: the filter in words ([`Filter::describe`]).
+    pub caption: Decoration,
+    /// Default: [`DEFAULT_CREDIT`].
+    pub credit: Decoration,
+    pub legend: bool,
+    pub theme: Theme,
+    /// Width at 1x, in CSS pixels; the file is `width_px * scale` pixels wide.
+    pub width_px: u32,
+    /// Height at 1x; `None`: from the network's shape (fit) or the view's (current view).
+    pub height_px: Option<u32>,
+    /// 1, 2 or 4 (up to [`MAX_SCALE`]): multiplies pixels, text and strokes alike.
+    pub scale: u32,
+    pub view: PictureView,
+    /// Draw the selection, selected link and path as on screen (hover is never drawn).
+    pub highlight_selection: bool,
+    pub show_pins: bool,
+    /// Entity labels (collision-free, most important first, as on the canvas).
+    pub labels: bool,
+}
+
+/// The credit line when the caller gives none.
+pub const DEFAULT_CREDIT: &str = "Made with Lading";
+
+impl Default for PictureOptions {
+    fn default() -> Self {
+        PictureOptions {
+            title: Decoration::Auto,
+            caption: Decoration::Auto,
+            credit: Decoration::Auto,
+            legend: true,
+            theme: Theme::Light,
+            width_px: 1600,
+            height_px: None,
+            scale: 1,
+            view: PictureView::Fit,
+            highlight_selection: true,
+            show_pins: false,
+            labels: true,
+        }
+    }
+}
+
+impl PictureOptions {
+    /// Checks width, height and scale; returns the output size limits' violation, if any.
+    pub fn validate(&self) -> Result<(), ExportError> {
+        if self.scale == 0 || self.scale > MAX_SCALE {
+            return Err(ExportError::Scale(self.scale));
+        }
+        let total = u64::from(self.width_px) * u64::from(self.scale);
+        if total == 0 || total > u64::from(MAX_PIXELS) {
+            return Err(ExportError::Width {
+                width_px: self.width_px,
+                scale: self.scale,
+                total,
+            });
+        }
+        if let Some(h) = self.height_px {
+            let total = u64::from(h) * u64::from(self.scale);
+            if total == 0 || total > u64::from(MAX_PIXELS) {
+                return Err(ExportError::Height(total));
+            }
+        }
+        if let PictureView::Current(v) = self.view {
+            let ok = |x: f32| x.is_finite() && x > 0.0;
+            if !(ok(v.size[0])
+                && ok(v.size[1])
+                && ok(v.zoom)
+                && ok(v.scale)
+                && v.center[0].is_finite()
+                && v.center[1].is_finite())
+            {
+                return Err(ExportError::View);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a picture is made of: the same inputs as the canvas's scene.
+#[derive(Clone, Copy)]
+pub struct PictureInput<'a> {
+    pub index: &'a ShipmentIndex,
+    /// For the caption.
+    pub filter: &'a Filter,
+    pub graph: &'a FilteredGraph,
+    pub positions: &'a Positions,
+    /// Selection, path, pins, highlights, notes, as on the canvas.
+    pub marks: Marks<'a>,
+    pub size_by: SizeBy,
+}
+
+impl<'a> PictureInput<'a> {
+    /// Input with no marks, sized by shipments.
+    pub fn new(
+        index: &'a ShipmentIndex,
+        filter: &'a Filter,
+        graph: &'a FilteredGraph,
+        positions: &'a Positions,
+    ) -> PictureInput<'a> {
+        PictureInput {
+            index,
+            filter,
+            graph,
+            positions,
+            marks: Marks::default(),
+            size_by: SizeBy::Shipments,
+        }
+    }
+}
+
+/// A finished picture: the SVG text, and what it was drawn from.
+#[derive(Clone, Debug)]
+pub struct Picture {
+    svg: String,
+    width_px: u32,
+    height_px: u32,
+    scene: Scene,
+    network_origin: [f32; 2],
+}
+
+impl Picture {
+    /// The picture as SVG (what [`Picture::to_png`] rasterises).
+    pub fn svg(&self) -> &str {
+        &self.svg
+    }
+
+    /// Size of the PNG in pixels (the SVG's width and height).
+    pub fn size_px(&self) -> (u32, u32) {
+        (self.width_px, self.height_px)
+    }
+
+    /// The scene drawn in the network area (coordinates relative to the area's top left).
+    pub fn scene(&self) -> &Scene {
+        &self.scene
+    }
+
+    /// Where a scene point lands in the picture, in pixels.
+    pub fn scene_to_picture(&self, p: [f32; 2]) -> [f32; 2] {
+        [p[0] + self.network_origin[0], p[1] + self.network_origin[1]]
+    }
+
+    /// The picture as PNG bytes (deterministic: the same picture gives the same bytes).
+    pub fn to_png(&self) -> Result<Vec<u8>, ExportError> {
+        png::encode(&self.svg, self.width_px, self.height_px)
+    }
+
+    /// The picture as straight (not premultiplied) RGBA pixels, row by row: for the clipboard.
+    pub fn to_rgba(&self) -> Result<Vec<u8>, ExportError> {
+        png::rgba(&self.svg, self.width_px, self.height_px)
+    }
+}
+
+/// File types a picture can be written as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PictureFormat {
+    Png,
+    Svg,
+}
+
+impl PictureFormat {
+    /// From the file name's extension (`.png`, `.svg`, any case).
+    pub fn from_path(path: &Path) -> Result<PictureFormat, ExportError> {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("png") => Ok(PictureFormat::Png),
+            Some("svg") => Ok(PictureFormat::Svg),
+            _ => Err(ExportError::Format {
+                path: path.to_path_buf(),
+            }),
+        }
+    }
+}
+
+/// A default title: what the picture shows, in numbers.
+pub fn default_title(graph: &FilteredGraph) -> String {
+    let plural = |n: u64, one: &str, many: &str| {
+        format!("{} {}", group_digits(n), if n == 1 { one } else { many })
+    };
+    let mut t = format!(
+        "Trade network: {}, {}",
+        plural(graph.entities.len() as u64, "entity", "entities"),
+        plural(graph.shipments, "shipment", "shipments")
+    );
+    if graph.value_usd > 0.0 {
+        t.push_str(&format!(" worth {}", usd(graph.value_usd)));
+    }
+    t
+}
+
+/// "$1.2 million", "$830,000".
+pub fn usd(value: f64) -> String {
+    if value >= 1e9 {
+        format!("${:.1} billion", value / 1e9)
+    } else if value >= 1e6 {
+        format!("${:.1} million", value / 1e6)
+    } else {
+        format!("${}", group_digits(value.round().max(0.0) as u64))
+    }
+}
+
+fn group_digits(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Drops characters XML cannot hold and folds line breaks: user text goes into SVG and XML.
+pub fn clean_text(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c == '\n' || c == '\t' || c == '\r' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .filter(|&c| !c.is_control() && c != '\u{FFFE}' && c != '\u{FFFF}')
+        .collect()
+}
+
+/// Makes the picture: builds the scene for the chosen view, lays out title, legend, caption
+/// and credit around it, and paints both as SVG.
+pub fn picture(input: &PictureInput<'_>, options: &PictureOptions) -> Result<Picture, ExportError> {
+    options.validate()?;
+    let title = options.title.resolve(|| default_title(input.graph));
+    let caption = options
+        .caption
+        .resolve(|| input.filter.describe(input.index));
+    let credit = options.credit.resolve(|| DEFAULT_CREDIT.to_owned());
+    let page = page::compose(input, options, title, caption, credit)?;
+    let svg = svg::paint(input, options, &page);
+    Ok(Picture {
+        svg,
+        width_px: page.width_px,
+        height_px: page.height_px,
+        network_origin: [page.network.x, page.network.y],
+        scene: page.scene,
+    })
+}
+
+/// Writes a picture as PNG or SVG (by the file name's extension), atomically.
+pub fn write_picture(path: &Path, picture: &Picture) -> Result<PictureFormat, ExportError> {
+    let format = PictureFormat::from_path(path)?;
+    let bytes = match format {
+        PictureFormat::Png => picture.to_png()?,
+        PictureFormat::Svg => picture.svg().as_bytes().to_vec(),
+    };
+    write_atomically(path, |w| w.write_all(&bytes))?;
+    Ok(format)
+}
+
+/// Data file formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataFormat {
+    /// GEXF 1.3 (Gephi).
+    Gexf,
+    /// GraphML (Cytoscape, yEd, networkx).
+    Graphml,
+    /// The filtered shipments as CSV.
+    Csv,
+}
+
+/// What a data export is made of. `store` is needed for CSV only (the full shipment
+/// records); `positions` for GEXF and GraphML.
+#[derive(Clone, Copy)]
+pub struct DataInput<'a> {
+    pub store: Option<&'a crate::store::Store>,
+    pub index: &'a ShipmentIndex,
+    pub filter: &'a Filter,
+    pub graph: &'a FilteredGraph,
+    pub positions: &'a Positions,
+}
+
+/// What a data export wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataSummary {
+    pub nodes: usize,
+    pub links: usize,
+    /// CSV: shipment rows.
+    pub rows: usize,
+}
+
+/// Writes the filtered network (GEXF, GraphML) or its shipments (CSV) to `path`, atomically.
+pub fn write_data(
+    path: &Path,
+    format: DataFormat,
+    input: &DataInput<'_>,
+) -> Result<DataSummary, ExportError> {
+    let description = input.filter.describe(input.index);
+    match format {
+        DataFormat::Gexf | DataFormat::Graphml => {
+            let (nodes, links) = network_records(input.index, input.graph, input.positions);
+            write_atomically(path, |w| match format {
+                DataFormat::Gexf => gexf::write(w, &nodes, &links, &description),
+                _ => graphml::write(w, &nodes, &links, &description),
+            })?;
+            Ok(DataSummary {
+                nodes: nodes.len(),
+                links: links.len(),
+                rows: 0,
+            })
+        }
+        DataFormat::Csv => {
+            let store = input.store.ok_or(ExportError::NeedsStore)?;
+            let rows = csv::shipments(store, input.index, input.filter, input.graph)?;
+            write_atomically(path, |w| csv::write(w, input.index, &rows))?;
+            Ok(DataSummary {
+                nodes: input.graph.entities.len(),
+                links: input.graph.links.len(),
+                rows: rows.len(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_name_the_limit() {
+        let bad = |o: PictureOptions| o.validate().unwrap_err().to_string();
+        let w0 = bad(PictureOptions {
+            width_px: 0,
+            ..PictureOptions::default()
+        });
+        assert!(w0.contains("8000"), "{w0}");
+        let huge = bad(PictureOptions {
+            width_px: 100_000,
+            ..PictureOptions::default()
+        });
+        assert!(huge.contains("100000") && huge.contains("8000"), "{huge}");
+        let scaled = bad(PictureOptions {
+            width_px: 2100,
+            scale: 4,
+            ..PictureOptions::default()
+        });
+        assert!(scaled.contains("8400"), "{scaled}");
+        assert!(
+            PictureOptions {
+                width_px: 2000,
+                scale: 4,
+                ..PictureOptions::default()
+            }
+            .validate()
+            .is_ok()
+        );
+        let s0 = bad(PictureOptions {
+            scale: 0,
+            ..PictureOptions::default()
+        });
+        assert!(s0.contains("scale 0"), "{s0}");
+    }
+
+    #[test]
+    fn formats_and_numbers() {
+        assert_eq!(
+            PictureFormat::from_path(Path::new("a/b.PNG")).unwrap(),
+            PictureFormat::Png
+        );
+        assert!(PictureFormat::from_path(Path::new("a.jpg")).is_err());
+        assert_eq!(group_digits(1234567), "1,234,567");
+        assert_eq!(usd(830_000.4), "$830,000");
+        assert_eq!(usd(12_345_678.0), "$12.3 million");
+        assert_eq!(clean_text("a\u{0}b\nc"), "ab c");
+    }
+}

@@ -1,0 +1,124 @@
+//! The filtered network as flat records, the common ground of the GEXF and GraphML writers:
+//! one record per shown entity, one per link, with the attributes a Gephi, Cytoscape or
+//! networkx user needs. Ids are entity keys (stable across re-imports), labels are names.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::filter::{FilteredGraph, LinkKind};
+use crate::index::ShipmentIndex;
+use crate::layout::Positions;
+use crate::model::EntityId;
+
+/// Separator of list-valued attributes (aliases, authorities, part types), as in the
+/// importer's alias column.
+pub const LIST_SEPARATOR: &str = " | ";
+
+/// One shown entity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeRecord {
+    pub key: String,
+    pub name: String,
+    /// `state_owner`, `subsidiary`, `plant` or `company`.
+    pub kind: &'static str,
+    pub country: String,
+    pub state_owned: bool,
+    /// Sanctioned as of the filter's day by the filter's authorities (the picture's ring).
+    pub sanctioned: bool,
+    /// Every authority whose listing is in force on the filter's day, sorted.
+    pub authorities: Vec<String>,
+    pub aliases: Vec<String>,
+    /// Layout position (y down, as drawn); 0, 0 when the entity has none.
+    pub x: f32,
+    pub y: f32,
+}
+
+/// One shown link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkRecord {
+    pub source: String,
+    pub target: String,
+    /// `trade` or `ownership`.
+    pub kind: &'static str,
+    /// Shipments in the filter; 0 for ownership.
+    pub shipments: u32,
+    pub value_usd: f64,
+    /// ISO dates of the first and last shipment (trade only).
+    pub first: Option<String>,
+    pub last: Option<String>,
+    /// Part types of the link's shipments, sorted.
+    pub part_types: Vec<String>,
+}
+
+/// The filtered network as records: nodes in entity-id order, links in the filter's order
+/// (kind, source, target). Entities the index does not know are skipped, with their links.
+pub fn network_records(
+    index: &ShipmentIndex,
+    graph: &FilteredGraph,
+    positions: &Positions,
+) -> (Vec<NodeRecord>, Vec<LinkRecord>) {
+    let as_of = graph.as_of;
+    let mut listed: BTreeMap<EntityId, BTreeSet<String>> = BTreeMap::new();
+    if let Some(day) = as_of {
+        for s in &index.listings {
+            if s.covers(day) {
+                listed
+                    .entry(s.entity)
+                    .or_default()
+                    .insert(s.authority.clone());
+            }
+        }
+    }
+    let mut keys: BTreeMap<EntityId, &str> = BTreeMap::new();
+    let mut nodes = Vec::with_capacity(graph.entities.len());
+    for &id in &graph.entities {
+        let Some(e) = index.entity(id) else {
+            continue;
+        };
+        keys.insert(id, &e.key);
+        let [x, y] = positions
+            .get(id)
+            .filter(|p| p[0].is_finite() && p[1].is_finite())
+            .unwrap_or([0.0, 0.0]);
+        nodes.push(NodeRecord {
+            key: e.key.clone(),
+            name: e.name.clone(),
+            kind: e.kind.as_str(),
+            country: e.country.clone(),
+            state_owned: e.state_owned,
+            sanctioned: graph.is_sanctioned(id),
+            authorities: listed
+                .get(&id)
+                .map(|a| a.iter().cloned().collect())
+                .unwrap_or_default(),
+            aliases: e.aliases.clone(),
+            x,
+            y,
+        });
+    }
+    let names = index.part_types();
+    let links = graph
+        .links
+        .iter()
+        .filter_map(|l| {
+            let (s, t) = (keys.get(&l.source)?, keys.get(&l.target)?);
+            Some(LinkRecord {
+                source: (*s).to_owned(),
+                target: (*t).to_owned(),
+                kind: match l.kind {
+                    LinkKind::Trade => "trade",
+                    LinkKind::Ownership => "ownership",
+                },
+                shipments: l.shipments,
+                value_usd: l.value_usd,
+                first: l.first.map(|d| d.iso()),
+                last: l.last.map(|d| d.iso()),
+                part_types: l
+                    .part_types
+                    .iter()
+                    .filter_map(|p| names.get(p).cloned())
+                    .collect(),
+            })
+        })
+        .collect();
+    (nodes, links)
+}

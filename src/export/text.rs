@@ -1,0 +1,161 @@
+//! Text measurement with the shipped fonts, so decorations (title, legend, caption) are laid
+//! out with the widths the rasteriser will draw, and wrapped instead of cut off.
+//!
+//! Widths are the sum of glyph advances (no kerning: a fraction of a percent wider than
+//! shaped text, which errs on the safe side). A character missing from Noto Sans is measured
+//! in Droid Sans Fallback, as the rasteriser falls back to it.
+
+use std::sync::OnceLock;
+
+use skrifa::instance::{LocationRef, Size};
+use skrifa::metrics::GlyphMetrics;
+use skrifa::{FontRef, MetadataProvider, charmap::Charmap};
+
+use crate::style::fonts;
+
+/// The font-family list every `<text>` uses: Noto Sans, then the CJK fallback.
+pub const FONT_FAMILY: &str = "Noto Sans, Droid Sans Fallback, sans-serif";
+
+struct Face {
+    charmap: Charmap<'static>,
+    metrics: GlyphMetrics<'static>,
+    units_per_em: f32,
+}
+
+impl Face {
+    fn new(bytes: &'static [u8]) -> Option<Face> {
+        let font = FontRef::new(bytes).ok()?;
+        let units_per_em = f32::from(
+            font.metrics(Size::unscaled(), LocationRef::default())
+                .units_per_em,
+        );
+        Some(Face {
+            charmap: font.charmap(),
+            metrics: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            units_per_em: units_per_em.max(1.0),
+        })
+    }
+
+    /// Advance of `c` in ems, if the face has it.
+    fn advance_em(&self, c: char) -> Option<f32> {
+        let g = self.charmap.map(c)?;
+        Some(self.metrics.advance_width(g)? / self.units_per_em)
+    }
+}
+
+struct Faces {
+    regular: Option<Face>,
+    bold: Option<Face>,
+    cjk: Option<Face>,
+}
+
+fn faces() -> &'static Faces {
+    static FACES: OnceLock<Faces> = OnceLock::new();
+    FACES.get_or_init(|| Faces {
+        regular: Face::new(fonts::NOTO_SANS),
+        bold: Face::new(fonts::NOTO_SANS_BOLD),
+        cjk: Face::new(fonts::DROID_SANS_FALLBACK),
+    })
+}
+
+/// Width of `text` at `size` pixels, in pixels.
+pub fn width(text: &str, size: f32, bold: bool) -> f32 {
+    let f = faces();
+    let primary = if bold { &f.bold } else { &f.regular };
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                return 0.0;
+            }
+            primary
+                .as_ref()
+                .and_then(|p| p.advance_em(c))
+                .or_else(|| f.cjk.as_ref().and_then(|p| p.advance_em(c)))
+                // Neither font has it: the rasteriser draws a box about this wide.
+                .unwrap_or(0.6)
+        })
+        .sum::<f32>()
+        * size
+}
+
+/// Breaks `text` into lines no wider than `max_width`: at spaces, and inside words (or runs
+/// of CJK, which has no spaces) that are wider than a line by themselves.
+pub fn wrap(text: &str, size: f32, bold: bool, max_width: f32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if width(&candidate, size, bold) <= max_width {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // The word alone: break it by characters if it is still too wide.
+        for c in word.chars() {
+            let mut next = line.clone();
+            next.push(c);
+            if !line.is_empty() && width(&next, size, bold) > max_width {
+                lines.push(std::mem::take(&mut line));
+                line.push(c);
+            } else {
+                line = next;
+            }
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Shortens `text` with "…" until it fits `max_width`.
+pub fn fit(text: &str, size: f32, bold: bool, max_width: f32) -> String {
+    if width(text, size, bold) <= max_width {
+        return text.to_owned();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let mut t: String = chars.iter().collect::<String>().trim_end().to_owned();
+        t.push('…');
+        if width(&t, size, bold) <= max_width {
+            return t;
+        }
+    }
+    String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_come_from_the_fonts() {
+        let w = width("Poly Technologies", 12.0, false);
+        assert!(w > 80.0 && w < 120.0, "{w}");
+        assert!(width("Poly", 12.0, true) > width("Poly", 12.0, false));
+        // CJK is measured in the fallback font: a full em each.
+        let cjk = width("保利科技", 10.0, false);
+        assert!((cjk - 40.0).abs() < 2.0, "{cjk}");
+    }
+
+    #[test]
+    fn wrapping_keeps_lines_within_the_width() {
+        let text = "Shipments 2 Jun 2022 – 16 Nov 2022 · part types Mi-171E, Mi-171Sh · sanctioned parties as of 16 Nov 2022";
+        let lines = wrap(text, 12.0, false, 200.0);
+        assert!(lines.len() >= 3);
+        for l in &lines {
+            assert!(width(l, 12.0, false) <= 200.0, "{l}");
+        }
+        assert_eq!(lines.join(" "), text);
+        let cjk = wrap("国务院国有资产监督管理委员会", 12.0, false, 50.0);
+        assert!(cjk.len() >= 3, "{cjk:?}");
+        assert!(fit("A very long title indeed", 12.0, true, 60.0).ends_with('…'));
+    }
+}
