@@ -53,8 +53,8 @@ impl Day {
 
     /// Months since January 1970: the histogram's bucket.
     pub fn month_index(self) -> i32 {
-        let d = self.to_date();
-        (i32::from(d.year()) - 1970) * 12 + i32::from(d.month()) - 1
+        let (y, m, _) = civil_from_days(self.0);
+        (y - 1970) * 12 + m as i32 - 1
     }
 
     /// The first day of a month index.

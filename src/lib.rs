@@ -7,6 +7,7 @@
 pub mod atomic;
 pub mod cli;
 pub mod date;
+pub mod explorer;
 pub mod export;
 pub mod filter;
 pub mod generate;
@@ -19,3 +20,4 @@ pub mod sample;
 pub mod scene;
 pub mod store;
 pub mod style;
+pub mod ui;

@@ -74,8 +74,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Render(args)) => render::run(db.as_deref(), args),
         Some(Command::Export(args)) => export::run(db.as_deref(), args),
         None => {
-            // The explorer window arrives with the UI; until then, show what the database holds.
-            stats::run(db.as_deref(), stats::Args::default())
+            crate::ui::run(db)?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

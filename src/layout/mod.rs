@@ -79,6 +79,22 @@ pub struct LayoutSettings {
     pub init_scale: f32,
 }
 
+impl LayoutSettings {
+    /// The preset the explorer and headless renders use. Strong gravity keeps disconnected
+    /// groups (the sample's real companies and its synthetic world) beside each other
+    /// instead of drifting apart; a scaling ratio of 4 spreads dense clusters so labels fit.
+    /// Chosen by measuring the sample: with the defaults the small group ends up 1,334
+    /// units from the big one (whose half-diagonal is 229); with this preset 219 (262).
+    pub fn explorer() -> LayoutSettings {
+        LayoutSettings {
+            strong_gravity: true,
+            gravity: 0.5,
+            scaling_ratio: 4.0,
+            ..LayoutSettings::default()
+        }
+    }
+}
+
 impl Default for LayoutSettings {
     fn default() -> Self {
         LayoutSettings {

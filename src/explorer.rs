@@ -1,0 +1,734 @@
+//! The explorer's state and the commands that change it.
+//!
+//! One plain-Rust value holds what the user is doing: the database, the filter and the graph
+//! it gives, positions by entity id, pins, hidden and expanded entities, the selection and a
+//! path, and the undo history. The UI reads it and sends it [`Command`]s; tests drive it
+//! headless. [`Explorer::apply`] is the one place that changes it, and the place that
+//! records undo.
+//!
+//! What can be undone is the [`Doc`]: everything a session saves except the selection and
+//! the viewport. The graph is derived from the doc (filter, then expansions, then hidden
+//! entities removed) and rebuilt whenever the doc changes; the layout then continues from
+//! the current positions, so the picture does not jump.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::filter::{Filter, FilteredGraph, Focus, LinkKind, SanctionStatus};
+use crate::graph::EntityGraph;
+use crate::index::ShipmentIndex;
+use crate::layout::{
+    ForceAtlas2, LayoutGraph, LayoutRunner, LayoutSettings, Positions, Start, WeightPolicy,
+};
+use crate::model::{EntityId, EntityKind, Shipment};
+use crate::store::{Store, StoreError};
+
+/// Neighbours shown at once by an expansion before the UI asks.
+pub const EXPAND_ASK_ABOVE: usize = 50;
+
+/// The undoable part of the state.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Doc {
+    pub filter: Filter,
+    pub hidden: BTreeSet<EntityId>,
+    /// Entities whose neighbours were expanded, with at most how many neighbours (`None`:
+    /// all). A limit of 0 reveals the entity itself.
+    pub expanded: BTreeMap<EntityId, Option<usize>>,
+    /// Pinned entities and where.
+    pub pinned: BTreeMap<EntityId, [f32; 2]>,
+}
+
+/// What the user can do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    SetFilter(Filter),
+    Hide(Vec<EntityId>),
+    UnhideAll,
+    /// Moves an entity and pins it there.
+    Place(EntityId, [f32; 2]),
+    Pin(EntityId),
+    Unpin(EntityId),
+    /// Shows an entity's neighbours that the filter hides, at most `limit` (by shipments).
+    Expand {
+        id: EntityId,
+        limit: Option<usize>,
+    },
+    Collapse(EntityId),
+    /// Shows an entity even when the filter does not (search results).
+    Reveal(EntityId),
+    /// Only this entity's k-hop neighbourhood (`None`: everything again).
+    Focus(Option<(EntityId, u32)>),
+    Select {
+        ids: Vec<EntityId>,
+        additive: bool,
+    },
+    SelectLink(EntityId, EntityId, LinkKind),
+    ClearSelection,
+    /// Finds and shows the shortest path over ownership and trade links.
+    FindPath(EntityId, EntityId),
+    ClearPath,
+    Undo,
+    Redo,
+}
+
+/// What a command did, for the status line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Done,
+    Nothing,
+    NoPath,
+    Message(String),
+}
+
+/// How the layout runs.
+enum Engine {
+    None,
+    /// Stepped by the caller (headless, tests).
+    Sync(Box<ForceAtlas2>),
+    /// On its own thread (the window).
+    Background(LayoutRunner),
+}
+
+/// The explorer.
+pub struct Explorer {
+    db_path: PathBuf,
+    store: Store,
+    index: ShipmentIndex,
+    doc: Doc,
+    graph: FilteredGraph,
+    entity_graph: EntityGraph,
+    positions: Positions,
+    pub selection: BTreeSet<EntityId>,
+    pub selected_link: Option<(EntityId, EntityId, LinkKind)>,
+    pub path: Vec<EntityId>,
+    undo: Vec<Doc>,
+    redo: Vec<Doc>,
+    engine: Engine,
+    background: bool,
+    settled: bool,
+    /// Increases whenever the graph changes.
+    revision: u64,
+    /// Lower-cased names and aliases for search: (entity, text, is the main name).
+    search_terms: Vec<(EntityId, String, bool)>,
+}
+
+const UNDO_LIMIT: usize = 200;
+
+impl std::fmt::Debug for Explorer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Explorer")
+            .field("db_path", &self.db_path)
+            .field("doc", &self.doc)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Explorer {
+    /// Opens a store and shows everything. The layout runs synchronously until
+    /// [`Explorer::run_in_background`] is called.
+    pub fn new(store: Store) -> Result<Explorer, StoreError> {
+        let index = ShipmentIndex::build(store.load_dataset()?);
+        let search_terms = index
+            .entities()
+            .iter()
+            .flat_map(|e| {
+                std::iter::once((e.id, e.name.to_lowercase(), true))
+                    .chain(e.aliases.iter().map(|a| (e.id, a.to_lowercase(), false)))
+                    .chain(std::iter::once((e.id, e.key.to_lowercase(), false)))
+            })
+            .collect();
+        let mut explorer = Explorer {
+            db_path: store.path().to_path_buf(),
+            store,
+            index,
+            doc: Doc::default(),
+            graph: FilteredGraph::default(),
+            entity_graph: EntityGraph::from_filtered(&FilteredGraph::default()),
+            positions: Positions::default(),
+            selection: BTreeSet::new(),
+            selected_link: None,
+            path: Vec::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            engine: Engine::None,
+            background: false,
+            settled: false,
+            revision: 0,
+            search_terms,
+        };
+        explorer.rebuild();
+        Ok(explorer)
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn index(&self) -> &ShipmentIndex {
+        &self.index
+    }
+
+    pub fn doc(&self) -> &Doc {
+        &self.doc
+    }
+
+    pub fn filter(&self) -> &Filter {
+        &self.doc.filter
+    }
+
+    pub fn graph(&self) -> &FilteredGraph {
+        &self.graph
+    }
+
+    pub fn entity_graph(&self) -> &EntityGraph {
+        &self.entity_graph
+    }
+
+    pub fn positions(&self) -> &Positions {
+        &self.positions
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn is_settled(&self) -> bool {
+        self.settled
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Replaces the whole doc (opening a session), as one undoable step.
+    pub fn set_doc(&mut self, doc: Doc) {
+        self.record();
+        self.doc = doc;
+        self.rebuild();
+    }
+
+    /// Replaces positions (opening a session), keeping pins where the doc says.
+    pub fn set_positions(&mut self, positions: Positions) {
+        self.positions = positions;
+        self.restart_layout();
+    }
+
+    /// Applies a command.
+    pub fn apply(&mut self, command: Command) -> Outcome {
+        match command {
+            Command::SetFilter(filter) => {
+                if filter == self.doc.filter {
+                    return Outcome::Nothing;
+                }
+                self.change(|doc| doc.filter = filter)
+            }
+            Command::Hide(ids) => {
+                let ids: Vec<EntityId> = ids
+                    .into_iter()
+                    .filter(|id| !self.doc.hidden.contains(id))
+                    .collect();
+                if ids.is_empty() {
+                    return Outcome::Nothing;
+                }
+                self.change(|doc| doc.hidden.extend(ids))
+            }
+            Command::UnhideAll => {
+                if self.doc.hidden.is_empty() {
+                    return Outcome::Nothing;
+                }
+                self.change(|doc| doc.hidden.clear())
+            }
+            Command::Place(id, at) => {
+                if !at[0].is_finite() || !at[1].is_finite() {
+                    return Outcome::Nothing;
+                }
+                self.record();
+                self.doc.pinned.insert(id, at);
+                self.positions.set(id, at);
+                self.push_pin(id, Some(at));
+                Outcome::Done
+            }
+            Command::Pin(id) => {
+                let Some(at) = self.positions.get(id) else {
+                    return Outcome::Nothing;
+                };
+                self.record();
+                self.doc.pinned.insert(id, at);
+                self.push_pin(id, Some(at));
+                Outcome::Done
+            }
+            Command::Unpin(id) => {
+                if !self.doc.pinned.contains_key(&id) {
+                    return Outcome::Nothing;
+                }
+                self.record();
+                self.doc.pinned.remove(&id);
+                self.push_pin(id, None);
+                Outcome::Done
+            }
+            Command::Expand { id, limit } => self.change(|doc| {
+                doc.hidden.remove(&id);
+                doc.expanded.insert(id, limit);
+            }),
+            Command::Collapse(id) => {
+                if !self.doc.expanded.contains_key(&id) {
+                    return Outcome::Nothing;
+                }
+                self.change(|doc| {
+                    doc.expanded.remove(&id);
+                })
+            }
+            Command::Reveal(id) => {
+                if self.graph.entities.binary_search(&id).is_ok() {
+                    return Outcome::Nothing;
+                }
+                self.change(|doc| {
+                    doc.hidden.remove(&id);
+                    doc.expanded.entry(id).or_insert(Some(0));
+                })
+            }
+            Command::Focus(focus) => {
+                let focus = focus.and_then(|(id, depth)| {
+                    self.index.entity(id).map(|e| Focus {
+                        key: e.key.clone(),
+                        depth,
+                    })
+                });
+                let filter = Filter {
+                    focus,
+                    ..self.doc.filter.clone()
+                };
+                self.apply(Command::SetFilter(filter))
+            }
+            Command::Select { ids, additive } => {
+                if !additive {
+                    self.selection.clear();
+                }
+                self.selected_link = None;
+                for id in ids {
+                    if additive && !self.selection.insert(id) {
+                        self.selection.remove(&id);
+                    } else {
+                        self.selection.insert(id);
+                    }
+                }
+                Outcome::Done
+            }
+            Command::SelectLink(a, b, kind) => {
+                self.selection.clear();
+                self.selected_link = Some((a, b, kind));
+                Outcome::Done
+            }
+            Command::ClearSelection => {
+                self.selection.clear();
+                self.selected_link = None;
+                Outcome::Done
+            }
+            Command::FindPath(a, b) => match self.entity_graph.shortest_path(a, b, None) {
+                Some(path) => {
+                    self.path = path;
+                    Outcome::Done
+                }
+                None => {
+                    self.path.clear();
+                    Outcome::NoPath
+                }
+            },
+            Command::ClearPath => {
+                self.path.clear();
+                Outcome::Done
+            }
+            Command::Undo => match self.undo.pop() {
+                Some(doc) => {
+                    let current = std::mem::replace(&mut self.doc, doc);
+                    self.redo.push(current);
+                    self.after_doc_swap();
+                    Outcome::Done
+                }
+                None => Outcome::Nothing,
+            },
+            Command::Redo => match self.redo.pop() {
+                Some(doc) => {
+                    let current = std::mem::replace(&mut self.doc, doc);
+                    self.undo.push(current);
+                    self.after_doc_swap();
+                    Outcome::Done
+                }
+                None => Outcome::Nothing,
+            },
+        }
+    }
+
+    /// Starts a gesture (dragging a node or the date range): the state now is what one undo
+    /// returns to, however many live updates follow.
+    pub fn begin_gesture(&mut self) {
+        self.record();
+    }
+
+    /// Ends a gesture; drops its undo step when the gesture changed nothing.
+    pub fn end_gesture(&mut self) {
+        if self.undo.last() == Some(&self.doc) {
+            self.undo.pop();
+        }
+    }
+
+    /// Moves an entity during a drag, without an undo step of its own.
+    pub fn drag_to(&mut self, id: EntityId, at: [f32; 2]) {
+        if !at[0].is_finite() || !at[1].is_finite() {
+            return;
+        }
+        self.doc.pinned.insert(id, at);
+        self.positions.set(id, at);
+        self.push_pin(id, Some(at));
+    }
+
+    /// Changes the filter during a gesture, without an undo step of its own.
+    pub fn set_filter_live(&mut self, filter: Filter) {
+        if filter != self.doc.filter {
+            self.doc.filter = filter;
+            self.rebuild();
+        }
+    }
+
+    fn record(&mut self) {
+        self.undo.push(self.doc.clone());
+        if self.undo.len() > UNDO_LIMIT {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+    }
+
+    fn change(&mut self, edit: impl FnOnce(&mut Doc)) -> Outcome {
+        self.record();
+        edit(&mut self.doc);
+        self.rebuild();
+        Outcome::Done
+    }
+
+    fn after_doc_swap(&mut self) {
+        for (&id, &at) in &self.doc.pinned {
+            self.positions.set(id, at);
+        }
+        self.rebuild();
+    }
+
+    /// The graph the doc gives: filter, expansions, minus hidden entities.
+    fn derive_graph(&self) -> FilteredGraph {
+        let mut graph = self.doc.filter.apply(&self.index);
+        for (&id, &limit) in &self.doc.expanded {
+            let extra = self.expansion(id, limit, &graph);
+            merge(&mut graph, extra);
+        }
+        if !self.doc.hidden.is_empty() {
+            let hidden = &self.doc.hidden;
+            graph.entities.retain(|id| !hidden.contains(id));
+            graph
+                .links
+                .retain(|l| !hidden.contains(&l.source) && !hidden.contains(&l.target));
+            graph.sanctioned.retain(|id| !hidden.contains(id));
+        }
+        let (shipments, value) = graph.trade_links().fold((0u64, 0.0), |(n, v), l| {
+            (n + u64::from(l.shipments), v + l.value_usd)
+        });
+        graph.shipments = shipments;
+        graph.value_usd = value;
+        graph
+    }
+
+    /// The filter relaxed to show everything around `id` that passes the dates and parts.
+    fn neighbourhood_filter(&self, id: EntityId) -> Option<Filter> {
+        let entity = self.index.entity(id)?;
+        Some(Filter {
+            focus: Some(Focus {
+                key: entity.key.clone(),
+                depth: 1,
+            }),
+            kinds: None,
+            countries: None,
+            min_shipments: 1,
+            sanction_status: SanctionStatus::Any,
+            show_ownership: true,
+            ..self.doc.filter.clone()
+        })
+    }
+
+    /// What expanding `id` adds to `shown`.
+    fn expansion(
+        &self,
+        id: EntityId,
+        limit: Option<usize>,
+        shown: &FilteredGraph,
+    ) -> FilteredGraph {
+        let Some(filter) = self.neighbourhood_filter(id) else {
+            return FilteredGraph::default();
+        };
+        let mut around = filter.apply(&self.index);
+        let is_shown = |e: EntityId| shown.entities.binary_search(&e).is_ok();
+        let mut keep: BTreeSet<EntityId> = BTreeSet::from([id]);
+        let mut new_neighbours: Vec<(EntityId, u64)> = Vec::new();
+        for l in &around.links {
+            let other = if l.source == id { l.target } else { l.source };
+            if other == id {
+                continue;
+            }
+            if is_shown(other) {
+                keep.insert(other);
+            } else {
+                new_neighbours.push((other, u64::from(l.shipments)));
+            }
+        }
+        new_neighbours.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        new_neighbours.dedup_by_key(|(e, _)| *e);
+        let take = limit.unwrap_or(usize::MAX);
+        keep.extend(new_neighbours.iter().take(take).map(|(e, _)| *e));
+        around.entities.retain(|e| keep.contains(e));
+        around.links.retain(|l| {
+            (l.source == id || l.target == id)
+                && keep.contains(&l.source)
+                && keep.contains(&l.target)
+        });
+        around.sanctioned.retain(|e| keep.contains(e));
+        around
+    }
+
+    /// Neighbours of `id` that expanding it would add, with their shipments, busiest first.
+    pub fn unshown_neighbours(&self, id: EntityId) -> Vec<(EntityId, u64)> {
+        let extra = self.expansion(id, None, &self.graph);
+        let mut out: Vec<(EntityId, u64)> = extra
+            .links
+            .iter()
+            .filter_map(|l| {
+                let other = if l.source == id { l.target } else { l.source };
+                (self.graph.entities.binary_search(&other).is_err())
+                    .then_some((other, u64::from(l.shipments)))
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.dedup_by_key(|(e, _)| *e);
+        out
+    }
+
+    fn rebuild(&mut self) {
+        let graph = self.derive_graph();
+        if graph != self.graph {
+            self.graph = graph;
+            self.entity_graph = EntityGraph::from_filtered(&self.graph);
+            self.revision += 1;
+            let shown = &self.graph.entities;
+            self.selection.retain(|id| shown.binary_search(id).is_ok());
+            if self.path.iter().any(|id| shown.binary_search(id).is_err()) {
+                self.path.clear();
+            }
+            self.restart_layout();
+        } else {
+            // Pins may have changed even when the graph did not.
+            for (&id, &at) in &self.doc.pinned.clone() {
+                self.push_pin(id, Some(at));
+            }
+        }
+    }
+
+    fn layout_settings(&self) -> LayoutSettings {
+        LayoutSettings {
+            // The window uses both cores; headless runs use one, so they repeat exactly.
+            threads: if self.background { 0 } else { 1 },
+            ..LayoutSettings::explorer()
+        }
+    }
+
+    /// Starts the layout again from the current positions (new entities beside their
+    /// neighbours), with the doc's pins.
+    fn restart_layout(&mut self) {
+        self.take_positions();
+        let input = LayoutGraph::from_filtered(&self.graph, &WeightPolicy::default());
+        for (&id, &at) in &self.doc.pinned {
+            self.positions.set(id, at);
+        }
+        let start = if self.positions.is_empty() {
+            Start::Random
+        } else {
+            Start::Warm(&self.positions)
+        };
+        let mut engine = match ForceAtlas2::new(&input, self.layout_settings(), start) {
+            Ok(engine) => engine,
+            Err(_) => {
+                self.engine = Engine::None;
+                return;
+            }
+        };
+        for &id in self.doc.pinned.keys() {
+            engine.set_pinned(id, true);
+        }
+        engine.positions_into(&mut self.positions);
+        self.settled = false;
+        self.engine = if self.background {
+            match LayoutRunner::spawn(engine, Duration::from_millis(12)) {
+                Ok(runner) => Engine::Background(runner),
+                Err(_) => Engine::None,
+            }
+        } else {
+            Engine::Sync(Box::new(engine))
+        };
+    }
+
+    /// Takes the freshest positions from a background layout.
+    fn take_positions(&mut self) {
+        if let Engine::Background(runner) = &self.engine
+            && let Some(snapshot) = runner.latest()
+        {
+            self.positions = snapshot.positions;
+            self.settled = snapshot.settled;
+        }
+    }
+
+    fn push_pin(&mut self, id: EntityId, at: Option<[f32; 2]>) {
+        match &mut self.engine {
+            Engine::Sync(engine) => {
+                if let Some(p) = at {
+                    engine.set_position(id, p);
+                }
+                engine.set_pinned(id, at.is_some());
+            }
+            Engine::Background(runner) => {
+                if let Some(p) = at {
+                    runner.set_position(id, p);
+                }
+                runner.set_pinned(id, at.is_some());
+            }
+            Engine::None => {}
+        }
+        self.settled = false;
+    }
+
+    /// Moves the layout to a background thread (the window calls this once).
+    pub fn run_in_background(&mut self) {
+        self.background = true;
+        self.restart_layout();
+    }
+
+    /// Called every frame by the window: picks up the background layout's positions.
+    /// Returns whether positions changed.
+    pub fn poll_layout(&mut self) -> bool {
+        let Engine::Background(runner) = &self.engine else {
+            return false;
+        };
+        match runner.latest() {
+            Some(snapshot) => {
+                let changed = !self.settled || !snapshot.settled;
+                self.positions = snapshot.positions;
+                self.settled = snapshot.settled;
+                changed
+            }
+            None => false,
+        }
+    }
+
+    /// Runs a synchronous layout for up to `budget`; returns whether it has settled.
+    pub fn step_layout(&mut self, budget: Duration) -> bool {
+        if let Engine::Sync(engine) = &mut self.engine {
+            engine.run_for(budget);
+            engine.positions_into(&mut self.positions);
+            self.settled = engine.is_settled();
+        }
+        self.settled
+    }
+
+    /// Runs a synchronous layout until it settles or `max_iterations` pass.
+    pub fn settle(&mut self, max_iterations: u64) {
+        if let Engine::Sync(engine) = &mut self.engine {
+            let mut left = max_iterations;
+            while left > 0 && !engine.is_settled() {
+                engine.step();
+                left -= 1;
+            }
+            engine.positions_into(&mut self.positions);
+            self.settled = engine.is_settled();
+        }
+    }
+
+    /// The ownership chain of an entity up to its state owner (first owner at each step).
+    pub fn ownership_chain(&self, id: EntityId) -> Vec<EntityId> {
+        let mut chain = vec![id];
+        let mut current = id;
+        while let Some(&owner) = self.index.owners_of(current).first() {
+            if chain.contains(&owner) {
+                break;
+            }
+            chain.push(owner);
+            if self
+                .index
+                .entity(owner)
+                .is_some_and(|e| e.kind == EntityKind::StateOwner)
+            {
+                break;
+            }
+            current = owner;
+        }
+        chain
+    }
+
+    /// Entities whose name, alias or key contains `query` (any case, any script): name
+    /// prefixes first, then other prefixes, then substrings; at most `limit`.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<(EntityId, String)> {
+        let q = query.trim().to_lowercase();
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<(u8, EntityId, &str)> = Vec::new();
+        for (id, text, main) in &self.search_terms {
+            if let Some(pos) = text.find(&q) {
+                let rank = match (pos == 0, *main) {
+                    (true, true) => 0,
+                    (true, false) => 1,
+                    (false, true) => 2,
+                    (false, false) => 3,
+                };
+                hits.push((rank, *id, text));
+            }
+        }
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut seen = BTreeSet::new();
+        hits.into_iter()
+            .filter(|(_, id, _)| seen.insert(*id))
+            .take(limit)
+            .filter_map(|(_, id, _)| self.index.entity(id).map(|e| (id, e.name.clone())))
+            .collect()
+    }
+
+    /// The shipments behind a link, or an entity's, that pass the filter: full records.
+    pub fn shipments(
+        &self,
+        shipper: Option<EntityId>,
+        consignee: Option<EntityId>,
+    ) -> Result<Vec<Shipment>, StoreError> {
+        let ids = self
+            .doc
+            .filter
+            .matching_shipments(&self.index, shipper, consignee);
+        self.store.shipments_by_id(&ids)
+    }
+}
+
+/// Adds `extra`'s entities and links to `graph` (both sorted; duplicates dropped).
+fn merge(graph: &mut FilteredGraph, extra: FilteredGraph) {
+    graph.entities.extend(extra.entities);
+    graph.entities.sort_unstable();
+    graph.entities.dedup();
+    graph.links.extend(extra.links);
+    graph.links.sort_by_key(|l| (l.kind, l.source, l.target));
+    graph.links.dedup_by_key(|l| (l.kind, l.source, l.target));
+    graph.sanctioned.extend(extra.sanctioned);
+    graph.sanctioned.sort_unstable();
+    graph.sanctioned.dedup();
+}

@@ -1,0 +1,679 @@
+//! The canvas: paints the scene and turns pointer input into view changes and commands.
+//!
+//! Drag the background to pan (shift-drag: box select), wheel or pinch to zoom toward the
+//! pointer, drag a node to place and pin it, click to select (shift: add), double-click to
+//! expand, right-click for the context menu; hovering shows a tooltip.
+
+use std::collections::BTreeSet;
+
+use egui::{Color32, CornerRadius, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
+
+use super::app::LadingApp;
+use crate::explorer::Command;
+use crate::filter::LinkKind;
+use crate::model::EntityId;
+use crate::scene::{self, Marks, Scene, SceneInput, View};
+use crate::style::{NodeShape, Rgba};
+
+pub fn color(c: Rgba) -> Color32 {
+    Color32::from_rgba_unmultiplied(c.0, c.1, c.2, c.3)
+}
+
+/// Per-canvas state kept in egui's temporary memory: what a drag is doing.
+#[derive(Clone, Copy, Debug, Default)]
+enum DragMode {
+    #[default]
+    None,
+    Pan,
+    Node(EntityId),
+    Box(Pos2),
+}
+
+pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
+    let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, CornerRadius::ZERO, color(app.style.background));
+    app.view.size = [rect.width(), rect.height()];
+
+    let Some(explorer) = app.explorer.as_ref() else {
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            "No database open. File → Open database… (Ctrl+O)",
+            egui::FontId::proportional(18.0),
+            color(app.style.muted_text),
+        );
+        return;
+    };
+    if explorer.graph().entities.is_empty() {
+        let message = if explorer.index().shipment_count() == 0 {
+            "This database has no shipments yet. File → Import CSV… (Ctrl+I)"
+        } else {
+            "No data in this filter. Widen the dates or reset the filter."
+        };
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            message,
+            egui::FontId::proportional(18.0),
+            color(app.style.muted_text),
+        );
+    }
+    if (app.fit_pending || app.auto_fit)
+        && let Some(bounds) = explorer.positions().bounds()
+    {
+        // Leave the bottom strip to the legend.
+        let legend_h = if app.ui.show_legend {
+            150.0f32.min(rect.height() / 3.0)
+        } else {
+            0.0
+        };
+        let size = app.view.size;
+        let mut view = View::fit(bounds, [size[0], size[1] - legend_h], 40.0, 1.0);
+        view.size = size;
+        view.center[1] += legend_h / 2.0 / view.zoom;
+        app.view = view;
+        app.fit_pending = false;
+    }
+
+    let pinned: BTreeSet<EntityId> = explorer.doc().pinned.keys().copied().collect();
+    let hovered_id = response
+        .hover_pos()
+        .and_then(|p| node_at(&app.view, explorer, p - rect.min.to_vec2()));
+    let scene = scene::build(&SceneInput {
+        index: explorer.index(),
+        graph: explorer.graph(),
+        positions: explorer.positions(),
+        style: &app.style,
+        view: app.view,
+        marks: Marks {
+            selected: Some(&explorer.selection),
+            selected_link: explorer.selected_link,
+            path: &explorer.path,
+            pinned: Some(&pinned),
+            show_pins: true,
+            highlights: None,
+            hovered: hovered_id,
+            noted: None,
+        },
+        size_by: app.ui.size_by,
+        labels: app.ui.show_labels,
+    });
+    paint(&painter, rect.min.to_vec2(), &scene);
+    if app.ui.show_legend {
+        legend(&painter, rect, &scene, app);
+    }
+
+    interact(app, ui, &response, rect, hovered_id);
+}
+
+/// Paints a scene offset by `origin`.
+pub fn paint(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
+    let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
+    let mut shapes = Vec::with_capacity(scene.links.len() * 2 + scene.nodes.len() * 2);
+    for l in &scene.links {
+        let stroke = Stroke::new(l.width, color(l.color));
+        if l.dashed {
+            shapes.extend(Shape::dashed_line(&[p(l.from), p(l.to)], stroke, 5.0, 4.0));
+        } else {
+            shapes.push(Shape::line_segment([p(l.from), p(l.to)], stroke));
+        }
+        if let Some(a) = l.arrow {
+            shapes.push(Shape::convex_polygon(
+                vec![p(a[0]), p(a[1]), p(a[2])],
+                color(l.color),
+                Stroke::NONE,
+            ));
+        }
+    }
+    for n in &scene.nodes {
+        let c = p(n.center);
+        if let Some((halo, width)) = n.halo {
+            shapes.push(Shape::circle_stroke(
+                c,
+                n.radius + width + n.ring.map_or(0.0, |r| r.1) + 1.0,
+                Stroke::new(width, color(halo)),
+            ));
+        }
+        if let Some((ring, width)) = n.ring {
+            shapes.push(Shape::circle_stroke(
+                c,
+                n.radius + width / 2.0 + 1.0,
+                Stroke::new(width, color(ring)),
+            ));
+        }
+        let stroke = Stroke::new(n.stroke_width, color(n.stroke));
+        let fill = color(n.fill);
+        let r = n.radius;
+        shapes.push(match n.shape {
+            NodeShape::Circle => Shape::Circle(egui::epaint::CircleShape {
+                center: c,
+                radius: r,
+                fill,
+                stroke,
+            }),
+            NodeShape::Square => Shape::rect_filled(
+                Rect::from_center_size(c, Vec2::splat(r * 1.7)),
+                CornerRadius::same(2),
+                fill,
+            ),
+            NodeShape::Diamond => Shape::convex_polygon(
+                vec![
+                    c + vec2(0.0, -r * 1.2),
+                    c + vec2(r * 1.2, 0.0),
+                    c + vec2(0.0, r * 1.2),
+                    c + vec2(-r * 1.2, 0.0),
+                ],
+                fill,
+                stroke,
+            ),
+            NodeShape::Triangle => Shape::convex_polygon(
+                vec![
+                    c + vec2(0.0, -r * 1.25),
+                    c + vec2(r * 1.15, r * 0.8),
+                    c + vec2(-r * 1.15, r * 0.8),
+                ],
+                fill,
+                stroke,
+            ),
+        });
+        if n.shape == NodeShape::Square {
+            shapes.push(Shape::rect_stroke(
+                Rect::from_center_size(c, Vec2::splat(r * 1.7)),
+                CornerRadius::same(2),
+                stroke,
+                egui::StrokeKind::Middle,
+            ));
+        }
+        if n.pinned {
+            // A pin mark: a small filled dot with a stem above the node.
+            let top = c + vec2(r * 0.8, -r * 0.8);
+            shapes.push(Shape::line_segment(
+                [top, top + vec2(4.0, -6.0)],
+                Stroke::new(1.5, stroke.color),
+            ));
+            shapes.push(Shape::circle_filled(
+                top + vec2(4.0, -7.0),
+                2.5,
+                stroke.color,
+            ));
+        }
+        if n.noted {
+            shapes.push(Shape::circle_filled(
+                c + vec2(-r * 0.9, -r * 0.9),
+                3.0,
+                Color32::from_rgb(0xff, 0xc1, 0x07),
+            ));
+        }
+    }
+    painter.extend(shapes);
+    for label in &scene.labels {
+        let font = if label.bold {
+            egui::FontId::new(label.size, egui::FontFamily::Name("bold".into()))
+        } else {
+            egui::FontId::proportional(label.size)
+        };
+        let galley = painter.layout_no_wrap(label.text.clone(), font, color(label.color));
+        let pos = p(label.anchor) - vec2(0.0, galley.size().y / 2.0);
+        let bg = Rect::from_min_size(pos, galley.size()).expand(1.5);
+        painter.rect_filled(bg, CornerRadius::same(2), color(label.halo));
+        painter.galley(pos, galley, color(label.color));
+    }
+}
+
+/// Draws one legend symbol centred on a point.
+type LegendIcon = Box<dyn Fn(&egui::Painter, Pos2)>;
+
+/// The legend, bottom left: only what the scene shows.
+fn legend(painter: &egui::Painter, rect: Rect, scene: &Scene, app: &LadingApp) {
+    let l = &scene.legend;
+    if scene.nodes.is_empty() {
+        return;
+    }
+    let text = color(app.style.text);
+    let font = egui::FontId::proportional(12.0);
+    let mut rows: Vec<(LegendIcon, String)> = Vec::new();
+    let stroke = color(app.style.node_stroke);
+    for &(kind, shape) in &l.kinds {
+        rows.push((
+            Box::new(move |p: &egui::Painter, c: Pos2| {
+                let r = 5.0;
+                let fill = Color32::from_gray(170);
+                let s = Stroke::new(1.0, stroke);
+                match shape {
+                    NodeShape::Circle => {
+                        p.circle(c, r, fill, s);
+                    }
+                    NodeShape::Square => {
+                        p.rect(
+                            Rect::from_center_size(c, Vec2::splat(r * 1.7)),
+                            CornerRadius::same(1),
+                            fill,
+                            s,
+                            egui::StrokeKind::Middle,
+                        );
+                    }
+                    NodeShape::Diamond => {
+                        p.add(Shape::convex_polygon(
+                            vec![
+                                c + vec2(0.0, -6.0),
+                                c + vec2(6.0, 0.0),
+                                c + vec2(0.0, 6.0),
+                                c + vec2(-6.0, 0.0),
+                            ],
+                            fill,
+                            s,
+                        ));
+                    }
+                    NodeShape::Triangle => {
+                        p.add(Shape::convex_polygon(
+                            vec![c + vec2(0.0, -6.0), c + vec2(5.5, 4.0), c + vec2(-5.5, 4.0)],
+                            fill,
+                            s,
+                        ));
+                    }
+                }
+            }),
+            kind.label().to_owned(),
+        ));
+    }
+    if let Some(ring) = l.sanctioned {
+        rows.push((
+            Box::new(move |p: &egui::Painter, c: Pos2| {
+                p.circle_stroke(c, 5.5, Stroke::new(3.0, color(ring)));
+            }),
+            "Sanctioned (filter's date)".to_owned(),
+        ));
+    }
+    if let Some(own) = l.ownership {
+        rows.push((
+            Box::new(move |p: &egui::Painter, c: Pos2| {
+                p.extend(Shape::dashed_line(
+                    &[c - vec2(9.0, 0.0), c + vec2(9.0, 0.0)],
+                    Stroke::new(1.2, color(own)),
+                    4.0,
+                    3.0,
+                ));
+            }),
+            "Owns".to_owned(),
+        ));
+    }
+    for (part, c) in &l.parts {
+        let c = *c;
+        rows.push((
+            Box::new(move |p: &egui::Painter, at: Pos2| {
+                p.line_segment(
+                    [at - vec2(9.0, 0.0), at + vec2(5.0, 0.0)],
+                    Stroke::new(2.5, color(c)),
+                );
+                p.add(Shape::convex_polygon(
+                    vec![
+                        at + vec2(9.0, 0.0),
+                        at + vec2(4.0, -3.5),
+                        at + vec2(4.0, 3.5),
+                    ],
+                    color(c),
+                    Stroke::NONE,
+                ));
+            }),
+            format!("Trade: {part}"),
+        ));
+    }
+    for (country, c) in l.countries.iter().take(6) {
+        let c = *c;
+        rows.push((
+            Box::new(move |p: &egui::Painter, at: Pos2| {
+                p.circle_filled(at, 5.0, color(c));
+            }),
+            if country.is_empty() {
+                "Country unknown".to_owned()
+            } else {
+                country.clone()
+            },
+        ));
+    }
+    // Columns of at most eight rows, bottom left, so the legend stays low and wide.
+    let row_h = 16.0;
+    let col_w = 190.0;
+    let per_col = 8usize;
+    let cols = rows.len().div_ceil(per_col).max(1);
+    let height = per_col.min(rows.len()) as f32 * row_h + 12.0;
+    let width = cols as f32 * col_w + 8.0;
+    let top_left = pos2(rect.min.x + 10.0, rect.max.y - height - 10.0);
+    let frame = Rect::from_min_size(top_left, vec2(width, height));
+    painter.rect_filled(frame, CornerRadius::same(4), color(app.style.text_halo));
+    painter.rect_stroke(
+        frame,
+        CornerRadius::same(4),
+        Stroke::new(1.0, color(app.style.muted_text).gamma_multiply(0.4)),
+        egui::StrokeKind::Inside,
+    );
+    for (i, (icon, label)) in rows.iter().enumerate() {
+        let (col, row) = (i / per_col, i % per_col);
+        let x = top_left.x + 8.0 + col as f32 * col_w;
+        let y = top_left.y + 6.0 + row_h * (row as f32 + 0.5);
+        icon(painter, pos2(x + 8.0, y));
+        painter.text(
+            pos2(x + 24.0, y),
+            egui::Align2::LEFT_CENTER,
+            scene::truncate_label(label, 26),
+            font.clone(),
+            text,
+        );
+    }
+}
+
+/// The shown entity under a screen point (relative to the canvas), if any.
+fn node_at(view: &View, explorer: &crate::explorer::Explorer, at: Pos2) -> Option<EntityId> {
+    let world = view.to_world([at.x, at.y]);
+    let reach = 12.0 / view.zoom;
+    let mut best: Option<(f32, EntityId)> = None;
+    for &id in &explorer.graph().entities {
+        if let Some(p) = explorer.positions().get(id) {
+            let d = ((p[0] - world[0]).powi(2) + (p[1] - world[1]).powi(2)).sqrt();
+            if d <= reach && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, id));
+            }
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
+/// The trade or ownership link under a screen point, if any.
+fn link_at(
+    view: &View,
+    explorer: &crate::explorer::Explorer,
+    at: Pos2,
+) -> Option<(EntityId, EntityId, LinkKind)> {
+    let mut best: Option<(f32, (EntityId, EntityId, LinkKind))> = None;
+    for l in &explorer.graph().links {
+        let (Some(a), Some(b)) = (
+            explorer.positions().get(l.source),
+            explorer.positions().get(l.target),
+        ) else {
+            continue;
+        };
+        let (a, b) = (view.to_screen(a), view.to_screen(b));
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len2 = dx * dx + dy * dy;
+        if len2 < 1.0 {
+            continue;
+        }
+        let t = (((at.x - a[0]) * dx + (at.y - a[1]) * dy) / len2).clamp(0.0, 1.0);
+        let (px, py) = (a[0] + t * dx, a[1] + t * dy);
+        let d = ((at.x - px).powi(2) + (at.y - py).powi(2)).sqrt();
+        if d < 5.0 && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, (l.source, l.target, l.kind)));
+        }
+    }
+    best.map(|(_, l)| l)
+}
+
+fn interact(
+    app: &mut LadingApp,
+    ui: &mut egui::Ui,
+    response: &egui::Response,
+    rect: Rect,
+    hovered: Option<EntityId>,
+) {
+    let drag_id = response.id.with("drag");
+    let mut mode: DragMode = ui.ctx().data(|d| d.get_temp(drag_id)).unwrap_or_default();
+    let local = |p: Pos2| p - rect.min.to_vec2();
+    let shift = ui.input(|i| i.modifiers.shift);
+
+    // Zoom toward the pointer: wheel, pinch, ctrl+wheel.
+    if response.hovered() {
+        let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+        if let Some(pointer) = response.hover_pos() {
+            let at = local(pointer);
+            let factor = zoom * (scroll / 400.0).exp();
+            if (factor - 1.0).abs() > 1e-4 {
+                app.view.zoom_at([at.x, at.y], factor);
+                app.auto_fit = false;
+            }
+        }
+    }
+
+    if response.drag_started()
+        && let Some(pos) = response.interact_pointer_pos()
+    {
+        mode = match (hovered, shift) {
+            (Some(id), _) => {
+                if let Some(e) = app.explorer.as_mut() {
+                    e.begin_gesture();
+                }
+                DragMode::Node(id)
+            }
+            (None, true) => DragMode::Box(pos),
+            (None, false) => DragMode::Pan,
+        };
+    }
+    if response.dragged() {
+        let delta = response.drag_delta();
+        match mode {
+            DragMode::Pan => {
+                app.auto_fit = false;
+                app.view.center[0] -= delta.x / app.view.zoom;
+                app.view.center[1] -= delta.y / app.view.zoom;
+            }
+            DragMode::Node(id) => {
+                if let (Some(pos), Some(e)) =
+                    (response.interact_pointer_pos(), app.explorer.as_mut())
+                {
+                    let l = local(pos);
+                    e.drag_to(id, app.view.to_world([l.x, l.y]));
+                }
+            }
+            DragMode::Box(start) => {
+                if let Some(pos) = response.interact_pointer_pos() {
+                    let r = Rect::from_two_pos(start, pos);
+                    ui.painter().rect(
+                        r,
+                        CornerRadius::ZERO,
+                        color(app.style.selection).gamma_multiply(0.12),
+                        Stroke::new(1.0, color(app.style.selection)),
+                        egui::StrokeKind::Inside,
+                    );
+                }
+            }
+            DragMode::None => {}
+        }
+    }
+    if response.drag_stopped() {
+        match mode {
+            DragMode::Node(_) => {
+                if let Some(e) = app.explorer.as_mut() {
+                    e.end_gesture();
+                }
+            }
+            DragMode::Box(start) => {
+                if let (Some(end), Some(e)) =
+                    (response.interact_pointer_pos(), app.explorer.as_ref())
+                {
+                    let (a, b) = (local(start), local(end));
+                    let (w0, w1) = (app.view.to_world([a.x, a.y]), app.view.to_world([b.x, b.y]));
+                    let (x0, x1) = (w0[0].min(w1[0]), w0[0].max(w1[0]));
+                    let (y0, y1) = (w0[1].min(w1[1]), w0[1].max(w1[1]));
+                    let ids: Vec<EntityId> = e
+                        .graph()
+                        .entities
+                        .iter()
+                        .copied()
+                        .filter(|&id| {
+                            e.positions().get(id).is_some_and(|p| {
+                                p[0] >= x0 && p[0] <= x1 && p[1] >= y0 && p[1] <= y1
+                            })
+                        })
+                        .collect();
+                    app.send(Command::Select {
+                        ids,
+                        additive: true,
+                    });
+                }
+            }
+            _ => {}
+        }
+        mode = DragMode::None;
+    }
+    ui.ctx().data_mut(|d| d.insert_temp(drag_id, mode));
+
+    if response.double_clicked() {
+        if let Some(id) = hovered {
+            app.expand(id);
+        }
+    } else if response.clicked() {
+        match (hovered, app.ui.path_from) {
+            (Some(id), Some(from)) => {
+                app.send(Command::FindPath(from, id));
+                app.ui.path_from = None;
+            }
+            (Some(id), None) => app.send(Command::Select {
+                ids: vec![id],
+                additive: shift,
+            }),
+            (None, _) => {
+                let link = response
+                    .interact_pointer_pos()
+                    .zip(app.explorer.as_ref())
+                    .and_then(|(p, e)| link_at(&app.view, e, local(p)));
+                match link {
+                    Some((a, b, kind)) => app.send(Command::SelectLink(a, b, kind)),
+                    None if !shift => app.send(Command::ClearSelection),
+                    None => {}
+                }
+            }
+        }
+    }
+
+    if let (Some(id), Some(e)) = (hovered, app.explorer.as_ref())
+        && !response.dragged()
+    {
+        let text = tooltip_text(e, id);
+        response.clone().on_hover_ui_at_pointer(|ui| {
+            ui.label(text);
+        });
+    }
+
+    // The context menu remembers which entity it was opened on.
+    let menu_id = response.id.with("menu-entity");
+    if response.secondary_clicked() {
+        ui.ctx().data_mut(|d| d.insert_temp(menu_id, hovered));
+    }
+    let menu_entity: Option<EntityId> = ui.ctx().data(|d| d.get_temp(menu_id)).flatten();
+    if let Some(id) = menu_entity {
+        response.context_menu(|ui| context_menu(app, ui, id));
+    }
+    if app.ui.path_from.is_some() {
+        ui.painter().text(
+            rect.center_top() + vec2(0.0, 14.0),
+            egui::Align2::CENTER_TOP,
+            "Click the entity to find a path to (Esc cancels)",
+            egui::FontId::proportional(14.0),
+            color(app.style.path),
+        );
+    }
+}
+
+fn tooltip_text(e: &crate::explorer::Explorer, id: EntityId) -> String {
+    let Some(entity) = e.index().entity(id) else {
+        return String::new();
+    };
+    let (mut shipments, mut value) = (0u64, 0.0);
+    for l in e
+        .graph()
+        .trade_links()
+        .filter(|l| l.source == id || l.target == id)
+    {
+        shipments += u64::from(l.shipments);
+        value += l.value_usd;
+    }
+    let as_of = e.graph().as_of.map(|d| d.human()).unwrap_or_default();
+    let listings: Vec<String> = e
+        .index()
+        .listings_of(id)
+        .iter()
+        .filter(|s| e.graph().as_of.is_none_or(|d| s.covers(d)))
+        .map(|s| format!("{} {} ({})", s.authority, s.program, s.listed_on.human()))
+        .collect();
+    let mut text = format!(
+        "{}\n{} · {}\n{} shipments in the filter, {}",
+        entity.name,
+        entity.kind.label(),
+        if entity.country.is_empty() {
+            "country unknown"
+        } else {
+            &entity.country
+        },
+        shipments,
+        super::panels::usd(value)
+    );
+    if listings.is_empty() {
+        text.push_str(&format!("\nNot sanctioned as of {as_of}"));
+    } else {
+        text.push_str(&format!(
+            "\nSanctioned as of {as_of}: {}",
+            listings.join("; ")
+        ));
+    }
+    text
+}
+
+fn context_menu(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
+    let Some(e) = app.explorer.as_ref() else {
+        return;
+    };
+    let name = e
+        .index()
+        .entity(id)
+        .map(|x| x.name.clone())
+        .unwrap_or_default();
+    let pinned = e.doc().pinned.contains_key(&id);
+    let expanded = e.doc().expanded.contains_key(&id);
+    ui.label(egui::RichText::new(scene::truncate_label(&name, 40)).strong());
+    ui.separator();
+    if ui.button("Expand neighbours").clicked() {
+        app.expand(id);
+        ui.close();
+    }
+    if ui
+        .add_enabled(expanded, egui::Button::new("Collapse"))
+        .clicked()
+    {
+        app.send(Command::Collapse(id));
+        ui.close();
+    }
+    if ui.button("Hide").clicked() {
+        app.send(Command::Hide(vec![id]));
+        ui.close();
+    }
+    ui.horizontal(|ui| {
+        if ui.button("Focus").clicked() {
+            app.send(Command::Focus(Some((id, app.ui.focus_depth))));
+            ui.close();
+        }
+        ui.add(
+            egui::DragValue::new(&mut app.ui.focus_depth)
+                .range(1..=6)
+                .suffix(" hops"),
+        );
+    });
+    if ui.button(if pinned { "Unpin" } else { "Pin" }).clicked() {
+        app.send(if pinned {
+            Command::Unpin(id)
+        } else {
+            Command::Pin(id)
+        });
+        ui.close();
+    }
+    if ui.button("Path to…").clicked() {
+        app.ui.path_from = Some(id);
+        ui.close();
+    }
+    if ui.button("Select").clicked() {
+        app.send(Command::Select {
+            ids: vec![id],
+            additive: false,
+        });
+        ui.close();
+    }
+}

@@ -1,0 +1,235 @@
+//! File → Open database and File → Import CSV.
+//!
+//! Each dialog has a path field and a Browse… button that opens the system file dialog
+//! (rfd). Where no file dialog can open (no desktop portal), rfd answers at once with
+//! nothing; the dialog says so and the path field still works, so nothing ever hangs.
+//! Imports run on a worker thread with their own connection; the window shows progress and,
+//! at the end, the same summary or error report as the command line.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::JoinHandle;
+
+use super::app::LadingApp;
+use crate::store::Store;
+use crate::store::import::{ImportKind, ImportOptions, ImportSummary};
+
+/// An open dialog.
+pub struct Dialog {
+    pub kind: DialogKind,
+    pub path: String,
+    pub import_kind: ImportKind,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogKind {
+    OpenDatabase,
+    ImportCsv,
+}
+
+impl Dialog {
+    pub fn open_database() -> Dialog {
+        Dialog {
+            kind: DialogKind::OpenDatabase,
+            path: String::new(),
+            import_kind: ImportKind::Shipments,
+            note: None,
+        }
+    }
+
+    pub fn import_csv() -> Dialog {
+        Dialog {
+            kind: DialogKind::ImportCsv,
+            ..Dialog::open_database()
+        }
+    }
+}
+
+/// An import running on a worker thread.
+pub struct ImportJob {
+    progress_permille: Arc<AtomicU64>,
+    handle: Option<JoinHandle<Result<ImportSummary, String>>>,
+    db: PathBuf,
+}
+
+impl ImportJob {
+    pub fn fraction(&self) -> f32 {
+        self.progress_permille.load(Ordering::Relaxed) as f32 / 1000.0
+    }
+}
+
+fn browse(kind: DialogKind) -> Option<PathBuf> {
+    let dialog = rfd::FileDialog::new();
+    match kind {
+        DialogKind::OpenDatabase => dialog
+            .add_filter("Lading database", &["db", "sqlite", "lading"])
+            .add_filter("Any file", &["*"])
+            .pick_file(),
+        DialogKind::ImportCsv => dialog
+            .add_filter("CSV", &["csv", "txt"])
+            .add_filter("Any file", &["*"])
+            .pick_file(),
+    }
+}
+
+pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
+    let Some(dialog) = app.ui.dialog.as_mut() else {
+        return;
+    };
+    let mut close = false;
+    let mut go = false;
+    let title = match dialog.kind {
+        DialogKind::OpenDatabase => "Open database",
+        DialogKind::ImportCsv => "Import CSV",
+    };
+    egui::Modal::new(egui::Id::unique("file-dialog")).show(ctx, |ui| {
+        ui.set_min_width(520.0);
+        ui.heading(title);
+        if dialog.kind == DialogKind::ImportCsv {
+            ui.horizontal(|ui| {
+                ui.label("The file holds");
+                egui::ComboBox::from_id_salt("import-kind")
+                    .selected_text(dialog.import_kind.as_str())
+                    .show_ui(ui, |ui| {
+                        for k in [
+                            ImportKind::Shipments,
+                            ImportKind::Entities,
+                            ImportKind::Ownership,
+                            ImportKind::Sanctions,
+                        ] {
+                            ui.selectable_value(&mut dialog.import_kind, k, k.as_str());
+                        }
+                    });
+            });
+        }
+        ui.horizontal(|ui| {
+            let label = ui.label("File");
+            let edit = ui
+                .add(egui::TextEdit::singleline(&mut dialog.path).desired_width(340.0))
+                .labelled_by(label.id);
+            if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                go = true;
+            }
+            if ui.button("Browse…").clicked() {
+                match browse(dialog.kind) {
+                    Some(p) => {
+                        dialog.path = p.display().to_string();
+                        dialog.note = None;
+                    }
+                    None => {
+                        dialog.note = Some(
+                            "No file was chosen. If no file dialog appeared, this desktop has \
+                             none: type the file's path above."
+                                .into(),
+                        );
+                    }
+                }
+            }
+        });
+        if let Some(note) = &dialog.note {
+            ui.label(egui::RichText::new(note).weak());
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let verb = match dialog.kind {
+                DialogKind::OpenDatabase => "Open",
+                DialogKind::ImportCsv => "Import",
+            };
+            if ui
+                .add_enabled(!dialog.path.trim().is_empty(), egui::Button::new(verb))
+                .clicked()
+            {
+                go = true;
+            }
+            if ui.button("Cancel").clicked() {
+                close = true;
+            }
+        });
+    });
+    if go && let Some(dialog) = app.ui.dialog.take() {
+        let path = PathBuf::from(dialog.path.trim());
+        match dialog.kind {
+            DialogKind::OpenDatabase => {
+                let previous = app.explorer.take();
+                app.load(Some(path));
+                if app.explorer.is_none() {
+                    // Keep working on what was open before.
+                    app.explorer = previous;
+                }
+            }
+            DialogKind::ImportCsv => start_import(app, path, dialog.import_kind),
+        }
+    } else if close {
+        app.ui.dialog = None;
+    }
+}
+
+fn start_import(app: &mut LadingApp, file: PathBuf, kind: ImportKind) {
+    let Some(db) = app.explorer.as_ref().map(|e| e.db_path().to_path_buf()) else {
+        app.error = Some("Open a database before importing into it.".into());
+        return;
+    };
+    if app.ui.import_job.is_some() {
+        app.error = Some("An import is already running.".into());
+        return;
+    }
+    let progress = Arc::new(AtomicU64::new(0));
+    let worker_progress = Arc::clone(&progress);
+    let worker_db = db.clone();
+    let handle = std::thread::Builder::new()
+        .name("lading-import".into())
+        .spawn(move || {
+            let mut store = Store::open(&worker_db).map_err(|e| e.to_string())?;
+            let options = ImportOptions::new(kind);
+            let mut report = |done: u64, total: u64| {
+                let permille = (done.min(total) * 1000).checked_div(total).unwrap_or(0);
+                worker_progress.store(permille, Ordering::Relaxed);
+            };
+            store
+                .import_csv(&file, &options, Some(&mut report))
+                .map_err(|e| e.to_string())
+        });
+    match handle {
+        Ok(handle) => {
+            app.ui.import_job = Some(ImportJob {
+                progress_permille: progress,
+                handle: Some(handle),
+                db,
+            });
+            app.ui.status = "Importing…".into();
+        }
+        Err(e) => app.error = Some(format!("cannot start the import: {e}")),
+    }
+}
+
+/// Checks a running import; when it ends, reloads the database or shows the error.
+pub fn poll_import(app: &mut LadingApp) {
+    let Some(job) = app.ui.import_job.as_mut() else {
+        return;
+    };
+    if !job.handle.as_ref().is_some_and(|h| h.is_finished()) {
+        return;
+    }
+    let db = job.db.clone();
+    let result = job.handle.take().map(|h| h.join());
+    app.ui.import_job = None;
+    match result {
+        Some(Ok(Ok(summary))) => {
+            app.ui.status = format!(
+                "Imported {} of {} rows from {} ({} already present, {} entities created)",
+                summary.imported,
+                summary.rows_read,
+                summary.file,
+                summary.duplicates,
+                summary.entities_created.len()
+            );
+            let status = app.ui.status.clone();
+            app.load(Some(db));
+            app.ui.status = status;
+        }
+        Some(Ok(Err(message))) => app.error = Some(message),
+        _ => app.error = Some("the import stopped unexpectedly".into()),
+    }
+}
