@@ -59,27 +59,7 @@ where
         path: path.to_path_buf(),
         source,
     };
-    if path.is_dir() {
-        return Err(WriteError::IsAFolder {
-            path: path.to_path_buf(),
-        });
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.exists() {
-        return Err(WriteError::MissingFolder {
-            path: path.to_path_buf(),
-            dir,
-        });
-    }
-    if !dir.is_dir() {
-        return Err(WriteError::NotAFolder {
-            path: path.to_path_buf(),
-            dir,
-        });
-    }
+    let dir = check_destination(path)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -111,6 +91,34 @@ where
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Checks, before any work, that `path` could be written: its folder exists and it is not
+/// itself a folder. Returns the folder. (Whether the folder is writable shows only when
+/// writing; [`write_atomically`] reports that as [`WriteError::ReadOnly`].)
+pub fn check_destination(path: &Path) -> Result<PathBuf, WriteError> {
+    if path.is_dir() {
+        return Err(WriteError::IsAFolder {
+            path: path.to_path_buf(),
+        });
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.exists() {
+        return Err(WriteError::MissingFolder {
+            path: path.to_path_buf(),
+            dir,
+        });
+    }
+    if !dir.is_dir() {
+        return Err(WriteError::NotAFolder {
+            path: path.to_path_buf(),
+            dir,
+        });
+    }
+    Ok(dir)
 }
 
 /// Temporary files are private (0600); the result should look like any file the user

@@ -64,6 +64,7 @@ fn format_of(args: &Args) -> anyhow::Result<DataFormat> {
 
 pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let format = format_of(&args)?;
+    crate::atomic::check_destination(&args.out)?;
     let filter = args.filter.to_filter()?;
     let store = super::open_store(db)?;
     let index = ShipmentIndex::build(store.load_dataset()?);

@@ -124,6 +124,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     };
     // Refuse bad sizes before the slow part.
     options.validate()?;
+    crate::atomic::check_destination(&args.out)?;
     let filter = args.filter.to_filter()?;
 
     let t0 = Instant::now();
