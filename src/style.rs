@@ -191,12 +191,14 @@ impl Default for Style {
 }
 
 /// The fonts shipped in `assets/fonts`, for every painter: Latin, Cyrillic and Greek from
-/// Noto Sans, Chinese, Japanese and Korean from Droid Sans Fallback.
+/// Noto Sans, Chinese, Japanese and Korean from Droid Sans Fallback, symbols from DejaVu Sans.
 pub mod fonts {
     pub const NOTO_SANS: &[u8] = include_bytes!("../assets/fonts/NotoSans-Regular.ttf");
     pub const NOTO_SANS_BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSans-Bold.ttf");
     pub const DROID_SANS_FALLBACK: &[u8] =
         include_bytes!("../assets/fonts/DroidSansFallbackFull.ttf");
+    /// Last resort: arrows, geometric shapes and other symbols the others lack.
+    pub const DEJAVU_SANS: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 }
 
 #[cfg(test)]

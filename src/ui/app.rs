@@ -36,6 +36,8 @@ pub struct UiState {
 pub struct LadingApp {
     pub explorer: Option<Explorer>,
     pub view: View,
+    /// Where the canvas's top-left corner is in the window (for tests and pointer maths).
+    pub canvas_origin: [f32; 2],
     /// Fit the view to the network at the next frame (the canvas knows its size then).
     pub fit_pending: bool,
     /// Keep fitting while the layout moves, until the user pans or zooms.
@@ -64,6 +66,7 @@ impl LadingApp {
         LadingApp {
             explorer: None,
             view: View::default(),
+            canvas_origin: [0.0, 0.0],
             fit_pending: true,
             auto_fit: true,
             style: Style::new(Theme::Light),
@@ -80,7 +83,8 @@ impl LadingApp {
     }
 
     /// A window on an explorer, for tests: the layout runs synchronously.
-    pub fn with_explorer(explorer: Explorer) -> LadingApp {
+    pub fn with_explorer(mut explorer: Explorer) -> LadingApp {
+        explorer.settle(3_000);
         let mut app = LadingApp::empty();
         app.explorer = Some(explorer);
         app
@@ -107,6 +111,13 @@ impl LadingApp {
                 self.error = Some(format!("{e:#}"));
             }
         }
+    }
+
+    /// Where an entity is drawn in the window, if it is shown.
+    pub fn screen_position(&self, id: EntityId) -> Option<[f32; 2]> {
+        let p = self.explorer.as_ref()?.positions().get(id)?;
+        let s = self.view.to_screen(p);
+        Some([s[0] + self.canvas_origin[0], s[1] + self.canvas_origin[1]])
     }
 
     /// Queues a command, applied after this frame's panels.
@@ -363,10 +374,12 @@ impl LadingApp {
             egui::Panel::bottom("status").show(ui, |ui| super::panels::status_bar(self, ui));
             egui::Panel::left("filters")
                 .default_size(300.0)
+                .size_range(220.0..=480.0)
                 .resizable(true)
                 .show(ui, |ui| super::panels::filter_panel(self, ui));
             egui::Panel::right("inspector")
-                .default_size(380.0)
+                .default_size(400.0)
+                .size_range(280.0..=720.0)
                 .resizable(true)
                 .show(ui, |ui| super::inspector::inspector_panel(self, ui));
         }

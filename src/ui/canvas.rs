@@ -34,6 +34,7 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, CornerRadius::ZERO, color(app.style.background));
     app.view.size = [rect.width(), rect.height()];
+    app.canvas_origin = [rect.min.x, rect.min.y];
 
     let Some(explorer) = app.explorer.as_ref() else {
         painter.text(

@@ -344,72 +344,76 @@ fn shipments_table(
                 }
             }
         };
-    TableBuilder::new(ui)
-        .striped(true)
-        .resizable(true)
-        .max_scroll_height(420.0)
-        .column(Column::auto())
-        .column(Column::auto())
-        .column(Column::initial(140.0).clip(true))
-        .column(Column::auto())
-        .column(Column::initial(200.0).clip(true))
-        .column(Column::auto())
-        .column(Column::auto())
-        .column(Column::initial(140.0).clip(true))
-        .header(22.0, |mut h| {
-            h.col(|ui| header(ui, "Date", 0, &mut sort, &mut ascending));
-            h.col(|ui| {
-                ui.label("Dir.");
-            });
-            h.col(|ui| header(ui, "Counterpart", 1, &mut sort, &mut ascending));
-            h.col(|ui| header(ui, "Part type", 2, &mut sort, &mut ascending));
-            h.col(|ui| {
-                ui.label("Description");
-            });
-            h.col(|ui| {
-                ui.label("HS code");
-            });
-            h.col(|ui| header(ui, "Value", 3, &mut sort, &mut ascending));
-            h.col(|ui| {
-                ui.label("Source ref.");
-            });
-        })
-        .body(|body| {
-            body.rows(20.0, shipments.len(), |mut row| {
-                let s = &shipments[row.index()];
-                let other = counterpart(s);
-                row.col(|ui| {
-                    ui.label(s.date.iso());
-                });
-                row.col(|ui| {
-                    ui.label(match me {
-                        Some(id) if s.shipper == id => "out",
-                        Some(_) => "in",
-                        None => "→",
+    egui::ScrollArea::horizontal()
+        .id_salt("shipments-h")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .striped(true)
+                .resizable(true)
+                .max_scroll_height(420.0)
+                .column(Column::auto())
+                .column(Column::auto())
+                .column(Column::initial(140.0).clip(true))
+                .column(Column::auto())
+                .column(Column::initial(200.0).clip(true))
+                .column(Column::auto())
+                .column(Column::auto())
+                .column(Column::initial(140.0).clip(true))
+                .header(22.0, |mut h| {
+                    h.col(|ui| header(ui, "Date", 0, &mut sort, &mut ascending));
+                    h.col(|ui| {
+                        ui.label("Dir.");
+                    });
+                    h.col(|ui| header(ui, "Counterpart", 1, &mut sort, &mut ascending));
+                    h.col(|ui| header(ui, "Part type", 2, &mut sort, &mut ascending));
+                    h.col(|ui| {
+                        ui.label("Description");
+                    });
+                    h.col(|ui| {
+                        ui.label("HS code");
+                    });
+                    h.col(|ui| header(ui, "Value", 3, &mut sort, &mut ascending));
+                    h.col(|ui| {
+                        ui.label("Source ref.");
+                    });
+                })
+                .body(|body| {
+                    body.rows(20.0, shipments.len(), |mut row| {
+                        let s = &shipments[row.index()];
+                        let other = counterpart(s);
+                        row.col(|ui| {
+                            ui.label(s.date.iso());
+                        });
+                        row.col(|ui| {
+                            ui.label(match me {
+                                Some(id) if s.shipper == id => "out",
+                                Some(_) => "in",
+                                None => "→",
+                            });
+                        });
+                        row.col(|ui| {
+                            if ui.link(&names[&other]).clicked() {
+                                clicked = Some(other);
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.label(&s.part_type);
+                        });
+                        row.col(|ui| {
+                            ui.label(&s.description).on_hover_text(&s.description);
+                        });
+                        row.col(|ui| {
+                            ui.label(&s.hs_code);
+                        });
+                        row.col(|ui| {
+                            ui.label(s.value_usd.map(usd).unwrap_or_default());
+                        });
+                        row.col(|ui| {
+                            ui.label(&s.source_ref)
+                                .on_hover_text(format!("Source: {}", s.source));
+                        });
                     });
                 });
-                row.col(|ui| {
-                    if ui.link(&names[&other]).clicked() {
-                        clicked = Some(other);
-                    }
-                });
-                row.col(|ui| {
-                    ui.label(&s.part_type);
-                });
-                row.col(|ui| {
-                    ui.label(&s.description).on_hover_text(&s.description);
-                });
-                row.col(|ui| {
-                    ui.label(&s.hs_code);
-                });
-                row.col(|ui| {
-                    ui.label(s.value_usd.map(usd).unwrap_or_default());
-                });
-                row.col(|ui| {
-                    ui.label(&s.source_ref)
-                        .on_hover_text(format!("Source: {}", s.source));
-                });
-            });
         });
     ui.ctx()
         .data_mut(|d| d.insert_temp(sort_id, (sort, ascending)));

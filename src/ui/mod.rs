@@ -17,7 +17,7 @@ mod timeline;
 pub use app::LadingApp;
 
 /// Installs the shipped fonts: Noto Sans first, Droid Sans Fallback for Chinese, Japanese
-/// and Korean, then egui's own fonts (emoji) as a last resort.
+/// and Korean, DejaVu Sans for symbols, then egui's own fonts (emoji) as a last resort.
 pub fn install_fonts(ctx: &egui::Context) {
     use egui::{FontData, FontDefinitions, FontFamily};
     use std::sync::Arc;
@@ -29,6 +29,7 @@ pub fn install_fonts(ctx: &egui::Context) {
             "droid-sans-fallback",
             crate::style::fonts::DROID_SANS_FALLBACK,
         ),
+        ("dejavu-sans", crate::style::fonts::DEJAVU_SANS),
     ] {
         fonts
             .font_data
@@ -37,6 +38,7 @@ pub fn install_fonts(ctx: &egui::Context) {
     if let Some(list) = fonts.families.get_mut(&FontFamily::Proportional) {
         list.insert(0, "noto-sans".to_owned());
         list.insert(1, "droid-sans-fallback".to_owned());
+        list.insert(2, "dejavu-sans".to_owned());
     }
     if let Some(list) = fonts.families.get_mut(&FontFamily::Monospace) {
         list.push("droid-sans-fallback".to_owned());
@@ -46,6 +48,7 @@ pub fn install_fonts(ctx: &egui::Context) {
         vec![
             "noto-sans-bold".to_owned(),
             "droid-sans-fallback".to_owned(),
+            "dejavu-sans".to_owned(),
         ],
     );
     ctx.set_fonts(fonts);

@@ -250,8 +250,9 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
             });
         ui.checkbox(&mut filter.show_ownership, "Ownership links");
         ui.horizontal(|ui| {
-            ui.label("Min. shipments per link");
-            ui.add(egui::DragValue::new(&mut filter.min_shipments).range(1..=10_000));
+            let label = ui.label("Min. shipments per link");
+            ui.add(egui::DragValue::new(&mut filter.min_shipments).range(1..=10_000))
+                .labelled_by(label.id);
         });
         if let Some(focus) = &filter.focus {
             let name = index
