@@ -29,7 +29,7 @@ fn harness_with(app: LadingApp, tofu: bool) -> Harness<'static, LadingApp> {
         builder
     };
     let mut h = builder
-        .with_context_setup(|ctx| lading::ui::install_fonts(ctx))
+        .with_context_setup(lading::ui::install_fonts)
         .build_ui_state(|ui, app: &mut LadingApp| app.frame(ui), app);
     h.run_steps(3);
     h
