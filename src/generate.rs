@@ -233,7 +233,8 @@ pub fn generate(options: &GenerateOptions) -> Generated {
 
     // Trade: recurring relationships with Zipf weights, each over one to three part types.
     let activity = zipf_cumulative(&mut rng, n, 1.0);
-    let relationship_count = (n * 3).min(options.shipments.max(1)).max(1);
+    // Four recurring partners per entity on average: 10,000 entities give about 40,000 links.
+    let relationship_count = (n * 4).min(options.shipments.max(1)).max(1);
     let mut relationships: Vec<(usize, usize, [u8; 3])> = Vec::with_capacity(relationship_count);
     let part_table: Vec<(u8, u32)> = PARTS
         .iter()

@@ -243,4 +243,3 @@ fn an_empty_database_and_a_foreign_file_give_messages_not_panics() {
     h.run_steps(2);
     assert!(h.state().error.is_none());
 }
-

@@ -1,4 +1,5 @@
-//! `lading bench filter`: the filter's speed and the index's memory on a database.
+//! `lading bench filter|frame`: the filter's speed and the index's memory, and the frame time,
+//! on a database.
 //!
 //! Prints one JSON line: shipments, entities, the index build time, the median and 90th
 //! percentile of `Filter::apply` over the full date range, and the process's peak RSS
@@ -19,11 +20,17 @@ pub struct Args {
     /// Runs to take the median of.
     #[arg(long, default_value_t = 30)]
     pub runs: usize,
+    /// Layout iterations before measuring frames (it stops earlier when settled).
+    #[arg(long, default_value_t = 300)]
+    pub layout_iterations: u64,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum What {
+    /// `Filter::apply` over the full date range, and the index's memory.
     Filter,
+    /// A frame's CPU work (scene + egui tessellation) and a date-range drag step.
+    Frame,
 }
 
 /// Peak resident memory of this process in MB, where the platform says (Linux).
@@ -35,7 +42,18 @@ pub fn peak_rss_mb() -> Option<f64> {
 }
 
 pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
-    let What::Filter = args.what;
+    if let What::Frame = args.what {
+        let store = super::open_store(db)?;
+        let mut explorer = crate::explorer::Explorer::new(store)?;
+        let t = Instant::now();
+        explorer.settle(args.layout_iterations);
+        let layout_ms = t.elapsed().as_secs_f64() * 1e3;
+        let stats = crate::ui::bench::measure(&mut explorer, args.runs, [1200.0, 900.0]);
+        let mut json = serde_json::to_value(&stats)?;
+        json["layout_ms"] = serde_json::json!((layout_ms * 10.0).round() / 10.0);
+        println!("{json}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = super::open_store(db)?;
     let t = Instant::now();
     let dataset = store.load_dataset()?;

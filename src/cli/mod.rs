@@ -44,7 +44,7 @@ pub enum Command {
     Generate(generate::Args),
     /// Lay out an edge list (source,target[,weight]) with ForceAtlas2: the layout benchmark.
     Layout(layout::Args),
-    /// Benchmarks that need no peer: the filter on a database.
+    /// Benchmarks that need no peer: the filter, and the frame time, on a database.
     Bench(bench::Args),
     /// Draw the network of a filter as PNG or SVG, with title, legend, caption and credit.
     Render(render::Args),

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::anyhow;
 
 mod app;
+pub mod bench;
 mod canvas;
 mod dialogs;
 mod inspector;
@@ -57,8 +58,41 @@ pub fn install_fonts(ctx: &egui::Context) {
     ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
 }
 
+/// The window's app with two measuring aids: it prints the time to the first painted frame,
+/// and `LADING_EXIT_AFTER_FRAMES=N` closes the window after N frames (the window test and the
+/// start-up benchmark use both).
+struct Window {
+    app: LadingApp,
+    started: std::time::Instant,
+    frames: u64,
+    exit_after: Option<u64>,
+}
+
+impl eframe::App for Window {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app.frame(ui);
+        self.frames += 1;
+        if self.frames == 1 {
+            println!(
+                "first frame after {:.0} ms",
+                self.started.elapsed().as_secs_f64() * 1e3
+            );
+        }
+        if let Some(n) = self.exit_after {
+            ui.ctx().request_repaint();
+            if self.frames >= n {
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+}
+
 /// Opens the window on a database (`None`: the default one).
 pub fn run(db: Option<PathBuf>) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let exit_after = std::env::var("LADING_EXIT_AFTER_FRAMES")
+        .ok()
+        .and_then(|n| n.parse().ok());
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Lading")
@@ -71,7 +105,12 @@ pub fn run(db: Option<PathBuf>) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
-            Ok(Box::new(LadingApp::open(db)))
+            Ok(Box::new(Window {
+                app: LadingApp::open(db),
+                started,
+                frames: 0,
+                exit_after,
+            }))
         }),
     )
     .map_err(|e| anyhow!("cannot open a window: {e}"))
