@@ -7,7 +7,7 @@
 //! records undo.
 //!
 //! What can be undone is the [`Doc`]: everything a session saves except the selection and
-//! the viewport. The graph is derived from the doc (filter, then expansions, then hidden
+//! the viewport, including the annotations ([`crate::annotation`]). The graph is derived from the doc (filter, then expansions, then hidden
 //! entities removed) and rebuilt whenever the doc changes; the layout then continues from
 //! the current positions, so the picture does not jump.
 
@@ -15,8 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
+use crate::annotation::{Annotations, Callout, Target};
 use crate::filter::{Filter, FilteredGraph, Focus, LinkKind, SanctionStatus};
 use crate::graph::EntityGraph;
 use crate::index::ShipmentIndex;
@@ -30,7 +29,7 @@ use crate::store::{Store, StoreError};
 pub const EXPAND_ASK_ABOVE: usize = 50;
 
 /// The undoable part of the state.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Doc {
     pub filter: Filter,
     pub hidden: BTreeSet<EntityId>,
@@ -39,6 +38,8 @@ pub struct Doc {
     pub expanded: BTreeMap<EntityId, Option<usize>>,
     /// Pinned entities and where.
     pub pinned: BTreeMap<EntityId, [f32; 2]>,
+    /// Notes, callouts and highlights, by entity key (kept for entities the database lacks).
+    pub annotations: Annotations,
 }
 
 /// What the user can do.
@@ -70,6 +71,16 @@ pub enum Command {
     /// Finds and shows the shortest path over ownership and trade links.
     FindPath(EntityId, EntityId),
     ClearPath,
+    /// Adds or replaces the note on an entity or link (empty text removes it).
+    SetNote(Target, String),
+    RemoveNote(Target),
+    /// Adds a callout; it gets the next free id.
+    AddCallout(Callout),
+    MoveCallout(u32, [f32; 2]),
+    EditCallout(u32, String),
+    RemoveCallout(u32),
+    /// Sets (`Some`) or clears (`None`) a highlight colour.
+    SetHighlight(Target, Option<crate::style::Rgba>),
     Undo,
     Redo,
 }
@@ -113,6 +124,10 @@ pub struct Explorer {
     revision: u64,
     /// Lower-cased names and aliases for search: (entity, text, is the main name).
     search_terms: Vec<(EntityId, String, bool)>,
+    /// Entity ids by stable key (sessions and annotations name entities by key).
+    key_ids: std::collections::HashMap<String, EntityId>,
+    /// Increases whenever the doc changes (unsaved-changes mark, autosave).
+    generation: u64,
 }
 
 const UNDO_LIMIT: usize = 200;
@@ -140,6 +155,11 @@ impl Explorer {
                     .chain(std::iter::once((e.id, e.key.to_lowercase(), false)))
             })
             .collect();
+        let key_ids = index
+            .entities()
+            .iter()
+            .map(|e| (e.key.clone(), e.id))
+            .collect();
         let mut explorer = Explorer {
             db_path: store.path().to_path_buf(),
             store,
@@ -158,6 +178,8 @@ impl Explorer {
             settled: false,
             revision: 0,
             search_terms,
+            key_ids,
+            generation: 0,
         };
         explorer.rebuild();
         Ok(explorer)
@@ -216,6 +238,50 @@ impl Explorer {
         self.record();
         self.doc = doc;
         self.rebuild();
+    }
+
+    /// Replaces everything (opening a session): doc, positions, selection; clears the undo
+    /// history. When every shown entity has a position the layout is held still, so the
+    /// picture is exactly the given one; otherwise it continues from these positions.
+    pub fn replace_all(
+        &mut self,
+        doc: Doc,
+        positions: Positions,
+        selection: BTreeSet<EntityId>,
+        selected_link: Option<(EntityId, EntityId, LinkKind)>,
+    ) {
+        self.undo.clear();
+        self.redo.clear();
+        self.generation += 1;
+        self.doc = doc;
+        self.positions = positions.clone();
+        self.path.clear();
+        // Force a fresh graph and layout from the given positions.
+        self.graph = FilteredGraph {
+            entities: vec![EntityId::MIN],
+            ..FilteredGraph::default()
+        };
+        self.rebuild();
+        let all_placed = self
+            .graph
+            .entities
+            .iter()
+            .all(|&id| positions.get(id).is_some());
+        if all_placed {
+            self.hold_layout();
+            self.positions = positions;
+        }
+        let shown = &self.graph.entities;
+        self.selection = selection
+            .into_iter()
+            .filter(|id| shown.binary_search(id).is_ok())
+            .collect();
+        self.selected_link = selected_link.filter(|(a, b, kind)| {
+            self.graph
+                .links
+                .iter()
+                .any(|l| l.source == *a && l.target == *b && l.kind == *kind)
+        });
     }
 
     /// Replaces positions (opening a session), keeping pins where the doc says.
@@ -349,10 +415,86 @@ impl Explorer {
                 self.path.clear();
                 Outcome::Done
             }
+            Command::SetNote(target, text) => {
+                let text = crate::annotation::clean_text(&text);
+                if text.trim().is_empty() {
+                    return self.apply(Command::RemoveNote(target));
+                }
+                if self.doc.annotations.notes.get(&target) == Some(&text) {
+                    return Outcome::Nothing;
+                }
+                self.change_annotations(|a| {
+                    a.notes.insert(target, text);
+                })
+            }
+            Command::RemoveNote(target) => {
+                if !self.doc.annotations.notes.contains_key(&target) {
+                    return Outcome::Nothing;
+                }
+                self.change_annotations(|a| {
+                    a.notes.remove(&target);
+                })
+            }
+            Command::AddCallout(mut callout) => {
+                if !callout.at[0].is_finite() || !callout.at[1].is_finite() {
+                    return Outcome::Nothing;
+                }
+                callout.text = crate::annotation::clean_text(&callout.text);
+                self.change_annotations(|a| {
+                    let id = a.next_callout_id();
+                    a.callouts.insert(id, callout);
+                })
+            }
+            Command::MoveCallout(id, at) => {
+                if !at[0].is_finite() || !at[1].is_finite() {
+                    return Outcome::Nothing;
+                }
+                match self.doc.annotations.callouts.get(&id) {
+                    Some(c) if c.at != at => self.change_annotations(|a| {
+                        if let Some(c) = a.callouts.get_mut(&id) {
+                            c.at = at;
+                        }
+                    }),
+                    _ => Outcome::Nothing,
+                }
+            }
+            Command::EditCallout(id, text) => {
+                let text = crate::annotation::clean_text(&text);
+                match self.doc.annotations.callouts.get(&id) {
+                    Some(c) if c.text != text => self.change_annotations(|a| {
+                        if let Some(c) = a.callouts.get_mut(&id) {
+                            c.text = text;
+                        }
+                    }),
+                    _ => Outcome::Nothing,
+                }
+            }
+            Command::RemoveCallout(id) => {
+                if !self.doc.annotations.callouts.contains_key(&id) {
+                    return Outcome::Nothing;
+                }
+                self.change_annotations(|a| {
+                    a.callouts.remove(&id);
+                })
+            }
+            Command::SetHighlight(target, colour) => {
+                if self.doc.annotations.highlights.get(&target) == colour.as_ref() {
+                    return Outcome::Nothing;
+                }
+                self.change_annotations(|a| match colour {
+                    Some(c) => {
+                        a.highlights.insert(target, c);
+                    }
+                    None => {
+                        a.highlights.remove(&target);
+                    }
+                })
+            }
             Command::Undo => match self.undo.pop() {
                 Some(doc) => {
                     let current = std::mem::replace(&mut self.doc, doc);
                     self.redo.push(current);
+                    self.generation += 1;
                     self.after_doc_swap();
                     Outcome::Done
                 }
@@ -362,6 +504,7 @@ impl Explorer {
                 Some(doc) => {
                     let current = std::mem::replace(&mut self.doc, doc);
                     self.undo.push(current);
+                    self.generation += 1;
                     self.after_doc_swap();
                     Outcome::Done
                 }
@@ -391,17 +534,63 @@ impl Explorer {
         self.doc.pinned.insert(id, at);
         self.positions.set(id, at);
         self.push_pin(id, Some(at));
+        self.generation += 1;
     }
 
     /// Changes the filter during a gesture, without an undo step of its own.
     pub fn set_filter_live(&mut self, filter: Filter) {
         if filter != self.doc.filter {
+            self.generation += 1;
             self.doc.filter = filter;
             self.rebuild();
         }
     }
 
+    /// Changes a callout's or a note's text during a gesture (typing), without an undo step
+    /// of its own: the gesture's [`Explorer::begin_gesture`] is the step.
+    pub fn edit_annotations_live(&mut self, edit: impl FnOnce(&mut Annotations)) {
+        edit(&mut self.doc.annotations);
+        self.generation += 1;
+    }
+
+    /// Moves a callout during a drag, without an undo step of its own.
+    pub fn drag_callout_to(&mut self, id: u32, at: [f32; 2]) {
+        if at[0].is_finite()
+            && at[1].is_finite()
+            && let Some(c) = self.doc.annotations.callouts.get_mut(&id)
+        {
+            c.at = at;
+            self.generation += 1;
+        }
+    }
+
+    /// A counter that increases whenever the doc changes: compare two readings to know
+    /// whether anything changed in between.
+    pub fn doc_generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Holds the layout still (a session was just opened: the picture is the saved one);
+    /// the next change to the graph starts it again.
+    pub fn hold_layout(&mut self) {
+        self.engine = Engine::None;
+        self.settled = true;
+    }
+
+    /// The entity with this key in the open database.
+    pub fn id_of_key(&self, key: &str) -> Option<EntityId> {
+        self.key_ids.get(key).copied()
+    }
+
+    fn change_annotations(&mut self, edit: impl FnOnce(&mut Annotations)) -> Outcome {
+        // Annotations do not change the graph: no rebuild, no layout restart.
+        self.record();
+        edit(&mut self.doc.annotations);
+        Outcome::Done
+    }
+
     fn record(&mut self) {
+        self.generation += 1;
         self.undo.push(self.doc.clone());
         if self.undo.len() > UNDO_LIMIT {
             self.undo.remove(0);

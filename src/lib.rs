@@ -4,6 +4,7 @@
 //! [`index::ShipmentIndex`] (in memory) → [`filter::Filter`] → [`filter::FilteredGraph`] →
 //! [`graph`] (petgraph) and [`layout`] (ForceAtlas2). Only `store` knows SQLite.
 
+pub mod annotation;
 pub mod atomic;
 pub mod cli;
 pub mod date;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod parts;
 pub mod sample;
 pub mod scene;
+pub mod session;
 pub mod store;
 pub mod style;
 pub mod ui;

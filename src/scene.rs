@@ -105,7 +105,48 @@ pub struct Marks<'a> {
     pub hovered: Option<EntityId>,
     /// Entities with a note (drawn with a small marker).
     pub noted: Option<&'a BTreeSet<EntityId>>,
+    /// User highlight colours on links: (source, target, kind).
+    pub link_highlights: Option<&'a BTreeMap<(EntityId, EntityId, LinkKind), Rgba>>,
+    /// Links with a note (a marker at the middle of the link).
+    pub noted_links: Option<&'a BTreeSet<(EntityId, EntityId, LinkKind)>>,
+    /// Free text callouts.
+    pub callouts: &'a [CalloutMark<'a>],
 }
+
+/// A callout to draw: a text box with its top-left corner at a world point, optionally
+/// pointing at an entity.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CalloutMark<'a> {
+    pub id: u32,
+    pub at: [f32; 2],
+    pub text: &'a str,
+    /// The entity pointed at, when the database holds it.
+    pub entity: Option<EntityId>,
+}
+
+/// A callout in screen coordinates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneCallout {
+    pub id: u32,
+    /// `[x, y, width, height]` of the box.
+    pub rect: [f32; 4],
+    /// Lines of text, top to bottom; each drawn left-aligned, vertically centred on
+    /// `rect.y + padding + (i + 0.5) * line_height`.
+    pub lines: Vec<String>,
+    pub size: f32,
+    pub line_height: f32,
+    pub padding: f32,
+    pub color: Rgba,
+    pub fill: Rgba,
+    pub border: Rgba,
+    pub border_width: f32,
+    /// A line from the box to the entity pointed at.
+    pub pointer: Option<([f32; 2], [f32; 2])>,
+}
+
+/// Longest callout line drawn, in characters, and most lines.
+const CALLOUT_LINE_CHARS: usize = 48;
+const CALLOUT_MAX_LINES: usize = 12;
 
 /// What decides sizes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,6 +300,10 @@ pub struct Scene {
     pub legend: Legend,
     /// Nodes not drawn because they are off screen.
     pub culled: usize,
+    /// Note markers on links: the middle of each noted link.
+    pub link_notes: Vec<[f32; 2]>,
+    /// Callouts, drawn above everything else.
+    pub callouts: Vec<SceneCallout>,
 }
 
 /// Everything the scene is made from.
@@ -602,6 +647,21 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             }
         }
     }
+    // User highlight colours and note markers on links.
+    let mut link_notes = Vec::new();
+    for l in &mut links {
+        let key = (l.source, l.target, l.kind);
+        if let Some(&c) = marks.link_highlights.and_then(|h| h.get(&key))
+            && l.color != style.path
+        {
+            l.color = c;
+            l.width = l.width.max(3.0 * s);
+        }
+        if marks.noted_links.is_some_and(|n| n.contains(&key)) {
+            let end = l.arrow.map_or(l.to, |a| a[0]);
+            link_notes.push([(l.from[0] + end[0]) / 2.0, (l.from[1] + end[1]) / 2.0]);
+        }
+    }
     // Highlighted links on top.
     links.sort_by_key(|l| l.color == style.path);
 
@@ -655,6 +715,12 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             .collect(),
     };
 
+    let callouts = marks
+        .callouts
+        .iter()
+        .map(|c| callout(c, view, style, &screen))
+        .collect();
+
     Scene {
         background: style.background,
         links,
@@ -662,6 +728,93 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         labels,
         legend,
         culled,
+        link_notes,
+        callouts,
+    }
+}
+
+/// Lays out one callout: its lines (wrapped at [`CALLOUT_LINE_CHARS`]), box and pointer.
+fn callout(
+    c: &CalloutMark<'_>,
+    view: &View,
+    style: &Style,
+    screen: &HashMap<EntityId, ([f32; 2], f32)>,
+) -> SceneCallout {
+    let s = view.scale;
+    let size = style.label_size_px * s * 1.1;
+    let line_height = size * 1.3;
+    let padding = 5.0 * s;
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in c.text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let word = truncate_label(word, CALLOUT_LINE_CHARS);
+            if !line.is_empty()
+                && line.chars().count() + 1 + word.chars().count() > CALLOUT_LINE_CHARS
+            {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&word);
+        }
+        lines.push(line);
+    }
+    if lines.len() > CALLOUT_MAX_LINES {
+        lines.truncate(CALLOUT_MAX_LINES);
+        if let Some(last) = lines.last_mut() {
+            last.push('…');
+        }
+    }
+    if lines.iter().all(|l| l.is_empty()) {
+        lines = vec!["…".to_owned()];
+    }
+    let text_w = lines
+        .iter()
+        .map(|l| text_width(l, size))
+        .fold(0.0f32, f32::max);
+    let at = view.to_screen(c.at);
+    let rect = [
+        at[0],
+        at[1],
+        text_w + 2.0 * padding,
+        lines.len() as f32 * line_height + 2.0 * padding,
+    ];
+    let pointer = c.entity.and_then(|id| screen.get(&id)).map(|&(p, r)| {
+        // From the nearest point of the box's outline to the node's edge.
+        let from = [
+            p[0].clamp(rect[0], rect[0] + rect[2]),
+            p[1].clamp(rect[1], rect[1] + rect[3]),
+        ];
+        let (dx, dy) = (p[0] - from[0], p[1] - from[1]);
+        let len = (dx * dx + dy * dy).sqrt().max(1e-3);
+        let reach = (len - r - 2.0 * s).max(0.0);
+        (
+            from,
+            [from[0] + dx / len * reach, from[1] + dy / len * reach],
+        )
+    });
+    SceneCallout {
+        id: c.id,
+        rect,
+        lines,
+        size,
+        line_height,
+        padding,
+        color: style.text,
+        fill: style.text_halo.with_alpha(235),
+        border: style.muted_text,
+        border_width: 1.0 * s,
+        pointer,
+    }
+}
+
+impl SceneCallout {
+    /// Whether a screen point is inside the box.
+    pub fn contains(&self, p: [f32; 2]) -> bool {
+        let [x, y, w, h] = self.rect;
+        p[0] >= x && p[0] <= x + w && p[1] >= y && p[1] <= y + h
     }
 }
 
@@ -716,12 +869,16 @@ fn place_labels(
         let w = text_width(&text, size);
         let h = size * 1.25;
         let important = rank(n).0 < 2;
-        // Right of the node, then left, then above; clear of its ring and halo.
+        // Right of the node, then left, then above, then below; clear of its ring and
+        // halo. Above and below slide sideways to stay on screen, so a node at the edge
+        // still gets its label.
         let r = n.outer_radius();
+        let centred_x = (n.center[0] - w / 2.0).min(view.size[0] - w - pad).max(pad);
         let candidates = [
             [n.center[0] + r + 3.0 * s, n.center[1]],
             [n.center[0] - r - 3.0 * s - w, n.center[1]],
-            [n.center[0] - w / 2.0, n.center[1] - r - h / 2.0 - 2.0 * s],
+            [centred_x, n.center[1] - r - h / 2.0 - 2.0 * s],
+            [centred_x, n.center[1] + r + h / 2.0 + 2.0 * s],
         ];
         for anchor in candidates {
             let rect = [

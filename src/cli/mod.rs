@@ -1,4 +1,4 @@
-//! The command line: `lading [--db DB]` and its subcommands.
+//! The command line: `lading [--db DB] [SESSION.lading]` and its subcommands.
 //!
 //! Each subcommand lives in its own file and exposes `Args` (clap) and `run`. `main` parses,
 //! runs, and reports an error once, with its context chain.
@@ -18,18 +18,23 @@ pub mod generate;
 pub mod import;
 pub mod layout;
 pub mod render;
+pub mod session;
 pub mod stats;
 
 #[derive(Parser, Debug)]
 #[command(
     name = "lading",
     version,
-    about = "Explore trade between state-owned companies: customs shipments, ownership and sanctions as a network"
+    about = "Explore trade between state-owned companies: customs shipments, ownership and sanctions as a network",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// The database (default: the one in your data directory, made from the sample data on first run).
+    /// The database (default: the session's, else the one in your data directory, made from the sample data on first run).
     #[arg(long, global = true, value_name = "FILE")]
     pub db: Option<PathBuf>,
+    /// A session file to reopen in the window.
+    #[arg(value_name = "SESSION.lading")]
+    pub session: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -50,6 +55,8 @@ pub enum Command {
     Render(render::Args),
     /// Write the network of a filter as GEXF or GraphML, or its shipments as CSV.
     Export(export::Args),
+    /// Session files: check one, or the saving benchmark and crash test.
+    Session(session::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -73,8 +80,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Bench(args)) => bench::run(db.as_deref(), args),
         Some(Command::Render(args)) => render::run(db.as_deref(), args),
         Some(Command::Export(args)) => export::run(db.as_deref(), args),
+        Some(Command::Session(args)) => session::run(db.as_deref(), args),
         None => {
-            crate::ui::run(db)?;
+            if let Some(path) = &cli.session {
+                // Refuse a bad session file here, with the reason, before opening a window.
+                crate::session::Session::load(path)?;
+            }
+            crate::ui::run(db, cli.session)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -69,11 +69,17 @@ pub struct Args {
     /// No entity labels.
     #[arg(long)]
     pub no_labels: bool,
-    #[arg(long, value_enum, default_value_t = ThemeArg::Light)]
-    pub theme: ThemeArg,
-    /// What node size and link width show.
-    #[arg(long, value_enum, default_value_t = SizeByArg::Shipments)]
-    pub size_by: SizeByArg,
+    /// Background (default: light, or the session's).
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeArg>,
+    /// What node size and link width show (default: shipments, or the session's).
+    #[arg(long, value_enum)]
+    pub size_by: Option<SizeByArg>,
+    /// Draw a saved session: its database (unless --db is given), filter, hidden and
+    /// expanded entities, positions, view, label choices, highlights, notes and callouts.
+    /// The filter flags are not used with a session.
+    #[arg(long, value_name = "SESSION.lading")]
+    pub session: Option<PathBuf>,
     /// Seed of the layout.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
@@ -103,6 +109,9 @@ fn decoration(text: &Option<String>, hidden: bool) -> Decoration {
 }
 
 pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(session) = &args.session {
+        return run_session(db, session, &args);
+    }
     let format = PictureFormat::from_path(&args.out)?;
     let options = PictureOptions {
         title: decoration(&args.title, args.no_title),
@@ -112,10 +121,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             d => d,
         },
         legend: !args.no_legend,
-        theme: match args.theme {
-            ThemeArg::Light => Theme::Light,
-            ThemeArg::Dark => Theme::Dark,
-        },
+        theme: theme(args.theme).unwrap_or(Theme::Light),
         width_px: args.width,
         height_px: args.height,
         scale: args.scale,
@@ -143,11 +149,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
 
     let t = Instant::now();
     let mut input = PictureInput::new(&index, &filter, &graph, &positions);
-    input.size_by = match args.size_by {
-        SizeByArg::Shipments => SizeBy::Shipments,
-        SizeByArg::Value => SizeBy::Value,
-        SizeByArg::Degree => SizeBy::Degree,
-    };
+    input.size_by = size_by(args.size_by).unwrap_or(SizeBy::Shipments);
     let pic = picture(&input, &options)?;
     let picture_ms = ms(t);
 
@@ -196,6 +198,110 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         if graph.entities.is_empty() {
             println!("the filter selects nothing: the picture says \"No data in this filter\"");
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn theme(arg: Option<ThemeArg>) -> Option<Theme> {
+    arg.map(|t| match t {
+        ThemeArg::Light => Theme::Light,
+        ThemeArg::Dark => Theme::Dark,
+    })
+}
+
+fn size_by(arg: Option<SizeByArg>) -> Option<SizeBy> {
+    arg.map(|s| match s {
+        SizeByArg::Shipments => SizeBy::Shipments,
+        SizeByArg::Value => SizeBy::Value,
+        SizeByArg::Degree => SizeBy::Degree,
+    })
+}
+
+/// `lading render --session`: the picture the window showed when the session was saved.
+fn run_session(db: Option<&Path>, path: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    use crate::annotation::Resolved;
+    use crate::explorer::Explorer;
+    use crate::export::PictureView;
+    use crate::session::Session;
+
+    let format = PictureFormat::from_path(&args.out)?;
+    let session = Session::load(path)?;
+    let session_db = Some(PathBuf::from(&session.database.path))
+        .filter(|p| !session.database.path.is_empty() && p.exists());
+    let db: Option<PathBuf> = db.map(Path::to_path_buf).or(session_db);
+    let mut options = PictureOptions {
+        title: decoration(&args.title, args.no_title),
+        caption: decoration(&args.caption, args.no_caption),
+        credit: match decoration(&args.credit, args.no_credit) {
+            Decoration::Auto => Decoration::Text(default_credit(db.as_deref())),
+            d => d,
+        },
+        legend: !args.no_legend && session.display.legend,
+        theme: theme(args.theme).unwrap_or(session.display.theme),
+        width_px: args.width,
+        height_px: args.height,
+        scale: args.scale,
+        labels: !args.no_labels && session.display.labels,
+        ..PictureOptions::default()
+    };
+    if !session.view.fit
+        && let Some(view) = session.view.to_view()
+    {
+        options.view = PictureView::Current(view);
+    }
+    options.validate()?;
+    crate::atomic::check_destination(&args.out)?;
+
+    let store = super::open_store(db.as_deref())?;
+    let mut explorer = Explorer::new(store).context("loading the database")?;
+    let restored = session.restore(&explorer);
+    explorer.open_restored(&restored);
+    // Entities the session did not place (new in the database) get a place from the layout,
+    // around the saved ones.
+    if !explorer.is_settled() {
+        explorer.settle(args.iterations);
+    }
+    if let Some(report) = restored.missing_report() {
+        eprintln!("lading: {report}");
+    }
+    let resolved = Resolved::new(&explorer.doc().annotations, |k| explorer.id_of_key(k));
+    let mut input = PictureInput::new(
+        explorer.index(),
+        explorer.filter(),
+        explorer.graph(),
+        explorer.positions(),
+    );
+    input.size_by = size_by(args.size_by).unwrap_or(session.display.size_by);
+    input.marks = crate::scene::Marks {
+        selected: Some(&explorer.selection),
+        selected_link: explorer.selected_link,
+        ..resolved.marks()
+    };
+    let pic = picture(&input, &options)?;
+    let bytes = match format {
+        PictureFormat::Png => pic.to_png()?,
+        PictureFormat::Svg => pic.svg().as_bytes().to_vec(),
+    };
+    crate::atomic::write_atomically(&args.out, |w| w.write_all(&bytes))?;
+    let (w, h) = pic.size_px();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "out": args.out.display().to_string(),
+                "width": w,
+                "height": h,
+                "bytes": bytes.len(),
+                "entities": explorer.graph().entities.len(),
+                "callouts_drawn": pic.scene().callouts.len(),
+            })
+        );
+    } else {
+        println!(
+            "wrote {} ({w} × {h} px) from the session {}",
+            args.out.display(),
+            path.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -155,6 +155,8 @@ pub fn compose(
         // A picture has no pointer.
         hovered: None,
         noted: input.marks.noted,
+        // Link highlights, link notes and callouts as on the canvas.
+        ..input.marks
     };
     let build = |view: View| {
         scene::build(&SceneInput {

@@ -61,6 +61,7 @@ pub fn paint(_input: &PictureInput<'_>, _options: &PictureOptions, page: &Page) 
     links(&mut out, scene);
     nodes(&mut out, scene, &page.style);
     labels(&mut out, &scene.labels);
+    annotations(&mut out, scene, &page.style);
     out.push_str("</g>\n");
 
     if let Some(m) = &page.empty_message {
@@ -275,6 +276,66 @@ fn labels(out: &mut String, labels: &[SceneLabel]) {
             num(l.anchor[1] + CENTRE_TO_BASELINE * l.size),
             escape(&l.text)
         );
+    }
+    out.push_str("</g>\n");
+}
+
+/// Note markers on links and callouts (text boxes, with a pointer line to their entity).
+fn annotations(out: &mut String, scene: &Scene, style: &crate::style::Style) {
+    if scene.link_notes.is_empty() && scene.callouts.is_empty() {
+        return;
+    }
+    out.push_str("<g id=\"annotations\">\n");
+    for m in &scene.link_notes {
+        let k = 3.0;
+        let _ = writeln!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} {} stroke-width=\"0.8\"/>",
+            num(m[0] - k),
+            num(m[1] - k),
+            num(2.0 * k),
+            num(2.0 * k),
+            paint_attr("fill", style.background),
+            paint_attr("stroke", style.text)
+        );
+    }
+    for c in &scene.callouts {
+        let [x, y, w, h] = c.rect;
+        if let Some((a, b)) = c.pointer {
+            let _ = writeln!(
+                out,
+                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {} stroke-width=\"{}\"/>",
+                num(a[0]),
+                num(a[1]),
+                num(b[0]),
+                num(b[1]),
+                paint_attr("stroke", c.border),
+                num(c.border_width)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<rect class=\"callout\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" {} {} stroke-width=\"{}\"/>",
+            num(x),
+            num(y),
+            num(w),
+            num(h),
+            paint_attr("fill", c.fill),
+            paint_attr("stroke", c.border),
+            num(c.border_width)
+        );
+        for (i, line) in c.lines.iter().enumerate() {
+            let cy = y + c.padding + (i as f32 + 0.5) * c.line_height;
+            let _ = writeln!(
+                out,
+                "<text x=\"{}\" y=\"{}\" font-size=\"{}\" {}>{}</text>",
+                num(x + c.padding),
+                num(cy + CENTRE_TO_BASELINE * c.size),
+                num(c.size),
+                paint_attr("fill", c.color),
+                escape(&clean_text(line))
+            );
+        }
     }
     out.push_str("</g>\n");
 }

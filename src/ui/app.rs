@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::dialogs::{Dialog, ImportJob};
+use super::session_ui::SessionState;
 use crate::explorer::{Command, EXPAND_ASK_ABOVE, Explorer, Outcome};
 use crate::model::EntityId;
 use crate::scene::{SizeBy, View};
@@ -30,6 +31,10 @@ pub struct UiState {
     pub show_labels: bool,
     pub show_legend: bool,
     pub size_by: SizeBy,
+    /// The callout dialog's text, while it is open.
+    pub callout_draft: Option<super::canvas::CalloutDraft>,
+    /// Put the keyboard focus in the inspector's note field at the next frame.
+    pub focus_note: bool,
 }
 
 /// The Lading window.
@@ -46,6 +51,8 @@ pub struct LadingApp {
     pub ui: UiState,
     /// A problem to show (opening a database, an import): the window goes on working.
     pub error: Option<String>,
+    /// The session file, saved state, recent list, autosave.
+    pub session: SessionState,
     pending: Vec<Command>,
     /// Whether the layout runs on its own thread (the window) or is stepped (tests).
     background_layout: bool,
@@ -55,9 +62,35 @@ impl LadingApp {
     /// Opens the database (or the default one). A failure is shown in the window, which
     /// then offers File → Open.
     pub fn open(db: Option<PathBuf>) -> LadingApp {
+        LadingApp::open_with(db, None)
+    }
+
+    /// Opens the window on a database and, optionally, a session file (whose database is
+    /// used when `db` is `None`). Recent sessions and the recovery file live in the data
+    /// directory.
+    pub fn open_with(db: Option<PathBuf>, session: Option<PathBuf>) -> LadingApp {
         let mut app = LadingApp::empty();
         app.background_layout = true;
-        app.load(db);
+        if let Ok(dir) = crate::session::files::data_dir() {
+            app.session = SessionState::with_data_dir(dir);
+        }
+        match session {
+            Some(path) => {
+                // The session names its database; an explicit --db wins.
+                let wanted = match &db {
+                    Some(db) => Some(db.clone()),
+                    None => crate::session::Session::load(&path)
+                        .ok()
+                        .map(|s| PathBuf::from(s.database.path))
+                        .filter(|p| p.exists()),
+                };
+                app.load(wanted);
+                if let Err(e) = app.open_session(&path, db.as_deref()) {
+                    app.error = Some(e);
+                }
+            }
+            None => app.load(db),
+        }
         app
     }
 
@@ -77,6 +110,7 @@ impl LadingApp {
                 ..UiState::default()
             },
             error: None,
+            session: SessionState::default(),
             pending: Vec::new(),
             background_layout: false,
         }
@@ -195,8 +229,17 @@ impl LadingApp {
             self.ui.search_open = true;
             self.ui.search_focus = true;
         }
-        if pressed(Modifiers::COMMAND, Key::O) {
+        if pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::O) {
             self.ui.dialog = Some(Dialog::open_database());
+        }
+        if pressed(Modifiers::COMMAND, Key::O) {
+            self.ask_open_session();
+        }
+        if pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::S) {
+            self.ask_save_as();
+        }
+        if pressed(Modifiers::COMMAND, Key::S) {
+            self.save_or_ask();
         }
         if pressed(Modifiers::COMMAND, Key::I) {
             self.ui.dialog = Some(Dialog::import_csv());
@@ -286,7 +329,25 @@ impl LadingApp {
     fn menu_bar(&mut self, ui: &mut egui::Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                if ui.button("Open database…  (Ctrl+O)").clicked() {
+                if ui.button("Open session…  (Ctrl+O)").clicked() {
+                    self.ask_open_session();
+                }
+                super::session_ui::recent_menu(self, ui);
+                let open = self.explorer.is_some();
+                if ui
+                    .add_enabled(open, egui::Button::new("Save session  (Ctrl+S)"))
+                    .clicked()
+                {
+                    self.save_or_ask();
+                }
+                if ui
+                    .add_enabled(open, egui::Button::new("Save session as…  (Ctrl+Shift+S)"))
+                    .clicked()
+                {
+                    self.ask_save_as();
+                }
+                ui.separator();
+                if ui.button("Open database…  (Ctrl+Shift+O)").clicked() {
                     self.ui.dialog = Some(Dialog::open_database());
                 }
                 if ui.button("Import CSV…  (Ctrl+I)").clicked() {
@@ -391,6 +452,8 @@ impl LadingApp {
         super::panels::help_window(self, &ctx);
         super::panels::expand_question(self, &ctx);
         super::dialogs::dialog_window(self, &ctx);
+        super::canvas::callout_window(self, &ctx);
+        self.session_frame(&ctx);
         super::panels::error_window(self, &ctx);
         self.apply_pending();
     }
@@ -399,5 +462,12 @@ impl LadingApp {
 impl eframe::App for LadingApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Unsaved work goes to the recovery file (unless the user chose to discard it).
+        if !self.discarded() {
+            self.autosave();
+        }
     }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use egui::{Color32, CornerRadius, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
 
 use super::app::LadingApp;
+use crate::annotation::{Callout, Resolved, Target};
 use crate::explorer::Command;
 use crate::filter::LinkKind;
 use crate::model::EntityId;
@@ -27,6 +28,8 @@ enum DragMode {
     Pan,
     Node(EntityId),
     Box(Pos2),
+    /// A callout, and where in its box it was grabbed (screen units).
+    Callout(u32, Vec2),
 }
 
 pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
@@ -81,6 +84,8 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
     let hovered_id = response
         .hover_pos()
         .and_then(|p| node_at(&app.view, explorer, p - rect.min.to_vec2()));
+    let resolved = Resolved::new(&explorer.doc().annotations, |k| explorer.id_of_key(k));
+    let annotation_marks = resolved.marks();
     let scene = scene::build(&SceneInput {
         index: explorer.index(),
         graph: explorer.graph(),
@@ -93,9 +98,8 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
             path: &explorer.path,
             pinned: Some(&pinned),
             show_pins: true,
-            highlights: None,
             hovered: hovered_id,
-            noted: None,
+            ..annotation_marks
         },
         size_by: app.ui.size_by,
         labels: app.ui.show_labels,
@@ -104,8 +108,23 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
     if app.ui.show_legend {
         legend(&painter, rect, &scene, app);
     }
+    // The callout under the pointer, topmost (last drawn) first.
+    let hovered_callout = response.hover_pos().and_then(|p| {
+        let l = p - rect.min.to_vec2();
+        scene
+            .callouts
+            .iter()
+            .rev()
+            .find(|c| c.contains([l.x, l.y]))
+            .map(|c| (c.id, vec2(l.x - c.rect[0], l.y - c.rect[1])))
+    });
+    let hovered_id = if hovered_callout.is_some() {
+        None
+    } else {
+        hovered_id
+    };
 
-    interact(app, ui, &response, rect, hovered_id);
+    interact(app, ui, &response, rect, hovered_id, hovered_callout);
 }
 
 /// Paints a scene offset by `origin`.
@@ -203,9 +222,19 @@ pub fn paint(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
             shapes.push(Shape::circle_filled(
                 c + vec2(-r * 0.9, -r * 0.9),
                 3.0,
-                Color32::from_rgb(0xff, 0xc1, 0x07),
+                NOTE_MARK,
             ));
         }
+    }
+    for m in &scene.link_notes {
+        let r = Rect::from_center_size(p(*m), Vec2::splat(7.0));
+        shapes.push(Shape::rect_filled(r, CornerRadius::same(1), NOTE_MARK));
+        shapes.push(Shape::rect_stroke(
+            r,
+            CornerRadius::same(1),
+            Stroke::new(1.0, Color32::from_gray(60)),
+            egui::StrokeKind::Middle,
+        ));
     }
     painter.extend(shapes);
     for label in &scene.labels {
@@ -220,7 +249,42 @@ pub fn paint(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
         painter.rect_filled(bg, CornerRadius::same(2), color(label.halo));
         painter.galley(pos, galley, color(label.color));
     }
+    paint_callouts(painter, origin, scene);
 }
+
+/// Paints the callouts: a box with its text and a pointer line to its entity.
+fn paint_callouts(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
+    let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
+    for c in &scene.callouts {
+        let [x, y, w, h] = c.rect;
+        if let Some((a, b)) = c.pointer {
+            painter.line_segment([p(a), p(b)], Stroke::new(c.border_width, color(c.border)));
+        }
+        let r = Rect::from_min_size(p([x, y]), vec2(w, h));
+        painter.rect(
+            r,
+            CornerRadius::same(3),
+            color(c.fill),
+            Stroke::new(c.border_width, color(c.border)),
+            egui::StrokeKind::Middle,
+        );
+        for (i, line) in c.lines.iter().enumerate() {
+            painter.text(
+                p([
+                    x + c.padding,
+                    y + c.padding + (i as f32 + 0.5) * c.line_height,
+                ]),
+                egui::Align2::LEFT_CENTER,
+                line,
+                egui::FontId::proportional(c.size),
+                color(c.color),
+            );
+        }
+    }
+}
+
+/// The colour of note markers.
+const NOTE_MARK: Color32 = Color32::from_rgb(0xff, 0xc1, 0x07);
 
 /// Draws one legend symbol centred on a point.
 type LegendIcon = Box<dyn Fn(&egui::Painter, Pos2)>;
@@ -416,6 +480,7 @@ fn interact(
     response: &egui::Response,
     rect: Rect,
     hovered: Option<EntityId>,
+    hovered_callout: Option<(u32, Vec2)>,
 ) {
     let drag_id = response.id.with("drag");
     let mut mode: DragMode = ui.ctx().data(|d| d.get_temp(drag_id)).unwrap_or_default();
@@ -439,6 +504,13 @@ fn interact(
         && let Some(pos) = response.interact_pointer_pos()
     {
         mode = match (hovered, shift) {
+            _ if hovered_callout.is_some() => {
+                let (id, grab) = hovered_callout.unwrap_or_default();
+                if let Some(e) = app.explorer.as_mut() {
+                    e.begin_gesture();
+                }
+                DragMode::Callout(id, grab)
+            }
             (Some(id), _) => {
                 if let Some(e) = app.explorer.as_mut() {
                     e.begin_gesture();
@@ -465,6 +537,14 @@ fn interact(
                     e.drag_to(id, app.view.to_world([l.x, l.y]));
                 }
             }
+            DragMode::Callout(id, grab) => {
+                if let (Some(pos), Some(e)) =
+                    (response.interact_pointer_pos(), app.explorer.as_mut())
+                {
+                    let l = local(pos) - grab;
+                    e.drag_callout_to(id, app.view.to_world([l.x, l.y]));
+                }
+            }
             DragMode::Box(start) => {
                 if let Some(pos) = response.interact_pointer_pos() {
                     let r = Rect::from_two_pos(start, pos);
@@ -482,7 +562,7 @@ fn interact(
     }
     if response.drag_stopped() {
         match mode {
-            DragMode::Node(_) => {
+            DragMode::Node(_) | DragMode::Callout(..) => {
                 if let Some(e) = app.explorer.as_mut() {
                     e.end_gesture();
                 }
@@ -519,9 +599,13 @@ fn interact(
     ui.ctx().data_mut(|d| d.insert_temp(drag_id, mode));
 
     if response.double_clicked() {
-        if let Some(id) = hovered {
+        if let Some((id, _)) = hovered_callout {
+            app.edit_callout(id);
+        } else if let Some(id) = hovered {
             app.expand(id);
         }
+    } else if response.clicked() && hovered_callout.is_some() {
+        // A click on a callout selects nothing; double-click edits it.
     } else if response.clicked() {
         match (hovered, app.ui.path_from) {
             (Some(id), Some(from)) => {
@@ -555,14 +639,50 @@ fn interact(
         });
     }
 
-    // The context menu remembers which entity it was opened on.
-    let menu_id = response.id.with("menu-entity");
+    // The context menu remembers what it was opened on: a callout, an entity, or the
+    // background (a world point).
+    let menu_id = response.id.with("menu-target");
     if response.secondary_clicked() {
-        ui.ctx().data_mut(|d| d.insert_temp(menu_id, hovered));
+        let at = response
+            .interact_pointer_pos()
+            .map(|p| {
+                let l = local(p);
+                app.view.to_world([l.x, l.y])
+            })
+            .unwrap_or(app.view.center);
+        let target = match (hovered_callout, hovered) {
+            (Some((id, _)), _) => MenuTarget::Callout(id),
+            (None, Some(id)) => MenuTarget::Entity(id),
+            (None, None) => MenuTarget::Background(at),
+        };
+        ui.ctx().data_mut(|d| d.insert_temp(menu_id, target));
     }
-    let menu_entity: Option<EntityId> = ui.ctx().data(|d| d.get_temp(menu_id)).flatten();
-    if let Some(id) = menu_entity {
-        response.context_menu(|ui| context_menu(app, ui, id));
+    let menu_target: Option<MenuTarget> = ui.ctx().data(|d| d.get_temp(menu_id));
+    match menu_target {
+        Some(MenuTarget::Entity(id)) => {
+            response.context_menu(|ui| context_menu(app, ui, id));
+        }
+        Some(MenuTarget::Callout(id)) => {
+            response.context_menu(|ui| {
+                if ui.button("Edit callout…").clicked() {
+                    app.edit_callout(id);
+                    ui.close();
+                }
+                if ui.button("Remove callout").clicked() {
+                    app.send(Command::RemoveCallout(id));
+                    ui.close();
+                }
+            });
+        }
+        Some(MenuTarget::Background(at)) => {
+            response.context_menu(|ui| {
+                if ui.button("Add callout here…").clicked() {
+                    app.new_callout(at, None);
+                    ui.close();
+                }
+            });
+        }
+        None => {}
     }
     if app.ui.path_from.is_some() {
         ui.painter().text(
@@ -619,6 +739,14 @@ fn tooltip_text(e: &crate::explorer::Explorer, id: EntityId) -> String {
     text
 }
 
+/// What a context menu was opened on.
+#[derive(Clone, Copy, Debug)]
+enum MenuTarget {
+    Entity(EntityId),
+    Callout(u32),
+    Background([f32; 2]),
+}
+
 fn context_menu(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
     let Some(e) = app.explorer.as_ref() else {
         return;
@@ -627,6 +755,11 @@ fn context_menu(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
         .index()
         .entity(id)
         .map(|x| x.name.clone())
+        .unwrap_or_default();
+    let key = e
+        .index()
+        .entity(id)
+        .map(|x| x.key.clone())
         .unwrap_or_default();
     let pinned = e.doc().pinned.contains_key(&id);
     let expanded = e.doc().expanded.contains_key(&id);
@@ -676,5 +809,105 @@ fn context_menu(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
             additive: false,
         });
         ui.close();
+    }
+    ui.separator();
+    if ui.button("Note…").clicked() {
+        // The note is edited in the inspector.
+        app.send(Command::Select {
+            ids: vec![id],
+            additive: false,
+        });
+        app.ui.focus_note = true;
+        ui.close();
+    }
+    if ui.button("Add callout…").clicked() {
+        let at = app
+            .explorer
+            .as_ref()
+            .and_then(|e| e.positions().get(id))
+            .map_or(app.view.center, |p| {
+                [p[0] + 40.0 / app.view.zoom, p[1] - 60.0 / app.view.zoom]
+            });
+        app.new_callout(at, Some(key.clone()));
+        ui.close();
+    }
+    highlight_menu(app, ui, Target::Entity(key));
+}
+
+/// "Highlight" with the colours and "No highlight", for an entity or a link.
+pub fn highlight_menu(app: &mut LadingApp, ui: &mut egui::Ui, target: Target) {
+    let current = app
+        .explorer
+        .as_ref()
+        .and_then(|e| e.doc().annotations.highlights.get(&target).copied());
+    ui.menu_button("Highlight", |ui| {
+        for (name, c) in crate::annotation::HIGHLIGHT_COLOURS {
+            let text = egui::RichText::new(format!("● {name}")).color(color(c));
+            if ui.selectable_label(current == Some(c), text).clicked() {
+                app.send(Command::SetHighlight(target.clone(), Some(c)));
+                ui.close();
+            }
+        }
+        if ui
+            .add_enabled(current.is_some(), egui::Button::new("No highlight"))
+            .clicked()
+        {
+            app.send(Command::SetHighlight(target.clone(), None));
+            ui.close();
+        }
+    });
+}
+
+/// A callout being written or edited (the callout dialog's state).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalloutDraft {
+    /// `None`: a new callout.
+    pub id: Option<u32>,
+    pub callout: Callout,
+}
+
+/// The callout dialog: a multi-line text field, OK and Cancel.
+pub fn callout_window(app: &mut LadingApp, ctx: &egui::Context) {
+    let Some(draft) = app.ui.callout_draft.as_mut() else {
+        return;
+    };
+    let (mut ok, mut cancel) = (false, false);
+    egui::Modal::new(egui::Id::unique("callout-dialog")).show(ctx, |ui| {
+        ui.set_min_width(420.0);
+        ui.heading(if draft.id.is_some() {
+            "Edit callout"
+        } else {
+            "New callout"
+        });
+        let label = ui.label("Callout text");
+        let edit = ui
+            .add(
+                egui::TextEdit::multiline(&mut draft.callout.text)
+                    .desired_rows(4)
+                    .desired_width(400.0),
+            )
+            .labelled_by(label.id);
+        if !edit.has_focus() && draft.callout.text.is_empty() {
+            edit.request_focus();
+        }
+        ui.horizontal(|ui| {
+            ok = ui.button("OK").clicked();
+            cancel = ui.button("Cancel").clicked();
+        });
+    });
+    if ok {
+        let draft = app.ui.callout_draft.take();
+        if let Some(CalloutDraft { id, callout }) = draft {
+            match id {
+                Some(id) if callout.text.trim().is_empty() => {
+                    app.send(Command::RemoveCallout(id));
+                }
+                Some(id) => app.send(Command::EditCallout(id, callout.text)),
+                None if callout.text.trim().is_empty() => {}
+                None => app.send(Command::AddCallout(callout)),
+            }
+        }
+    } else if cancel {
+        app.ui.callout_draft = None;
     }
 }

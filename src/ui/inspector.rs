@@ -8,6 +8,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::app::LadingApp;
 use super::panels::usd;
+use crate::annotation::Target;
 use crate::explorer::{Command, Explorer};
 use crate::filter::LinkKind;
 use crate::model::{EntityId, Shipment};
@@ -129,6 +130,10 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
             ui.label(RichText::new(alias).italics());
         }
     }
+    annotation_section(app, ui, Target::Entity(entity.key.clone()), "entity");
+    let Some(e) = app.explorer.as_ref() else {
+        return;
+    };
     ui.label(format!(
         "{} · {}{}",
         entity.kind.label(),
@@ -241,6 +246,17 @@ fn link_section(app: &mut LadingApp, ui: &mut egui::Ui, a: EntityId, b: EntityId
         return;
     };
     let (an, bn) = (name_of(Some(e), a), name_of(Some(e), b));
+    let key = |id| {
+        e.index()
+            .entity(id)
+            .map(|x| x.key.clone())
+            .unwrap_or_default()
+    };
+    let target = Target::Link {
+        source: key(a),
+        target: key(b),
+        kind,
+    };
     let mut select = None;
     match kind {
         LinkKind::Ownership => {
@@ -252,6 +268,7 @@ fn link_section(app: &mut LadingApp, ui: &mut egui::Ui, a: EntityId, b: EntityId
             if ui.link(&bn).clicked() {
                 select = Some(b);
             }
+            annotation_section(app, ui, target.clone(), "link");
         }
         LinkKind::Trade => {
             ui.heading("Trade link");
@@ -264,6 +281,10 @@ fn link_section(app: &mut LadingApp, ui: &mut egui::Ui, a: EntityId, b: EntityId
                     select = Some(b);
                 }
             });
+            annotation_section(app, ui, target.clone(), "link");
+            let Some(e) = app.explorer.as_ref() else {
+                return;
+            };
             let mut shipments = e.shipments(Some(a), Some(b)).unwrap_or_default();
             let total: f64 = shipments.iter().filter_map(|s| s.value_usd).sum();
             ui.label(format!(
@@ -282,6 +303,54 @@ fn link_section(app: &mut LadingApp, ui: &mut egui::Ui, a: EntityId, b: EntityId
             additive: false,
         });
     }
+}
+
+/// The note on an entity or link (a multi-line field, saved with the session) and its
+/// highlight colour. Typing is one undo step per visit to the field.
+fn annotation_section(app: &mut LadingApp, ui: &mut egui::Ui, target: Target, what: &str) {
+    let Some(explorer) = app.explorer.as_mut() else {
+        return;
+    };
+    let mut text = explorer
+        .doc()
+        .annotations
+        .notes
+        .get(&target)
+        .cloned()
+        .unwrap_or_default();
+    ui.add_space(4.0);
+    let label = ui.label(RichText::new("Note").strong());
+    let edit = ui
+        .add(
+            egui::TextEdit::multiline(&mut text)
+                .desired_rows(3)
+                .desired_width(f32::INFINITY)
+                .hint_text(format!("A note on this {what}, saved with the session")),
+        )
+        .labelled_by(label.id);
+    if app.ui.focus_note {
+        edit.request_focus();
+        app.ui.focus_note = false;
+    }
+    if edit.gained_focus() {
+        explorer.begin_gesture();
+    }
+    if edit.changed() {
+        let cleaned = crate::annotation::clean_text(&text);
+        let t = target.clone();
+        explorer.edit_annotations_live(move |a| {
+            if cleaned.trim().is_empty() {
+                a.notes.remove(&t);
+            } else {
+                a.notes.insert(t, cleaned);
+            }
+        });
+    }
+    if edit.lost_focus() {
+        explorer.end_gesture();
+    }
+    super::canvas::highlight_menu(app, ui, target);
+    ui.add_space(4.0);
 }
 
 /// A sortable table of shipments. `me`: the entity whose shipments these are (the other

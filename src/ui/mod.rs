@@ -13,6 +13,7 @@ mod canvas;
 mod dialogs;
 mod inspector;
 mod panels;
+mod session_ui;
 mod timeline;
 
 pub use app::LadingApp;
@@ -85,10 +86,15 @@ impl eframe::App for Window {
             }
         }
     }
+
+    fn on_exit(&mut self, gl: Option<&eframe::glow::Context>) {
+        eframe::App::on_exit(&mut self.app, gl);
+    }
 }
 
-/// Opens the window on a database (`None`: the default one).
-pub fn run(db: Option<PathBuf>) -> anyhow::Result<()> {
+/// Opens the window on a database (`None`: the default one, or the session's) and,
+/// optionally, a session file.
+pub fn run(db: Option<PathBuf>, session: Option<PathBuf>) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let exit_after = std::env::var("LADING_EXIT_AFTER_FRAMES")
         .ok()
@@ -106,7 +112,7 @@ pub fn run(db: Option<PathBuf>) -> anyhow::Result<()> {
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
             Ok(Box::new(Window {
-                app: LadingApp::open(db),
+                app: LadingApp::open_with(db, session),
                 started,
                 frames: 0,
                 exit_after,
