@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Export benchmark: a 4,000 px wide PNG of the sample network and of a generated
+# 10,000-entity network with about 40,000 links, through `lading render --json`.
+# Prints the median of RUNS runs (default 5) for each phase: load (database → index),
+# layout (settle: ForceAtlas2, one thread, seeded), picture (scene + page + SVG), raster
+# (resvg + PNG encoding), write (atomic). "render" = picture + raster + write.
+#
+#   benches/export/run.sh            # RUNS=5, release build, data under target/bench-export
+#   RUNS=9 SHIPMENTS=150000 benches/export/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+runs=${RUNS:-5}
+shipments=${SHIPMENTS:-120000}
+work=${WORK:-target/bench-export}
+bin=target/release/lading
+cargo build --release --quiet --bin lading
+mkdir -p "$work"
+export LADING_DATA_DIR="$work/data"
+
+big="$work/big-10k-$shipments.db"
+if [ ! -f "$big" ]; then
+  "$bin" generate --entities 10000 --shipments "$shipments" --seed 1 --db "$big" >/dev/null
+fi
+
+run_case() { # name, extra args...
+  local name=$1; shift
+  : >"$work/$name.jsonl"
+  for _ in $(seq "$runs"); do
+    "$bin" "$@" render --width 4000 --out "$work/$name.png" --json >>"$work/$name.jsonl"
+  done
+  python3 - "$name" "$work/$name.jsonl" <<'PY'
+import json, statistics, sys
+name, path = sys.argv[1], sys.argv[2]
+rows = [json.loads(l) for l in open(path)]
+med = lambda k: statistics.median(r[k] for r in rows)
+r0 = rows[0]
+render = statistics.median(r["scene_svg_ms"] + r["raster_ms"] + r["write_ms"] for r in rows)
+print(f"{name}: {r0['entities']} entities, {r0['links']} links, {r0['width']}x{r0['height']} px, "
+      f"{r0['labels_drawn']} labels, {r0['bytes'] / 1e6:.1f} MB PNG; median of {len(rows)} runs")
+print(f"  load {med('load_ms'):8.1f} ms   layout {med('layout_ms'):8.1f} ms")
+print(f"  picture {med('scene_svg_ms'):8.1f} ms   raster+encode {med('raster_ms'):8.1f} ms   "
+      f"write {med('write_ms'):6.1f} ms   => render {render:8.1f} ms")
+PY
+}
+
+run_case sample
+run_case big --db "$big"
