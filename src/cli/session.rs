@@ -47,6 +47,13 @@ pub enum What {
         /// Saves at most (0: forever).
         #[arg(long, default_value_t = 0)]
         times: u64,
+        /// Add this many positions of entities the database lacks (a big file, so a kill
+        /// lands mid-write).
+        #[arg(long, default_value_t = 0)]
+        pad: usize,
+        /// A note on the first shown entity, to tell this session's file from another's.
+        #[arg(long, default_value = "save-loop")]
+        note: String,
     },
 }
 
@@ -73,14 +80,30 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             runs,
             out,
         } => bench(db, annotations, runs.max(1), out),
-        What::SaveLoop { file, times } => {
-            let explorer = prepared_explorer(db, 1_000)?;
-            let session = Session::capture(
-                &explorer,
-                &UiChoices::default(),
-                &Carried::default(),
-                "save-loop",
-            );
+        What::SaveLoop {
+            file,
+            times,
+            pad,
+            note,
+        } => {
+            let mut explorer = prepared_explorer(db, 0)?;
+            if let Some(key) = explorer
+                .graph()
+                .entities
+                .first()
+                .and_then(|&id| explorer.index().entity(id))
+                .map(|e| e.key.clone())
+            {
+                explorer.apply(Command::SetNote(Target::Entity(key), note));
+            }
+            let carried = Carried {
+                positions: (0..pad)
+                    .map(|i| (format!("pad-{i:07}"), [i as f32 * 0.5, -(i as f32) * 0.25]))
+                    .collect(),
+                ..Carried::default()
+            };
+            let session =
+                Session::capture(&explorer, &UiChoices::default(), &carried, "save-loop");
             let mut n = 0u64;
             loop {
                 session.save(&file)?;
