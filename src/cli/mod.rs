@@ -25,8 +25,7 @@ pub mod stats;
 #[command(
     name = "lading",
     version,
-    about = "Explore trade between state-owned companies: customs shipments, ownership and sanctions as a network",
-    args_conflicts_with_subcommands = true
+    about = "Explore trade between state-owned companies: customs shipments, ownership and sanctions as a network"
 )]
 pub struct Cli {
     /// The database (default: the session's, else the one in your data directory, made from the sample data on first run).
@@ -72,6 +71,12 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let db = cli.db;
+    if let (Some(session), Some(_)) = (&cli.session, &cli.command) {
+        anyhow::bail!(
+            "{} is a session to open in the window; it cannot go with a subcommand (render takes --session FILE)",
+            session.display()
+        );
+    }
     match cli.command {
         Some(Command::Import(args)) => import::run(db.as_deref(), args),
         Some(Command::Stats(args)) => stats::run(db.as_deref(), args),
