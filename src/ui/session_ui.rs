@@ -90,6 +90,12 @@ impl SessionState {
 }
 
 impl LadingApp {
+    /// Keeps the recent list and the recovery file in `dir` (the window uses the data
+    /// directory; tests a temporary folder), and offers a recovery file found there.
+    pub fn use_data_dir(&mut self, dir: PathBuf) {
+        self.session = SessionState::with_data_dir(dir);
+    }
+
     /// The window's choices a session saves.
     pub fn ui_choices(&self) -> UiChoices {
         UiChoices {
