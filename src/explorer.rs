@@ -254,22 +254,26 @@ impl Explorer {
         self.redo.clear();
         self.generation += 1;
         self.doc = doc;
-        self.positions = positions.clone();
+        self.positions = positions;
         self.path.clear();
-        // Force a fresh graph and layout from the given positions.
-        self.graph = FilteredGraph {
-            entities: vec![EntityId::MIN],
-            ..FilteredGraph::default()
-        };
-        self.rebuild();
-        let all_placed = self
-            .graph
+        let graph = self.derive_graph();
+        let all_placed = graph
             .entities
             .iter()
-            .all(|&id| positions.get(id).is_some());
+            .all(|&id| self.positions.get(id).is_some());
         if all_placed {
+            // The picture is the given one: no layout to start.
+            self.graph = graph;
+            self.entity_graph = EntityGraph::from_filtered(&self.graph);
+            self.revision += 1;
             self.hold_layout();
-            self.positions = positions;
+        } else {
+            // A fresh layout from the given positions.
+            self.graph = FilteredGraph {
+                entities: vec![EntityId::MIN],
+                ..FilteredGraph::default()
+            };
+            self.rebuild();
         }
         let shown = &self.graph.entities;
         self.selection = selection

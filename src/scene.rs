@@ -804,8 +804,8 @@ fn callout(
         padding,
         color: style.text,
         fill: style.text_halo.with_alpha(235),
-        border: style.muted_text,
-        border_width: 1.0 * s,
+        border: style.text,
+        border_width: 1.2 * s,
         pointer,
     }
 }

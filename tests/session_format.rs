@@ -120,7 +120,10 @@ fn round_trip_is_equal_and_the_second_save_is_byte_identical() {
     // Readable: one line per position, notes as text.
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("\"format\": \"lading-session\""), "{text}");
-    assert!(text.contains("\"poly-technologies\": [12.5, -40.25]"), "{text}");
+    assert!(
+        text.contains("\"poly-technologies\": [12.5, -40.25]"),
+        "{text}"
+    );
     assert!(text.contains("Deliveries peak in 2022"));
 }
 
@@ -137,8 +140,14 @@ fn undo_and_redo_return_to_exactly_the_earlier_states() {
             min_shipments: 2,
             ..lading::filter::Filter::default()
         }),
-        Command::SetNote(Target::Entity("ulan-ude-aviation-plant".into()), "first".into()),
-        Command::SetNote(Target::Entity("ulan-ude-aviation-plant".into()), "second".into()),
+        Command::SetNote(
+            Target::Entity("ulan-ude-aviation-plant".into()),
+            "first".into(),
+        ),
+        Command::SetNote(
+            Target::Entity("ulan-ude-aviation-plant".into()),
+            "second".into(),
+        ),
         Command::AddCallout(Callout {
             at: [0.0, 0.0],
             text: "c".into(),
@@ -146,7 +155,10 @@ fn undo_and_redo_return_to_exactly_the_earlier_states() {
         }),
         Command::MoveCallout(1, [5.0, 6.0]),
         Command::EditCallout(1, "edited".into()),
-        Command::SetHighlight(Target::Entity("ulan-ude-aviation-plant".into()), Some(HIGHLIGHT_COLOURS[0].1)),
+        Command::SetHighlight(
+            Target::Entity("ulan-ude-aviation-plant".into()),
+            Some(HIGHLIGHT_COLOURS[0].1),
+        ),
         Command::SetHighlight(Target::Entity("ulan-ude-aviation-plant".into()), None),
         Command::RemoveNote(Target::Entity("ulan-ude-aviation-plant".into())),
         Command::RemoveCallout(1),
@@ -230,7 +242,10 @@ fn bad_files_are_refused_with_clear_errors() {
     let e = err(&write("newer.lading", newer.as_bytes()));
     let msg = e.to_string();
     assert!(matches!(e, SessionError::TooNew { .. }), "{msg}");
-    assert!(msg.contains("version 7") && msg.contains("version 1"), "{msg}");
+    assert!(
+        msg.contains("version 7") && msg.contains("version 1"),
+        "{msg}"
+    );
 
     let empty = write("empty.lading", b"");
     assert!(matches!(err(&empty), SessionError::Empty { .. }));

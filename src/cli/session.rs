@@ -102,8 +102,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                     .collect(),
                 ..Carried::default()
             };
-            let session =
-                Session::capture(&explorer, &UiChoices::default(), &carried, "save-loop");
+            let session = Session::capture(&explorer, &UiChoices::default(), &carried, "save-loop");
             let mut n = 0u64;
             loop {
                 session.save(&file)?;
@@ -122,7 +121,9 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
 fn prepared_explorer(db: Option<&Path>, annotations: usize) -> anyhow::Result<Explorer> {
     let store = super::open_store(db)?;
     let mut explorer = Explorer::new(store).context("loading the database")?;
-    let ids = explorer.graph().entities.clone();
+    // Every entity of the database gets a position (those the filter hides too), so the
+    // session holds as many positions as the database has entities.
+    let ids: Vec<_> = explorer.index().entities().iter().map(|e| e.id).collect();
     let side = (ids.len() as f32).sqrt().ceil().max(1.0) as usize;
     let positions = Positions::from_pairs(ids.iter().enumerate().map(|(i, &id)| {
         (
@@ -175,7 +176,9 @@ fn bench(
     let setup_ms = ms(t);
     let tmp = tempfile::tempdir()?;
     let path = out.unwrap_or_else(|| tmp.path().join("bench.lading"));
+    let t = Instant::now();
     let fingerprint = explorer.store().content_fingerprint()?;
+    let fingerprint_ms = ms(t);
     let mut save_ms = Vec::new();
     let mut open_ms = Vec::new();
     let mut parse_ms = Vec::new();
@@ -209,6 +212,7 @@ fn bench(
             "file_bytes": bytes,
             "runs": runs,
             "setup_ms": setup_ms,
+            "fingerprint_ms": fingerprint_ms,
             "save_ms_median": median(&mut save_ms),
             "open_ms_median": median(&mut open_ms),
             "open_read_parse_ms_median": median(&mut parse_ms),

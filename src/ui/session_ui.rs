@@ -31,8 +31,12 @@ pub struct SessionState {
     pub recent: Recent,
     last_autosave: Instant,
     autosaved_generation: u64,
-    /// The open database's fingerprint (computed once per database).
+    /// The open database's fingerprint (computed once per database, on a worker thread:
+    /// it reads every row).
     fingerprint: Option<(PathBuf, String)>,
+    fingerprint_job: Option<(PathBuf, std::thread::JoinHandle<Option<String>>)>,
+    /// The fingerprint the opened session recorded, to compare when ours is known.
+    expected_fingerprint: Option<String>,
     /// Closing was asked for with unsaved changes: the question is showing.
     pub ask_close: bool,
     /// The user answered: close without asking again.
@@ -58,6 +62,8 @@ impl Default for SessionState {
             last_autosave: Instant::now(),
             autosaved_generation: 0,
             fingerprint: None,
+            fingerprint_job: None,
+            expected_fingerprint: None,
             ask_close: false,
             close_confirmed: false,
             close_after_save: false,
@@ -117,18 +123,66 @@ impl LadingApp {
             || self.ui_choices().display != self.session.saved_display
     }
 
-    /// The session of what the window shows now.
-    pub fn capture_session(&mut self) -> Option<Session> {
+    /// The open database's fingerprint: starts computing it on a worker thread (its own
+    /// connection) when the database changed; `wait`: until it is known.
+    fn fingerprint(&mut self, wait: bool) -> Option<String> {
         let explorer = self.explorer.as_ref()?;
         let db = explorer.db_path().to_path_buf();
-        let fingerprint = match &self.session.fingerprint {
-            Some((p, f)) if *p == db => f.clone(),
-            _ => {
+        if let Some((p, f)) = &self.session.fingerprint
+            && *p == db
+        {
+            return Some(f.clone());
+        }
+        let job_matches = self
+            .session
+            .fingerprint_job
+            .as_ref()
+            .is_some_and(|(p, _)| *p == db);
+        if !job_matches {
+            if !db.exists() {
+                // An in-memory database (tests) cannot be opened twice: it is small.
                 let f = explorer.store().content_fingerprint().unwrap_or_default();
                 self.session.fingerprint = Some((db, f.clone()));
-                f
+                return Some(f);
             }
-        };
+            let path = db.clone();
+            let handle = std::thread::spawn(move || {
+                crate::store::Store::open(&path)
+                    .ok()
+                    .and_then(|s| s.content_fingerprint().ok())
+            });
+            self.session.fingerprint_job = Some((db.clone(), handle));
+        }
+        let finished = self
+            .session
+            .fingerprint_job
+            .as_ref()
+            .is_some_and(|(_, h)| h.is_finished());
+        if !(wait || finished) {
+            return None;
+        }
+        let (_, handle) = self.session.fingerprint_job.take()?;
+        let f = handle.join().ok().flatten().unwrap_or_default();
+        self.session.fingerprint = Some((db, f.clone()));
+        if let Some(expected) = self.session.expected_fingerprint.take()
+            && !expected.is_empty()
+            && !f.is_empty()
+            && expected != f
+        {
+            let note = "The database changed since this session was saved.";
+            self.ui.status = note.to_owned();
+            let report = self.session.report.take();
+            self.session.report = Some(match report {
+                Some(r) => format!("{note}\n\n{r}"),
+                None => note.to_owned(),
+            });
+        }
+        Some(f)
+    }
+
+    /// The session of what the window shows now.
+    pub fn capture_session(&mut self) -> Option<Session> {
+        let fingerprint = self.fingerprint(true).unwrap_or_default();
         let choices = self.ui_choices();
         let explorer = self.explorer.as_ref()?;
         Some(Session::capture(
@@ -247,6 +301,8 @@ impl LadingApp {
         }
         self.ui.status = "Opened the session".to_owned();
         self.session.report = (!notes.is_empty()).then(|| notes.join("\n\n"));
+        // Compares with the session's fingerprint when known (now, or in a later frame).
+        self.fingerprint(false);
         Ok(())
     }
 
@@ -303,6 +359,13 @@ impl LadingApp {
 
     /// Once a frame: title, autosave timer, close requests, and the session windows.
     pub fn session_frame(&mut self, ctx: &egui::Context) {
+        // Start (or poll) the open database's fingerprint, so a save need not wait for it.
+        if self.explorer.is_some() {
+            self.fingerprint(false);
+        }
+        if self.session.fingerprint_job.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(200));
+        }
         let name = self
             .session
             .path
