@@ -217,3 +217,68 @@ fn autosave_is_offered_back_after_a_crash() {
     assert!(explorer(&h).doc().hidden.contains(&uuap));
     assert!(h.state().title().starts_with("* "), "{}", h.state().title());
 }
+
+#[test]
+fn an_import_keeps_the_session_and_brings_back_a_missing_entity() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    // The data without Ulan-Ude at first.
+    let mut store = Store::open_or_create(&db).unwrap();
+    let mut dropped: Vec<(lading::store::import::ImportKind, String)> = Vec::new();
+    for (kind, name, bytes) in lading::sample::SAMPLE_FILES {
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        let header = text.lines().next().unwrap().to_owned();
+        let (keep, drop): (Vec<&str>, Vec<&str>) = text
+            .lines()
+            .skip(1)
+            .partition(|l| !l.contains("ulan-ude-aviation-plant"));
+        let keep = format!("{header}\n{}\n", keep.join("\n"));
+        dropped.push((*kind, format!("{header}\n{}\n", drop.join("\n"))));
+        store
+            .import_reader(
+                std::path::Path::new(name),
+                keep.as_bytes(),
+                keep.len() as u64,
+                &lading::store::import::ImportOptions::new(*kind),
+                None,
+            )
+            .unwrap();
+    }
+    drop(store);
+    let mut app = LadingApp::empty();
+    app.load(Some(db.clone()));
+    let poly = app
+        .explorer
+        .as_ref()
+        .unwrap()
+        .id_of_key("poly-technologies")
+        .unwrap();
+    let uuap = Target::Entity("ulan-ude-aviation-plant".into());
+    app.send(Command::Place(poly, [7.0, 8.0]));
+    app.send(Command::SetNote(uuap.clone(), "comes back".into()));
+    app.apply_pending();
+
+    // The import adds Ulan-Ude; the window reloads the database.
+    let mut store = Store::open(&db).unwrap();
+    for (kind, text) in &dropped {
+        store
+            .import_reader(
+                std::path::Path::new("more.csv"),
+                text.as_bytes(),
+                text.len() as u64,
+                &lading::store::import::ImportOptions::new(*kind),
+                None,
+            )
+            .unwrap();
+    }
+    drop(store);
+    app.reload_keeping_session(&db);
+    let e = app.explorer.as_ref().unwrap();
+    assert!(e.id_of_key("ulan-ude-aviation-plant").is_some());
+    assert_eq!(e.doc().pinned.get(&poly), Some(&[7.0, 8.0]));
+    assert_eq!(
+        e.doc().annotations.notes.get(&uuap).map(String::as_str),
+        Some("comes back")
+    );
+    assert!(app.is_dirty());
+}

@@ -157,6 +157,9 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
                 if app.explorer.is_none() {
                     // Keep working on what was open before.
                     app.explorer = previous;
+                } else {
+                    // Another database: a new, untitled session.
+                    app.start_untitled();
                 }
             }
             DialogKind::ImportCsv => start_import(app, path, dialog.import_kind),
@@ -226,8 +229,11 @@ pub fn poll_import(app: &mut LadingApp) {
                 summary.entities_created.len()
             );
             let status = app.ui.status.clone();
-            app.load(Some(db));
-            app.ui.status = status;
+            // The session (positions, pins, annotations...) survives the re-import.
+            app.reload_keeping_session(&db);
+            if app.session.report.is_none() {
+                app.ui.status = status;
+            }
         }
         Some(Ok(Err(message))) => app.error = Some(message),
         _ => app.error = Some("the import stopped unexpectedly".into()),

@@ -306,6 +306,42 @@ impl LadingApp {
         Ok(())
     }
 
+    /// A new, untitled session on the open database (after File → Open database).
+    pub fn start_untitled(&mut self) {
+        self.session.path = None;
+        self.session.carried = Carried::default();
+        self.session.expected_fingerprint = None;
+        if let Some(e) = &self.explorer {
+            self.session.saved_generation = e.doc_generation();
+        }
+        self.session.saved_display = self.ui_choices().display;
+    }
+
+    /// Reopens the database (after an import changed it) and puts the session back on it:
+    /// entities by key, so positions, pins and annotations survive.
+    pub fn reload_keeping_session(&mut self, db: &Path) {
+        let was_dirty = self.is_dirty();
+        let kept = self.capture_session();
+        self.session.fingerprint = None;
+        self.load(Some(db.to_path_buf()));
+        let Some(session) = kept else {
+            return;
+        };
+        if let Err(e) = self.apply_session(&session, Some(db)) {
+            self.error = Some(e);
+            return;
+        }
+        // The user changed the data: no "the database changed" warning for that.
+        self.session.expected_fingerprint = None;
+        if let Some(e) = &self.explorer {
+            self.session.saved_generation = if was_dirty {
+                u64::MAX
+            } else {
+                e.doc_generation()
+            };
+        }
+    }
+
     /// File → Save: to the session's file, or ask where.
     pub fn save_or_ask(&mut self) {
         match self.session.path.clone() {
