@@ -122,6 +122,10 @@ fn ctrl_s_saves_ctrl_o_opens_and_a_bad_file_changes_nothing() {
     type_into(&mut h, "Session file", &path.display().to_string());
     h.get_by_label("Open").click();
     h.run_steps(3);
+    // Unsaved changes: asked first.
+    h.get_by_label("Save changes before opening another session?");
+    h.get_by_label("Discard").click();
+    h.run_steps(3);
     assert_eq!(explorer(&h).doc(), &saved_doc);
     assert_eq!(h.state().title(), "work — Lading");
 

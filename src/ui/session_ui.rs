@@ -43,6 +43,10 @@ pub struct SessionState {
     close_confirmed: bool,
     /// After the Save As dialog saves, close the window.
     close_after_save: bool,
+    /// A session to open once the unsaved changes are saved or discarded.
+    pub pending_open: Option<PathBuf>,
+    /// After the Save As dialog saves, open this session.
+    open_after_save: Option<PathBuf>,
     pub recovery_offer: Option<Recovery>,
     pub dialog: Option<SessionDialog>,
     /// A report to show (entities missing from the database).
@@ -67,6 +71,8 @@ impl Default for SessionState {
             ask_close: false,
             close_confirmed: false,
             close_after_save: false,
+            pending_open: None,
+            open_after_save: None,
             recovery_offer: None,
             dialog: None,
             report: None,
@@ -342,6 +348,18 @@ impl LadingApp {
         }
     }
 
+    /// Opens a session, asking first when there are unsaved changes. A file that cannot be
+    /// opened is reported before anything is asked or changed.
+    pub fn request_open(&mut self, path: &Path) -> Result<(), String> {
+        crate::session::Session::load(path).map_err(|e| e.to_string())?;
+        if self.is_dirty() {
+            self.session.pending_open = Some(path.to_path_buf());
+            Ok(())
+        } else {
+            self.open_session(path, None)
+        }
+    }
+
     /// File → Save: to the session's file, or ask where.
     pub fn save_or_ask(&mut self) {
         match self.session.path.clone() {
@@ -429,6 +447,7 @@ impl LadingApp {
             self.session.ask_close = true;
         }
         close_question(self, ctx);
+        open_question(self, ctx);
         recovery_question(self, ctx);
         session_dialog(self, ctx);
         report_window(self, ctx);
@@ -503,6 +522,44 @@ fn close_question(app: &mut LadingApp, ctx: &egui::Context) {
         close_now(app, ctx);
     } else if cancel {
         app.session.ask_close = false;
+    }
+}
+
+fn open_question(app: &mut LadingApp, ctx: &egui::Context) {
+    let Some(pending) = app.session.pending_open.clone() else {
+        return;
+    };
+    let (mut save, mut discard, mut cancel) = (false, false, false);
+    egui::Modal::new(egui::Id::unique("open-question")).show(ctx, |ui| {
+        ui.heading("Save changes before opening another session?");
+        ui.label("This session has changes that are not saved.");
+        ui.horizontal(|ui| {
+            save = ui.button("Save").clicked();
+            discard = ui.button("Discard").clicked();
+            cancel = ui.button("Cancel").clicked();
+        });
+    });
+    if !(save || discard || cancel) {
+        return;
+    }
+    app.session.pending_open = None;
+    if save {
+        match app.session.path.clone() {
+            Some(path) => match app.save_session(&path) {
+                Ok(()) => {
+                    if let Err(e) = app.open_session(&pending, None) {
+                        app.error = Some(e);
+                    }
+                }
+                Err(e) => app.error = Some(e),
+            },
+            None => {
+                app.session.open_after_save = Some(pending);
+                app.ask_save_as();
+            }
+        }
+    } else if discard && let Err(e) = app.open_session(&pending, None) {
+        app.error = Some(e);
     }
 }
 
@@ -610,6 +667,7 @@ fn session_dialog(app: &mut LadingApp, ctx: &egui::Context) {
     if close {
         app.session.dialog = None;
         app.session.close_after_save = false;
+        app.session.open_after_save = None;
         return;
     }
     if !go {
@@ -632,13 +690,17 @@ fn session_dialog(app: &mut LadingApp, ctx: &egui::Context) {
         }
         app.save_session(&path)
     } else {
-        app.open_session(&path, None)
+        app.request_open(&path)
     };
     match result {
         Ok(()) => {
             app.session.dialog = None;
             if app.session.close_after_save {
                 close_now(app, ctx);
+            } else if let Some(next) = app.session.open_after_save.take()
+                && let Err(e) = app.open_session(&next, None)
+            {
+                app.error = Some(e);
             }
         }
         Err(e) => {
@@ -690,7 +752,7 @@ pub fn recent_menu(app: &mut LadingApp, ui: &mut egui::Ui) {
                 .on_hover_text(path.display().to_string())
                 .clicked()
             {
-                if let Err(e) = app.open_session(&path, None) {
+                if let Err(e) = app.request_open(&path) {
                     app.session.recent.remove(&path);
                     if let Some(dir) = app.session.data_dir.clone() {
                         let _ = app.session.recent.save(&dir);
