@@ -7,7 +7,9 @@
 //! skipping any label that would overlap a placed label or a node, so labels never collide
 //! and more appear as the user zooms in.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -372,16 +374,17 @@ pub fn truncate_label(text: &str, max: usize) -> String {
 
 /// Per-entity totals over the shown trade links.
 struct Volumes {
-    shipments: HashMap<EntityId, f64>,
-    value: HashMap<EntityId, f64>,
-    degree: HashMap<EntityId, f64>,
+    shipments: FxHashMap<EntityId, f64>,
+    value: FxHashMap<EntityId, f64>,
+    degree: FxHashMap<EntityId, f64>,
 }
 
 fn volumes(graph: &FilteredGraph) -> Volumes {
+    let n = graph.entities.len();
     let mut v = Volumes {
-        shipments: HashMap::with_capacity(graph.entities.len()),
-        value: HashMap::with_capacity(graph.entities.len()),
-        degree: HashMap::with_capacity(graph.entities.len()),
+        shipments: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+        value: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+        degree: FxHashMap::with_capacity_and_hasher(n, Default::default()),
     };
     for l in &graph.links {
         for id in [l.source, l.target] {
@@ -395,46 +398,59 @@ fn volumes(graph: &FilteredGraph) -> Volumes {
     v
 }
 
-/// A uniform grid of occupied screen rectangles, for label placement.
+/// Occupied screen area for label placement, as a bitmap of small cells: testing or adding a
+/// rectangle costs its area in cells, however crowded the screen is.
 struct Occupancy {
     cell: f32,
-    cells: HashMap<(i32, i32), Vec<[f32; 4]>>,
+    cols: usize,
+    rows: usize,
+    taken: Vec<bool>,
 }
 
 impl Occupancy {
-    fn new(cell: f32) -> Occupancy {
+    fn new(size: [f32; 2], cell: f32) -> Occupancy {
+        let cols = (size[0] / cell).ceil().max(1.0) as usize;
+        let rows = (size[1] / cell).ceil().max(1.0) as usize;
         Occupancy {
             cell,
-            cells: HashMap::new(),
+            cols,
+            rows,
+            taken: vec![false; cols * rows],
         }
     }
 
-    fn span(&self, r: [f32; 4]) -> impl Iterator<Item = (i32, i32)> {
-        let (x0, y0) = (
-            (r[0] / self.cell).floor() as i32,
-            (r[1] / self.cell).floor() as i32,
-        );
-        let (x1, y1) = (
-            (r[2] / self.cell).floor() as i32,
-            (r[3] / self.cell).floor() as i32,
-        );
-        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    /// The cells a rectangle touches (`outward`) or lies wholly over, clamped to the screen:
+    /// `[x0, x1) × [y0, y1)`. Tests look at every cell touched, but a rectangle only claims
+    /// the cells it covers, so two rectangles a point apart never collide over a shared cell.
+    fn span(&self, r: [f32; 4], outward: bool) -> (usize, usize, usize, usize) {
+        let clamp = |v: f32, max: usize| (v.max(0.0) as usize).min(max);
+        let (lo, hi): (fn(f32) -> f32, fn(f32) -> f32) = if outward {
+            (f32::floor, f32::ceil)
+        } else {
+            (f32::ceil, f32::floor)
+        };
+        (
+            clamp(lo(r[0] / self.cell), self.cols),
+            clamp(hi(r[2] / self.cell), self.cols),
+            clamp(lo(r[1] / self.cell), self.rows),
+            clamp(hi(r[3] / self.cell), self.rows),
+        )
     }
 
     fn free(&self, r: [f32; 4]) -> bool {
-        self.span(r).all(|c| {
-            self.cells.get(&c).is_none_or(|rects| {
-                rects
-                    .iter()
-                    .all(|o| r[2] <= o[0] || o[2] <= r[0] || r[3] <= o[1] || o[3] <= r[1])
-            })
+        let (x0, x1, y0, y1) = self.span(r, true);
+        (y0..y1).all(|y| {
+            x0 >= x1 || !self.taken[y * self.cols + x0..y * self.cols + x1].contains(&true)
         })
     }
 
     fn add(&mut self, r: [f32; 4]) {
-        let cells: Vec<_> = self.span(r).collect();
-        for c in cells {
-            self.cells.entry(c).or_default().push(r);
+        let (x0, x1, y0, y1) = self.span(r, false);
+        if x0 >= x1 {
+            return;
+        }
+        for y in y0..y1 {
+            self.taken[y * self.cols + x0..y * self.cols + x1].fill(true);
         }
     }
 }
@@ -481,8 +497,8 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     let dimmed = |c: Rgba| if dim { c.with_alpha(60) } else { c };
 
     // Nodes, in entity order; screen positions kept for links and labels.
-    let mut screen: HashMap<EntityId, ([f32; 2], f32)> =
-        HashMap::with_capacity(graph.entities.len());
+    let mut screen: FxHashMap<EntityId, ([f32; 2], f32)> =
+        FxHashMap::with_capacity_and_hasher(graph.entities.len(), Default::default());
     let mut nodes = Vec::with_capacity(graph.entities.len());
     let mut culled = 0;
     let (rmin, rmax) = style.node_radius_px;
@@ -542,7 +558,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     }
 
     // Links. Reciprocal trade links are shifted apart so both stay visible.
-    let trade_pairs: BTreeSet<(EntityId, EntityId)> =
+    let trade_pairs: FxHashSet<(EntityId, EntityId)> =
         graph.trade_links().map(|l| (l.source, l.target)).collect();
     let max_link = graph
         .trade_links()
@@ -553,8 +569,25 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         .fold(0.0f64, f64::max)
         .max(1e-9);
     let (wmin, wmax) = style.link_width_px;
+    // Level of detail: with this many links on screen an arrowhead on a hairline is a dot
+    // nobody can read, and drawing it costs more than the line; wide and marked links keep
+    // theirs, and all come back when the view holds fewer links.
+    let crowded = graph
+        .links
+        .iter()
+        .filter(|l| {
+            let (Some(a), Some(b)) = (screen.get(&l.source), screen.get(&l.target)) else {
+                return false;
+            };
+            inside(a.0, view.size, 0.0) || inside(b.0, view.size, 0.0)
+        })
+        .count()
+        > CROWDED_LINKS;
     let mut links = Vec::with_capacity(graph.links.len());
     let mut parts_shown: BTreeMap<String, Rgba> = BTreeMap::new();
+    // The colour of each part-set, worked out once per distinct set rather than per link.
+    let mut part_colors: FxHashMap<u64, (usize, Rgba)> = FxHashMap::default();
+    let part_names = index.part_types();
     let mut ownership_shown = false;
     for l in &graph.links {
         let (Some(&(a, ra)), Some(&(b, rb))) = (screen.get(&l.source), screen.get(&l.target))
@@ -615,9 +648,21 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                 let head = (6.0 * s + width * 1.6).min(len * 0.4);
                 let half = head * 0.45;
                 let base = [tip[0] - ux * head, tip[1] - uy * head];
-                let part = link_part(index, l.part_types).unwrap_or("other");
-                let part_color = style.part_color(part);
-                parts_shown.entry(part.to_owned()).or_insert(part_color);
+                let (part_id, part_color) =
+                    *part_colors.entry(l.part_types.0).or_insert_with(|| {
+                        let part = link_part(index, l.part_types).unwrap_or("other");
+                        let id = part_names
+                            .iter()
+                            .position(|p| p == part)
+                            .unwrap_or(usize::MAX);
+                        (id, style.part_color(part))
+                    });
+                if !parts_shown
+                    .contains_key(part_names.get(part_id).map_or("other", String::as_str))
+                {
+                    let name = part_names.get(part_id).map_or("other", String::as_str);
+                    parts_shown.insert(name.to_owned(), part_color);
+                }
                 let color = if highlighted {
                     style.path
                 } else if selected_end || !dim {
@@ -625,6 +670,21 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                 } else {
                     part_color.with_alpha(50)
                 };
+                let thin = width <= 1.5 * s;
+                if crowded && thin && !highlighted && !selected_end {
+                    links.push(SceneLink {
+                        kind: l.kind,
+                        source: l.source,
+                        target: l.target,
+                        from,
+                        to: tip,
+                        width,
+                        color,
+                        dashed: false,
+                        arrow: None,
+                    });
+                    continue;
+                }
                 links.push(SceneLink {
                     kind: l.kind,
                     source: l.source,
@@ -738,7 +798,7 @@ fn callout(
     c: &CalloutMark<'_>,
     view: &View,
     style: &Style,
-    screen: &HashMap<EntityId, ([f32; 2], f32)>,
+    screen: &FxHashMap<EntityId, ([f32; 2], f32)>,
 ) -> SceneCallout {
     let s = view.scale;
     let size = style.label_size_px * s * 1.1;
@@ -818,6 +878,12 @@ impl SceneCallout {
     }
 }
 
+/// Above this many links on screen, hairline trade links are drawn without arrowheads.
+pub const CROWDED_LINKS: usize = 8_000;
+
+/// How many entities, most important first, are tried for a label.
+const MAX_LABEL_CANDIDATES: usize = 1_500;
+
 fn place_labels(
     input: &SceneInput<'_>,
     nodes: &[SceneNode],
@@ -833,7 +899,7 @@ fn place_labels(
     } = input;
     let s = view.scale;
     let size = style.label_size_px * s;
-    let mut grid = Occupancy::new(48.0 * s);
+    let mut grid = Occupancy::new(view.size, 4.0 * s);
     for n in nodes {
         let r = n.outer_radius();
         grid.add([
@@ -858,7 +924,9 @@ fn place_labels(
         (tier, std::cmp::Reverse((metric(n.id) * 100.0) as u64), n.id)
     };
     let mut order: Vec<&SceneNode> = nodes.iter().collect();
-    order.sort_by_key(|n| rank(n));
+    order.sort_by_cached_key(|n| rank(n));
+    // A screen holds a few hundred labels at most: trying thousands more only costs time.
+    order.truncate(MAX_LABEL_CANDIDATES);
     let mut labels = Vec::new();
     let pad = 2.0 * s;
     for n in order {
@@ -952,11 +1020,16 @@ mod tests {
 
     #[test]
     fn occupancy_rejects_overlaps_only() {
-        let mut g = Occupancy::new(10.0);
+        let mut g = Occupancy::new([100.0, 100.0], 5.0);
         g.add([0.0, 0.0, 20.0, 10.0]);
         assert!(!g.free([15.0, 5.0, 30.0, 12.0]));
         assert!(g.free([20.0, 0.0, 40.0, 10.0]));
         assert!(g.free([0.0, 10.0, 20.0, 20.0]));
+        // Off the cell grid: a label 1 point right of a node's box is free.
+        g.add([31.0, 31.0, 43.0, 43.0]);
+        assert!(g.free([44.0, 33.0, 80.0, 41.0]));
+        // Overlaps are found to within a cell.
+        assert!(!g.free([36.0, 33.0, 80.0, 41.0]));
     }
 
     #[test]

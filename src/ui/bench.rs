@@ -69,7 +69,24 @@ fn frame(ctx: &egui::Context, explorer: &Explorer, style: &Style, view: View) ->
     let output = ctx.run_ui(input, |ui| {
         super::canvas::paint(ui.painter(), egui::Vec2::ZERO, &scene);
     });
+    let painted = t1.elapsed().as_secs_f64() * 1e3;
     let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+    if std::env::var_os("LADING_BENCH_VERBOSE").is_some() {
+        let vertices: usize = primitives
+            .iter()
+            .map(|p| match &p.primitive {
+                egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
+                _ => 0,
+            })
+            .sum();
+        eprintln!(
+            "paint {painted:.1} ms, tessellate {:.1} ms, {vertices} vertices, {} links, {} nodes, {} labels",
+            t1.elapsed().as_secs_f64() * 1e3 - painted,
+            scene.links.len(),
+            scene.nodes.len(),
+            scene.labels.len()
+        );
+    }
     std::hint::black_box(primitives);
     (scene_ms, t1.elapsed().as_secs_f64() * 1e3)
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use egui::{Color32, CornerRadius, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
 
 use super::app::LadingApp;
+use super::mesh;
 use crate::annotation::{Callout, Resolved, Target};
 use crate::explorer::Command;
 use crate::filter::LinkKind;
@@ -127,84 +128,60 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
     interact(app, ui, &response, rect, hovered_id, hovered_callout);
 }
 
+thread_local! {
+    /// The network's mesh, kept between frames (see `paint`).
+    static MESH: std::cell::RefCell<std::sync::Arc<egui::epaint::Mesh>> = Default::default();
+}
+
 /// Paints a scene offset by `origin`.
 pub fn paint(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
     let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
-    let mut shapes = Vec::with_capacity(scene.links.len() * 2 + scene.nodes.len() * 2);
+    // Links and nodes go into one mesh (see `mesh`): a few per-shape egui shapes per entity
+    // would cost far more than the frame budget at 40,000 links.
+    // The buffer is reused from frame to frame once egui has let go of it, so a large
+    // network does not allocate (and page-fault in) tens of megabytes every frame.
+    let mut shared = MESH.with(|m| std::mem::take(&mut *m.borrow_mut()));
+    let mut fresh = egui::epaint::Mesh::default();
+    let mesh = match std::sync::Arc::get_mut(&mut shared) {
+        Some(m) => {
+            m.clear();
+            m
+        }
+        None => &mut fresh,
+    };
     for l in &scene.links {
-        let stroke = Stroke::new(l.width, color(l.color));
+        let c = color(l.color);
         if l.dashed {
-            shapes.extend(Shape::dashed_line(&[p(l.from), p(l.to)], stroke, 5.0, 4.0));
+            mesh::dashed_line(mesh, p(l.from), p(l.to), l.width, c, 5.0, 4.0);
         } else {
-            shapes.push(Shape::line_segment([p(l.from), p(l.to)], stroke));
+            mesh::line(mesh, p(l.from), p(l.to), l.width, c);
         }
         if let Some(a) = l.arrow {
-            shapes.push(Shape::convex_polygon(
-                vec![p(a[0]), p(a[1]), p(a[2])],
-                color(l.color),
-                Stroke::NONE,
-            ));
+            mesh::convex(mesh, &[p(a[0]), p(a[1]), p(a[2])], c);
         }
     }
+    let mut shapes = Vec::new();
     for n in &scene.nodes {
         let c = p(n.center);
-        if let Some((halo, width)) = n.halo {
-            shapes.push(Shape::circle_stroke(
-                c,
-                n.radius + width + n.ring.map_or(0.0, |r| r.1) + 1.0,
-                Stroke::new(width, color(halo)),
-            ));
+        if let (Some((halo, width)), Some(r)) = (n.halo, n.halo_radius()) {
+            mesh::ring(mesh, c, r, width, color(halo));
         }
-        if let Some((ring, width)) = n.ring {
-            shapes.push(Shape::circle_stroke(
-                c,
-                n.radius + width / 2.0 + 1.0,
-                Stroke::new(width, color(ring)),
-            ));
+        if let (Some((ring, width)), Some(r)) = (n.ring, n.ring_radius()) {
+            mesh::ring(mesh, c, r, width, color(ring));
+        }
+        match n.corners() {
+            Some(corners) => {
+                let outline: Vec<Pos2> = corners.into_iter().map(p).collect();
+                mesh::convex(mesh, &outline, color(n.fill));
+                mesh::outline(mesh, &outline, n.stroke_width, color(n.stroke));
+            }
+            None => {
+                mesh::convex(mesh, &mesh::circle_points(c, n.radius), color(n.fill));
+                mesh::ring(mesh, c, n.radius, n.stroke_width, color(n.stroke));
+            }
         }
         let stroke = Stroke::new(n.stroke_width, color(n.stroke));
-        let fill = color(n.fill);
         let r = n.radius;
-        shapes.push(match n.shape {
-            NodeShape::Circle => Shape::Circle(egui::epaint::CircleShape {
-                center: c,
-                radius: r,
-                fill,
-                stroke,
-            }),
-            NodeShape::Square => Shape::rect_filled(
-                Rect::from_center_size(c, Vec2::splat(r * 1.7)),
-                CornerRadius::same(2),
-                fill,
-            ),
-            NodeShape::Diamond => Shape::convex_polygon(
-                vec![
-                    c + vec2(0.0, -r * 1.2),
-                    c + vec2(r * 1.2, 0.0),
-                    c + vec2(0.0, r * 1.2),
-                    c + vec2(-r * 1.2, 0.0),
-                ],
-                fill,
-                stroke,
-            ),
-            NodeShape::Triangle => Shape::convex_polygon(
-                vec![
-                    c + vec2(0.0, -r * 1.25),
-                    c + vec2(r * 1.15, r * 0.8),
-                    c + vec2(-r * 1.15, r * 0.8),
-                ],
-                fill,
-                stroke,
-            ),
-        });
-        if n.shape == NodeShape::Square {
-            shapes.push(Shape::rect_stroke(
-                Rect::from_center_size(c, Vec2::splat(r * 1.7)),
-                CornerRadius::same(2),
-                stroke,
-                egui::StrokeKind::Middle,
-            ));
-        }
         if n.pinned {
             // A pin mark: a small filled dot with a stem above the node.
             let top = c + vec2(r * 0.8, -r * 0.8);
@@ -226,6 +203,13 @@ pub fn paint(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
             ));
         }
     }
+    let mesh = if std::sync::Arc::strong_count(&shared) == 1 && !shared.vertices.is_empty() {
+        shared
+    } else {
+        std::sync::Arc::new(fresh)
+    };
+    MESH.with(|m| *m.borrow_mut() = std::sync::Arc::clone(&mesh));
+    painter.add(Shape::Mesh(mesh));
     for m in &scene.link_notes {
         let r = Rect::from_center_size(p(*m), Vec2::splat(7.0));
         shapes.push(Shape::rect_filled(r, CornerRadius::same(1), NOTE_MARK));

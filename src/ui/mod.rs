@@ -12,6 +12,7 @@ pub mod bench;
 mod canvas;
 mod dialogs;
 mod inspector;
+mod mesh;
 mod panels;
 mod session_ui;
 mod timeline;
