@@ -424,11 +424,8 @@ impl Occupancy {
     /// the cells it covers, so two rectangles a point apart never collide over a shared cell.
     fn span(&self, r: [f32; 4], outward: bool) -> (usize, usize, usize, usize) {
         let clamp = |v: f32, max: usize| (v.max(0.0) as usize).min(max);
-        let (lo, hi): (fn(f32) -> f32, fn(f32) -> f32) = if outward {
-            (f32::floor, f32::ceil)
-        } else {
-            (f32::ceil, f32::floor)
-        };
+        let lo = |v: f32| if outward { v.floor() } else { v.ceil() };
+        let hi = |v: f32| if outward { v.ceil() } else { v.floor() };
         (
             clamp(lo(r[0] / self.cell), self.cols),
             clamp(hi(r[2] / self.cell), self.cols),
