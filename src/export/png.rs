@@ -1,10 +1,13 @@
 //! The PNG painter: the picture's SVG rasterised by resvg with the fonts shipped in
-//! `assets/fonts` (and no system fonts), encoded by tiny-skia.
+//! `assets/fonts` (and no system fonts), encoded by the png crate.
 //!
 //! Nothing depends on the machine: the font database holds exactly the three shipped fonts
 //! (Noto Sans regular and bold; Droid Sans Fallback for CJK, reached by resvg's per-character
 //! fallback), every generic family maps to Noto Sans, and PNG encoding is deterministic, so
 //! the same picture gives the same bytes everywhere.
+//!
+//! PNG uses the png crate's fast mode (fdeflate): about ten times faster than tiny-skia's
+//! default encoder on a 4,000 px picture, files about a fifth larger.
 
 use std::sync::{Arc, OnceLock};
 
@@ -36,8 +39,12 @@ fn font_db() -> Arc<fontdb::Database> {
     .clone()
 }
 
-/// Rasterises `svg` at `width` × `height` pixels (premultiplied RGBA).
-fn rasterise(svg: &str, width: u32, height: u32) -> Result<Pixmap, ExportError> {
+/// Rasterises `svg` at `width` × `height` pixels into straight (not premultiplied) RGBA.
+///
+/// One pass over the whole picture: rasterising horizontal bands on several cores was
+/// tried and is not pixel-identical to one pass (paths clipped at a band's edge get
+/// slightly different anti-aliasing, up to 32 levels), so it could show seams.
+fn rasterise(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ExportError> {
     let options = usvg::Options {
         font_family: "Noto Sans".to_owned(),
         fontdb: font_db(),
@@ -53,25 +60,35 @@ fn rasterise(svg: &str, width: u32, height: u32) -> Result<Pixmap, ExportError> 
         height as f32 / size.height().max(1e-3),
     );
     resvg::render(&tree, transform, &mut pixmap.as_mut());
-    Ok(pixmap)
-}
-
-/// The SVG as PNG bytes.
-pub fn encode(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ExportError> {
-    rasterise(svg, width, height)?
-        .encode_png()
-        .map_err(|e| ExportError::Render(format!("PNG encoding failed: {e}")))
-}
-
-/// The SVG as straight RGBA pixels, row by row.
-pub fn rgba(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ExportError> {
-    let pixmap = rasterise(svg, width, height)?;
     let mut out = Vec::with_capacity(pixmap.data().len());
     for p in pixmap.pixels() {
         let c = p.demultiply();
         out.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
     }
     Ok(out)
+}
+
+/// The SVG as PNG bytes.
+pub fn encode(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ExportError> {
+    let rgba = rasterise(svg, width, height)?;
+    let mut bytes = Vec::with_capacity(rgba.len() / 4);
+    {
+        let mut encoder = ::png::Encoder::new(&mut bytes, width, height);
+        encoder.set_color(::png::ColorType::Rgba);
+        encoder.set_depth(::png::BitDepth::Eight);
+        encoder.set_compression(::png::Compression::Fast);
+        let fail =
+            |e: ::png::EncodingError| ExportError::Render(format!("PNG encoding failed: {e}"));
+        let mut writer = encoder.write_header().map_err(fail)?;
+        writer.write_image_data(&rgba).map_err(fail)?;
+        writer.finish().map_err(fail)?;
+    }
+    Ok(bytes)
+}
+
+/// The SVG as straight RGBA pixels, row by row.
+pub fn rgba(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ExportError> {
+    rasterise(svg, width, height)
 }
 
 /// Decodes a PNG made by [`encode`] into (width, height, straight RGBA): for tests and

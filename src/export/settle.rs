@@ -1,5 +1,5 @@
-//! Positions for headless pictures and exports: ForceAtlas2 from a fixed seed, on one
-//! thread, until it settles or for at most a fixed number of iterations, then the connected
+//! Positions for headless pictures and exports: ForceAtlas2 from a fixed seed (one thread
+//! for small graphs, all cores for big ones: the result is the same), until it settles or for at most a fixed number of iterations, then the connected
 //! components packed side by side. The same graph and seed give the same positions on any
 //! machine, hence byte-identical PNGs. The UI and sessions can use it for a first picture
 //! when there are no saved positions.
@@ -19,12 +19,15 @@ use crate::layout::{
 use crate::model::EntityId;
 use crate::style::Style;
 
+/// From this many nodes on, the layout runs on all cores (same result, sooner).
+pub const PARALLEL_FROM_NODES: usize = 2_000;
+
 /// The seed `lading render` and `lading export` use unless told otherwise.
 pub const DEFAULT_SEED: u64 = 1;
 /// Iterations `lading render` and `lading export` run at most unless told otherwise.
 pub const DEFAULT_ITERATIONS: u64 = 500;
 
-/// Lays out the filtered network deterministically: one thread, random start from `seed`,
+/// Lays out the filtered network deterministically: random start from `seed`,
 /// the paper's global speed (which settles), at most `max_iterations` iterations; then a
 /// second, shorter run with overlap prevention at the sizes nodes are drawn (by shipments),
 /// so the biggest partners, which attract each other most, do not cover each other.
@@ -37,8 +40,14 @@ pub fn settle(
     if layout_graph.node_count() == 0 {
         return Ok(Positions::default());
     }
+    // ForceAtlas2 gives the same positions whatever the thread count (its reductions are
+    // ordered), so big graphs may use every core and stay byte-identical.
     let settings = LayoutSettings {
-        threads: 1,
+        threads: if layout_graph.node_count() >= PARALLEL_FROM_NODES {
+            0
+        } else {
+            1
+        },
         seed,
         speed: SpeedMode::Global,
         ..LayoutSettings::default()
