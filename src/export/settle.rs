@@ -59,7 +59,7 @@ pub fn settle(
 
     // Second pass: node sizes in layout units as they will be drawn on a picture whose
     // network is about REFERENCE_PX wide.
-    const REFERENCE_PX: f32 = 900.0;
+    const REFERENCE_PX: f32 = 300.0;
     let extent = extent(&pos).max(1e-3);
     let units_per_px = extent / REFERENCE_PX;
     layout_graph.sizes = drawn_radii_px(graph, &layout_graph)
