@@ -48,6 +48,7 @@ PY
 
 for n in 100000 1000000; do
   db=$work/filter_$n.db
-  [ -f "$db" ] || "$lading" generate --entities 10000 --shipments "$n" --seed 1 --db "$db" > /dev/null
+  rm -f "$db" "$db"-*
+  "$lading" generate --entities 10000 --shipments "$n" --seed 1 --db "$db" > /dev/null
   echo "filter, 10,000 entities, $n shipments: $("$lading" bench filter --db "$db" --runs 50)"
 done

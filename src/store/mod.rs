@@ -370,12 +370,7 @@ fn harden(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         .map_err(e)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, false)
         .map_err(e)?;
-    // A large page cache: imports insert into B-trees at random keys, and SQLite's 2 MB
-    // default makes each insert a trip through the OS page cache. It is a cap, not an
-    // allocation.
-    conn.execute_batch(
-        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -262144;",
-    )
-    .map_err(e)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+        .map_err(e)?;
     Ok(())
 }
