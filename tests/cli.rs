@@ -62,6 +62,11 @@ fn import_then_stats_json() {
     }
     let all: serde_json::Value =
         serde_json::from_str(&ok(d, &["stats", "--db", "t.db", "--json"])).unwrap();
+    // `--db` before the subcommand means the same (not a session file named "stats").
+    assert_eq!(
+        ok(d, &["--db", "t.db", "stats", "--json"]),
+        ok(d, &["stats", "--db", "t.db", "--json"])
+    );
     assert_eq!(all["entities"], 3);
     assert_eq!(all["ownership_links"], 1);
     assert_eq!(all["trade_links"], 2);

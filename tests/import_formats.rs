@@ -205,3 +205,43 @@ fn set_user_version(path: &Path, version: u32) {
     bytes[60..64].copy_from_slice(&version.to_be_bytes());
     std::fs::write(path, bytes).unwrap();
 }
+
+#[test]
+fn the_content_fingerprint_is_fixed_by_content_alone() {
+    // Sessions name their database by this value for months: it must not depend on the
+    // machine, the Rust version or the file's history, only on the rows.
+    let a = Store::in_memory().unwrap();
+    a.insert_entity(
+        "poly-technologies",
+        "Poly Technologies, Inc.",
+        lading::model::EntityKind::Subsidiary,
+        "CN",
+        true,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let b = Store::open_or_create(&dir.path().join("b.db")).unwrap();
+    b.insert_entity(
+        "poly-technologies",
+        "Poly Technologies, Inc.",
+        lading::model::EntityKind::Subsidiary,
+        "CN",
+        true,
+    )
+    .unwrap();
+    let fingerprint = a.content_fingerprint().unwrap();
+    assert_eq!(fingerprint, b.content_fingerprint().unwrap());
+    assert_eq!(fingerprint, PINNED_FINGERPRINT);
+    b.insert_entity(
+        "rostec",
+        "State Corporation Rostec",
+        lading::model::EntityKind::StateOwner,
+        "RU",
+        true,
+    )
+    .unwrap();
+    assert_ne!(b.content_fingerprint().unwrap(), fingerprint);
+}
+
+/// FNV-1a of that one row, as Lading 0.1 computes it.
+const PINNED_FINGERPRINT: &str = "c80668ec37a9e324";

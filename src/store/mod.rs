@@ -293,10 +293,11 @@ impl Store {
     }
 
     /// A digest of the whole content, for tests that assert a failed import changed nothing
-    /// and for sessions that name their database by content.
+    /// and for sessions that name their database by content. FNV-1a over the raw values, so
+    /// it is the same on every machine and with every version of Lading and Rust.
     pub fn content_fingerprint(&self) -> Result<String, StoreError> {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        use rusqlite::types::ValueRef;
+        let mut h = Fnv64::new();
         for table in ["entity", "alias", "ownership", "shipment", "sanction"] {
             let mut stmt = self
                 .conn
@@ -306,13 +307,48 @@ impl Store {
             let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
             while let Some(row) = rows.next().map_err(|e| self.err(e))? {
                 for i in 0..columns {
-                    let value: rusqlite::types::Value = row.get(i).map_err(|e| self.err(e))?;
-                    format!("{value:?}").hash(&mut h);
+                    match row.get_ref(i).map_err(|e| self.err(e))? {
+                        ValueRef::Null => h.write(&[0]),
+                        ValueRef::Integer(v) => {
+                            h.write(&[1]);
+                            h.write(&v.to_le_bytes());
+                        }
+                        ValueRef::Real(v) => {
+                            h.write(&[2]);
+                            h.write(&v.to_bits().to_le_bytes());
+                        }
+                        ValueRef::Text(t) => {
+                            h.write(&[3]);
+                            h.write(&(t.len() as u64).to_le_bytes());
+                            h.write(t);
+                        }
+                        ValueRef::Blob(b) => {
+                            h.write(&[4]);
+                            h.write(&(b.len() as u64).to_le_bytes());
+                            h.write(b);
+                        }
+                    }
                 }
             }
-            table.hash(&mut h);
+            h.write(table.as_bytes());
         }
-        Ok(format!("{:016x}", h.finish()))
+        Ok(format!("{:016x}", h.0))
+    }
+}
+
+/// FNV-1a, 64 bits: a hash with a fixed definition.
+struct Fnv64(u64);
+
+impl Fnv64 {
+    fn new() -> Fnv64 {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 
