@@ -28,6 +28,8 @@ pub struct UiState {
     pub focus_depth: u32,
     pub presentation: bool,
     pub import_job: Option<ImportJob>,
+    /// File → Export picture, while open.
+    pub export: Option<super::export_ui::ExportDialog>,
     pub show_labels: bool,
     pub show_legend: bool,
     pub size_by: SizeBy,
@@ -225,6 +227,11 @@ impl LadingApp {
         if pressed(Modifiers::COMMAND, Key::Z) {
             self.send(Command::Undo);
         }
+        if pressed(Modifiers::COMMAND, Key::E) && self.explorer.is_some() {
+            self.ui.export = Some(super::export_ui::ExportDialog::new(
+                self.style.theme == Theme::Dark,
+            ));
+        }
         if pressed(Modifiers::COMMAND, Key::F) {
             self.ui.search_open = true;
             self.ui.search_focus = true;
@@ -329,6 +336,18 @@ impl LadingApp {
     fn menu_bar(&mut self, ui: &mut egui::Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
+                if ui
+                    .add_enabled(
+                        self.explorer.is_some(),
+                        egui::Button::new("Export picture…  (Ctrl+E)"),
+                    )
+                    .clicked()
+                {
+                    self.ui.export = Some(super::export_ui::ExportDialog::new(
+                        self.style.theme == Theme::Dark,
+                    ));
+                }
+                ui.separator();
                 if ui.button("Open session…  (Ctrl+O)").clicked() {
                     self.ask_open_session();
                 }
@@ -454,6 +473,7 @@ impl LadingApp {
         super::dialogs::dialog_window(self, &ctx);
         super::canvas::callout_window(self, &ctx);
         self.session_frame(&ctx);
+        super::export_ui::export_window(self, &ctx);
         super::panels::error_window(self, &ctx);
         self.apply_pending();
     }

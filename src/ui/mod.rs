@@ -11,6 +11,7 @@ mod app;
 pub mod bench;
 mod canvas;
 mod dialogs;
+mod export_ui;
 mod inspector;
 mod mesh;
 mod panels;

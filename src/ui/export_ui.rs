@@ -1,0 +1,188 @@
+//! File → Export picture… (Ctrl+E): the network as PNG or SVG, made by the export library
+//! from the same scene the canvas paints.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use super::app::LadingApp;
+use crate::export::{Decoration, PictureInput, PictureOptions, PictureView};
+use crate::model::EntityId;
+use crate::scene::Marks;
+use crate::style::Theme;
+
+/// The export dialog's choices.
+pub struct ExportDialog {
+    pub path: String,
+    pub whole_network: bool,
+    pub scale: u32,
+    pub width_px: u32,
+    pub dark: bool,
+    pub legend: bool,
+    pub title: String,
+    pub highlight_selection: bool,
+    pub show_pins: bool,
+    pub note: Option<String>,
+}
+
+impl ExportDialog {
+    pub fn new(dark: bool) -> ExportDialog {
+        ExportDialog {
+            path: "lading.png".into(),
+            whole_network: true,
+            scale: 2,
+            width_px: 1600,
+            dark,
+            legend: true,
+            title: String::new(),
+            highlight_selection: false,
+            show_pins: false,
+            note: None,
+        }
+    }
+}
+
+pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
+    let Some(dialog) = app.ui.export.as_mut() else {
+        return;
+    };
+    let (mut go, mut close) = (false, false);
+    egui::Modal::new(egui::Id::unique("export-dialog")).show(ctx, |ui| {
+        ui.set_min_width(520.0);
+        ui.heading("Export picture");
+        ui.horizontal(|ui| {
+            let label = ui.label("File (.png or .svg)");
+            ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(300.0))
+                .labelled_by(label.id);
+            if ui.button("Browse…").clicked() {
+                match rfd::FileDialog::new()
+                    .add_filter("PNG picture", &["png"])
+                    .add_filter("SVG picture", &["svg"])
+                    .set_file_name(&dialog.path)
+                    .save_file()
+                {
+                    Some(p) => {
+                        dialog.path = p.display().to_string();
+                        dialog.note = None;
+                    }
+                    None => {
+                        dialog.note = Some(
+                            "No file was chosen. If no file dialog appeared, this desktop has \
+                             none: type the path above."
+                                .into(),
+                        );
+                    }
+                }
+            }
+        });
+        if let Some(note) = &dialog.note {
+            ui.label(egui::RichText::new(note).weak());
+        }
+        ui.radio_value(&mut dialog.whole_network, true, "The whole network");
+        ui.radio_value(
+            &mut dialog.whole_network,
+            false,
+            "What the window shows now",
+        );
+        ui.horizontal(|ui| {
+            let label = ui.label("Width at 1x");
+            ui.add(
+                egui::DragValue::new(&mut dialog.width_px)
+                    .range(240..=8000)
+                    .suffix(" px"),
+            )
+            .labelled_by(label.id);
+            ui.label("Scale");
+            for s in [1, 2, 4] {
+                ui.radio_value(&mut dialog.scale, s, format!("{s}x"));
+            }
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("Title");
+            ui.add(
+                egui::TextEdit::singleline(&mut dialog.title)
+                    .hint_text("empty: what the picture shows, in numbers")
+                    .desired_width(320.0),
+            )
+            .labelled_by(label.id);
+        });
+        ui.checkbox(&mut dialog.legend, "Legend");
+        ui.checkbox(&mut dialog.dark, "Dark background");
+        ui.checkbox(&mut dialog.highlight_selection, "Highlight the selection");
+        ui.checkbox(&mut dialog.show_pins, "Show pin marks");
+        ui.label(
+            egui::RichText::new(
+                "The caption states the filter in words; the credit names the data.",
+            )
+            .weak(),
+        );
+        ui.horizontal(|ui| {
+            if ui.button("Export").clicked() {
+                go = true;
+            }
+            if ui.button("Cancel").clicked() {
+                close = true;
+            }
+        });
+    });
+    if close {
+        app.ui.export = None;
+        return;
+    }
+    if !go {
+        return;
+    }
+    let Some(dialog) = app.ui.export.take() else {
+        return;
+    };
+    match export(app, &dialog) {
+        Ok(message) => app.ui.status = message,
+        Err(message) => {
+            app.error = Some(message);
+            app.ui.export = Some(dialog);
+        }
+    }
+}
+
+fn export(app: &LadingApp, d: &ExportDialog) -> Result<String, String> {
+    let explorer = app.explorer.as_ref().ok_or("Open a database first.")?;
+    let path = PathBuf::from(d.path.trim());
+    let pinned: BTreeSet<EntityId> = explorer.doc().pinned.keys().copied().collect();
+    let mut input = PictureInput::new(
+        explorer.index(),
+        explorer.filter(),
+        explorer.graph(),
+        explorer.positions(),
+    );
+    input.size_by = app.ui.size_by;
+    input.marks = Marks {
+        selected: d.highlight_selection.then_some(&explorer.selection),
+        path: &explorer.path,
+        pinned: Some(&pinned),
+        show_pins: d.show_pins,
+        ..Marks::default()
+    };
+    let options = PictureOptions {
+        title: if d.title.trim().is_empty() {
+            Decoration::Auto
+        } else {
+            Decoration::Text(d.title.clone())
+        },
+        legend: d.legend,
+        theme: if d.dark { Theme::Dark } else { Theme::Light },
+        width_px: d.width_px,
+        scale: d.scale,
+        view: if d.whole_network {
+            PictureView::Fit
+        } else {
+            PictureView::Current(app.view)
+        },
+        highlight_selection: d.highlight_selection,
+        show_pins: d.show_pins,
+        labels: app.ui.show_labels,
+        ..PictureOptions::default()
+    };
+    let picture = crate::export::picture(&input, &options).map_err(|e| e.to_string())?;
+    crate::export::write_picture(&path, &picture).map_err(|e| e.to_string())?;
+    let (w, h) = picture.size_px();
+    Ok(format!("Wrote {} ({w} × {h} px)", path.display()))
+}
