@@ -15,6 +15,45 @@ use super::app::LadingApp;
 use crate::store::Store;
 use crate::store::import::{ImportKind, ImportOptions, ImportSummary};
 
+/// A labelled path field with a Browse… button, and the note shown when no file came back
+/// from the system dialog (cancelled, or no dialog on this desktop: the field still works).
+/// Returns whether Enter was pressed in the field.
+pub fn path_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    path: &mut String,
+    note: &mut Option<String>,
+    browse: impl FnOnce() -> Option<PathBuf>,
+) -> bool {
+    let mut entered = false;
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        let edit = ui
+            .add(egui::TextEdit::singleline(path).desired_width(340.0))
+            .labelled_by(label.id);
+        entered = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button("Browse…").clicked() {
+            match browse() {
+                Some(p) => {
+                    *path = p.display().to_string();
+                    *note = None;
+                }
+                None => {
+                    *note = Some(
+                        "No file was chosen. If no file dialog appeared, this desktop has none: \
+                         type the file's path above."
+                            .into(),
+                    );
+                }
+            }
+        }
+    });
+    if let Some(text) = note.as_deref() {
+        ui.label(egui::RichText::new(text).weak());
+    }
+    entered
+}
+
 /// An open dialog.
 pub struct Dialog {
     pub kind: DialogKind,
@@ -104,32 +143,11 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
                     });
             });
         }
-        ui.horizontal(|ui| {
-            let label = ui.label("File");
-            let edit = ui
-                .add(egui::TextEdit::singleline(&mut dialog.path).desired_width(340.0))
-                .labelled_by(label.id);
-            if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                go = true;
-            }
-            if ui.button("Browse…").clicked() {
-                match browse(dialog.kind) {
-                    Some(p) => {
-                        dialog.path = p.display().to_string();
-                        dialog.note = None;
-                    }
-                    None => {
-                        dialog.note = Some(
-                            "No file was chosen. If no file dialog appeared, this desktop has \
-                             none: type the file's path above."
-                                .into(),
-                        );
-                    }
-                }
-            }
-        });
-        if let Some(note) = &dialog.note {
-            ui.label(egui::RichText::new(note).weak());
+        let kind = dialog.kind;
+        if path_field(ui, "File", &mut dialog.path, &mut dialog.note, || {
+            browse(kind)
+        }) {
+            go = true;
         }
         ui.add_space(6.0);
         ui.horizontal(|ui| {

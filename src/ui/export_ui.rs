@@ -49,34 +49,20 @@ pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
     egui::Modal::new(egui::Id::unique("export-dialog")).show(ctx, |ui| {
         ui.set_min_width(520.0);
         ui.heading("Export picture");
-        ui.horizontal(|ui| {
-            let label = ui.label("File (.png or .svg)");
-            ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(300.0))
-                .labelled_by(label.id);
-            if ui.button("Browse…").clicked() {
-                match rfd::FileDialog::new()
+        let file_name = dialog.path.clone();
+        super::dialogs::path_field(
+            ui,
+            "File (.png or .svg)",
+            &mut dialog.path,
+            &mut dialog.note,
+            || {
+                rfd::FileDialog::new()
                     .add_filter("PNG picture", &["png"])
                     .add_filter("SVG picture", &["svg"])
-                    .set_file_name(&dialog.path)
+                    .set_file_name(&file_name)
                     .save_file()
-                {
-                    Some(p) => {
-                        dialog.path = p.display().to_string();
-                        dialog.note = None;
-                    }
-                    None => {
-                        dialog.note = Some(
-                            "No file was chosen. If no file dialog appeared, this desktop has \
-                             none: type the path above."
-                                .into(),
-                        );
-                    }
-                }
-            }
-        });
-        if let Some(note) = &dialog.note {
-            ui.label(egui::RichText::new(note).weak());
-        }
+            },
+        );
         ui.radio_value(&mut dialog.whole_network, true, "The whole network");
         ui.radio_value(
             &mut dialog.whole_network,

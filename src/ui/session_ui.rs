@@ -631,31 +631,15 @@ fn session_dialog(app: &mut LadingApp, ctx: &egui::Context) {
     egui::Modal::new(egui::Id::unique("session-dialog")).show(ctx, |ui| {
         ui.set_min_width(520.0);
         ui.heading(title);
-        ui.horizontal(|ui| {
-            let label = ui.label("Session file");
-            let edit = ui
-                .add(egui::TextEdit::singleline(&mut dialog.path).desired_width(340.0))
-                .labelled_by(label.id);
-            if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                go = true;
-            }
-            if ui.button("Browse…").clicked() {
-                match browse(dialog.saving) {
-                    Some(p) => {
-                        dialog.path = p.display().to_string();
-                        dialog.note = None;
-                    }
-                    None => {
-                        dialog.note = Some(
-                            "No file was chosen (or no file dialog is available here): type the path."
-                                .to_owned(),
-                        );
-                    }
-                }
-            }
-        });
-        if let Some(note) = &dialog.note {
-            ui.label(egui::RichText::new(note).weak());
+        let saving = dialog.saving;
+        if super::dialogs::path_field(
+            ui,
+            "Session file",
+            &mut dialog.path,
+            &mut dialog.note,
+            || browse(saving),
+        ) {
+            go = true;
         }
         ui.horizontal(|ui| {
             go |= ui
