@@ -8,7 +8,7 @@
 
 use std::io::{self, Write};
 
-use super::network::{LIST_SEPARATOR, LinkRecord, NodeRecord};
+use super::network::{LinkRecord, NodeRecord};
 use super::svg::{escape, num};
 use crate::style::Style;
 
@@ -76,15 +76,7 @@ pub fn write(
             escape(&n.name)
         )?;
         writeln!(out, "        <attvalues>")?;
-        let values = [
-            ("kind", n.kind.to_owned()),
-            ("country", n.country.clone()),
-            ("state_owned", n.state_owned.to_string()),
-            ("sanctioned", n.sanctioned.to_string()),
-            ("authorities", n.authorities.join(LIST_SEPARATOR)),
-            ("aliases", n.aliases.join(LIST_SEPARATOR)),
-        ];
-        for (k, v) in values {
+        for (k, v) in n.attributes() {
             writeln!(
                 out,
                 "          <attvalue for=\"{k}\" value=\"{}\"/>",
@@ -120,21 +112,7 @@ pub fn write(
             escape(&l.target)
         )?;
         writeln!(out, "        <attvalues>")?;
-        let mut values = vec![
-            ("kind", l.kind.to_owned()),
-            ("shipments", l.shipments.to_string()),
-            ("value_usd", format!("{}", l.value_usd)),
-        ];
-        if let Some(d) = &l.first {
-            values.push(("first_date", d.clone()));
-        }
-        if let Some(d) = &l.last {
-            values.push(("last_date", d.clone()));
-        }
-        if !l.part_types.is_empty() {
-            values.push(("part_types", l.part_types.join(LIST_SEPARATOR)));
-        }
-        for (k, v) in values {
+        for (k, v) in l.attributes() {
             writeln!(
                 out,
                 "          <attvalue for=\"{k}\" value=\"{}\"/>",

@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use super::network::{LIST_SEPARATOR, LinkRecord, NodeRecord};
+use super::network::{LinkRecord, NodeRecord};
 use super::svg::{escape, num};
 
 /// Writes the records as GraphML. `description` goes into the graph's `description`.
@@ -56,19 +56,12 @@ pub fn write(
     )?;
     for n in nodes {
         writeln!(out, "    <node id=\"{}\">", escape(&n.key))?;
-        let values = [
-            ("n_label", n.name.clone()),
-            ("n_kind", n.kind.to_owned()),
-            ("n_country", n.country.clone()),
-            ("n_state_owned", n.state_owned.to_string()),
-            ("n_sanctioned", n.sanctioned.to_string()),
-            ("n_authorities", n.authorities.join(LIST_SEPARATOR)),
-            ("n_aliases", n.aliases.join(LIST_SEPARATOR)),
-            ("n_x", num(n.x)),
-            ("n_y", num(n.y)),
-        ];
+        // GraphML keys share one namespace: node keys carry an `n_` prefix.
+        let values = std::iter::once(("label", n.name.clone()))
+            .chain(n.attributes())
+            .chain([("x", num(n.x)), ("y", num(n.y))]);
         for (k, v) in values {
-            writeln!(out, "      <data key=\"{k}\">{}</data>", escape(&v))?;
+            writeln!(out, "      <data key=\"n_{k}\">{}</data>", escape(&v))?;
         }
         writeln!(out, "    </node>")?;
     }
@@ -79,22 +72,9 @@ pub fn write(
             escape(&l.source),
             escape(&l.target)
         )?;
-        let mut values = vec![
-            ("e_kind", l.kind.to_owned()),
-            ("e_shipments", l.shipments.to_string()),
-            ("e_value_usd", format!("{}", l.value_usd)),
-        ];
-        if let Some(d) = &l.first {
-            values.push(("e_first_date", d.clone()));
-        }
-        if let Some(d) = &l.last {
-            values.push(("e_last_date", d.clone()));
-        }
-        if !l.part_types.is_empty() {
-            values.push(("e_part_types", l.part_types.join(LIST_SEPARATOR)));
-        }
-        for (k, v) in values {
-            writeln!(out, "      <data key=\"{k}\">{}</data>", escape(&v))?;
+        // GraphML keys share one namespace: link keys carry an `e_` prefix.
+        for (k, v) in l.attributes() {
+            writeln!(out, "      <data key=\"e_{k}\">{}</data>", escape(&v))?;
         }
         writeln!(out, "    </edge>")?;
     }

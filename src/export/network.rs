@@ -51,6 +51,43 @@ pub struct LinkRecord {
 
 /// The filtered network as records: nodes in entity-id order, links in the filter's order
 /// (kind, source, target). Entities the index does not know are skipped, with their links.
+impl NodeRecord {
+    /// The entity's attributes by name, in a fixed order (the label and position are
+    /// written by each format in its own way). GEXF and GraphML write the same list.
+    pub fn attributes(&self) -> [(&'static str, String); 6] {
+        [
+            ("kind", self.kind.to_owned()),
+            ("country", self.country.clone()),
+            ("state_owned", self.state_owned.to_string()),
+            ("sanctioned", self.sanctioned.to_string()),
+            ("authorities", self.authorities.join(LIST_SEPARATOR)),
+            ("aliases", self.aliases.join(LIST_SEPARATOR)),
+        ]
+    }
+}
+
+impl LinkRecord {
+    /// The link's attributes by name, in a fixed order; dates and part types only when
+    /// present. GEXF and GraphML write the same list.
+    pub fn attributes(&self) -> Vec<(&'static str, String)> {
+        let mut values = vec![
+            ("kind", self.kind.to_owned()),
+            ("shipments", self.shipments.to_string()),
+            ("value_usd", format!("{}", self.value_usd)),
+        ];
+        if let Some(d) = &self.first {
+            values.push(("first_date", d.clone()));
+        }
+        if let Some(d) = &self.last {
+            values.push(("last_date", d.clone()));
+        }
+        if !self.part_types.is_empty() {
+            values.push(("part_types", self.part_types.join(LIST_SEPARATOR)));
+        }
+        values
+    }
+}
+
 pub fn network_records(
     index: &ShipmentIndex,
     graph: &FilteredGraph,
