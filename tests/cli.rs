@@ -1,33 +1,10 @@
 //! The real `lading` binary on real files in a temporary directory.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::{lading, ok, write};
+
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn lading(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lading"))
-        .args(args)
-        .env("LADING_DATA_DIR", dir.join("data"))
-        .current_dir(dir)
-        .output()
-        .expect("run lading")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = lading(dir, args);
-    assert!(
-        out.status.success(),
-        "lading {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
 
 #[test]
 fn import_then_stats_json() {

@@ -1,32 +1,7 @@
 //! `lading render` and `lading export` as a script would run them, on the sample database.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn lading(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lading"))
-        .args(args)
-        .env("LADING_DATA_DIR", dir.join("data"))
-        .current_dir(dir)
-        .output()
-        .expect("run lading")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = lading(dir, args);
-    assert!(
-        out.status.success(),
-        "lading {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = lading(dir, args);
-    assert!(!out.status.success(), "lading {args:?} should fail");
-    String::from_utf8(out.stderr).unwrap()
-}
+mod common;
+use common::{fails, ok};
 
 const STORY: &[&str] = &[
     "--part",

@@ -1,7 +1,10 @@
 //! Bad input to `Store::import_csv`: each case gives a clear error naming the file, the line
 //! and the field, and the database's content is exactly as before.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::write;
+
+use std::path::PathBuf;
 
 use lading::store::Store;
 use lading::store::import::{ImportError, ImportKind, ImportOptions};
@@ -29,12 +32,6 @@ fn fixture() -> Fixture {
         dir: path,
         store,
     }
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
 }
 
 /// Imports `bytes` as shipments, expects an error, checks the database is unchanged.
@@ -185,7 +182,7 @@ fn skip_invalid_imports_good_rows_and_writes_rejects() {
     let path = write(
         &f.dir,
         "mixed.csv",
-        &rows(&[
+        rows(&[
             "2022-06-03,A,B,,d,,,,1,R-2,",
             "2022-06-03,E,F,,d,,,,-1,R-3,",
             "not a date,G,H,,d,,,,1,R-4,",

@@ -1,7 +1,10 @@
 //! What the importer accepts: vendor headers, BOM, CRLF, quoted fields, any script,
 //! derived part types, deduplication, and the summary.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::write;
+
+use std::path::Path;
 
 use lading::filter::Filter;
 use lading::index::ShipmentIndex;
@@ -12,12 +15,6 @@ fn setup() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_or_create(&dir.path().join("t.db")).unwrap();
     (dir, store)
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
 }
 
 #[test]

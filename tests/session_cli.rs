@@ -2,24 +2,18 @@
 //! picture with its callouts, a bad session file is refused before any window, and a save
 //! killed with SIGKILL leaves the earlier session whole.
 
+mod common;
+use common::lading;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use lading::annotation::{Callout, HIGHLIGHT_COLOURS, Target};
 use lading::explorer::{Command as Cmd, Explorer};
 use lading::session::{Carried, Session, UiChoices};
 use lading::store::Store;
-
-fn lading(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lading"))
-        .args(args)
-        .env("LADING_DATA_DIR", dir.join("data"))
-        .current_dir(dir)
-        .output()
-        .expect("run lading")
-}
 
 fn sample_db(dir: &Path) -> PathBuf {
     let db = dir.join("sample.db");
