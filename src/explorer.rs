@@ -23,6 +23,7 @@ use crate::layout::{
     ForceAtlas2, LayoutGraph, LayoutRunner, LayoutSettings, Positions, Start, WeightPolicy,
 };
 use crate::model::{EntityId, EntityKind, Shipment};
+use crate::screening::Screening;
 use crate::store::{Store, StoreError};
 
 /// Neighbours shown at once by an expansion before the UI asks.
@@ -128,6 +129,8 @@ pub struct Explorer {
     key_ids: std::collections::HashMap<String, EntityId>,
     /// Increases whenever the doc changes (unsaved-changes mark, autosave).
     generation: u64,
+    /// The screening of the current graph and filter, worked out when first asked for.
+    screening: std::cell::OnceCell<Screening>,
 }
 
 const UNDO_LIMIT: usize = 200;
@@ -180,6 +183,7 @@ impl Explorer {
             search_terms,
             key_ids,
             generation: 0,
+            screening: std::cell::OnceCell::new(),
         };
         explorer.rebuild();
         Ok(explorer)
@@ -207,6 +211,12 @@ impl Explorer {
 
     pub fn graph(&self) -> &FilteredGraph {
         &self.graph
+    }
+
+    /// Listed entities of the shown network and links shipped after a listing.
+    pub fn screening(&self) -> &Screening {
+        self.screening
+            .get_or_init(|| Screening::build(&self.index, &self.doc.filter, &self.graph))
     }
 
     pub fn entity_graph(&self) -> &EntityGraph {
@@ -256,6 +266,7 @@ impl Explorer {
         self.doc = doc;
         self.positions = positions;
         self.path.clear();
+        self.screening = std::cell::OnceCell::new();
         let graph = self.derive_graph();
         let all_placed = graph
             .entities
@@ -713,6 +724,8 @@ impl Explorer {
     }
 
     fn rebuild(&mut self) {
+        // The filter may have changed even when the graph did not (authorities, dates).
+        self.screening = std::cell::OnceCell::new();
         let graph = self.derive_graph();
         if graph != self.graph {
             self.graph = graph;

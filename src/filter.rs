@@ -15,7 +15,7 @@
 //! Sanction status is a question of a date: "sanctioned" means listed, by one of the chosen
 //! authorities, on the `as_of` day, which is the end of the date range unless set.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +62,21 @@ pub struct Link {
     pub first: Option<Day>,
     pub last: Option<Day>,
     pub part_types: PartSet,
+}
+
+/// The shipments on one shipper → consignee pair made while a party was listed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AfterListing {
+    pub shipper: EntityId,
+    pub consignee: EntityId,
+    pub shipments: u32,
+    pub value_usd: f64,
+    /// The first and last such shipment.
+    pub first: Day,
+    pub last: Day,
+    /// Which party was listed at the time of at least one of them.
+    pub shipper_listed: bool,
+    pub consignee_listed: bool,
 }
 
 /// What a filter selects: entities sorted by id, links sorted by (kind, source, target).
@@ -406,6 +421,67 @@ impl Filter {
             })
             .map(|i| index.row_id[i])
             .collect()
+    }
+
+    /// For every shipper → consignee pair, the shipments that pass the filter and were made
+    /// while either party was listed (a listing by one of the filter's authorities, or any
+    /// authority when none is chosen, that started before the shipment's day and had not
+    /// ended): the screening view's "shipped after listing". `min_shipments` and focus are
+    /// not applied; callers keep the pairs whose link is shown.
+    pub fn shipped_after_listing(&self, index: &ShipmentIndex) -> Vec<AfterListing> {
+        let plan = self.plan(index);
+        let allowed = |authority: u16| {
+            self.authorities.is_empty()
+                || index
+                    .authorities
+                    .get(authority as usize)
+                    .is_some_and(|a| self.authorities.contains(a))
+        };
+        // Only pairs with a listed party are looked at, shipment by shipment.
+        let listed: Vec<bool> = index
+            .sanctions
+            .iter()
+            .map(|ls| ls.iter().any(|l| allowed(l.authority)))
+            .collect();
+        let mut found: BTreeMap<u32, AfterListing> = BTreeMap::new();
+        for i in plan.lo..plan.hi {
+            let p = index.pair[i];
+            let (s, c) = index.pairs[p as usize];
+            if !(listed[s as usize] || listed[c as usize])
+                || !plan.pair_ok[p as usize]
+                || plan.part_mask & (1u64 << index.part[i]) == 0
+            {
+                continue;
+            }
+            let day = index.day[i];
+            let in_force = |pos: u32| {
+                index.sanctions[pos as usize].iter().any(|l| {
+                    allowed(l.authority)
+                        && l.listed_on < day
+                        && l.delisted_on.is_none_or(|end| day < end)
+                })
+            };
+            let (ls, lc) = (in_force(s), in_force(c));
+            if !(ls || lc) {
+                continue;
+            }
+            let entry = found.entry(p).or_insert_with(|| AfterListing {
+                shipper: index.entities[s as usize].id,
+                consignee: index.entities[c as usize].id,
+                shipments: 0,
+                value_usd: 0.0,
+                first: day,
+                last: day,
+                shipper_listed: false,
+                consignee_listed: false,
+            });
+            entry.shipments += 1;
+            entry.value_usd += index.value_usd[i];
+            entry.last = day;
+            entry.shipper_listed |= ls;
+            entry.consignee_listed |= lc;
+        }
+        found.into_values().collect()
     }
 
     /// Shipments per month that pass every condition but the date range: the timeline's

@@ -19,6 +19,7 @@ pub mod model;
 pub mod parts;
 pub mod sample;
 pub mod scene;
+pub mod screening;
 pub mod session;
 pub mod store;
 pub mod style;

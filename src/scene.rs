@@ -113,6 +113,9 @@ pub struct Marks<'a> {
     pub noted_links: Option<&'a BTreeSet<(EntityId, EntityId, LinkKind)>>,
     /// Free text callouts.
     pub callouts: &'a [CalloutMark<'a>],
+    /// Trade links (shipper, consignee) with shipments made while a party was listed
+    /// (screening's "shipped after listing"): drawn over a band of `Style::after_listing`.
+    pub after_listing: Option<&'a FxHashSet<(EntityId, EntityId)>>,
 }
 
 /// A callout to draw: a text box with its top-left corner at a world point, optionally
@@ -286,6 +289,8 @@ pub struct SceneLabel {
 pub struct Legend {
     pub kinds: Vec<(EntityKind, NodeShape)>,
     pub sanctioned: Option<Rgba>,
+    /// The band under links shipped after a party's listing.
+    pub after_listing: Option<Rgba>,
     pub ownership: Option<Rgba>,
     pub trade: bool,
     pub parts: Vec<(String, Rgba)>,
@@ -586,6 +591,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     let mut part_colors: FxHashMap<u64, (usize, Rgba)> = FxHashMap::default();
     let part_names = index.part_types();
     let mut ownership_shown = false;
+    let mut after_listing_shown = false;
     for l in &graph.links {
         let (Some(&(a, ra)), Some(&(b, rb))) = (screen.get(&l.source), screen.get(&l.target))
         else {
@@ -667,6 +673,24 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                 } else {
                     part_color.with_alpha(50)
                 };
+                if marks
+                    .after_listing
+                    .is_some_and(|f| f.contains(&(l.source, l.target)))
+                {
+                    // A band under the link, from end to end, drawn before it.
+                    after_listing_shown = true;
+                    links.push(SceneLink {
+                        kind: l.kind,
+                        source: l.source,
+                        target: l.target,
+                        from,
+                        to: tip,
+                        width: width + 6.0 * s,
+                        color: style.after_listing,
+                        dashed: false,
+                        arrow: None,
+                    });
+                }
                 let thin = width <= 1.5 * s;
                 if crowded && thin && !highlighted && !selected_end {
                     links.push(SceneLink {
@@ -747,6 +771,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             .iter()
             .any(|n| n.ring.is_some())
             .then_some(style.sanction_ring),
+        after_listing: after_listing_shown.then_some(style.after_listing),
         ownership: ownership_shown.then_some(style.ownership_link),
         trade: links.iter().any(|l| l.kind == LinkKind::Trade),
         parts: {

@@ -80,6 +80,8 @@ pub struct Style {
     pub node_stroke: Rgba,
     pub ownership_link: Rgba,
     pub sanction_ring: Rgba,
+    /// The band under trade links shipped while a party was listed.
+    pub after_listing: Rgba,
     pub selection: Rgba,
     /// A path between two entities.
     pub path: Rgba,
@@ -106,6 +108,7 @@ impl Style {
                 node_stroke: Rgba::rgb(0x2b, 0x2f, 0x36),
                 ownership_link: Rgba::rgb(0x7a, 0x80, 0x88),
                 sanction_ring: Rgba::rgb(0xd7, 0x19, 0x1c),
+                after_listing: Rgba(0xd7, 0x19, 0x1c, 120),
                 selection: Rgba::rgb(0x00, 0x8b, 0xd6),
                 path: Rgba::rgb(0xff, 0x8c, 0x00),
                 pin: Rgba::rgb(0x2b, 0x2f, 0x36),
@@ -124,6 +127,7 @@ impl Style {
                 node_stroke: Rgba::rgb(0xe8, 0xe6, 0xe1),
                 ownership_link: Rgba::rgb(0x8f, 0x96, 0x9e),
                 sanction_ring: Rgba::rgb(0xff, 0x3b, 0x3b),
+                after_listing: Rgba(0xff, 0x3b, 0x3b, 130),
                 selection: Rgba::rgb(0x3d, 0xb8, 0xff),
                 path: Rgba::rgb(0xff, 0xa5, 0x2e),
                 pin: Rgba::rgb(0xe8, 0xe6, 0xe1),

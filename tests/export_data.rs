@@ -144,6 +144,21 @@ fn gexf_and_graphml_read_back_by_networkx_with_the_filters_nodes_links_and_attri
         }
         let sanctioned = got.values().filter(|d| d["sanctioned"] == true).count();
         assert_eq!(sanctioned, graph.sanctioned.len(), "{kind}");
+        // Screening's mark: all 13 Poly Technologies → U-UAP shipments of 2022 came after
+        // OFAC listed the plant (24 Mar 2022); ownership links carry no such attribute.
+        let poly = by_key[&(
+            "poly-technologies".to_owned(),
+            "ulan-ude-aviation-plant".to_owned(),
+            "trade".to_owned(),
+        )];
+        assert_eq!(poly["shipped_after_listing"], 13, "{kind}");
+        assert!(
+            by_key
+                .iter()
+                .filter(|(k, _)| k.2 == "ownership")
+                .all(|(_, d)| d.get("shipped_after_listing").is_none()),
+            "{kind}"
+        );
     }
 }
 

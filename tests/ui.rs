@@ -271,3 +271,49 @@ fn ctrl_e_exports_the_picture_as_png() {
         h.state().ui.status
     );
 }
+
+#[test]
+fn the_screening_view_lists_the_sanctioned_parties_and_marks_links_shipped_after_listing() {
+    let mut h = harness(sample_app());
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::L);
+    h.run_steps(3);
+    assert!(h.state().ui.screening_open);
+    // The listed entities, by authority; clicking one selects it (Rostec is listed by
+    // several authorities, so it appears more than once).
+    h.get_by_label_contains("OFAC (");
+    h.get_by_label_contains("EU (");
+    h.get_all_by_label("State Corporation Rostec")
+        .next()
+        .unwrap()
+        .click();
+    h.run_steps(3);
+    let rostec = id(&h, "rostec");
+    assert!(
+        h.state()
+            .explorer
+            .as_ref()
+            .unwrap()
+            .selection
+            .contains(&rostec)
+    );
+    // U-UAP was on OFAC's SDN list from 24 Mar 2022, before the 13 shipments of Jun–Nov 2022.
+    h.get_by_label("Shipped after listing").click();
+    h.run_steps(2);
+    h.get_by_label("Poly Technologies, Inc. → Joint Stock Company Ulan-Ude Aviation Plant")
+        .click();
+    h.run_steps(3);
+    let (poly, plant) = (
+        id(&h, "poly-technologies"),
+        id(&h, "ulan-ude-aviation-plant"),
+    );
+    let explorer = h.state().explorer.as_ref().unwrap();
+    assert_eq!(explorer.selected_link, Some((poly, plant, LinkKind::Trade)));
+    let flagged = explorer
+        .screening()
+        .after_listing
+        .iter()
+        .find(|a| a.shipper == poly && a.consignee == plant)
+        .unwrap();
+    assert_eq!(flagged.shipments, 13);
+    assert!(flagged.consignee_listed);
+}

@@ -18,6 +18,7 @@ pub mod generate;
 pub mod import;
 pub mod layout;
 pub mod render;
+pub mod screen;
 pub mod session;
 pub mod stats;
 
@@ -44,6 +45,8 @@ pub enum Command {
     Import(import::Args),
     /// Print what a filter selects: entities, links, shipments, value, and the top links.
     Stats(stats::Args),
+    /// Screening: the listed entities of a filter's network, and links shipped after listing.
+    Screen(screen::Args),
     /// Generate a synthetic network at scale, for benchmarks and tests.
     Generate(generate::Args),
     /// Lay out an edge list (source,target[,weight]) with ForceAtlas2: the layout benchmark.
@@ -80,6 +83,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Import(args)) => import::run(db.as_deref(), args),
         Some(Command::Stats(args)) => stats::run(db.as_deref(), args),
+        Some(Command::Screen(args)) => screen::run(db.as_deref(), args),
         Some(Command::Generate(args)) => generate::run(db.as_deref(), args),
         Some(Command::Layout(args)) => layout::run(args).map(|()| ExitCode::SUCCESS),
         Some(Command::Bench(args)) => bench::run(db.as_deref(), args),

@@ -59,6 +59,7 @@ pub fn write(
         ("first_date", "string"),
         ("last_date", "string"),
         ("part_types", "string"),
+        ("shipped_after_listing", "integer"),
     ] {
         writeln!(
             out,

@@ -41,6 +41,12 @@ pub fn write(
         ("e_first_date", "edge", "first_date", "string"),
         ("e_last_date", "edge", "last_date", "string"),
         ("e_part_types", "edge", "part_types", "string"),
+        (
+            "e_shipped_after_listing",
+            "edge",
+            "shipped_after_listing",
+            "int",
+        ),
     ];
     for (id, domain, name, ty) in keys {
         writeln!(

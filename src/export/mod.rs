@@ -426,7 +426,21 @@ pub fn write_data(
     let description = input.filter.describe(input.index);
     match format {
         DataFormat::Gexf | DataFormat::Graphml => {
-            let (nodes, links) = network_records(input.index, input.graph, input.positions);
+            let (nodes, mut links) = network_records(input.index, input.graph, input.positions);
+            // Screening's "shipped after listing", per trade link.
+            let screening =
+                crate::screening::Screening::build(input.index, input.filter, input.graph);
+            let key = |id| input.index.entity(id).map(|e| e.key.clone());
+            let flagged: std::collections::HashMap<(String, String), u32> = screening
+                .after_listing
+                .iter()
+                .filter_map(|a| Some(((key(a.shipper)?, key(a.consignee)?), a.shipments)))
+                .collect();
+            for l in links.iter_mut().filter(|l| l.kind == "trade") {
+                if let Some(&n) = flagged.get(&(l.source.clone(), l.target.clone())) {
+                    l.shipped_after_listing = n;
+                }
+            }
             write_atomically(path, |w| match format {
                 DataFormat::Gexf => gexf::write(w, &nodes, &links, &description),
                 _ => graphml::write(w, &nodes, &links, &description),

@@ -47,6 +47,8 @@ pub struct LinkRecord {
     pub last: Option<String>,
     /// Part types of the link's shipments, sorted.
     pub part_types: Vec<String>,
+    /// Shipments made while a party was listed (screening); 0 for ownership.
+    pub shipped_after_listing: u32,
 }
 
 /// The filtered network as records: nodes in entity-id order, links in the filter's order
@@ -83,6 +85,12 @@ impl LinkRecord {
         }
         if !self.part_types.is_empty() {
             values.push(("part_types", self.part_types.join(LIST_SEPARATOR)));
+        }
+        if self.kind == "trade" {
+            values.push((
+                "shipped_after_listing",
+                self.shipped_after_listing.to_string(),
+            ));
         }
         values
     }
@@ -154,6 +162,7 @@ pub fn network_records(
                     .iter()
                     .filter_map(|p| names.get(p).cloned())
                     .collect(),
+                shipped_after_listing: 0,
             })
         })
         .collect();

@@ -135,7 +135,12 @@ pub fn compose(
     let credit_h = block_height(credit_lines.len(), CREDIT_PX * s, 0.0);
     let gap_below_network = if decorated { 14.0 * s } else { 0.0 };
 
+    // Links shipped after a party's listing are marked in every picture, as on the canvas.
+    let flagged = input.marks.after_listing.is_none().then(|| {
+        crate::screening::Screening::build(input.index, input.filter, input.graph).flagged_links()
+    });
     let marks = scene::Marks {
+        after_listing: input.marks.after_listing.or(flagged.as_ref()),
         selected: options
             .highlight_selection
             .then_some(input.marks.selected)
@@ -481,6 +486,18 @@ fn legend_items(
         }]);
     }
     let mut links = Vec::new();
+    if let Some(c) = legend.after_listing {
+        links.push(Entry {
+            swatch: Some(Swatch::Link {
+                color: c,
+                width: 8.0,
+                dashed: false,
+                arrow: false,
+            }),
+            label: "Shipped after listing".to_owned(),
+            bold: false,
+        });
+    }
     if legend.trade {
         links.push(Entry {
             swatch: Some(Swatch::Link {

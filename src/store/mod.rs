@@ -20,7 +20,7 @@ mod load;
 mod queries;
 pub mod schema;
 
-pub use load::Dataset;
+pub use load::{Dataset, ShipmentColumns};
 pub use queries::ShipmentRow;
 
 use crate::model::{EntityId, EntityKind};

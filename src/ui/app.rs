@@ -37,6 +37,9 @@ pub struct UiState {
     pub callout_draft: Option<super::canvas::CalloutDraft>,
     /// Put the keyboard focus in the inspector's note field at the next frame.
     pub focus_note: bool,
+    /// View → Screening, while open.
+    pub screening_open: bool,
+    pub screening_tab: super::screening_ui::Tab,
 }
 
 /// The Lading window.
@@ -248,6 +251,9 @@ impl LadingApp {
         if pressed(Modifiers::COMMAND, Key::S) {
             self.save_or_ask();
         }
+        if pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::L) {
+            self.ui.screening_open = !self.ui.screening_open;
+        }
         if pressed(Modifiers::COMMAND, Key::I) {
             self.ui.dialog = Some(Dialog::import_csv());
         }
@@ -411,6 +417,9 @@ impl LadingApp {
                     self.fit_pending = true;
                     self.auto_fit = true;
                 }
+                if ui.button("Screening…  (Ctrl+Shift+L)").clicked() {
+                    self.ui.screening_open = true;
+                }
                 ui.checkbox(&mut self.ui.show_legend, "Legend");
                 ui.checkbox(&mut self.ui.show_labels, "Labels  (L)");
                 ui.checkbox(&mut self.ui.presentation, "Presentation mode  (F11)");
@@ -469,6 +478,7 @@ impl LadingApp {
 
         super::panels::search_window(self, &ctx);
         super::panels::help_window(self, &ctx);
+        super::screening_ui::screening_window(self, &ctx);
         super::panels::expand_question(self, &ctx);
         super::dialogs::dialog_window(self, &ctx);
         super::canvas::callout_window(self, &ctx);

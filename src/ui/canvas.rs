@@ -87,6 +87,7 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
         .and_then(|p| node_at(&app.view, explorer, p - rect.min.to_vec2()));
     let resolved = Resolved::new(&explorer.doc().annotations, |k| explorer.id_of_key(k));
     let annotation_marks = resolved.marks();
+    let flagged = explorer.screening().flagged_links();
     let scene = scene::build(&SceneInput {
         index: explorer.index(),
         graph: explorer.graph(),
@@ -100,6 +101,7 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
             pinned: Some(&pinned),
             show_pins: true,
             hovered: hovered_id,
+            after_listing: Some(&flagged),
             ..annotation_marks
         },
         size_by: app.ui.size_by,
@@ -332,6 +334,17 @@ fn legend(painter: &egui::Painter, rect: Rect, scene: &Scene, app: &LadingApp) {
                 p.circle_stroke(c, 5.5, Stroke::new(3.0, color(ring)));
             }),
             "Sanctioned (filter's date)".to_owned(),
+        ));
+    }
+    if let Some(band) = l.after_listing {
+        rows.push((
+            Box::new(move |p: &egui::Painter, c: Pos2| {
+                p.line_segment(
+                    [c - vec2(9.0, 0.0), c + vec2(9.0, 0.0)],
+                    Stroke::new(7.0, color(band)),
+                );
+            }),
+            "Shipped after listing".to_owned(),
         ));
     }
     if let Some(own) = l.ownership {

@@ -15,6 +15,7 @@ mod export_ui;
 mod inspector;
 mod mesh;
 mod panels;
+pub mod screening_ui;
 mod session_ui;
 mod timeline;
 

@@ -358,6 +358,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+S / Ctrl+Shift+S", "Save the session / save it as"),
     ("Ctrl+I", "Import a CSV file"),
     ("Ctrl+E", "Export the picture (PNG or SVG)"),
+    (
+        "Ctrl+Shift+L",
+        "Screening: listed entities, links shipped after listing",
+    ),
     ("L", "Labels on or off"),
     ("F11", "Presentation mode (no panels)"),
     ("Esc", "Clear selection and path, leave presentation mode"),
