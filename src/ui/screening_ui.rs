@@ -33,7 +33,9 @@ pub fn screening_window(app: &mut LadingApp, ctx: &egui::Context) {
     let mut tab = app.ui.screening_tab;
     egui::Window::new("Screening")
         .open(&mut open)
-        .default_size([560.0, 420.0])
+        .default_pos([320.0, 60.0])
+        .default_size([640.0, 460.0])
+        .max_width(820.0)
         .resizable(true)
         .show(ctx, |ui| {
             let Some(explorer) = app.explorer.as_ref() else {
@@ -112,7 +114,7 @@ pub fn screening_window(app: &mut LadingApp, ctx: &egui::Context) {
                             .show(ui, |ui| {
                                 egui::Grid::new(("listed", authority))
                                     .striped(true)
-                                    .num_columns(4)
+                                    .num_columns(3)
                                     .show(ui, |ui| {
                                         for (entity, listing) in rows {
                                             let label = if entity.in_force {
@@ -123,7 +125,6 @@ pub fn screening_window(app: &mut LadingApp, ctx: &egui::Context) {
                                             if ui.link(label).clicked() {
                                                 pick = Some(Pick::Entity(entity.id));
                                             }
-                                            ui.label(&listing.program);
                                             ui.label(match listing.delisted_on {
                                                 Some(end) => format!(
                                                     "{} – {}",
@@ -134,10 +135,20 @@ pub fn screening_window(app: &mut LadingApp, ctx: &egui::Context) {
                                                     format!("since {}", listing.listed_on.human())
                                                 }
                                             });
-                                            if listing.source.starts_with("http") {
-                                                ui.hyperlink_to("source", &listing.source);
-                                            } else {
-                                                ui.label(&listing.source);
+                                            // The program, with its source on hover (a link
+                                            // when the source is a web address).
+                                            let program = ui
+                                                .add(egui::Label::new(&listing.program).truncate())
+                                                .on_hover_text(format!(
+                                                    "{}\nSource: {}",
+                                                    listing.program, listing.source
+                                                ));
+                                            if listing.source.starts_with("http")
+                                                && program.clicked()
+                                            {
+                                                ui.ctx().open_url(egui::OpenUrl::new_tab(
+                                                    &listing.source,
+                                                ));
                                             }
                                             ui.end_row();
                                         }
