@@ -154,7 +154,7 @@ const CALLOUT_LINE_CHARS: usize = 48;
 const CALLOUT_MAX_LINES: usize = 12;
 
 /// What decides sizes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SizeBy {
     /// Node size by shipments in the filter, link width by shipments.

@@ -60,7 +60,7 @@ pub fn shape_of(kind: EntityKind) -> NodeShape {
 }
 
 /// Light (print) or dark (screen at night) background.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Theme {
     #[default]

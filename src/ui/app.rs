@@ -59,6 +59,10 @@ pub struct LadingApp {
     /// The session file, saved state, recent list, autosave.
     pub session: SessionState,
     pending: Vec<Command>,
+    /// The network as last drawn (rebuilt when what it shows changes).
+    pub(super) network: Option<super::canvas::Network>,
+    /// Draws the network from GPU buffers when the window runs on OpenGL.
+    pub(super) gpu: Option<super::gpu::GpuNetwork>,
     /// Whether the layout runs on its own thread (the window) or is stepped (tests).
     background_layout: bool,
 }
@@ -117,6 +121,8 @@ impl LadingApp {
             error: None,
             session: SessionState::default(),
             pending: Vec::new(),
+            network: None,
+            gpu: None,
             background_layout: false,
         }
     }
@@ -494,7 +500,10 @@ impl eframe::App for LadingApp {
         self.frame(ui);
     }
 
-    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+    fn on_exit(&mut self, gl: Option<&eframe::glow::Context>) {
+        if let (Some(gpu), Some(gl)) = (&self.gpu, gl) {
+            gpu.destroy(gl);
+        }
         // Unsaved work goes to the recovery file (unless the user chose to discard it).
         if !self.discarded() {
             self.autosave();

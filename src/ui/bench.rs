@@ -1,15 +1,21 @@
-//! The frame-time benchmark: what a frame costs on the CPU to draw the network, building the
-//! scene and egui's tessellation (the GPU upload and the panels are not included), and what
-//! a step of dragging the date range costs (filter, graph, layout restart, scene,
-//! tessellation). `lading bench frame` prints the figures.
+//! The frame-time benchmark: what a frame costs on the CPU to draw the network (the GPU
+//! upload and the panels are not included): a frame in which the picture changes (scene,
+//! mesh, overlay, egui's tessellation), one in which it does not (the window reuses the
+//! scene and the GPU buffers), the egui-mesh fallback, and a step of dragging the date range
+//! (filter, graph, layout restart, then a changing frame). `lading bench frame` prints them.
 
 use std::time::Instant;
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
+use egui::epaint::Mesh;
+
+use super::gpu::GpuNetwork;
 use crate::date::Day;
 use crate::explorer::Explorer;
-use crate::scene::{self, Marks, SceneInput, SizeBy, View};
+use crate::scene::{self, Marks, Scene, SceneInput, SizeBy, View};
 use crate::style::Style;
 
 /// Medians and 90th percentiles in milliseconds.
@@ -18,12 +24,24 @@ pub struct FrameStats {
     pub entities: usize,
     pub links: usize,
     pub runs: usize,
+    /// Vertices in the network's mesh.
+    pub vertices: usize,
+    /// A frame in which the picture changes (pan, zoom, selection, a layout step): the
+    /// scene, the network's mesh, the overlay (labels, marks) and egui's tessellation; the
+    /// mesh goes to the GPU in one buffer upload, not timed here.
     pub scene_ms_median: f64,
+    pub mesh_ms_median: f64,
     pub tessellate_ms_median: f64,
     pub frame_ms_median: f64,
     pub frame_ms_p90: f64,
+    /// A frame in which nothing the picture shows has changed (reading, hovering, a
+    /// tooltip): the window reuses the scene and the GPU buffers and only paints the overlay.
+    pub steady_frame_ms_median: f64,
+    /// The same changing frame with the mesh handed to egui instead (the fallback without
+    /// OpenGL): egui copies it into its own buffers every frame.
+    pub egui_mesh_frame_ms_median: f64,
     /// One step of dragging the date range: the filter, the graph, the layout restart, the
-    /// scene and its tessellation.
+    /// scene, the mesh and the frame.
     pub drag_step_ms_median: f64,
     pub drag_step_ms_max: f64,
 }
@@ -40,10 +58,21 @@ fn p90(v: &mut [f64]) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// One frame: scene build, paint, tessellation. Returns (scene ms, tessellation ms).
-fn frame(ctx: &egui::Context, explorer: &Explorer, style: &Style, view: View) -> (f64, f64) {
-    let t0 = Instant::now();
-    let scene = scene::build(&SceneInput {
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1e3
+}
+
+/// Times of one changing frame, in milliseconds.
+struct Frame {
+    scene: f64,
+    mesh: f64,
+    tessellate: f64,
+    vertices: usize,
+}
+
+fn build_scene(explorer: &Explorer, style: &Style, view: View) -> Scene {
+    let flagged = explorer.screening().flagged_links();
+    scene::build(&SceneInput {
         index: explorer.index(),
         graph: explorer.graph(),
         positions: explorer.positions(),
@@ -52,43 +81,60 @@ fn frame(ctx: &egui::Context, explorer: &Explorer, style: &Style, view: View) ->
         marks: Marks {
             selected: Some(&explorer.selection),
             path: &explorer.path,
+            after_listing: Some(&flagged),
             ..Marks::default()
         },
         size_by: SizeBy::Shipments,
         labels: true,
-    });
-    let scene_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let t1 = Instant::now();
+    })
+}
+
+/// Runs egui over `paint` and tessellates what it drew. Returns the milliseconds.
+fn egui_frame(ctx: &egui::Context, size: [f32; 2], paint: impl FnMut(&mut egui::Ui)) -> f64 {
+    let t = Instant::now();
     let input = egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
             egui::Pos2::ZERO,
-            egui::vec2(view.size[0], view.size[1]),
+            egui::vec2(size[0], size[1]),
         )),
         ..Default::default()
     };
-    let output = ctx.run_ui(input, |ui| {
-        super::canvas::paint(ui.painter(), egui::Vec2::ZERO, &scene);
-    });
-    let painted = t1.elapsed().as_secs_f64() * 1e3;
+    let output = ctx.run_ui(input, paint);
     let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
-    if std::env::var_os("LADING_BENCH_VERBOSE").is_some() {
-        let vertices: usize = primitives
-            .iter()
-            .map(|p| match &p.primitive {
-                egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
-                _ => 0,
-            })
-            .sum();
-        eprintln!(
-            "paint {painted:.1} ms, tessellate {:.1} ms, {vertices} vertices, {} links, {} nodes, {} labels",
-            t1.elapsed().as_secs_f64() * 1e3 - painted,
-            scene.links.len(),
-            scene.nodes.len(),
-            scene.labels.len()
-        );
-    }
     std::hint::black_box(primitives);
-    (scene_ms, t1.elapsed().as_secs_f64() * 1e3)
+    ms(t)
+}
+
+/// One changing frame as the window draws it: scene, mesh (for the GPU), overlay.
+fn frame(
+    ctx: &egui::Context,
+    gpu: &GpuNetwork,
+    mesh: &mut Arc<Mesh>,
+    generation: u64,
+    explorer: &Explorer,
+    style: &Style,
+    view: View,
+) -> Frame {
+    let t = Instant::now();
+    let scene = build_scene(explorer, style, view);
+    let scene_ms = ms(t);
+    let t = Instant::now();
+    let m = Arc::make_mut(mesh);
+    super::canvas::network_mesh(m, egui::Vec2::ZERO, &scene);
+    let mesh_ms = ms(t);
+    let vertices = mesh.vertices.len();
+    let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(view.size[0], view.size[1]));
+    let tessellate = egui_frame(ctx, view.size, |ui| {
+        ui.painter()
+            .add(gpu.callback(rect, Arc::clone(mesh), generation, egui::Vec2::ZERO));
+        super::canvas::paint_overlay(ui.painter(), egui::Vec2::ZERO, &scene);
+    });
+    Frame {
+        scene: scene_ms,
+        mesh: mesh_ms,
+        tessellate,
+        vertices,
+    }
 }
 
 /// Measures `runs` frames of the explorer's current graph in a window of `size` points, then
@@ -97,20 +143,51 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
     let ctx = egui::Context::default();
     super::install_fonts(&ctx);
     let style = Style::default();
+    let gpu = GpuNetwork::default();
+    let mut mesh = Arc::new(Mesh::default());
     let view = explorer
         .positions()
         .bounds()
         .map_or(View::default(), |b| View::fit(b, size, 40.0, 1.0));
     // Warm up: the font atlas fills on the first frames.
-    for _ in 0..3 {
-        frame(&ctx, explorer, &style, view);
+    for g in 0..3 {
+        frame(&ctx, &gpu, &mut mesh, g, explorer, &style, view);
     }
-    let (mut scene_ms, mut tess_ms, mut total) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut scene_ms, mut mesh_ms, mut tess_ms, mut total) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut vertices = 0;
+    for g in 0..runs.max(1) {
+        let f = frame(&ctx, &gpu, &mut mesh, g as u64, explorer, &style, view);
+        scene_ms.push(f.scene);
+        mesh_ms.push(f.mesh);
+        tess_ms.push(f.tessellate);
+        total.push(f.scene + f.mesh + f.tessellate);
+        vertices = f.vertices;
+    }
+
+    // Nothing changed: the window paints the overlay over the buffers it has.
+    let scene = build_scene(explorer, &style, view);
+    let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(size[0], size[1]));
+    let mut steady = Vec::new();
     for _ in 0..runs.max(1) {
-        let (s, t) = frame(&ctx, explorer, &style, view);
-        scene_ms.push(s);
-        tess_ms.push(t);
-        total.push(s + t);
+        steady.push(egui_frame(&ctx, size, |ui| {
+            ui.painter()
+                .add(gpu.callback(rect, Arc::clone(&mesh), 0, egui::Vec2::ZERO));
+            super::canvas::paint_overlay(ui.painter(), egui::Vec2::ZERO, &scene);
+        }));
+    }
+
+    // The fallback: the mesh handed to egui, which copies it every frame.
+    let mut egui_mesh = Vec::new();
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let scene = build_scene(explorer, &style, view);
+        let took = ms(t);
+        egui_mesh.push(
+            took + egui_frame(&ctx, size, |ui| {
+                super::canvas::paint(ui.painter(), egui::Vec2::ZERO, &scene);
+            }),
+        );
     }
 
     let mut drag = Vec::new();
@@ -127,8 +204,8 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
                 to: Some(Day(from + window)),
                 ..base.clone()
             });
-            frame(&ctx, explorer, &style, view);
-            drag.push(t.elapsed().as_secs_f64() * 1e3);
+            frame(&ctx, &gpu, &mut mesh, i as u64, explorer, &style, view);
+            drag.push(ms(t));
         }
         explorer.set_filter_live(base);
         explorer.end_gesture();
@@ -138,10 +215,14 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
         entities: explorer.graph().entities.len(),
         links: explorer.graph().links.len(),
         runs: total.len(),
+        vertices,
         scene_ms_median: median(&mut scene_ms),
+        mesh_ms_median: median(&mut mesh_ms),
         tessellate_ms_median: median(&mut tess_ms),
         frame_ms_median: median(&mut total),
         frame_ms_p90: p90(&mut total),
+        steady_frame_ms_median: median(&mut steady),
+        egui_mesh_frame_ms_median: median(&mut egui_mesh),
         drag_step_ms_median: median(&mut drag),
         drag_step_ms_max: drag_max,
     }

@@ -81,35 +81,43 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
         app.fit_pending = false;
     }
 
-    let pinned: BTreeSet<EntityId> = explorer.doc().pinned.keys().copied().collect();
     let hovered_id = response
         .hover_pos()
         .and_then(|p| node_at(&app.view, explorer, p - rect.min.to_vec2()));
-    let resolved = Resolved::new(&explorer.doc().annotations, |k| explorer.id_of_key(k));
-    let annotation_marks = resolved.marks();
-    let flagged = explorer.screening().flagged_links();
-    let scene = scene::build(&SceneInput {
-        index: explorer.index(),
-        graph: explorer.graph(),
-        positions: explorer.positions(),
-        style: &app.style,
-        view: app.view,
-        marks: Marks {
-            selected: Some(&explorer.selection),
-            selected_link: explorer.selected_link,
-            path: &explorer.path,
-            pinned: Some(&pinned),
-            show_pins: true,
-            hovered: hovered_id,
-            after_listing: Some(&flagged),
-            ..annotation_marks
-        },
-        size_by: app.ui.size_by,
-        labels: app.ui.show_labels,
-    });
-    paint(&painter, rect.min.to_vec2(), &scene);
+    // The network is rebuilt only when something it shows has changed; an unchanged frame
+    // (reading, hovering, a tooltip) draws the last one again.
+    let key = network_key(app, explorer, rect);
+    if app.network.as_ref().is_none_or(|n| n.key != key) {
+        let previous = app.network.take();
+        app.network = Some(build_network(app, explorer, rect, key, previous));
+    }
+    let Some(network) = app.network.as_ref() else {
+        return;
+    };
+    let scene = &network.scene;
+    match app.gpu.as_ref().filter(|g| !g.failed()) {
+        Some(gpu) => {
+            painter.add(gpu.callback(
+                rect,
+                std::sync::Arc::clone(&network.mesh),
+                network.generation,
+                -rect.min.to_vec2(),
+            ));
+        }
+        None => {
+            painter.add(Shape::Mesh(std::sync::Arc::clone(&network.mesh)));
+        }
+    }
+    paint_overlay(&painter, rect.min.to_vec2(), scene);
+    if let Some(n) = hovered_id.and_then(|id| scene.nodes.iter().find(|n| n.id == id)) {
+        painter.circle_stroke(
+            pos2(n.center[0], n.center[1]) + rect.min.to_vec2(),
+            n.outer_radius() + 2.5,
+            Stroke::new(2.0, color(app.style.selection.with_alpha(150))),
+        );
+    }
     if app.ui.show_legend {
-        legend(&painter, rect, &scene, app);
+        legend(&painter, rect, scene, app);
     }
     // The callout under the pointer, topmost (last drawn) first.
     let hovered_callout = response.hover_pos().and_then(|p| {
@@ -130,27 +138,106 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
     interact(app, ui, &response, rect, hovered_id, hovered_callout);
 }
 
-thread_local! {
-    /// The network's mesh, kept between frames (see `paint`).
-    static MESH: std::cell::RefCell<std::sync::Arc<egui::epaint::Mesh>> = Default::default();
+/// The network as last drawn, and what it was drawn from.
+pub struct Network {
+    /// A hash of everything the picture depends on (see [`network_key`]).
+    key: u64,
+    /// Counts rebuilds: the GPU buffers are refilled when it changes.
+    generation: u64,
+    pub scene: Scene,
+    /// Links and nodes as one triangle mesh, in window points.
+    mesh: std::sync::Arc<egui::epaint::Mesh>,
 }
 
-/// Paints a scene offset by `origin`.
+/// A hash of what the network picture shows: the graph, the doc (filter, hidden, pins,
+/// annotations), positions, selection, path, view, canvas, style and display options.
+/// Not the pointer: hovering draws over the picture.
+fn network_key(app: &LadingApp, explorer: &crate::explorer::Explorer, rect: Rect) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    explorer.revision().hash(&mut h);
+    explorer.doc_generation().hash(&mut h);
+    for (id, [x, y]) in explorer.positions().iter() {
+        (id, x.to_bits(), y.to_bits()).hash(&mut h);
+    }
+    explorer.selection.hash(&mut h);
+    explorer.selected_link.hash(&mut h);
+    explorer.path.hash(&mut h);
+    let v = app.view;
+    for f in [
+        v.center[0],
+        v.center[1],
+        v.zoom,
+        v.size[0],
+        v.size[1],
+        v.scale,
+    ] {
+        f.to_bits().hash(&mut h);
+    }
+    for f in [rect.min.x, rect.min.y] {
+        f.to_bits().hash(&mut h);
+    }
+    (app.ui.size_by, app.ui.show_labels, app.style.theme).hash(&mut h);
+    h.finish()
+}
+
+fn build_network(
+    app: &LadingApp,
+    explorer: &crate::explorer::Explorer,
+    rect: Rect,
+    key: u64,
+    previous: Option<Network>,
+) -> Network {
+    let pinned: BTreeSet<EntityId> = explorer.doc().pinned.keys().copied().collect();
+    let resolved = Resolved::new(&explorer.doc().annotations, |k| explorer.id_of_key(k));
+    let flagged = explorer.screening().flagged_links();
+    let scene = scene::build(&SceneInput {
+        index: explorer.index(),
+        graph: explorer.graph(),
+        positions: explorer.positions(),
+        style: &app.style,
+        view: app.view,
+        marks: Marks {
+            selected: Some(&explorer.selection),
+            selected_link: explorer.selected_link,
+            path: &explorer.path,
+            pinned: Some(&pinned),
+            show_pins: true,
+            after_listing: Some(&flagged),
+            ..resolved.marks()
+        },
+        size_by: app.ui.size_by,
+        labels: app.ui.show_labels,
+    });
+    // The last mesh's buffers are reused once egui has let go of them, so a large network
+    // does not allocate (and page-fault in) tens of megabytes at every change.
+    let generation = previous.as_ref().map_or(0, |n| n.generation + 1);
+    let mut mesh = previous
+        .and_then(|n| std::sync::Arc::into_inner(n.mesh))
+        .unwrap_or_default();
+    network_mesh(&mut mesh, rect.min.to_vec2(), &scene);
+    Network {
+        key,
+        generation,
+        scene,
+        mesh: std::sync::Arc::new(mesh),
+    }
+}
+
+/// Paints a scene offset by `origin`: the network as an egui mesh, then the overlay.
 pub fn paint(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
+    let mut mesh = egui::epaint::Mesh::default();
+    network_mesh(&mut mesh, origin, scene);
+    painter.add(Shape::Mesh(std::sync::Arc::new(mesh)));
+    paint_overlay(painter, origin, scene);
+}
+
+/// Writes the scene's links and nodes into `mesh` (cleared first), offset by `origin`: one
+/// mesh (see `mesh`), as a few egui shapes per entity would cost far more than the frame
+/// budget at 40,000 links.
+pub fn network_mesh(mesh: &mut egui::epaint::Mesh, origin: Vec2, scene: &Scene) {
     let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
-    // Links and nodes go into one mesh (see `mesh`): a few per-shape egui shapes per entity
-    // would cost far more than the frame budget at 40,000 links.
-    // The buffer is reused from frame to frame once egui has let go of it, so a large
-    // network does not allocate (and page-fault in) tens of megabytes every frame.
-    let mut shared = MESH.with(|m| std::mem::take(&mut *m.borrow_mut()));
-    let mut fresh = egui::epaint::Mesh::default();
-    let mesh = match std::sync::Arc::get_mut(&mut shared) {
-        Some(m) => {
-            m.clear();
-            m
-        }
-        None => &mut fresh,
-    };
+    mesh.clear();
     for l in &scene.links {
         let c = color(l.color);
         if l.dashed {
@@ -162,7 +249,6 @@ pub fn paint(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
             mesh::convex(mesh, &[p(a[0]), p(a[1]), p(a[2])], c);
         }
     }
-    let mut shapes = Vec::new();
     for n in &scene.nodes {
         let c = p(n.center);
         if let (Some((halo, width)), Some(r)) = (n.halo, n.halo_radius()) {
@@ -177,24 +263,37 @@ pub fn paint(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
                 mesh::convex(mesh, &outline, color(n.fill));
                 mesh::outline(mesh, &outline, n.stroke_width, color(n.stroke));
             }
-            None => {
-                mesh::convex(mesh, &mesh::circle_points(c, n.radius), color(n.fill));
-                mesh::ring(mesh, c, n.radius, n.stroke_width, color(n.stroke));
-            }
+            None => mesh::disc(
+                mesh,
+                c,
+                n.radius,
+                color(n.fill),
+                (n.stroke_width, color(n.stroke)),
+            ),
         }
-        let stroke = Stroke::new(n.stroke_width, color(n.stroke));
+    }
+}
+
+/// Paints what goes over the network mesh, offset by `origin`: pin and note marks, link
+/// note markers, labels and callouts.
+pub fn paint_overlay(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
+    let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
+    let mut shapes = Vec::new();
+    for n in &scene.nodes {
+        let c = p(n.center);
         let r = n.radius;
+        let stroke_color = color(n.stroke);
         if n.pinned {
             // A pin mark: a small filled dot with a stem above the node.
             let top = c + vec2(r * 0.8, -r * 0.8);
             shapes.push(Shape::line_segment(
                 [top, top + vec2(4.0, -6.0)],
-                Stroke::new(1.5, stroke.color),
+                Stroke::new(1.5, stroke_color),
             ));
             shapes.push(Shape::circle_filled(
                 top + vec2(4.0, -7.0),
                 2.5,
-                stroke.color,
+                stroke_color,
             ));
         }
         if n.noted {
@@ -205,13 +304,6 @@ pub fn paint(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
             ));
         }
     }
-    let mesh = if std::sync::Arc::strong_count(&shared) == 1 && !shared.vertices.is_empty() {
-        shared
-    } else {
-        std::sync::Arc::new(fresh)
-    };
-    MESH.with(|m| *m.borrow_mut() = std::sync::Arc::clone(&mesh));
-    painter.add(Shape::Mesh(mesh));
     for m in &scene.link_notes {
         let r = Rect::from_center_size(p(*m), Vec2::splat(7.0));
         shapes.push(Shape::rect_filled(r, CornerRadius::same(1), NOTE_MARK));

@@ -12,6 +12,7 @@ pub mod bench;
 mod canvas;
 mod dialogs;
 mod export_ui;
+mod gpu;
 mod inspector;
 mod mesh;
 mod panels;
@@ -114,8 +115,12 @@ pub fn run(db: Option<PathBuf>, session: Option<PathBuf>) -> anyhow::Result<()> 
         options,
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
+            let mut app = LadingApp::open_with(db, session);
+            if cc.gl.is_some() && std::env::var_os("LADING_NO_GPU_MESH").is_none() {
+                app.gpu = Some(gpu::GpuNetwork::default());
+            }
             Ok(Box::new(Window {
-                app: LadingApp::open_with(db, session),
+                app,
                 started,
                 frames: 0,
                 exit_after,
