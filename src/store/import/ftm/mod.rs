@@ -615,6 +615,12 @@ impl<'t> Run<'t> {
             }
             if pass == Pass::Nodes {
                 self.summary.lines += 1;
+                if is_plain_relation(&lines.buf) {
+                    // Pass 2 reads and checks it in full.
+                    self.summary.records += 1;
+                    self.relation_lines.push(line);
+                    continue;
+                }
             }
             let value: Value = match serde_json::from_slice(&lines.buf) {
                 Ok(v) => v,
@@ -1273,6 +1279,29 @@ impl<'t> Run<'t> {
             stmt.execute([id])?;
         }
         Ok(())
+    }
+}
+
+/// Whether a line is a relation (Ownership, Sanction, EconomicActivity) with no entity nested
+/// in it, found without building its JSON tree: the first pass has nothing to do with such a
+/// line but remember it. Braces inside strings only make this answer "no" (a full read).
+fn is_plain_relation(line: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Peek<'a> {
+        #[serde(borrow, default)]
+        schema: Option<std::borrow::Cow<'a, str>>,
+    }
+    if line.iter().filter(|&&b| b == b'{').count() > 2 {
+        return false;
+    }
+    match serde_json::from_slice::<Peek<'_>>(line) {
+        Ok(Peek {
+            schema: Some(schema),
+        }) => matches!(
+            role(&schema),
+            Role::Ownership | Role::Sanction | Role::Shipment
+        ),
+        _ => false,
     }
 }
 
