@@ -383,7 +383,7 @@ struct Run<'t> {
     names: FxHashMap<String, Vec<(EntityId, [u8; 2])>>,
     elsewhere: Elsewhere,
     /// Lines the second pass must read (they hold a relation, maybe nested).
-    relation_lines: Vec<u64>,
+    relation_lines: LineSet,
     /// State-owned entities this import created: owners of nothing owned become state owners.
     created_soe: Vec<EntityId>,
     rejects: Option<Rejects>,
@@ -558,7 +558,7 @@ impl<'t> Run<'t> {
                 schemas: Vec::new(),
                 dropped: FxHashMap::default(),
             },
-            relation_lines: Vec::new(),
+            relation_lines: LineSet::default(),
             created_soe: Vec::new(),
             rejects,
         })
@@ -578,7 +578,6 @@ impl<'t> Run<'t> {
             field,
             message,
         };
-        let mut next_relation = 0usize;
         loop {
             let got = lines
                 .next_line()
@@ -605,10 +604,9 @@ impl<'t> Run<'t> {
             }
             if pass == Pass::Relations {
                 // Only the lines pass 1 marked, in order.
-                if self.relation_lines.get(next_relation) != Some(&line) {
+                if !self.relation_lines.contains(line) {
                     continue;
                 }
-                next_relation += 1;
             }
             if lines.buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -618,7 +616,7 @@ impl<'t> Run<'t> {
                 if is_plain_relation(&lines.buf) {
                     // Pass 2 reads and checks it in full.
                     self.summary.records += 1;
-                    self.relation_lines.push(line);
+                    self.relation_lines.insert(line);
                     continue;
                 }
             }
@@ -715,7 +713,7 @@ impl<'t> Run<'t> {
             }
         }
         if has_relation {
-            self.relation_lines.push(line);
+            self.relation_lines.insert(line);
         }
         Ok(())
     }
@@ -1282,6 +1280,34 @@ impl<'t> Run<'t> {
     }
 }
 
+/// A set of line numbers, one bit a line.
+#[derive(Default)]
+struct LineSet {
+    words: Vec<u64>,
+    any: bool,
+}
+
+impl LineSet {
+    fn insert(&mut self, line: u64) {
+        let word = (line / 64) as usize;
+        if self.words.len() <= word {
+            self.words.resize(word + 1, 0);
+        }
+        self.words[word] |= 1 << (line % 64);
+        self.any = true;
+    }
+
+    fn contains(&self, line: u64) -> bool {
+        self.words
+            .get((line / 64) as usize)
+            .is_some_and(|w| w & (1 << (line % 64)) != 0)
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.any
+    }
+}
+
 /// Whether a line is a relation (Ownership, Sanction, EconomicActivity) with no entity nested
 /// in it, found without building its JSON tree: the first pass has nothing to do with such a
 /// line but remember it. Braces inside strings only make this answer "no" (a full read).
@@ -1424,6 +1450,26 @@ mod tests {
         assert_eq!(authority_code("Bureau of Industry and Security"), "US-BIS");
         assert_eq!(authority_code(" Swiss SECO "), "Swiss SECO");
         assert_eq!(authority_code(""), "");
+    }
+
+    #[test]
+    fn line_sets_hold_bits() {
+        let mut set = LineSet::default();
+        assert!(set.is_empty());
+        for line in [1, 63, 64, 1_000_003] {
+            set.insert(line);
+        }
+        assert!(!set.is_empty());
+        assert!(set.contains(63) && set.contains(64) && set.contains(1_000_003));
+        assert!(!set.contains(2) && !set.contains(65) && !set.contains(9_999_999));
+        assert!(is_plain_relation(
+            br#"{"id":"o","schema":"Ownership","properties":{}}"#
+        ));
+        assert!(!is_plain_relation(
+            br#"{"id":"o","schema":"Ownership","properties":{"owner":[{"id":"c","schema":"Company"}]}}"#
+        ));
+        assert!(!is_plain_relation(br#"{"id":"c","schema":"Company"}"#));
+        assert!(!is_plain_relation(b"{not json"));
     }
 
     #[test]
