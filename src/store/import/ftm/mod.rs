@@ -40,7 +40,7 @@ use serde_json::Value;
 
 use super::rejects::Rejects;
 use super::values::{parse_number, parse_share};
-use super::{ImportError, Progress, RowError, ref_key, row_err};
+use super::{ImportError, Progress, RowError, fnv1a, ref_key, row_err};
 use crate::date::Day;
 use crate::model::{EntityId, EntityKind, normalize_name};
 use crate::parts::PartRules;
@@ -364,8 +364,10 @@ pub fn authority_code(text: &str) -> String {
 
 /// What the first pass learned about ids that are not entities Lading keeps.
 struct Elsewhere {
-    /// Ids of entities of unmodelled schemata: id → index into `schemas`.
-    other: FxHashMap<String, u16>,
+    /// Ids of entities of unmodelled schemata (there may be millions of people): a 64-bit
+    /// hash of the id → index into `schemas`. A collision could only turn the error for a
+    /// reference to nowhere into a skip.
+    other: FxHashMap<u64, u16>,
     schemas: Vec<String>,
     /// Ids of records that were skipped or rejected, with why.
     dropped: FxHashMap<String, String>,
@@ -708,7 +710,7 @@ impl<'t> Run<'t> {
                         }
                     };
                     let index = u16::try_from(index).unwrap_or(u16::MAX);
-                    self.elsewhere.other.insert(id.to_owned(), index);
+                    self.elsewhere.other.insert(fnv1a(&[id]), index);
                 }
             }
         }
@@ -1041,7 +1043,7 @@ impl<'t> Run<'t> {
             self.ids.insert(target.to_owned(), id);
             return Ok(Ok(id));
         }
-        if let Some(&index) = self.elsewhere.other.get(target) {
+        if let Some(&index) = self.elsewhere.other.get(&fnv1a(&[target])) {
             let schema = self
                 .elsewhere
                 .schemas
