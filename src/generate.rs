@@ -382,6 +382,82 @@ pub fn write_csv(data: &Generated, dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Writes the generated data as one FollowTheMoney entity file (JSON lines), in the order
+/// that is hardest for an importer: customs declarations, ownership and sanctions first, the
+/// companies they refer to last. Every company is an FtM `Company` whose id is its key.
+pub fn write_ftm(data: &Generated, path: &Path) -> std::io::Result<u64> {
+    use serde_json::json;
+    use std::io::Write;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    let id = |entity: i64| data.entities[(entity - 1) as usize].key.clone();
+    let mut lines = 0u64;
+    let mut line = |w: &mut std::io::BufWriter<std::fs::File>, v: serde_json::Value| {
+        lines += 1;
+        serde_json::to_writer(&mut *w, &v)?;
+        w.write_all(b"\n")
+    };
+    for (i, s) in data.shipments.iter().enumerate() {
+        let mut props = json!({
+            "sender": [id(s.shipper)],
+            "receiver": [id(s.consignee)],
+            "date": [s.date.iso()],
+            "goodsDescription": [s.description],
+            "vedCode": [s.hs_code],
+            "ccdNumber": [s.source_ref],
+        });
+        if let Some(v) = s.value_usd {
+            props["customsAmount"] = json!([format!("{v:.2}")]);
+        }
+        let v = json!({"id": format!("gen-ccd-{i}"), "schema": "EconomicActivity",
+                       "properties": props, "datasets": [s.source]});
+        line(&mut w, v)?;
+    }
+    for (i, o) in data.ownership.iter().enumerate() {
+        let mut props = json!({"owner": [id(o.parent)], "asset": [id(o.child)]});
+        if let Some(p) = o.share_pct {
+            props["percentage"] = json!([p.to_string()]);
+        }
+        let v = json!({"id": format!("gen-own-{i}"), "schema": "Ownership",
+                       "properties": props, "datasets": [o.source]});
+        line(&mut w, v)?;
+    }
+    for (i, s) in data.sanctions.iter().enumerate() {
+        let mut props = json!({
+            "entity": [id(s.entity)],
+            "authority": [s.authority],
+            "program": [s.program],
+            "startDate": [s.listed_on.iso()],
+        });
+        if let Some(d) = s.delisted_on {
+            props["endDate"] = json!([d.iso()]);
+        }
+        if !s.reason.is_empty() {
+            props["reason"] = json!([s.reason]);
+        }
+        let v = json!({"id": format!("gen-sanction-{i}"), "schema": "Sanction",
+                       "properties": props, "datasets": [s.source]});
+        line(&mut w, v)?;
+    }
+    for (i, e) in data.entities.iter().enumerate() {
+        let mut props = json!({
+            "name": [e.name],
+            "country": [e.country.to_ascii_lowercase()],
+            "registrationNumber": [format!("GEN{:08}", i + 1)],
+        });
+        if !e.aliases.is_empty() {
+            props["alias"] = json!(e.aliases);
+        }
+        if e.state_owned {
+            props["topics"] = json!(["gov.soe"]);
+        }
+        let v = json!({"id": e.key, "schema": "Company",
+                       "properties": props, "datasets": [e.source]});
+        line(&mut w, v)?;
+    }
+    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    Ok(lines)
+}
+
 fn csv_writer(path: &Path) -> std::io::Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
     let file = std::fs::File::create(path)?;
     Ok(csv::Writer::from_writer(std::io::BufWriter::new(file)))

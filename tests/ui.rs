@@ -317,3 +317,75 @@ fn the_screening_view_lists_the_sanctioned_parties_and_marks_links_shipped_after
     assert_eq!(flagged.shipments, 13);
     assert!(flagged.consignee_listed);
 }
+
+/// File → Import (Ctrl+I), "FollowTheMoney entities": the import runs on its worker thread,
+/// the window reloads and says what was added; a broken file gives the command line's error.
+#[test]
+fn the_import_dialog_imports_ftm_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sample.db");
+    let mut store = Store::open_or_create(&db).unwrap();
+    lading::sample::import_sample(&mut store).unwrap();
+    let mut h = harness(LadingApp::with_explorer(Explorer::new(store).unwrap()));
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ftm");
+    let run_import = |h: &mut Harness<'static, LadingApp>, file: &std::path::Path| {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+        h.run_steps(2);
+        h.get_by_value("shipments (CSV)").click();
+        h.run_steps(2);
+        h.get_by_label("FollowTheMoney entities (JSON lines)")
+            .click();
+        h.run_steps(2);
+        let field = || (egui::accesskit::Role::TextInput, "File");
+        h.get_by_role_and_label(field().0, field().1).click();
+        h.run_steps(1);
+        h.get_by_role_and_label(field().0, field().1)
+            .type_text(file.to_str().unwrap());
+        h.run_steps(1);
+        h.get_by_role_and_label(egui::accesskit::Role::Button, "Import")
+            .click();
+        for _ in 0..600 {
+            h.run_steps(1);
+            if h.state().ui.import_job.is_none() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(h.state().ui.import_job.is_none(), "the import finished");
+    };
+    run_import(&mut h, &fixtures.join("broken.ftm.json"));
+    let error = h.state_mut().error.take().expect("an error report");
+    assert!(
+        error.contains("broken.ftm.json:3") && error.contains("nothing was imported"),
+        "{error}"
+    );
+    h.run_steps(2);
+
+    run_import(&mut h, &fixtures.join("opensanctions.ftm.json"));
+    assert!(h.state().error.is_none(), "{:?}", h.state().error);
+    let status = h.state().ui.status.clone();
+    assert_eq!(
+        h.state().session.report,
+        None,
+        "no \"database changed\" warning"
+    );
+    assert!(
+        status.contains("Imported 28 FtM entities") && status.contains("3 shipments added"),
+        "{status}"
+    );
+    assert!(
+        status.contains("not modelled: 1 Directorship, 1 Person, 1 Vessel"),
+        "{status}"
+    );
+    // The reloaded explorer holds the created entities and the new shipments.
+    h.run_steps(3);
+    id(&h, "harbin-orient-trading-co-ltd-fictional");
+    assert!(
+        trade_link(
+            &h,
+            "harbin-orient-trading-co-ltd-fictional",
+            "ulan-ude-aviation-plant"
+        )
+        .is_some()
+    );
+}

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::bail;
 
-use crate::generate::{GenerateOptions, generate, write_csv};
+use crate::generate::{GenerateOptions, generate, write_csv, write_ftm};
 use crate::store::Store;
 
 #[derive(clap::Args, Debug)]
@@ -21,11 +21,17 @@ pub struct Args {
     /// shipments.csv into this folder.
     #[arg(long, value_name = "DIR")]
     pub csv: Option<PathBuf>,
+    /// Also (or, without --db, only) write everything as one FollowTheMoney entity file
+    /// (JSON lines), relations before the companies they name: the FtM import benchmark.
+    #[arg(long, value_name = "FILE")]
+    pub ftm: Option<PathBuf>,
 }
 
 pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
-    if db.is_none() && args.csv.is_none() {
-        bail!("say where to put the data: --db FILE (a new or Lading database) and/or --csv DIR");
+    if db.is_none() && args.csv.is_none() && args.ftm.is_none() {
+        bail!(
+            "say where to put the data: --db FILE (a new or Lading database), --csv DIR and/or --ftm FILE"
+        );
     }
     if args.entities < 2 {
         bail!("--entities must be at least 2");
@@ -40,6 +46,10 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &args.csv {
         write_csv(&data, dir)?;
         println!("wrote CSV files to {}", dir.display());
+    }
+    if let Some(path) = &args.ftm {
+        let lines = write_ftm(&data, path)?;
+        println!("wrote {lines} FtM entities to {}", path.display());
     }
     if let Some(path) = db {
         let mut store = Store::open_or_create(path)?;

@@ -1,4 +1,5 @@
-//! `lading import KIND FILE`: one CSV file into the database, all or nothing.
+//! `lading import KIND FILE`: one CSV file, or one FollowTheMoney entity file (`ftm`), into
+//! the database, all or nothing.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,13 +9,39 @@ use anyhow::Context;
 use crate::date::DateFormat;
 use crate::parts::PartRules;
 use crate::store::Store;
+use crate::store::import::ftm::FtmOptions;
 use crate::store::import::{ImportKind, ImportOptions};
+
+/// What a file to import holds: one of the CSV kinds, or FtM entities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FileKind {
+    Shipments,
+    Entities,
+    Ownership,
+    Sanctions,
+    /// FollowTheMoney entities, one JSON object per line (OpenSanctions, OCCRP Aleph).
+    Ftm,
+}
+
+impl FileKind {
+    /// The CSV import kind, or `None` for FtM.
+    pub fn csv(self) -> Option<ImportKind> {
+        Some(match self {
+            FileKind::Shipments => ImportKind::Shipments,
+            FileKind::Entities => ImportKind::Entities,
+            FileKind::Ownership => ImportKind::Ownership,
+            FileKind::Sanctions => ImportKind::Sanctions,
+            FileKind::Ftm => return None,
+        })
+    }
+}
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// What the file holds.
-    pub kind: ImportKind,
-    /// The CSV file (UTF-8, with a header row).
+    /// What the file holds: shipments, entities, ownership or sanctions (CSV), or ftm
+    /// (FollowTheMoney entities, one JSON object per line).
+    pub kind: FileKind,
+    /// The file: CSV (UTF-8, with a header row), or FtM JSON lines.
     pub file: PathBuf,
     /// Map a field to a header explicitly (repeatable): --map value_usd="Declared Value"
     #[arg(long, value_name = "FIELD=HEADER")]
@@ -31,13 +58,22 @@ pub struct Args {
     /// The source recorded for rows without a source column (default: the file's name).
     #[arg(long)]
     pub source: Option<String>,
+    /// FtM only: report what would be matched, created and skipped, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
-    let mut options = ImportOptions::new(args.kind);
+    let Some(kind) = args.kind.csv() else {
+        return run_ftm(db, args);
+    };
+    if args.dry_run {
+        anyhow::bail!("--dry-run is for `lading import ftm` only");
+    }
+    let mut options = ImportOptions::new(kind);
     for m in &args.map {
         let (field, header) = m
             .split_once('=')
@@ -72,6 +108,45 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             && summary.rejected > 0
         {
             println!("rejected rows, with their reasons: {}", rejects.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lading import ftm FILE`.
+fn run_ftm(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+    if !args.map.is_empty() || args.date_format.is_some() {
+        anyhow::bail!(
+            "--map and --date-format are for CSV files; FtM names its properties and writes ISO dates"
+        );
+    }
+    let mut options = FtmOptions {
+        dry_run: args.dry_run,
+        rejects: args.skip_invalid.clone(),
+        source: args.source.clone(),
+        ..FtmOptions::default()
+    };
+    if let Some(path) = &args.rules {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        options.rules = PartRules::parse(&text, &path.display().to_string())?;
+    }
+    let mut store = match db {
+        // A dry run creates no database: against one that does not exist, it shows what an
+        // import into a new database would do.
+        Some(path) if args.dry_run && !path.exists() => Store::in_memory()?,
+        Some(path) => Store::open_or_create(path)?,
+        None => super::open_store(None)?,
+    };
+    let summary = store.import_ftm(&args.file, &options, None)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        println!("{summary}");
+        if let Some(rejects) = &args.skip_invalid
+            && summary.rejected > 0
+        {
+            println!("rejected lines, with their reasons: {}", rejects.display());
         }
     }
     Ok(ExitCode::SUCCESS)

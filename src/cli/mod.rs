@@ -41,7 +41,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Import a CSV file of shipments, entities, ownership links or sanctions listings.
+    /// Import a CSV file of shipments, entities, ownership links or sanctions listings, or a
+    /// FollowTheMoney entity file (OpenSanctions, Aleph).
     Import(import::Args),
     /// Print what a filter selects: entities, links, shipments, value, and the top links.
     Stats(stats::Args),

@@ -180,7 +180,9 @@ impl Store {
                 supported: schema::SCHEMA_VERSION,
             });
         }
-        if version == schema::SCHEMA_VERSION {
+        // An older database is checked too, before it is migrated: every object of an older
+        // schema is in the latest list.
+        if version >= 1 {
             self.check_objects()?;
         }
         Ok(())
@@ -298,7 +300,30 @@ impl Store {
     pub fn content_fingerprint(&self) -> Result<String, StoreError> {
         use rusqlite::types::ValueRef;
         let mut h = Fnv64::new();
-        for table in ["entity", "alias", "ownership", "shipment", "sanction"] {
+        for table in [
+            "entity",
+            "alias",
+            "ownership",
+            "shipment",
+            "sanction",
+            "entity_ftm",
+            "identifier",
+        ] {
+            // Tables added after version 1 count only when they hold rows, so a database's
+            // fingerprint (which sessions record) does not change when it is migrated.
+            if matches!(table, "entity_ftm" | "identifier") {
+                let empty: bool = self
+                    .conn
+                    .query_row(
+                        &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
+                        [],
+                        |r| r.get(0),
+                    )
+                    .map_err(|e| self.err(e))?;
+                if empty {
+                    continue;
+                }
+            }
             let mut stmt = self
                 .conn
                 .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))

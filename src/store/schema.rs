@@ -9,10 +9,10 @@
 pub const APPLICATION_ID: i32 = 0x4C44_4E47;
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// Migrations, index `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The shipment indexes. The filter reads shipments by one scan in rowid order and panels
 /// fetch records by rowid, so the only index is the deduplication key: a small integer
@@ -82,6 +82,26 @@ CREATE TABLE sanction (
 CREATE INDEX sanction_entity ON sanction(entity_id);
 "#;
 
+/// Version 2: what a FollowTheMoney import needs to match entities again. `entity_ftm` maps
+/// FtM entity ids (and OpenSanctions referents) to entities; `identifier` holds registry
+/// numbers by scheme (`innCode`, `ogrnCode`, `leiCode`, …), normalised (no spaces, upper
+/// case). The same identifier on two entities is allowed: source data has such errors.
+const V2: &str = r#"
+CREATE TABLE entity_ftm (
+    ftm_id    TEXT PRIMARY KEY CHECK (length(ftm_id) > 0),
+    entity_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX entity_ftm_entity ON entity_ftm(entity_id);
+
+CREATE TABLE identifier (
+    scheme    TEXT NOT NULL CHECK (length(scheme) > 0),
+    value     TEXT NOT NULL CHECK (length(value) > 0),
+    entity_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
+    PRIMARY KEY (scheme, value, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX identifier_entity ON identifier(entity_id);
+"#;
+
 /// Every table and index Lading creates, by the latest schema. Anything else in
 /// `sqlite_master` (other tables, views, triggers) makes the database foreign.
 pub const KNOWN_OBJECTS: &[(&str, &str)] = &[
@@ -93,4 +113,8 @@ pub const KNOWN_OBJECTS: &[(&str, &str)] = &[
     ("index", "ownership_child"),
     ("index", "shipment_ref_key"),
     ("index", "sanction_entity"),
+    ("table", "entity_ftm"),
+    ("index", "entity_ftm_entity"),
+    ("table", "identifier"),
+    ("index", "identifier_entity"),
 ];

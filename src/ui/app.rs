@@ -381,7 +381,7 @@ impl LadingApp {
                 if ui.button("Open database…  (Ctrl+Shift+O)").clicked() {
                     self.ui.dialog = Some(Dialog::open_database());
                 }
-                if ui.button("Import CSV…  (Ctrl+I)").clicked() {
+                if ui.button("Import CSV or FtM…  (Ctrl+I)").clicked() {
                     self.ui.dialog = Some(Dialog::import_csv());
                 }
                 ui.separator();

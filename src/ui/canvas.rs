@@ -52,7 +52,7 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
     };
     if explorer.graph().entities.is_empty() {
         let message = if explorer.index().shipment_count() == 0 {
-            "This database has no shipments yet. File → Import CSV… (Ctrl+I)"
+            "This database has no shipments yet. File → Import CSV or FtM… (Ctrl+I)"
         } else {
             "No data in this filter. Widen the dates or reset the filter."
         };

@@ -1,4 +1,4 @@
-//! File → Open database and File → Import CSV.
+//! File → Open database and File → Import (CSV, or FollowTheMoney entities).
 //!
 //! Each dialog has a path field and a Browse… button that opens the system file dialog
 //! (rfd). Where no file dialog can open (no desktop portal), rfd answers at once with
@@ -13,7 +13,36 @@ use std::thread::JoinHandle;
 
 use super::app::LadingApp;
 use crate::store::Store;
+use crate::store::import::ftm::{FtmOptions, FtmSummary};
 use crate::store::import::{ImportKind, ImportOptions, ImportSummary};
+
+/// What the file to import holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportChoice {
+    Csv(ImportKind),
+    /// FollowTheMoney entities, one JSON object per line (OpenSanctions, Aleph).
+    Ftm,
+}
+
+impl ImportChoice {
+    pub const ALL: [ImportChoice; 5] = [
+        ImportChoice::Csv(ImportKind::Shipments),
+        ImportChoice::Csv(ImportKind::Entities),
+        ImportChoice::Csv(ImportKind::Ownership),
+        ImportChoice::Csv(ImportKind::Sanctions),
+        ImportChoice::Ftm,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportChoice::Csv(ImportKind::Shipments) => "shipments (CSV)",
+            ImportChoice::Csv(ImportKind::Entities) => "entities (CSV)",
+            ImportChoice::Csv(ImportKind::Ownership) => "ownership (CSV)",
+            ImportChoice::Csv(ImportKind::Sanctions) => "sanctions (CSV)",
+            ImportChoice::Ftm => "FollowTheMoney entities (JSON lines)",
+        }
+    }
+}
 
 /// A labelled path field with a Browse… button, and the note shown when no file came back
 /// from the system dialog (cancelled, or no dialog on this desktop: the field still works).
@@ -58,7 +87,7 @@ pub fn path_field(
 pub struct Dialog {
     pub kind: DialogKind,
     pub path: String,
-    pub import_kind: ImportKind,
+    pub import_kind: ImportChoice,
     pub note: Option<String>,
 }
 
@@ -73,7 +102,7 @@ impl Dialog {
         Dialog {
             kind: DialogKind::OpenDatabase,
             path: String::new(),
-            import_kind: ImportKind::Shipments,
+            import_kind: ImportChoice::Csv(ImportKind::Shipments),
             note: None,
         }
     }
@@ -89,7 +118,8 @@ impl Dialog {
 /// An import running on a worker thread.
 pub struct ImportJob {
     progress_permille: Arc<AtomicU64>,
-    handle: Option<JoinHandle<Result<ImportSummary, String>>>,
+    /// The status line when it succeeds, the error report when it fails.
+    handle: Option<JoinHandle<Result<String, String>>>,
     db: PathBuf,
 }
 
@@ -99,9 +129,13 @@ impl ImportJob {
     }
 }
 
-fn browse(kind: DialogKind) -> Option<PathBuf> {
+fn browse(kind: DialogKind, choice: ImportChoice) -> Option<PathBuf> {
     let dialog = rfd::FileDialog::new();
     match kind {
+        DialogKind::ImportCsv if choice == ImportChoice::Ftm => dialog
+            .add_filter("FtM entities", &["json", "jsonl", "ndjson", "ftm"])
+            .add_filter("Any file", &["*"])
+            .pick_file(),
         DialogKind::OpenDatabase => dialog
             .add_filter("Lading database", &["db", "sqlite", "lading"])
             .add_filter("Any file", &["*"])
@@ -121,7 +155,7 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
     let mut go = false;
     let title = match dialog.kind {
         DialogKind::OpenDatabase => "Open database",
-        DialogKind::ImportCsv => "Import CSV",
+        DialogKind::ImportCsv => "Import",
     };
     egui::Modal::new(egui::Id::unique("file-dialog")).show(ctx, |ui| {
         ui.set_min_width(520.0);
@@ -130,22 +164,17 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
             ui.horizontal(|ui| {
                 ui.label("The file holds");
                 egui::ComboBox::from_id_salt("import-kind")
-                    .selected_text(dialog.import_kind.as_str())
+                    .selected_text(dialog.import_kind.label())
                     .show_ui(ui, |ui| {
-                        for k in [
-                            ImportKind::Shipments,
-                            ImportKind::Entities,
-                            ImportKind::Ownership,
-                            ImportKind::Sanctions,
-                        ] {
-                            ui.selectable_value(&mut dialog.import_kind, k, k.as_str());
+                        for k in ImportChoice::ALL {
+                            ui.selectable_value(&mut dialog.import_kind, k, k.label());
                         }
                     });
             });
         }
-        let kind = dialog.kind;
+        let (kind, choice) = (dialog.kind, dialog.import_kind);
         if path_field(ui, "File", &mut dialog.path, &mut dialog.note, || {
-            browse(kind)
+            browse(kind, choice)
         }) {
             go = true;
         }
@@ -187,7 +216,7 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
     }
 }
 
-fn start_import(app: &mut LadingApp, file: PathBuf, kind: ImportKind) {
+fn start_import(app: &mut LadingApp, file: PathBuf, kind: ImportChoice) {
     let Some(db) = app.explorer.as_ref().map(|e| e.db_path().to_path_buf()) else {
         app.error = Some("Open a database before importing into it.".into());
         return;
@@ -203,14 +232,19 @@ fn start_import(app: &mut LadingApp, file: PathBuf, kind: ImportKind) {
         .name("lading-import".into())
         .spawn(move || {
             let mut store = Store::open(&worker_db).map_err(|e| e.to_string())?;
-            let options = ImportOptions::new(kind);
             let mut report = |done: u64, total: u64| {
                 let permille = (done.min(total) * 1000).checked_div(total).unwrap_or(0);
                 worker_progress.store(permille, Ordering::Relaxed);
             };
-            store
-                .import_csv(&file, &options, Some(&mut report))
-                .map_err(|e| e.to_string())
+            match kind {
+                ImportChoice::Csv(kind) => store
+                    .import_csv(&file, &ImportOptions::new(kind), Some(&mut report))
+                    .map(|s| csv_status(&s)),
+                ImportChoice::Ftm => store
+                    .import_ftm(&file, &FtmOptions::default(), Some(&mut report))
+                    .map(|s| ftm_status(&s)),
+            }
+            .map_err(|e| e.to_string())
         });
     match handle {
         Ok(handle) => {
@@ -237,15 +271,8 @@ pub fn poll_import(app: &mut LadingApp) {
     let result = job.handle.take().map(|h| h.join());
     app.ui.import_job = None;
     match result {
-        Some(Ok(Ok(summary))) => {
-            app.ui.status = format!(
-                "Imported {} of {} rows from {} ({} already present, {} entities created)",
-                summary.imported,
-                summary.rows_read,
-                summary.file,
-                summary.duplicates,
-                summary.entities_created.len()
-            );
+        Some(Ok(Ok(status))) => {
+            app.ui.status = status;
             let status = app.ui.status.clone();
             // The session (positions, pins, annotations...) survives the re-import.
             app.reload_keeping_session(&db);
@@ -256,4 +283,45 @@ pub fn poll_import(app: &mut LadingApp) {
         Some(Ok(Err(message))) => app.error = Some(message),
         _ => app.error = Some("the import stopped unexpectedly".into()),
     }
+}
+
+/// The status line after a CSV import.
+fn csv_status(summary: &ImportSummary) -> String {
+    format!(
+        "Imported {} of {} rows from {} ({} already present, {} entities created)",
+        summary.imported,
+        summary.rows_read,
+        summary.file,
+        summary.duplicates,
+        summary.entities_created.len()
+    )
+}
+
+/// The status line after an FtM import: what was added, matched, and left out, and why.
+pub fn ftm_status(s: &FtmSummary) -> String {
+    let mut out = format!(
+        "Imported {} FtM entities from {}: {} created, {} matched; {} ownership links, {} listings, {} shipments added",
+        s.records,
+        s.file,
+        s.entities_created,
+        s.entities_matched_total(),
+        s.ownership_added,
+        s.listings_added,
+        s.shipments_added
+    );
+    if !s.not_modelled.is_empty() {
+        let parts: Vec<String> = s
+            .not_modelled
+            .iter()
+            .map(|(schema, n)| format!("{n} {schema}"))
+            .collect();
+        out.push_str(&format!("; not modelled: {}", parts.join(", ")));
+    }
+    let skipped: u64 = s.skipped.values().map(|k| k.count).sum();
+    if skipped > 0 {
+        out.push_str(&format!(
+            "; {skipped} skipped (`lading import ftm --dry-run` lists why)"
+        ));
+    }
+    out
 }

@@ -330,14 +330,15 @@ impl LadingApp {
         let kept = self.capture_session();
         self.session.fingerprint = None;
         self.load(Some(db.to_path_buf()));
-        let Some(session) = kept else {
+        let Some(mut session) = kept else {
             return;
         };
+        // The user changed the data: no "the database changed" warning for that.
+        session.database.fingerprint.clear();
         if let Err(e) = self.apply_session(&session, Some(db)) {
             self.error = Some(e);
             return;
         }
-        // The user changed the data: no "the database changed" warning for that.
         self.session.expected_fingerprint = None;
         if let Some(e) = &self.explorer {
             self.session.saved_generation = if was_dirty {

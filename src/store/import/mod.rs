@@ -19,6 +19,7 @@ use crate::date::DateFormat;
 use crate::parts::PartRules;
 
 mod fields;
+pub mod ftm;
 mod parse;
 mod rejects;
 mod resolver;

@@ -1,0 +1,1485 @@
+//! FollowTheMoney import: entity files as OpenSanctions and OCCRP Aleph export them, one
+//! JSON entity per line (`{"id", "schema", "properties": {name: [strings]}, …}`).
+//!
+//! **Mapping.** Company, Organization, LegalEntity and PublicBody become entities; Ownership
+//! becomes ownership links, Sanction sanctions listings, EconomicActivity (a customs
+//! declaration) shipments. Every other schema (Person, Vessel, Directorship, …) is counted by
+//! schema in the summary; relations that point at such an entity are skipped with a reason.
+//!
+//! **Kinds** of the entities the import creates: a PublicBody is a `state_owner`; a company
+//! with the topic `gov.soe` is state-owned and a `subsidiary`, and becomes a `state_owner`
+//! when, after the whole file, it owns something and nothing owns it; anything else is a
+//! `company`. Entities that already existed keep their kind, name and country; they gain
+//! aliases, identifiers, the FtM id and (with `gov.soe`) the state-owned flag.
+//!
+//! **Matching**, in order: the FtM id (or an OpenSanctions referent) seen before, in this
+//! file or an earlier import; an identifier with the same scheme and value (`innCode`,
+//! `ogrnCode`, `leiCode`, …; registration, tax and VAT numbers only within the same country);
+//! a name or alias equal, after normalising case and spaces, to the name or an alias of an
+//! entity that existed before the import, with the same country. Entities created by the
+//! same import are not matched by name: two ids with one name in one file stay two entities.
+//!
+//! **Streaming.** Two passes over the file, each reading one bounded line at a time
+//! ([`MAX_LINE_BYTES`]): the first creates or matches entities and keeps a map of
+//! FtM id → entity row id; the second writes the relations, so a relation may name an entity
+//! defined later in the file. Memory is that map plus a bit per line.
+//!
+//! **All or nothing**: one transaction. A malformed line (not JSON, a property that is not a
+//! list of strings, a bad date, a reference to an id that is nowhere in the file or the
+//! database) stops the import with the file, line and field, unless rejects are asked for.
+//! Valid FtM that Lading cannot use (a sanction without a date, a shipment without a
+//! receiver) is skipped and counted by reason. A dry run does everything and rolls back.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+
+use super::rejects::Rejects;
+use super::values::{parse_number, parse_share};
+use super::{ImportError, Progress, RowError, fnv1a, ref_key, row_err};
+use crate::date::Day;
+use crate::model::{EntityId, EntityKind, normalize_name};
+use crate::parts::PartRules;
+use crate::store::Store;
+
+mod record;
+pub use record::MAX_LINE_BYTES;
+use record::{Line, Lines, Record};
+
+/// How to run an FtM import.
+#[derive(Clone, Debug)]
+pub struct FtmOptions {
+    /// Do everything, report it, and roll back: the database is unchanged.
+    pub dry_run: bool,
+    /// Import the good records and write the rejected ones here, instead of aborting.
+    pub rejects: Option<PathBuf>,
+    /// The source recorded on everything (default: the entity's datasets, else the file name).
+    pub source: Option<String>,
+    /// Part-type rules for goods descriptions.
+    pub rules: PartRules,
+}
+
+impl Default for FtmOptions {
+    fn default() -> FtmOptions {
+        FtmOptions {
+            dry_run: false,
+            rejects: None,
+            source: None,
+            rules: PartRules::default_rules(),
+        }
+    }
+}
+
+/// How an FtM entity found its Lading entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    Id,
+    Identifier,
+    NameCountry,
+}
+
+impl MatchedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchedBy::Id => "id",
+            MatchedBy::Identifier => "identifier",
+            MatchedBy::NameCountry => "name+country",
+        }
+    }
+}
+
+/// One FtM entity matched to an existing entity.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MatchNote {
+    pub line: u64,
+    pub ftm_id: String,
+    pub name: String,
+    /// The key of the entity it matched.
+    pub entity: String,
+    pub by: MatchedBy,
+    /// What matched: the id, "innCode 7704274402", "State Corporation Rostec (RU)".
+    pub on: String,
+}
+
+/// Records skipped for one reason.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Skipped {
+    pub count: u64,
+    /// The first few lines, to look at.
+    pub lines: Vec<u64>,
+}
+
+/// Counts of matches by how they matched.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct MatchCounts {
+    pub id: u64,
+    pub identifier: u64,
+    pub name_country: u64,
+}
+
+/// What an FtM import did (or, in a dry run, would do).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct FtmSummary {
+    pub file: String,
+    pub dry_run: bool,
+    /// Lines holding an entity (blank lines not counted).
+    pub lines: u64,
+    /// Entities read, including ones nested in others.
+    pub records: u64,
+    pub entities_created: u64,
+    /// Companies, organisations and public bodies that matched an existing entity.
+    pub entities_matched: MatchCounts,
+    /// Repeated ids: the same FtM entity again in this file, merged into the first.
+    pub entities_repeated: u64,
+    pub ownership_added: u64,
+    pub ownership_present: u64,
+    pub listings_added: u64,
+    pub listings_present: u64,
+    pub shipments_added: u64,
+    /// Shipments whose source and source reference were already in the database.
+    pub shipments_present: u64,
+    /// Entities whose schema Lading does not model, by schema.
+    pub not_modelled: BTreeMap<String, u64>,
+    /// Valid records Lading could not use, by reason.
+    pub skipped: BTreeMap<String, Skipped>,
+    /// Malformed records written to the rejects file (only with one).
+    pub rejected: u64,
+    /// Dates given as a year or a month, read as its first day.
+    pub partial_dates: u64,
+    /// Percentages and amounts that are not numbers, left empty (line, property, value).
+    pub unread_numbers: Vec<(u64, String, String)>,
+    /// Matches, the first [`LIST_CAP`].
+    pub matches: Vec<MatchNote>,
+    /// Names of created entities, the first [`LIST_CAP`].
+    pub created: Vec<String>,
+    pub seconds: f64,
+}
+
+/// How many matches, created names and unread numbers the summary lists (all are counted).
+pub const LIST_CAP: usize = 1000;
+const SKIP_LINES_SHOWN: usize = 5;
+
+impl FtmSummary {
+    pub fn entities_matched_total(&self) -> u64 {
+        let m = &self.entities_matched;
+        m.id + m.identifier + m.name_country
+    }
+
+    fn skip(&mut self, line: u64, reason: String) {
+        let entry = self.skipped.entry(reason).or_default();
+        entry.count += 1;
+        if entry.lines.len() < SKIP_LINES_SHOWN {
+            entry.lines.push(line);
+        }
+    }
+}
+
+impl std::fmt::Display for FtmSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let verb = if self.dry_run {
+            "dry run (nothing written) of the FtM import of"
+        } else {
+            "imported FtM entities from"
+        };
+        writeln!(f, "{verb} {}", self.file)?;
+        let m = &self.entities_matched;
+        let rows: [(&str, u64); 14] = [
+            ("lines", self.lines),
+            ("entities read", self.records),
+            ("entities created", self.entities_created),
+            ("matched by id", m.id),
+            ("matched by identifier", m.identifier),
+            ("matched by name+country", m.name_country),
+            ("repeated in the file", self.entities_repeated),
+            ("ownership links", self.ownership_added),
+            ("  already present", self.ownership_present),
+            ("sanctions listings", self.listings_added),
+            ("  already present", self.listings_present),
+            ("shipments", self.shipments_added),
+            ("  already present", self.shipments_present),
+            ("rejected", self.rejected),
+        ];
+        for (label, n) in rows {
+            writeln!(f, "  {label:<26}{n:>10}")?;
+        }
+        if !self.not_modelled.is_empty() {
+            writeln!(f, "  not modelled by Lading (counted, not imported):")?;
+            for (schema, n) in &self.not_modelled {
+                writeln!(f, "    {schema:<24}{n:>10}")?;
+            }
+        }
+        if !self.skipped.is_empty() {
+            writeln!(f, "  skipped:")?;
+            for (reason, s) in &self.skipped {
+                let lines: Vec<String> = s.lines.iter().map(u64::to_string).collect();
+                writeln!(
+                    f,
+                    "    {:>8}  {reason} (lines {}…)",
+                    s.count,
+                    lines.join(", ")
+                )?;
+            }
+        }
+        if self.partial_dates > 0 {
+            writeln!(
+                f,
+                "  {} dates given as a year or month were read as its first day",
+                self.partial_dates
+            )?;
+        }
+        for (line, prop, value) in self.unread_numbers.iter().take(SHOWN) {
+            writeln!(
+                f,
+                "  line {line}: {prop} {value:?} is not a number; left empty"
+            )?;
+        }
+        if !self.matches.is_empty() {
+            writeln!(f, "  matched:")?;
+            for n in self.matches.iter().take(SHOWN) {
+                writeln!(
+                    f,
+                    "    line {}: {} {:?} → {} (by {}: {})",
+                    n.line,
+                    n.ftm_id,
+                    n.name,
+                    n.entity,
+                    n.by.as_str(),
+                    n.on
+                )?;
+            }
+            if self.entities_matched_total() as usize > SHOWN {
+                writeln!(
+                    f,
+                    "    … and {} more",
+                    self.entities_matched_total() as usize - SHOWN
+                )?;
+            }
+        }
+        if !self.created.is_empty() {
+            writeln!(f, "  created:")?;
+            for name in self.created.iter().take(SHOWN) {
+                writeln!(f, "    + {name}")?;
+            }
+            if self.entities_created as usize > SHOWN {
+                writeln!(
+                    f,
+                    "    … and {} more",
+                    self.entities_created as usize - SHOWN
+                )?;
+            }
+        }
+        write!(f, "  seconds{:>29.2}", self.seconds)
+    }
+}
+
+const SHOWN: usize = 20;
+
+/// The schemata Lading reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Node,
+    Ownership,
+    Sanction,
+    Shipment,
+    Other,
+}
+
+fn role(schema: &str) -> Role {
+    match schema {
+        "Company" | "Organization" | "LegalEntity" | "PublicBody" => Role::Node,
+        "Ownership" => Role::Ownership,
+        "Sanction" => Role::Sanction,
+        "EconomicActivity" => Role::Shipment,
+        _ => Role::Other,
+    }
+}
+
+/// Identifier properties, by how far they identify: globally, or within a country.
+const GLOBAL_SCHEMES: &[&str] = &[
+    "leiCode",
+    "innCode",
+    "ogrnCode",
+    "okpoCode",
+    "swiftBic",
+    "imoNumber",
+    "dunsCode",
+    "uniqueEntityId",
+    "permId",
+    "wikidataId",
+    "uscCode",
+    "bikCode",
+];
+const COUNTRY_SCHEMES: &[&str] = &["registrationNumber", "taxNumber", "vatCode", "idNumber"];
+
+/// An identifier as stored: no spaces, upper case.
+fn norm_identifier(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// The store's short name for a sanctioning authority, when it is one it knows; otherwise
+/// the text as given.
+pub fn authority_code(text: &str) -> String {
+    let t = text.trim();
+    let l = t.to_lowercase();
+    let has = |s: &str| l.contains(s);
+    let code = if has("foreign assets control") || l == "ofac" {
+        "OFAC"
+    } else if has("bureau of industry and security") || l == "bis" || l == "us-bis" {
+        "US-BIS"
+    } else if has("department of state") || has("state department") || l == "us-state" {
+        "US-State"
+    } else if has("department of defense") || l == "dod" {
+        "DoD"
+    } else if has("european union") || has("council of the eu") || l == "eu" {
+        "EU"
+    } else if has("hm treasury")
+        || has("financial sanctions implementation")
+        || has("foreign, commonwealth")
+        || l == "ofsi"
+        || l == "uk"
+        || has("united kingdom")
+    {
+        "UK"
+    } else if has("economy, trade and industry")
+        || has("foreign affairs of japan")
+        || l == "meti"
+        || l == "jp"
+        || l == "japan"
+    {
+        "JP"
+    } else {
+        return t.to_owned();
+    };
+    code.to_owned()
+}
+
+/// What the first pass learned about ids that are not entities Lading keeps.
+struct Elsewhere {
+    /// Ids of entities of unmodelled schemata (there may be millions of people): a 64-bit
+    /// hash of the id → index into `schemas`. A collision could only turn the error for a
+    /// reference to nowhere into a skip.
+    other: FxHashMap<u64, u16>,
+    schemas: Vec<String>,
+    /// Ids of records that were skipped or rejected, with why.
+    dropped: FxHashMap<String, String>,
+}
+
+/// The import in progress.
+struct Run<'t> {
+    tx: &'t Transaction<'t>,
+    options: &'t FtmOptions,
+    file_name: String,
+    summary: FtmSummary,
+    /// FtM id → entity, for every id this import created or matched.
+    ids: FxHashMap<String, EntityId>,
+    /// Normalised names and aliases of the entities that existed before → (entity, country).
+    names: FxHashMap<String, Vec<(EntityId, [u8; 2])>>,
+    elsewhere: Elsewhere,
+    /// Lines the second pass must read (they hold a relation, maybe nested).
+    relation_lines: LineSet,
+    /// State-owned entities this import created: owners of nothing owned become state owners.
+    created_soe: Vec<EntityId>,
+    rejects: Option<Rejects>,
+}
+
+type Fail = super::RowFailure;
+
+impl Store {
+    /// Imports an FtM entity file (one JSON entity per line). See the module documentation.
+    pub fn import_ftm(
+        &mut self,
+        path: &Path,
+        options: &FtmOptions,
+        progress: Option<Progress<'_>>,
+    ) -> Result<FtmSummary, ImportError> {
+        let started = Instant::now();
+        let file_err = |message: String| ImportError {
+            file: path.to_path_buf(),
+            line: None,
+            field: None,
+            message,
+        };
+        let open = || std::fs::File::open(path).map_err(|e| file_err(format!("cannot open: {e}")));
+        let file = open()?;
+        let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+        check_head(&file).map_err(file_err)?;
+        let _ = self.conn.execute_batch("PRAGMA cache_size = -262144");
+        let mut progress = progress;
+        let result = (|| {
+            let tx = self
+                .conn
+                .transaction()
+                .map_err(|e| file_err(e.to_string()))?;
+            let rejects = match &options.rejects {
+                Some(p) => {
+                    let header = ["id".to_owned(), "schema".to_owned(), "record".to_owned()];
+                    Some(Rejects::create(p, &header).map_err(|e| {
+                        file_err(format!("cannot write rejects to {}: {e}", p.display()))
+                    })?)
+                }
+                None => None,
+            };
+            let mut run = Run::new(&tx, options, path, rejects)
+                .map_err(|e| file_err(format!("database error: {e}")))?;
+            let mut report = |done: u64| {
+                if let Some(p) = progress.as_mut() {
+                    p(done, total.max(1));
+                }
+            };
+            // Pass 1: entities.
+            let mut lines = Lines::new(file);
+            run.pass(path, &mut lines, Pass::Nodes, &mut |b| report(b / 2))?;
+            // Pass 2: relations, on the lines that hold any.
+            if !run.relation_lines.is_empty() {
+                let mut lines = Lines::new(open()?);
+                run.pass(path, &mut lines, Pass::Relations, &mut |b| {
+                    report(total / 2 + b / 2)
+                })?;
+            }
+            run.finish_kinds()
+                .map_err(|e| file_err(format!("database error: {e}")))?;
+            let mut summary = std::mem::take(&mut run.summary);
+            if summary.lines == 0 {
+                return Err(file_err(
+                    "no entities in the file: expected one JSON entity per line".into(),
+                ));
+            }
+            if let Some(rej) = run.rejects.take() {
+                rej.finish()
+                    .map_err(|e| file_err(format!("cannot write rejects: {e}")))?;
+            }
+            drop(run);
+            if options.dry_run {
+                tx.rollback()
+                    .map_err(|e| file_err(format!("cannot roll back: {e}")))?;
+            } else {
+                tx.commit()
+                    .map_err(|e| file_err(format!("cannot commit: {e}")))?;
+            }
+            report(total);
+            summary.dry_run = options.dry_run;
+            summary.seconds = started.elapsed().as_secs_f64();
+            Ok(summary)
+        })();
+        let _ = self.conn.execute_batch("PRAGMA cache_size = -2000");
+        result
+    }
+}
+
+/// Refuses binary files and archives before reading them as lines.
+fn check_head(file: &std::fs::File) -> Result<(), String> {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let n = (&*file)
+        .read(&mut head)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    let head = &head[..n];
+    use std::io::Seek;
+    (&*file)
+        .seek(std::io::SeekFrom::Start(0))
+        .map_err(|e| format!("cannot read: {e}"))?;
+    let what = if head.starts_with(b"\x1f\x8b") {
+        "a gzip archive: unpack it first (gunzip)"
+    } else if head.starts_with(b"PK\x03\x04") {
+        "a ZIP archive: unpack it first"
+    } else if head.starts_with(b"SQLite format 3") {
+        "a SQLite database (open it with --db)"
+    } else if head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff") {
+        "UTF-16 text: save it as UTF-8"
+    } else {
+        return Ok(());
+    };
+    Err(format!("not an FtM entity file (JSON lines): it is {what}"))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Nodes,
+    Relations,
+}
+
+impl<'t> Run<'t> {
+    fn new(
+        tx: &'t Transaction<'t>,
+        options: &'t FtmOptions,
+        path: &Path,
+        rejects: Option<Rejects>,
+    ) -> rusqlite::Result<Run<'t>> {
+        let mut names: FxHashMap<String, Vec<(EntityId, [u8; 2])>> = FxHashMap::default();
+        let mut country_of: FxHashMap<EntityId, [u8; 2]> = FxHashMap::default();
+        {
+            let mut stmt = tx.prepare("SELECT id, name, country FROM entity")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: EntityId = r.get(0)?;
+                let country = country_bytes(r.get_ref(2)?.as_str()?);
+                country_of.insert(id, country);
+                names
+                    .entry(normalize_name(r.get_ref(1)?.as_str()?))
+                    .or_default()
+                    .push((id, country));
+            }
+            let mut stmt = tx.prepare("SELECT entity_id, name FROM alias")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: EntityId = r.get(0)?;
+                let country = country_of.get(&id).copied().unwrap_or_default();
+                let list = names
+                    .entry(normalize_name(r.get_ref(1)?.as_str()?))
+                    .or_default();
+                if !list.iter().any(|(e, _)| *e == id) {
+                    list.push((id, country));
+                }
+            }
+        }
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        Ok(Run {
+            tx,
+            options,
+            summary: FtmSummary {
+                file: path.display().to_string(),
+                ..FtmSummary::default()
+            },
+            file_name,
+            ids: FxHashMap::default(),
+            names,
+            elsewhere: Elsewhere {
+                other: FxHashMap::default(),
+                schemas: Vec::new(),
+                dropped: FxHashMap::default(),
+            },
+            relation_lines: LineSet::default(),
+            created_soe: Vec::new(),
+            rejects,
+        })
+    }
+
+    /// One pass over the file.
+    fn pass(
+        &mut self,
+        path: &Path,
+        lines: &mut Lines<std::fs::File>,
+        pass: Pass,
+        report: &mut dyn FnMut(u64),
+    ) -> Result<(), ImportError> {
+        let error = |line: u64, field: Option<String>, message: String| ImportError {
+            file: path.to_path_buf(),
+            line: Some(line),
+            field,
+            message,
+        };
+        loop {
+            let got = lines
+                .next_line()
+                .map_err(|e| error(lines.line + 1, None, format!("cannot read: {e}")))?;
+            let line = lines.line;
+            if line.is_multiple_of(4096) {
+                report(lines.bytes_read);
+            }
+            match got {
+                Line::End => break,
+                Line::TooLong => {
+                    if pass == Pass::Relations {
+                        continue;
+                    }
+                    self.summary.lines += 1;
+                    let message = format!(
+                        "the line is longer than {} MB: not an FtM entity line",
+                        record::MAX_LINE_BYTES >> 20
+                    );
+                    self.reject(line, row_err("", message), &[], &error)?;
+                    continue;
+                }
+                Line::Text => {}
+            }
+            if pass == Pass::Relations {
+                // Only the lines pass 1 marked, in order.
+                if !self.relation_lines.contains(line) {
+                    continue;
+                }
+            }
+            if lines.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            if pass == Pass::Nodes {
+                self.summary.lines += 1;
+                if is_plain_relation(&lines.buf) {
+                    // Pass 2 reads and checks it in full.
+                    self.summary.records += 1;
+                    self.relation_lines.insert(line);
+                    continue;
+                }
+            }
+            let value: Value = match serde_json::from_slice(&lines.buf) {
+                Ok(v) => v,
+                Err(e) => {
+                    let err = row_err("", format!("not valid JSON: {e}"));
+                    self.reject(line, err, &lines.buf, &error)?;
+                    continue;
+                }
+            };
+            let outcome = match pass {
+                Pass::Nodes => self.nodes_of_line(line, &value),
+                Pass::Relations => self.relations_of_line(line, &value),
+            };
+            match outcome {
+                Ok(()) => {}
+                Err(Fail::Row(err)) => self.reject(line, err, &lines.buf, &error)?,
+                Err(Fail::Database(e)) => {
+                    return Err(error(line, None, format!("database error: {e}")));
+                }
+            }
+        }
+        report(lines.bytes_read);
+        Ok(())
+    }
+
+    /// A malformed record: an error, or a line in the rejects file.
+    fn reject(
+        &mut self,
+        line: u64,
+        err: RowError,
+        raw: &[u8],
+        error: &dyn Fn(u64, Option<String>, String) -> ImportError,
+    ) -> Result<(), ImportError> {
+        let Some(rejects) = self.rejects.as_mut() else {
+            let field = (!err.field.is_empty()).then(|| err.field.clone());
+            return Err(error(line, field, err.message));
+        };
+        self.summary.rejected += 1;
+        let (id, schema) = serde_json::from_slice::<Value>(raw)
+            .ok()
+            .map(|v| {
+                let get = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+                (get("id"), get("schema"))
+            })
+            .unwrap_or_default();
+        if !id.is_empty() {
+            self.elsewhere
+                .dropped
+                .insert(id.clone(), format!("was rejected (line {line})"));
+        }
+        let record = csv::ByteRecord::from(vec![id.as_bytes(), schema.as_bytes(), raw]);
+        rejects
+            .write(line, &err, &record)
+            .map_err(|e| error(line, None, format!("cannot write rejects: {e}")))
+    }
+
+    /// Pass 1 on one line: the line's entity and the ones nested in it. Everything is read
+    /// and checked before anything is written, so a rejected line writes nothing.
+    fn nodes_of_line(&mut self, line: u64, value: &Value) -> Result<(), Fail> {
+        let mut items = Vec::new();
+        collect(value, 0, &mut |rec| {
+            let item = match role(rec.schema) {
+                Role::Node => Item::Node(Box::new(self.read_node(&rec)?)),
+                Role::Other => Item::Other(rec.id, rec.schema),
+                Role::Ownership | Role::Sanction | Role::Shipment => Item::Relation,
+            };
+            items.push(item);
+            Ok(())
+        })?;
+        let mut has_relation = false;
+        for item in items {
+            self.summary.records += 1;
+            match item {
+                Item::Node(node) => self.write_node(line, *node)?,
+                Item::Relation => has_relation = true,
+                Item::Other(id, schema) => {
+                    *self
+                        .summary
+                        .not_modelled
+                        .entry(schema.to_owned())
+                        .or_default() += 1;
+                    let index = match self.elsewhere.schemas.iter().position(|s| s == schema) {
+                        Some(i) => i,
+                        None => {
+                            self.elsewhere.schemas.push(schema.to_owned());
+                            self.elsewhere.schemas.len() - 1
+                        }
+                    };
+                    let index = u16::try_from(index).unwrap_or(u16::MAX);
+                    self.elsewhere.other.insert(fnv1a(&[id]), index);
+                }
+            }
+        }
+        if has_relation {
+            self.relation_lines.insert(line);
+        }
+        Ok(())
+    }
+
+    /// The source recorded for a record.
+    fn source(&self, rec: &Record<'_>) -> String {
+        if let Some(s) = &self.options.source {
+            return s.clone();
+        }
+        let datasets = rec.top_strings("datasets");
+        if datasets.is_empty() {
+            self.file_name.clone()
+        } else {
+            datasets.join(", ")
+        }
+    }
+
+    /// A company, organisation or public body's fields, checked.
+    fn read_node<'v>(&self, rec: &Record<'v>) -> Result<NodeData<'v>, RowError> {
+        let names = rec.strings("name")?;
+        let mut aliases: Vec<&str> = names.iter().skip(1).copied().collect();
+        for prop in ["alias", "previousName", "weakAlias"] {
+            aliases.extend(rec.strings(prop)?);
+        }
+        let caption = rec
+            .obj
+            .get("caption")
+            .and_then(Value::as_str)
+            .map(str::trim);
+        let name = names
+            .first()
+            .copied()
+            .or(caption.filter(|c| !c.is_empty()))
+            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default();
+        let mut countries: Vec<[u8; 2]> = Vec::new();
+        for prop in ["country", "jurisdiction"] {
+            for c in rec.strings(prop)? {
+                if c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    let code = country_bytes(c);
+                    if code != *b"ZZ" && !countries.contains(&code) {
+                        countries.push(code);
+                    }
+                }
+            }
+        }
+        let mut identifiers: Vec<(&'static str, String)> = Vec::new();
+        for scheme in GLOBAL_SCHEMES.iter().chain(COUNTRY_SCHEMES) {
+            for v in rec.strings(scheme)? {
+                let v = norm_identifier(v);
+                if !v.is_empty() && !identifiers.iter().any(|(s, x)| s == scheme && *x == v) {
+                    identifiers.push((scheme, v));
+                }
+            }
+        }
+        let topics = rec.strings("topics")?;
+        let public_body = rec.schema == "PublicBody";
+        Ok(NodeData {
+            id: rec.id,
+            schema: rec.schema,
+            name,
+            aliases,
+            countries,
+            identifiers,
+            public_body,
+            soe: public_body || topics.contains(&"gov.soe"),
+            referents: rec.top_strings("referents"),
+            source: self.source(rec),
+        })
+    }
+
+    /// Matches a company, organisation or public body, or creates it.
+    fn write_node(&mut self, line: u64, node: NodeData<'_>) -> Result<(), Fail> {
+        if node.name.is_empty() {
+            self.summary
+                .skip(line, format!("{} without a name", node.schema));
+            self.elsewhere
+                .dropped
+                .insert(node.id.to_owned(), "has no name".into());
+            return Ok(());
+        }
+        // 1. By FtM id: in this file, then in earlier imports (the id or a referent).
+        if let Some(&id) = self.ids.get(node.id) {
+            self.summary.entities_repeated += 1;
+            return self.enrich(id, &node, false);
+        }
+        let mut found: Option<(EntityId, MatchedBy, String)> = None;
+        for candidate in std::iter::once(node.id).chain(node.referents.iter().copied()) {
+            if let Some(id) = self.entity_by_ftm_id(candidate)? {
+                found = Some((id, MatchedBy::Id, candidate.to_owned()));
+                break;
+            }
+        }
+        // 2. By identifier.
+        if found.is_none() {
+            found = self.by_identifier(&node)?;
+        }
+        // 3. By name and country, against the entities that existed before the import.
+        if found.is_none() {
+            found = self.by_name(&node);
+        }
+        if let Some((entity, by, on)) = found {
+            let m = &mut self.summary.entities_matched;
+            match by {
+                MatchedBy::Id => m.id += 1,
+                MatchedBy::Identifier => m.identifier += 1,
+                MatchedBy::NameCountry => m.name_country += 1,
+            }
+            if self.summary.matches.len() < LIST_CAP {
+                let key: String =
+                    self.tx
+                        .query_row("SELECT key FROM entity WHERE id = ?1", [entity], |r| {
+                            r.get(0)
+                        })?;
+                self.summary.matches.push(MatchNote {
+                    line,
+                    ftm_id: node.id.to_owned(),
+                    name: node.name.clone(),
+                    entity: key,
+                    by,
+                    on,
+                });
+            }
+            self.ids.insert(node.id.to_owned(), entity);
+            return self.enrich(entity, &node, node.soe);
+        }
+
+        // Create it.
+        let kind = if node.public_body {
+            EntityKind::StateOwner
+        } else if node.soe {
+            EntityKind::Subsidiary
+        } else {
+            EntityKind::Company
+        };
+        let country = node
+            .countries
+            .first()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .unwrap_or_default();
+        let key = self.unique_key(&super::slug(&node.name))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO entity (key, name, kind, country, state_owned, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                key,
+                node.name,
+                kind.as_str(),
+                country,
+                node.soe,
+                node.source
+            ])?;
+        let entity = self.tx.last_insert_rowid();
+        self.summary.entities_created += 1;
+        if self.summary.created.len() < LIST_CAP {
+            self.summary.created.push(node.name.clone());
+        }
+        if node.soe && !node.public_body {
+            self.created_soe.push(entity);
+        }
+        self.ids.insert(node.id.to_owned(), entity);
+        self.enrich(entity, &node, false)
+    }
+
+    fn by_identifier(
+        &self,
+        node: &NodeData<'_>,
+    ) -> rusqlite::Result<Option<(EntityId, MatchedBy, String)>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT i.entity_id, e.country FROM identifier i JOIN entity e ON e.id = i.entity_id
+             WHERE i.scheme = ?1 AND i.value = ?2 ORDER BY i.entity_id",
+        )?;
+        for (scheme, value) in &node.identifiers {
+            let country_scoped = COUNTRY_SCHEMES.contains(scheme);
+            let mut rows = stmt.query(params![scheme, value])?;
+            while let Some(r) = rows.next()? {
+                let entity: EntityId = r.get(0)?;
+                let country = country_bytes(r.get_ref(1)?.as_str()?);
+                if !country_scoped || node.countries.is_empty() || node.countries.contains(&country)
+                {
+                    let on = format!("{scheme} {value}");
+                    return Ok(Some((entity, MatchedBy::Identifier, on)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn by_name(&self, node: &NodeData<'_>) -> Option<(EntityId, MatchedBy, String)> {
+        let own = std::iter::once(node.name.as_str()).chain(node.aliases.iter().copied());
+        for n in own {
+            let Some(list) = self.names.get(&normalize_name(n)) else {
+                continue;
+            };
+            for (entity, country) in list {
+                let same = if node.countries.is_empty() {
+                    *country == [0, 0]
+                } else {
+                    node.countries.contains(country)
+                };
+                if same {
+                    let c = String::from_utf8_lossy(country).replace('\0', "");
+                    let on = if c.is_empty() {
+                        n.to_owned()
+                    } else {
+                        format!("{n} ({c})")
+                    };
+                    return Some((*entity, MatchedBy::NameCountry, on));
+                }
+            }
+        }
+        None
+    }
+
+    /// Adds what an FtM entity knows to a Lading entity: aliases, identifiers, its ids, and
+    /// (`mark_soe`) the state-owned flag.
+    fn enrich(
+        &mut self,
+        entity: EntityId,
+        node: &NodeData<'_>,
+        mark_soe: bool,
+    ) -> Result<(), Fail> {
+        let current: String = self
+            .tx
+            .prepare_cached("SELECT name FROM entity WHERE id = ?1")?
+            .query_row([entity], |r| r.get(0))?;
+        let mut alias = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO alias (entity_id, name) VALUES (?1, ?2)")?;
+        for a in std::iter::once(node.name.as_str()).chain(node.aliases.iter().copied()) {
+            let a = a.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !a.is_empty() && a != current {
+                alias.execute(params![entity, a])?;
+            }
+        }
+        let mut ident = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO identifier (scheme, value, entity_id) VALUES (?1, ?2, ?3)",
+        )?;
+        for (scheme, value) in &node.identifiers {
+            ident.execute(params![scheme, value, entity])?;
+        }
+        let mut ftm = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO entity_ftm (ftm_id, entity_id) VALUES (?1, ?2)",
+        )?;
+        for id in std::iter::once(node.id).chain(node.referents.iter().copied()) {
+            ftm.execute(params![id, entity])?;
+        }
+        if mark_soe {
+            self.tx
+                .prepare_cached(
+                    "UPDATE entity SET state_owned = 1 WHERE id = ?1 AND state_owned = 0",
+                )?
+                .execute([entity])?;
+        }
+        Ok(())
+    }
+
+    fn entity_by_ftm_id(&self, id: &str) -> rusqlite::Result<Option<EntityId>> {
+        self.tx
+            .prepare_cached("SELECT entity_id FROM entity_ftm WHERE ftm_id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()
+    }
+
+    fn unique_key(&self, base: &str) -> rusqlite::Result<String> {
+        let base = if base.is_empty() { "entity" } else { base };
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM entity WHERE key = ?1)")?;
+        let mut candidate = base.to_owned();
+        let mut n = 2;
+        while stmt.query_row([&candidate], |r| r.get::<_, bool>(0))? {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        Ok(candidate)
+    }
+
+    /// Pass 2 on one line: its relations (maybe nested), all checked before any is written.
+    fn relations_of_line(&mut self, line: u64, value: &Value) -> Result<(), Fail> {
+        let mut prepared = Vec::new();
+        collect(value, 0, &mut |rec| {
+            let p = match role(rec.schema) {
+                Role::Ownership => self.read_ownership(&rec)?,
+                Role::Sanction => self.read_sanction(&rec)?,
+                Role::Shipment => self.read_shipment(&rec)?,
+                Role::Node | Role::Other => return Ok(()),
+            };
+            prepared.push(p);
+            Ok(())
+        })?;
+        for p in prepared {
+            self.summary.partial_dates += p.partial;
+            for (prop, text) in p.unread {
+                if self.summary.unread_numbers.len() < LIST_CAP {
+                    self.summary
+                        .unread_numbers
+                        .push((line, prop.to_owned(), text));
+                }
+            }
+            match p.rel {
+                Rel::Skip(reason) => self.summary.skip(line, reason),
+                Rel::Ownership(o) => self.write_ownership(o)?,
+                Rel::Sanction(s) => self.write_sanction(s)?,
+                Rel::Shipment(s) => self.write_shipment(s)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The entity a reference property names: `Ok(Ok(id))`, or `Ok(Err(reason))` when the
+    /// record is to be skipped (the reference is to an entity Lading does not keep), or an
+    /// error when the reference is broken.
+    fn party(&mut self, rec: &Record<'_>, prop: &str) -> Result<Result<EntityId, String>, Fail> {
+        let refs = rec.refs(prop)?;
+        let Some(&target) = refs.first() else {
+            return Ok(Err(format!("{} without {prop}", rec.schema)));
+        };
+        if let Some(&id) = self.ids.get(target) {
+            return Ok(Ok(id));
+        }
+        if let Some(id) = self.entity_by_ftm_id(target)? {
+            self.ids.insert(target.to_owned(), id);
+            return Ok(Ok(id));
+        }
+        if let Some(&index) = self.elsewhere.other.get(&fnv1a(&[target])) {
+            let schema = self
+                .elsewhere
+                .schemas
+                .get(usize::from(index))
+                .map_or("?", String::as_str);
+            return Ok(Err(format!(
+                "{}: {prop} is a {schema}, which Lading does not model",
+                rec.schema
+            )));
+        }
+        if let Some(why) = self.elsewhere.dropped.get(target) {
+            return Ok(Err(format!("{}: {prop} {why}", rec.schema)));
+        }
+        Err(rec
+            .err(
+                prop,
+                format!("{target:?} is not an entity in this file or the database"),
+            )
+            .into())
+    }
+
+    fn read_ownership(&mut self, rec: &Record<'_>) -> Result<Prepared, Fail> {
+        let mut p = Prepared::default();
+        let start = rec.date(&["startDate"], &mut p.partial)?;
+        let end = rec.date(&["endDate"], &mut p.partial)?;
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            return Err(rec.err("endDate", "ends before it starts").into());
+        }
+        let share_text = rec.first("percentage")?;
+        let share = parse_share(share_text).unwrap_or_else(|_| {
+            p.unread.push(("percentage", share_text.to_owned()));
+            None
+        });
+        let owner = self.party(rec, "owner")?;
+        let asset = self.party(rec, "asset")?;
+        p.rel = match (owner, asset) {
+            (Err(why), _) | (_, Err(why)) => Rel::Skip(why),
+            (Ok(o), Ok(a)) if o == a => Rel::Skip("Ownership of an entity by itself".into()),
+            (Ok(owner), Ok(asset)) => Rel::Ownership(OwnershipRow {
+                owner,
+                asset,
+                share,
+                start,
+                end,
+                source: self.source(rec),
+            }),
+        };
+        Ok(p)
+    }
+
+    fn write_ownership(&mut self, o: OwnershipRow) -> Result<(), Fail> {
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO ownership (parent_id, child_id, share_pct, start_date, end_date, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (parent_id, child_id) DO NOTHING",
+            )?
+            .execute(params![
+                o.owner,
+                o.asset,
+                o.share,
+                o.start.map(Day::iso),
+                o.end.map(Day::iso),
+                o.source
+            ])?;
+        if added > 0 {
+            self.summary.ownership_added += 1;
+        } else {
+            self.summary.ownership_present += 1;
+        }
+        Ok(())
+    }
+
+    fn read_sanction(&mut self, rec: &Record<'_>) -> Result<Prepared, Fail> {
+        let mut p = Prepared::default();
+        let listed = rec.date(&["startDate", "listingDate"], &mut p.partial)?;
+        let delisted = rec.date(&["endDate"], &mut p.partial)?;
+        if let (Some(l), Some(d)) = (listed, delisted)
+            && d < l
+        {
+            return Err(rec.err("endDate", "ends before the listing starts").into());
+        }
+        let authority = authority_code(rec.first("authority")?);
+        let program = match rec.first("program")? {
+            "" => rec.first("programId")?,
+            p => p,
+        }
+        .to_owned();
+        let reason = rec.strings("reason")?.join("; ");
+        let source = match rec.first("sourceUrl")? {
+            "" => self.source(rec),
+            url => url.to_owned(),
+        };
+        p.rel = match (self.party(rec, "entity")?, listed) {
+            (Err(why), _) => Rel::Skip(why),
+            _ if authority.is_empty() => Rel::Skip("Sanction without an authority".into()),
+            (_, None) => Rel::Skip(
+                "Sanction without startDate or listingDate (Lading needs the listing date)".into(),
+            ),
+            (Ok(entity), Some(listed)) => Rel::Sanction(SanctionRow {
+                entity,
+                authority,
+                program,
+                listed,
+                delisted,
+                reason,
+                source,
+            }),
+        };
+        Ok(p)
+    }
+
+    fn write_sanction(&mut self, s: SanctionRow) -> Result<(), Fail> {
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO sanction (entity_id, authority, program, listed_on, delisted_on, reason, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (entity_id, authority, program, listed_on) DO NOTHING",
+            )?
+            .execute(params![
+                s.entity,
+                s.authority,
+                s.program,
+                s.listed.iso(),
+                s.delisted.map(Day::iso),
+                s.reason,
+                s.source
+            ])?;
+        if added > 0 {
+            self.summary.listings_added += 1;
+        } else {
+            self.summary.listings_present += 1;
+        }
+        Ok(())
+    }
+
+    fn read_shipment(&mut self, rec: &Record<'_>) -> Result<Prepared, Fail> {
+        let mut p = Prepared::default();
+        let date = rec.date(&["date", "startDate"], &mut p.partial)?;
+        let description = rec.strings("goodsDescription")?.join("; ");
+        let hs_code = rec.first("vedCode")?.to_owned();
+        let source_ref = match rec.first("ccdNumber")? {
+            "" => rec.id,
+            r => r,
+        }
+        .to_owned();
+        let mut value = None;
+        for prop in ["customsAmount", "invoiceAmount"] {
+            let text = rec.first(prop)?;
+            if text.is_empty() {
+                continue;
+            }
+            match parse_number(text) {
+                Ok(v) => {
+                    value = v;
+                    break;
+                }
+                Err(_) => p.unread.push((prop, text.to_owned())),
+            }
+        }
+        // Read for their checks; the store keeps no countries on shipments.
+        for prop in ["originCountry", "destinationCountry"] {
+            rec.strings(prop)?;
+        }
+        let sender = self.party(rec, "sender")?;
+        let receiver = self.party(rec, "receiver")?;
+        p.rel = match (sender, receiver, date) {
+            (Err(why), _, _) | (_, Err(why), _) => Rel::Skip(why),
+            (_, _, None) => Rel::Skip("EconomicActivity without date or startDate".into()),
+            (Ok(s), Ok(r), _) if s == r => {
+                Rel::Skip("EconomicActivity whose sender is its receiver".into())
+            }
+            (Ok(shipper), Ok(consignee), Some(date)) => {
+                let source = self.source(rec);
+                Rel::Shipment(ShipmentRow {
+                    date,
+                    shipper,
+                    consignee,
+                    part: self.options.rules.classify(&description).to_owned(),
+                    description,
+                    hs_code,
+                    value,
+                    ref_key: ref_key(&source, &source_ref),
+                    source_ref,
+                    source,
+                })
+            }
+        };
+        Ok(p)
+    }
+
+    fn write_shipment(&mut self, s: ShipmentRow) -> Result<(), Fail> {
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
+                                       quantity, unit, value_usd, source_ref, source, ref_key)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, NULL, '', ?7, ?8, ?9, ?10
+                 WHERE NOT EXISTS (SELECT 1 FROM shipment WHERE ref_key = ?10 AND source = ?9 AND source_ref = ?8)",
+            )?
+            .execute(params![
+                s.date.iso(),
+                s.shipper,
+                s.consignee,
+                s.part,
+                s.description,
+                s.hs_code,
+                s.value,
+                s.source_ref,
+                s.source,
+                s.ref_key
+            ])?;
+        if added > 0 {
+            self.summary.shipments_added += 1;
+        } else {
+            self.summary.shipments_present += 1;
+        }
+        Ok(())
+    }
+
+    /// State-owned companies created here that own something and are owned by nothing are the
+    /// state owners of their groups.
+    fn finish_kinds(&mut self) -> rusqlite::Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "UPDATE entity SET kind = 'state_owner' WHERE id = ?1
+               AND EXISTS (SELECT 1 FROM ownership WHERE parent_id = ?1)
+               AND NOT EXISTS (SELECT 1 FROM ownership WHERE child_id = ?1)",
+        )?;
+        for id in &self.created_soe {
+            stmt.execute([id])?;
+        }
+        Ok(())
+    }
+}
+
+/// A set of line numbers, one bit a line.
+#[derive(Default)]
+struct LineSet {
+    words: Vec<u64>,
+    any: bool,
+}
+
+impl LineSet {
+    fn insert(&mut self, line: u64) {
+        let word = (line / 64) as usize;
+        if self.words.len() <= word {
+            self.words.resize(word + 1, 0);
+        }
+        self.words[word] |= 1 << (line % 64);
+        self.any = true;
+    }
+
+    fn contains(&self, line: u64) -> bool {
+        self.words
+            .get((line / 64) as usize)
+            .is_some_and(|w| w & (1 << (line % 64)) != 0)
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.any
+    }
+}
+
+/// Whether a line is a relation (Ownership, Sanction, EconomicActivity) with no entity nested
+/// in it, found without building its JSON tree: the first pass has nothing to do with such a
+/// line but remember it. Braces inside strings only make this answer "no" (a full read).
+fn is_plain_relation(line: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Peek<'a> {
+        #[serde(borrow, default)]
+        schema: Option<std::borrow::Cow<'a, str>>,
+    }
+    if line.iter().filter(|&&b| b == b'{').count() > 2 {
+        return false;
+    }
+    match serde_json::from_slice::<Peek<'_>>(line) {
+        Ok(Peek {
+            schema: Some(schema),
+        }) => matches!(
+            role(&schema),
+            Role::Ownership | Role::Sanction | Role::Shipment
+        ),
+        _ => false,
+    }
+}
+
+/// Visits an entity and every entity nested in it, depth first.
+fn collect<'v>(
+    value: &'v Value,
+    depth: usize,
+    visit: &mut dyn FnMut(Record<'v>) -> Result<(), Fail>,
+) -> Result<(), Fail> {
+    let rec = Record::from_value(value)?;
+    let nested: Vec<&'v Value> = if depth < MAX_NESTING {
+        rec.nested().collect()
+    } else {
+        Vec::new()
+    };
+    visit(rec)?;
+    for n in nested {
+        collect(n, depth + 1, visit)?;
+    }
+    Ok(())
+}
+
+/// What pass 1 found in one record.
+enum Item<'v> {
+    Node(Box<NodeData<'v>>),
+    Relation,
+    Other(&'v str, &'v str),
+}
+
+/// A company, organisation or public body, read and checked.
+struct NodeData<'v> {
+    id: &'v str,
+    schema: &'v str,
+    name: String,
+    aliases: Vec<&'v str>,
+    countries: Vec<[u8; 2]>,
+    identifiers: Vec<(&'static str, String)>,
+    public_body: bool,
+    soe: bool,
+    referents: Vec<&'v str>,
+    source: String,
+}
+
+/// A relation, read and checked, with its notes.
+#[derive(Default)]
+struct Prepared {
+    rel: Rel,
+    partial: u64,
+    unread: Vec<(&'static str, String)>,
+}
+
+enum Rel {
+    Ownership(OwnershipRow),
+    Sanction(SanctionRow),
+    Shipment(ShipmentRow),
+    Skip(String),
+}
+
+impl Default for Rel {
+    fn default() -> Rel {
+        Rel::Skip(String::new())
+    }
+}
+
+struct OwnershipRow {
+    owner: EntityId,
+    asset: EntityId,
+    share: Option<f64>,
+    start: Option<Day>,
+    end: Option<Day>,
+    source: String,
+}
+
+struct SanctionRow {
+    entity: EntityId,
+    authority: String,
+    program: String,
+    listed: Day,
+    delisted: Option<Day>,
+    reason: String,
+    source: String,
+}
+
+struct ShipmentRow {
+    date: Day,
+    shipper: EntityId,
+    consignee: EntityId,
+    part: String,
+    description: String,
+    hs_code: String,
+    value: Option<f64>,
+    source_ref: String,
+    source: String,
+    ref_key: i64,
+}
+
+/// How deep entities may nest in one another.
+const MAX_NESTING: usize = 16;
+
+/// A country code as two upper-case bytes; `[0, 0]` for none.
+fn country_bytes(text: &str) -> [u8; 2] {
+    match text.as_bytes() {
+        [a, b] => [a.to_ascii_uppercase(), b.to_ascii_uppercase()],
+        _ => [0, 0],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorities_map_to_the_store_codes() {
+        assert_eq!(authority_code("Office of Foreign Assets Control"), "OFAC");
+        assert_eq!(authority_code("Council of the European Union"), "EU");
+        assert_eq!(
+            authority_code("Office of Financial Sanctions Implementation (OFSI)"),
+            "UK"
+        );
+        assert_eq!(authority_code("Bureau of Industry and Security"), "US-BIS");
+        assert_eq!(authority_code(" Swiss SECO "), "Swiss SECO");
+        assert_eq!(authority_code(""), "");
+    }
+
+    #[test]
+    fn line_sets_hold_bits() {
+        let mut set = LineSet::default();
+        assert!(set.is_empty());
+        for line in [1, 63, 64, 1_000_003] {
+            set.insert(line);
+        }
+        assert!(!set.is_empty());
+        assert!(set.contains(63) && set.contains(64) && set.contains(1_000_003));
+        assert!(!set.contains(2) && !set.contains(65) && !set.contains(9_999_999));
+        assert!(is_plain_relation(
+            br#"{"id":"o","schema":"Ownership","properties":{}}"#
+        ));
+        assert!(!is_plain_relation(
+            br#"{"id":"o","schema":"Ownership","properties":{"owner":[{"id":"c","schema":"Company"}]}}"#
+        ));
+        assert!(!is_plain_relation(br#"{"id":"c","schema":"Company"}"#));
+        assert!(!is_plain_relation(b"{not json"));
+    }
+
+    #[test]
+    fn identifiers_lose_spaces_and_case() {
+        assert_eq!(norm_identifier(" 7704 274402 "), "7704274402");
+        assert_eq!(
+            norm_identifier("253400v1h6art67x9m03"),
+            "253400V1H6ART67X9M03"
+        );
+    }
+}
