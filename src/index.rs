@@ -20,7 +20,7 @@ pub const MAX_PART_BITS: usize = 64;
 pub struct ShipmentIndex {
     /// Entities by position, sorted by id.
     pub(crate) entities: Vec<Entity>,
-    position: HashMap<EntityId, u32>,
+    position: rustc_hash::FxHashMap<EntityId, u32>,
     /// Interned country per entity (index into `countries`).
     pub(crate) country: Vec<u16>,
     pub(crate) countries: Vec<String>,
@@ -70,7 +70,7 @@ impl ShipmentIndex {
             shipments,
         } = dataset;
         entities.sort_by_key(|e| e.id);
-        let position: HashMap<EntityId, u32> = entities
+        let position: rustc_hash::FxHashMap<EntityId, u32> = entities
             .iter()
             .enumerate()
             .map(|(i, e)| (e.id, i as u32))

@@ -377,30 +377,38 @@ pub fn truncate_label(text: &str, max: usize) -> String {
     out
 }
 
-/// Per-entity totals over the shown trade links.
-struct Volumes {
-    shipments: FxHashMap<EntityId, f64>,
-    value: FxHashMap<EntityId, f64>,
-    degree: FxHashMap<EntityId, f64>,
+/// Each link's ends as slots in `graph.entities` (sorted by id), found once.
+fn link_ends(graph: &FilteredGraph) -> Vec<Option<(u32, u32)>> {
+    let slots: FxHashMap<EntityId, u32> = graph
+        .entities
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, i as u32))
+        .collect();
+    graph
+        .links
+        .iter()
+        .map(|l| Some((*slots.get(&l.source)?, *slots.get(&l.target)?)))
+        .collect()
 }
 
-fn volumes(graph: &FilteredGraph) -> Volumes {
-    let n = graph.entities.len();
-    let mut v = Volumes {
-        shipments: FxHashMap::with_capacity_and_hasher(n, Default::default()),
-        value: FxHashMap::with_capacity_and_hasher(n, Default::default()),
-        degree: FxHashMap::with_capacity_and_hasher(n, Default::default()),
-    };
-    for l in &graph.links {
-        for id in [l.source, l.target] {
-            *v.degree.entry(id).or_default() += 1.0;
-            if l.kind == LinkKind::Trade {
-                *v.shipments.entry(id).or_default() += f64::from(l.shipments);
-                *v.value.entry(id).or_default() += l.value_usd;
-            }
-        }
+/// Per-entity totals over the shown links, by slot: the node-size metric.
+fn node_metrics(graph: &FilteredGraph, ends: &[Option<(u32, u32)>], by: SizeBy) -> Vec<f64> {
+    let mut m = vec![0.0f64; graph.entities.len()];
+    for (l, e) in graph.links.iter().zip(ends) {
+        let Some((a, b)) = *e else {
+            continue;
+        };
+        let add = match by {
+            SizeBy::Degree => 1.0,
+            _ if l.kind != LinkKind::Trade => continue,
+            SizeBy::Shipments => f64::from(l.shipments),
+            SizeBy::Value => l.value_usd,
+        };
+        m[a as usize] += add;
+        m[b as usize] += add;
     }
-    v
+    m
 }
 
 /// Occupied screen area for label placement, as a bitmap of small cells: testing or adding a
@@ -474,20 +482,15 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         labels,
     } = input;
     let s = view.scale;
-    let vol = volumes(graph);
+    let ends = link_ends(graph);
+    let metrics = node_metrics(graph, &ends, *size_by);
     let node_metric = |id: EntityId| -> f64 {
-        match size_by {
-            SizeBy::Shipments => vol.shipments.get(&id).copied().unwrap_or(0.0),
-            SizeBy::Value => vol.value.get(&id).copied().unwrap_or(0.0),
-            SizeBy::Degree => vol.degree.get(&id).copied().unwrap_or(0.0),
-        }
+        graph
+            .entities
+            .binary_search(&id)
+            .map_or(0.0, |slot| metrics[slot])
     };
-    let max_metric = graph
-        .entities
-        .iter()
-        .map(|&id| node_metric(id))
-        .fold(0.0f64, f64::max)
-        .max(1e-9);
+    let max_metric = metrics.iter().copied().fold(0.0f64, f64::max).max(1e-9);
     let path_set: BTreeSet<EntityId> = marks.path.iter().copied().collect();
     let on_path_link = |a: EntityId, b: EntityId| {
         marks
@@ -499,17 +502,24 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     let dimmed = |c: Rgba| if dim { c.with_alpha(60) } else { c };
 
     // Nodes, in entity order; screen positions kept for links and labels.
-    let mut screen: FxHashMap<EntityId, ([f32; 2], f32)> =
-        FxHashMap::with_capacity_and_hasher(graph.entities.len(), Default::default());
+    // By slot (position in `graph.entities`): centre and where links end.
+    let mut screen: Vec<Option<([f32; 2], f32)>> = vec![None; graph.entities.len()];
     let mut nodes = Vec::with_capacity(graph.entities.len());
     let mut culled = 0;
     let (rmin, rmax) = style.node_radius_px;
-    for &id in &graph.entities {
-        let (Some(entity), Some(world)) = (index.entity(id), positions.get(id)) else {
+    // Entities and positions are both sorted by id: walk them side by side.
+    let mut placed = positions.iter().peekable();
+    for (slot, &id) in graph.entities.iter().enumerate() {
+        while placed.next_if(|&(p, _)| p < id).is_some() {}
+        let world = match placed.peek() {
+            Some(&(p, xy)) if p == id => xy,
+            _ => continue,
+        };
+        let Some(entity) = index.entity(id) else {
             continue;
         };
         let center = view.to_screen(world);
-        let metric = node_metric(id);
+        let metric = metrics[slot];
         let radius = (rmin + (rmax - rmin) * (metric / max_metric).sqrt() as f32) * s;
         let selected = marks.selected.is_some_and(|sel| sel.contains(&id));
         let on_path = path_set.contains(&id);
@@ -551,7 +561,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             noted: marks.noted.is_some_and(|n| n.contains(&id)),
         };
         // Links end at the outline or, when sanctioned, at the ring, so arrowheads show.
-        screen.insert(id, (center, node.edge_radius()));
+        screen[slot] = Some((center, node.edge_radius()));
         if !inside(center, view.size, radius + 4.0 * s) {
             culled += 1;
             continue;
@@ -560,8 +570,18 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     }
 
     // Links. Reciprocal trade links are shifted apart so both stay visible.
-    let trade_pairs: FxHashSet<(EntityId, EntityId)> =
-        graph.trade_links().map(|l| (l.source, l.target)).collect();
+    let pair_key = |(a, b): (u32, u32)| (u64::from(a) << 32) | u64::from(b);
+    let trade_pairs: FxHashSet<u64> = graph
+        .links
+        .iter()
+        .zip(&ends)
+        .filter(|(l, _)| l.kind == LinkKind::Trade)
+        .filter_map(|(_, e)| e.map(pair_key))
+        .collect();
+    let at = |e: Option<(u32, u32)>| {
+        let (a, b) = e?;
+        Some((screen[a as usize]?, screen[b as usize]?))
+    };
     let max_link = graph
         .trade_links()
         .map(|l| match size_by {
@@ -574,27 +594,28 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     // Level of detail: with this many links on screen an arrowhead on a hairline is a dot
     // nobody can read, and drawing it costs more than the line; wide and marked links keep
     // theirs, and all come back when the view holds fewer links.
-    let crowded = graph
-        .links
+    let crowded = ends
         .iter()
-        .filter(|l| {
-            let (Some(a), Some(b)) = (screen.get(&l.source), screen.get(&l.target)) else {
-                return false;
-            };
-            inside(a.0, view.size, 0.0) || inside(b.0, view.size, 0.0)
+        .filter(|&&e| {
+            at(e).is_some_and(|(a, b)| inside(a.0, view.size, 0.0) || inside(b.0, view.size, 0.0))
         })
         .count()
         > CROWDED_LINKS;
     let mut links = Vec::with_capacity(graph.links.len());
-    let mut parts_shown: BTreeMap<String, Rgba> = BTreeMap::new();
+    // Part types drawn, by index in `part_names` (the last slot: "other").
+    let mut parts_shown: Vec<Option<Rgba>> = vec![None; index.part_types().len() + 1];
+    let other_slot = index
+        .part_types()
+        .iter()
+        .position(|p| p == "other")
+        .unwrap_or(index.part_types().len());
     // The colour of each part-set, worked out once per distinct set rather than per link.
     let mut part_colors: FxHashMap<u64, (usize, Rgba)> = FxHashMap::default();
     let part_names = index.part_types();
     let mut ownership_shown = false;
     let mut after_listing_shown = false;
-    for l in &graph.links {
-        let (Some(&(a, ra)), Some(&(b, rb))) = (screen.get(&l.source), screen.get(&l.target))
-        else {
+    for (l, &e) in graph.links.iter().zip(&ends) {
+        let Some(((a, ra), (b, rb))) = at(e) else {
             continue;
         };
         let (min_x, max_x) = (a[0].min(b[0]), a[0].max(b[0]));
@@ -640,7 +661,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                 };
                 let width = (wmin + (wmax - wmin) * (metric / max_link).sqrt() as f32) * s;
                 // Shift to the right of the direction of travel when the reverse link exists.
-                let shift = if trade_pairs.contains(&(l.target, l.source)) {
+                let shift = if e.is_some_and(|(a, b)| trade_pairs.contains(&pair_key((b, a)))) {
                     width / 2.0 + 1.5 * s
                 } else {
                     0.0
@@ -660,12 +681,12 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                             .unwrap_or(usize::MAX);
                         (id, style.part_color(part))
                     });
-                if !parts_shown
-                    .contains_key(part_names.get(part_id).map_or("other", String::as_str))
-                {
-                    let name = part_names.get(part_id).map_or("other", String::as_str);
-                    parts_shown.insert(name.to_owned(), part_color);
-                }
+                let slot = if part_id < part_names.len() {
+                    part_id
+                } else {
+                    other_slot
+                };
+                parts_shown[slot].get_or_insert(part_color);
                 let color = if highlighted {
                     style.path
                 } else if selected_end || !dim {
@@ -753,17 +774,20 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     };
 
     let mut kinds: Vec<(EntityKind, NodeShape)> = Vec::new();
-    let mut countries: BTreeMap<String, usize> = BTreeMap::new();
+    let mut countries: FxHashMap<&str, usize> = FxHashMap::default();
     for n in &nodes {
         if let Some(e) = index.entity(n.id) {
             if !kinds.iter().any(|(k, _)| *k == e.kind) {
                 kinds.push((e.kind, n.shape));
             }
-            *countries.entry(e.country.clone()).or_default() += 1;
+            *countries.entry(e.country.as_str()).or_default() += 1;
         }
     }
     kinds.sort();
-    let mut countries: Vec<(String, usize)> = countries.into_iter().collect();
+    let mut countries: Vec<(String, usize)> = countries
+        .into_iter()
+        .map(|(c, n)| (c.to_owned(), n))
+        .collect();
     countries.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let legend = Legend {
         kinds,
@@ -775,7 +799,14 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         ownership: ownership_shown.then_some(style.ownership_link),
         trade: links.iter().any(|l| l.kind == LinkKind::Trade),
         parts: {
-            let mut p: Vec<(String, Rgba)> = parts_shown.into_iter().collect();
+            let mut p: Vec<(String, Rgba)> = parts_shown
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, c)| {
+                    let name = part_names.get(i).map_or("other", String::as_str);
+                    Some((name.to_owned(), c?))
+                })
+                .collect();
             p.sort_by_key(|(name, _)| {
                 (
                     ["Mi-171Sh", "Mi-171E", "radio", "navigation"]
@@ -800,7 +831,13 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     let callouts = marks
         .callouts
         .iter()
-        .map(|c| callout(c, view, style, &screen))
+        .map(|c| {
+            let target = c
+                .entity
+                .and_then(|id| graph.entities.binary_search(&id).ok())
+                .and_then(|slot| screen[slot]);
+            callout(c, view, style, target)
+        })
         .collect();
 
     Scene {
@@ -820,7 +857,8 @@ fn callout(
     c: &CalloutMark<'_>,
     view: &View,
     style: &Style,
-    screen: &FxHashMap<EntityId, ([f32; 2], f32)>,
+    // The screen centre and edge radius of the entity pointed at.
+    target: Option<([f32; 2], f32)>,
 ) -> SceneCallout {
     let s = view.scale;
     let size = style.label_size_px * s * 1.1;
@@ -863,7 +901,7 @@ fn callout(
         text_w + 2.0 * padding,
         lines.len() as f32 * line_height + 2.0 * padding,
     ];
-    let pointer = c.entity.and_then(|id| screen.get(&id)).map(|&(p, r)| {
+    let pointer = target.map(|(p, r)| {
         // From the nearest point of the box's outline to the node's edge.
         let from = [
             p[0].clamp(rect[0], rect[0] + rect[2]),
