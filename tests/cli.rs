@@ -172,3 +172,32 @@ fn sigkill_during_a_large_import_leaves_the_database_as_before() {
     assert!(!status.success());
     assert_eq!(ok(d, &["stats", "--db", "t.db", "--json"]), before);
 }
+
+#[test]
+fn output_into_a_pipe_that_closes_early_ends_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lading"))
+        // Some 150 kB: more than a pipe holds, so writing must meet the closed end.
+        .args(["stats", "--top", "5000"])
+        .env("LADING_DATA_DIR", dir.path().join("data"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte, then close the pipe: the rest of the output has nowhere to go.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -51,7 +51,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         let stats = crate::ui::bench::measure(&mut explorer, args.runs, [1200.0, 900.0]);
         let mut json = serde_json::to_value(&stats)?;
         json["layout_ms"] = serde_json::json!((layout_ms * 10.0).round() / 10.0);
-        println!("{json}");
+        outln!("{json}");
         return Ok(ExitCode::SUCCESS);
     }
     let store = super::open_store(db)?;
@@ -73,7 +73,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
     let p90 = times[(times.len() * 9 / 10).min(times.len() - 1)];
-    println!(
+    outln!(
         "{}",
         serde_json::json!({
             "shipments": index.shipment_count(),

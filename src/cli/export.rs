@@ -86,8 +86,8 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         },
     )?;
     match format {
-        DataFormat::Csv => println!("wrote {} ({} shipments)", args.out.display(), summary.rows),
-        _ => println!(
+        DataFormat::Csv => outln!("wrote {} ({} shipments)", args.out.display(), summary.rows),
+        _ => outln!(
             "wrote {} ({} entities, {} links)",
             args.out.display(),
             summary.nodes,

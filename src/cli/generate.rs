@@ -45,16 +45,16 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     });
     if let Some(dir) = &args.csv {
         write_csv(&data, dir)?;
-        println!("wrote CSV files to {}", dir.display());
+        outln!("wrote CSV files to {}", dir.display());
     }
     if let Some(path) = &args.ftm {
         let lines = write_ftm(&data, path)?;
-        println!("wrote {lines} FtM entities to {}", path.display());
+        outln!("wrote {lines} FtM entities to {}", path.display());
     }
     if let Some(path) = db {
         let mut store = Store::open_or_create(path)?;
         let added = store.insert_generated(&data)?;
-        println!(
+        outln!(
             "generated {} entities, {} ownership links, {} listings, {} shipments into {}",
             data.entities.len(),
             data.ownership.len(),
@@ -63,6 +63,6 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             path.display()
         );
     }
-    println!("seconds {:.2}", started.elapsed().as_secs_f64());
+    outln!("seconds {:.2}", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }

@@ -101,13 +101,13 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     };
     let summary = store.import_csv(&args.file, &options, None)?;
     if args.json {
-        println!("{}", serde_json::to_string(&summary)?);
+        outln!("{}", serde_json::to_string(&summary)?);
     } else {
-        println!("{summary}");
+        outln!("{summary}");
         if let Some(rejects) = &args.skip_invalid
             && summary.rejected > 0
         {
-            println!("rejected rows, with their reasons: {}", rejects.display());
+            outln!("rejected rows, with their reasons: {}", rejects.display());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -140,13 +140,13 @@ fn run_ftm(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     };
     let summary = store.import_ftm(&args.file, &options, None)?;
     if args.json {
-        println!("{}", serde_json::to_string(&summary)?);
+        outln!("{}", serde_json::to_string(&summary)?);
     } else {
-        println!("{summary}");
+        outln!("{summary}");
         if let Some(rejects) = &args.skip_invalid
             && summary.rejected > 0
         {
-            println!("rejected lines, with their reasons: {}", rejects.display());
+            outln!("rejected lines, with their reasons: {}", rejects.display());
         }
     }
     Ok(ExitCode::SUCCESS)

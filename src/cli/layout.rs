@@ -122,7 +122,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "duplicates_merged": r.duplicates,
         "bad_weights": r.bad_weights,
     });
-    println!("{line}");
+    outln!("{line}");
 
     if let Some(out) = &args.out {
         write_positions(out, &names, layout.raw_positions())

@@ -11,6 +11,28 @@ use clap::{Parser, Subcommand};
 
 use crate::store::Store;
 
+/// `println!` for the command line's output, which may go to a pipe that closes early
+/// (`lading screen | head`): then the program ends quietly, as Unix tools do, instead of
+/// panicking on the broken pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_line(format_args!($($arg)*))
+    };
+}
+
+#[doc(hidden)]
+pub fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("lading: writing the output: {e}");
+        std::process::exit(1);
+    }
+}
+
 pub mod bench;
 pub mod export;
 pub mod filter_args;

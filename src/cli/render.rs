@@ -167,7 +167,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let (w, h) = pic.size_px();
     let scene = pic.scene();
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "out": args.out.display().to_string(),
@@ -188,7 +188,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             })
         );
     } else {
-        println!(
+        outln!(
             "wrote {} ({w} × {h} px, {} entities, {} links, {} labels)",
             args.out.display(),
             graph.entities.len(),
@@ -196,7 +196,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             scene.labels.len()
         );
         if graph.entities.is_empty() {
-            println!("the filter selects nothing: the picture says \"No data in this filter\"");
+            outln!("the filter selects nothing: the picture says \"No data in this filter\"");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -285,7 +285,7 @@ fn run_session(db: Option<&Path>, path: &Path, args: &Args) -> anyhow::Result<Ex
     crate::atomic::write_atomically(&args.out, |w| w.write_all(&bytes))?;
     let (w, h) = pic.size_px();
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "out": args.out.display().to_string(),
@@ -297,7 +297,7 @@ fn run_session(db: Option<&Path>, path: &Path, args: &Args) -> anyhow::Result<Ex
             })
         );
     } else {
-        println!(
+        outln!(
             "wrote {} ({w} × {h} px) from the session {}",
             args.out.display(),
             path.display()

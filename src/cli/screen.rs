@@ -111,11 +111,11 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let screening = Screening::build(&index, &filter, &graph);
     let report = report(&index, &screening, filter.as_of_day(&index).to_string());
     if args.json {
-        println!("{}", serde_json::to_string(&report)?);
+        outln!("{}", serde_json::to_string(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("sanctions as of {}", report.as_of);
-    println!(
+    outln!("sanctions as of {}", report.as_of);
+    outln!(
         "\nshipped after listing ({} links):",
         report.shipped_after_listing.len()
     );
@@ -125,14 +125,18 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             (true, false) => "shipper listed",
             _ => "consignee listed",
         };
-        println!(
+        outln!(
             "  {:>5}  {} → {}  {} – {}  ({who})",
-            a.shipments, a.shipper, a.consignee, a.first, a.last
+            a.shipments,
+            a.shipper,
+            a.consignee,
+            a.first,
+            a.last
         );
     }
-    println!("\nlisted entities ({}):", report.listed.len());
+    outln!("\nlisted entities ({}):", report.listed.len());
     for e in &report.listed {
-        println!(
+        outln!(
             "  {}{}",
             e.entity,
             if e.in_force { "" } else { " (not in force)" }
@@ -142,9 +146,12 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                 .delisted_on
                 .as_ref()
                 .map_or_else(String::new, |d| format!(" until {d}"));
-            println!(
+            outln!(
                 "      {:<8} {:<24} since {}{until}  {}",
-                s.authority, s.program, s.listed_on, s.source
+                s.authority,
+                s.program,
+                s.listed_on,
+                s.source
             );
         }
     }

@@ -61,7 +61,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     match args.what {
         What::Check { file } => {
             let session = Session::load(&file)?;
-            println!(
+            outln!(
                 "{}: session format {}, database {}, {} positions, {} pinned, {} hidden, {} notes, {} highlights, {} callouts",
                 file.display(),
                 session.format_version,
@@ -107,7 +107,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             loop {
                 session.save(&file)?;
                 n += 1;
-                println!("saved {n}");
+                outln!("saved {n}");
                 if times > 0 && n >= times {
                     return Ok(ExitCode::SUCCESS);
                 }
@@ -204,7 +204,7 @@ fn bench(
         explorer.open_restored(&restored);
         open_ms.push(ms(t));
     }
-    println!(
+    outln!(
         "{}",
         serde_json::json!({
             "entities_positioned": positions,

@@ -92,22 +92,22 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let graph = filter.apply(&index);
     let stats = summarize(&index, &graph, args.top);
     if args.json {
-        println!("{}", serde_json::to_string(&stats)?);
+        outln!("{}", serde_json::to_string(&stats)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("database      {}", store.path().display());
+    outln!("database      {}", store.path().display());
     if let Some(as_of) = graph.as_of {
-        println!("sanctions as of {as_of}");
+        outln!("sanctions as of {as_of}");
     }
-    println!("entities      {:>12}", stats.entities);
-    println!("ownership     {:>12}", stats.ownership_links);
-    println!("trade links   {:>12}", stats.trade_links);
-    println!("shipments     {:>12}", stats.shipments);
-    println!("value (USD)   {:>12.0}", stats.value_usd);
+    outln!("entities      {:>12}", stats.entities);
+    outln!("ownership     {:>12}", stats.ownership_links);
+    outln!("trade links   {:>12}", stats.trade_links);
+    outln!("shipments     {:>12}", stats.shipments);
+    outln!("value (USD)   {:>12.0}", stats.value_usd);
     if !stats.top_links.is_empty() {
-        println!("\ntop links (shipments, value USD, part types):");
+        outln!("\ntop links (shipments, value USD, part types):");
         for l in &stats.top_links {
-            println!(
+            outln!(
                 "  {:>5}  {:>14.0}  {} → {}  [{}]",
                 l.shipments,
                 l.value_usd,
