@@ -201,3 +201,25 @@ fn output_into_a_pipe_that_closes_early_ends_quietly() {
     assert!(status.success(), "{status}: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn render_refuses_filter_flags_with_a_session_instead_of_ignoring_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = common::fails(
+        dir.path(),
+        &[
+            "render",
+            "--session",
+            "story.lading",
+            "--part",
+            "Mi-171E",
+            "--out",
+            "x.png",
+        ],
+    );
+    assert!(
+        err.contains("--session draws the session's own filter"),
+        "{err}"
+    );
+    assert!(!dir.path().join("x.png").exists());
+}

@@ -58,6 +58,23 @@ fn day(flag: &str, text: &Option<String>) -> anyhow::Result<Option<Day>> {
 }
 
 impl FilterArgs {
+    /// Whether no filter flag was given.
+    pub fn is_empty(&self) -> bool {
+        self.from.is_none()
+            && self.to.is_none()
+            && self.parts.is_empty()
+            && !self.sanctioned
+            && !self.unsanctioned
+            && self.authorities.is_empty()
+            && self.as_of.is_none()
+            && self.kinds.is_empty()
+            && self.countries.is_empty()
+            && !self.no_ownership
+            && self.min_shipments == 1
+            && self.focus.is_none()
+            && self.depth == 1
+    }
+
     pub fn to_filter(&self) -> anyhow::Result<Filter> {
         let from = day("from", &self.from)?;
         let to = day("to", &self.to)?;

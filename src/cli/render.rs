@@ -110,6 +110,11 @@ fn decoration(text: &Option<String>, hidden: bool) -> Decoration {
 
 pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     if let Some(session) = &args.session {
+        anyhow::ensure!(
+            args.filter.is_empty(),
+            "--session draws the session's own filter; leave out the filter flags (--from, \
+             --part, --focus, …), or open the session in the window to change it"
+        );
         return run_session(db, session, &args);
     }
     let format = PictureFormat::from_path(&args.out)?;
