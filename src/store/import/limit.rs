@@ -144,8 +144,8 @@ impl<R: Read> Bounded<R> {
                     }
                 }
             }
-            if let Some(err) = self.check() {
-                self.pending = Some(err);
+            if self.field_bytes > MAX_STREAM_FIELD_BYTES || self.record_bytes > MAX_RECORD_BYTES {
+                self.pending = Some(self.too_long());
                 return start;
             }
         }
@@ -158,10 +158,11 @@ impl<R: Read> Bounded<R> {
         self.state = State::StartField;
     }
 
-    fn check(&self) -> Option<TooLong> {
+    #[cold]
+    fn too_long(&self) -> TooLong {
         let mib = |n: usize| n / (1024 * 1024);
         if self.field_bytes > MAX_STREAM_FIELD_BYTES {
-            Some(TooLong {
+            TooLong {
                 column: self.column,
                 message: format!(
                     "a field of more than {} MB (a field may hold {} KB): not a customs record, \
@@ -169,9 +170,9 @@ impl<R: Read> Bounded<R> {
                     mib(MAX_STREAM_FIELD_BYTES),
                     MAX_FIELD_BYTES / 1024
                 ),
-            })
-        } else if self.record_bytes > MAX_RECORD_BYTES {
-            Some(TooLong {
+            }
+        } else {
+            TooLong {
                 column: self.column,
                 message: format!(
                     "a row of more than {} MB ({} fields so far): not a customs record, or a \
@@ -179,9 +180,7 @@ impl<R: Read> Bounded<R> {
                     mib(MAX_RECORD_BYTES),
                     self.column + 1
                 ),
-            })
-        } else {
-            None
+            }
         }
     }
 }
