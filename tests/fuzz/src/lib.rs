@@ -110,13 +110,46 @@ pub fn import_csv(data: &[u8]) {
     if let Some(dir) = &rejects_dir {
         options.rejects = Some(dir.path().join("rejects.csv"));
     }
+    with_base_store(|store| check_import(store, kind, &bytes, &options, "fuzz.csv"));
+}
+
+/// Runs `import` on the base database; `import` returns whether it changed it (then the
+/// next input gets a fresh base). For every importer: CSV here, FtM next.
+pub fn with_base_store(import: impl FnOnce(&mut Store) -> bool) {
     STORE.with(|cell| {
         let mut slot = cell.borrow_mut();
         let store = slot.get_or_insert_with(base_store);
-        if check_import(store, kind, &bytes, &options, "fuzz.csv") {
+        if import(store) {
             *slot = None;
         }
     });
+}
+
+/// Runs a whole-file import on `store` and checks the promise every importer keeps: on
+/// failure the database is exactly as before and the error names the file (`name`).
+/// Returns the import's result when it succeeded.
+pub fn all_or_nothing<T, E: std::fmt::Display>(
+    store: &mut Store,
+    name: &str,
+    import: impl FnOnce(&mut Store) -> Result<T, E>,
+) -> Option<T> {
+    let before = store.content_fingerprint().expect("fingerprint");
+    match import(store) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let after = store.content_fingerprint().expect("fingerprint");
+            assert_eq!(before, after, "a failed import changed the database: {e}");
+            let text = e.to_string();
+            assert!(text.starts_with(name), "error without the file: {text}");
+            None
+        }
+    }
+}
+
+/// Checks that what was imported loads into the explorer's index.
+pub fn loads(store: &Store) {
+    let dataset = store.load_dataset().expect("an imported database loads");
+    let _ = ShipmentIndex::build(dataset);
 }
 
 /// Imports `bytes` into `store` and checks the import's promises; returns whether the
@@ -128,20 +161,13 @@ pub fn check_import(
     options: &ImportOptions,
     name: &str,
 ) -> bool {
-    let before = store.content_fingerprint().expect("fingerprint");
     let path = Path::new(name);
-    match store.import_reader(path, bytes, bytes.len() as u64, options, None) {
-        Err(e) => {
-            let after = store.content_fingerprint().expect("fingerprint");
-            assert_eq!(before, after, "a failed import changed the database: {e}");
-            assert!(
-                e.to_string().starts_with(name),
-                "error without the file: {e}"
-            );
-            assert!(e.line.is_none_or(|l| l >= 1), "line 0: {e}");
-            false
-        }
-        Ok(summary) => {
+    let result = all_or_nothing(store, name, |store| {
+        store.import_reader(path, bytes, bytes.len() as u64, options, None)
+    });
+    match result {
+        None => false,
+        Some(summary) => {
             assert_eq!(
                 summary.rows_read,
                 summary.imported + summary.duplicates + summary.rejected,
@@ -150,9 +176,7 @@ pub fn check_import(
             if options.rejects.is_none() {
                 assert_eq!(summary.rejected, 0);
             }
-            // What was imported loads.
-            let dataset = store.load_dataset().expect("an imported database loads");
-            let _ = ShipmentIndex::build(dataset);
+            loads(store);
             if kind == ImportKind::Shipments && options.rejects.is_none() {
                 let fingerprint = store.content_fingerprint().expect("fingerprint");
                 let again = store
