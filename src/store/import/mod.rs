@@ -20,6 +20,7 @@ use crate::parts::PartRules;
 
 mod fields;
 pub mod ftm;
+mod limit;
 mod parse;
 mod rejects;
 mod resolver;
@@ -27,10 +28,14 @@ mod sink;
 mod values;
 
 pub use fields::{Field, ImportKind};
+pub use limit::{MAX_RECORD_BYTES, MAX_STREAM_FIELD_BYTES};
 pub use resolver::slug;
 
 /// The longest field accepted, in bytes. Longer ones are an error, not a silent truncation.
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+/// The most columns a header may have.
+pub const MAX_COLUMNS: usize = 1024;
 
 /// How to run an import.
 #[derive(Clone, Debug)]
@@ -188,16 +193,33 @@ impl Store {
             read_head(&mut file, &mut head).map_err(|e| file_err(format!("cannot read: {e}")))?;
         head.truncate(head_len);
         check_text(&head).map_err(file_err)?;
-        let reader = BufReader::with_capacity(1 << 20, std::io::Cursor::new(head).chain(file));
+        let reader = BufReader::with_capacity(
+            1 << 20,
+            limit::Bounded::new(std::io::Cursor::new(head).chain(file)),
+        );
         let mut csv = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(false)
             .from_reader(reader);
 
         let mut record = csv::ByteRecord::new();
-        let header_ok = csv
-            .read_byte_record(&mut record)
-            .map_err(|e| file_err(format!("cannot read the header: {e}")))?;
+        let header_ok =
+            csv.read_byte_record(&mut record)
+                .map_err(|e| match limit::TooLong::of(&e) {
+                    Some(long) => error(
+                        Some(1),
+                        Some(format!("column {}", long.column + 1)),
+                        format!("the header has {long}"),
+                    ),
+                    None => file_err(format!("cannot read the header: {e}")),
+                })?;
+        if record.len() > MAX_COLUMNS {
+            let message = format!(
+                "the header has {} columns; a file may have at most {MAX_COLUMNS}",
+                record.len()
+            );
+            return Err(error(Some(1), None, message));
+        }
         if !header_ok || record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             return Err(file_err("the file is empty: expected a header row".into()));
         }
@@ -297,8 +319,8 @@ impl Store {
                             }
                         }
                     }
-                    if let Some((line, message)) = &batch.fatal {
-                        return Err(error(Some(*line), None, message.clone()));
+                    if let Some((line, field, message)) = &batch.fatal {
+                        return Err(error(Some(*line), field.clone(), message.clone()));
                     }
                     if let Some(report) = progress.as_mut() {
                         report(batch.bytes_read, total_bytes);

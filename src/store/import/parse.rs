@@ -8,12 +8,19 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use super::fields::{Field, ImportKind};
+use super::limit::TooLong;
 use super::values::parse_number;
 use super::{ImportOptions, MAX_FIELD_BYTES, RowError, fnv1a, ref_key, row_err};
 use crate::date::{Day, parse_flexible};
 
 /// Rows travel in batches, to keep channel traffic off the per-row cost.
 const BATCH: usize = 1024;
+/// A batch also ends when its rows hold this many bytes, so the batches in flight hold a
+/// few tens of MB however long the rows are.
+const BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// A slot whose last row was longer than this gets fresh buffers: a slot keeps its buffers'
+/// capacity, and a thousand slots each keeping one long row's would add up.
+const SLOT_KEEP_BYTES: usize = 64 * 1024;
 
 /// Where each field is in a record, and the defaults for the ones a file lacks.
 pub(super) struct Columns<'o> {
@@ -97,8 +104,9 @@ pub(super) struct Batch {
     pub len: usize,
     /// Bytes of the file read so far.
     pub bytes_read: u64,
-    /// The file cannot be read further (a broken quote, an I/O error): line and why.
-    pub fatal: Option<(u64, String)>,
+    /// The file cannot be read further (a broken quote, a field too long, an I/O error):
+    /// line, field and why.
+    pub fatal: Option<(u64, Option<String>, String)>,
 }
 
 /// Reads every record after the header and sends them on in batches; takes emptied batches
@@ -117,11 +125,19 @@ pub(super) fn parse_all<R: Read>(
         let mut batch = recycle.try_recv().unwrap_or_default();
         batch.len = 0;
         batch.fatal = None;
-        while batch.len < BATCH {
+        let batch_start = csv.position().byte();
+        while batch.len < BATCH
+            && csv.position().byte().saturating_sub(batch_start) < BATCH_BYTES as u64
+        {
             if batch.slots.len() == batch.len {
                 batch.slots.push(Slot::default());
             }
             let slot = &mut batch.slots[batch.len];
+            if slot.record.as_byte_record().as_slice().len() > SLOT_KEEP_BYTES
+                || slot.raw.as_slice().len() > SLOT_KEEP_BYTES
+            {
+                *slot = Slot::default();
+            }
             let mut raw = std::mem::take(&mut slot.record).into_byte_record();
             let line_guess = csv.position().line() + 1;
             match csv.read_byte_record(&mut raw) {
@@ -132,7 +148,16 @@ pub(super) fn parse_all<R: Read>(
                 }
                 Err(e) => {
                     let line = raw.position().map_or(line_guess, |p| p.line());
-                    batch.fatal = Some((line, format!("unreadable CSV: {e}")));
+                    batch.fatal = Some(match TooLong::of(&e) {
+                        Some(long) => {
+                            let field = header
+                                .get(long.column)
+                                .cloned()
+                                .unwrap_or_else(|| format!("column {}", long.column + 1));
+                            (line, Some(field), long.to_string())
+                        }
+                        None => (line, None, format!("unreadable CSV: {e}")),
+                    });
                     done = true;
                     break;
                 }
