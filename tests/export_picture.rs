@@ -319,3 +319,70 @@ fn the_current_view_keeps_its_world_rectangle_and_the_dark_theme_its_colours() {
     assert_eq!(pixel(&rgba, w, 2.0, 2.0), [bg.0, bg.1, bg.2, 255]);
     assert!(pic.svg().contains("clip-path"));
 }
+
+/// The PNG paints links and nodes itself and only the text through resvg: it must still be
+/// the SVG's picture. Compare it with the whole SVG rasterised by resvg, pixel by pixel, for
+/// the whole network (thousands of links, dashes, arrows) and a clipped current view.
+#[test]
+fn the_png_is_the_svg_rasterised() {
+    let index = sample_index();
+    let filter = Filter::default();
+    let graph = filter.apply(&index);
+    let positions = settle(&graph, 1, 300).unwrap();
+    let input = PictureInput::new(&index, &filter, &graph, &positions);
+    // A view into the middle of the network, at twice the zoom that fits it: links leave
+    // the clipped area on every side.
+    let placed: Vec<[f32; 2]> = graph
+        .entities
+        .iter()
+        .filter_map(|&id| positions.get(id))
+        .collect();
+    let (lo, hi) = placed
+        .iter()
+        .fold(([f32::MAX; 2], [f32::MIN; 2]), |(lo, hi), p| {
+            (
+                [lo[0].min(p[0]), lo[1].min(p[1])],
+                [hi[0].max(p[0]), hi[1].max(p[1])],
+            )
+        });
+    let zoomed = PictureView::Current(View {
+        center: [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0],
+        zoom: 2.0 * 800.0 / (hi[0] - lo[0]).max(1.0),
+        size: [800.0, 600.0],
+        scale: 1.0,
+    });
+    for (view, theme) in [(PictureView::Fit, Theme::Light), (zoomed, Theme::Dark)] {
+        let pic = lading::export::picture(
+            &input,
+            &PictureOptions {
+                view,
+                theme,
+                ..options(1000)
+            },
+        )
+        .unwrap();
+        let (w, h, ours) = png::decode(&pic.to_png().unwrap()).unwrap();
+        let (sw, sh, theirs) = png::rasterise_svg(pic.svg()).unwrap();
+        assert_eq!((w, h), (sw, sh));
+        let (mut total, mut far) = (0u64, 0usize);
+        for (a, b) in ours.chunks_exact(4).zip(theirs.chunks_exact(4)) {
+            let d = (0..3)
+                .map(|i| (i32::from(a[i]) - i32::from(b[i])).unsigned_abs())
+                .max()
+                .unwrap_or(0);
+            total += u64::from(d);
+            if d > 96 {
+                far += 1;
+            }
+        }
+        let pixels = (w * h) as usize;
+        let mean = total as f64 / pixels as f64;
+        // Anti-aliased edges differ by a few levels; a missing or moved link, node or label
+        // would differ by a lot on many pixels.
+        assert!(mean < 2.0, "{view:?}: mean difference {mean:.2} levels");
+        assert!(
+            far * 500 < pixels,
+            "{view:?}: {far} of {pixels} pixels differ by more than 96 levels"
+        );
+    }
+}

@@ -3,19 +3,24 @@
 # 40,000-link network (make_big.py: `lading generate` saturates near 8,000 shown entities
 # and 30,000 links), through `lading render --json`.
 # Prints the median of RUNS runs (default 5) for each phase: load (database → index),
-# layout (settle: ForceAtlas2, one thread, seeded), picture (scene + page + SVG), raster
-# (resvg + PNG encoding), write (atomic). "render" = picture + raster + write.
+# layout (settle: ForceAtlas2, seeded), picture (scene + page; the SVG only for .svg), raster
+# (painting + PNG encoding), write (atomic). "render" = picture + raster + write.
 #
 #   benches/export/run.sh            # RUNS=5, release build, data under target/bench-export
 #   RUNS=9 benches/export/run.sh
+#   BIN=path/to/older/lading benches/export/run.sh   # another build, e.g. before a change
 # Run it on an idle machine: the figures are wall-clock times.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 runs=${RUNS:-5}
 work=${WORK:-target/bench-export}
-bin=target/release/lading
-cargo build --release --quiet --bin lading
+if [ -n "${BIN:-}" ]; then
+  bin=$BIN
+else
+  bin=target/release/lading
+  cargo build --release --quiet --bin lading
+fi
 mkdir -p "$work"
 export LADING_DATA_DIR="$work/data"
 

@@ -6,8 +6,9 @@
 //! module adds what a printed figure needs around it ([`page`]): a title, a legend listing
 //! only what the picture shows, a caption stating the filter in words, a source credit and a
 //! margin, laid out so nothing overlaps the network or is cut off. [`svg`] paints scene and
-//! page as SVG with `<text>` in the shipped fonts; [`png`] rasterises that same SVG with resvg
-//! and the fonts from `assets/`, so the same input gives the same bytes on any machine.
+//! page as SVG with `<text>` in the shipped fonts; [`png`] paints the same page's shapes
+//! straight onto pixels and its text through resvg (that SVG's text) with the fonts from
+//! `assets/`, so the same input gives the same bytes on any machine.
 //!
 //! Data exports ([`gexf`], [`graphml`], [`csv`]) write the filtered network with attributes
 //! and positions for Gephi, Cytoscape and networkx. Every file is written through
@@ -32,7 +33,9 @@ pub mod graphml;
 mod network;
 pub mod page;
 pub mod png;
+mod raster;
 mod settle;
+mod strokes;
 pub mod svg;
 pub mod text;
 
@@ -237,45 +240,44 @@ impl<'a> PictureInput<'a> {
     }
 }
 
-/// A finished picture: the SVG text, and what it was drawn from.
+/// A finished picture: the laid-out page (scene and decorations), painted as SVG or PNG on
+/// demand.
 #[derive(Clone, Debug)]
 pub struct Picture {
-    svg: String,
-    width_px: u32,
-    height_px: u32,
-    scene: Scene,
-    network_origin: [f32; 2],
+    page: page::Page,
+    /// Written the first time it is asked for: a PNG does not need it.
+    svg: std::sync::OnceLock<String>,
 }
 
 impl Picture {
-    /// The picture as SVG (what [`Picture::to_png`] rasterises).
+    /// The picture as SVG (the same page [`Picture::to_png`] paints).
     pub fn svg(&self) -> &str {
-        &self.svg
+        self.svg.get_or_init(|| svg::paint(&self.page))
     }
 
     /// Size of the PNG in pixels (the SVG's width and height).
     pub fn size_px(&self) -> (u32, u32) {
-        (self.width_px, self.height_px)
+        (self.page.width_px, self.page.height_px)
     }
 
     /// The scene drawn in the network area (coordinates relative to the area's top left).
     pub fn scene(&self) -> &Scene {
-        &self.scene
+        &self.page.scene
     }
 
     /// Where a scene point lands in the picture, in pixels.
     pub fn scene_to_picture(&self, p: [f32; 2]) -> [f32; 2] {
-        [p[0] + self.network_origin[0], p[1] + self.network_origin[1]]
+        [p[0] + self.page.network.x, p[1] + self.page.network.y]
     }
 
     /// The picture as PNG bytes (deterministic: the same picture gives the same bytes).
     pub fn to_png(&self) -> Result<Vec<u8>, ExportError> {
-        png::encode(&self.svg, self.width_px, self.height_px)
+        png::encode(&self.page)
     }
 
     /// The picture as straight (not premultiplied) RGBA pixels, row by row: for the clipboard.
     pub fn to_rgba(&self) -> Result<Vec<u8>, ExportError> {
-        png::rgba(&self.svg, self.width_px, self.height_px)
+        png::rgba(&self.page)
     }
 }
 
@@ -356,7 +358,7 @@ pub fn clean_text(text: &str) -> String {
 }
 
 /// Makes the picture: builds the scene for the chosen view, lays out title, legend, caption
-/// and credit around it, and paints both as SVG.
+/// and credit around it (painted as SVG or PNG when asked).
 pub fn picture(input: &PictureInput<'_>, options: &PictureOptions) -> Result<Picture, ExportError> {
     options.validate()?;
     let title = options.title.resolve(|| default_title(input.graph));
@@ -365,13 +367,9 @@ pub fn picture(input: &PictureInput<'_>, options: &PictureOptions) -> Result<Pic
         .resolve(|| input.filter.describe(input.index));
     let credit = options.credit.resolve(|| DEFAULT_CREDIT.to_owned());
     let page = page::compose(input, options, title, caption, credit)?;
-    let svg = svg::paint(input, options, &page);
     Ok(Picture {
-        svg,
-        width_px: page.width_px,
-        height_px: page.height_px,
-        network_origin: [page.network.x, page.network.y],
-        scene: page.scene,
+        page,
+        svg: std::sync::OnceLock::new(),
     })
 }
 

@@ -1,5 +1,7 @@
-//! The PNG painter: the picture's SVG rasterised by resvg with the fonts shipped in
-//! `assets/fonts` (and no system fonts), encoded by the png crate.
+//! The PNG painter: background, links and nodes painted straight onto the pixels
+//! ([`super::raster`]), then the picture's text (labels, callouts, legend, title, caption,
+//! credit: [`super::svg::text_overlay`]) rasterised on top by resvg with the fonts shipped
+//! in `assets/fonts` (and no system fonts), encoded by the png crate.
 //!
 //! Nothing depends on the machine: the font database holds exactly the three shipped fonts
 //! (Noto Sans regular and bold; Droid Sans Fallback for CJK, reached by resvg's per-character
@@ -9,12 +11,14 @@
 //! PNG uses the png crate's fast mode (fdeflate): about ten times faster than tiny-skia's
 //! default encoder on a 4,000 px picture, files about a fifth larger.
 
+use std::io::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg::{self, fontdb};
 
-use super::ExportError;
+use super::page::Page;
+use super::{ExportError, raster, svg};
 use crate::style::fonts;
 
 /// The shipped fonts, loaded once (the data is borrowed from the binary, not copied).
@@ -39,12 +43,95 @@ fn font_db() -> Arc<fontdb::Database> {
     .clone()
 }
 
-/// Rasterises `svg` at `width` × `height` pixels into straight (not premultiplied) RGBA.
+/// Paints the page into a new pixmap: shapes straight onto the pixels
+/// ([`super::raster`]), then the text overlay SVG through resvg.
 ///
 /// One pass over the whole picture: rasterising horizontal bands on several cores was
 /// tried and is not pixel-identical to one pass (paths clipped at a band's edge get
 /// slightly different anti-aliasing, up to 32 levels), so it could show seams.
-fn rasterise(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ExportError> {
+fn rasterise(page: &Page) -> Result<Pixmap, ExportError> {
+    let (width, height) = (page.width_px, page.height_px);
+    let mut pixmap = Pixmap::new(width, height)
+        .ok_or_else(|| ExportError::Render(format!("cannot allocate {width} × {height} pixels")))?;
+    raster::paint_shapes(page, &mut pixmap);
+    let overlay = svg::text_overlay(page);
+    let options = usvg::Options {
+        font_family: "Noto Sans".to_owned(),
+        fontdb: font_db(),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(&overlay, &options)
+        .map_err(|e| ExportError::Render(format!("the SVG does not parse: {e}")))?;
+    // The overlay has the page's size in pixels: no scaling.
+    resvg::render(&tree, Transform::identity(), &mut pixmap.as_mut());
+    Ok(pixmap)
+}
+
+/// The page as PNG bytes: RGB when every pixel is opaque (a picture always is: its
+/// background covers it), else RGBA. Rows are converted and compressed one at a time
+/// (no second copy of the picture); the "up" filter suits pictures that are mostly flat
+/// background and costs a fraction of trying every filter on every row.
+pub fn encode(page: &Page) -> Result<Vec<u8>, ExportError> {
+    let pixmap = rasterise(page)?;
+    let (width, height) = (pixmap.width(), pixmap.height());
+    let opaque = pixmap.data().chunks_exact(4).all(|p| p[3] == 255);
+    let fail = |e: ::png::EncodingError| ExportError::Render(format!("PNG encoding failed: {e}"));
+    let io_fail = |e: std::io::Error| ExportError::Render(format!("PNG encoding failed: {e}"));
+    let mut bytes = Vec::with_capacity(pixmap.data().len() / 6);
+    {
+        let mut encoder = ::png::Encoder::new(&mut bytes, width, height);
+        encoder.set_color(if opaque {
+            ::png::ColorType::Rgb
+        } else {
+            ::png::ColorType::Rgba
+        });
+        encoder.set_depth(::png::BitDepth::Eight);
+        encoder.set_compression(::png::Compression::Fast);
+        encoder.set_filter(::png::Filter::Up);
+        let mut writer = encoder.write_header().map_err(fail)?;
+        let mut stream = writer.stream_writer().map_err(fail)?;
+        let row_px = width as usize;
+        let mut row = Vec::with_capacity(row_px * 4);
+        for src in pixmap.data().chunks_exact(row_px * 4) {
+            row.clear();
+            if opaque {
+                for p in src.chunks_exact(4) {
+                    row.extend_from_slice(&p[..3]);
+                }
+            } else {
+                for p in src.chunks_exact(4) {
+                    let c =
+                        resvg::tiny_skia::PremultipliedColorU8::from_rgba(p[0], p[1], p[2], p[3])
+                            .map(|c| c.demultiply())
+                            .map_or([0; 4], |c| [c.red(), c.green(), c.blue(), c.alpha()]);
+                    row.extend_from_slice(&c);
+                }
+            }
+            stream.write_all(&row).map_err(io_fail)?;
+        }
+        stream.finish().map_err(fail)?;
+        writer.finish().map_err(fail)?;
+    }
+    Ok(bytes)
+}
+
+/// The page as straight (not premultiplied) RGBA pixels, row by row.
+pub fn rgba(page: &Page) -> Result<Vec<u8>, ExportError> {
+    Ok(straight_rgba(&rasterise(page)?))
+}
+
+fn straight_rgba(pixmap: &Pixmap) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pixmap.data().len());
+    for p in pixmap.pixels() {
+        let c = p.demultiply();
+        out.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+    }
+    out
+}
+
+/// Rasterises any SVG (e.g. an exported one, to look at it) at its own size, with the
+/// shipped fonts only, into straight RGBA.
+pub fn rasterise_svg(svg: &str) -> Result<(u32, u32, Vec<u8>), ExportError> {
     let options = usvg::Options {
         font_family: "Noto Sans".to_owned(),
         fontdb: font_db(),
@@ -52,43 +139,11 @@ fn rasterise(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ExportError>
     };
     let tree = usvg::Tree::from_str(svg, &options)
         .map_err(|e| ExportError::Render(format!("the SVG does not parse: {e}")))?;
-    let mut pixmap = Pixmap::new(width, height)
-        .ok_or_else(|| ExportError::Render(format!("cannot allocate {width} × {height} pixels")))?;
-    let size = tree.size();
-    let transform = Transform::from_scale(
-        width as f32 / size.width().max(1e-3),
-        height as f32 / size.height().max(1e-3),
-    );
-    resvg::render(&tree, transform, &mut pixmap.as_mut());
-    let mut out = Vec::with_capacity(pixmap.data().len());
-    for p in pixmap.pixels() {
-        let c = p.demultiply();
-        out.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
-    }
-    Ok(out)
-}
-
-/// The SVG as PNG bytes.
-pub fn encode(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ExportError> {
-    let rgba = rasterise(svg, width, height)?;
-    let mut bytes = Vec::with_capacity(rgba.len() / 4);
-    {
-        let mut encoder = ::png::Encoder::new(&mut bytes, width, height);
-        encoder.set_color(::png::ColorType::Rgba);
-        encoder.set_depth(::png::BitDepth::Eight);
-        encoder.set_compression(::png::Compression::Fast);
-        let fail =
-            |e: ::png::EncodingError| ExportError::Render(format!("PNG encoding failed: {e}"));
-        let mut writer = encoder.write_header().map_err(fail)?;
-        writer.write_image_data(&rgba).map_err(fail)?;
-        writer.finish().map_err(fail)?;
-    }
-    Ok(bytes)
-}
-
-/// The SVG as straight RGBA pixels, row by row.
-pub fn rgba(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ExportError> {
-    rasterise(svg, width, height)
+    let size = tree.size().to_int_size();
+    let mut pixmap = Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| ExportError::Render("cannot allocate the SVG's pixels".to_owned()))?;
+    resvg::render(&tree, Transform::identity(), &mut pixmap.as_mut());
+    Ok((pixmap.width(), pixmap.height(), straight_rgba(&pixmap)))
 }
 
 /// Decodes a PNG made by [`encode`] into (width, height, straight RGBA): for tests and
@@ -96,10 +151,5 @@ pub fn rgba(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, ExportError> 
 pub fn decode(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), ExportError> {
     let pixmap = Pixmap::decode_png(bytes)
         .map_err(|e| ExportError::Render(format!("PNG decoding failed: {e}")))?;
-    let mut out = Vec::with_capacity(pixmap.data().len());
-    for p in pixmap.pixels() {
-        let c = p.demultiply();
-        out.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
-    }
-    Ok((pixmap.width(), pixmap.height(), out))
+    Ok((pixmap.width(), pixmap.height(), straight_rgba(&pixmap)))
 }

@@ -11,14 +11,31 @@ use std::fmt::Write as _;
 use crate::scene::{Scene, SceneLabel, SceneLink, SceneNode};
 use crate::style::{NodeShape, Rgba};
 
+use super::clean_text;
 use super::page::{CENTRE_TO_BASELINE, Page, Swatch, TextLine};
 use super::text::FONT_FAMILY;
-use super::{PictureInput, PictureOptions, clean_text};
 
 /// Paints the page (with its scene) as an SVG document.
-pub fn paint(_input: &PictureInput<'_>, _options: &PictureOptions, page: &Page) -> String {
+pub fn paint(page: &Page) -> String {
+    document(page, true)
+}
+
+/// The page without its background, links and nodes: labels, annotations, legend and the
+/// text around the network, over a transparent background. The PNG painter draws the
+/// shapes itself and rasterises this with resvg on top, so text is drawn exactly as in the
+/// SVG export.
+pub fn text_overlay(page: &Page) -> String {
+    document(page, false)
+}
+
+/// The SVG document; `shapes`: with background, links and nodes (the full picture).
+fn document(page: &Page, shapes: bool) -> String {
     let scene = &page.scene;
-    let mut out = String::with_capacity(4096 + scene.links.len() * 160 + scene.nodes.len() * 120);
+    let mut out = if shapes {
+        String::with_capacity(4096 + scene.links.len() * 160 + scene.nodes.len() * 120)
+    } else {
+        String::with_capacity(4096 + scene.labels.len() * 100)
+    };
     let (w, h) = (page.width_px, page.height_px);
     let _ = write!(
         out,
@@ -32,11 +49,13 @@ pub fn paint(_input: &PictureInput<'_>, _options: &PictureOptions, page: &Page) 
     if let Some(c) = &page.caption {
         let _ = writeln!(out, "<desc>{}</desc>", escape(c));
     }
-    let _ = writeln!(
-        out,
-        "<rect width=\"{w}\" height=\"{h}\" {}/>",
-        paint_attr("fill", page.style.background)
-    );
+    if shapes {
+        let _ = writeln!(
+            out,
+            "<rect width=\"{w}\" height=\"{h}\" {}/>",
+            paint_attr("fill", page.style.background)
+        );
+    }
 
     let net = page.network;
     if page.clip {
@@ -58,8 +77,10 @@ pub fn paint(_input: &PictureInput<'_>, _options: &PictureOptions, page: &Page) 
             ""
         }
     );
-    links(&mut out, scene);
-    nodes(&mut out, scene, &page.style);
+    if shapes {
+        links(&mut out, scene);
+        nodes(&mut out, scene, &page.style);
+    }
     labels(&mut out, &scene.labels);
     annotations(&mut out, scene, &page.style);
     out.push_str("</g>\n");

@@ -407,6 +407,15 @@ impl LadingApp {
                     self.send(Command::Redo);
                 }
                 ui.separator();
+                if ui
+                    .add_enabled(self.explorer.is_some(), egui::Button::new("Copy picture"))
+                    .on_hover_text(
+                        "The whole network as a picture (legend, caption), to paste elsewhere",
+                    )
+                    .clicked()
+                {
+                    super::export_ui::copy_default_picture(self, ui.ctx());
+                }
                 if ui.button("Find…  (Ctrl+F)").clicked() {
                     self.ui.search_open = true;
                     self.ui.search_focus = true;

@@ -1,5 +1,7 @@
 //! File → Export picture… (Ctrl+E): the network as PNG or SVG, made by the export library
-//! from the same scene the canvas paints.
+//! from the same scene the canvas paints; Copy picture puts that picture on the clipboard
+//! (through egui's `copy_image`: the system clipboard where eframe has one, X11, Wayland,
+//! Windows, macOS).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -45,7 +47,7 @@ pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
     let Some(dialog) = app.ui.export.as_mut() else {
         return;
     };
-    let (mut go, mut close) = (false, false);
+    let (mut go, mut copy, mut close) = (false, false, false);
     egui::Modal::new(egui::Id::unique("export-dialog")).show(ctx, |ui| {
         ui.set_min_width(520.0);
         ui.heading("Export picture");
@@ -105,6 +107,13 @@ pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
             if ui.button("Export").clicked() {
                 go = true;
             }
+            if ui
+                .button("Copy picture")
+                .on_hover_text("The picture with these choices, to paste into another program")
+                .clicked()
+            {
+                copy = true;
+            }
             if ui.button("Cancel").clicked() {
                 close = true;
             }
@@ -112,6 +121,18 @@ pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
     });
     if close {
         app.ui.export = None;
+        return;
+    }
+    if copy {
+        if let Some(dialog) = app.ui.export.take() {
+            match copy_picture(app, ctx, &dialog) {
+                Ok(message) => app.ui.status = message,
+                Err(message) => {
+                    app.error = Some(message);
+                    app.ui.export = Some(dialog);
+                }
+            }
+        }
         return;
     }
     if !go {
@@ -130,8 +151,58 @@ pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
 }
 
 fn export(app: &LadingApp, d: &ExportDialog) -> Result<String, String> {
-    let explorer = app.explorer.as_ref().ok_or("Open a database first.")?;
     let path = PathBuf::from(d.path.trim());
+    let picture = picture(app, d)?;
+    crate::export::write_picture(&path, &picture).map_err(|e| e.to_string())?;
+    let (w, h) = picture.size_px();
+    Ok(format!("Wrote {} ({w} × {h} px)", path.display()))
+}
+
+/// Edit → Copy picture: the whole network at 1x, as the export dialog would make it by
+/// default, onto the clipboard.
+pub fn copy_default_picture(app: &mut LadingApp, ctx: &egui::Context) {
+    let mut d = ExportDialog::new(app.style.theme == Theme::Dark);
+    d.scale = 1;
+    match copy_picture(app, ctx, &d) {
+        Ok(message) => app.ui.status = message,
+        Err(message) => app.error = Some(message),
+    }
+}
+
+/// Puts the picture `d` describes on the clipboard.
+pub fn copy_picture(
+    app: &LadingApp,
+    ctx: &egui::Context,
+    d: &ExportDialog,
+) -> Result<String, String> {
+    let picture = picture(app, d)?;
+    let image = clipboard_image(&picture)?;
+    let [w, h] = image.size;
+    ctx.copy_image(image);
+    Ok(format!(
+        "Copied the picture ({w} × {h} px) to the clipboard"
+    ))
+}
+
+/// The picture as an egui image for the clipboard (straight RGBA, as egui expects).
+pub fn clipboard_image(picture: &crate::export::Picture) -> Result<egui::ColorImage, String> {
+    let rgba = picture.to_rgba().map_err(|e| e.to_string())?;
+    let (w, h) = picture.size_px();
+    if rgba.len() != w as usize * h as usize * 4 {
+        return Err(format!(
+            "could not draw the picture: {} bytes for {w} × {h} px",
+            rgba.len()
+        ));
+    }
+    Ok(egui::ColorImage::from_rgba_unmultiplied(
+        [w as usize, h as usize],
+        &rgba,
+    ))
+}
+
+/// The picture the dialog's choices describe.
+fn picture(app: &LadingApp, d: &ExportDialog) -> Result<crate::export::Picture, String> {
+    let explorer = app.explorer.as_ref().ok_or("Open a database first.")?;
     let pinned: BTreeSet<EntityId> = explorer.doc().pinned.keys().copied().collect();
     let mut input = PictureInput::new(
         explorer.index(),
@@ -167,8 +238,5 @@ fn export(app: &LadingApp, d: &ExportDialog) -> Result<String, String> {
         labels: app.ui.show_labels,
         ..PictureOptions::default()
     };
-    let picture = crate::export::picture(&input, &options).map_err(|e| e.to_string())?;
-    crate::export::write_picture(&path, &picture).map_err(|e| e.to_string())?;
-    let (w, h) = picture.size_px();
-    Ok(format!("Wrote {} ({w} × {h} px)", path.display()))
+    crate::export::picture(&input, &options).map_err(|e| e.to_string())
 }

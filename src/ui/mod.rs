@@ -11,7 +11,7 @@ mod app;
 pub mod bench;
 mod canvas;
 mod dialogs;
-mod export_ui;
+pub mod export_ui;
 mod gpu;
 mod inspector;
 mod mesh;

@@ -1,0 +1,120 @@
+//! Copy picture (export dialog and Edit menu), driven headless with egui_kittest: the frame
+//! that handles the click hands the integration a clipboard image of the picture.
+
+use egui::{Key, Modifiers, OutputCommand};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use lading::explorer::Explorer;
+use lading::store::Store;
+use lading::ui::LadingApp;
+
+fn harness() -> Harness<'static, LadingApp> {
+    let mut store = Store::in_memory().unwrap();
+    lading::sample::import_sample(&mut store).unwrap();
+    let app = LadingApp::with_explorer(Explorer::new(store).unwrap());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .with_context_setup(lading::ui::install_fonts)
+        .build_ui_state(|ui, app: &mut LadingApp| app.frame(ui), app);
+    h.run_steps(3);
+    h
+}
+
+/// The images the last frame put on the clipboard.
+fn copied_images(h: &Harness<'_, LadingApp>) -> Vec<egui::ColorImage> {
+    h.output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            OutputCommand::CopyImage(image) => Some(image.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Not blank: the network's colours, not only background.
+fn assert_is_a_picture(image: &egui::ColorImage, width: usize) {
+    assert_eq!(image.size[0], width);
+    assert!(image.size[1] > 100, "{:?}", image.size);
+    let background = image.pixels[0];
+    let inked = image.pixels.iter().filter(|&&p| p != background).count();
+    assert!(
+        inked * 50 > image.pixels.len(),
+        "only {inked} of {} pixels differ from the background",
+        image.pixels.len()
+    );
+    // Opaque, as the PNG.
+    assert!(image.pixels.iter().all(|p| p.a() == 255));
+}
+
+#[test]
+fn the_export_dialog_copies_the_picture_to_the_clipboard() {
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run_steps(2);
+    h.state_mut()
+        .ui
+        .export
+        .as_mut()
+        .expect("Ctrl+E opens the export dialog")
+        .width_px = 700;
+    h.get_by_label("1x").click();
+    h.run_steps(1);
+    h.get_by_label("Copy picture").click();
+    h.step();
+    let images = copied_images(&h);
+    assert_eq!(images.len(), 1, "one image on the clipboard");
+    assert_is_a_picture(&images[0], 700);
+    let status = h.state().ui.status.clone();
+    assert!(
+        status.contains("clipboard") && status.contains("700"),
+        "{status}"
+    );
+    // The dialog has done its job.
+    assert!(h.state().ui.export.is_none());
+}
+
+#[test]
+fn edit_copy_picture_copies_the_whole_network() {
+    let mut h = harness();
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
+    h.get_by_label("Copy picture").click();
+    h.step();
+    let images = copied_images(&h);
+    assert_eq!(images.len(), 1, "one image on the clipboard");
+    // The export dialog's default width at 1x.
+    assert_is_a_picture(&images[0], 1600);
+}
+
+#[test]
+fn the_clipboard_image_has_the_pngs_pixels() {
+    use lading::export::{PictureInput, PictureOptions, picture, png, settle};
+    use lading::filter::Filter;
+    use lading::index::ShipmentIndex;
+
+    let mut store = Store::in_memory().unwrap();
+    lading::sample::import_sample(&mut store).unwrap();
+    let index = ShipmentIndex::build(store.load_dataset().unwrap());
+    let filter = Filter::default();
+    let graph = filter.apply(&index);
+    let positions = settle(&graph, 1, 200).unwrap();
+    let input = PictureInput::new(&index, &filter, &graph, &positions);
+    let pic = picture(
+        &input,
+        &PictureOptions {
+            width_px: 500,
+            ..PictureOptions::default()
+        },
+    )
+    .unwrap();
+    let image = lading::ui::export_ui::clipboard_image(&pic).unwrap();
+    let (w, h, rgba) = png::decode(&pic.to_png().unwrap()).unwrap();
+    assert_eq!(image.size, [w as usize, h as usize]);
+    let from_png: Vec<egui::Color32> = rgba
+        .chunks_exact(4)
+        .map(|p| egui::Color32::from_rgba_unmultiplied(p[0], p[1], p[2], p[3]))
+        .collect();
+    assert!(image.pixels == from_png, "clipboard and PNG pixels differ");
+}
