@@ -111,7 +111,9 @@ pub struct Explorer {
     index: ShipmentIndex,
     doc: Doc,
     graph: FilteredGraph,
-    entity_graph: EntityGraph,
+    /// The graph for queries (paths), built when first asked for after a change: dragging
+    /// the date range rebuilds the graph every frame and queries none.
+    entity_graph: std::cell::OnceCell<EntityGraph>,
     positions: Positions,
     pub selection: BTreeSet<EntityId>,
     pub selected_link: Option<(EntityId, EntityId, LinkKind)>,
@@ -169,7 +171,7 @@ impl Explorer {
             index,
             doc: Doc::default(),
             graph: FilteredGraph::default(),
-            entity_graph: EntityGraph::from_filtered(&FilteredGraph::default()),
+            entity_graph: std::cell::OnceCell::new(),
             positions: Positions::default(),
             selection: BTreeSet::new(),
             selected_link: None,
@@ -220,7 +222,8 @@ impl Explorer {
     }
 
     pub fn entity_graph(&self) -> &EntityGraph {
-        &self.entity_graph
+        self.entity_graph
+            .get_or_init(|| EntityGraph::from_filtered(&self.graph))
     }
 
     pub fn positions(&self) -> &Positions {
@@ -275,7 +278,7 @@ impl Explorer {
         if all_placed {
             // The picture is the given one: no layout to start.
             self.graph = graph;
-            self.entity_graph = EntityGraph::from_filtered(&self.graph);
+            self.entity_graph = std::cell::OnceCell::new();
             self.revision += 1;
             self.hold_layout();
         } else {
@@ -416,7 +419,7 @@ impl Explorer {
                 self.selected_link = None;
                 Outcome::Done
             }
-            Command::FindPath(a, b) => match self.entity_graph.shortest_path(a, b, None) {
+            Command::FindPath(a, b) => match self.entity_graph().shortest_path(a, b, None) {
                 Some(path) => {
                     self.path = path;
                     Outcome::Done
@@ -729,7 +732,7 @@ impl Explorer {
         let graph = self.derive_graph();
         if graph != self.graph {
             self.graph = graph;
-            self.entity_graph = EntityGraph::from_filtered(&self.graph);
+            self.entity_graph = std::cell::OnceCell::new();
             self.revision += 1;
             let shown = &self.graph.entities;
             self.selection.retain(|id| shown.binary_search(id).is_ok());
