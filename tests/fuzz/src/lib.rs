@@ -17,6 +17,7 @@ use lading::explorer::Explorer;
 use lading::index::ShipmentIndex;
 use lading::session::{Session, UiChoices, ViewState};
 use lading::store::Store;
+use lading::store::import::ftm::FtmOptions;
 use lading::store::import::{ImportKind, ImportOptions};
 
 /// The database every import starts from: a little of everything, so that failed imports
@@ -352,4 +353,300 @@ fn replace(
         with.as_ref()?;
     }
     with
+}
+
+thread_local! {
+    /// Where the FtM target writes its input: the importer reads a path (twice: entities,
+    /// then relations), so each input is a file here.
+    static FTM_DIR: tempfile::TempDir = tempfile::tempdir().expect("temp dir");
+    /// Default FtM options (the part-type rules are the costly part).
+    static FTM_OPTIONS: FtmOptions = FtmOptions::default();
+}
+
+/// The FtM importer. The first byte chooses: bit 0, the rest is the file (even) or a program
+/// for [`ftm_lines`] (odd: valid JSON lines from a small FtM grammar, structure-aware); bit 1,
+/// a dry run (the database must be unchanged after it); bit 2, a rejects file.
+pub fn import_ftm(data: &[u8]) {
+    let Some((&mode, body)) = data.split_first() else {
+        return;
+    };
+    let bytes = if mode & 1 == 0 {
+        body.to_vec()
+    } else {
+        ftm_lines(body)
+    };
+    let mut options = FTM_OPTIONS.with(Clone::clone);
+    options.dry_run = mode & 2 != 0;
+    FTM_DIR.with(|dir| {
+        let path = dir.path().join("fuzz.ftm.json");
+        std::fs::write(&path, &bytes).expect("write the input");
+        if mode & 4 != 0 {
+            options.rejects = Some(dir.path().join("rejects.csv"));
+        }
+        with_base_store(|store| check_ftm(store, &path, &options));
+    });
+}
+
+/// Imports the FtM file at `path` into `store` and checks the import's promises (see
+/// [`all_or_nothing`]; a dry run changes nothing; what was imported loads, and importing it
+/// again changes nothing). Returns whether the import changed the store.
+pub fn check_ftm(store: &mut Store, path: &Path, options: &FtmOptions) -> bool {
+    let name = path.display().to_string();
+    let before = store.content_fingerprint().expect("fingerprint");
+    let result = all_or_nothing(store, &name, |store| store.import_ftm(path, options, None));
+    let Some(summary) = result else { return false };
+    assert!(summary.lines > 0, "an import of no entities succeeded");
+    if options.rejects.is_none() {
+        assert_eq!(summary.rejected, 0);
+        // Without rejects every line counted held at least one entity.
+        assert!(
+            summary.records >= summary.lines,
+            "fewer records than lines: {summary:?}"
+        );
+    }
+    let _ = summary.to_string();
+    if options.dry_run {
+        assert_eq!(
+            store.content_fingerprint().expect("fingerprint"),
+            before,
+            "a dry run changed the database"
+        );
+        return false;
+    }
+    loads(store);
+    if options.rejects.is_none() {
+        // Importing the same file again matches every entity by id and adds nothing.
+        let fingerprint = store.content_fingerprint().expect("fingerprint");
+        let again = store
+            .import_ftm(path, options, None)
+            .unwrap_or_else(|e| panic!("a file that imported does not import again: {e}"));
+        assert_eq!(
+            again.entities_created, 0,
+            "the second import created entities"
+        );
+        assert_eq!(
+            store.content_fingerprint().expect("fingerprint"),
+            fingerprint,
+            "the second import changed the database"
+        );
+    }
+    true
+}
+
+/// Schemata of the grammar: the four Lading models (with its aliases), two it does not.
+const FTM_SCHEMATA: &[&str] = &[
+    "Company",
+    "Organization",
+    "LegalEntity",
+    "PublicBody",
+    "Ownership",
+    "Sanction",
+    "EconomicActivity",
+    "Person",
+    "Vessel",
+];
+
+/// Properties of the grammar, with the kind of value each takes.
+const FTM_PROPS: &[(&str, FtmValue)] = &[
+    ("name", FtmValue::Name),
+    ("alias", FtmValue::Name),
+    ("weakAlias", FtmValue::Name),
+    ("previousName", FtmValue::Name),
+    ("country", FtmValue::Country),
+    ("jurisdiction", FtmValue::Country),
+    ("innCode", FtmValue::Code),
+    ("ogrnCode", FtmValue::Code),
+    ("leiCode", FtmValue::Code),
+    ("registrationNumber", FtmValue::Code),
+    ("taxNumber", FtmValue::Code),
+    ("topics", FtmValue::Topic),
+    ("owner", FtmValue::Ref),
+    ("asset", FtmValue::Ref),
+    ("percentage", FtmValue::Number),
+    ("startDate", FtmValue::Date),
+    ("endDate", FtmValue::Date),
+    ("entity", FtmValue::Ref),
+    ("authority", FtmValue::Authority),
+    ("program", FtmValue::Text),
+    ("programId", FtmValue::Text),
+    ("listingDate", FtmValue::Date),
+    ("reason", FtmValue::Text),
+    ("sourceUrl", FtmValue::Text),
+    ("sender", FtmValue::Ref),
+    ("receiver", FtmValue::Ref),
+    ("date", FtmValue::Date),
+    ("goodsDescription", FtmValue::Text),
+    ("vedCode", FtmValue::Code),
+    ("ccdNumber", FtmValue::Code),
+    ("customsAmount", FtmValue::Number),
+    ("invoiceAmount", FtmValue::Number),
+    ("originCountry", FtmValue::Country),
+    ("destinationCountry", FtmValue::Country),
+    ("sanctions", FtmValue::Ref),
+    ("ownershipOwner", FtmValue::Ref),
+];
+
+#[derive(Clone, Copy)]
+enum FtmValue {
+    Name,
+    Country,
+    Code,
+    Topic,
+    Ref,
+    Number,
+    Date,
+    Authority,
+    Text,
+}
+
+fn pick<'a>(pool: &[&'a str], b: u8) -> &'a str {
+    pool[usize::from(b) % pool.len()]
+}
+
+/// A value of `kind` chosen by `b`: plausible ones, edge cases and a few that FtM forbids.
+fn ftm_value(kind: FtmValue, b: u8) -> &'static str {
+    match kind {
+        // The base database's names (name+country matches) and some others.
+        FtmValue::Name => pick(
+            &[
+                "State Corporation Rostec",
+                "ULAN-UDE AVIATION PLANT",
+                "Poly Technologies, Inc.",
+                "  rostec  ",
+                "Ростех",
+                "Acme Trading LLC",
+                "",
+                "\u{202e}\u{0}\u{ffff}",
+                "x,y|z\"\n",
+            ],
+            b,
+        ),
+        FtmValue::Country => pick(&["ru", "RU", "cn", "", "zz", "gb-sct", "x", "Россия"], b),
+        FtmValue::Code => pick(&["7704274402", "0323018510", "0", "", " 7704274402 "], b),
+        FtmValue::Topic => pick(&["gov.soe", "sanction", "", "GOV.SOE"], b),
+        FtmValue::Ref => pick(&["e0", "e1", "e2", "e3", "e4", "e5", "", "missing"], b),
+        FtmValue::Number => pick(
+            &[
+                "50", "100", "0", "-5", "150", "1e309", "NaN", "inf", "50%", "1,5", "", "abc",
+                "12500.00", "1e-320", "-0",
+            ],
+            b,
+        ),
+        FtmValue::Date => pick(
+            &[
+                "2022-03-24",
+                "2022-03",
+                "2022",
+                "2022-03-24T18:49:00",
+                "2022-02-29",
+                "0000-01-01",
+                "9999-12-31",
+                "-001-01-01",
+                "32767",
+                "2022-13",
+                "",
+                "yesterday",
+                "2022-1-1",
+                "+2022-03-24",
+            ],
+            b,
+        ),
+        FtmValue::Authority => pick(
+            &[
+                "Office of Foreign Assets Control",
+                "OFAC",
+                "Council of the European Union",
+                "",
+                "ofsi",
+                "x",
+            ],
+            b,
+        ),
+        FtmValue::Text => pick(
+            &[
+                "RUSSIA-EO14024",
+                "Запасные части Ми-171Е",
+                "rotor blades",
+                "",
+                "880730",
+                "\u{0}",
+            ],
+            b,
+        ),
+    }
+}
+
+/// Builds FtM JSON lines from `program`, a few bytes per step (structure-aware mode). Each
+/// line is an entity with an id from a small pool (so lines refer to each other, before and
+/// after, and repeat), a schema, properties and values from the tables above; some values
+/// are entities nested in the property, some break FtM's rules (a value that is not a list,
+/// not a string). A 0xff byte ends the line.
+pub fn ftm_lines(program: &[u8]) -> Vec<u8> {
+    use serde_json::{Map, Value, json};
+    let mut out = Vec::new();
+    let mut bytes = program.iter().copied();
+    let mut next = || bytes.next();
+    // A step: [schema, id] then [prop, value, shape]* until 0xff or the end.
+    fn entity(next: &mut dyn FnMut() -> Option<u8>, depth: u8) -> Option<Value> {
+        let schema = next()?;
+        let id = next()?;
+        let mut props = Map::new();
+        while let Some(p) = next() {
+            if p == 0xff {
+                break;
+            }
+            let (name, kind) = FTM_PROPS[usize::from(p) % FTM_PROPS.len()];
+            let v = next().unwrap_or(0);
+            let shape = next().unwrap_or(0);
+            let text = ftm_value(kind, v);
+            let value = match shape % 16 {
+                0..=9 => {
+                    let list = props
+                        .entry(name.to_owned())
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if let Value::Array(items) = list {
+                        items.push(Value::from(text));
+                    }
+                    continue;
+                }
+                10 if depth < 3 => match entity(next, depth + 1) {
+                    Some(nested) => Value::Array(vec![nested]),
+                    None => continue,
+                },
+                11 => Value::from(text),
+                12 => json!([1]),
+                13 => json!([{}]),
+                14 => Value::Null,
+                _ => json!([text, text]),
+            };
+            props.insert(name.to_owned(), value);
+        }
+        let mut obj = Map::new();
+        let schema = if schema == 0xfe {
+            ""
+        } else {
+            FTM_SCHEMATA[usize::from(schema) % FTM_SCHEMATA.len()]
+        };
+        let id_byte = id;
+        let id = match id % 8 {
+            7 if depth == 0 => String::new(),
+            n => format!("e{n}"),
+        };
+        obj.insert("id".into(), Value::from(id));
+        obj.insert("schema".into(), Value::from(schema));
+        obj.insert("properties".into(), Value::Object(props));
+        if depth == 0 && id_byte & 0x80 != 0 {
+            obj.insert(
+                "referents".into(),
+                json!([format!("e{}", (id_byte >> 4) & 7)]),
+            );
+        }
+        obj.insert("datasets".into(), json!(["fuzz"]));
+        Some(Value::Object(obj))
+    }
+    while let Some(value) = entity(&mut next, 0) {
+        serde_json::to_writer(&mut out, &value).expect("JSON writes");
+        out.push(b'\n');
+    }
+    out
 }
