@@ -678,7 +678,9 @@ impl<'t> Run<'t> {
     }
 
     /// Pass 1 on one line: the line's entity and the ones nested in it. Everything is read
-    /// and checked before anything is written, so a rejected line writes nothing.
+    /// and checked before anything is written, so a line rejected here writes nothing. A
+    /// relation rejected later, in pass 2, keeps the entities nested in it: they were
+    /// valid on their own and written here.
     fn nodes_of_line(&mut self, line: u64, value: &Value) -> Result<(), Fail> {
         let mut items = Vec::new();
         collect(value, 0, &mut |rec| {
