@@ -44,8 +44,8 @@ pub struct Args {
     /// Start from these positions (`id,x,y` with a header) instead of random ones.
     #[arg(long)]
     pub init: Option<PathBuf>,
-    /// Barnes-Hut theta, classic form (s/d < theta); graphology's barnesHutTheta is twice
-    /// this, so its default 0.5 is 0.25 here.
+    /// Barnes-Hut theta, classic form (cell width / distance < theta). graphology's
+    /// barnesHutTheta 0.5 amounts to 0.5 in this form; ours defaults to a stricter 0.25.
     #[arg(long, default_value_t = 0.25)]
     pub theta: f32,
     /// Speed rule (per-node = graphology's, the benchmark default; the library defaults to
