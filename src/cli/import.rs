@@ -89,9 +89,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     if let Some(path) = &args.rules {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        options.rules = PartRules::parse(&text, &path.display().to_string())?;
+        options.rules = read_rules(path)?;
     }
     options.rejects = args.skip_invalid.clone();
     options.source = args.source.clone();
@@ -100,14 +98,32 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         None => super::open_store(None)?,
     };
     let summary = store.import_csv(&args.file, &options, None)?;
+    let rejected = summary.rejected > 0;
+    report(&summary, &args, rejected, "rows")
+}
+
+/// The part-type rules file given with `--rules`.
+fn read_rules(path: &Path) -> anyhow::Result<PartRules> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(PartRules::parse(&text, &path.display().to_string())?)
+}
+
+/// Prints an import's summary, as text or JSON, and where its rejects went.
+fn report(
+    summary: &(impl serde::Serialize + std::fmt::Display),
+    args: &Args,
+    rejected: bool,
+    what: &str,
+) -> anyhow::Result<ExitCode> {
     if args.json {
-        outln!("{}", serde_json::to_string(&summary)?);
+        outln!("{}", serde_json::to_string(summary)?);
     } else {
         outln!("{summary}");
         if let Some(rejects) = &args.skip_invalid
-            && summary.rejected > 0
+            && rejected
         {
-            outln!("rejected rows, with their reasons: {}", rejects.display());
+            outln!("rejected {what}, with their reasons: {}", rejects.display());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -127,9 +143,7 @@ fn run_ftm(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         ..FtmOptions::default()
     };
     if let Some(path) = &args.rules {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        options.rules = PartRules::parse(&text, &path.display().to_string())?;
+        options.rules = read_rules(path)?;
     }
     let mut store = match db {
         // A dry run creates no database: against one that does not exist, it shows what an
@@ -139,15 +153,6 @@ fn run_ftm(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         None => super::open_store(None)?,
     };
     let summary = store.import_ftm(&args.file, &options, None)?;
-    if args.json {
-        outln!("{}", serde_json::to_string(&summary)?);
-    } else {
-        outln!("{summary}");
-        if let Some(rejects) = &args.skip_invalid
-            && summary.rejected > 0
-        {
-            outln!("rejected lines, with their reasons: {}", rejects.display());
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    let rejected = summary.rejected > 0;
+    report(&summary, &args, rejected, "lines")
 }
