@@ -211,7 +211,9 @@ fn build_network(
     });
     // The last mesh's buffers are reused once egui has let go of them, so a large network
     // does not allocate (and page-fault in) tens of megabytes at every change.
-    let generation = previous.as_ref().map_or(0, |n| n.generation + 1);
+    // Unique for the process, so GPU buffers are never mistaken for another network's.
+    static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut mesh = previous
         .and_then(|n| std::sync::Arc::into_inner(n.mesh))
         .unwrap_or_default();
