@@ -6,9 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::filter_args::{FilterArgs, check_names};
+use super::filter_args::{FilterArgs, open_indexed};
 use crate::export::{DEFAULT_ITERATIONS, DEFAULT_SEED, DataFormat, DataInput, settle, write_data};
-use crate::index::ShipmentIndex;
 use crate::layout::Positions;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,9 +65,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let format = format_of(&args)?;
     crate::atomic::check_destination(&args.out)?;
     let filter = args.filter.to_filter()?;
-    let store = super::open_store(db)?;
-    let index = ShipmentIndex::build(store.load_dataset()?);
-    check_names(&filter, &index)?;
+    let (store, index) = open_indexed(db, &filter)?;
     let graph = filter.apply(&index);
     let positions = match format {
         DataFormat::Csv => Positions::default(),

@@ -131,8 +131,20 @@ impl FilterArgs {
     }
 }
 
+/// Opens the database, indexes it and checks the filter's names against it: how every
+/// command that takes filter flags starts.
+pub fn open_indexed(
+    db: Option<&std::path::Path>,
+    filter: &Filter,
+) -> anyhow::Result<(crate::store::Store, crate::index::ShipmentIndex)> {
+    let store = super::open_store(db)?;
+    let index = crate::index::ShipmentIndex::build(store.load_dataset()?);
+    check_names(filter, &index)?;
+    Ok((store, index))
+}
+
 /// Checks names in a filter against the index, so a typo is an error, not an empty picture.
-pub fn check_names(filter: &Filter, index: &crate::index::ShipmentIndex) -> anyhow::Result<()> {
+fn check_names(filter: &Filter, index: &crate::index::ShipmentIndex) -> anyhow::Result<()> {
     if let Some(parts) = &filter.part_types {
         for p in parts {
             if !index.part_types().contains(p) {

@@ -11,12 +11,11 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use super::filter_args::{FilterArgs, check_names};
+use super::filter_args::{FilterArgs, open_indexed};
 use crate::export::{
     DEFAULT_ITERATIONS, DEFAULT_SEED, Decoration, PictureFormat, PictureInput, PictureOptions,
     picture, settle,
 };
-use crate::index::ShipmentIndex;
 use crate::scene::SizeBy;
 use crate::style::Theme;
 
@@ -139,9 +138,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let filter = args.filter.to_filter()?;
 
     let t0 = Instant::now();
-    let store = super::open_store(db)?;
-    let index = ShipmentIndex::build(store.load_dataset()?);
-    check_names(&filter, &index)?;
+    let (_store, index) = open_indexed(db, &filter)?;
     let load_ms = ms(t0);
 
     let t = Instant::now();

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::filter_args::{FilterArgs, check_names};
+use super::filter_args::{FilterArgs, open_indexed};
 use crate::index::ShipmentIndex;
 use crate::screening::Screening;
 
@@ -104,9 +104,7 @@ fn report(index: &ShipmentIndex, screening: &Screening, as_of: String) -> Report
 
 pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let filter = args.filter.to_filter()?;
-    let store = super::open_store(db)?;
-    let index = ShipmentIndex::build(store.load_dataset()?);
-    check_names(&filter, &index)?;
+    let (_store, index) = open_indexed(db, &filter)?;
     let graph = filter.apply(&index);
     let screening = Screening::build(&index, &filter, &graph);
     let report = report(&index, &screening, filter.as_of_day(&index).to_string());

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::filter_args::{FilterArgs, check_names};
+use super::filter_args::{FilterArgs, open_indexed};
 use crate::filter::{FilteredGraph, LinkKind};
 use crate::index::ShipmentIndex;
 
@@ -86,9 +86,7 @@ pub fn summarize(index: &ShipmentIndex, graph: &FilteredGraph, top: usize) -> St
 
 pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let filter = args.filter.to_filter()?;
-    let store = super::open_store(db)?;
-    let index = ShipmentIndex::build(store.load_dataset()?);
-    check_names(&filter, &index)?;
+    let (store, index) = open_indexed(db, &filter)?;
     let graph = filter.apply(&index);
     let stats = summarize(&index, &graph, args.top);
     if args.json {
