@@ -3,27 +3,35 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[test]
-fn the_window_opens_on_the_sample_and_stays_up() {
+/// Whether there is a display to open windows on; CI must have one.
+fn have_display() -> bool {
     if std::env::var_os("DISPLAY").is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI must provide a display (Xvfb): .ci/run starts one"
         );
         eprintln!("skipped: no DISPLAY (run under Xvfb, as .ci/run does)");
-        return;
+        return false;
     }
-    let dir = tempfile::tempdir().unwrap();
+    true
+}
+
+/// Runs the window on the sample database (built in `data` on first run) with `env` set,
+/// waits for it to close itself, and returns its stdout and stderr.
+fn run_window(data: &std::path::Path, env: &[(&str, &str)]) -> (String, String) {
     let runtime = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lading"))
-        .env("LADING_DATA_DIR", dir.path())
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lading"));
+    command
+        .env("LADING_DATA_DIR", data)
         .env("XDG_RUNTIME_DIR", runtime.path())
         .env_remove("WAYLAND_DISPLAY")
-        .env("LADING_EXIT_AFTER_FRAMES", "30")
+        .env_remove("LADING_NO_GPU_MESH")
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -31,15 +39,96 @@ fn the_window_opens_on_the_sample_and_stays_up() {
         }
         if started.elapsed() > Duration::from_secs(90) {
             let _ = child.kill();
-            panic!("the window did not draw 30 frames in 90 s");
+            panic!("the window did not close itself within 90 s ({env:?})");
         }
         std::thread::sleep(Duration::from_millis(50));
     };
     let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(status.success(), "lading exited with {status}: {stderr}");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    (stdout, stderr)
+}
+
+#[test]
+fn the_window_opens_on_the_sample_and_stays_up() {
+    if !have_display() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (stdout, stderr) = run_window(dir.path(), &[("LADING_EXIT_AFTER_FRAMES", "30")]);
     assert!(stdout.contains("first frame after"), "{stdout}\n{stderr}");
     // The default database was built from the sample on first run.
     assert!(dir.path().join("lading.db").exists());
+}
+
+/// Reads a PNG the window saved: width, height, RGBA pixels.
+fn read_png(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgba);
+    pixels.truncate(info.buffer_size());
+    (info.width, info.height, pixels)
+}
+
+/// The settled sample drawn by the OpenGL painter (instanced records, shapes made by
+/// shaders) and by the egui mesh painter: the same picture, up to anti-aliasing.
+#[test]
+fn opengl_and_the_egui_mesh_draw_the_same_network() {
+    if !have_display() {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let shots = tempfile::tempdir().unwrap();
+    let gpu_png = shots.path().join("gpu.png");
+    let mesh_png = shots.path().join("mesh.png");
+    let (_, stderr) = run_window(
+        data.path(),
+        &[("LADING_SCREENSHOT", gpu_png.to_str().unwrap())],
+    );
+    assert!(
+        !stderr.contains("instead of OpenGL"),
+        "the OpenGL painter did not set up: {stderr}"
+    );
+    run_window(
+        data.path(),
+        &[
+            ("LADING_SCREENSHOT", mesh_png.to_str().unwrap()),
+            ("LADING_NO_GPU_MESH", "1"),
+        ],
+    );
+    let (w, h, gpu) = read_png(&gpu_png);
+    let (w2, h2, mesh) = read_png(&mesh_png);
+    assert_eq!((w, h), (w2, h2));
+    // Sanction rings: many entities of the sample are listed, and the legend has one ring.
+    let ring = lading::style::Style::default().sanction_ring;
+    let near = |p: &[u8], c: [u8; 3]| (0..3).all(|i| p[i].abs_diff(c[i]) < 24);
+    let rings = |img: &[u8]| {
+        img.chunks_exact(4)
+            .filter(|p| near(p, [ring.0, ring.1, ring.2]))
+            .count()
+    };
+    let (gpu_rings, mesh_rings) = (rings(&gpu), rings(&mesh));
+    assert!(
+        mesh_rings > 3_000,
+        "the mesh painter drew {mesh_rings} ring pixels"
+    );
+    assert!(
+        gpu_rings.abs_diff(mesh_rings) * 10 < mesh_rings,
+        "ring pixels: OpenGL {gpu_rings}, egui mesh {mesh_rings}"
+    );
+    // Pixels that differ by more than a quarter of the range in some channel: only along
+    // edges, where the two painters anti-alias differently (the mesh's circles are polygons).
+    let differ = gpu
+        .chunks_exact(4)
+        .zip(mesh.chunks_exact(4))
+        .filter(|(a, b)| (0..3).any(|i| a[i].abs_diff(b[i]) > 64))
+        .count();
+    let total = (w * h) as usize;
+    assert!(
+        differ * 100 < total,
+        "{differ} of {total} pixels differ between the OpenGL and the egui mesh pictures"
+    );
 }

@@ -10,9 +10,7 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
-use egui::epaint::Mesh;
-
-use super::gpu::GpuNetwork;
+use super::gpu::{GpuNetwork, Instances};
 use crate::date::Day;
 use crate::explorer::Explorer;
 use crate::scene::{self, Marks, Scene, SceneInput, SizeBy, View};
@@ -24,11 +22,13 @@ pub struct FrameStats {
     pub entities: usize,
     pub links: usize,
     pub runs: usize,
-    /// Vertices in the network's mesh.
-    pub vertices: usize,
+    /// GPU records of the network (links, arrowheads, nodes), and the vertices the same
+    /// network takes as an egui mesh (the fallback).
+    pub instances: usize,
+    pub mesh_vertices: usize,
     /// A frame in which the picture changes (pan, zoom, selection, a layout step): the
-    /// scene, the network's mesh, the overlay (labels, marks) and egui's tessellation; the
-    /// mesh goes to the GPU in one buffer upload, not timed here.
+    /// scene, the network's GPU records (`mesh_ms`), the overlay (labels, marks) and egui's
+    /// tessellation; the records go to the GPU in one buffer upload, not timed here.
     pub scene_ms_median: f64,
     pub mesh_ms_median: f64,
     pub tessellate_ms_median: f64,
@@ -37,8 +37,8 @@ pub struct FrameStats {
     /// A frame in which nothing the picture shows has changed (reading, hovering, a
     /// tooltip): the window reuses the scene and the GPU buffers and only paints the overlay.
     pub steady_frame_ms_median: f64,
-    /// The same changing frame with the mesh handed to egui instead (the fallback without
-    /// OpenGL): egui copies it into its own buffers every frame.
+    /// The same changing frame drawn as an egui triangle mesh instead (the fallback without
+    /// OpenGL): the mesh is written, and egui copies it into its own buffers.
     pub egui_mesh_frame_ms_median: f64,
     /// One step of dragging the date range: the filter, the graph, the layout restart, the
     /// scene, the mesh and the frame.
@@ -67,7 +67,7 @@ struct Frame {
     scene: f64,
     mesh: f64,
     tessellate: f64,
-    vertices: usize,
+    instances: usize,
 }
 
 fn build_scene(explorer: &Explorer, style: &Style, view: View) -> Scene {
@@ -109,7 +109,7 @@ fn egui_frame(ctx: &egui::Context, size: [f32; 2], paint: impl FnMut(&mut egui::
 fn frame(
     ctx: &egui::Context,
     gpu: &GpuNetwork,
-    mesh: &mut Arc<Mesh>,
+    instances: &mut Arc<Instances>,
     generation: u64,
     explorer: &Explorer,
     style: &Style,
@@ -119,21 +119,20 @@ fn frame(
     let scene = build_scene(explorer, style, view);
     let scene_ms = ms(t);
     let t = Instant::now();
-    let m = Arc::make_mut(mesh);
-    super::canvas::network_mesh(m, egui::Vec2::ZERO, &scene);
+    Arc::make_mut(instances).fill(egui::Vec2::ZERO, &scene);
     let mesh_ms = ms(t);
-    let vertices = mesh.vertices.len();
+    let count = instances.count();
     let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(view.size[0], view.size[1]));
     let tessellate = egui_frame(ctx, view.size, |ui| {
         ui.painter()
-            .add(gpu.callback(rect, Arc::clone(mesh), generation, egui::Vec2::ZERO));
+            .add(gpu.callback(rect, Arc::clone(instances), generation, egui::Vec2::ZERO));
         super::canvas::paint_overlay(ui.painter(), egui::Vec2::ZERO, &scene);
     });
     Frame {
         scene: scene_ms,
         mesh: mesh_ms,
         tessellate,
-        vertices,
+        instances: count,
     }
 }
 
@@ -144,25 +143,25 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
     super::install_fonts(&ctx);
     let style = Style::default();
     let gpu = GpuNetwork::default();
-    let mut mesh = Arc::new(Mesh::default());
+    let mut instances = Arc::new(Instances::default());
     let view = explorer
         .positions()
         .bounds()
         .map_or(View::default(), |b| View::fit(b, size, 40.0, 1.0));
     // Warm up: the font atlas fills on the first frames.
     for g in 0..3 {
-        frame(&ctx, &gpu, &mut mesh, g, explorer, &style, view);
+        frame(&ctx, &gpu, &mut instances, g, explorer, &style, view);
     }
     let (mut scene_ms, mut mesh_ms, mut tess_ms, mut total) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut vertices = 0;
+    let mut count = 0;
     for g in 0..runs.max(1) {
-        let f = frame(&ctx, &gpu, &mut mesh, g as u64, explorer, &style, view);
+        let f = frame(&ctx, &gpu, &mut instances, g as u64, explorer, &style, view);
         scene_ms.push(f.scene);
         mesh_ms.push(f.mesh);
         tess_ms.push(f.tessellate);
         total.push(f.scene + f.mesh + f.tessellate);
-        vertices = f.vertices;
+        count = f.instances;
     }
 
     // Nothing changed: the window paints the overlay over the buffers it has.
@@ -172,13 +171,18 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
     for _ in 0..runs.max(1) {
         steady.push(egui_frame(&ctx, size, |ui| {
             ui.painter()
-                .add(gpu.callback(rect, Arc::clone(&mesh), 0, egui::Vec2::ZERO));
+                .add(gpu.callback(rect, Arc::clone(&instances), 0, egui::Vec2::ZERO));
             super::canvas::paint_overlay(ui.painter(), egui::Vec2::ZERO, &scene);
         }));
     }
 
     // The fallback: the mesh handed to egui, which copies it every frame.
     let mut egui_mesh = Vec::new();
+    let mesh_vertices = {
+        let mut mesh = egui::epaint::Mesh::default();
+        super::canvas::network_mesh(&mut mesh, egui::Vec2::ZERO, &scene);
+        mesh.vertices.len()
+    };
     for _ in 0..runs.max(1) {
         let t = Instant::now();
         let scene = build_scene(explorer, &style, view);
@@ -204,7 +208,7 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
                 to: Some(Day(from + window)),
                 ..base.clone()
             });
-            frame(&ctx, &gpu, &mut mesh, i as u64, explorer, &style, view);
+            frame(&ctx, &gpu, &mut instances, i as u64, explorer, &style, view);
             drag.push(ms(t));
         }
         explorer.set_filter_live(base);
@@ -215,7 +219,8 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
         entities: explorer.graph().entities.len(),
         links: explorer.graph().links.len(),
         runs: total.len(),
-        vertices,
+        instances: count,
+        mesh_vertices,
         scene_ms_median: median(&mut scene_ms),
         mesh_ms_median: median(&mut mesh_ms),
         tessellate_ms_median: median(&mut tess_ms),

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use egui::{Color32, CornerRadius, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
 
 use super::app::LadingApp;
+use super::gpu::{DASH, GAP};
 use super::mesh;
 use crate::annotation::{Callout, Resolved, Target};
 use crate::explorer::Command;
@@ -95,18 +96,24 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
         return;
     };
     let scene = &network.scene;
-    match app.gpu.as_ref().filter(|g| !g.failed()) {
-        Some(gpu) => {
+    match (&network.drawn, app.gpu.as_ref()) {
+        (Drawn::Gpu(instances), Some(gpu)) => {
+            if !gpu.ready() {
+                // Whether OpenGL can draw it is known after this frame: if it cannot, the
+                // next frame draws the mesh instead.
+                ui.ctx().request_repaint();
+            }
             painter.add(gpu.callback(
                 rect,
-                std::sync::Arc::clone(&network.mesh),
+                std::sync::Arc::clone(instances),
                 network.generation,
                 -rect.min.to_vec2(),
             ));
         }
-        None => {
-            painter.add(Shape::Mesh(std::sync::Arc::clone(&network.mesh)));
+        (Drawn::Mesh(mesh), _) => {
+            painter.add(Shape::Mesh(std::sync::Arc::clone(mesh)));
         }
+        (Drawn::Gpu(_), None) => {}
     }
     paint_overlay(&painter, rect.min.to_vec2(), scene);
     if let Some(n) = hovered_id.and_then(|id| scene.nodes.iter().find(|n| n.id == id)) {
@@ -145,8 +152,15 @@ pub struct Network {
     /// Counts rebuilds: the GPU buffers are refilled when it changes.
     generation: u64,
     pub scene: Scene,
-    /// Links and nodes as one triangle mesh, in window points.
-    mesh: std::sync::Arc<egui::epaint::Mesh>,
+    /// Links and nodes, in window points, as the painter in use takes them.
+    drawn: Drawn,
+}
+
+/// The network's links and nodes for the GPU (records expanded by shaders) or, without
+/// OpenGL, as one egui triangle mesh.
+enum Drawn {
+    Gpu(std::sync::Arc<super::gpu::Instances>),
+    Mesh(std::sync::Arc<egui::epaint::Mesh>),
 }
 
 /// A hash of what the network picture shows: the graph, the doc (filter, hidden, pins,
@@ -178,6 +192,8 @@ fn network_key(app: &LadingApp, explorer: &crate::explorer::Explorer, rect: Rect
         f.to_bits().hash(&mut h);
     }
     (app.ui.size_by, app.ui.show_labels, app.style.theme).hash(&mut h);
+    // The GPU failing to set up (known only after its first paint) calls for the mesh.
+    app.gpu.as_ref().map(|g| g.failed()).hash(&mut h);
     h.finish()
 }
 
@@ -209,20 +225,31 @@ fn build_network(
         size_by: app.ui.size_by,
         labels: app.ui.show_labels,
     });
-    // The last mesh's buffers are reused once egui has let go of them, so a large network
-    // does not allocate (and page-fault in) tens of megabytes at every change.
     // Unique for the process, so GPU buffers are never mistaken for another network's.
     static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut mesh = previous
-        .and_then(|n| std::sync::Arc::into_inner(n.mesh))
-        .unwrap_or_default();
-    network_mesh(&mut mesh, rect.min.to_vec2(), &scene);
+    // The last network's vectors are reused once the painter has let go of them, so a large
+    // network does not allocate (and page-fault in) megabytes at every change.
+    let (old_instances, old_mesh) = match previous.map(|n| n.drawn) {
+        Some(Drawn::Gpu(i)) => (std::sync::Arc::into_inner(i), None),
+        Some(Drawn::Mesh(m)) => (None, std::sync::Arc::into_inner(m)),
+        None => (None, None),
+    };
+    let origin = rect.min.to_vec2();
+    let drawn = if app.gpu.as_ref().is_some_and(|g| !g.failed()) {
+        let mut instances = old_instances.unwrap_or_default();
+        instances.fill(origin, &scene);
+        Drawn::Gpu(std::sync::Arc::new(instances))
+    } else {
+        let mut mesh = old_mesh.unwrap_or_default();
+        network_mesh(&mut mesh, origin, &scene);
+        Drawn::Mesh(std::sync::Arc::new(mesh))
+    };
     Network {
         key,
         generation,
         scene,
-        mesh: std::sync::Arc::new(mesh),
+        drawn,
     }
 }
 
@@ -243,7 +270,7 @@ pub fn network_mesh(mesh: &mut egui::epaint::Mesh, origin: Vec2, scene: &Scene) 
     for l in &scene.links {
         let c = color(l.color);
         if l.dashed {
-            mesh::dashed_line(mesh, p(l.from), p(l.to), l.width, c, 5.0, 4.0);
+            mesh::dashed_line(mesh, p(l.from), p(l.to), l.width, c, DASH, GAP);
         } else {
             mesh::line(mesh, p(l.from), p(l.to), l.width, c);
         }

@@ -63,14 +63,68 @@ pub fn install_fonts(ctx: &egui::Context) {
     ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
 }
 
-/// The window's app with two measuring aids: it prints the time to the first painted frame,
-/// and `LADING_EXIT_AFTER_FRAMES=N` closes the window after N frames (the window test and the
-/// start-up benchmark use both).
+/// The window's app with three measuring aids: it prints the time to the first painted frame,
+/// `LADING_EXIT_AFTER_FRAMES=N` closes the window after N frames (the window test and the
+/// start-up benchmark use both), and `LADING_SCREENSHOT=FILE.png` saves what the window shows
+/// once the layout has settled, then closes it (the window test compares the OpenGL and egui
+/// painters with it).
 struct Window {
     app: LadingApp,
     started: std::time::Instant,
     frames: u64,
     exit_after: Option<u64>,
+    screenshot: Option<Screenshot>,
+}
+
+/// A screenshot asked for with `LADING_SCREENSHOT`.
+struct Screenshot {
+    path: PathBuf,
+    requested: bool,
+    /// Set by the screenshot's callback once the file is written (or failed to be).
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Screenshot {
+    fn step(&mut self, ctx: &egui::Context, settled: bool) {
+        if self.done.load(std::sync::atomic::Ordering::Acquire) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
+        }
+        ctx.request_repaint();
+        if self.requested || !settled {
+            return;
+        }
+        self.requested = true;
+        let (path, done, repaint) = (self.path.clone(), self.done.clone(), ctx.clone());
+        ctx.request_screenshot(move |image| {
+            if let Err(e) = write_png(&path, &image) {
+                eprintln!("lading: cannot save the screenshot {}: {e}", path.display());
+            }
+            done.store(true, std::sync::atomic::Ordering::Release);
+            repaint.request_repaint();
+        });
+    }
+}
+
+/// Writes an egui image as an RGBA PNG, atomically.
+fn write_png(path: &std::path::Path, image: &egui::ColorImage) -> anyhow::Result<()> {
+    let [w, h] = image.size;
+    let rgba: Vec<u8> = image
+        .pixels
+        .iter()
+        .flat_map(|c| c.to_srgba_unmultiplied())
+        .collect();
+    let (w, h) = (u32::try_from(w)?, u32::try_from(h)?);
+    crate::atomic::write_atomically(path, |file| {
+        let mut encoder = png::Encoder::new(file, w, h);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder
+            .write_header()
+            .and_then(|mut png| png.write_image_data(&rgba))
+            .map_err(std::io::Error::other)
+    })?;
+    Ok(())
 }
 
 impl eframe::App for Window {
@@ -82,6 +136,10 @@ impl eframe::App for Window {
                 "first frame after {:.0} ms",
                 self.started.elapsed().as_secs_f64() * 1e3
             );
+        }
+        if let Some(shot) = &mut self.screenshot {
+            let settled = self.app.explorer.as_ref().is_none_or(|e| e.is_settled());
+            shot.step(ui.ctx(), settled && self.frames > 2);
         }
         if let Some(n) = self.exit_after {
             ui.ctx().request_repaint();
@@ -124,6 +182,11 @@ pub fn run(db: Option<PathBuf>, session: Option<PathBuf>) -> anyhow::Result<()> 
                 started,
                 frames: 0,
                 exit_after,
+                screenshot: std::env::var_os("LADING_SCREENSHOT").map(|p| Screenshot {
+                    path: PathBuf::from(p),
+                    requested: false,
+                    done: Default::default(),
+                }),
             }))
         }),
     )
