@@ -571,13 +571,17 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
 
     // Links. Reciprocal trade links are shifted apart so both stay visible.
     let pair_key = |(a, b): (u32, u32)| (u64::from(a) << 32) | u64::from(b);
-    let trade_pairs: FxHashSet<u64> = graph
-        .links
-        .iter()
-        .zip(&ends)
-        .filter(|(l, _)| l.kind == LinkKind::Trade)
-        .filter_map(|(_, e)| e.map(pair_key))
-        .collect();
+    // Sized up front: growing it by rehashing took as long as filling it.
+    let mut trade_pairs: FxHashSet<u64> =
+        FxHashSet::with_capacity_and_hasher(graph.links.len(), Default::default());
+    trade_pairs.extend(
+        graph
+            .links
+            .iter()
+            .zip(&ends)
+            .filter(|(l, _)| l.kind == LinkKind::Trade)
+            .filter_map(|(_, e)| e.map(pair_key)),
+    );
     let at = |e: Option<(u32, u32)>| {
         let (a, b) = e?;
         Some((screen[a as usize]?, screen[b as usize]?))
@@ -983,20 +987,24 @@ fn place_labels(
         };
         (tier, std::cmp::Reverse((metric(n.id) * 100.0) as u64), n.id)
     };
-    let mut order: Vec<&SceneNode> = nodes.iter().collect();
-    order.sort_by_cached_key(|n| rank(n));
-    // A screen holds a few hundred labels at most: trying thousands more only costs time.
-    order.truncate(MAX_LABEL_CANDIDATES);
+    let mut order: Vec<(_, &SceneNode)> = nodes.iter().map(|n| (rank(n), n)).collect();
+    // A screen holds a few hundred labels at most: trying thousands more only costs time,
+    // and so would sorting all of them (ranks are distinct: they end in the entity id).
+    if order.len() > MAX_LABEL_CANDIDATES {
+        order.select_nth_unstable_by_key(MAX_LABEL_CANDIDATES, |&(rank, _)| rank);
+        order.truncate(MAX_LABEL_CANDIDATES);
+    }
+    order.sort_unstable_by_key(|&(rank, _)| rank);
     let mut labels = Vec::new();
     let pad = 2.0 * s;
-    for n in order {
+    for (rank, n) in order {
         let Some(entity) = index.entity(n.id) else {
             continue;
         };
         let text = truncate_label(&entity.name, style.label_max_chars);
         let w = text_width(&text, size);
         let h = size * 1.25;
-        let important = rank(n).0 < 2;
+        let important = rank.0 < 2;
         // Right of the node, then left, then above, then below; clear of its ring and
         // halo. Above and below slide sideways to stay on screen, so a node at the edge
         // still gets its label.
