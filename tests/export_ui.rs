@@ -20,6 +20,21 @@ fn harness() -> Harness<'static, LadingApp> {
     h
 }
 
+/// Steps the app until the picture being made on the worker thread is done (its result is
+/// taken in the last frame stepped).
+fn wait_for_picture(h: &mut Harness<'_, LadingApp>) {
+    let started = std::time::Instant::now();
+    h.step();
+    while lading::ui::export_ui::picture_pending(h.state()) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "the picture was not made within 2 minutes"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+}
+
 /// The images the last frame put on the clipboard.
 fn copied_images(h: &Harness<'_, LadingApp>) -> Vec<egui::ColorImage> {
     h.output()
@@ -62,7 +77,7 @@ fn the_export_dialog_copies_the_picture_to_the_clipboard() {
     h.get_by_label("1x").click();
     h.run_steps(1);
     h.get_by_label("Copy picture").click();
-    h.step();
+    wait_for_picture(&mut h);
     let images = copied_images(&h);
     assert_eq!(images.len(), 1, "one image on the clipboard");
     assert_is_a_picture(&images[0], 700);
@@ -81,7 +96,7 @@ fn edit_copy_picture_copies_the_whole_network() {
     h.get_by_label("Edit").click();
     h.run_steps(2);
     h.get_by_label("Copy picture").click();
-    h.step();
+    wait_for_picture(&mut h);
     let images = copied_images(&h);
     assert_eq!(images.len(), 1, "one image on the clipboard");
     // The export dialog's default width at 1x.
@@ -117,4 +132,23 @@ fn the_clipboard_image_has_the_pngs_pixels() {
         .map(|p| egui::Color32::from_rgba_unmultiplied(p[0], p[1], p[2], p[3]))
         .collect();
     assert!(image.pixels == from_png, "clipboard and PNG pixels differ");
+}
+
+#[test]
+fn exporting_into_a_missing_folder_says_so_and_keeps_the_dialog() {
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run_steps(2);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("no such folder").join("story.png");
+    h.state_mut().ui.export.as_mut().unwrap().path = out.display().to_string();
+    h.run_steps(1);
+    h.get_by_label("Export").click();
+    h.step();
+    // Said at once, before any painting; the choices stay for another try.
+    assert!(!lading::ui::export_ui::picture_pending(h.state()));
+    let error = h.state().error.clone().expect("an error is shown");
+    assert!(error.contains("no such folder"), "{error}");
+    assert!(h.state().ui.export.is_some(), "the dialog stays open");
+    assert!(!out.exists());
 }

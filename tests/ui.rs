@@ -262,7 +262,14 @@ fn ctrl_e_exports_the_picture_as_png() {
     h.get_by_label("1x").click();
     h.run_steps(1);
     h.get_by_label("Export").click();
-    h.run_steps(2);
+    h.step();
+    // Painted and written on a worker thread; the window goes on drawing meanwhile.
+    let started = std::time::Instant::now();
+    while lading::ui::export_ui::picture_pending(h.state()) {
+        assert!(started.elapsed() < std::time::Duration::from_secs(120));
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
     let bytes = std::fs::read(&out).expect("the PNG was written");
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
     assert!(

@@ -30,6 +30,8 @@ pub struct UiState {
     pub import_job: Option<ImportJob>,
     /// File → Export picture, while open.
     pub export: Option<super::export_ui::ExportDialog>,
+    /// A picture being painted for a file or the clipboard.
+    pub picture_job: Option<super::export_ui::PictureJob>,
     pub show_labels: bool,
     pub show_legend: bool,
     pub size_by: SizeBy,
@@ -414,7 +416,7 @@ impl LadingApp {
                     )
                     .clicked()
                 {
-                    super::export_ui::copy_default_picture(self, ui.ctx());
+                    super::export_ui::copy_default_picture(self);
                 }
                 if ui.button("Find…  (Ctrl+F)").clicked() {
                     self.ui.search_open = true;

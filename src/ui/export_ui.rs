@@ -2,6 +2,11 @@
 //! from the same scene the canvas paints; Copy picture puts that picture on the clipboard
 //! (through egui's `copy_image`: the system clipboard where eframe has one, X11, Wayland,
 //! Windows, macOS).
+//!
+//! The picture's page (scene, legend, caption) is composed on the UI thread, which owns the
+//! explorer; painting and writing it, up to seconds for a large network at print size, run on
+//! a worker thread ([`PictureJob`]) while the window goes on drawing, with a spinner in the
+//! status bar.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -43,7 +48,87 @@ impl ExportDialog {
     }
 }
 
+/// A picture being painted and written, or painted for the clipboard, off the UI thread.
+pub struct PictureJob {
+    /// The dialog it came from, reopened if it fails.
+    dialog: Option<ExportDialog>,
+    receiver: std::sync::mpsc::Receiver<Result<Made, String>>,
+}
+
+/// What a finished [`PictureJob`] hands back.
+enum Made {
+    /// Written to a file: the status line.
+    Written(String),
+    /// For the clipboard.
+    Image(egui::ColorImage),
+}
+
+impl PictureJob {
+    /// Paints `picture` on a worker thread and writes it to `to` (or, with `None`, makes
+    /// the clipboard image).
+    fn start(
+        picture: crate::export::Picture,
+        to: Option<PathBuf>,
+        dialog: Option<ExportDialog>,
+    ) -> PictureJob {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let made = match to {
+                Some(path) => crate::export::write_picture(&path, &picture)
+                    .map_err(|e| e.to_string())
+                    .map(|_| {
+                        let (w, h) = picture.size_px();
+                        Made::Written(format!("Wrote {} ({w} × {h} px)", path.display()))
+                    }),
+                None => clipboard_image(&picture).map(Made::Image),
+            };
+            // The window may have closed meanwhile: nobody is left to tell.
+            let _ = sender.send(made);
+        });
+        PictureJob { dialog, receiver }
+    }
+}
+
+/// Whether a picture is being made (the status bar shows a spinner).
+pub fn picture_pending(app: &LadingApp) -> bool {
+    app.ui.picture_job.is_some()
+}
+
+/// Takes the result of a finished picture job: the status line, the clipboard, or the
+/// error (and the dialog back, to try again).
+fn poll_picture_job(app: &mut LadingApp, ctx: &egui::Context) {
+    let Some(job) = app.ui.picture_job.as_mut() else {
+        return;
+    };
+    let made = match job.receiver.try_recv() {
+        Ok(made) => made,
+        Err(std::sync::mpsc::TryRecvError::Empty) => {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            return;
+        }
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            Err("Making the picture failed unexpectedly; nothing was written.".to_owned())
+        }
+    };
+    let dialog = app.ui.picture_job.take().and_then(|j| j.dialog);
+    match made {
+        Ok(Made::Written(message)) => app.ui.status = message,
+        Ok(Made::Image(image)) => {
+            let [w, h] = image.size;
+            ctx.copy_image(image);
+            app.ui.status = format!("Copied the picture ({w} × {h} px) to the clipboard");
+        }
+        Err(message) => {
+            app.error = Some(message);
+            if app.ui.export.is_none() {
+                app.ui.export = dialog;
+            }
+        }
+    }
+}
+
 pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
+    poll_picture_job(app, ctx);
     let Some(dialog) = app.ui.export.as_mut() else {
         return;
     };
@@ -123,26 +208,28 @@ pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
         app.ui.export = None;
         return;
     }
-    if copy {
-        if let Some(dialog) = app.ui.export.take() {
-            match copy_picture(app, ctx, &dialog) {
-                Ok(message) => app.ui.status = message,
-                Err(message) => {
-                    app.error = Some(message);
-                    app.ui.export = Some(dialog);
-                }
-            }
-        }
-        return;
-    }
-    if !go {
+    if !(go || copy) {
         return;
     }
     let Some(dialog) = app.ui.export.take() else {
         return;
     };
-    match export(app, &dialog) {
-        Ok(message) => app.ui.status = message,
+    let to = go.then(|| PathBuf::from(dialog.path.trim()));
+    // Checked before any work, so a wrong name or folder is said at once.
+    let checked = match &to {
+        Some(path) => crate::export::PictureFormat::from_path(path)
+            .map_err(|e| e.to_string())
+            .and_then(|_| {
+                crate::atomic::check_destination(path)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }),
+        None => Ok(()),
+    };
+    match checked.and_then(|()| picture(app, &dialog)) {
+        Ok(picture) => {
+            app.ui.picture_job = Some(PictureJob::start(picture, to, Some(dialog)));
+        }
         Err(message) => {
             app.error = Some(message);
             app.ui.export = Some(dialog);
@@ -150,38 +237,19 @@ pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
     }
 }
 
-fn export(app: &LadingApp, d: &ExportDialog) -> Result<String, String> {
-    let path = PathBuf::from(d.path.trim());
-    let picture = picture(app, d)?;
-    crate::export::write_picture(&path, &picture).map_err(|e| e.to_string())?;
-    let (w, h) = picture.size_px();
-    Ok(format!("Wrote {} ({w} × {h} px)", path.display()))
-}
-
 /// Edit → Copy picture: the whole network at 1x, as the export dialog would make it by
-/// default, onto the clipboard.
-pub fn copy_default_picture(app: &mut LadingApp, ctx: &egui::Context) {
+/// default, onto the clipboard (when the worker has painted it).
+pub fn copy_default_picture(app: &mut LadingApp) {
+    if picture_pending(app) {
+        app.ui.status = "A picture is still being made.".to_owned();
+        return;
+    }
     let mut d = ExportDialog::new(app.style.theme == Theme::Dark);
     d.scale = 1;
-    match copy_picture(app, ctx, &d) {
-        Ok(message) => app.ui.status = message,
+    match picture(app, &d) {
+        Ok(picture) => app.ui.picture_job = Some(PictureJob::start(picture, None, None)),
         Err(message) => app.error = Some(message),
     }
-}
-
-/// Puts the picture `d` describes on the clipboard.
-pub fn copy_picture(
-    app: &LadingApp,
-    ctx: &egui::Context,
-    d: &ExportDialog,
-) -> Result<String, String> {
-    let picture = picture(app, d)?;
-    let image = clipboard_image(&picture)?;
-    let [w, h] = image.size;
-    ctx.copy_image(image);
-    Ok(format!(
-        "Copied the picture ({w} × {h} px) to the clipboard"
-    ))
 }
 
 /// The picture as an egui image for the clipboard (straight RGBA, as egui expects).

@@ -59,6 +59,11 @@ pub fn status_bar(app: &mut LadingApp, ui: &mut egui::Ui) {
             ui.separator();
             ui.label(&app.ui.status);
         }
+        if super::export_ui::picture_pending(app) {
+            ui.separator();
+            ui.spinner();
+            ui.label("making the picture…");
+        }
         if let Some(job) = &app.ui.import_job {
             ui.separator();
             ui.add(
