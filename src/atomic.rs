@@ -5,6 +5,10 @@
 //! never sees a half-written picture, export or session: the old file stays whole until the
 //! new one is complete. Every writer in Lading goes through it. Errors name the path and say
 //! what is wrong with it (missing folder, read-only folder) before anything is written.
+//!
+//! A writer killed mid-write (SIGKILL, power loss) cannot remove its temporary file; the next
+//! successful write of the same destination removes such leftovers once they are an hour
+//! old (younger ones may belong to another program writing right now).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -90,7 +94,39 @@ where
     if let Ok(d) = File::open(&dir) {
         let _ = d.sync_all();
     }
+    remove_leftovers(&dir, &name, STALE_AFTER);
     Ok(())
+}
+
+/// How old a temporary file left beside a destination must be to count as abandoned.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes temporary files of earlier writes of `name` in `dir` (`.NAME.XXXXXX.tmp`, as
+/// [`write_atomically`] names them) last modified more than `age` ago. Best effort: a file
+/// that cannot be read or removed is left.
+fn remove_leftovers(dir: &Path, name: &str, age: std::time::Duration) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let ours = file_name.len() > prefix.len() + 4
+            && file_name.starts_with(&prefix)
+            && file_name.ends_with(".tmp");
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|elapsed| elapsed > age);
+        if ours && stale && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Checks, before any work, that `path` could be written: its folder exists and it is not
@@ -171,6 +207,33 @@ mod tests {
         assert!(err.to_string().contains("a.txt"), "{err}");
         assert_eq!(std::fs::read(&p).unwrap(), b"old");
         assert_eq!(entries(dir.path()), vec!["a.txt"]);
+    }
+
+    #[test]
+    fn the_next_write_removes_what_a_killed_write_left_once_it_is_an_hour_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.lading");
+        let leftover = |n: &str, hours_ago: u64| {
+            let path = dir.path().join(n);
+            let f = File::create(&path).unwrap();
+            let when =
+                std::time::SystemTime::now() - std::time::Duration::from_secs(hours_ago * 3600);
+            f.set_modified(when).unwrap();
+        };
+        leftover(".s.lading.a1B2c3.tmp", 2); // a killed save, two hours ago: removed
+        leftover(".s.lading.x9Y8z7.tmp", 0); // perhaps being written now: kept
+        leftover(".other.lading.q1W2e3.tmp", 2); // another file's: kept
+        leftover("s.lading.tmp", 2); // not a name the writer uses: kept
+        write_atomically(&p, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(
+            entries(dir.path()),
+            vec![
+                ".other.lading.q1W2e3.tmp",
+                ".s.lading.x9Y8z7.tmp",
+                "s.lading",
+                "s.lading.tmp"
+            ]
+        );
     }
 
     #[test]
