@@ -27,10 +27,12 @@ const BAND_ROWS: usize = 32;
 #[derive(Clone, Copy, Debug)]
 enum Shape {
     /// A line from `a`, direction `u` (unit), length `len`, half width `hw`; `thin`: a
-    /// hairline with coverage scaled by this width.
+    /// hairline with coverage scaled by this width. `inv`: 1 / u (0 where u is about 0),
+    /// for the spans of each row.
     Strip {
         a: [f32; 2],
         u: [f32; 2],
+        inv: [f32; 2],
         len: f32,
         hw: f32,
         thin: Option<f32>,
@@ -45,9 +47,11 @@ struct Prim {
     color: Rgba,
     /// Pixels that may be touched: x0, y0, x1, y1 (inclusive), in the picture.
     bbox: [i32; 4],
-    /// Corners of the region of nonzero coverage (for the span of each row).
-    hull: [[f32; 2]; 4],
 }
+
+/// Slack of the spans a row is split into, in units of the coverage formula's distances:
+/// far more than its rounding (a few thousandths at 8,000 px), far less than a pixel.
+const MARGIN: f32 = 1.0 / 32.0;
 
 /// The links of a scene, ready to paint.
 pub struct Strokes {
@@ -149,17 +153,18 @@ impl Strokes {
             [b0[0] - n[0] * across, b0[1] - n[1] * across],
             [a0[0] - n[0] * across, a0[1] - n[1] * across],
         ];
+        let recip = |v: f32| if v.abs() < 1e-6 { 0.0 } else { 1.0 / v };
         self.prims.push(Prim {
             shape: Shape::Strip {
                 a,
                 u,
+                inv: [recip(u[0]), recip(u[1])],
                 len,
                 hw,
                 thin,
             },
             color,
             bbox: bbox_of(&hull),
-            hull,
         });
     }
 
@@ -195,8 +200,6 @@ impl Strokes {
             shape: Shape::Triangle { edges },
             color,
             bbox: b,
-            // Rows use the box's whole width: arrowheads are small.
-            hull: [[0.0; 2]; 4],
         });
     }
 
@@ -227,20 +230,6 @@ impl Strokes {
 
     fn paint_row(&self, p: &Prim, row: &mut [u8], y: i32, w: usize) {
         let yc = y as f32 + 0.5;
-        let (mut x0, mut x1) = (p.bbox[0], p.bbox[2]);
-        if let Shape::Strip { .. } = p.shape {
-            // Pixels whose centre is inside the region of nonzero coverage.
-            let Some((lo, hi)) = row_span(&p.hull, yc) else {
-                return;
-            };
-            x0 = x0.max((lo - 0.5).ceil() as i32);
-            x1 = x1.min((hi - 0.5).floor() as i32);
-        }
-        let x0 = x0.max(0);
-        let x1 = x1.min(w as i32 - 1);
-        if x0 > x1 {
-            return;
-        }
         let clip_y = self
             .clip
             .map_or(1.0, |c| ((yc - c[1]).min(c[3] - yc) + 0.5).clamp(0.0, 1.0));
@@ -248,85 +237,206 @@ impl Strokes {
             return;
         }
         let alpha = f32::from(p.color.3);
-        let pixels = &mut row[x0 as usize * 4..(x1 as usize + 1) * 4];
-        let xs = (x0..=x1).map(|x| x as f32 + 0.5);
+        let last = w as i32 - 1;
         match p.shape {
             Shape::Strip {
                 a: s,
                 u,
+                inv,
                 len,
                 hw,
                 thin,
             } => {
                 let dy = yc - s[1];
-                for (xc, px) in xs.zip(pixels.chunks_exact_mut(4)) {
-                    let dx = xc - s[0];
-                    let t = dx * u[0] + dy * u[1];
-                    let d = (dy * u[0] - dx * u[1]).abs();
-                    let along = (t + 0.5).min(len - t + 0.5).clamp(0.0, 1.0);
-                    let across = match thin {
-                        Some(tw) => tw * (1.0 - d).clamp(0.0, 1.0),
-                        None => (hw + 0.5 - d).clamp(0.0, 1.0),
+                let dyu = [dy * u[0], dy * u[1]];
+                // Pixels whose centre may get nonzero coverage (the formula gives 0 to any
+                // extra pixel at the ends, so the slack changes nothing).
+                let across = if thin.is_some() { 1.0 } else { hw + 0.5 };
+                let Some((x0, x1)) = strip_pixels(
+                    s,
+                    inv,
+                    dyu,
+                    [-0.5 - MARGIN, len + 0.5 + MARGIN],
+                    across + MARGIN,
+                    [p.bbox[0].max(0), p.bbox[2].min(last)],
+                ) else {
+                    return;
+                };
+                let along = |dx: f32| {
+                    let t = dx * u[0] + dyu[1];
+                    (t + 0.5).min(len - t + 0.5).clamp(0.0, 1.0)
+                };
+                let Some(tw) = thin else {
+                    // Pixels certainly covered whole (coverage exactly 1 from the formula
+                    // too): an opaque colour there is a plain copy.
+                    let solid = if p.color.3 < 255 || clip_y < 1.0 {
+                        None
+                    } else {
+                        let (lo, hi) = self.clip.map_or((x0, x1), |c| {
+                            // Centres at least half a pixel (and the margin) inside.
+                            let lo = (c[0] + MARGIN).clamp(-1.0, w as f32);
+                            let hi = (c[2] - 1.0 - MARGIN).clamp(-1.0, w as f32);
+                            (x0.max(-floor(-lo)), x1.min(floor(hi)))
+                        });
+                        strip_pixels(
+                            s,
+                            inv,
+                            dyu,
+                            [0.5 + MARGIN, len - 0.5 - MARGIN],
+                            hw - 0.5 - MARGIN,
+                            [lo, hi],
+                        )
                     };
-                    self.blend(px, p.color, along * across * alpha, xc, clip_y);
-                }
+                    let coverage = |xc: f32| {
+                        let dx = xc - s[0];
+                        let d = (dyu[0] - dx * u[1]).abs();
+                        along(dx) * (hw + 0.5 - d).clamp(0.0, 1.0) * alpha
+                    };
+                    match solid {
+                        Some((fa, fb)) => {
+                            self.blend_span(row, x0, fa - 1, p.color, clip_y, coverage);
+                            self.blend_span(row, fb + 1, x1, p.color, clip_y, coverage);
+                            let c = [p.color.0, p.color.1, p.color.2, 255];
+                            for px in
+                                row[fa as usize * 4..(fb as usize + 1) * 4].chunks_exact_mut(4)
+                            {
+                                px.copy_from_slice(&c);
+                            }
+                        }
+                        None => self.blend_span(row, x0, x1, p.color, clip_y, coverage),
+                    }
+                    return;
+                };
+                let coverage = |xc: f32| {
+                    let dx = xc - s[0];
+                    let d = (dyu[0] - dx * u[1]).abs();
+                    along(dx) * (tw * (1.0 - d).clamp(0.0, 1.0)) * alpha
+                };
+                self.blend_span(row, x0, x1, p.color, clip_y, coverage);
             }
             Shape::Triangle { edges } => {
-                for (xc, px) in xs.zip(pixels.chunks_exact_mut(4)) {
+                // The box's whole width: arrowheads are small.
+                let (x0, x1) = (p.bbox[0].max(0), p.bbox[2].min(last));
+                let coverage = |xc: f32| {
                     let cov: f32 = edges
                         .iter()
                         .map(|e| (0.5 - (e[0] * xc + e[1] * yc + e[2])).clamp(0.0, 1.0))
                         .product();
-                    self.blend(px, p.color, cov * alpha, xc, clip_y);
-                }
+                    cov * alpha
+                };
+                self.blend_span(row, x0, x1, p.color, clip_y, coverage);
             }
         }
     }
 
-    /// Source-over of `color` at `a` (0..255: coverage × the colour's alpha) onto one
-    /// premultiplied pixel.
+    /// Source-over of `color` onto the premultiplied pixels `x0..=x1` of a row, each at
+    /// `coverage(centre x)` (0..255: coverage × the colour's alpha) times the clip's. In
+    /// runs of a few pixels: the coverages first, then the blending, in 16-bit integers
+    /// (exact: `c·a + d·(255 − a)` is at most 255²), so the compiler can use vectors.
     #[inline(always)]
-    fn blend(&self, px: &mut [u8], color: Rgba, a: f32, xc: f32, clip_y: f32) {
-        let a = match self.clip {
-            Some(c) => a * clip_y * ((xc - c[0]).min(c[2] - xc) + 0.5).clamp(0.0, 1.0),
-            None => a,
-        };
-        let sa = (a + 0.5) as u32;
-        if sa == 0 {
+    fn blend_span(
+        &self,
+        row: &mut [u8],
+        x0: i32,
+        x1: i32,
+        color: Rgba,
+        clip_y: f32,
+        coverage: impl Fn(f32) -> f32,
+    ) {
+        const RUN: usize = 16;
+        if x0 > x1 {
             return;
         }
-        let sa = sa.min(255);
-        let inv = 255 - sa;
-        px[0] = div255(u32::from(color.0) * sa + u32::from(px[0]) * inv);
-        px[1] = div255(u32::from(color.1) * sa + u32::from(px[1]) * inv);
-        px[2] = div255(u32::from(color.2) * sa + u32::from(px[2]) * inv);
-        px[3] = div255(255 * sa + u32::from(px[3]) * inv);
-    }
-}
-
-/// `v / 255`, rounded, for `v` up to 255 × 255 × 2.
-fn div255(v: u32) -> u8 {
-    let v = v + 128;
-    (((v >> 8) + v) >> 8).min(255) as u8
-}
-
-/// Where the horizontal line at `y` crosses the convex quadrilateral: its x extent.
-fn row_span(hull: &[[f32; 2]; 4], y: f32) -> Option<(f32, f32)> {
-    let (mut lo, mut hi) = (f32::MAX, f32::MIN);
-    for k in 0..4 {
-        let (p, q) = (hull[k], hull[(k + 1) % 4]);
-        if (p[1] <= y && q[1] >= y) || (q[1] <= y && p[1] >= y) {
-            if p[1] == q[1] {
-                lo = lo.min(p[0].min(q[0]));
-                hi = hi.max(p[0].max(q[0]));
-            } else {
-                let x = p[0] + (y - p[1]) * (q[0] - p[0]) / (q[1] - p[1]);
-                lo = lo.min(x);
-                hi = hi.max(x);
+        let src = [
+            u16::from(color.0),
+            u16::from(color.1),
+            u16::from(color.2),
+            255,
+        ];
+        let pixels = &mut row[x0 as usize * 4..(x1 as usize + 1) * 4];
+        let mut x = x0;
+        for run in pixels.chunks_mut(RUN * 4) {
+            let mut sa = [0u16; RUN];
+            let n = run.len() / 4;
+            // Rounded, at most 255 (NaN: 0).
+            let round = |c: f32| (c + 0.5).clamp(0.0, 255.0) as u16;
+            match self.clip {
+                Some(c) => {
+                    for (k, a) in sa[..n].iter_mut().enumerate() {
+                        let xc = (x + k as i32) as f32 + 0.5;
+                        let clip_x = ((xc - c[0]).min(c[2] - xc) + 0.5).clamp(0.0, 1.0);
+                        *a = round(coverage(xc) * clip_y * clip_x);
+                    }
+                }
+                None => {
+                    for (k, a) in sa[..n].iter_mut().enumerate() {
+                        *a = round(coverage((x + k as i32) as f32 + 0.5));
+                    }
+                }
             }
+            for (px, &a) in run.chunks_exact_mut(4).zip(&sa) {
+                let inv = 255 - a;
+                for (d, &s) in px.iter_mut().zip(&src) {
+                    *d = div255(s * a + u16::from(*d) * inv);
+                }
+            }
+            x += RUN as i32;
         }
     }
-    (lo <= hi).then_some((lo, hi))
+}
+
+/// `v / 255`, rounded, for `v` up to 255 × 255.
+#[inline(always)]
+fn div255(v: u16) -> u8 {
+    let v = v + 128;
+    (((v >> 8) + v) >> 8) as u8
+}
+
+/// The pixels of a row, within `within` (inclusive), whose centre `xc` has
+/// `t` in `along` and `|g| <= across`, where `t = (xc - s.x) u.x + dy u.y` is the distance
+/// along a strip from `s` and `g = dy u.x - (xc - s.x) u.y` the distance across it (`dy`:
+/// the row's centre minus `s.y`; `dyu`: dy u; `inv`: 1 / u, or 0 where u is about 0).
+/// `None` if empty.
+#[inline(always)]
+fn strip_pixels(
+    s: [f32; 2],
+    inv: [f32; 2],
+    dyu: [f32; 2],
+    along: [f32; 2],
+    across: f32,
+    within: [i32; 2],
+) -> Option<(i32, i32)> {
+    if across < 0.0 || within[0] > within[1] {
+        return None;
+    }
+    // Centres with lo <= k (xc - s.x) + c <= hi, where k = u.x (along) or -u.y (across),
+    // from 1 / k (0: k is about 0, and k (xc - s.x) is below the margins across a picture).
+    let solve = |inv_k: f32, c: f32, lo: f32, hi: f32| -> Option<(f32, f32)> {
+        if inv_k == 0.0 {
+            return (c >= lo && c <= hi).then_some((f32::MIN, f32::MAX));
+        }
+        let (a, b) = ((lo - c) * inv_k, (hi - c) * inv_k);
+        Some(if inv_k > 0.0 { (a, b) } else { (b, a) })
+    };
+    let (a0, a1) = solve(inv[0], dyu[1], along[0], along[1])?;
+    let (b0, b1) = solve(-inv[1], dyu[0], -across, across)?;
+    let (lo, hi) = (a0.max(b0), a1.min(b1));
+    if lo.is_nan() || hi.is_nan() || lo > hi {
+        return None;
+    }
+    // Pixel x has its centre at x + 0.5; clamp in f32 before converting (no overflow).
+    let (w0, w1) = (within[0] as f32, within[1] as f32);
+    let x0 = (-floor(-(s[0] - 0.5 + lo).clamp(w0 - 1.0, w1 + 1.0))).max(within[0]);
+    let x1 = floor((s[0] - 0.5 + hi).clamp(w0 - 1.0, w1 + 1.0)).min(within[1]);
+    (x0 <= x1).then_some((x0, x1))
+}
+
+/// `v.floor()` for `v` well within i32 (without a call into libm where the CPU has no
+/// rounding instruction).
+#[inline(always)]
+fn floor(v: f32) -> i32 {
+    let t = v as i32;
+    if (t as f32) > v { t - 1 } else { t }
 }
 
 #[cfg(test)]
@@ -422,5 +532,108 @@ mod tests {
         assert!(banded == single);
         // The clip holds: nothing left of x = 5.
         assert!((0..300).all(|y| banded[y * 320 * 4 + 4 * 4..][..4] == [255; 4]));
+    }
+
+    /// The coverage formula of the module's documentation, pixel by pixel over each
+    /// primitive's whole box, with a plain source-over: what `paint` must equal (its
+    /// spans, plain copies and 16-bit blending only skip work).
+    fn reference(strokes: &Strokes, data: &mut [u8], w: usize, h: usize) {
+        for p in &strokes.prims {
+            let alpha = f32::from(p.color.3);
+            for y in p.bbox[1].max(0)..=p.bbox[3].min(h as i32 - 1) {
+                let yc = y as f32 + 0.5;
+                for x in p.bbox[0].max(0)..=p.bbox[2].min(w as i32 - 1) {
+                    let xc = x as f32 + 0.5;
+                    let cov = match p.shape {
+                        Shape::Strip {
+                            a: s,
+                            u,
+                            len,
+                            hw,
+                            thin,
+                            ..
+                        } => {
+                            let (dx, dy) = (xc - s[0], yc - s[1]);
+                            let t = dx * u[0] + dy * u[1];
+                            let d = (dy * u[0] - dx * u[1]).abs();
+                            let along = (t + 0.5).min(len - t + 0.5).clamp(0.0, 1.0);
+                            let across = match thin {
+                                Some(tw) => tw * (1.0 - d).clamp(0.0, 1.0),
+                                None => (hw + 0.5 - d).clamp(0.0, 1.0),
+                            };
+                            along * across
+                        }
+                        Shape::Triangle { edges } => edges
+                            .iter()
+                            .map(|e| (0.5 - (e[0] * xc + e[1] * yc + e[2])).clamp(0.0, 1.0))
+                            .product(),
+                    };
+                    let mut a = cov * alpha;
+                    if let Some(c) = strokes.clip {
+                        let cy = ((yc - c[1]).min(c[3] - yc) + 0.5).clamp(0.0, 1.0);
+                        let cx = ((xc - c[0]).min(c[2] - xc) + 0.5).clamp(0.0, 1.0);
+                        a = a * cy * cx;
+                    }
+                    let sa = ((a + 0.5) as u32).min(255);
+                    let px = &mut data[(y as usize * w + x as usize) * 4..][..4];
+                    let src = [p.color.0, p.color.1, p.color.2, 255];
+                    for (d, s) in px.iter_mut().zip(src) {
+                        let v = u32::from(s) * sa + u32::from(*d) * (255 - sa) + 128;
+                        *d = ((v + (v >> 8)) >> 8) as u8;
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn spans_and_copies_give_the_formula_s_pixels() {
+        // Every direction (including exactly horizontal and vertical and nearly so), widths
+        // from hairlines to wide, opaque and translucent, dashed, arrowheads, clipped or not.
+        let mut links = Vec::new();
+        for i in 0..240 {
+            let f = i as f32;
+            let angle = f * 0.37 + if i % 6 == 0 { 0.0 } else { 1e-7 * f };
+            let (c, s) = if i % 8 == 0 {
+                ((i % 16 == 0) as i32 as f32, (i % 16 != 0) as i32 as f32)
+            } else {
+                (angle.cos(), angle.sin())
+            };
+            let from = [20.0 + (f * 37.3) % 260.0, 15.0 + (f * 11.7) % 250.0];
+            let reach = 10.0 + (f * 7.1) % 200.0;
+            let mut l = link(
+                from,
+                [from[0] + c * reach, from[1] + s * reach],
+                [0.4, 1.0, 1.6, 2.0, 3.3, 4.0, 6.5, 11.0][i % 8],
+                i % 7 == 3,
+            );
+            l.color = Rgba(
+                (i * 53 % 256) as u8,
+                (i * 29 % 256) as u8,
+                (i * 91 % 256) as u8,
+                if i % 5 == 0 { 140 } else { 255 },
+            );
+            if i % 4 == 1 {
+                l.arrow = Some([
+                    l.to,
+                    [l.to[0] - 6.0, l.to[1] - 3.0],
+                    [l.to[0] - 5.0, l.to[1] + 4.0],
+                ]);
+            }
+            links.push(l);
+        }
+        for clip in [None, Some([7.3, 9.6, 281.5, 270.25])] {
+            let strokes = Strokes::new(&links, [0.25, 0.5], clip);
+            let mut painted = vec![230u8; 300 * 290 * 4];
+            strokes.paint(&mut painted, 300, 290);
+            let mut expected = vec![230u8; 300 * 290 * 4];
+            reference(&strokes, &mut expected, 300, 290);
+            let differ = painted
+                .chunks_exact(4)
+                .zip(expected.chunks_exact(4))
+                .filter(|(a, b)| a != b)
+                .count();
+            assert_eq!(differ, 0, "clip {clip:?}: {differ} pixels differ");
+        }
     }
 }
