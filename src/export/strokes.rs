@@ -49,6 +49,67 @@ struct Prim {
     bbox: [i32; 4],
 }
 
+/// Where a primitive may paint on a row: pixels `x0..=x1`, of which `solid` (if any) get
+/// its colour copied.
+#[derive(Clone, Copy, Debug)]
+struct Spans {
+    x0: i32,
+    x1: i32,
+    solid: Option<(i32, i32)>,
+}
+
+/// A row of a primitive to paint in a band, and its pixels that may show.
+#[derive(Clone, Copy, Debug)]
+struct Todo {
+    prim: u32,
+    y: i32,
+    visible: (i32, i32),
+    spans: Spans,
+}
+
+thread_local! {
+    /// A band's rows to paint and covered pixels, kept for the thread's next band (they
+    /// grow to megabytes on a big picture).
+    static SCRATCH: std::cell::RefCell<(Vec<Todo>, Vec<u64>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// The first pixel in `from..=to` whose bit is clear.
+fn first_clear(bits: &[u64], from: i32, to: i32) -> Option<i32> {
+    let mut x = from;
+    while x <= to {
+        let free = !bits[(x >> 6) as usize] >> (x & 63);
+        if free != 0 {
+            let z = x + free.trailing_zeros() as i32;
+            return (z <= to).then_some(z);
+        }
+        x = (x | 63) + 1;
+    }
+    None
+}
+
+/// The last pixel at or before `to` whose bit is clear (there must be one).
+fn last_clear(bits: &[u64], to: i32) -> i32 {
+    let mut x = to;
+    loop {
+        let free = !bits[(x >> 6) as usize] << (63 - (x & 63));
+        if free != 0 {
+            return x - free.leading_zeros() as i32;
+        }
+        x = (x & !63) - 1;
+    }
+}
+
+/// Sets the bits of pixels `from..=to`.
+fn set_bits(bits: &mut [u64], from: i32, to: i32) {
+    let (a, b) = (from as usize, to as usize);
+    for (k, word) in bits.iter_mut().enumerate().take(b / 64 + 1).skip(a / 64) {
+        let lo = if k == a / 64 { a % 64 } else { 0 };
+        let hi = if k == b / 64 { b % 64 } else { 63 };
+        *word |= (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
+    }
+}
+
 /// Slack of the spans a row is split into, in units of the coverage formula's distances:
 /// far more than its rounding (a few thousandths at 8,000 px), far less than a pixel.
 const MARGIN: f32 = 1.0 / 32.0;
@@ -56,6 +117,8 @@ const MARGIN: f32 = 1.0 / 32.0;
 /// The links of a scene, ready to paint.
 pub struct Strokes {
     prims: Vec<Prim>,
+    /// Roughly how many pixels opaque links cover whole (length × (width − 1)).
+    solid_area: f32,
     /// Clip rectangle in picture pixels: x0, y0, x1, y1.
     clip: Option<[f32; 4]>,
 }
@@ -84,6 +147,7 @@ impl Strokes {
     pub fn new(links: &[SceneLink], offset: [f32; 2], clip: Option<[f32; 4]>) -> Strokes {
         let mut s = Strokes {
             prims: Vec::with_capacity(links.len() * 2),
+            solid_area: 0.0,
             clip,
         };
         let at = |p: [f32; 2]| [p[0] + offset[0], p[1] + offset[1]];
@@ -153,6 +217,9 @@ impl Strokes {
             [b0[0] - n[0] * across, b0[1] - n[1] * across],
             [a0[0] - n[0] * across, a0[1] - n[1] * across],
         ];
+        if thin.is_none() && color.3 == 255 {
+            self.solid_area += len * (width - 1.0);
+        }
         let recip = |v: f32| if v.abs() < 1e-6 { 0.0 } else { 1.0 / v };
         self.prims.push(Prim {
             shape: Shape::Strip {
@@ -205,102 +272,213 @@ impl Strokes {
 
     /// Paints onto premultiplied RGBA8 pixels (`width` × `height`, rows of `width * 4`).
     pub fn paint(&self, data: &mut [u8], width: u32, height: u32) {
+        // Skipping what later links cover pays where they pile up (tens of thousands of
+        // links); on a sparse picture its bookkeeping costs more than it saves. Either way
+        // the pixels are the same.
+        let cull = self.solid_area > 2.0 * width as f32 * height as f32;
+        self.paint_bands(data, width, height, cull);
+    }
+
+    fn paint_bands(&self, data: &mut [u8], width: u32, height: u32, cull: bool) {
         let (w, h) = (width as usize, height as usize);
         if w == 0 || h == 0 || data.len() < w * h * 4 || self.prims.is_empty() {
             return;
         }
+        if !cull {
+            data[..w * h * 4]
+                .par_chunks_mut(w * 4 * BAND_ROWS)
+                .enumerate()
+                .for_each(|(band, rows)| {
+                    let y0 = (band * BAND_ROWS) as i32;
+                    let y1 = y0 + (rows.len() / (w * 4)) as i32 - 1;
+                    for p in &self.prims {
+                        if p.bbox[3] < y0
+                            || p.bbox[1] > y1
+                            || p.bbox[2] < 0
+                            || p.bbox[0] >= w as i32
+                        {
+                            continue;
+                        }
+                        for y in p.bbox[1].max(y0)..=p.bbox[3].min(y1) {
+                            if let Some(spans) = self.row_spans(p, y, w) {
+                                let row = &mut rows[((y - y0) as usize) * w * 4..][..w * 4];
+                                self.paint_spans(p, row, y, spans, (spans.x0, spans.x1));
+                            }
+                        }
+                    }
+                });
+            return;
+        }
+        let words = w.div_ceil(64);
         data[..w * h * 4]
             .par_chunks_mut(w * 4 * BAND_ROWS)
             .enumerate()
             .for_each(|(band, rows)| {
-                let y0 = (band * BAND_ROWS) as i32;
-                let y1 = y0 + (rows.len() / (w * 4)) as i32 - 1;
-                for p in &self.prims {
-                    if p.bbox[3] < y0 || p.bbox[1] > y1 || p.bbox[2] < 0 || p.bbox[0] >= w as i32 {
-                        continue;
+                SCRATCH.with_borrow_mut(|(todo, covered)| {
+                    let y0 = (band * BAND_ROWS) as i32;
+                    let n = rows.len() / (w * 4);
+                    let y1 = y0 + n as i32 - 1;
+                    // Last primitive first: the pixels a later primitive copies its colour
+                    // onto (`covered`, a bit per pixel) are skipped by the earlier ones,
+                    // which could not change them.
+                    todo.clear();
+                    covered.clear();
+                    covered.resize(n * words, 0);
+                    for (i, p) in self.prims.iter().enumerate().rev() {
+                        if p.bbox[3] < y0
+                            || p.bbox[1] > y1
+                            || p.bbox[2] < 0
+                            || p.bbox[0] >= w as i32
+                        {
+                            continue;
+                        }
+                        for y in p.bbox[1].max(y0)..=p.bbox[3].min(y1) {
+                            let Some(spans) = self.row_spans(p, y, w) else {
+                                continue;
+                            };
+                            let bits = &mut covered[(y - y0) as usize * words..][..words];
+                            let Some(v0) = first_clear(bits, spans.x0, spans.x1) else {
+                                continue;
+                            };
+                            let v1 = last_clear(bits, spans.x1);
+                            todo.push(Todo {
+                                prim: i as u32,
+                                y,
+                                visible: (v0, v1),
+                                spans,
+                            });
+                            if let Some((fa, fb)) = spans.solid {
+                                set_bits(bits, fa, fb);
+                            }
+                        }
                     }
-                    let (ya, yb) = (p.bbox[1].max(y0), p.bbox[3].min(y1));
-                    for y in ya..=yb {
-                        let row = &mut rows[((y - y0) as usize) * w * 4..][..w * 4];
-                        self.paint_row(p, row, y, w);
+                    // Then in scene order, only what may show.
+                    for t in todo.iter().rev() {
+                        let row = &mut rows[((t.y - y0) as usize) * w * 4..][..w * 4];
+                        let p = &self.prims[t.prim as usize];
+                        self.paint_spans(p, row, t.y, t.spans, t.visible);
                     }
-                }
+                })
             });
     }
 
+    /// One row of one primitive, painted whole (the reference for the bands' skipping).
+    #[cfg(test)]
     fn paint_row(&self, p: &Prim, row: &mut [u8], y: i32, w: usize) {
-        let yc = y as f32 + 0.5;
-        let clip_y = self
-            .clip
-            .map_or(1.0, |c| ((yc - c[1]).min(c[3] - yc) + 0.5).clamp(0.0, 1.0));
-        if clip_y <= 0.0 {
-            return;
+        if let Some(spans) = self.row_spans(p, y, w) {
+            self.paint_spans(p, row, y, spans, (spans.x0, spans.x1));
         }
-        let alpha = f32::from(p.color.3);
+    }
+
+    /// Where primitive `p` may paint on row `y` of a picture `w` wide.
+    #[inline(always)]
+    fn row_spans(&self, p: &Prim, y: i32, w: usize) -> Option<Spans> {
+        let yc = y as f32 + 0.5;
+        let clip_y = self.clip_y(yc);
+        if clip_y <= 0.0 {
+            return None;
+        }
         let last = w as i32 - 1;
         match p.shape {
             Shape::Strip {
                 a: s,
-                u,
                 inv,
                 len,
                 hw,
                 thin,
+                u,
             } => {
                 let dy = yc - s[1];
                 let dyu = [dy * u[0], dy * u[1]];
                 // Pixels whose centre may get nonzero coverage (the formula gives 0 to any
                 // extra pixel at the ends, so the slack changes nothing).
                 let across = if thin.is_some() { 1.0 } else { hw + 0.5 };
-                let Some((x0, x1)) = strip_pixels(
+                let (x0, x1) = strip_pixels(
                     s,
                     inv,
                     dyu,
                     [-0.5 - MARGIN, len + 0.5 + MARGIN],
                     across + MARGIN,
                     [p.bbox[0].max(0), p.bbox[2].min(last)],
-                ) else {
-                    return;
+                )?;
+                // Pixels certainly covered whole (coverage exactly 1 from the formula
+                // too): an opaque colour there is a plain copy.
+                let solid = if thin.is_some() || p.color.3 < 255 || clip_y < 1.0 {
+                    None
+                } else {
+                    let (lo, hi) = self.clip.map_or((x0, x1), |c| {
+                        // Centres at least half a pixel (and the margin) inside.
+                        let lo = (c[0] + MARGIN).clamp(-1.0, w as f32);
+                        let hi = (c[2] - 1.0 - MARGIN).clamp(-1.0, w as f32);
+                        (x0.max(-floor(-lo)), x1.min(floor(hi)))
+                    });
+                    strip_pixels(
+                        s,
+                        inv,
+                        dyu,
+                        [0.5 + MARGIN, len - 0.5 - MARGIN],
+                        hw - 0.5 - MARGIN,
+                        [lo, hi],
+                    )
                 };
+                Some(Spans { x0, x1, solid })
+            }
+            // The box's whole width: arrowheads are small.
+            Shape::Triangle { .. } => {
+                let (x0, x1) = (p.bbox[0].max(0), p.bbox[2].min(last));
+                (x0 <= x1).then_some(Spans {
+                    x0,
+                    x1,
+                    solid: None,
+                })
+            }
+        }
+    }
+
+    fn clip_y(&self, yc: f32) -> f32 {
+        self.clip
+            .map_or(1.0, |c| ((yc - c[1]).min(c[3] - yc) + 0.5).clamp(0.0, 1.0))
+    }
+
+    /// Paints primitive `p` on row `y`: the pixels of `spans` within `visible`.
+    fn paint_spans(&self, p: &Prim, row: &mut [u8], y: i32, spans: Spans, visible: (i32, i32)) {
+        let yc = y as f32 + 0.5;
+        let clip_y = self.clip_y(yc);
+        let alpha = f32::from(p.color.3);
+        let (x0, x1) = (spans.x0.max(visible.0), spans.x1.min(visible.1));
+        match p.shape {
+            Shape::Strip {
+                a: s,
+                u,
+                len,
+                hw,
+                thin,
+                ..
+            } => {
+                let dy = yc - s[1];
+                let dyu = [dy * u[0], dy * u[1]];
                 let along = |dx: f32| {
                     let t = dx * u[0] + dyu[1];
                     (t + 0.5).min(len - t + 0.5).clamp(0.0, 1.0)
                 };
                 let Some(tw) = thin else {
-                    // Pixels certainly covered whole (coverage exactly 1 from the formula
-                    // too): an opaque colour there is a plain copy.
-                    let solid = if p.color.3 < 255 || clip_y < 1.0 {
-                        None
-                    } else {
-                        let (lo, hi) = self.clip.map_or((x0, x1), |c| {
-                            // Centres at least half a pixel (and the margin) inside.
-                            let lo = (c[0] + MARGIN).clamp(-1.0, w as f32);
-                            let hi = (c[2] - 1.0 - MARGIN).clamp(-1.0, w as f32);
-                            (x0.max(-floor(-lo)), x1.min(floor(hi)))
-                        });
-                        strip_pixels(
-                            s,
-                            inv,
-                            dyu,
-                            [0.5 + MARGIN, len - 0.5 - MARGIN],
-                            hw - 0.5 - MARGIN,
-                            [lo, hi],
-                        )
-                    };
                     let coverage = |xc: f32| {
                         let dx = xc - s[0];
                         let d = (dyu[0] - dx * u[1]).abs();
                         along(dx) * (hw + 0.5 - d).clamp(0.0, 1.0) * alpha
                     };
-                    match solid {
+                    match spans.solid {
                         Some((fa, fb)) => {
-                            self.blend_span(row, x0, fa - 1, p.color, clip_y, coverage);
-                            self.blend_span(row, fb + 1, x1, p.color, clip_y, coverage);
-                            let c = [p.color.0, p.color.1, p.color.2, 255];
-                            for px in
-                                row[fa as usize * 4..(fb as usize + 1) * 4].chunks_exact_mut(4)
-                            {
-                                px.copy_from_slice(&c);
+                            self.blend_span(row, x0, (fa - 1).min(x1), p.color, clip_y, coverage);
+                            self.blend_span(row, (fb + 1).max(x0), x1, p.color, clip_y, coverage);
+                            let (fa, fb) = (fa.max(x0), fb.min(x1));
+                            if fa <= fb {
+                                let c = [p.color.0, p.color.1, p.color.2, 255];
+                                for px in
+                                    row[fa as usize * 4..(fb as usize + 1) * 4].chunks_exact_mut(4)
+                                {
+                                    px.copy_from_slice(&c);
+                                }
                             }
                         }
                         None => self.blend_span(row, x0, x1, p.color, clip_y, coverage),
@@ -315,8 +493,6 @@ impl Strokes {
                 self.blend_span(row, x0, x1, p.color, clip_y, coverage);
             }
             Shape::Triangle { edges } => {
-                // The box's whole width: arrowheads are small.
-                let (x0, x1) = (p.bbox[0].max(0), p.bbox[2].min(last));
                 let coverage = |xc: f32| {
                     let cov: f32 = edges
                         .iter()
@@ -622,10 +798,15 @@ mod tests {
             }
             links.push(l);
         }
-        for clip in [None, Some([7.3, 9.6, 281.5, 270.25])] {
+        for (clip, cull) in [
+            (None, false),
+            (None, true),
+            (Some([7.3, 9.6, 281.5, 270.25]), false),
+            (Some([7.3, 9.6, 281.5, 270.25]), true),
+        ] {
             let strokes = Strokes::new(&links, [0.25, 0.5], clip);
             let mut painted = vec![230u8; 300 * 290 * 4];
-            strokes.paint(&mut painted, 300, 290);
+            strokes.paint_bands(&mut painted, 300, 290, cull);
             let mut expected = vec![230u8; 300 * 290 * 4];
             reference(&strokes, &mut expected, 300, 290);
             let differ = painted
@@ -633,7 +814,10 @@ mod tests {
                 .zip(expected.chunks_exact(4))
                 .filter(|(a, b)| a != b)
                 .count();
-            assert_eq!(differ, 0, "clip {clip:?}: {differ} pixels differ");
+            assert_eq!(
+                differ, 0,
+                "clip {clip:?}, cull {cull}: {differ} pixels differ"
+            );
         }
     }
 }
