@@ -53,9 +53,10 @@ print(f"  load {med('load_ms'):8.1f} ms   layout {med('layout_ms'):8.1f} ms")
 print(f"  picture {med('scene_svg_ms'):8.1f} ms   raster+encode {med('raster_ms'):8.1f} ms   "
       f"write {med('write_ms'):6.1f} ms   => render {render:8.1f} ms")
 ph = lambda k: statistics.median(r["png_phases"][k] for r in rows)
-print(f"  raster: links {ph('links_ms'):7.1f} ms   shapes {ph('shapes_ms'):7.1f} ms   "
-      f"labels {ph('labels_ms'):7.1f} ms   text {ph('text_ms'):7.1f} ms   "
-      f"encode {ph('encode_ms'):7.1f} ms")
+if all(r.get("png_phases") for r in rows):  # (older builds do not report them)
+  print(f"  raster: links {ph('links_ms'):7.1f} ms   shapes {ph('shapes_ms'):7.1f} ms   "
+        f"labels {ph('labels_ms'):7.1f} ms   text {ph('text_ms'):7.1f} ms   "
+        f"encode {ph('encode_ms'):7.1f} ms")
 PY
 }
 
