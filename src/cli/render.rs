@@ -156,9 +156,12 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let picture_ms = ms(t);
 
     let t = Instant::now();
-    let bytes = match format {
-        PictureFormat::Png => pic.to_png()?,
-        PictureFormat::Svg => pic.svg().as_bytes().to_vec(),
+    let (bytes, phases) = match format {
+        PictureFormat::Png => {
+            let (bytes, phases) = pic.to_png_timed()?;
+            (bytes, Some(phases))
+        }
+        PictureFormat::Svg => (pic.svg().as_bytes().to_vec(), None),
     };
     let raster_ms = ms(t);
 
@@ -186,6 +189,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                 "layout_ms": layout_ms,
                 "scene_svg_ms": picture_ms,
                 "raster_ms": raster_ms,
+                "png_phases": phases,
                 "write_ms": write_ms,
             })
         );

@@ -30,6 +30,7 @@
 pub mod csv;
 pub mod gexf;
 pub mod graphml;
+mod labels;
 mod network;
 pub mod page;
 pub mod png;
@@ -272,6 +273,11 @@ impl Picture {
 
     /// The picture as PNG bytes (deterministic: the same picture gives the same bytes).
     pub fn to_png(&self) -> Result<Vec<u8>, ExportError> {
+        Ok(png::encode(&self.page)?.0)
+    }
+
+    /// [`Picture::to_png`], with where the time went.
+    pub fn to_png_timed(&self) -> Result<(Vec<u8>, png::Phases), ExportError> {
         png::encode(&self.page)
     }
 

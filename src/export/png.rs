@@ -1,7 +1,8 @@
 //! The PNG painter: background, links and nodes painted straight onto the pixels
-//! ([`super::raster`]), then the picture's text (labels, callouts, legend, title, caption,
-//! credit: [`super::svg::text_overlay`]) rasterised on top by resvg with the fonts shipped
-//! in `assets/fonts` (and no system fonts), encoded by the png crate.
+//! ([`super::raster`]), the entity labels with their halo ([`super::labels`], glyphs from
+//! usvg), then the rest of the picture's text (callouts, legend, title, caption, credit:
+//! [`super::svg::text_overlay`]) rasterised on top by resvg, all with the fonts shipped in
+//! `assets/fonts` (and no system fonts), encoded by the png crate.
 //!
 //! Nothing depends on the machine: the font database holds exactly the three shipped fonts
 //! (Noto Sans regular and bold; Droid Sans Fallback for CJK, reached by resvg's per-character
@@ -13,16 +14,17 @@
 
 use std::io::Write as _;
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg::{self, fontdb};
 
 use super::page::Page;
-use super::{ExportError, raster, svg};
+use super::{ExportError, labels, raster, svg};
 use crate::style::fonts;
 
 /// The shipped fonts, loaded once (the data is borrowed from the binary, not copied).
-fn font_db() -> Arc<fontdb::Database> {
+pub(super) fn font_db() -> Arc<fontdb::Database> {
     static DB: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
     DB.get_or_init(|| {
         let mut db = fontdb::Database::new();
@@ -44,37 +46,68 @@ fn font_db() -> Arc<fontdb::Database> {
 }
 
 /// Paints the page into a new pixmap: shapes straight onto the pixels
-/// ([`super::raster`]), then the text overlay SVG through resvg.
+/// ([`super::raster`]), the labels ([`super::labels`]), then the text overlay SVG through
+/// resvg.
 ///
 /// One pass over the whole picture: rasterising horizontal bands on several cores was
 /// tried and is not pixel-identical to one pass (paths clipped at a band's edge get
 /// slightly different anti-aliasing, up to 32 levels), so it could show seams.
-fn rasterise(page: &Page) -> Result<Pixmap, ExportError> {
+fn rasterise(page: &Page, phases: &mut Phases) -> Result<Pixmap, ExportError> {
     let (width, height) = (page.width_px, page.height_px);
+    let t = Instant::now();
     let mut pixmap = Pixmap::new(width, height)
         .ok_or_else(|| ExportError::Render(format!("cannot allocate {width} × {height} pixels")))?;
-    raster::paint_shapes(page, &mut pixmap);
-    let overlay = svg::text_overlay(page);
+    raster::paint_shapes(page, &mut pixmap, phases);
+    phases.shapes_ms = ms(t) - phases.links_ms;
     let options = usvg::Options {
         font_family: "Noto Sans".to_owned(),
         fontdb: font_db(),
         ..usvg::Options::default()
     };
+    let t = Instant::now();
+    labels::paint(page, &mut pixmap, &options)?;
+    phases.labels_ms = ms(t);
+    let t = Instant::now();
+    let overlay = svg::text_overlay(page);
     let tree = usvg::Tree::from_str(&overlay, &options)
         .map_err(|e| ExportError::Render(format!("the SVG does not parse: {e}")))?;
     // The overlay has the page's size in pixels: no scaling.
     resvg::render(&tree, Transform::identity(), &mut pixmap.as_mut());
+    phases.text_ms = ms(t);
     Ok(pixmap)
+}
+
+/// Where a PNG's time went, in milliseconds (for `lading render --json` and the export
+/// benchmark).
+#[derive(Clone, Copy, Debug, Default, serde::Serialize)]
+pub struct Phases {
+    /// Links ([`super::strokes`]).
+    pub links_ms: f64,
+    /// Allocating the pixels, background and nodes.
+    pub shapes_ms: f64,
+    /// Entity labels ([`super::labels`]).
+    pub labels_ms: f64,
+    /// The rest of the text (the overlay: written, parsed and rasterised by resvg).
+    pub text_ms: f64,
+    /// PNG encoding.
+    pub encode_ms: f64,
+}
+
+pub(super) fn ms(since: Instant) -> f64 {
+    (since.elapsed().as_secs_f64() * 1e4).round() / 10.0
 }
 
 /// The page as PNG bytes: RGB when every pixel is opaque (a picture always is: its
 /// background covers it), else RGBA. Rows are converted and compressed one at a time
 /// (no second copy of the picture); the "up" filter suits pictures that are mostly flat
 /// background and costs a fraction of trying every filter on every row.
-pub fn encode(page: &Page) -> Result<Vec<u8>, ExportError> {
-    let pixmap = rasterise(page)?;
+pub fn encode(page: &Page) -> Result<(Vec<u8>, Phases), ExportError> {
+    let mut phases = Phases::default();
+    let pixmap = rasterise(page, &mut phases)?;
+    let t = Instant::now();
     let (width, height) = (pixmap.width(), pixmap.height());
-    let opaque = pixmap.data().chunks_exact(4).all(|p| p[3] == 255);
+    // No early exit: a loop the compiler can run in vectors.
+    let opaque = pixmap.data().chunks_exact(4).fold(255, |a, p| a & p[3]) == 255;
     let fail = |e: ::png::EncodingError| ExportError::Render(format!("PNG encoding failed: {e}"));
     let io_fail = |e: std::io::Error| ExportError::Render(format!("PNG encoding failed: {e}"));
     let mut bytes = Vec::with_capacity(pixmap.data().len() / 6);
@@ -95,8 +128,9 @@ pub fn encode(page: &Page) -> Result<Vec<u8>, ExportError> {
         for src in pixmap.data().chunks_exact(row_px * 4) {
             row.clear();
             if opaque {
-                for p in src.chunks_exact(4) {
-                    row.extend_from_slice(&p[..3]);
+                row.resize(row_px * 3, 0);
+                for (d, p) in row.chunks_exact_mut(3).zip(src.chunks_exact(4)) {
+                    d.copy_from_slice(&p[..3]);
                 }
             } else {
                 for p in src.chunks_exact(4) {
@@ -112,12 +146,13 @@ pub fn encode(page: &Page) -> Result<Vec<u8>, ExportError> {
         stream.finish().map_err(fail)?;
         writer.finish().map_err(fail)?;
     }
-    Ok(bytes)
+    phases.encode_ms = ms(t);
+    Ok((bytes, phases))
 }
 
 /// The page as straight (not premultiplied) RGBA pixels, row by row.
 pub fn rgba(page: &Page) -> Result<Vec<u8>, ExportError> {
-    Ok(straight_rgba(&rasterise(page)?))
+    Ok(straight_rgba(&rasterise(page, &mut Phases::default())?))
 }
 
 fn straight_rgba(pixmap: &Pixmap) -> Vec<u8> {

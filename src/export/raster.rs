@@ -4,12 +4,11 @@
 //! Why: at 4,000 px a picture holds tens of thousands of links, and writing them as SVG,
 //! parsing that back (usvg) and stroking each `<line>` through tiny-skia's general stroker
 //! cost seconds. Links go to [`super::strokes`] (analytic anti-aliasing, bands on all cores,
-//! the same bits as one thread); nodes, a few thousand small shapes, to tiny-skia.
-//! Everything with text (labels, callouts, legend, title, caption, credit) is still the SVG
-//! ([`super::svg::text_overlay`]), rasterised by resvg on top with the shipped fonts, so
-//! text looks exactly as in the SVG export.
+//! the same bits as one thread); nodes, a few thousand small shapes, to tiny-skia. Text
+//! comes after, on top ([`super::labels`], [`super::svg::text_overlay`]).
 //!
-//! Deterministic: one pass in scene order, no threads, no system fonts.
+//! Deterministic: nodes in one pass in scene order; the background (one colour) and the
+//! links (see [`super::strokes`]) on all cores with the same bits as one thread.
 
 use resvg::tiny_skia::{
     Color, FillRule, LineJoin, Mask, Paint, Path, PathBuilder, Pixmap, Rect, Stroke, Transform,
@@ -18,15 +17,29 @@ use resvg::tiny_skia::{
 use crate::scene::SceneNode;
 use crate::style::{Rgba, Style};
 
+use std::time::Instant;
+
+use rayon::prelude::*;
+
 use super::page::Page;
+use super::png::{Phases, ms};
 use super::strokes::Strokes;
 
 /// Paints the page's background and the network's links and nodes, in the order the SVG
 /// has them (links, then nodes in scene order), clipped to the network area when the page
 /// asks for it.
-pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap) {
+pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap, phases: &mut Phases) {
+    // The background, in bands on all cores (the first touch of a big allocation's pages).
     let bg = page.style.background;
-    pixmap.fill(Color::from_rgba8(bg.0, bg.1, bg.2, bg.3));
+    let bg = Color::from_rgba8(bg.0, bg.1, bg.2, bg.3)
+        .premultiply()
+        .to_color_u8();
+    let px = [bg.red(), bg.green(), bg.blue(), bg.alpha()];
+    pixmap.data_mut().par_chunks_mut(1 << 16).for_each(|band| {
+        for p in band.chunks_exact_mut(4) {
+            p.copy_from_slice(&px);
+        }
+    });
     let net = page.network;
     let clip = if page.clip {
         Rect::from_xywh(net.x, net.y, net.w, net.h).and_then(|r| {
@@ -42,6 +55,7 @@ pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap) {
     } else {
         None
     };
+    let t = Instant::now();
     let strokes = Strokes::new(
         &page.scene.links,
         [net.x, net.y],
@@ -50,6 +64,7 @@ pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap) {
     );
     let (w, h) = (pixmap.width(), pixmap.height());
     strokes.paint(pixmap.data_mut(), w, h);
+    phases.links_ms = ms(t);
     let mut painter = Painter {
         pixmap,
         transform: Transform::from_translate(net.x, net.y),

@@ -17,19 +17,38 @@ use super::text::FONT_FAMILY;
 
 /// Paints the page (with its scene) as an SVG document.
 pub fn paint(page: &Page) -> String {
-    document(page, true)
+    document(page, Parts::All)
 }
 
-/// The page without its background, links and nodes: labels, annotations, legend and the
-/// text around the network, over a transparent background. The PNG painter draws the
-/// shapes itself and rasterises this with resvg on top, so text is drawn exactly as in the
-/// SVG export.
+/// The page without its background, links, nodes and entity labels: annotations, legend
+/// and the text around the network, over a transparent background. The PNG painter draws
+/// the shapes and labels itself and rasterises this with resvg on top, so this text is
+/// drawn exactly as in the SVG export.
 pub fn text_overlay(page: &Page) -> String {
-    document(page, false)
+    document(page, Parts::Overlay)
 }
 
-/// The SVG document; `shapes`: with background, links and nodes (the full picture).
-fn document(page: &Page, shapes: bool) -> String {
+/// Only the entity labels, as in the full SVG but without their halo, each `<text>` with
+/// the id `label-N` (N: its index in the scene's labels). The PNG painter takes the glyph
+/// outlines from this ([`super::labels`]).
+pub fn label_texts(page: &Page) -> String {
+    document(page, Parts::Labels)
+}
+
+/// What [`document`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Parts {
+    /// The whole picture.
+    All,
+    /// No background, links, nodes or labels.
+    Overlay,
+    /// Labels only, without the halo.
+    Labels,
+}
+
+/// The SVG document of `parts` of the page.
+fn document(page: &Page, parts: Parts) -> String {
+    let shapes = parts == Parts::All;
     let scene = &page.scene;
     let mut out = if shapes {
         String::with_capacity(4096 + scene.links.len() * 160 + scene.nodes.len() * 120)
@@ -43,6 +62,18 @@ fn document(page: &Page, shapes: bool) -> String {
          <svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{w}\" height=\"{h}\" \
          viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\">\n"
     );
+    if parts == Parts::Labels {
+        // Where the labels are, nothing else (the painter applies the clip itself).
+        let _ = writeln!(
+            out,
+            "<g id=\"network\" transform=\"translate({} {})\">",
+            num(page.network.x),
+            num(page.network.y)
+        );
+        labels(&mut out, &scene.labels, false);
+        out.push_str("</g>\n</svg>\n");
+        return out;
+    }
     if let Some(t) = &page.title {
         let _ = writeln!(out, "<title>{}</title>", escape(t));
     }
@@ -81,7 +112,9 @@ fn document(page: &Page, shapes: bool) -> String {
         links(&mut out, scene);
         nodes(&mut out, scene, &page.style);
     }
-    labels(&mut out, &scene.labels);
+    if shapes {
+        labels(&mut out, &scene.labels, true);
+    }
     annotations(&mut out, scene, &page.style);
     out.push_str("</g>\n");
 
@@ -266,20 +299,34 @@ fn stroke_attrs(stroke: Option<(Rgba, f32)>) -> String {
     }
 }
 
-fn labels(out: &mut String, labels: &[SceneLabel]) {
+/// The halo around labels, as wide as this times the first label's size (the SVG's stroke
+/// width; the halo reaches half of it beyond the glyphs).
+pub const HALO_WIDTH: f32 = 0.28;
+
+/// The labels; `halo`: with their halo (else with ids, for [`label_texts`]).
+fn labels(out: &mut String, labels: &[SceneLabel], halo: bool) {
     let Some(first) = labels.first() else {
         return;
     };
     // Labels share size and colours; the halo is a wide stroke painted under the fill.
-    let _ = writeln!(
-        out,
-        "<g id=\"labels\" font-size=\"{}\" {} {} stroke-width=\"{}\" stroke-linejoin=\"round\" paint-order=\"stroke\">",
-        num(first.size),
-        paint_attr("fill", first.color),
-        paint_attr("stroke", first.halo),
-        num(first.size * 0.28)
-    );
-    for l in labels {
+    if halo {
+        let _ = writeln!(
+            out,
+            "<g id=\"labels\" font-size=\"{}\" {} {} stroke-width=\"{}\" stroke-linejoin=\"round\" paint-order=\"stroke\">",
+            num(first.size),
+            paint_attr("fill", first.color),
+            paint_attr("stroke", first.halo),
+            num(first.size * HALO_WIDTH)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "<g id=\"labels\" font-size=\"{}\" {}>",
+            num(first.size),
+            paint_attr("fill", first.color),
+        );
+    }
+    for (i, l) in labels.iter().enumerate() {
         let mut attrs = String::new();
         if l.size != first.size {
             let _ = write!(attrs, " font-size=\"{}\"", num(l.size));
@@ -290,9 +337,14 @@ fn labels(out: &mut String, labels: &[SceneLabel]) {
         if l.bold {
             attrs.push_str(" font-weight=\"700\"");
         }
+        if !halo {
+            let _ = write!(out, "<text id=\"label-{i}\"");
+        } else {
+            out.push_str("<text");
+        }
         let _ = writeln!(
             out,
-            "<text x=\"{}\" y=\"{}\"{attrs}>{}</text>",
+            " x=\"{}\" y=\"{}\"{attrs}>{}</text>",
             num(l.anchor[0]),
             num(l.anchor[1] + CENTRE_TO_BASELINE * l.size),
             escape(&l.text)
