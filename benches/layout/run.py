@@ -181,8 +181,11 @@ def main():
                   f"{statistics.mean(ov):.4f} [{ov[0]:.4f}] | {d:+.4f} | "
                   f"{min(per):+.4f} .. {max(per):+.4f} | {sum(x <= 0 for x in per)}/{len(per)} | "
                   f"{sd:.4f} | {exact} |")
-    print("\nSettings both sides: graphology defaults (scaling 1, gravity 1, linear, weight "
-          "influence 1, per-node speed). Barnes-Hut: graphology barnesHutTheta 0.5 opens a cell "
+    print("\nSettings both sides: graphology's force defaults (scaling 1, gravity 1, linear, weight "
+          "influence 1). Speed rule: graphology's per-node rule; ours `--speed inertial` (the "
+          "CLI default: each step is force / the node's curvature bound plus 0.9 of the previous "
+          "step; `--speed per-node` runs graphology's rule). Barnes-Hut: graphology "
+          "barnesHutTheta 0.5 opens a cell "
           "when width/d >= 0.5 below its top two levels (its region size is a half-width), and "
           "each of its cells lacks the mass of one body (rms force error ~11%, repulsion ~9% too "
           "weak); ours: classic width/d < 0.25 with exact cell masses (rms error ~0.04%).")

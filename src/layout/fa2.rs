@@ -5,9 +5,10 @@
 //! `k_r m_i m_j / d` (degree-weighted through the mass `1 + weighted degree`), gravity
 //! toward the origin (`g m_i`, or `g m_i d` in strong mode), attraction along links (`w d`
 //! linear or `w ln(1+d)` LinLog, `w` raised to the edge-weight influence, optionally divided
-//! by the source mass to dissuade hubs), then the move. Two speed rules are offered: the
-//! paper's adaptive *global* speed (swing vs traction over the whole graph, as in Gephi) and
-//! graphology's *per-node* speed; see [`SpeedMode`].
+//! by the source mass to dissuade hubs), then the move. Three speed rules are offered: the
+//! paper's adaptive *global* speed (swing vs traction over the whole graph, as in Gephi),
+//! graphology's *per-node* speed, and an *inertial* one (force over the node's curvature
+//! bound, with momentum); see [`SpeedMode`].
 //!
 //! State is struct-of-arrays in f32, indexed by node; ids are only used at the edges of the
 //! API. Pinned nodes keep their position but still push and pull. All passes are per node
@@ -42,6 +43,11 @@ struct Kinetic {
     old_fy: f32,
     /// graphology's per-node convergence factor (per-node speed only).
     convergence: f32,
+    /// Bound on the curvature of the energy at the node, and its last step (inertial
+    /// speed only).
+    stiffness: f32,
+    vx: f32,
+    vy: f32,
 }
 
 /// A ForceAtlas2 layout in progress. Create with [`ForceAtlas2::new`], advance with
@@ -62,9 +68,14 @@ pub struct ForceAtlas2 {
     adj_start: Vec<u32>,
     adj: Vec<u32>,
     adj_coef: Vec<f32>,
+    /// Sum of each node's link coefficients (plus strong gravity's `g m_i`): the part of
+    /// its curvature bound that does not change (inertial speed). For LinLog it over-states
+    /// the curvature, which only shortens steps.
+    stiffness: Vec<f32>,
     tree: QuadTree,
-    /// Repulsion per body in the tree's (Morton) order, and sizes in that order.
-    repulse: Vec<[f32; 2]>,
+    /// Repulsion per body in the tree's (Morton) order (its curvature bound `Σ m_j / d²`
+    /// third), and sizes in that order.
+    repulse: Vec<[f32; 3]>,
     sorted_size: Vec<f32>,
     /// Morton rank of each node (inverse of `tree.order`).
     rank: Vec<u32>,
@@ -165,6 +176,17 @@ impl ForceAtlas2 {
             adj_coef[fill[ub] as usize] = c;
             fill[ub] += 1;
         }
+        let stiffness = (0..n)
+            .map(|i| {
+                let links = &adj_coef[adj_start[i] as usize..adj_start[i + 1] as usize];
+                let k: f32 = links.iter().sum();
+                if settings.strong_gravity {
+                    k + settings.gravity * mass[i]
+                } else {
+                    k
+                }
+            })
+            .collect();
         let size = (0..n)
             .map(|i| {
                 let s = graph.sizes.get(i).copied().unwrap_or(1.0);
@@ -191,8 +213,9 @@ impl ForceAtlas2 {
             adj_start,
             adj,
             adj_coef,
+            stiffness,
             tree: QuadTree::default(),
-            repulse: vec![[0.0; 2]; n],
+            repulse: vec![[0.0; 3]; n],
             sorted_size: Vec::new(),
             rank: vec![0; n],
             pool,
@@ -356,15 +379,15 @@ impl ForceAtlas2 {
             let sizes = &self.sorted_size;
             for_chunks(self.pool.as_ref(), &mut self.repulse, |start, out| {
                 for (k, f) in out.iter_mut().enumerate() {
-                    let (fx, fy) = tree.repulsion_sized(start + k, sizes);
-                    *f = [fx, fy];
+                    let (fx, fy, h) = tree.repulsion_sized(start + k, sizes);
+                    *f = [fx, fy, h];
                 }
             });
         } else {
             for_chunks(self.pool.as_ref(), &mut self.repulse, |start, out| {
                 for (k, f) in out.iter_mut().enumerate() {
-                    let (fx, fy) = tree.repulsion(start + k);
-                    *f = [fx, fy];
+                    let (fx, fy, h) = tree.repulsion(start + k);
+                    *f = [fx, fy, h];
                 }
             });
         }
@@ -377,6 +400,7 @@ impl ForceAtlas2 {
             let rank = &self.rank;
             let repulse = &self.repulse;
             let (adj_start, adj, adj_coef) = (&self.adj_start, &self.adj, &self.adj_coef);
+            let stiffness = &self.stiffness;
             for_chunks(self.pool.as_ref(), &mut self.kin, |start, out| {
                 for (k, kin) in out.iter_mut().enumerate() {
                     let i = start + k;
@@ -385,6 +409,9 @@ impl ForceAtlas2 {
                     let r = repulse[rank[i] as usize];
                     let mut fx = s.scaling_ratio * m * r[0];
                     let mut fy = s.scaling_ratio * m * r[1];
+                    // Curvature bound (inertial speed): links (and strong gravity), repulsion,
+                    // plus normal gravity's sideways g m / d (all a lone node has).
+                    let mut stiff = stiffness[i] + s.scaling_ratio * m * r[2];
                     // Gravity toward the origin: constant pull (or linear in strong mode),
                     // which is what keeps disconnected components in view.
                     let d = (xi * xi + yi * yi).sqrt();
@@ -392,6 +419,7 @@ impl ForceAtlas2 {
                         let g = if s.strong_gravity {
                             s.gravity * m
                         } else {
+                            stiff += s.gravity * m / d;
                             s.gravity * m / d
                         };
                         fx -= xi * g;
@@ -426,6 +454,7 @@ impl ForceAtlas2 {
                     kin.old_fy = kin.fy;
                     kin.fx = fx;
                     kin.fy = fy;
+                    kin.stiffness = stiff;
                 }
             });
         }
@@ -469,6 +498,10 @@ impl ForceAtlas2 {
                             node_speed / s.slow_down
                         }
                         SpeedMode::Global => speed / (1.0 + (speed * swinging).sqrt()),
+                        // A step of force / stiffness puts the node where it would rest if
+                        // the others stood still.
+                        SpeedMode::Inertial if kn.stiffness > 0.0 => 1.0 / kn.stiffness,
+                        SpeedMode::Inertial => 0.0,
                     };
                     if s.adjust_sizes {
                         // Gephi caps the step when preventing overlap, or nodes jump over
@@ -479,8 +512,14 @@ impl ForceAtlas2 {
                             factor = 10.0 / force;
                         }
                     }
-                    let nx = p[0] + kn.fx * factor;
-                    let ny = p[1] + kn.fy * factor;
+                    let (mut dx, mut dy) = (kn.fx * factor, kn.fy * factor);
+                    if s.speed == SpeedMode::Inertial {
+                        dx += s.inertia * kn.vx;
+                        dy += s.inertia * kn.vy;
+                        (kn.vx, kn.vy) = (dx, dy);
+                    }
+                    let nx = p[0] + dx;
+                    let ny = p[1] + dy;
                     if nx.is_finite() && ny.is_finite() {
                         moved +=
                             (((nx - p[0]) as f64).powi(2) + ((ny - p[1]) as f64).powi(2)).sqrt();
@@ -658,6 +697,9 @@ impl ForceAtlas2 {
         match self.index.get(&id) {
             Some(&i) => {
                 self.pos[i as usize] = position;
+                // A dragged node does not keep its momentum.
+                self.kin[i as usize].vx = 0.0;
+                self.kin[i as usize].vy = 0.0;
                 self.movement = f32::INFINITY;
                 true
             }

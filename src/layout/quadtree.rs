@@ -199,11 +199,14 @@ impl QuadTree {
     /// Repulsion on the body at sorted position `p` from all others, as
     /// `Σ m_j (p - p_j) / |p - p_j|²` (the caller multiplies by its own mass and the scaling
     /// ratio). Coincident bodies exert nothing on each other (there is no direction).
+    /// The third value is `Σ m_j / |p - p_j|²`, the same walk's bound on the repulsion's
+    /// curvature (the largest eigenvalue of the Hessian of `-Σ m_j ln d_j`), which
+    /// [`SpeedMode::Inertial`](super::SpeedMode::Inertial) divides steps by.
     #[inline]
-    pub fn repulsion(&self, p: usize) -> (f32, f32) {
+    pub fn repulsion(&self, p: usize) -> (f32, f32, f32) {
         let xi = self.sx[p];
         let yi = self.sy[p];
-        let (mut fx, mut fy) = (0.0f32, 0.0f32);
+        let (mut fx, mut fy, mut h) = (0.0f32, 0.0f32, 0.0f32);
         let cells = &self.cells[..];
         let mut k = 0usize;
         while k < cells.len() {
@@ -215,6 +218,7 @@ impl QuadTree {
                 let f = c.mass / d2;
                 fx += dx * f;
                 fy += dy * f;
+                h += f;
                 k = c.next as usize;
             } else if c.leaf != 0 {
                 let (s, e) = (c.start as usize, c.end as usize);
@@ -226,6 +230,7 @@ impl QuadTree {
                         let f = self.sm[j] / d2;
                         fx += dx * f;
                         fy += dy * f;
+                        h += f;
                     }
                 }
                 k = c.next as usize;
@@ -233,17 +238,18 @@ impl QuadTree {
                 k += 1;
             }
         }
-        (fx, fy)
+        (fx, fy, h)
     }
 
     /// Like [`QuadTree::repulsion`], but with overlap prevention for the exactly evaluated
     /// pairs: distances are measured between the node borders (`size` in sorted order) and
-    /// overlapping pairs push hard. Approximated cells use centre distances.
-    pub fn repulsion_sized(&self, p: usize, size: &[f32]) -> (f32, f32) {
+    /// overlapping pairs push hard. Approximated cells use centre distances. The third value
+    /// sums the same per-pair factors (a rougher curvature estimate than the unsized one).
+    pub fn repulsion_sized(&self, p: usize, size: &[f32]) -> (f32, f32, f32) {
         let xi = self.sx[p];
         let yi = self.sy[p];
         let si = size[p];
-        let (mut fx, mut fy) = (0.0f32, 0.0f32);
+        let (mut fx, mut fy, mut h) = (0.0f32, 0.0f32, 0.0f32);
         let mut k = 0usize;
         while k < self.cells.len() {
             let c = &self.cells[k];
@@ -254,6 +260,7 @@ impl QuadTree {
                 let f = c.mass / d2;
                 fx += dx * f;
                 fy += dy * f;
+                h += f;
                 k = c.next as usize;
             } else if c.leaf != 0 {
                 let (s, e) = (c.start as usize, c.end as usize);
@@ -277,13 +284,14 @@ impl QuadTree {
                     };
                     fx += dx * f;
                     fy += dy * f;
+                    h += f;
                 }
                 k = c.next as usize;
             } else {
                 k += 1;
             }
         }
-        (fx, fy)
+        (fx, fy, h)
     }
 }
 
@@ -364,14 +372,14 @@ mod tests {
                     by += m[j] as f64 * dy / d2;
                 }
             }
-            let (fx, fy) = t.repulsion(p);
+            let (fx, fy, _) = t.repulsion(p);
             let err = ((fx as f64 - bx).powi(2) + (fy as f64 - by).powi(2)).sqrt();
             worst = worst.max(err / (bx * bx + by * by).sqrt().max(1e-3));
         }
         assert!(worst < 0.05, "worst relative error {worst}");
         // theta → 0 gives the exact sum.
         t.build(&pos, &m, 1e-6);
-        let (fx, _) = t.repulsion(0);
+        let (fx, _, _) = t.repulsion(0);
         let i = t.order[0] as usize;
         let bx: f64 = (0..400)
             .filter(|&j| j != i)
@@ -423,7 +431,7 @@ mod tests {
                     by += m[j] as f64 * dy / d2;
                 }
             }
-            let (fx, fy) = t.repulsion(p);
+            let (fx, fy, _) = t.repulsion(p);
             let (ex, ey) = (fx as f64 - bx, fy as f64 - by);
             let b2 = bx * bx + by * by;
             err2 += ex * ex + ey * ey;
@@ -443,7 +451,7 @@ mod tests {
         let m = vec![1.0; 50];
         let mut t = QuadTree::default();
         t.build(&p, &m, 0.5);
-        let (fx, fy) = t.repulsion(3);
+        let (fx, fy, _) = t.repulsion(3);
         assert_eq!((fx, fy), (0.0, 0.0));
         t.build(&[], &[], 0.5);
         assert!(t.cells.is_empty());
