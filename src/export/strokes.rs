@@ -49,6 +49,19 @@ struct Prim {
     bbox: [i32; 4],
 }
 
+impl Prim {
+    /// The rows from `y0` to `y1` (inclusive) the primitive touches, in a picture `w` pixels
+    /// wide; empty when it lies outside them or the picture.
+    fn rows_in(&self, y0: i32, y1: i32, w: usize) -> std::ops::RangeInclusive<i32> {
+        let [x0, top, x1, bottom] = self.bbox;
+        if x1 < 0 || x0 >= w as i32 {
+            #[allow(clippy::reversed_empty_ranges)]
+            return 1..=0;
+        }
+        top.max(y0)..=bottom.min(y1)
+    }
+}
+
 /// Where a primitive may paint on a row: pixels `x0..=x1`, of which `solid` (if any) get
 /// its colour copied.
 #[derive(Clone, Copy, Debug)]
@@ -292,14 +305,7 @@ impl Strokes {
                     let y0 = (band * BAND_ROWS) as i32;
                     let y1 = y0 + (rows.len() / (w * 4)) as i32 - 1;
                     for p in &self.prims {
-                        if p.bbox[3] < y0
-                            || p.bbox[1] > y1
-                            || p.bbox[2] < 0
-                            || p.bbox[0] >= w as i32
-                        {
-                            continue;
-                        }
-                        for y in p.bbox[1].max(y0)..=p.bbox[3].min(y1) {
+                        for y in p.rows_in(y0, y1, w) {
                             if let Some(spans) = self.row_spans(p, y, w) {
                                 let row = &mut rows[((y - y0) as usize) * w * 4..][..w * 4];
                                 self.paint_spans(p, row, y, spans, (spans.x0, spans.x1));
@@ -325,14 +331,7 @@ impl Strokes {
                     covered.clear();
                     covered.resize(n * words, 0);
                     for (i, p) in self.prims.iter().enumerate().rev() {
-                        if p.bbox[3] < y0
-                            || p.bbox[1] > y1
-                            || p.bbox[2] < 0
-                            || p.bbox[0] >= w as i32
-                        {
-                            continue;
-                        }
-                        for y in p.bbox[1].max(y0)..=p.bbox[3].min(y1) {
+                        for y in p.rows_in(y0, y1, w) {
                             let Some(spans) = self.row_spans(p, y, w) else {
                                 continue;
                             };
