@@ -152,3 +152,32 @@ fn exporting_into_a_missing_folder_says_so_and_keeps_the_dialog() {
     assert!(h.state().ui.export.is_some(), "the dialog stays open");
     assert!(!out.exists());
 }
+
+#[test]
+fn ctrl_e_exports_the_picture_as_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("story.png");
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run_steps(2);
+    // The path field holds a default name; point it into the temporary folder.
+    h.state_mut()
+        .ui
+        .export
+        .as_mut()
+        .expect("Ctrl+E opens the export dialog")
+        .path = out.display().to_string();
+    h.run_steps(1);
+    h.get_by_label("1x").click();
+    h.run_steps(1);
+    h.get_by_label("Export").click();
+    // Painted and written on a worker thread; the window goes on drawing meanwhile.
+    wait_for_picture(&mut h);
+    let bytes = std::fs::read(&out).expect("the PNG was written");
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(
+        h.state().ui.status.contains("story.png"),
+        "{}",
+        h.state().ui.status
+    );
+}

@@ -245,41 +245,6 @@ fn an_empty_database_and_a_foreign_file_give_messages_not_panics() {
 }
 
 #[test]
-fn ctrl_e_exports_the_picture_as_png() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("story.png");
-    let mut h = harness(sample_app());
-    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
-    h.run_steps(2);
-    // The path field holds a default name; point it into the temporary folder.
-    h.state_mut()
-        .ui
-        .export
-        .as_mut()
-        .expect("Ctrl+E opens the export dialog")
-        .path = out.display().to_string();
-    h.run_steps(1);
-    h.get_by_label("1x").click();
-    h.run_steps(1);
-    h.get_by_label("Export").click();
-    h.step();
-    // Painted and written on a worker thread; the window goes on drawing meanwhile.
-    let started = std::time::Instant::now();
-    while lading::ui::export_ui::picture_pending(h.state()) {
-        assert!(started.elapsed() < std::time::Duration::from_secs(120));
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        h.step();
-    }
-    let bytes = std::fs::read(&out).expect("the PNG was written");
-    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
-    assert!(
-        h.state().ui.status.contains("story.png"),
-        "{}",
-        h.state().ui.status
-    );
-}
-
-#[test]
 fn the_screening_view_lists_the_sanctioned_parties_and_marks_links_shipped_after_listing() {
     let mut h = harness(sample_app());
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::L);
