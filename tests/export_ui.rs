@@ -20,6 +20,23 @@ fn harness() -> Harness<'static, LadingApp> {
     h
 }
 
+/// Opens the export dialog with Ctrl+E, lets `choose` set its choices, and draws a frame.
+fn open_export_dialog(
+    h: &mut Harness<'_, LadingApp>,
+    choose: impl FnOnce(&mut lading::ui::export_ui::ExportDialog),
+) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run_steps(2);
+    choose(
+        h.state_mut()
+            .ui
+            .export
+            .as_mut()
+            .expect("Ctrl+E opens the export dialog"),
+    );
+    h.run_steps(1);
+}
+
 /// Steps the app until the picture being made on the worker thread is done (its result is
 /// taken in the last frame stepped).
 fn wait_for_picture(h: &mut Harness<'_, LadingApp>) {
@@ -66,14 +83,7 @@ fn assert_is_a_picture(image: &egui::ColorImage, width: usize) {
 #[test]
 fn the_export_dialog_copies_the_picture_to_the_clipboard() {
     let mut h = harness();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
-    h.run_steps(2);
-    h.state_mut()
-        .ui
-        .export
-        .as_mut()
-        .expect("Ctrl+E opens the export dialog")
-        .width_px = 700;
+    open_export_dialog(&mut h, |d| d.width_px = 700);
     h.get_by_label("1x").click();
     h.run_steps(1);
     h.get_by_label("Copy picture").click();
@@ -137,12 +147,9 @@ fn the_clipboard_image_has_the_pngs_pixels() {
 #[test]
 fn exporting_into_a_missing_folder_says_so_and_keeps_the_dialog() {
     let mut h = harness();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
-    h.run_steps(2);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("no such folder").join("story.png");
-    h.state_mut().ui.export.as_mut().unwrap().path = out.display().to_string();
-    h.run_steps(1);
+    open_export_dialog(&mut h, |d| d.path = out.display().to_string());
     h.get_by_label("Export").click();
     h.step();
     // Said at once, before any painting; the choices stay for another try.
@@ -158,16 +165,8 @@ fn ctrl_e_exports_the_picture_as_png() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("story.png");
     let mut h = harness();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
-    h.run_steps(2);
     // The path field holds a default name; point it into the temporary folder.
-    h.state_mut()
-        .ui
-        .export
-        .as_mut()
-        .expect("Ctrl+E opens the export dialog")
-        .path = out.display().to_string();
-    h.run_steps(1);
+    open_export_dialog(&mut h, |d| d.path = out.display().to_string());
     h.get_by_label("1x").click();
     h.run_steps(1);
     h.get_by_label("Export").click();
