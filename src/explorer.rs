@@ -59,6 +59,10 @@ pub enum Command {
         limit: Option<usize>,
     },
     Collapse(EntityId),
+    /// Shows a group's members on their own, where the group was (by the group's owner).
+    OpenGroup(EntityId),
+    /// Folds an opened group back (by the group's owner).
+    CloseGroup(EntityId),
     /// Shows an entity even when the filter does not (search results).
     Reveal(EntityId),
     /// Only this entity's k-hop neighbourhood (`None`: everything again).
@@ -133,6 +137,9 @@ pub struct Explorer {
     generation: u64,
     /// The screening of the current graph and filter, worked out when first asked for.
     screening: std::cell::OnceCell<Screening>,
+    /// Which group each entity rolls up into under the filter's grouping (or, without
+    /// one, under grouping by state owner), worked out when first asked for.
+    owners: std::cell::OnceCell<crate::rollup::Owners>,
 }
 
 const UNDO_LIMIT: usize = 200;
@@ -186,9 +193,51 @@ impl Explorer {
             key_ids,
             generation: 0,
             screening: std::cell::OnceCell::new(),
+            owners: std::cell::OnceCell::new(),
         };
         explorer.rebuild();
         Ok(explorer)
+    }
+
+    /// The filter a window opens with on this data: the sourced records alone when the
+    /// database holds both sourced and synthetic shipments (the story first, the made-up
+    /// world one switch away); everything otherwise.
+    pub fn story_filter(index: &ShipmentIndex) -> Filter {
+        let (synthetic, all) = index.synthetic_shipments();
+        Filter {
+            provenance: (synthetic > 0 && synthetic < all)
+                .then(|| BTreeSet::from([crate::provenance::SOURCED.to_owned()])),
+            ..Filter::default()
+        }
+    }
+
+    /// Opens on the story ([`Explorer::story_filter`]) as the starting state: no undo step.
+    pub fn open_on_story(&mut self) {
+        let filter = Explorer::story_filter(&self.index);
+        if filter != self.doc.filter {
+            self.doc.filter = filter;
+            self.generation += 1;
+            self.rebuild();
+        }
+    }
+
+    /// Which group an entity rolls up into: under the filter's grouping, else by state owner.
+    pub fn owners(&self) -> &crate::rollup::Owners {
+        self.owners.get_or_init(|| {
+            let by = self
+                .doc
+                .filter
+                .group_by
+                .unwrap_or(crate::rollup::GroupBy::StateOwner);
+            crate::rollup::Owners::new(&self.index, &self.doc.filter, by)
+        })
+    }
+
+    /// The owner naming the group `id` rolls up into, when grouping is on (`id` itself
+    /// when it follows no owner).
+    pub fn group_of(&self, id: EntityId) -> Option<EntityId> {
+        self.doc.filter.group_by?;
+        self.owners().group_of(&self.index, id)
     }
 
     pub fn db_path(&self) -> &Path {
@@ -270,6 +319,7 @@ impl Explorer {
         self.positions = positions;
         self.path.clear();
         self.screening = std::cell::OnceCell::new();
+        self.owners = std::cell::OnceCell::new();
         let graph = self.derive_graph();
         let all_placed = graph
             .entities
@@ -372,6 +422,22 @@ impl Explorer {
                 self.change(|doc| {
                     doc.expanded.remove(&id);
                 })
+            }
+            Command::OpenGroup(id) | Command::CloseGroup(id) => {
+                let open = matches!(command, Command::OpenGroup(_));
+                let Some(key) = self.index.entity(id).map(|e| e.key.clone()) else {
+                    return Outcome::Nothing;
+                };
+                let mut filter = self.doc.filter.clone();
+                let changed = if open {
+                    self.graph.groups.contains_key(&id) && filter.open_groups.insert(key)
+                } else {
+                    filter.open_groups.remove(&key)
+                };
+                if !changed {
+                    return Outcome::Nothing;
+                }
+                self.apply(Command::SetFilter(filter))
             }
             Command::Reveal(id) => {
                 if self.graph.entities.binary_search(&id).is_ok() {
@@ -630,9 +696,9 @@ impl Explorer {
         self.rebuild();
     }
 
-    /// The graph the doc gives: filter, expansions, minus hidden entities.
+    /// The graph the doc gives: filter, expansions, minus hidden entities, then rolled up.
     fn derive_graph(&self) -> FilteredGraph {
-        let mut graph = self.doc.filter.apply(&self.index);
+        let mut graph = self.doc.filter.apply_ungrouped(&self.index);
         for (&id, &limit) in &self.doc.expanded {
             let extra = self.expansion(id, limit, &graph);
             merge(&mut graph, extra);
@@ -650,7 +716,8 @@ impl Explorer {
         });
         graph.shipments = shipments;
         graph.value_usd = value;
-        graph
+        graph.synthetic.retain(|id| !self.doc.hidden.contains(id));
+        crate::rollup::roll_up(&self.index, &self.doc.filter, graph)
     }
 
     /// The filter relaxed to show everything around `id` that passes the dates and parts.
@@ -680,7 +747,7 @@ impl Explorer {
         let Some(filter) = self.neighbourhood_filter(id) else {
             return FilteredGraph::default();
         };
-        let mut around = filter.apply(&self.index);
+        let mut around = filter.apply_ungrouped(&self.index);
         let is_shown = |e: EntityId| shown.entities.binary_search(&e).is_ok();
         let mut keep: BTreeSet<EntityId> = BTreeSet::from([id]);
         let mut new_neighbours: Vec<(EntityId, u64)> = Vec::new();
@@ -729,9 +796,11 @@ impl Explorer {
     fn rebuild(&mut self) {
         // The filter may have changed even when the graph did not (authorities, dates).
         self.screening = std::cell::OnceCell::new();
+        self.owners = std::cell::OnceCell::new();
         let graph = self.derive_graph();
         if graph != self.graph {
-            self.graph = graph;
+            let old = std::mem::replace(&mut self.graph, graph);
+            self.seed_group_positions(&old);
             self.entity_graph = std::cell::OnceCell::new();
             self.revision += 1;
             let shown = &self.graph.entities;
@@ -745,6 +814,44 @@ impl Explorer {
             for (&id, &at) in &self.doc.pinned.clone() {
                 self.push_pin(id, Some(at));
             }
+        }
+    }
+
+    /// Places entities that a group opening or closing brings in where the group was: an
+    /// opened group's members around its place, a closed group at its members' centre. So
+    /// the picture changes in place.
+    fn seed_group_positions(&mut self, old: &FilteredGraph) {
+        self.take_positions();
+        let mut placed = Vec::new();
+        for (&group, members) in &old.groups {
+            let Some(at) = self.positions.get(group) else {
+                continue;
+            };
+            let new: Vec<EntityId> = members
+                .iter()
+                .copied()
+                .filter(|&m| self.graph.entities.binary_search(&m).is_ok())
+                .filter(|&m| m != group && self.positions.get(m).is_none())
+                .collect();
+            let ring = 6.0 + 4.0 * (new.len() as f32).sqrt();
+            for (i, &m) in new.iter().enumerate() {
+                let angle = i as f32 / new.len().max(1) as f32 * std::f32::consts::TAU;
+                placed.push((m, [at[0] + ring * angle.cos(), at[1] + ring * angle.sin()]));
+            }
+        }
+        for (&group, members) in &self.graph.groups {
+            if self.positions.get(group).is_some() {
+                continue;
+            }
+            let known: Vec<[f32; 2]> = members.iter().filter_map(|&m| self.positions.get(m)).collect();
+            if !known.is_empty() {
+                let k = known.len() as f32;
+                let sum = known.iter().fold([0.0, 0.0], |a, p| [a[0] + p[0], a[1] + p[1]]);
+                placed.push((group, [sum[0] / k, sum[1] / k]));
+            }
+        }
+        for (id, at) in placed {
+            self.positions.set(id, at);
         }
     }
 
@@ -921,10 +1028,14 @@ impl Explorer {
         shipper: Option<EntityId>,
         consignee: Option<EntityId>,
     ) -> Result<Vec<Shipment>, StoreError> {
-        let ids = self
-            .doc
-            .filter
-            .matching_shipments(&self.index, shipper, consignee);
+        // A group stands for its members.
+        let shippers = shipper.map(|id| self.graph.members(id));
+        let consignees = consignee.map(|id| self.graph.members(id));
+        let ids = self.doc.filter.matching_shipments_among(
+            &self.index,
+            shippers.as_deref(),
+            consignees.as_deref(),
+        );
         self.store.shipments_by_id(&ids)
     }
 }

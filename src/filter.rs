@@ -62,6 +62,16 @@ pub struct Link {
     pub first: Option<Day>,
     pub last: Option<Day>,
     pub part_types: PartSet,
+    /// Trade: how many of `shipments` are synthetic (made up); ownership: 1 when the link's
+    /// own source is synthetic. See [`crate::provenance`].
+    pub synthetic: u32,
+}
+
+impl Link {
+    /// Whether the link is made up, wholly or in part.
+    pub fn is_synthetic(&self) -> bool {
+        self.synthetic > 0
+    }
 }
 
 /// The shipments on one shipper → consignee pair made while a party was listed.
@@ -91,6 +101,14 @@ pub struct FilteredGraph {
     pub sanctioned: Vec<EntityId>,
     /// The day sanction status was asked for.
     pub as_of: Option<Day>,
+    /// Shown entities whose own record is synthetic, sorted.
+    pub synthetic: Vec<EntityId>,
+    /// With a roll-up: each shown group (by the id of the owner that names it) and the
+    /// entities it holds, sorted (the owner among them when it is shown itself). Entities
+    /// shown on their own are not here.
+    pub groups: BTreeMap<EntityId, Vec<EntityId>>,
+    /// With a roll-up: shipments between members of the same group (not drawn), by group.
+    pub internal_shipments: BTreeMap<EntityId, u64>,
 }
 
 impl FilteredGraph {
@@ -104,6 +122,19 @@ impl FilteredGraph {
 
     pub fn is_sanctioned(&self, id: EntityId) -> bool {
         self.sanctioned.binary_search(&id).is_ok()
+    }
+
+    /// Whether an entity's own record is synthetic (a group: its owner's record).
+    pub fn is_synthetic(&self, id: EntityId) -> bool {
+        self.synthetic.binary_search(&id).is_ok()
+    }
+
+    /// The entities a shown node stands for: a group's members, else the entity itself.
+    pub fn members(&self, id: EntityId) -> std::borrow::Cow<'_, [EntityId]> {
+        match self.groups.get(&id) {
+            Some(m) => std::borrow::Cow::Borrowed(m.as_slice()),
+            None => std::borrow::Cow::Owned(vec![id]),
+        }
     }
 }
 
@@ -150,6 +181,17 @@ pub struct Filter {
     /// Trade links with fewer shipments are hidden.
     pub min_shipments: u32,
     pub focus: Option<Focus>,
+    /// Provenance terms: `sourced`, `synthetic` or a source (prefix, case ignored); a record
+    /// passes when one matches its source. `None`: everything. See [`crate::provenance`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<BTreeSet<String>>,
+    /// Roll entities up into their owner's group (`None`: every entity on its own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_by: Option<crate::rollup::GroupBy>,
+    /// Groups opened in place (their members shown apart), by the key of the owner that
+    /// names the group.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub open_groups: BTreeSet<String>,
 }
 
 impl Default for Filter {
@@ -166,6 +208,9 @@ impl Default for Filter {
             show_ownership: true,
             min_shipments: 1,
             focus: None,
+            provenance: None,
+            group_by: None,
+            open_groups: BTreeSet::new(),
         }
     }
 }
@@ -178,6 +223,7 @@ struct Agg {
     last: i32,
     value_usd: f64,
     parts: u64,
+    synthetic: u32,
 }
 
 /// A filter resolved against one index: names turned into masks.
@@ -186,10 +232,30 @@ struct Plan {
     hi: usize,
     part_mask: u64,
     as_of: Day,
-    /// Whether the pair passes entity and sanction conditions.
-    pair_ok: Vec<bool>,
+    /// Per pair: [`REJECT`], [`ACCEPT`] (entity, sanction and provenance conditions hold for
+    /// all its shipments) or [`CHECK`] (its shipments come from several sources and the
+    /// provenance is decided shipment by shipment).
+    pair_state: Vec<u8>,
+    /// Per source: whether it passes the provenance terms.
+    source_ok: Vec<bool>,
     entity_ok: Vec<bool>,
     sanctioned: Vec<bool>,
+}
+
+const REJECT: u8 = 0;
+const ACCEPT: u8 = 1;
+const CHECK: u8 = 2;
+
+impl Plan {
+    /// Whether shipment `i` passes everything but the date range and the part types.
+    #[inline]
+    fn passes(&self, index: &ShipmentIndex, i: usize) -> bool {
+        match self.pair_state[index.pair[i] as usize] {
+            ACCEPT => true,
+            CHECK => self.source_ok[index.source[i] as usize],
+            _ => false,
+        }
+    }
 }
 
 impl Filter {
@@ -199,6 +265,24 @@ impl Filter {
             .or(self.to)
             .or_else(|| index.date_span().map(|(_, last)| last))
             .unwrap_or_default()
+    }
+
+    /// Per source of the index: whether it passes the provenance terms.
+    pub(crate) fn source_ok(&self, index: &ShipmentIndex) -> Vec<bool> {
+        match &self.provenance {
+            None => vec![true; index.sources.len()],
+            Some(terms) => {
+                let terms: Vec<crate::provenance::Provenance> = terms
+                    .iter()
+                    .map(|t| crate::provenance::Provenance::parse(t))
+                    .collect();
+                index
+                    .sources
+                    .iter()
+                    .map(|s| terms.iter().any(|t| t.matches(s)))
+                    .collect()
+            }
+        }
     }
 
     fn plan(&self, index: &ShipmentIndex) -> Plan {
@@ -243,18 +327,26 @@ impl Filter {
                         .is_none_or(|ok| ok[index.country[p] as usize])
             })
             .collect();
-        let pair_ok = index
+        let source_ok = self.source_ok(index);
+        let pair_state = index
             .pairs
             .iter()
-            .map(|&(s, c)| {
+            .zip(&index.pair_source)
+            .map(|(&(s, c), &source)| {
                 let (s, c) = (s as usize, c as usize);
-                entity_ok[s]
+                let ok = entity_ok[s]
                     && entity_ok[c]
                     && match self.sanction_status {
                         SanctionStatus::Any => true,
                         SanctionStatus::Sanctioned => sanctioned[s] || sanctioned[c],
                         SanctionStatus::Unsanctioned => !sanctioned[s] && !sanctioned[c],
-                    }
+                    };
+                match source_ok.get(source as usize) {
+                    _ if !ok => REJECT,
+                    Some(true) => ACCEPT,
+                    Some(false) => REJECT,
+                    None => CHECK,
+                }
             })
             .collect();
         Plan {
@@ -262,23 +354,40 @@ impl Filter {
             hi: hi.max(lo),
             part_mask,
             as_of,
-            pair_ok,
+            pair_state,
+            source_ok,
             entity_ok,
             sanctioned,
         }
     }
 
-    /// Applies the filter. Pure: the same index and filter give the same graph.
+    /// Applies the filter, then the roll-up when it asks for one. Pure: the same index and
+    /// filter give the same graph.
     pub fn apply(&self, index: &ShipmentIndex) -> FilteredGraph {
+        let graph = self.apply_ungrouped(index);
+        crate::rollup::roll_up(index, self, graph)
+    }
+
+    /// Applies the filter without its roll-up: every entity on its own.
+    pub fn apply_ungrouped(&self, index: &ShipmentIndex) -> FilteredGraph {
         let plan = self.plan(index);
         let mut agg = vec![Agg::default(); index.pairs.len()];
         for i in plan.lo..plan.hi {
             let p = index.pair[i] as usize;
             let part_bit = 1u64 << index.part[i];
-            if !plan.pair_ok[p] || plan.part_mask & part_bit == 0 {
+            let state = plan.pair_state[p];
+            if state == REJECT || plan.part_mask & part_bit == 0 {
                 continue;
             }
             let a = &mut agg[p];
+            if state == CHECK {
+                // Several sources on this pair: provenance shipment by shipment.
+                let source = index.source[i] as usize;
+                if !plan.source_ok[source] {
+                    continue;
+                }
+                a.synthetic += u32::from(index.source_synthetic[source]);
+            }
             let day = index.day[i].0;
             if a.count == 0 {
                 a.first = day;
@@ -300,6 +409,12 @@ impl Filter {
             let (s, c) = index.pairs[p];
             shown[s as usize] = true;
             shown[c as usize] = true;
+            // A pair with one source is synthetic all through or not at all.
+            let synthetic = match index.pair_source[p] {
+                crate::index::MIXED_SOURCES => a.synthetic,
+                one if index.source_synthetic[one as usize] => a.count,
+                _ => 0,
+            };
             links.push(Link {
                 kind: LinkKind::Trade,
                 source: index.entities[s as usize].id,
@@ -309,6 +424,7 @@ impl Filter {
                 first: Some(Day(a.first)),
                 last: Some(Day(a.last)),
                 part_types: PartSet(a.parts),
+                synthetic,
             });
         }
 
@@ -325,31 +441,37 @@ impl Filter {
             shown[p as usize] = true;
         }
         if self.show_ownership {
-            // Owners up the chain, so every shown company sits under its state owner.
+            // Owners up the chain, so every shown company sits under its state owner; only
+            // over ownership links whose own source passes the provenance terms.
             let mut stack: Vec<u32> = (0..n as u32).filter(|&p| shown[p as usize]).collect();
             while let Some(p) = stack.pop() {
-                for &o in &index.owners[p as usize] {
-                    if !shown[o as usize] && plan.entity_ok[o as usize] {
+                for l in &index.owner_links[p as usize] {
+                    let o = l.owner;
+                    if !shown[o as usize]
+                        && plan.entity_ok[o as usize]
+                        && plan.source_ok[l.source as usize]
+                    {
                         shown[o as usize] = true;
                         stack.push(o);
                     }
                 }
             }
-            for (child, owners) in index.owners.iter().enumerate() {
+            for (child, owners) in index.owner_links.iter().enumerate() {
                 if !shown[child] {
                     continue;
                 }
-                for &o in owners {
-                    if shown[o as usize] {
+                for l in owners {
+                    if shown[l.owner as usize] && plan.source_ok[l.source as usize] {
                         links.push(Link {
                             kind: LinkKind::Ownership,
-                            source: index.entities[o as usize].id,
+                            source: index.entities[l.owner as usize].id,
                             target: index.entities[child].id,
                             shipments: 0,
                             value_usd: 0.0,
                             first: None,
                             last: None,
                             part_types: PartSet(0),
+                            synthetic: u32::from(index.source_synthetic[l.source as usize]),
                         });
                     }
                 }
@@ -371,8 +493,23 @@ impl Filter {
         }
 
         links.sort_by_key(|l| (l.kind, l.source, l.target));
+        // Two ownership records between the same two entities are one link.
+        links.dedup_by(|b, a| {
+            a.kind == LinkKind::Ownership
+                && (a.kind, a.source, a.target) == (b.kind, b.source, b.target)
+                && {
+                    a.synthetic = a.synthetic.min(b.synthetic);
+                    true
+                }
+        });
         let entities: Vec<EntityId> = (0..n)
             .filter(|&p| shown[p])
+            .map(|p| index.entities[p].id)
+            .collect();
+        let synthetic = (0..n)
+            .filter(|&p| {
+                shown[p] && index.source_synthetic[index.entity_source[p] as usize]
+            })
             .map(|p| index.entities[p].id)
             .collect();
         let sanctioned = (0..n)
@@ -392,6 +529,9 @@ impl Filter {
             value_usd,
             sanctioned,
             as_of: Some(plan.as_of),
+            synthetic,
+            groups: BTreeMap::new(),
+            internal_shipments: BTreeMap::new(),
         }
     }
 
@@ -414,10 +554,42 @@ impl Filter {
             .filter(|&i| {
                 let p = index.pair[i] as usize;
                 let (ps, pc) = index.pairs[p];
-                plan.pair_ok[p]
-                    && plan.part_mask & (1u64 << index.part[i]) != 0
-                    && s.is_none_or(|s| s == ps)
+                s.is_none_or(|s| s == ps)
                     && c.is_none_or(|c| c == pc)
+                    && plan.part_mask & (1u64 << index.part[i]) != 0
+                    && plan.passes(index, i)
+            })
+            .map(|i| index.row_id[i])
+            .collect()
+    }
+
+    /// Row ids of the shipments that pass the filter from any of `shippers` to any of
+    /// `consignees` (`None`: anyone), by date: the shipments behind a link between groups.
+    /// `min_shipments` and focus are not applied.
+    pub fn matching_shipments_among(
+        &self,
+        index: &ShipmentIndex,
+        shippers: Option<&[EntityId]>,
+        consignees: Option<&[EntityId]>,
+    ) -> Vec<i64> {
+        let plan = self.plan(index);
+        let mark = |ids: Option<&[EntityId]>| {
+            ids.map(|ids| {
+                let mut m = vec![false; index.entities.len()];
+                for p in ids.iter().filter_map(|&id| index.position_of(id)) {
+                    m[p as usize] = true;
+                }
+                m
+            })
+        };
+        let (s, c) = (mark(shippers), mark(consignees));
+        (plan.lo..plan.hi)
+            .filter(|&i| {
+                let (ps, pc) = index.pairs[index.pair[i] as usize];
+                s.as_ref().is_none_or(|m| m[ps as usize])
+                    && c.as_ref().is_none_or(|m| m[pc as usize])
+                    && plan.part_mask & (1u64 << index.part[i]) != 0
+                    && plan.passes(index, i)
             })
             .map(|i| index.row_id[i])
             .collect()
@@ -448,8 +620,8 @@ impl Filter {
             let p = index.pair[i];
             let (s, c) = index.pairs[p as usize];
             if !(listed[s as usize] || listed[c as usize])
-                || !plan.pair_ok[p as usize]
                 || plan.part_mask & (1u64 << index.part[i]) == 0
+                || !plan.passes(index, i)
             {
                 continue;
             }
@@ -499,8 +671,7 @@ impl Filter {
         let m0 = first.month_index();
         let mut counts = vec![0u32; (last.month_index() - m0 + 1).max(0) as usize];
         for i in 0..index.day.len() {
-            let p = index.pair[i] as usize;
-            if plan.pair_ok[p] && plan.part_mask & (1u64 << index.part[i]) != 0 {
+            if plan.part_mask & (1u64 << index.part[i]) != 0 && plan.passes(index, i) {
                 let m = (index.day[i].month_index() - m0) as usize;
                 if let Some(c) = counts.get_mut(m) {
                     *c += 1;
@@ -520,7 +691,7 @@ impl Filter {
         let plan = all_parts.plan(index);
         let mut counts = vec![0u64; index.part_names.len()];
         for i in plan.lo..plan.hi {
-            if plan.pair_ok[index.pair[i] as usize]
+            if plan.passes(index, i)
                 && let Some(c) = counts.get_mut(index.part[i] as usize)
             {
                 *c += 1;
@@ -590,6 +761,17 @@ impl Filter {
         }
         if !self.show_ownership {
             parts.push("ownership hidden".to_owned());
+        }
+        if let Some(terms) = &self.provenance {
+            let names: Vec<&str> = terms.iter().map(String::as_str).collect();
+            parts.push(match names.as_slice() {
+                [crate::provenance::SOURCED] => "sourced records only".to_owned(),
+                [crate::provenance::SYNTHETIC] => "synthetic records only".to_owned(),
+                _ => format!("records from {}", names.join(", ")),
+            });
+        }
+        if let Some(by) = self.group_by {
+            parts.push(format!("grouped by {}", by.describe()));
         }
         parts.join(" · ")
     }

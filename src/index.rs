@@ -28,6 +28,8 @@ pub struct ShipmentIndex {
     pub(crate) owners: Vec<Vec<u32>>,
     /// For each entity position, the positions of what it owns.
     pub(crate) owned: Vec<Vec<u32>>,
+    /// For each entity position, its ownership links (in the order of `owners`).
+    pub(crate) owner_links: Vec<Vec<OwnerLink>>,
     /// Listings by entity position.
     pub(crate) sanctions: Vec<Vec<Listing>>,
     pub(crate) authorities: Vec<String>,
@@ -44,6 +46,41 @@ pub struct ShipmentIndex {
     pub(crate) pairs: Vec<(u32, u32)>,
     /// Part type names, sorted; a shipment's `part` indexes this (capped at 63).
     pub(crate) part_names: Vec<String>,
+
+    /// Every source (provenance) of a shipment, entity or ownership link, sorted.
+    pub(crate) sources: Vec<String>,
+    /// Whether each source is synthetic ([`crate::provenance::is_synthetic`]).
+    pub(crate) source_synthetic: Vec<bool>,
+    /// Shipments per source.
+    pub(crate) source_shipments: Vec<u64>,
+    /// Each shipment's source.
+    pub(crate) source: Vec<u32>,
+    /// Each pair's source when all its shipments share one, else [`MIXED_SOURCES`].
+    pub(crate) pair_source: Vec<u32>,
+    /// Each entity's source, by position.
+    pub(crate) entity_source: Vec<u32>,
+}
+
+/// A pair whose shipments come from more than one source.
+pub(crate) const MIXED_SOURCES: u32 = u32::MAX;
+
+/// One ownership link, seen from the owned entity.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OwnerLink {
+    pub owner: u32,
+    /// Share in percent, when known.
+    pub share_pct: Option<f64>,
+    pub start: Option<Day>,
+    pub end: Option<Day>,
+    /// Index into `sources`.
+    pub source: u32,
+}
+
+impl OwnerLink {
+    /// Whether the link holds on `day` (a link without dates always does).
+    pub fn holds_on(&self, day: Day) -> bool {
+        self.start.is_none_or(|s| s <= day) && self.end.is_none_or(|e| day < e)
+    }
 }
 
 /// One sanctions listing, compactly.
@@ -85,12 +122,36 @@ impl ShipmentIndex {
             .map(|e| countries.binary_search(&e.country).unwrap_or(0) as u16)
             .collect();
 
+        // One table of sources for shipments, entities and ownership links.
+        let mut sources: Vec<String> = shipments.source_names.clone();
+        sources.extend(entities.iter().map(|e| e.source.clone()));
+        sources.extend(ownership.iter().map(|o| o.source.clone()));
+        sources.push(String::new());
+        sources.sort();
+        sources.dedup();
+        let source_id = |text: &str| sources.binary_search_by(|s| s.as_str().cmp(text)).unwrap_or(0) as u32;
+        let shipment_source_id: Vec<u32> = shipments
+            .source_names
+            .iter()
+            .map(|s| source_id(s))
+            .collect();
+        let blank_source = source_id("");
+        let entity_source: Vec<u32> = entities.iter().map(|e| source_id(&e.source)).collect();
+
         let mut owners = vec![Vec::new(); n];
         let mut owned = vec![Vec::new(); n];
+        let mut owner_links = vec![Vec::new(); n];
         for o in &ownership {
             if let (Some(&p), Some(&c)) = (position.get(&o.parent), position.get(&o.child)) {
                 owners[c as usize].push(p);
                 owned[p as usize].push(c);
+                owner_links[c as usize].push(OwnerLink {
+                    owner: p,
+                    share_pct: o.share_pct.filter(|s| s.is_finite()),
+                    start: o.start,
+                    end: o.end,
+                    source: source_id(&o.source),
+                });
             }
         }
 
@@ -143,7 +204,35 @@ impl ShipmentIndex {
         for p in &mut pair {
             *p = renumber[*p as usize];
         }
-        let pairs = sorted.iter().map(|&p| raw_pairs[p as usize]).collect();
+        let pairs: Vec<(u32, u32)> = sorted.iter().map(|&p| raw_pairs[p as usize]).collect();
+
+        // Each shipment's source (a dataset without the column has one blank source).
+        let source: Vec<u32> = order
+            .iter()
+            .map(|&i| {
+                shipments
+                    .source
+                    .get(i as usize)
+                    .and_then(|&s| shipment_source_id.get(s as usize))
+                    .copied()
+                    .unwrap_or(blank_source)
+            })
+            .collect();
+        let mut source_shipments = vec![0u64; sources.len()];
+        let mut pair_source = vec![u32::MAX - 1; pairs.len()];
+        for (&p, &s) in pair.iter().zip(&source) {
+            source_shipments[s as usize] += 1;
+            let slot = &mut pair_source[p as usize];
+            if *slot == u32::MAX - 1 {
+                *slot = s;
+            } else if *slot != s {
+                *slot = MIXED_SOURCES;
+            }
+        }
+        let source_synthetic = sources
+            .iter()
+            .map(|s| crate::provenance::is_synthetic(s))
+            .collect();
 
         let cap = (MAX_PART_BITS - 1) as u16;
         ShipmentIndex {
@@ -160,6 +249,13 @@ impl ShipmentIndex {
             pair,
             pairs,
             part_names: shipments.part_names,
+            sources,
+            source_synthetic,
+            source_shipments,
+            source,
+            pair_source,
+            entity_source,
+            owner_links,
             entities,
             position,
             country,
@@ -251,6 +347,42 @@ impl ShipmentIndex {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Distinct sources of shipments, with how many shipments each, most first (then by
+    /// text): the provenance choices.
+    pub fn shipment_sources(&self) -> Vec<(&str, u64)> {
+        let mut out: Vec<(&str, u64)> = self
+            .sources
+            .iter()
+            .zip(&self.source_shipments)
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, &n)| (s.as_str(), n))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        out
+    }
+
+    /// Shipments that are synthetic, and all shipments.
+    pub fn synthetic_shipments(&self) -> (u64, u64) {
+        let synthetic = self
+            .source_shipments
+            .iter()
+            .zip(&self.source_synthetic)
+            .filter(|(_, s)| **s)
+            .map(|(n, _)| n)
+            .sum();
+        (synthetic, self.day.len() as u64)
+    }
+
+    /// Whether an entity's own record is synthetic (its `source`).
+    pub fn is_synthetic_entity(&self, id: EntityId) -> bool {
+        self.position_of(id).is_some_and(|p| {
+            self.source_synthetic
+                .get(self.entity_source[p as usize] as usize)
+                .copied()
+                .unwrap_or(false)
+        })
     }
 
     /// The first and last shipment dates.

@@ -5,6 +5,7 @@
 //! [`graph`] (petgraph) and [`layout`] (ForceAtlas2). Only `store` knows SQLite.
 
 pub mod annotation;
+pub mod brokers;
 pub mod atomic;
 pub mod cli;
 pub mod date;
@@ -19,6 +20,8 @@ pub mod model;
 pub mod names;
 pub mod parts;
 pub mod playback;
+pub mod provenance;
+pub mod rollup;
 pub mod sample;
 pub mod scene;
 pub mod screening;

@@ -116,6 +116,8 @@ pub struct Marks<'a> {
     /// Trade links (shipper, consignee) with shipments made while a party was listed
     /// (screening's "shipped after listing"): drawn over a band of `Style::after_listing`.
     pub after_listing: Option<&'a FxHashSet<(EntityId, EntityId)>>,
+    /// Betweenness by entity (`crate::brokers`), for [`SizeBy::Betweenness`].
+    pub betweenness: Option<&'a FxHashMap<EntityId, f64>>,
 }
 
 /// A callout to draw: a text box with its top-left corner at a world point, optionally
@@ -164,6 +166,8 @@ pub enum SizeBy {
     Value,
     /// Node size by number of links.
     Degree,
+    /// Node size by betweenness (how much trade goes through it), link width by shipments.
+    Betweenness,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -293,6 +297,10 @@ pub struct Legend {
     pub after_listing: Option<Rgba>,
     pub ownership: Option<Rgba>,
     pub trade: bool,
+    /// Made-up (synthetic) entities or links are drawn washed out: the swatch's colour.
+    pub synthetic: Option<Rgba>,
+    /// Groups are drawn (a roll-up): their labels end in the number they hold.
+    pub groups: bool,
     pub parts: Vec<(String, Rgba)>,
     pub countries: Vec<(String, Rgba)>,
 }
@@ -392,9 +400,27 @@ fn link_ends(graph: &FilteredGraph) -> Vec<Option<(u32, u32)>> {
         .collect()
 }
 
+/// A made-up (synthetic) entity's or link's colour: washed toward the background, so the
+/// sourced story stands out and every painter draws the mark the same way.
+pub fn made_up(c: Rgba, background: Rgba) -> Rgba {
+    let mix = |a: u8, b: u8| ((u16::from(a) * 2 + u16::from(b) * 3) / 5) as u8;
+    Rgba(mix(c.0, background.0), mix(c.1, background.1), mix(c.2, background.2), c.3)
+}
+
 /// Per-entity totals over the shown links, by slot: the node-size metric.
-fn node_metrics(graph: &FilteredGraph, ends: &[Option<(u32, u32)>], by: SizeBy) -> Vec<f64> {
+fn node_metrics(
+    graph: &FilteredGraph,
+    ends: &[Option<(u32, u32)>],
+    by: SizeBy,
+    betweenness: Option<&FxHashMap<EntityId, f64>>,
+) -> Vec<f64> {
     let mut m = vec![0.0f64; graph.entities.len()];
+    if by == SizeBy::Betweenness {
+        for (slot, id) in graph.entities.iter().enumerate() {
+            m[slot] = betweenness.and_then(|b| b.get(id)).copied().unwrap_or(0.0);
+        }
+        return m;
+    }
     for (l, e) in graph.links.iter().zip(ends) {
         let Some((a, b)) = *e else {
             continue;
@@ -402,7 +428,7 @@ fn node_metrics(graph: &FilteredGraph, ends: &[Option<(u32, u32)>], by: SizeBy) 
         let add = match by {
             SizeBy::Degree => 1.0,
             _ if l.kind != LinkKind::Trade => continue,
-            SizeBy::Shipments => f64::from(l.shipments),
+            SizeBy::Shipments | SizeBy::Betweenness => f64::from(l.shipments),
             SizeBy::Value => l.value_usd,
         };
         m[a as usize] += add;
@@ -483,7 +509,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     } = input;
     let s = view.scale;
     let ends = link_ends(graph);
-    let metrics = node_metrics(graph, &ends, *size_by);
+    let metrics = node_metrics(graph, &ends, *size_by, marks.betweenness);
     let node_metric = |id: EntityId| -> f64 {
         graph
             .entities
@@ -506,6 +532,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     let mut screen: Vec<Option<([f32; 2], f32)>> = vec![None; graph.entities.len()];
     let mut nodes = Vec::with_capacity(graph.entities.len());
     let mut culled = 0;
+    let mut synthetic_shown = false;
     let (rmin, rmax) = style.node_radius_px;
     // Entities and positions are both sorted by id: walk them side by side.
     let mut placed = positions.iter().peekable();
@@ -537,6 +564,12 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         };
         let emphasised = !dim || on_path || selected;
         let fill = style.country_color(&entity.country);
+        let fill = if graph.is_synthetic(id) {
+            synthetic_shown = true;
+            made_up(fill, style.background)
+        } else {
+            fill
+        };
         let node = SceneNode {
             id,
             center,
@@ -643,6 +676,9 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                 ownership_shown = true;
                 let color = if highlighted {
                     style.path
+                } else if l.is_synthetic() {
+                    synthetic_shown = true;
+                    dimmed(made_up(style.ownership_link, style.background))
                 } else {
                     dimmed(style.ownership_link)
                 };
@@ -691,6 +727,12 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                     other_slot
                 };
                 parts_shown[slot].get_or_insert(part_color);
+                let part_color = if l.is_synthetic() {
+                    synthetic_shown = true;
+                    made_up(part_color, style.background)
+                } else {
+                    part_color
+                };
                 let color = if highlighted {
                     style.path
                 } else if selected_end || !dim {
@@ -802,6 +844,8 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         after_listing: after_listing_shown.then_some(style.after_listing),
         ownership: ownership_shown.then_some(style.ownership_link),
         trade: links.iter().any(|l| l.kind == LinkKind::Trade),
+        synthetic: synthetic_shown.then(|| made_up(Rgba(120, 120, 120, 255), style.background)),
+        groups: nodes.iter().any(|n| graph.groups.contains_key(&n.id)),
         parts: {
             let mut p: Vec<(String, Rgba)> = parts_shown
                 .into_iter()
@@ -1001,7 +1045,15 @@ fn place_labels(
         let Some(entity) = index.entity(n.id) else {
             continue;
         };
-        let text = truncate_label(&entity.name, style.label_max_chars);
+        // A group's label ends in how many entities it holds.
+        let text = match input.graph.groups.get(&n.id) {
+            Some(members) => format!(
+                "{} ({})",
+                truncate_label(&entity.name, style.label_max_chars),
+                members.len()
+            ),
+            None => truncate_label(&entity.name, style.label_max_chars),
+        };
         let w = text_width(&text, size);
         let h = size * 1.25;
         let important = rank.0 < 2;

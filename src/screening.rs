@@ -37,8 +37,15 @@ impl Screening {
         let counts = |s: &Sanction| {
             filter.authorities.is_empty() || filter.authorities.contains(&s.authority)
         };
-        let mut listed: Vec<ListedEntity> = graph
+        // A group's members are screened one by one.
+        let mut members: Vec<EntityId> = graph
             .entities
+            .iter()
+            .flat_map(|&id| graph.members(id).into_owned())
+            .collect();
+        members.sort_unstable();
+        members.dedup();
+        let mut listed: Vec<ListedEntity> = members
             .iter()
             .filter_map(|&id| {
                 let mut listings: Vec<Sanction> = index
@@ -75,11 +82,36 @@ impl Screening {
 
         let shown: FxHashSet<(EntityId, EntityId)> =
             graph.trade_links().map(|l| (l.source, l.target)).collect();
-        let mut after_listing: Vec<AfterListing> = filter
-            .shipped_after_listing(index)
-            .into_iter()
-            .filter(|a| shown.contains(&(a.shipper, a.consignee)))
+        // With a roll-up, pairs of members count for the link between their groups.
+        let group: rustc_hash::FxHashMap<EntityId, EntityId> = graph
+            .groups
+            .iter()
+            .flat_map(|(&g, members)| members.iter().map(move |&m| (m, g)))
             .collect();
+        let rep = |id: EntityId| group.get(&id).copied().unwrap_or(id);
+        let mut merged: BTreeMap<(EntityId, EntityId), AfterListing> = BTreeMap::new();
+        for a in filter.shipped_after_listing(index) {
+            let key = (rep(a.shipper), rep(a.consignee));
+            if !shown.contains(&key) {
+                continue;
+            }
+            merged
+                .entry(key)
+                .and_modify(|m| {
+                    m.shipments += a.shipments;
+                    m.value_usd += a.value_usd;
+                    m.first = m.first.min(a.first);
+                    m.last = m.last.max(a.last);
+                    m.shipper_listed |= a.shipper_listed;
+                    m.consignee_listed |= a.consignee_listed;
+                })
+                .or_insert(AfterListing {
+                    shipper: key.0,
+                    consignee: key.1,
+                    ..a
+                });
+        }
+        let mut after_listing: Vec<AfterListing> = merged.into_values().collect();
         after_listing.sort_by(|a, b| {
             b.shipments
                 .cmp(&a.shipments)

@@ -1,5 +1,6 @@
-//! `lading bench filter|frame`: the filter's speed and the index's memory, and the frame time,
-//! on a database.
+//! `lading bench filter|frame|rollup|brokers|playback`: the filter's speed and the index's
+//! memory, the frame time, and the explorer's roll-up, broker and playback targets
+//! (`bench_explorer.rs`), on a database.
 //!
 //! Prints one JSON line: shipments, entities, the index build time, the median and 90th
 //! percentile of `Filter::apply` over the full date range, and the process's peak RSS
@@ -23,6 +24,9 @@ pub struct Args {
     /// Layout iterations before measuring frames (it stops earlier when settled).
     #[arg(long, default_value_t = 300)]
     pub layout_iterations: u64,
+    /// playback: roll up the network while playing (parent or state-owner).
+    #[arg(long, value_name = "parent|state-owner")]
+    pub group_by: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -31,6 +35,12 @@ pub enum What {
     Filter,
     /// A frame's CPU work (scene + egui tessellation) and a date-range drag step.
     Frame,
+    /// The filter with and without the roll-up by state owner.
+    Rollup,
+    /// Degree, weighted degree, betweenness and articulation points of the whole network.
+    Brokers,
+    /// The steps of a month-by-month timeline playback (filter, roll-up, layout, scene).
+    Playback,
 }
 
 /// Peak resident memory of this process in MB, where the platform says (Linux).
@@ -54,6 +64,22 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         outln!("{json}");
         return Ok(ExitCode::SUCCESS);
     }
+    if let What::Playback = args.what {
+        let group_by = args
+            .group_by
+            .as_deref()
+            .map(|g| {
+                crate::rollup::GroupBy::parse(g)
+                    .ok_or_else(|| anyhow::anyhow!("--group-by {g:?}: say parent or state-owner"))
+            })
+            .transpose()?;
+        let store = super::open_store(db)?;
+        let mut explorer = crate::explorer::Explorer::new(store)?;
+        explorer.settle(args.layout_iterations);
+        let json = super::bench_explorer::playback(&mut explorer, group_by, [1200.0, 900.0]);
+        outln!("{json}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = super::open_store(db)?;
     let t = Instant::now();
     let dataset = store.load_dataset()?;
@@ -61,6 +87,17 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let t = Instant::now();
     let index = ShipmentIndex::build(dataset);
     let build_ms = t.elapsed().as_secs_f64() * 1e3;
+    match args.what {
+        What::Rollup => {
+            outln!("{}", super::bench_explorer::rollup(&index, args.runs));
+            return Ok(ExitCode::SUCCESS);
+        }
+        What::Brokers => {
+            outln!("{}", super::bench_explorer::brokers(&index, args.runs.min(5)));
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let filter = Filter::default();
     let mut times = Vec::with_capacity(args.runs);
     let mut links = 0;

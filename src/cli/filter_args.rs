@@ -1,4 +1,4 @@
-//! The filter flags shared by `stats`, `render` and `export`.
+//! The filter flags shared by `stats`, `screen`, `render` and `export`.
 
 use std::collections::BTreeSet;
 
@@ -7,6 +7,8 @@ use anyhow::{Context, bail};
 use crate::date::{Day, parse_flexible};
 use crate::filter::{Filter, Focus, SanctionStatus};
 use crate::model::EntityKind;
+use crate::provenance::Provenance;
+use crate::rollup::GroupBy;
 
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct FilterArgs {
@@ -49,6 +51,15 @@ pub struct FilterArgs {
     /// Hops around --focus.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub depth: u32,
+    /// Only records of this provenance (repeatable): sourced, synthetic, or a source (the
+    /// records whose source starts with it, case ignored: an imported file's name, an FtM
+    /// dataset). Default: all.
+    #[arg(long = "provenance", value_name = "sourced|synthetic|SOURCE")]
+    pub provenance: Vec<String>,
+    /// Roll entities up into groups: parent (the highest owner below the state) or
+    /// state-owner (the ultimate owner).
+    #[arg(long, value_name = "parent|state-owner")]
+    pub group_by: Option<String>,
 }
 
 fn day(flag: &str, text: &Option<String>) -> anyhow::Result<Option<Day>> {
@@ -73,6 +84,8 @@ impl FilterArgs {
             && self.min_shipments == 1
             && self.focus.is_none()
             && self.depth == 1
+            && self.provenance.is_empty()
+            && self.group_by.is_none()
     }
 
     pub fn to_filter(&self) -> anyhow::Result<Filter> {
@@ -127,6 +140,22 @@ impl FilterArgs {
                 key: key.clone(),
                 depth: self.depth,
             }),
+            provenance: (!self.provenance.is_empty()).then(|| {
+                self.provenance
+                    .iter()
+                    .map(|t| crate::provenance::Provenance::parse(t).as_term().to_owned())
+                    .collect()
+            }),
+            group_by: self
+                .group_by
+                .as_deref()
+                .map(|g| {
+                    GroupBy::parse(g).with_context(|| {
+                        format!("--group-by {g:?}: say parent or state-owner")
+                    })
+                })
+                .transpose()?,
+            open_groups: BTreeSet::new(),
         })
     }
 }
@@ -161,6 +190,27 @@ fn check_names(filter: &Filter, index: &crate::index::ShipmentIndex) -> anyhow::
                 "--authority {a:?}: no listing by that authority; the database has: {}",
                 index.authorities().join(", ")
             );
+        }
+    }
+    for term in filter.provenance.iter().flatten() {
+        if let Provenance::Source(prefix) = Provenance::parse(term) {
+            let sources = index.shipment_sources();
+            let known = |s: &str| Provenance::Source(prefix.clone()).matches(s);
+            if !sources.iter().any(|(s, _)| known(s))
+                && !index.sources.iter().any(|s| known(s))
+            {
+                let listed: Vec<String> = sources
+                    .iter()
+                    .take(8)
+                    .map(|(s, n)| format!("{:?} ({n})", crate::scene::truncate_label(s, 48)))
+                    .collect();
+                bail!(
+                    "--provenance {prefix:?}: no record's source starts with that; say sourced, \
+                     synthetic, or a source. The shipments' sources (most first): {}{}",
+                    listed.join(", "),
+                    if sources.len() > listed.len() { ", …" } else { "" }
+                );
+            }
         }
     }
     if let Some(focus) = &filter.focus

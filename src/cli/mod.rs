@@ -34,6 +34,7 @@ pub fn write_line(args: std::fmt::Arguments<'_>) {
 }
 
 pub mod bench;
+mod bench_explorer;
 pub mod export;
 pub mod filter_args;
 pub mod generate;

@@ -23,6 +23,11 @@ pub struct Args {
 struct Listed {
     entity: String,
     key: String,
+    /// Made up (the sample's synthetic world): its listings are not real sanctions.
+    synthetic: bool,
+    /// With `--group-by`: the owner naming its group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<String>,
     in_force: bool,
     listings: Vec<ListingOut>,
 }
@@ -55,7 +60,17 @@ struct Report {
     shipped_after_listing: Vec<AfterOut>,
 }
 
-fn report(index: &ShipmentIndex, screening: &Screening, as_of: String) -> Report {
+fn report(
+    index: &ShipmentIndex,
+    screening: &Screening,
+    graph: &crate::filter::FilteredGraph,
+    as_of: String,
+) -> Report {
+    let group_of: std::collections::HashMap<i64, i64> = graph
+        .groups
+        .iter()
+        .flat_map(|(&g, members)| members.iter().map(move |&m| (m, g)))
+        .collect();
     let name = |id| {
         index
             .entity(id)
@@ -71,6 +86,8 @@ fn report(index: &ShipmentIndex, screening: &Screening, as_of: String) -> Report
                 key: index
                     .entity(e.id)
                     .map_or_else(String::new, |x| x.key.clone()),
+                synthetic: index.is_synthetic_entity(e.id),
+                group: group_of.get(&e.id).map(|&g| name(g)),
                 in_force: e.in_force,
                 listings: e
                     .listings
@@ -107,7 +124,12 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let (_store, index) = open_indexed(db, &filter)?;
     let graph = filter.apply(&index);
     let screening = Screening::build(&index, &filter, &graph);
-    let report = report(&index, &screening, filter.as_of_day(&index).to_string());
+    let report = report(
+        &index,
+        &screening,
+        &graph,
+        filter.as_of_day(&index).to_string(),
+    );
     if args.json {
         outln!("{}", serde_json::to_string(&report)?);
         return Ok(ExitCode::SUCCESS);
@@ -135,8 +157,16 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     outln!("\nlisted entities ({}):", report.listed.len());
     for e in &report.listed {
         outln!(
-            "  {}{}",
+            "  {}{}{}{}",
             e.entity,
+            e.group
+                .as_ref()
+                .map_or_else(String::new, |g| format!("  [group: {g}]")),
+            if e.synthetic {
+                "  (synthetic: not a real listing)"
+            } else {
+                ""
+            },
             if e.in_force { "" } else { " (not in force)" }
         );
         for s in &e.listings {

@@ -29,7 +29,7 @@ pub const HEADER: [&str; 14] = [
 ];
 
 /// The shipments behind the graph's trade links (the filter's shipments, less those on
-/// links hidden by `min_shipments` or a focus), by date.
+/// links hidden by `min_shipments` or a focus, and those inside a group), by date.
 pub fn shipments(
     store: &Store,
     index: &ShipmentIndex,
@@ -38,9 +38,16 @@ pub fn shipments(
 ) -> Result<Vec<Shipment>, StoreError> {
     let shown: BTreeSet<(EntityId, EntityId)> =
         graph.trade_links().map(|l| (l.source, l.target)).collect();
+    // With a roll-up, a shipment is behind the link between its parties' groups.
+    let group: std::collections::HashMap<EntityId, EntityId> = graph
+        .groups
+        .iter()
+        .flat_map(|(&g, members)| members.iter().map(move |&m| (m, g)))
+        .collect();
+    let rep = |id: EntityId| group.get(&id).copied().unwrap_or(id);
     let ids = filter.matching_shipments(index, None, None);
     let mut rows = store.shipments_by_id(&ids)?;
-    rows.retain(|s| shown.contains(&(s.shipper, s.consignee)));
+    rows.retain(|s| shown.contains(&(rep(s.shipper), rep(s.consignee))));
     Ok(rows)
 }
 

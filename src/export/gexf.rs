@@ -37,14 +37,10 @@ pub fn write(
         "  <graph defaultedgetype=\"directed\" mode=\"static\">"
     )?;
     writeln!(out, "    <attributes class=\"node\" mode=\"static\">")?;
-    for (id, ty) in [
-        ("kind", "string"),
-        ("country", "string"),
-        ("state_owned", "boolean"),
-        ("sanctioned", "boolean"),
-        ("authorities", "string"),
-        ("aliases", "string"),
-    ] {
+    // GEXF names GraphML's `int` `integer`.
+    let gexf_type = |ty: &'static str| if ty == "int" { "integer" } else { ty };
+    for (id, ty) in NodeRecord::ATTRIBUTE_TYPES {
+        let ty = gexf_type(ty);
         writeln!(
             out,
             "      <attribute id=\"{id}\" title=\"{id}\" type=\"{ty}\"/>"
@@ -52,15 +48,8 @@ pub fn write(
     }
     writeln!(out, "    </attributes>")?;
     writeln!(out, "    <attributes class=\"edge\" mode=\"static\">")?;
-    for (id, ty) in [
-        ("kind", "string"),
-        ("shipments", "integer"),
-        ("value_usd", "double"),
-        ("first_date", "string"),
-        ("last_date", "string"),
-        ("part_types", "string"),
-        ("shipped_after_listing", "integer"),
-    ] {
+    for (id, ty) in LinkRecord::ATTRIBUTE_TYPES {
+        let ty = gexf_type(ty);
         writeln!(
             out,
             "      <attribute id=\"{id}\" title=\"{id}\" type=\"{ty}\"/>"

@@ -24,30 +24,18 @@ pub fn write(
          xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
          xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">"
     )?;
-    let keys = [
-        ("g_description", "graph", "description", "string"),
-        ("n_label", "node", "label", "string"),
-        ("n_kind", "node", "kind", "string"),
-        ("n_country", "node", "country", "string"),
-        ("n_state_owned", "node", "state_owned", "boolean"),
-        ("n_sanctioned", "node", "sanctioned", "boolean"),
-        ("n_authorities", "node", "authorities", "string"),
-        ("n_aliases", "node", "aliases", "string"),
-        ("n_x", "node", "x", "double"),
-        ("n_y", "node", "y", "double"),
-        ("e_kind", "edge", "kind", "string"),
-        ("e_shipments", "edge", "shipments", "int"),
-        ("e_value_usd", "edge", "value_usd", "double"),
-        ("e_first_date", "edge", "first_date", "string"),
-        ("e_last_date", "edge", "last_date", "string"),
-        ("e_part_types", "edge", "part_types", "string"),
-        (
-            "e_shipped_after_listing",
-            "edge",
-            "shipped_after_listing",
-            "int",
-        ),
-    ];
+    // Every key: the graph's description, then the node keys, then the link keys.
+    let mut keys: Vec<(String, &str, &str, &str)> =
+        vec![("g_description".into(), "graph", "description", "string")];
+    keys.push(("n_label".into(), "node", "label", "string"));
+    for (name, ty) in NodeRecord::ATTRIBUTE_TYPES {
+        keys.push((format!("n_{name}"), "node", name, ty));
+    }
+    keys.push(("n_x".into(), "node", "x", "double"));
+    keys.push(("n_y".into(), "node", "y", "double"));
+    for (name, ty) in LinkRecord::ATTRIBUTE_TYPES {
+        keys.push((format!("e_{name}"), "edge", name, ty));
+    }
     for (id, domain, name, ty) in keys {
         writeln!(
             out,

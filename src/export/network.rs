@@ -8,6 +8,7 @@ use crate::filter::{FilteredGraph, LinkKind};
 use crate::index::ShipmentIndex;
 use crate::layout::Positions;
 use crate::model::EntityId;
+use crate::rollup::{GroupBy, Owners};
 
 /// Separator of list-valued attributes (aliases, authorities, part types), as in the
 /// importer's alias column.
@@ -27,6 +28,14 @@ pub struct NodeRecord {
     /// Every authority whose listing is in force on the filter's day, sorted.
     pub authorities: Vec<String>,
     pub aliases: Vec<String>,
+    /// The entity's own record is synthetic (made up): see `crate::provenance`.
+    pub synthetic: bool,
+    /// The key of the group the entity rolls into by parent company, and by ultimate owner
+    /// (its own key when it has no owner): Gephi and Cytoscape users group on these.
+    pub parent: String,
+    pub state_owner: String,
+    /// A group (a roll-up's node): how many shown entities it holds; 0 for an entity.
+    pub members: u32,
     /// Layout position (y down, as drawn); 0, 0 when the entity has none.
     pub x: f32,
     pub y: f32,
@@ -49,14 +58,30 @@ pub struct LinkRecord {
     pub part_types: Vec<String>,
     /// Shipments made while a party was listed (screening); 0 for ownership.
     pub shipped_after_listing: u32,
+    /// Trade: synthetic shipments among `shipments`; ownership: 1 when the link is made up.
+    pub synthetic: u32,
 }
 
 /// The filtered network as records: nodes in entity-id order, links in the filter's order
 /// (kind, source, target). Entities the index does not know are skipped, with their links.
 impl NodeRecord {
+    /// The names and GraphML types of [`NodeRecord::attributes`], in order.
+    pub const ATTRIBUTE_TYPES: [(&'static str, &'static str); 10] = [
+        ("kind", "string"),
+        ("country", "string"),
+        ("state_owned", "boolean"),
+        ("sanctioned", "boolean"),
+        ("authorities", "string"),
+        ("aliases", "string"),
+        ("synthetic", "boolean"),
+        ("parent", "string"),
+        ("state_owner", "string"),
+        ("members", "int"),
+    ];
+
     /// The entity's attributes by name, in a fixed order (the label and position are
     /// written by each format in its own way). GEXF and GraphML write the same list.
-    pub fn attributes(&self) -> [(&'static str, String); 6] {
+    pub fn attributes(&self) -> [(&'static str, String); 10] {
         [
             ("kind", self.kind.to_owned()),
             ("country", self.country.clone()),
@@ -64,11 +89,27 @@ impl NodeRecord {
             ("sanctioned", self.sanctioned.to_string()),
             ("authorities", self.authorities.join(LIST_SEPARATOR)),
             ("aliases", self.aliases.join(LIST_SEPARATOR)),
+            ("synthetic", self.synthetic.to_string()),
+            ("parent", self.parent.clone()),
+            ("state_owner", self.state_owner.clone()),
+            ("members", self.members.to_string()),
         ]
     }
 }
 
 impl LinkRecord {
+    /// The names and GraphML types of the attributes a link may have, in order.
+    pub const ATTRIBUTE_TYPES: [(&'static str, &'static str); 8] = [
+        ("kind", "string"),
+        ("shipments", "int"),
+        ("value_usd", "double"),
+        ("first_date", "string"),
+        ("last_date", "string"),
+        ("part_types", "string"),
+        ("shipped_after_listing", "int"),
+        ("synthetic", "int"),
+    ];
+
     /// The link's attributes by name, in a fixed order; dates and part types only when
     /// present. GEXF and GraphML write the same list.
     pub fn attributes(&self) -> Vec<(&'static str, String)> {
@@ -92,6 +133,7 @@ impl LinkRecord {
                 self.shipped_after_listing.to_string(),
             ));
         }
+        values.push(("synthetic", self.synthetic.to_string()));
         values
     }
 }
@@ -113,6 +155,19 @@ pub fn network_records(
             }
         }
     }
+    // Groups by parent and by ultimate owner on the graph's day.
+    let day_filter = crate::filter::Filter {
+        as_of: as_of,
+        ..crate::filter::Filter::default()
+    };
+    let by_parent = Owners::new(index, &day_filter, GroupBy::Parent);
+    let by_owner = Owners::new(index, &day_filter, GroupBy::StateOwner);
+    let key_of = |owners: &Owners, id: EntityId| {
+        owners
+            .group_of(index, id)
+            .and_then(|g| index.entity(g))
+            .map_or_else(String::new, |e| e.key.clone())
+    };
     let mut keys: BTreeMap<EntityId, &str> = BTreeMap::new();
     let mut nodes = Vec::with_capacity(graph.entities.len());
     for &id in &graph.entities {
@@ -136,6 +191,13 @@ pub fn network_records(
                 .map(|a| a.iter().cloned().collect())
                 .unwrap_or_default(),
             aliases: e.aliases.clone(),
+            synthetic: graph.is_synthetic(id),
+            parent: key_of(&by_parent, id),
+            state_owner: key_of(&by_owner, id),
+            members: graph
+                .groups
+                .get(&id)
+                .map_or(0, |m| u32::try_from(m.len()).unwrap_or(u32::MAX)),
             x,
             y,
         });
@@ -163,6 +225,7 @@ pub fn network_records(
                     .filter_map(|p| names.get(p).cloned())
                     .collect(),
                 shipped_after_listing: 0,
+                synthetic: l.synthetic,
             })
         })
         .collect();

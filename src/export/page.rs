@@ -430,6 +430,7 @@ fn legend_items(
         SizeBy::Shipments => "shipments",
         SizeBy::Value => "declared value",
         SizeBy::Degree => "number of links",
+        SizeBy::Betweenness => "betweenness",
     };
     let heading = |t: &str| Entry {
         swatch: None,
@@ -484,6 +485,25 @@ fn legend_items(
             label: format!("Sanctioned{by}{as_of}"),
             bold: false,
         }]);
+    }
+    // Provenance and roll-up, said in words where they apply.
+    let mut marks = Vec::new();
+    if let Some(c) = legend.synthetic {
+        marks.push(Entry {
+            swatch: Some(Swatch::Node(NodeShape::Circle, c)),
+            label: "Washed out: synthetic (made up, not sourced)".to_owned(),
+            bold: false,
+        });
+    }
+    if legend.groups {
+        marks.push(Entry {
+            swatch: None,
+            label: "Name (n): a group of n entities".to_owned(),
+            bold: false,
+        });
+    }
+    if !marks.is_empty() {
+        groups.push(marks);
     }
     let mut links = Vec::new();
     if let Some(c) = legend.after_listing {

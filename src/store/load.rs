@@ -32,6 +32,10 @@ pub struct ShipmentColumns {
     pub value_usd: Vec<f64>,
     /// Distinct part types, sorted by name.
     pub part_names: Vec<String>,
+    /// Index into `source_names`: where each record came from (its provenance).
+    pub source: Vec<u32>,
+    /// Distinct sources, sorted.
+    pub source_names: Vec<String>,
 }
 
 impl ShipmentColumns {
@@ -157,12 +161,14 @@ impl Store {
         cols.consignee.reserve(n);
         cols.part.reserve(n);
         cols.value_usd.reserve(n);
+        cols.source.reserve(n);
+        let mut source_ids: HashMap<String, u32> = HashMap::new();
         let mut part_ids: HashMap<String, u16> = HashMap::new();
         let mut names: Vec<String> = Vec::new();
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, date, shipper_id, consignee_id, part_type, value_usd FROM shipment ORDER BY id",
+                "SELECT id, date, shipper_id, consignee_id, part_type, value_usd, source FROM shipment ORDER BY id",
             )
             .map_err(e)?;
         let mut rows = stmt.query([]).map_err(e)?;
@@ -189,7 +195,32 @@ impl Store {
             cols.part.push(part_id);
             let value: Option<f64> = r.get(5).map_err(e)?;
             cols.value_usd.push(value.unwrap_or(0.0));
+            let source = r.get_ref(6).map_err(e)?.as_str().unwrap_or("");
+            let source_id = match source_ids.get(source) {
+                Some(&id) => id,
+                None => {
+                    let id = u32::try_from(cols.source_names.len()).unwrap_or(u32::MAX);
+                    cols.source_names.push(source.to_owned());
+                    source_ids.insert(source.to_owned(), id);
+                    id
+                }
+            };
+            cols.source.push(source_id);
         }
+        // Sources sorted by text, so ids do not depend on row order either.
+        let mut by_text: Vec<u32> = (0..cols.source_names.len() as u32).collect();
+        by_text.sort_by(|&a, &b| cols.source_names[a as usize].cmp(&cols.source_names[b as usize]));
+        let mut renumber = vec![0u32; by_text.len()];
+        for (new, &old) in by_text.iter().enumerate() {
+            renumber[old as usize] = new as u32;
+        }
+        for s in &mut cols.source {
+            *s = renumber[*s as usize];
+        }
+        cols.source_names = by_text
+            .iter()
+            .map(|&i| std::mem::take(&mut cols.source_names[i as usize]))
+            .collect();
         // Sort the part table by name so ids do not depend on row order.
         let mut order: Vec<u16> = (0..names.len() as u16).collect();
         order.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));

@@ -42,6 +42,29 @@ pub struct UiState {
     /// View → Screening, while open.
     pub screening_open: bool,
     pub screening_tab: super::screening_ui::Tab,
+    /// The legend strip under the canvas is folded to one line.
+    pub legend_collapsed: bool,
+    /// The folder of the last file imported: the import dialog starts there.
+    pub last_import_dir: Option<PathBuf>,
+    /// Timeline playback: its settings, and the run while one is going.
+    pub playback: super::timeline::PlaybackState,
+    /// View → Brokers, and the measures behind it and behind sizing by betweenness.
+    pub brokers: super::brokers_ui::BrokersState,
+}
+
+/// What the view should bring into view ([`LadingApp::follow`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Follow {
+    /// The whole shown network (after a focus).
+    Network,
+    /// The whole network, but only when the view shows little of it (after a filter change).
+    IfLost,
+    /// The path's entities.
+    Path,
+    /// One entity, when it is not comfortably on screen.
+    Entity(EntityId),
+    /// A world point (a new callout's corner), when it is not on screen.
+    Point([f32; 2]),
 }
 
 /// The Lading window.
@@ -67,6 +90,10 @@ pub struct LadingApp {
     pub(super) gpu: Option<super::gpu::GpuNetwork>,
     /// Whether the layout runs on its own thread (the window) or is stepped (tests).
     background_layout: bool,
+    /// A smooth move of the view under way ([`super::follow`]), and the view it set last.
+    pub view_animation: Option<(super::follow::ViewAnimation, View)>,
+    /// The frame's time (egui's input clock, seconds).
+    pub now: f64,
 }
 
 impl LadingApp {
@@ -126,7 +153,16 @@ impl LadingApp {
             network: None,
             gpu: None,
             background_layout: false,
+            view_animation: None,
+            now: 0.0,
         }
+    }
+
+    /// A window on an explorer as the first window opens it, for tests: on the story
+    /// ([`Explorer::open_on_story`]), the layout run synchronously.
+    pub fn first_window(mut explorer: Explorer) -> LadingApp {
+        explorer.open_on_story();
+        LadingApp::with_explorer(explorer)
     }
 
     /// A window on an explorer, for tests: the layout runs synchronously.
@@ -143,12 +179,26 @@ impl LadingApp {
             crate::cli::open_store(db.as_deref()).and_then(|store| Ok(Explorer::new(store)?));
         match result {
             Ok(mut explorer) => {
+                explorer.open_on_story();
                 if self.background_layout {
                     explorer.run_in_background();
                 } else {
                     explorer.settle(300);
                 }
                 self.ui.status = format!("Opened {}", explorer.db_path().display());
+                let (synthetic, all) = explorer.index().synthetic_shipments();
+                if explorer.filter().provenance.is_some() {
+                    self.ui.status.push_str(&format!(
+                        " · showing the sourced records; {} synthetic (made-up) {} are one \
+                         switch away (Filter → Provenance)",
+                        synthetic,
+                        super::panels::noun(synthetic, "shipment", "shipments")
+                    ));
+                } else if all > 0 && synthetic == all {
+                    self.ui.status.push_str(
+                        " · every record in this database is synthetic (made up): all are drawn washed out",
+                    );
+                }
                 self.explorer = Some(explorer);
                 self.fit_pending = true;
                 self.auto_fit = true;
@@ -178,9 +228,22 @@ impl LadingApp {
         let Some(explorer) = self.explorer.as_mut() else {
             return;
         };
+        let mut follow: Option<Follow> = None;
         for command in pending {
             let what = format!("{command:?}");
-            match explorer.apply(command) {
+            let wants = match &command {
+                Command::Focus(Some(_)) => Some(Follow::Network),
+                Command::Focus(None) | Command::SetFilter(_) | Command::OpenGroup(_)
+                | Command::CloseGroup(_) => Some(Follow::IfLost),
+                Command::FindPath(..) => Some(Follow::Path),
+                Command::AddCallout(c) => Some(Follow::Point(c.at)),
+                _ => None,
+            };
+            let outcome = explorer.apply(command);
+            if outcome == Outcome::Done {
+                follow = wants.or(follow);
+            }
+            match outcome {
                 Outcome::NoPath => {
                     self.ui.status = "No path between these two entities in this filter".into();
                 }
@@ -192,6 +255,88 @@ impl LadingApp {
                 }
             }
         }
+        if let Some(follow) = follow {
+            self.follow(follow);
+        }
+    }
+
+    /// Brings something into view with a short, smooth move ([`super::follow`]).
+    pub fn follow(&mut self, what: Follow) {
+        use super::follow::{mostly_off_screen, points_of, view_showing};
+        let Some(explorer) = self.explorer.as_ref() else {
+            return;
+        };
+        let positions = explorer.positions();
+        let current = self.view;
+        let target = match what {
+            Follow::Network => view_showing(
+                &points_of(positions, explorer.graph().entities.iter().copied()),
+                &current,
+                2.5,
+            ),
+            Follow::IfLost => {
+                let points = points_of(positions, explorer.graph().entities.iter().copied());
+                if mostly_off_screen(&current, &points) {
+                    view_showing(&points, &current, 2.5)
+                } else {
+                    None
+                }
+            }
+            Follow::Path => view_showing(
+                &points_of(positions, explorer.path.iter().copied()),
+                &current,
+                2.5,
+            ),
+            Follow::Entity(id) => {
+                let points = points_of(positions, [id]);
+                match points.first() {
+                    Some(&p) if super::follow::on_screen(&current, p, 60.0) => None,
+                    Some(_) => view_showing(&points, &current, current.zoom.max(1.2)),
+                    None => None,
+                }
+            }
+            Follow::Point(p) => {
+                if super::follow::on_screen(&current, p, 80.0) {
+                    None
+                } else {
+                    Some(View {
+                        center: p,
+                        ..current
+                    })
+                }
+            }
+        };
+        if let Some(to) = target {
+            self.auto_fit = false;
+            self.fit_pending = false;
+            let start = self.now;
+            self.view_animation = Some((
+                super::follow::ViewAnimation {
+                    from: current,
+                    to,
+                    start,
+                },
+                current,
+            ));
+        }
+    }
+
+    /// Moves a running view animation on; stops it when the user moved the view meanwhile.
+    fn step_view_animation(&mut self, ctx: &egui::Context) {
+        let Some((animation, last)) = self.view_animation else {
+            return;
+        };
+        let size = self.view.size;
+        let moved = self.view.center != last.center || self.view.zoom != last.zoom;
+        if moved {
+            self.view_animation = None;
+            return;
+        }
+        let (mut view, done) = animation.at(self.now);
+        view.size = size;
+        self.view = view;
+        self.view_animation = (!done).then_some((animation, view));
+        ctx.request_repaint();
     }
 
     /// Asks before expanding an entity with many hidden neighbours.
@@ -209,20 +354,29 @@ impl LadingApp {
         }
     }
 
-    /// Selects an entity, shows it if it is not shown, and centres the view on it.
+    /// Selects an entity, shows it if it is not shown (its group, when it is in a closed
+    /// one), and brings it into view with a short, smooth move.
     pub fn go_to(&mut self, id: EntityId) {
         if let Some(explorer) = self.explorer.as_mut() {
             explorer.apply(Command::Reveal(id));
+            // Inside a closed group, the group stands for it.
+            let shown = |e: &Explorer, x| e.graph().entities.binary_search(&x).is_ok();
+            let target = if shown(explorer, id) {
+                id
+            } else {
+                explorer
+                    .group_of(id)
+                    .filter(|&g| shown(explorer, g))
+                    .unwrap_or(id)
+            };
             explorer.apply(Command::Select {
-                ids: vec![id],
+                ids: vec![target],
                 additive: false,
             });
             if !self.background_layout {
                 explorer.settle(200);
             }
-            if let Some(p) = explorer.positions().get(id) {
-                self.view.center = p;
-            }
+            self.follow(Follow::Entity(target));
         }
     }
 
@@ -244,8 +398,7 @@ impl LadingApp {
             ));
         }
         if pressed(Modifiers::COMMAND, Key::F) {
-            self.ui.search_open = true;
-            self.ui.search_focus = true;
+            self.open_find();
         }
         if pressed(Modifiers::COMMAND | Modifiers::SHIFT, Key::O) {
             self.ui.dialog = Some(Dialog::open_database());
@@ -263,7 +416,7 @@ impl LadingApp {
             self.ui.screening_open = !self.ui.screening_open;
         }
         if pressed(Modifiers::COMMAND, Key::I) {
-            self.ui.dialog = Some(Dialog::import_csv());
+            self.ui.dialog = Some(Dialog::import_in(self.ui.last_import_dir.as_deref()));
         }
         if pressed(Modifiers::NONE, Key::F1) {
             self.ui.help_open = !self.ui.help_open;
@@ -271,8 +424,15 @@ impl LadingApp {
         if pressed(Modifiers::NONE, Key::F11) {
             self.ui.presentation = !self.ui.presentation;
         }
+        // Esc closes the topmost window first; only with none open does it clear the selection.
+        if ctx.input(|i| i.key_pressed(Key::Escape)) {
+            self.escape(typing);
+        }
         if typing {
             return;
+        }
+        if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Space)) {
+            self.toggle_playback();
         }
         let questions = ctx.input(|i| {
             i.events
@@ -306,13 +466,12 @@ impl LadingApp {
         if down {
             self.view.center[1] += step;
         }
-        let (plus, minus, fit, delete, escape, labels) = ctx.input(|i| {
+        let (plus, minus, fit, delete, labels) = ctx.input(|i| {
             (
                 i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals),
                 i.key_pressed(Key::Minus),
                 i.key_pressed(Key::F),
                 i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace),
-                i.key_pressed(Key::Escape),
                 i.key_pressed(Key::L),
             )
         });
@@ -339,12 +498,48 @@ impl LadingApp {
                 self.send(Command::Hide(ids));
             }
         }
-        if escape {
-            self.ui.path_from = None;
-            self.ui.presentation = false;
+    }
+
+    /// Esc: closes the topmost window (a dialog, then Find, help, the brokers and screening
+    /// views), else leaves "path to…" or presentation mode, else clears the selection and
+    /// path (not while typing in a field).
+    fn escape(&mut self, typing: bool) {
+        let ui = &mut self.ui;
+        if ui.callout_draft.is_some() {
+            ui.callout_draft = None;
+        } else if ui.dialog.is_some() {
+            ui.dialog = None;
+        } else if ui.expand_ask.is_some() {
+            ui.expand_ask = None;
+        } else if ui.export.is_some() {
+            ui.export = None;
+        } else if ui.search_open {
+            ui.search_open = false;
+        } else if ui.help_open {
+            ui.help_open = false;
+        } else if ui.brokers.open {
+            ui.brokers.open = false;
+        } else if ui.screening_open {
+            ui.screening_open = false;
+        } else if ui.path_from.is_some() {
+            ui.path_from = None;
+        } else if ui.presentation {
+            ui.presentation = false;
+        } else if !typing {
             self.send(Command::ClearSelection);
             self.send(Command::ClearPath);
         }
+    }
+
+    /// Opens Find with its last query selected, so typing replaces it.
+    pub fn open_find(&mut self) {
+        self.ui.search_open = true;
+        self.ui.search_focus = true;
+    }
+
+    /// Space: plays or pauses the timeline.
+    pub fn toggle_playback(&mut self) {
+        super::timeline::toggle_playback(self);
     }
 
     fn menu_bar(&mut self, ui: &mut egui::Ui) {
@@ -384,7 +579,7 @@ impl LadingApp {
                     self.ui.dialog = Some(Dialog::open_database());
                 }
                 if ui.button("Import CSV or FtM…  (Ctrl+I)").clicked() {
-                    self.ui.dialog = Some(Dialog::import_csv());
+                    self.ui.dialog = Some(Dialog::import_in(self.ui.last_import_dir.as_deref()));
                 }
                 ui.separator();
                 if ui.button("Quit").clicked() {
@@ -419,8 +614,7 @@ impl LadingApp {
                     super::export_ui::copy_default_picture(self);
                 }
                 if ui.button("Find…  (Ctrl+F)").clicked() {
-                    self.ui.search_open = true;
-                    self.ui.search_focus = true;
+                    self.open_find();
                 }
                 if ui.button("Show hidden entities").clicked() {
                     self.send(Command::UnhideAll);
@@ -437,6 +631,9 @@ impl LadingApp {
                 if ui.button("Screening…  (Ctrl+Shift+L)").clicked() {
                     self.ui.screening_open = true;
                 }
+                if ui.button("Brokers…").clicked() {
+                    self.ui.brokers.open = true;
+                }
                 ui.checkbox(&mut self.ui.show_legend, "Legend");
                 ui.checkbox(&mut self.ui.show_labels, "Labels  (L)");
                 ui.checkbox(&mut self.ui.presentation, "Presentation mode  (F11)");
@@ -445,6 +642,11 @@ impl LadingApp {
                 ui.radio_value(&mut self.ui.size_by, SizeBy::Shipments, "Shipments");
                 ui.radio_value(&mut self.ui.size_by, SizeBy::Value, "Declared value");
                 ui.radio_value(&mut self.ui.size_by, SizeBy::Degree, "Number of links");
+                ui.radio_value(
+                    &mut self.ui.size_by,
+                    SizeBy::Betweenness,
+                    "Betweenness (brokers)",
+                );
                 ui.separator();
                 let dark = self.style.theme == Theme::Dark;
                 if ui.selectable_label(dark, "Dark background").clicked() {
@@ -462,6 +664,9 @@ impl LadingApp {
     /// One frame of the whole window.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.now = ctx.input(|i| i.time);
+        super::timeline::advance_playback(self, &ctx);
+        self.step_view_animation(&ctx);
         if let Some(explorer) = self.explorer.as_mut() {
             if self.background_layout {
                 explorer.poll_layout();
@@ -493,8 +698,10 @@ impl LadingApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| super::canvas::canvas(self, ui));
 
+        super::brokers_ui::poll(self);
         super::panels::search_window(self, &ctx);
         super::panels::help_window(self, &ctx);
+        super::brokers_ui::brokers_window(self, &ctx);
         super::screening_ui::screening_window(self, &ctx);
         super::panels::expand_question(self, &ctx);
         super::dialogs::dialog_window(self, &ctx);

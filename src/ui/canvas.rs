@@ -35,7 +35,14 @@ enum DragMode {
 }
 
 pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
-    let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    // The legend is docked in a strip under the network, so it never covers it.
+    let full = ui.available_rect_before_wrap();
+    let legend_h = legend_strip_height(app, full.width());
+    let (rect, response) = ui.allocate_exact_size(
+        vec2(full.width(), (full.height() - legend_h).max(60.0)),
+        Sense::click_and_drag(),
+    );
+    let strip = Rect::from_min_max(pos2(full.min.x, rect.max.y), full.max);
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, CornerRadius::ZERO, color(app.style.background));
     app.view.size = [rect.width(), rect.height()];
@@ -45,7 +52,7 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
         painter.text(
             rect.center(),
             egui::Align2::CENTER_CENTER,
-            "No database open. File → Open database… (Ctrl+O)",
+            "No database open. File → Open database… (Ctrl+Shift+O)",
             egui::FontId::proportional(18.0),
             color(app.style.muted_text),
         );
@@ -66,19 +73,13 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
         );
     }
     if (app.fit_pending || app.auto_fit)
-        && let Some(bounds) = explorer.positions().bounds()
+        && let Some(bounds) = super::follow::robust_bounds(&super::follow::points_of(
+            explorer.positions(),
+            explorer.graph().entities.iter().copied(),
+        ))
     {
-        // Leave the bottom strip to the legend.
-        let legend_h = if app.ui.show_legend {
-            150.0f32.min(rect.height() / 3.0)
-        } else {
-            0.0
-        };
-        let size = app.view.size;
-        let mut view = View::fit(bounds, [size[0], size[1] - legend_h], 40.0, 1.0);
-        view.size = size;
-        view.center[1] += legend_h / 2.0 / view.zoom;
-        app.view = view;
+        // Far outliers aside: one stray entity does not shrink the rest to dots.
+        app.view = View::fit(bounds, app.view.size, 40.0, 1.0);
         app.fit_pending = false;
     }
 
@@ -123,8 +124,8 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
             Stroke::new(2.0, color(app.style.selection.with_alpha(150))),
         );
     }
-    if app.ui.show_legend {
-        legend(&painter, rect, scene, app);
+    if legend_h > 0.0 {
+        legend_strip(app, ui, strip);
     }
     // The callout under the pointer, topmost (last drawn) first.
     let hovered_callout = response.hover_pos().and_then(|p| {
@@ -192,6 +193,9 @@ fn network_key(app: &LadingApp, explorer: &crate::explorer::Explorer, rect: Rect
         f.to_bits().hash(&mut h);
     }
     (app.ui.size_by, app.ui.show_labels, app.style.theme).hash(&mut h);
+    if app.ui.size_by == crate::scene::SizeBy::Betweenness {
+        app.ui.brokers.result.as_ref().map(|(r, _)| *r).hash(&mut h);
+    }
     // The GPU failing to set up (known only after its first paint) calls for the mesh.
     app.gpu.as_ref().map(|g| g.failed()).hash(&mut h);
     h.finish()
@@ -220,6 +224,7 @@ fn build_network(
             pinned: Some(&pinned),
             show_pins: true,
             after_listing: Some(&flagged),
+            betweenness: Some(&app.ui.brokers.betweenness),
             ..resolved.marks()
         },
         size_by: app.ui.size_by,
@@ -396,14 +401,65 @@ const NOTE_MARK: Color32 = Color32::from_rgb(0xff, 0xc1, 0x07);
 /// Draws one legend symbol centred on a point.
 type LegendIcon = Box<dyn Fn(&egui::Painter, Pos2)>;
 
-/// The legend, bottom left: only what the scene shows.
-fn legend(painter: &egui::Painter, rect: Rect, scene: &Scene, app: &LadingApp) {
-    let l = &scene.legend;
-    if scene.nodes.is_empty() {
+/// Legend rows: width of a column, height of a row.
+const LEGEND_COL_W: f32 = 200.0;
+const LEGEND_ROW_H: f32 = 16.0;
+/// The strip's header line (the fold button).
+const LEGEND_HEADER_H: f32 = 22.0;
+
+/// How tall the legend strip under the canvas is: nothing when the legend is off, a header
+/// line when folded, else as many rows as the last scene's legend needs in the columns that fit.
+fn legend_strip_height(app: &LadingApp, width: f32) -> f32 {
+    if !app.ui.show_legend || app.explorer.is_none() {
+        return 0.0;
+    }
+    if app.ui.legend_collapsed {
+        return LEGEND_HEADER_H;
+    }
+    let rows = app
+        .network
+        .as_ref()
+        .map_or(0, |n| legend_rows(&n.scene, app).len());
+    if rows == 0 {
+        return LEGEND_HEADER_H;
+    }
+    let cols = (((width - 16.0) / LEGEND_COL_W).floor() as usize).max(1);
+    LEGEND_HEADER_H + rows.div_ceil(cols) as f32 * LEGEND_ROW_H + 8.0
+}
+
+/// The legend strip: a fold button, then the legend's rows in columns.
+fn legend_strip(app: &mut LadingApp, ui: &mut egui::Ui, strip: Rect) {
+    let painter = ui.painter_at(strip);
+    painter.rect_filled(strip, CornerRadius::ZERO, color(app.style.text_halo));
+    painter.line_segment(
+        [strip.left_top(), strip.right_top()],
+        Stroke::new(1.0, color(app.style.muted_text).gamma_multiply(0.4)),
+    );
+    let folded = app.ui.legend_collapsed;
+    let button = Rect::from_min_size(strip.min + vec2(6.0, 2.0), vec2(90.0, 18.0));
+    let label = if folded { "▸ Legend" } else { "▾ Legend" };
+    if ui
+        .put(button, egui::Button::new(label).small().frame(false))
+        .on_hover_text(if folded { "Show the legend" } else { "Fold the legend" })
+        .clicked()
+    {
+        app.ui.legend_collapsed = !folded;
+    }
+    if folded {
         return;
     }
-    let text = color(app.style.text);
-    let font = egui::FontId::proportional(12.0);
+    if let Some(network) = app.network.as_ref() {
+        let body = Rect::from_min_max(strip.min + vec2(0.0, LEGEND_HEADER_H), strip.max);
+        legend(&painter, body, &network.scene, app);
+    }
+}
+
+/// The legend's rows: only what the scene shows.
+fn legend_rows(scene: &Scene, app: &LadingApp) -> Vec<(LegendIcon, String)> {
+    let l = &scene.legend;
+    if scene.nodes.is_empty() {
+        return Vec::new();
+    }
     let mut rows: Vec<(LegendIcon, String)> = Vec::new();
     let stroke = color(app.style.node_stroke);
     for &(kind, shape) in &l.kinds {
@@ -502,6 +558,23 @@ fn legend(painter: &egui::Painter, rect: Rect, scene: &Scene, app: &LadingApp) {
             format!("Trade: {part}"),
         ));
     }
+    if let Some(c) = l.synthetic {
+        rows.push((
+            Box::new(move |p: &egui::Painter, at: Pos2| {
+                p.circle(at, 5.0, color(c), Stroke::new(1.0, stroke.gamma_multiply(0.5)));
+            }),
+            "Washed out: synthetic (made up)".to_owned(),
+        ));
+    }
+    if l.groups {
+        rows.push((
+            Box::new(move |p: &egui::Painter, at: Pos2| {
+                p.circle_stroke(at + vec2(2.0, -2.0), 4.0, Stroke::new(1.0, stroke));
+                p.circle(at, 4.0, Color32::from_gray(170), Stroke::new(1.0, stroke));
+            }),
+            "Name (n): a group of n".to_owned(),
+        ));
+    }
     for (country, c) in l.countries.iter().take(6) {
         let c = *c;
         rows.push((
@@ -515,31 +588,28 @@ fn legend(painter: &egui::Painter, rect: Rect, scene: &Scene, app: &LadingApp) {
             },
         ));
     }
-    // Columns of at most eight rows, bottom left, so the legend stays low and wide.
-    let row_h = 16.0;
-    let col_w = 190.0;
-    let per_col = 8usize;
-    let cols = rows.len().div_ceil(per_col).max(1);
-    let height = per_col.min(rows.len()) as f32 * row_h + 12.0;
-    let width = cols as f32 * col_w + 8.0;
-    let top_left = pos2(rect.min.x + 10.0, rect.max.y - height - 10.0);
-    let frame = Rect::from_min_size(top_left, vec2(width, height));
-    painter.rect_filled(frame, CornerRadius::same(4), color(app.style.text_halo));
-    painter.rect_stroke(
-        frame,
-        CornerRadius::same(4),
-        Stroke::new(1.0, color(app.style.muted_text).gamma_multiply(0.4)),
-        egui::StrokeKind::Inside,
-    );
+    rows
+}
+
+/// The legend in a docked strip: its rows in as many columns as fit, top to bottom.
+fn legend(painter: &egui::Painter, rect: Rect, scene: &Scene, app: &LadingApp) {
+    let rows = legend_rows(scene, app);
+    if rows.is_empty() {
+        return;
+    }
+    let text = color(app.style.text);
+    let font = egui::FontId::proportional(12.0);
+    let cols = (((rect.width() - 16.0) / LEGEND_COL_W).floor() as usize).max(1);
+    let per_col = rows.len().div_ceil(cols).max(1);
     for (i, (icon, label)) in rows.iter().enumerate() {
         let (col, row) = (i / per_col, i % per_col);
-        let x = top_left.x + 8.0 + col as f32 * col_w;
-        let y = top_left.y + 6.0 + row_h * (row as f32 + 0.5);
+        let x = rect.min.x + 8.0 + col as f32 * LEGEND_COL_W;
+        let y = rect.min.y + LEGEND_ROW_H * (row as f32 + 0.5);
         icon(painter, pos2(x + 8.0, y));
         painter.text(
             pos2(x + 24.0, y),
             egui::Align2::LEFT_CENTER,
-            scene::truncate_label(label, 26),
+            scene::truncate_label(label, 28),
             font.clone(),
             text,
         );
@@ -720,7 +790,16 @@ fn interact(
         if let Some((id, _)) = hovered_callout {
             app.edit_callout(id);
         } else if let Some(id) = hovered {
-            app.expand(id);
+            // A group opens in place; an entity shows its neighbours.
+            let group = app
+                .explorer
+                .as_ref()
+                .is_some_and(|e| e.graph().groups.contains_key(&id));
+            if group {
+                app.send(Command::OpenGroup(id));
+            } else {
+                app.expand(id);
+            }
         }
     } else if response.clicked() && hovered_callout.is_some() {
         // A click on a callout selects nothing; double-click edits it.
@@ -751,7 +830,7 @@ fn interact(
     if let (Some(id), Some(e)) = (hovered, app.explorer.as_ref())
         && !response.dragged()
     {
-        let text = tooltip_text(e, id);
+        let text = super::inspector::with_provenance(e, id, tooltip_text(e, id));
         response.clone().on_hover_ui_at_pointer(|ui| {
             ui.label(text);
         });
@@ -881,8 +960,27 @@ fn context_menu(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
         .unwrap_or_default();
     let pinned = e.doc().pinned.contains_key(&id);
     let expanded = e.doc().expanded.contains_key(&id);
+    let is_group = e.graph().groups.contains_key(&id);
+    // An entity of an opened group can fold it back.
+    let open_group = e
+        .group_of(id)
+        .filter(|g| {
+            e.index()
+                .entity(*g)
+                .is_some_and(|x| e.filter().open_groups.contains(&x.key))
+        });
     ui.label(egui::RichText::new(scene::truncate_label(&name, 40)).strong());
     ui.separator();
+    if is_group && ui.button("Open group").clicked() {
+        app.send(Command::OpenGroup(id));
+        ui.close();
+    }
+    if let Some(g) = open_group
+        && ui.button("Close group").clicked()
+    {
+        app.send(Command::CloseGroup(g));
+        ui.close();
+    }
     if ui.button("Expand neighbours").clicked() {
         app.expand(id);
         ui.close();

@@ -113,6 +113,35 @@ impl Dialog {
             ..Dialog::open_database()
         }
     }
+
+    /// The import dialog starting in `dir` (the folder of the last import): its path field
+    /// holds the folder, ready for a file name, and Browse… opens there.
+    pub fn import_in(dir: Option<&std::path::Path>) -> Dialog {
+        let mut dialog = Dialog::import_csv();
+        if let Some(dir) = dir {
+            let mut text = dir.display().to_string();
+            if !text.ends_with(std::path::MAIN_SEPARATOR) {
+                text.push(std::path::MAIN_SEPARATOR);
+            }
+            dialog.path = text;
+        }
+        dialog
+    }
+
+    /// The folder the path field points into, for the file dialog.
+    fn folder(&self) -> Option<PathBuf> {
+        let path = PathBuf::from(self.path.trim());
+        if path.as_os_str().is_empty() {
+            return None;
+        }
+        if self.path.trim_end().ends_with(std::path::MAIN_SEPARATOR) || path.is_dir() {
+            Some(path)
+        } else {
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(PathBuf::from)
+        }
+    }
 }
 
 /// An import running on a worker thread.
@@ -129,8 +158,11 @@ impl ImportJob {
     }
 }
 
-fn browse(kind: DialogKind, choice: ImportChoice) -> Option<PathBuf> {
-    let dialog = rfd::FileDialog::new();
+fn browse(kind: DialogKind, choice: ImportChoice, folder: Option<PathBuf>) -> Option<PathBuf> {
+    let mut dialog = rfd::FileDialog::new();
+    if let Some(folder) = folder.filter(|f| f.is_dir()) {
+        dialog = dialog.set_directory(folder);
+    }
     match kind {
         DialogKind::ImportCsv if choice == ImportChoice::Ftm => dialog
             .add_filter("FtM entities", &["json", "jsonl", "ndjson", "ftm"])
@@ -172,9 +204,9 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
                     });
             });
         }
-        let (kind, choice) = (dialog.kind, dialog.import_kind);
+        let (kind, choice, folder) = (dialog.kind, dialog.import_kind, dialog.folder());
         if path_field(ui, "File", &mut dialog.path, &mut dialog.note, || {
-            browse(kind, choice)
+            browse(kind, choice, folder)
         }) {
             go = true;
         }
@@ -209,7 +241,14 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
                     app.start_untitled();
                 }
             }
-            DialogKind::ImportCsv => start_import(app, path, dialog.import_kind),
+            DialogKind::ImportCsv => {
+                // The next import starts in this file's folder.
+                app.ui.last_import_dir = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map(PathBuf::from);
+                start_import(app, path, dialog.import_kind)
+            }
         }
     } else if close {
         app.ui.dialog = None;
@@ -280,8 +319,14 @@ pub fn poll_import(app: &mut LadingApp) {
                 app.ui.status = status;
             }
         }
-        Some(Ok(Err(message))) => app.error = Some(message),
-        _ => app.error = Some("the import stopped unexpectedly".into()),
+        Some(Ok(Err(message))) => {
+            app.ui.status = "Import failed: nothing was imported".into();
+            app.error = Some(message);
+        }
+        _ => {
+            app.ui.status = "Import failed: nothing was imported".into();
+            app.error = Some("the import stopped unexpectedly".into());
+        }
     }
 }
 

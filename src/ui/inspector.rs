@@ -27,7 +27,9 @@ pub fn inspector_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
     let Some(has_path) = app.explorer.as_ref().map(|e| !e.path.is_empty()) else {
         return;
     };
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    // The panel keeps its width whatever it shows: long names wrap, wide tables scroll.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         if has_path {
             path_section(app, ui);
             ui.separator();
@@ -42,7 +44,7 @@ pub fn inspector_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
                 entity_section(app, ui, id);
             }
         } else if explorer.selection.len() > 1 {
-            ui.heading(format!("{} entities selected", explorer.selection.len()));
+            ui.heading(format!("{} selected", super::panels::count(explorer.selection.len() as u64, "entity", "entities")));
             let ids: Vec<EntityId> = explorer.selection.iter().copied().collect();
             for id in ids {
                 let name = name_of(app.explorer.as_ref(), id);
@@ -63,6 +65,108 @@ pub fn inspector_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
     });
 }
 
+/// Where an entity's record comes from: sourced (with its source) or synthetic.
+fn provenance_line(ui: &mut egui::Ui, e: &Explorer, entity: &crate::model::Entity) {
+    let synthetic = e.index().is_synthetic_entity(entity.id);
+    let text = if synthetic {
+        "Synthetic: a made-up entity (not real)".to_owned()
+    } else {
+        "Sourced".to_owned()
+    };
+    let line = ui.label(if synthetic {
+        RichText::new(text).italics().strong()
+    } else {
+        RichText::new(text).weak()
+    });
+    if !entity.source.is_empty() {
+        line.on_hover_text(format!("Source: {}", entity.source));
+    }
+}
+
+/// The tooltip's text with the entity's provenance and group said first.
+pub fn with_provenance(e: &Explorer, id: EntityId, text: String) -> String {
+    let mut out = text;
+    if let Some(members) = e.graph().groups.get(&id) {
+        out.push_str(&format!(
+            "\nGroup of {} (double-click opens it)",
+            super::panels::count(members.len() as u64, "entity", "entities")
+        ));
+    }
+    if e.index().is_synthetic_entity(id) {
+        out.push_str("\nSynthetic: made up, not a real company");
+    } else if !e.graph().groups.contains_key(&id) {
+        out.push_str("\nSourced");
+    }
+    out
+}
+
+/// A group's members, the shipments inside it, and how the roll-up chose its owners.
+fn group_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
+    let Some(e) = app.explorer.as_ref() else {
+        return;
+    };
+    let mut send = None;
+    if let Some(members) = e.graph().groups.get(&id) {
+        ui.add_space(4.0);
+        ui.label(
+            RichText::new(format!(
+                "A group of {}",
+                super::panels::count(members.len() as u64, "entity", "entities")
+            ))
+            .strong(),
+        );
+        if let Some(&n) = e.graph().internal_shipments.get(&id) {
+            ui.label(format!(
+                "{} between its members (not drawn)",
+                super::panels::count(n, "shipment", "shipments")
+            ));
+        }
+        egui::CollapsingHeader::new("Members")
+            .id_salt(("members", id))
+            .show(ui, |ui| {
+                for &m in members {
+                    ui.label(name_of(Some(e), m));
+                }
+            });
+        if ui.button("Open group").clicked() {
+            send = Some(Command::OpenGroup(id));
+        }
+    } else if let Some(g) = e.group_of(id).filter(|&g| g != id)
+        && e.index()
+            .entity(g)
+            .is_some_and(|x| e.filter().open_groups.contains(&x.key))
+    {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("In the opened group of {}", name_of(Some(e), g)));
+            if ui.small_button("Close group").clicked() {
+                send = Some(Command::CloseGroup(g));
+            }
+        });
+    }
+    if e.filter().group_by.is_some()
+        && let Some(c) = e.owners().choices.iter().find(|c| c.entity == id)
+    {
+        let others: Vec<String> = c.others.iter().map(|&o| name_of(Some(e), o)).collect();
+        ui.label(
+            RichText::new(format!(
+                "Has {} owners; grouped with {} ({}), not {}",
+                c.others.len() + 1,
+                name_of(Some(e), c.chosen),
+                if c.tie {
+                    "a guess: equal or unknown shares, so the owner with the lowest id"
+                } else {
+                    "the largest share"
+                },
+                others.join(", ")
+            ))
+            .weak(),
+        );
+    }
+    if let Some(c) = send {
+        app.send(c);
+    }
+}
+
 fn name_of(explorer: Option<&Explorer>, id: EntityId) -> String {
     explorer
         .and_then(|e| e.index().entity(id))
@@ -74,7 +178,10 @@ fn path_section(app: &mut LadingApp, ui: &mut egui::Ui) {
         return;
     };
     let path = e.path.clone();
-    ui.heading(format!("Path: {} hops", path.len().saturating_sub(1)));
+    ui.heading(format!(
+        "Path: {}",
+        super::panels::count(path.len().saturating_sub(1) as u64, "hop", "hops")
+    ));
     let mut select = None;
     for (i, &id) in path.iter().enumerate() {
         if i > 0 {
@@ -93,9 +200,9 @@ fn path_section(app: &mut LadingApp, ui: &mut egui::Ui) {
                     }
                 }
                 Some(l) => format!(
-                    "  ↓ {} {} shipments ({})",
+                    "  ↓ {} {} ({})",
                     if l.source == a { "shipped" } else { "received" },
-                    l.shipments,
+                    super::panels::count(u64::from(l.shipments), "shipment", "shipments"),
                     usd(l.value_usd)
                 ),
                 None => "  ↓".to_owned(),
@@ -130,6 +237,8 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
             ui.label(RichText::new(alias).italics());
         }
     }
+    provenance_line(ui, e, &entity);
+    group_section(app, ui, id);
     annotation_section(app, ui, Target::Entity(entity.key.clone()), "entity");
     let Some(e) = app.explorer.as_ref() else {
         return;
@@ -160,7 +269,7 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
     for (i, &step) in chain.iter().enumerate() {
         let name = name_of(Some(e), step);
         let indent = "   ".repeat(i);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(format!("{indent}{}", if i == 0 { "•" } else { "↑" }));
             if i == 0 {
                 ui.label(RichText::new(name).strong());
@@ -208,6 +317,8 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
     }
 
     ui.add_space(6.0);
+    super::brokers_ui::inspector_lines(app, ui, id);
+    ui.add_space(6.0);
     ui.horizontal_wrapped(|ui| {
         if ui.button("Expand").clicked() {
             app.expand(id);
@@ -229,7 +340,13 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
     };
     let mut shipments = e.shipments(Some(id), None).unwrap_or_default();
     shipments.extend(e.shipments(None, Some(id)).unwrap_or_default());
-    ui.label(RichText::new(format!("Shipments in the filter: {}", shipments.len())).strong());
+    ui.label(
+        RichText::new(format!(
+            "{} in the filter",
+            super::panels::count(shipments.len() as u64, "shipment", "shipments")
+        ))
+        .strong(),
+    );
     if let Some(other) = shipments_table(app, ui, &mut shipments, Some(id)) {
         select = Some(other);
     }
@@ -288,10 +405,23 @@ fn link_section(app: &mut LadingApp, ui: &mut egui::Ui, a: EntityId, b: EntityId
             let mut shipments = e.shipments(Some(a), Some(b)).unwrap_or_default();
             let total: f64 = shipments.iter().filter_map(|s| s.value_usd).sum();
             ui.label(format!(
-                "{} shipments in the filter · {}",
-                shipments.len(),
+                "{} in the filter · {}",
+                super::panels::count(shipments.len() as u64, "shipment", "shipments"),
                 usd(total)
             ));
+            let synthetic = shipments
+                .iter()
+                .filter(|s| crate::provenance::is_synthetic(&s.source))
+                .count();
+            if synthetic > 0 {
+                ui.label(
+                    RichText::new(format!(
+                        "Synthetic (made up): {synthetic} of {}",
+                        shipments.len()
+                    ))
+                    .italics(),
+                );
+            }
             if let Some(other) = shipments_table(app, ui, &mut shipments, None) {
                 select = Some(other);
             }

@@ -9,9 +9,12 @@ use anyhow::anyhow;
 
 mod app;
 pub mod bench;
+mod brokers_ui;
 mod canvas;
 mod dialogs;
 pub mod export_ui;
+mod filter_more;
+mod follow;
 mod gpu;
 mod inspector;
 mod mesh;
@@ -20,7 +23,7 @@ pub mod screening_ui;
 mod session_ui;
 mod timeline;
 
-pub use app::LadingApp;
+pub use app::{Follow, LadingApp};
 
 /// Installs the shipped fonts: Noto Sans first, Droid Sans Fallback for Chinese, Japanese
 /// and Korean, DejaVu Sans for symbols, then egui's own fonts (emoji) as a last resort.

@@ -30,18 +30,32 @@ pub fn usd(value: f64) -> String {
     }
 }
 
+/// The word for `n` of something: `noun(1, "shipment", "shipments")` is "shipment".
+pub fn noun<'a>(n: u64, singular: &'a str, plural: &'a str) -> &'a str {
+    if n == 1 { singular } else { plural }
+}
+
+/// `n` and its word: "1 shipment", "2 shipments", "0 entities".
+pub fn count(n: u64, singular: &str, plural: &str) -> String {
+    format!("{n} {}", noun(n, singular, plural))
+}
+
+/// "12 entities · 14 links · 30 shipments": what a graph shows.
+pub fn graph_summary(g: &crate::filter::FilteredGraph) -> String {
+    format!(
+        "{} · {} · {}",
+        count(g.entities.len() as u64, "entity", "entities"),
+        count(g.links.len() as u64, "link", "links"),
+        count(g.shipments, "shipment", "shipments")
+    )
+}
+
 pub fn status_bar(app: &mut LadingApp, ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
         match app.explorer.as_ref() {
             Some(e) => {
                 let g = e.graph();
-                ui.label(format!(
-                    "{} entities · {} links · {} shipments · {}",
-                    g.entities.len(),
-                    g.links.len(),
-                    g.shipments,
-                    usd(g.value_usd)
-                ));
+                ui.label(format!("{} · {}", graph_summary(g), usd(g.value_usd)));
                 ui.separator();
                 ui.label(if e.is_settled() {
                     "layout settled"
@@ -97,16 +111,7 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("Filter");
         if let Some(e) = app.explorer.as_ref() {
-            let g = e.graph();
-            ui.label(
-                RichText::new(format!(
-                    "{} entities · {} links · {} shipments",
-                    g.entities.len(),
-                    g.links.len(),
-                    g.shipments
-                ))
-                .strong(),
-            );
+            ui.label(RichText::new(graph_summary(e.graph())).strong());
         }
         ui.add_space(6.0);
         ui.label(RichText::new("Dates").strong());
@@ -118,6 +123,10 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
         // The timeline may have changed the filter live: read it after.
         let base = explorer.filter().clone();
         let mut filter = base.clone();
+        ui.add_space(8.0);
+        super::filter_more::provenance_section(index, &base, &mut filter, ui);
+        ui.add_space(8.0);
+        super::filter_more::group_section(explorer, &base, &mut filter, ui);
         ui.add_space(8.0);
 
         ui.label(RichText::new("Part types").strong());
@@ -263,14 +272,18 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
             let name = index
                 .find(&focus.key)
                 .map_or(focus.key.clone(), |e| e.name.clone());
-            ui.label(format!("Focus: {} hop(s) around {name}", focus.depth));
+            ui.label(format!(
+                "Focus: {} around {name}",
+                count(u64::from(focus.depth), "hop", "hops")
+            ));
             if ui.button("Clear focus").clicked() {
                 filter.focus = None;
             }
         }
         ui.add_space(8.0);
         if ui.button("Reset filter").clicked() {
-            filter = Filter::default();
+            // Back to what the window opened on: the story, when there is one.
+            filter = crate::explorer::Explorer::story_filter(index);
         }
         ui.add_space(8.0);
         ui.label(RichText::new(base.describe(index)).weak().italics());
@@ -295,15 +308,26 @@ pub fn search_window(app: &mut LadingApp, ctx: &egui::Context) {
         .resizable(false)
         .show(ctx, |ui| {
             let label = ui.label("Search");
+            let edit_id = egui::Id::new("find-query");
             let edit = ui
                 .add(
                     egui::TextEdit::singleline(&mut app.ui.search_query)
+                        .id(edit_id)
                         .hint_text("name or alias, any script")
                         .desired_width(320.0),
                 )
                 .labelled_by(label.id);
             if app.ui.search_focus {
+                // Opening Find selects the last query, so typing starts a new one.
                 edit.request_focus();
+                if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), edit_id) {
+                    let end = app.ui.search_query.chars().count();
+                    state.cursor.set_char_range(Some(egui::text::CCursorRange::two(
+                        egui::text::CCursor::new(0),
+                        egui::text::CCursor::new(end),
+                    )));
+                    state.store(ui.ctx(), edit_id);
+                }
                 app.ui.search_focus = false;
             }
             let Some(e) = app.explorer.as_ref() else {
@@ -351,7 +375,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Drag an entity", "Place and pin it"),
     ("Click / Shift+click", "Select / add to selection"),
     ("Shift+drag background", "Select with a box"),
-    ("Double-click an entity", "Expand its neighbours"),
+    ("Double-click an entity", "Expand its neighbours (a group: open it)"),
     (
         "Right-click an entity",
         "Expand, collapse, hide, focus, pin, path to…",
@@ -361,15 +385,19 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
     ("Ctrl+O / Ctrl+Shift+O", "Open a session / a database"),
     ("Ctrl+S / Ctrl+Shift+S", "Save the session / save it as"),
-    ("Ctrl+I", "Import a CSV file"),
+    ("Ctrl+I", "Import a CSV or FtM file"),
     ("Ctrl+E", "Export the picture (PNG or SVG)"),
     (
         "Ctrl+Shift+L",
         "Screening: listed entities, links shipped after listing",
     ),
     ("L", "Labels on or off"),
+    ("Space", "Play or pause the timeline"),
     ("F11", "Presentation mode (no panels)"),
-    ("Esc", "Clear selection and path, leave presentation mode"),
+    (
+        "Esc",
+        "Close the topmost window; else leave presentation mode, else clear the selection",
+    ),
     ("F1 or ?", "This help"),
 ];
 
@@ -409,7 +437,11 @@ pub fn expand_question(app: &mut LadingApp, ctx: &egui::Context) {
     let mut cancel = false;
     egui::Modal::new(egui::Id::unique("expand-question")).show(ctx, |ui| {
         ui.heading("Expand a busy entity?");
-        ui.label(format!("{name} has {count} neighbours that are not shown."));
+        ui.label(format!(
+            "{name} has {} that {} not shown.",
+            self::count(count as u64, "neighbour", "neighbours"),
+            if count == 1 { "is" } else { "are" }
+        ));
         ui.horizontal(|ui| {
             if ui
                 .button(format!(

@@ -1,6 +1,14 @@
 //! The date range as a timeline: shipments per month as a histogram, under a two-handled
 //! range. Dragging a handle (or the band between them) updates the network live; the whole
-//! drag is one undo step.
+//! drag is one undo step. The handle is chosen where the pointer was pressed, not where it is
+//! when the drag is recognised a few points later, so a quick flick moves the handle it
+//! started on.
+//!
+//! Playback steps the range through time with [`crate::playback::steps`], the same frames as
+//! the animated picture export: each step shows the range's start up to the end of one more
+//! week, month or quarter, so sanctions listings take effect on their day (the filter's
+//! sanction day is the end of the range). The layout carries on from where it is, so the
+//! network grows in place. Space plays and pauses.
 
 use egui::{CornerRadius, Pos2, Rect, Sense, Stroke, pos2, vec2};
 
@@ -8,6 +16,218 @@ use super::app::LadingApp;
 use super::canvas::color;
 use crate::date::Day;
 use crate::filter::Filter;
+use crate::playback::{Frame, StepUnit, steps};
+
+/// Most steps a playback takes (a longer range is cut, and the status line says so).
+pub const MAX_PLAYBACK_STEPS: usize = 520;
+
+/// Playback settings, and the run under way.
+pub struct PlaybackState {
+    pub unit: StepUnit,
+    /// Steps a second.
+    pub speed: f32,
+    pub run: Option<PlaybackRun>,
+}
+
+impl Default for PlaybackState {
+    fn default() -> PlaybackState {
+        PlaybackState {
+            unit: StepUnit::Month,
+            speed: 2.0,
+            run: None,
+        }
+    }
+}
+
+/// One playback: its frames, where it is, and the range it started from.
+pub struct PlaybackRun {
+    pub frames: Vec<Frame>,
+    pub index: usize,
+    pub playing: bool,
+    /// When the next step is due (egui's clock, seconds).
+    next_at: f64,
+    /// The filter's dates before playing, put back by Stop.
+    before: (Option<Day>, Option<Day>),
+}
+
+/// Puts a frame's dates into the filter, live (the whole playback is one undo step).
+fn show_frame(app: &mut LadingApp, frame: Frame) {
+    let Some(explorer) = app.explorer.as_mut() else {
+        return;
+    };
+    let Some((first, last)) = explorer.index().date_span() else {
+        return;
+    };
+    let filter = Filter {
+        from: (frame.from > first).then_some(frame.from),
+        to: (frame.to < last).then_some(frame.to),
+        ..explorer.filter().clone()
+    };
+    explorer.set_filter_live(filter);
+}
+
+/// Plays, pauses, or resumes the timeline.
+pub fn toggle_playback(app: &mut LadingApp) {
+    let now = app.now;
+    let period = 1.0 / f64::from(app.ui.playback.speed.max(0.1));
+    if let Some(run) = app.ui.playback.run.as_mut() {
+        run.playing = !run.playing;
+        run.next_at = now + period;
+        return;
+    }
+    let Some(explorer) = app.explorer.as_mut() else {
+        return;
+    };
+    let Some((first, last)) = explorer.index().date_span() else {
+        app.ui.status = "No shipments to play".into();
+        return;
+    };
+    let filter = explorer.filter().clone();
+    let from = filter.from.unwrap_or(first).max(first);
+    let to = filter.to.unwrap_or(last).min(last);
+    let unit = app.ui.playback.unit;
+    let frames = match steps(from, to.max(from), unit, MAX_PLAYBACK_STEPS) {
+        Ok(s) => {
+            app.ui.status = match (s.cap_note(unit), s.frames.len()) {
+                (Some(note), _) => format!("Playback: {note}"),
+                (None, 1) => format!(
+                    "Playback: the range is shorter than one {}: one step",
+                    unit.as_str()
+                ),
+                (None, n) => format!("Playback: {n} steps of a {}", unit.as_str()),
+            };
+            s.frames
+        }
+        Err(e) => {
+            app.ui.status = format!("Cannot play: {e}");
+            return;
+        }
+    };
+    explorer.begin_gesture();
+    let first_frame = frames[0];
+    app.ui.playback.run = Some(PlaybackRun {
+        frames,
+        index: 0,
+        playing: true,
+        next_at: now + period,
+        before: (filter.from, filter.to),
+    });
+    show_frame(app, first_frame);
+}
+
+/// Shows the next frame now; at the end, the playback finishes.
+pub fn step_playback(app: &mut LadingApp) {
+    let Some(run) = app.ui.playback.run.as_mut() else {
+        return;
+    };
+    run.index += 1;
+    match run.frames.get(run.index).copied() {
+        Some(frame) => show_frame(app, frame),
+        None => finish_playback(app, false),
+    }
+}
+
+/// Ends the playback: at the end of the range, or (Stop) back at the range it started from.
+pub fn finish_playback(app: &mut LadingApp, restore: bool) {
+    let Some(run) = app.ui.playback.run.take() else {
+        return;
+    };
+    if let Some(explorer) = app.explorer.as_mut() {
+        if restore {
+            let filter = Filter {
+                from: run.before.0,
+                to: run.before.1,
+                ..explorer.filter().clone()
+            };
+            explorer.set_filter_live(filter);
+        }
+        explorer.end_gesture();
+    }
+    if !restore {
+        app.ui.status = "Playback done".into();
+    }
+}
+
+/// Called every frame: takes the next step when it is due.
+pub fn advance_playback(app: &mut LadingApp, ctx: &egui::Context) {
+    let now = app.now;
+    let period = 1.0 / f64::from(app.ui.playback.speed.max(0.1));
+    let Some(run) = app.ui.playback.run.as_mut() else {
+        return;
+    };
+    if !run.playing {
+        return;
+    }
+    if now >= run.next_at {
+        run.next_at = (run.next_at + period).max(now);
+        step_playback(app);
+    }
+    if let Some(run) = &app.ui.playback.run {
+        ctx.request_repaint_after(std::time::Duration::from_secs_f64(
+            (run.next_at - now).max(0.0),
+        ));
+    }
+}
+
+/// Play, pause, stop, step; the unit and the speed.
+fn playback_controls(app: &mut LadingApp, ui: &mut egui::Ui) {
+    let playing = app.ui.playback.run.as_ref().is_some_and(|r| r.playing);
+    let running = app.ui.playback.run.is_some();
+    ui.horizontal(|ui| {
+        let label = if playing { "⏸ Pause" } else { "▶ Play" };
+        if ui
+            .button(label)
+            .on_hover_text("Step the dates through time (Space)")
+            .clicked()
+        {
+            toggle_playback(app);
+        }
+        if ui
+            .add_enabled(running, egui::Button::new("⏭ Next step"))
+            .clicked()
+        {
+            step_playback(app);
+        }
+        if ui.add_enabled(running, egui::Button::new("⏹ Stop")).clicked() {
+            finish_playback(app, true);
+        }
+    });
+    ui.horizontal(|ui| {
+        let by = ui.label("by");
+        egui::ComboBox::from_id_salt("playback-unit")
+            .selected_text(app.ui.playback.unit.as_str())
+            .show_ui(ui, |ui| {
+                for unit in StepUnit::ALL {
+                    ui.selectable_value(&mut app.ui.playback.unit, unit, unit.as_str());
+                }
+            })
+            .response
+            .labelled_by(by.id);
+        let speed = ui.label("speed");
+        egui::ComboBox::from_id_salt("playback-speed")
+            .selected_text(format!("{} steps/s", app.ui.playback.speed))
+            .show_ui(ui, |ui| {
+                for v in [0.5f32, 1.0, 2.0, 4.0] {
+                    ui.selectable_value(&mut app.ui.playback.speed, v, format!("{v} steps/s"));
+                }
+            })
+            .response
+            .labelled_by(speed.id);
+    });
+    if let Some(run) = &app.ui.playback.run
+        && let Some(frame) = run.frames.get(run.index)
+    {
+        ui.label(
+            egui::RichText::new(format!(
+                "Step {} of {}: up to {}",
+                run.index + 1,
+                run.frames.len(),
+                frame.to.human()
+            ))
+            .weak(),
+        );
+    }
+}
 
 /// The histogram for a filter, kept until the filter (apart from its dates) changes.
 #[derive(Clone, Default)]
@@ -53,7 +273,7 @@ pub fn timeline(app: &mut LadingApp, ui: &mut egui::Ui) {
     }
 
     let width = ui.available_width().max(120.0);
-    let (rect, response) = ui.allocate_exact_size(vec2(width, 74.0), Sense::click_and_drag());
+    let (rect, response) = ui.allocate_exact_size(vec2(width, 82.0), Sense::click_and_drag());
     let response = response.on_hover_text("Drag the handles or the band to change the dates");
     let painter = ui.painter_at(rect);
     let span = (last.0 - first.0).max(1) as f32;
@@ -65,7 +285,7 @@ pub fn timeline(app: &mut LadingApp, ui: &mut egui::Ui) {
     let to = filter.to.unwrap_or(last).min(last);
 
     // Bars.
-    let bars = Rect::from_min_max(rect.min, pos2(rect.max.x, rect.max.y - 14.0));
+    let bars = Rect::from_min_max(rect.min, pos2(rect.max.x, rect.max.y - 20.0));
     let max = cached.counts.iter().copied().max().unwrap_or(1).max(1) as f32;
     let text = color(app.style.text);
     for (i, &count) in cached.counts.iter().enumerate() {
@@ -104,20 +324,23 @@ pub fn timeline(app: &mut LadingApp, ui: &mut egui::Ui) {
         );
         painter.circle_filled(pos2(x, bars.bottom()), 5.0, color(app.style.selection));
     }
-    let small = egui::FontId::proportional(11.0);
+    // The range's dates under the bars, at full size on the panel's own background: left
+    // and right ends of the strip, so they never run into each other or off the panel.
+    let dates = egui::FontId::proportional(13.0);
+    let strong = ui.visuals().strong_text_color();
     painter.text(
         pos2(rect.left(), rect.bottom()),
         egui::Align2::LEFT_BOTTOM,
         from.human(),
-        small.clone(),
-        text,
+        dates.clone(),
+        strong,
     );
     painter.text(
         pos2(rect.right(), rect.bottom()),
         egui::Align2::RIGHT_BOTTOM,
         to.human(),
-        small,
-        text,
+        dates,
+        strong,
     );
 
     // Dragging.
@@ -136,8 +359,12 @@ pub fn timeline(app: &mut LadingApp, ui: &mut egui::Ui) {
         }
     };
     let mut new_filter = filter.clone();
+    // Where the button went down, not where the pointer is once egui calls it a drag.
+    let pressed_at = ui
+        .input(|i| i.pointer.press_origin())
+        .or(response.interact_pointer_pos());
     if response.drag_started()
-        && let Some(p) = response.interact_pointer_pos()
+        && let Some(p) = pressed_at
     {
         ui.ctx()
             .data_mut(|d| d.insert_temp(drag_id, (grab(p) as u8, p.x, from.0, to.0)));
@@ -181,6 +408,7 @@ pub fn timeline(app: &mut LadingApp, ui: &mut egui::Ui) {
         new_filter.to = None;
         app.send(crate::explorer::Command::SetFilter(new_filter));
     }
+    playback_controls(app, ui);
 
     // Exact dates, for keyboard users and precise work: applied on Enter or leaving the field.
     let buffers_id = ui.scope_id().with("timeline-text");

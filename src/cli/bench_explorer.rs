@@ -1,0 +1,163 @@
+//! `lading bench rollup|brokers|playback`: the explorer's speed targets, each against its
+//! baseline in the same run.
+//!
+//! - `rollup`: `Filter::apply` over the full range with and without grouping by state owner
+//!   (target: at most 10 ms more than the filter alone, on a million shipments);
+//! - `brokers`: degree, weighted degree, exact betweenness and articulation points of the
+//!   whole network (target: 2 s for 10,000 entities and 40,000 links on two cores);
+//! - `playback`: the steps of a month-by-month playback of the whole range, as the window takes
+//!   them: the filter, the roll-up, the graph, the layout restart and the scene (target: 16 ms
+//!   a step on a million shipments and 10,000 entities).
+//!
+//! Each prints one JSON line with medians (and the worst step) in milliseconds.
+
+use std::time::Instant;
+
+use crate::filter::Filter;
+use crate::index::ShipmentIndex;
+use crate::rollup::GroupBy;
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1e3
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// The filter alone against the filter with the roll-up by state owner, runs interleaved.
+pub fn rollup(index: &ShipmentIndex, runs: usize) -> serde_json::Value {
+    let plain = Filter::default();
+    let grouped = Filter {
+        group_by: Some(GroupBy::StateOwner),
+        ..Filter::default()
+    };
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let (mut links, mut groups, mut group_links) = (0, 0, 0);
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        links = plain.apply(index).links.len();
+        a.push(ms(t));
+        let t = Instant::now();
+        let g = grouped.apply(index);
+        b.push(ms(t));
+        groups = g.groups.len();
+        group_links = g.links.len();
+    }
+    let (fa, fb) = (median(&mut a), median(&mut b));
+    serde_json::json!({
+        "shipments": index.shipment_count(),
+        "entities": index.entities().len(),
+        "links": links,
+        "groups": groups,
+        "links_between_groups": group_links,
+        "filter_median_ms": round2(fa),
+        "filter_and_rollup_median_ms": round2(fb),
+        "rollup_extra_ms": round2(fb - fa),
+        "runs": a.len(),
+    })
+}
+
+/// Every broker measure on the whole network.
+pub fn brokers(index: &ShipmentIndex, runs: usize) -> serde_json::Value {
+    let graph = Filter::default().apply(index);
+    let mut times = Vec::new();
+    let mut sampled = false;
+    let mut cut_points = 0;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let c = crate::brokers::compute(&graph, &crate::brokers::Progress::default());
+        times.push(ms(t));
+        if let Some(c) = c {
+            sampled = c.sampled;
+            cut_points = c.cut_points.len();
+        }
+    }
+    serde_json::json!({
+        "entities": graph.entities.len(),
+        "links": graph.links.len(),
+        "threads": std::thread::available_parallelism().map_or(1, |t| t.get()),
+        "betweenness": if sampled { "sampled" } else { "exact" },
+        "cut_points": cut_points,
+        "median_ms": round2(median(&mut times)),
+        "runs": times.len(),
+    })
+}
+
+/// A month-by-month playback of the whole range: each step's filter, roll-up, graph, layout
+/// restart and scene.
+pub fn playback(
+    explorer: &mut crate::explorer::Explorer,
+    group_by: Option<GroupBy>,
+    size: [f32; 2],
+) -> serde_json::Value {
+    use crate::playback::{StepUnit, steps};
+    use crate::scene::{self, Marks, SceneInput, SizeBy, View};
+    let Some((first, last)) = explorer.index().date_span() else {
+        return serde_json::json!({ "error": "no shipments" });
+    };
+    let base = Filter {
+        group_by,
+        ..explorer.filter().clone()
+    };
+    explorer.set_filter_live(base.clone());
+    let frames = match steps(first, last, StepUnit::Month, 1_000) {
+        Ok(s) => s.frames,
+        Err(e) => return serde_json::json!({ "error": e.to_string() }),
+    };
+    let style = crate::style::Style::default();
+    let view = explorer
+        .positions()
+        .bounds()
+        .map_or(View::default(), |b| View::fit(b, size, 40.0, 1.0));
+    let (mut filter_ms, mut scene_ms, mut step_ms) = (Vec::new(), Vec::new(), Vec::new());
+    let mut entities_at_end = 0;
+    explorer.begin_gesture();
+    for f in &frames {
+        let t = Instant::now();
+        explorer.set_filter_live(Filter {
+            from: Some(f.from),
+            to: Some(f.to),
+            ..base.clone()
+        });
+        let filtered = ms(t);
+        let t2 = Instant::now();
+        let flagged = explorer.screening().flagged_links();
+        let scene = scene::build(&SceneInput {
+            index: explorer.index(),
+            graph: explorer.graph(),
+            positions: explorer.positions(),
+            style: &style,
+            view,
+            marks: Marks {
+                after_listing: Some(&flagged),
+                ..Marks::default()
+            },
+            size_by: SizeBy::Shipments,
+            labels: true,
+        });
+        std::hint::black_box(&scene);
+        scene_ms.push(ms(t2));
+        filter_ms.push(filtered);
+        step_ms.push(ms(t));
+        entities_at_end = explorer.graph().entities.len();
+    }
+    explorer.end_gesture();
+    let worst = step_ms.iter().copied().fold(0.0, f64::max);
+    serde_json::json!({
+        "shipments": explorer.index().shipment_count(),
+        "entities": explorer.index().entities().len(),
+        "group_by": group_by.map(GroupBy::as_str),
+        "steps": frames.len(),
+        "entities_shown_at_end": entities_at_end,
+        "filter_rollup_graph_layout_median_ms": round2(median(&mut filter_ms)),
+        "scene_median_ms": round2(median(&mut scene_ms)),
+        "step_median_ms": round2(median(&mut step_ms)),
+        "step_max_ms": round2(worst),
+    })
+}
