@@ -18,6 +18,9 @@ use crate::model::EntityId;
 use crate::scene::{self, Marks, Scene, SceneInput, View};
 use crate::style::{NodeShape, Rgba};
 
+/// What the canvas says with no database open.
+pub const EMPTY_CANVAS: &str = "No database open. File → Open database… (Ctrl+Shift+O)";
+
 pub fn color(c: Rgba) -> Color32 {
     Color32::from_rgba_unmultiplied(c.0, c.1, c.2, c.3)
 }
@@ -52,7 +55,7 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
         painter.text(
             rect.center(),
             egui::Align2::CENTER_CENTER,
-            "No database open. File → Open database… (Ctrl+Shift+O)",
+            EMPTY_CANVAS,
             egui::FontId::proportional(18.0),
             color(app.style.muted_text),
         );
@@ -892,7 +895,7 @@ fn interact(
     }
 }
 
-fn tooltip_text(e: &crate::explorer::Explorer, id: EntityId) -> String {
+pub(super) fn tooltip_text(e: &crate::explorer::Explorer, id: EntityId) -> String {
     let Some(entity) = e.index().entity(id) else {
         return String::new();
     };

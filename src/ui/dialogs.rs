@@ -89,6 +89,9 @@ pub struct Dialog {
     pub path: String,
     pub import_kind: ImportChoice,
     pub note: Option<String>,
+    /// The folder of the last import: Browse… opens there, and a bare file name typed in the
+    /// path field is looked for there.
+    pub folder: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +107,7 @@ impl Dialog {
             path: String::new(),
             import_kind: ImportChoice::Csv(ImportKind::Shipments),
             note: None,
+            folder: None,
         }
     }
 
@@ -114,32 +118,20 @@ impl Dialog {
         }
     }
 
-    /// The import dialog starting in `dir` (the folder of the last import): its path field
-    /// holds the folder, ready for a file name, and Browse… opens there.
+    /// The import dialog starting in `dir` (the folder of the last import).
     pub fn import_in(dir: Option<&std::path::Path>) -> Dialog {
-        let mut dialog = Dialog::import_csv();
-        if let Some(dir) = dir {
-            let mut text = dir.display().to_string();
-            if !text.ends_with(std::path::MAIN_SEPARATOR) {
-                text.push(std::path::MAIN_SEPARATOR);
-            }
-            dialog.path = text;
+        Dialog {
+            folder: dir.map(PathBuf::from),
+            ..Dialog::import_csv()
         }
-        dialog
     }
 
-    /// The folder the path field points into, for the file dialog.
-    fn folder(&self) -> Option<PathBuf> {
-        let path = PathBuf::from(self.path.trim());
-        if path.as_os_str().is_empty() {
-            return None;
-        }
-        if self.path.trim_end().ends_with(std::path::MAIN_SEPARATOR) || path.is_dir() {
-            Some(path)
-        } else {
-            path.parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map(PathBuf::from)
+    /// The file the path field names: a relative name is taken in the remembered folder.
+    pub fn file(&self) -> PathBuf {
+        let typed = PathBuf::from(self.path.trim());
+        match &self.folder {
+            Some(folder) if typed.is_relative() => folder.join(typed),
+            _ => typed,
         }
     }
 }
@@ -204,11 +196,20 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
                     });
             });
         }
-        let (kind, choice, folder) = (dialog.kind, dialog.import_kind, dialog.folder());
+        let (kind, choice, folder) = (dialog.kind, dialog.import_kind, dialog.folder.clone());
         if path_field(ui, "File", &mut dialog.path, &mut dialog.note, || {
             browse(kind, choice, folder)
         }) {
             go = true;
+        }
+        if let Some(folder) = &dialog.folder {
+            ui.label(
+                egui::RichText::new(format!(
+                    "A file name alone is looked for in {}",
+                    folder.display()
+                ))
+                .weak(),
+            );
         }
         ui.add_space(6.0);
         ui.horizontal(|ui| {
@@ -228,7 +229,7 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
         });
     });
     if go && let Some(dialog) = app.ui.dialog.take() {
-        let path = PathBuf::from(dialog.path.trim());
+        let path = dialog.file();
         match dialog.kind {
             DialogKind::OpenDatabase => {
                 let previous = app.explorer.take();

@@ -24,6 +24,14 @@ mod session_ui;
 mod timeline;
 
 pub use app::{Follow, LadingApp};
+pub use canvas::EMPTY_CANVAS;
+pub use panels::{SHORTCUTS, count};
+
+/// The canvas's tooltip for an entity (what it is, its trade in the filter, its listings,
+/// whether it is made up or a group).
+pub fn tooltip_for(explorer: &crate::explorer::Explorer, id: crate::model::EntityId) -> String {
+    inspector::with_provenance(explorer, id, canvas::tooltip_text(explorer, id))
+}
 
 /// Installs the shipped fonts: Noto Sans first, Droid Sans Fallback for Chinese, Japanese
 /// and Korean, DejaVu Sans for symbols, then egui's own fonts (emoji) as a last resort.

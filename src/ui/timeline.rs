@@ -273,7 +273,7 @@ pub fn timeline(app: &mut LadingApp, ui: &mut egui::Ui) {
     }
 
     let width = ui.available_width().max(120.0);
-    let (rect, response) = ui.allocate_exact_size(vec2(width, 82.0), Sense::click_and_drag());
+    let (rect, response) = ui.allocate_exact_size(vec2(width, 66.0), Sense::click_and_drag());
     let response = response.on_hover_text("Drag the handles or the band to change the dates");
     let painter = ui.painter_at(rect);
     let span = (last.0 - first.0).max(1) as f32;
@@ -285,7 +285,7 @@ pub fn timeline(app: &mut LadingApp, ui: &mut egui::Ui) {
     let to = filter.to.unwrap_or(last).min(last);
 
     // Bars.
-    let bars = Rect::from_min_max(rect.min, pos2(rect.max.x, rect.max.y - 20.0));
+    let bars = Rect::from_min_max(rect.min, pos2(rect.max.x, rect.max.y - 6.0));
     let max = cached.counts.iter().copied().max().unwrap_or(1).max(1) as f32;
     let text = color(app.style.text);
     for (i, &count) in cached.counts.iter().enumerate() {
@@ -324,24 +324,14 @@ pub fn timeline(app: &mut LadingApp, ui: &mut egui::Ui) {
         );
         painter.circle_filled(pos2(x, bars.bottom()), 5.0, color(app.style.selection));
     }
-    // The range's dates under the bars, at full size on the panel's own background: left
-    // and right ends of the strip, so they never run into each other or off the panel.
-    let dates = egui::FontId::proportional(13.0);
-    let strong = ui.visuals().strong_text_color();
-    painter.text(
-        pos2(rect.left(), rect.bottom()),
-        egui::Align2::LEFT_BOTTOM,
-        from.human(),
-        dates.clone(),
-        strong,
-    );
-    painter.text(
-        pos2(rect.right(), rect.bottom()),
-        egui::Align2::RIGHT_BOTTOM,
-        to.human(),
-        dates,
-        strong,
-    );
+    // The range's dates under the bars, full size, as text the panel lays out (and a screen
+    // reader reads): the first at the left, the last at the right.
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(from.human()).size(14.0).strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(egui::RichText::new(to.human()).size(14.0).strong());
+        });
+    });
 
     // Dragging.
     let drag_id = ui.scope_id().with("timeline-drag");
