@@ -1051,4 +1051,7 @@ fn merge(graph: &mut FilteredGraph, extra: FilteredGraph) {
     graph.sanctioned.extend(extra.sanctioned);
     graph.sanctioned.sort_unstable();
     graph.sanctioned.dedup();
+    graph.synthetic.extend(extra.synthetic);
+    graph.synthetic.sort_unstable();
+    graph.synthetic.dedup();
 }

@@ -341,7 +341,7 @@ impl Filter {
                         SanctionStatus::Sanctioned => sanctioned[s] || sanctioned[c],
                         SanctionStatus::Unsanctioned => !sanctioned[s] && !sanctioned[c],
                     };
-                match source_ok.get(source as usize) {
+                match source_ok.get(source as usize).copied() {
                     _ if !ok => REJECT,
                     Some(true) => ACCEPT,
                     Some(false) => REJECT,

@@ -365,6 +365,7 @@ mod tests {
             first: None,
             last: None,
             part_types: PartSet(0),
+            synthetic: 0,
         }
     }
 

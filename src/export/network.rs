@@ -157,7 +157,7 @@ pub fn network_records(
     }
     // Groups by parent and by ultimate owner on the graph's day.
     let day_filter = crate::filter::Filter {
-        as_of: as_of,
+        as_of,
         ..crate::filter::Filter::default()
     };
     let by_parent = Owners::new(index, &day_filter, GroupBy::Parent);

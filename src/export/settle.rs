@@ -222,6 +222,7 @@ mod tests {
             first: None,
             last: None,
             part_types: PartSet(1),
+            synthetic: 0,
         };
         let graph = FilteredGraph {
             entities: vec![1, 2, 3, 4],

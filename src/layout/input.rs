@@ -193,6 +193,7 @@ mod tests {
             first: None,
             last: None,
             part_types: PartSet(0),
+            synthetic: 0,
         };
         let fg = FilteredGraph {
             entities: vec![10, 20, 30],

@@ -360,7 +360,7 @@ impl LadingApp {
         if let Some(explorer) = self.explorer.as_mut() {
             explorer.apply(Command::Reveal(id));
             // Inside a closed group, the group stands for it.
-            let shown = |e: &Explorer, x| e.graph().entities.binary_search(&x).is_ok();
+            let shown = |e: &Explorer, x: EntityId| e.graph().entities.binary_search(&x).is_ok();
             let target = if shown(explorer, id) {
                 id
             } else {

@@ -84,10 +84,8 @@ pub fn poll(app: &mut LadingApp) {
     };
     let revision = explorer.revision();
     let state = &mut app.ui.brokers;
-    if let Some(job) = &state.job
-        && job.handle.is_finished()
-        && let Some(job) = state.job.take()
-    {
+    let finished = state.job.as_ref().is_some_and(|j| j.handle.is_finished());
+    if finished && let Some(job) = state.job.take() {
         if let Ok(Some(c)) = job.handle.join()
             && job.revision == revision
         {

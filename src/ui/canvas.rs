@@ -127,9 +127,7 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
             Stroke::new(2.0, color(app.style.selection.with_alpha(150))),
         );
     }
-    if legend_h > 0.0 {
-        legend_strip(app, ui, strip);
-    }
+
     // The callout under the pointer, topmost (last drawn) first.
     let hovered_callout = response.hover_pos().and_then(|p| {
         let l = p - rect.min.to_vec2();
@@ -147,6 +145,9 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
     };
 
     interact(app, ui, &response, rect, hovered_id, hovered_callout);
+    if legend_h > 0.0 {
+        legend_strip(app, ui, strip);
+    }
 }
 
 /// The network as last drawn, and what it was drawn from.

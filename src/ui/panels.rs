@@ -308,7 +308,7 @@ pub fn search_window(app: &mut LadingApp, ctx: &egui::Context) {
         .resizable(false)
         .show(ctx, |ui| {
             let label = ui.label("Search");
-            let edit_id = egui::Id::new("find-query");
+            let edit_id = egui::Id::unique("find-query");
             let edit = ui
                 .add(
                     egui::TextEdit::singleline(&mut app.ui.search_query)
