@@ -22,8 +22,8 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
+use rand::seq::SliceRandom;
 
 use crate::filter::{FilteredGraph, LinkKind};
 use crate::model::EntityId;

@@ -843,10 +843,15 @@ impl Explorer {
             if self.positions.get(group).is_some() {
                 continue;
             }
-            let known: Vec<[f32; 2]> = members.iter().filter_map(|&m| self.positions.get(m)).collect();
+            let known: Vec<[f32; 2]> = members
+                .iter()
+                .filter_map(|&m| self.positions.get(m))
+                .collect();
             if !known.is_empty() {
                 let k = known.len() as f32;
-                let sum = known.iter().fold([0.0, 0.0], |a, p| [a[0] + p[0], a[1] + p[1]]);
+                let sum = known
+                    .iter()
+                    .fold([0.0, 0.0], |a, p| [a[0] + p[0], a[1] + p[1]]);
                 placed.push((group, [sum[0] / k, sum[1] / k]));
             }
         }

@@ -507,9 +507,7 @@ impl Filter {
             .map(|p| index.entities[p].id)
             .collect();
         let synthetic = (0..n)
-            .filter(|&p| {
-                shown[p] && index.source_synthetic[index.entity_source[p] as usize]
-            })
+            .filter(|&p| shown[p] && index.source_synthetic[index.entity_source[p] as usize])
             .map(|p| index.entities[p].id)
             .collect();
         let sanctioned = (0..n)

@@ -129,7 +129,11 @@ impl ShipmentIndex {
         sources.push(String::new());
         sources.sort();
         sources.dedup();
-        let source_id = |text: &str| sources.binary_search_by(|s| s.as_str().cmp(text)).unwrap_or(0) as u32;
+        let source_id = |text: &str| {
+            sources
+                .binary_search_by(|s| s.as_str().cmp(text))
+                .unwrap_or(0) as u32
+        };
         let shipment_source_id: Vec<u32> = shipments
             .source_names
             .iter()

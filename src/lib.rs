@@ -5,8 +5,8 @@
 //! [`graph`] (petgraph) and [`layout`] (ForceAtlas2). Only `store` knows SQLite.
 
 pub mod annotation;
-pub mod brokers;
 pub mod atomic;
+pub mod brokers;
 pub mod cli;
 pub mod date;
 pub mod explorer;

@@ -243,7 +243,8 @@ pub fn roll_up_with(
         groups.entry(rep_of(e)).or_default().push(e);
     }
     let entities: Vec<EntityId> = groups.keys().copied().collect();
-    let sanctioned_set: rustc_hash::FxHashSet<EntityId> = graph.sanctioned.iter().copied().collect();
+    let sanctioned_set: rustc_hash::FxHashSet<EntityId> =
+        graph.sanctioned.iter().copied().collect();
     let sanctioned: Vec<EntityId> = groups
         .iter()
         .filter(|(_, members)| members.iter().any(|m| sanctioned_set.contains(m)))

@@ -404,7 +404,12 @@ fn link_ends(graph: &FilteredGraph) -> Vec<Option<(u32, u32)>> {
 /// sourced story stands out and every painter draws the mark the same way.
 pub fn made_up(c: Rgba, background: Rgba) -> Rgba {
     let mix = |a: u8, b: u8| ((u16::from(a) * 2 + u16::from(b) * 3) / 5) as u8;
-    Rgba(mix(c.0, background.0), mix(c.1, background.1), mix(c.2, background.2), c.3)
+    Rgba(
+        mix(c.0, background.0),
+        mix(c.1, background.1),
+        mix(c.2, background.2),
+        c.3,
+    )
 }
 
 /// Per-entity totals over the shown links, by slot: the node-size metric.

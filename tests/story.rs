@@ -47,7 +47,12 @@ fn the_sourced_story_has_no_synthetic_entity_and_the_synthetic_world_no_sourced_
     assert_eq!(story.shipments, 30, "the 30 reported shipments");
     let shown = keys(&index, &story);
     assert!(shown.iter().all(|k| !k.starts_with("syn-")), "{shown:?}");
-    for k in ["poly-technologies", "ulan-ude-aviation-plant", "sasac", "rostec"] {
+    for k in [
+        "poly-technologies",
+        "ulan-ude-aviation-plant",
+        "sasac",
+        "rostec",
+    ] {
         assert!(shown.iter().any(|s| s == k), "{k} in {shown:?}");
     }
     assert!(story.synthetic.is_empty());
@@ -131,11 +136,17 @@ fn by_state_owner_the_story_is_sasac_trading_with_rostec() {
     assert_eq!(link(sasac, rostec).shipments, 19);
     assert_eq!(link(rostec, sasac).shipments, 11);
     assert_eq!(g.shipments, 30);
-    assert!(g.is_sanctioned(rostec) && g.is_sanctioned(sasac), "members are listed");
+    assert!(
+        g.is_sanctioned(rostec) && g.is_sanctioned(sasac),
+        "members are listed"
+    );
     let members = &g.groups[&sasac];
     assert!(members.contains(&id("poly-technologies")));
     assert!(members.contains(&id("avic-international")));
-    assert!(g.ownership_links().next().is_none(), "ownership is inside the groups");
+    assert!(
+        g.ownership_links().next().is_none(),
+        "ownership is inside the groups"
+    );
 }
 
 #[test]
@@ -147,16 +158,28 @@ fn by_parent_subsidiaries_fold_into_their_holding_company() {
     }
     .apply(&index);
     let shown = keys(&index, &g);
-    for k in ["china-poly-group", "avic", "russian-helicopters", "united-engine-corporation"] {
+    for k in [
+        "china-poly-group",
+        "avic",
+        "russian-helicopters",
+        "united-engine-corporation",
+    ] {
         assert!(shown.iter().any(|s| s == k), "{k} in {shown:?}");
     }
-    for k in ["poly-technologies", "ulan-ude-aviation-plant", "avic-international"] {
+    for k in [
+        "poly-technologies",
+        "ulan-ude-aviation-plant",
+        "avic-international",
+    ] {
         assert!(!shown.iter().any(|s| s == k), "{k} folded: {shown:?}");
     }
     // State owners stay on their own, owning the groups.
     assert!(shown.iter().any(|s| s == "sasac"));
     let id = |k: &str| index.find(k).unwrap().id;
-    assert!(g.ownership_links().any(|l| l.source == id("sasac") && l.target == id("china-poly-group")));
+    assert!(
+        g.ownership_links()
+            .any(|l| l.source == id("sasac") && l.target == id("china-poly-group"))
+    );
     let t = g
         .trade_links()
         .find(|l| l.source == id("china-poly-group") && l.target == id("russian-helicopters"))
@@ -234,10 +257,12 @@ fn a_cycle_is_one_group_and_equal_owners_are_a_stated_guess() {
     assert!(c.tie);
     assert_eq!((c.chosen, c.others.clone()), (4, vec![5]));
     let g = filter.apply(&index);
-    assert_eq!(g.entities, vec![1, 4, 6]);
+    // E, C's other owner, stays on its own, owning D's group.
+    assert_eq!(g.entities, vec![1, 4, 5, 6]);
     assert_eq!(g.groups[&1], vec![1, 2]);
     assert_eq!(g.groups[&4], vec![3, 4]);
     assert_eq!(g.trade_links().count(), 3);
+    assert!(g.ownership_links().any(|l| (l.source, l.target) == (5, 4)));
     // By parent, the state owners stay apart and C stands alone.
     let by_parent = Owners::new(&index, &filter, GroupBy::Parent);
     assert_eq!(by_parent.group_of(&index, 3), Some(3));
@@ -254,7 +279,10 @@ fn a_group_opens_in_place_and_closes_again() {
     let rostec = e.index().find("rostec").unwrap().id;
     let plant = e.index().find("ulan-ude-aviation-plant").unwrap().id;
     let at = e.positions().get(rostec).unwrap();
-    assert_eq!(e.apply(Command::OpenGroup(rostec)), lading::explorer::Outcome::Done);
+    assert_eq!(
+        e.apply(Command::OpenGroup(rostec)),
+        lading::explorer::Outcome::Done
+    );
     assert!(e.graph().entities.contains(&plant));
     assert!(!e.graph().groups.contains_key(&rostec));
     // The members start around the group's place.
@@ -282,9 +310,11 @@ fn brokers_of_the_sample_and_of_nothing() {
     assert!(!c.sampled);
     assert!(!c.cut_points.is_empty());
     assert!(c.betweenness.iter().all(|b| (0.0..=1.0).contains(b)));
-    let empty =
-        lading::brokers::compute(&FilteredGraph::default(), &lading::brokers::Progress::default())
-            .unwrap();
+    let empty = lading::brokers::compute(
+        &FilteredGraph::default(),
+        &lading::brokers::Progress::default(),
+    )
+    .unwrap();
     assert!(empty.entities.is_empty() && empty.cut_points.is_empty());
 }
 
@@ -292,7 +322,10 @@ fn brokers_of_the_sample_and_of_nothing() {
 fn playback_steps_show_the_range_growing_and_listings_on_their_day() {
     let mut e = sample_explorer();
     e.open_on_story();
-    let (from, to) = (Day::parse_iso("2022-01-01").unwrap(), Day::parse_iso("2022-12-31").unwrap());
+    let (from, to) = (
+        Day::parse_iso("2022-01-01").unwrap(),
+        Day::parse_iso("2022-12-31").unwrap(),
+    );
     let steps = lading::playback::steps(from, to, lading::playback::StepUnit::Month, 100).unwrap();
     assert_eq!(steps.frames.len(), 12);
     let base = e.filter().clone();
@@ -330,8 +363,9 @@ fn a_session_keeps_the_grouping_and_the_opened_groups() {
     let json = session.to_json();
     assert!(json.contains("\"group_by\": \"parent\""), "{json}");
     assert!(json.contains("russian-helicopters"));
-    let back = lading::session::Session::from_slice(std::path::Path::new("s.lading"), json.as_bytes())
-        .unwrap();
+    let back =
+        lading::session::Session::from_slice(std::path::Path::new("s.lading"), json.as_bytes())
+            .unwrap();
     assert_eq!(back.filter, filter);
     // A session without these fields reads as no grouping, everything shown.
     let old = lading::session::Session::from_slice(

@@ -19,6 +19,7 @@ fn sample_store() -> Store {
 fn harness(app: LadingApp) -> Harness<'static, LadingApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1440.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
         .with_context_setup(lading::ui::install_fonts)
         .build_ui_state(|ui, app: &mut LadingApp| app.frame(ui), app);
     h.run_steps(3);
@@ -27,11 +28,20 @@ fn harness(app: LadingApp) -> Harness<'static, LadingApp> {
 
 /// The window as it first opens on the sample.
 fn first_window() -> Harness<'static, LadingApp> {
-    harness(LadingApp::first_window(Explorer::new(sample_store()).unwrap()))
+    harness(LadingApp::first_window(
+        Explorer::new(sample_store()).unwrap(),
+    ))
 }
 
 fn id(h: &Harness<'_, LadingApp>, key: &str) -> EntityId {
-    h.state().explorer.as_ref().unwrap().index().find(key).unwrap().id
+    h.state()
+        .explorer
+        .as_ref()
+        .unwrap()
+        .index()
+        .find(key)
+        .unwrap()
+        .id
 }
 
 fn explorer<'a>(h: &'a Harness<'_, LadingApp>) -> &'a Explorer {
@@ -70,7 +80,10 @@ fn the_first_window_shows_the_story_labelled_on_screen_and_nothing_made_up() {
     h.run_steps(5);
     let e = explorer(&h);
     assert!(e.graph().synthetic.is_empty(), "no synthetic entity");
-    assert!(e.index().entities().len() > 300, "the synthetic world is in the database");
+    assert!(
+        e.index().entities().len() > 300,
+        "the synthetic world is in the database"
+    );
     let scene = scene_now(&h);
     let size = h.state().view.size;
     for key in ["poly-technologies", "ulan-ude-aviation-plant"] {
@@ -89,7 +102,11 @@ fn the_first_window_shows_the_story_labelled_on_screen_and_nothing_made_up() {
         );
     }
     // The status line says where the rest is.
-    assert!(h.state().ui.status.contains("synthetic"), "{}", h.state().ui.status);
+    assert!(
+        h.state().ui.status.contains("synthetic"),
+        "{}",
+        h.state().ui.status
+    );
 }
 
 #[test]
@@ -100,7 +117,10 @@ fn the_provenance_switch_shows_the_synthetic_world_washed_out() {
     let e = explorer(&h);
     assert!(e.graph().synthetic.len() > 300);
     let scene = scene_now(&h);
-    assert!(scene.legend.synthetic.is_some(), "the legend says what washed out means");
+    assert!(
+        scene.legend.synthetic.is_some(),
+        "the legend says what washed out means"
+    );
     let style = &h.state().style;
     let made_up = scene
         .nodes
@@ -138,7 +158,12 @@ fn grouping_by_state_owner_gives_sasac_and_rostec_and_a_double_click_opens_a_gro
     assert_eq!(shipped, 19);
     // Labels say how many each group holds.
     let scene = scene_now(&h);
-    assert!(scene.labels.iter().any(|l| l.id == rostec && l.text.ends_with(')')));
+    assert!(
+        scene
+            .labels
+            .iter()
+            .any(|l| l.id == rostec && l.text.ends_with(')'))
+    );
     // Double-click Rostec: its members appear where it was.
     h.run_steps(20);
     let at = h.state().screen_position(rostec).unwrap();
@@ -151,7 +176,13 @@ fn grouping_by_state_owner_gives_sasac_and_rostec_and_a_double_click_opens_a_gro
     }
     h.run_steps(3);
     let plant = id(&h, "ulan-ude-aviation-plant");
-    assert!(explorer(&h).graph().entities.contains(&plant), "Rostec opened");
+    assert!(
+        explorer(&h).graph().entities.contains(&plant),
+        "Rostec opened: at {at:?} sel {:?} status {:?} view {:?}",
+        explorer(&h).selection,
+        h.state().ui.status,
+        h.state().view
+    );
     assert!(explorer(&h).filter().open_groups.contains("rostec"));
 }
 
@@ -164,7 +195,7 @@ fn play_steps_the_date_window_and_space_pauses_it() {
     let run = h.state().ui.playback.run.as_ref().expect("playing");
     assert!(run.playing);
     assert!(run.frames.len() > 3);
-    h.get_by_label("⏭ Next step").click();
+    h.get_by_label("Next step").click();
     h.run_steps(2);
     let second_to = explorer(&h).filter().to.unwrap();
     assert!(second_to > first_to);
@@ -178,7 +209,7 @@ fn play_steps_the_date_window_and_space_pauses_it() {
     }
     assert_eq!(explorer(&h).filter().to, paused_at);
     // Stop puts the range back.
-    h.get_by_label("⏹ Stop").click();
+    h.get_by_label("■ Stop").click();
     h.run_steps(2);
     assert!(h.state().ui.playback.run.is_none());
     assert_eq!(explorer(&h).filter().to, None);
@@ -271,11 +302,17 @@ fn find_enter_brings_a_far_entity_into_view() {
     for _ in 0..40 {
         h.step();
     }
-    let at = h.state().screen_position(id(&h, "poly-technologies")).unwrap();
+    let at = h
+        .state()
+        .screen_position(id(&h, "poly-technologies"))
+        .unwrap();
     let canvas = h.state().canvas_origin;
     let size = h.state().view.size;
     assert!(
-        at[0] > canvas[0] && at[0] < canvas[0] + size[0] && at[1] > canvas[1] && at[1] < canvas[1] + size[1],
+        at[0] > canvas[0]
+            && at[0] < canvas[0] + size[0]
+            && at[1] > canvas[1]
+            && at[1] < canvas[1] + size[1],
         "{at:?} in the canvas at {canvas:?} of {size:?}"
     );
 }
@@ -305,7 +342,10 @@ fn the_legend_folds_and_never_covers_the_network() {
     h.run_steps(3);
     assert!(h.state().ui.legend_collapsed);
     let folded_height = h.state().view.size[1];
-    assert!(folded_height > open_height, "{folded_height} > {open_height}");
+    assert!(
+        folded_height > open_height,
+        "{folded_height} > {open_height}"
+    );
     // Unfolded, the canvas ends where the legend strip begins.
     h.get_by_label("▸ Legend").click();
     h.run_steps(3);
@@ -324,9 +364,13 @@ fn a_failed_import_clears_the_status_and_the_dialog_remembers_the_folder() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::I);
     h.run_steps(2);
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
+        .click();
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
         .type_text(bad.to_str().unwrap());
     h.run_steps(1);
-    h.get_by_role_and_label(egui::accesskit::Role::Button, "Import").click();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Import")
+        .click();
     for _ in 0..600 {
         h.run_steps(1);
         if h.state().ui.import_job.is_none() {
@@ -334,8 +378,17 @@ fn a_failed_import_clears_the_status_and_the_dialog_remembers_the_folder() {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert!(h.state().error.is_some());
-    assert!(!h.state().ui.status.contains("Importing"), "{}", h.state().ui.status);
+    assert!(
+        h.state().error.is_some(),
+        "status {:?} dialog open {}",
+        h.state().ui.status,
+        h.state().ui.dialog.is_some()
+    );
+    assert!(
+        !h.state().ui.status.contains("Importing"),
+        "{}",
+        h.state().ui.status
+    );
     h.state_mut().error = None;
     h.run_steps(1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::I);
@@ -364,7 +417,10 @@ fn menus_help_and_the_empty_window_name_one_shortcut_per_action() {
 #[test]
 fn counts_are_singular_and_plural() {
     let mut h = first_window();
-    let (poly, plant) = (id(&h, "poly-technologies"), id(&h, "ulan-ude-aviation-plant"));
+    let (poly, plant) = (
+        id(&h, "poly-technologies"),
+        id(&h, "ulan-ude-aviation-plant"),
+    );
     h.state_mut().send(Command::FindPath(poly, plant));
     h.run_steps(3);
     h.get_by_label("Path: 1 hop");

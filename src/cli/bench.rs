@@ -93,7 +93,10 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         What::Brokers => {
-            outln!("{}", super::bench_explorer::brokers(&index, args.runs.min(5)));
+            outln!(
+                "{}",
+                super::bench_explorer::brokers(&index, args.runs.min(5))
+            );
             return Ok(ExitCode::SUCCESS);
         }
         _ => {}

@@ -150,9 +150,8 @@ impl FilterArgs {
                 .group_by
                 .as_deref()
                 .map(|g| {
-                    GroupBy::parse(g).with_context(|| {
-                        format!("--group-by {g:?}: say parent or state-owner")
-                    })
+                    GroupBy::parse(g)
+                        .with_context(|| format!("--group-by {g:?}: say parent or state-owner"))
                 })
                 .transpose()?,
             open_groups: BTreeSet::new(),
@@ -196,9 +195,7 @@ fn check_names(filter: &Filter, index: &crate::index::ShipmentIndex) -> anyhow::
         if let Provenance::Source(prefix) = Provenance::parse(term) {
             let sources = index.shipment_sources();
             let known = |s: &str| Provenance::Source(prefix.clone()).matches(s);
-            if !sources.iter().any(|(s, _)| known(s))
-                && !index.sources.iter().any(|s| known(s))
-            {
+            if !sources.iter().any(|(s, _)| known(s)) && !index.sources.iter().any(|s| known(s)) {
                 let listed: Vec<String> = sources
                     .iter()
                     .take(8)
@@ -208,7 +205,11 @@ fn check_names(filter: &Filter, index: &crate::index::ShipmentIndex) -> anyhow::
                     "--provenance {prefix:?}: no record's source starts with that; say sourced, \
                      synthetic, or a source. The shipments' sources (most first): {}{}",
                     listed.join(", "),
-                    if sources.len() > listed.len() { ", …" } else { "" }
+                    if sources.len() > listed.len() {
+                        ", …"
+                    } else {
+                        ""
+                    }
                 );
             }
         }

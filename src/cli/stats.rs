@@ -192,7 +192,12 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     if !stats.groups.is_empty() {
         outln!("\ngroups (members, shipments inside the group):");
         for g in stats.groups.iter().take(args.top) {
-            outln!("  {:>5}  {:>8}  {}", g.members, g.internal_shipments, g.owner);
+            outln!(
+                "  {:>5}  {:>8}  {}",
+                g.members,
+                g.internal_shipments,
+                g.owner
+            );
         }
     }
     for c in &stats.owner_choices {

@@ -162,7 +162,9 @@ impl LadingApp {
     /// ([`Explorer::open_on_story`]), the layout run synchronously.
     pub fn first_window(mut explorer: Explorer) -> LadingApp {
         explorer.open_on_story();
-        LadingApp::with_explorer(explorer)
+        let mut app = LadingApp::with_explorer(explorer);
+        app.say_opened();
+        app
     }
 
     /// A window on an explorer, for tests: the layout runs synchronously.
@@ -185,21 +187,8 @@ impl LadingApp {
                 } else {
                     explorer.settle(300);
                 }
-                self.ui.status = format!("Opened {}", explorer.db_path().display());
-                let (synthetic, all) = explorer.index().synthetic_shipments();
-                if explorer.filter().provenance.is_some() {
-                    self.ui.status.push_str(&format!(
-                        " · showing the sourced records; {} synthetic (made-up) {} are one \
-                         switch away (Filter → Provenance)",
-                        synthetic,
-                        super::panels::noun(synthetic, "shipment", "shipments")
-                    ));
-                } else if all > 0 && synthetic == all {
-                    self.ui.status.push_str(
-                        " · every record in this database is synthetic (made up): all are drawn washed out",
-                    );
-                }
                 self.explorer = Some(explorer);
+                self.say_opened();
                 self.fit_pending = true;
                 self.auto_fit = true;
                 self.error = None;
@@ -207,6 +196,27 @@ impl LadingApp {
             Err(e) => {
                 self.error = Some(format!("{e:#}"));
             }
+        }
+    }
+
+    /// The status line after opening a database: which records the window shows.
+    fn say_opened(&mut self) {
+        let Some(explorer) = self.explorer.as_ref() else {
+            return;
+        };
+        self.ui.status = format!("Opened {}", explorer.db_path().display());
+        let (synthetic, all) = explorer.index().synthetic_shipments();
+        if explorer.filter().provenance.is_some() {
+            self.ui.status.push_str(&format!(
+                " · showing the sourced records; {} synthetic (made-up) {} are one switch \
+                 away (Filter → Provenance)",
+                synthetic,
+                super::panels::noun(synthetic, "shipment", "shipments")
+            ));
+        } else if all > 0 && synthetic == all {
+            self.ui.status.push_str(
+                " · every record in this database is synthetic (made up): all are drawn washed out",
+            );
         }
     }
 
@@ -233,7 +243,9 @@ impl LadingApp {
             let what = format!("{command:?}");
             let wants = match &command {
                 Command::Focus(Some(_)) => Some(Follow::Network),
-                Command::Focus(None) | Command::SetFilter(_) | Command::OpenGroup(_)
+                Command::Focus(None)
+                | Command::SetFilter(_)
+                | Command::OpenGroup(_)
                 | Command::CloseGroup(_) => Some(Follow::IfLost),
                 Command::FindPath(..) => Some(Follow::Path),
                 Command::AddCallout(c) => Some(Follow::Point(c.at)),

@@ -85,12 +85,12 @@ pub fn poll(app: &mut LadingApp) {
     let revision = explorer.revision();
     let state = &mut app.ui.brokers;
     let finished = state.job.as_ref().is_some_and(|j| j.handle.is_finished());
-    if finished && let Some(job) = state.job.take() {
-        if let Ok(Some(c)) = job.handle.join()
-            && job.revision == revision
-        {
-            state.store(job.revision, c);
-        }
+    if finished
+        && let Some(job) = state.job.take()
+        && let Ok(Some(c)) = job.handle.join()
+        && job.revision == revision
+    {
+        state.store(job.revision, c);
     }
     if state.current(revision).is_some() || !want {
         return;
@@ -207,7 +207,11 @@ pub fn brokers_window(app: &mut LadingApp, ctx: &egui::Context) {
             let Some(c) = state.current(explorer.revision()) else {
                 match state.progress() {
                     Some(f) => {
-                        ui.add(egui::ProgressBar::new(f).show_percentage().text("measuring"));
+                        ui.add(
+                            egui::ProgressBar::new(f)
+                                .show_percentage()
+                                .text("measuring"),
+                        );
                     }
                     None => {
                         ui.spinner();

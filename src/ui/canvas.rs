@@ -444,7 +444,11 @@ fn legend_strip(app: &mut LadingApp, ui: &mut egui::Ui, strip: Rect) {
     let label = if folded { "▸ Legend" } else { "▾ Legend" };
     if ui
         .put(button, egui::Button::new(label).small().frame(false))
-        .on_hover_text(if folded { "Show the legend" } else { "Fold the legend" })
+        .on_hover_text(if folded {
+            "Show the legend"
+        } else {
+            "Fold the legend"
+        })
         .clicked()
     {
         app.ui.legend_collapsed = !folded;
@@ -565,7 +569,12 @@ fn legend_rows(scene: &Scene, app: &LadingApp) -> Vec<(LegendIcon, String)> {
     if let Some(c) = l.synthetic {
         rows.push((
             Box::new(move |p: &egui::Painter, at: Pos2| {
-                p.circle(at, 5.0, color(c), Stroke::new(1.0, stroke.gamma_multiply(0.5)));
+                p.circle(
+                    at,
+                    5.0,
+                    color(c),
+                    Stroke::new(1.0, stroke.gamma_multiply(0.5)),
+                );
             }),
             "Washed out: synthetic (made up)".to_owned(),
         ));
@@ -966,13 +975,11 @@ fn context_menu(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
     let expanded = e.doc().expanded.contains_key(&id);
     let is_group = e.graph().groups.contains_key(&id);
     // An entity of an opened group can fold it back.
-    let open_group = e
-        .group_of(id)
-        .filter(|g| {
-            e.index()
-                .entity(*g)
-                .is_some_and(|x| e.filter().open_groups.contains(&x.key))
-        });
+    let open_group = e.group_of(id).filter(|g| {
+        e.index()
+            .entity(*g)
+            .is_some_and(|x| e.filter().open_groups.contains(&x.key))
+    });
     ui.label(egui::RichText::new(scene::truncate_label(&name, 40)).strong());
     ui.separator();
     if is_group && ui.button("Open group").clicked() {

@@ -15,7 +15,12 @@ use crate::rollup::GroupBy;
 const SOURCES_LISTED: usize = 40;
 
 /// Sourced and synthetic switches, and the sources one by one.
-pub fn provenance_section(index: &ShipmentIndex, base: &Filter, filter: &mut Filter, ui: &mut egui::Ui) {
+pub fn provenance_section(
+    index: &ShipmentIndex,
+    base: &Filter,
+    filter: &mut Filter,
+    ui: &mut egui::Ui,
+) {
     let (synthetic, all) = index.synthetic_shipments();
     ui.label(RichText::new("Provenance").strong())
         .on_hover_text(
@@ -26,9 +31,10 @@ pub fn provenance_section(index: &ShipmentIndex, base: &Filter, filter: &mut Fil
         ui.label(RichText::new("No shipments").weak());
         return;
     }
-    let terms: BTreeSet<String> = base.provenance.clone().unwrap_or_else(|| {
-        BTreeSet::from([SOURCED.to_owned(), SYNTHETIC.to_owned()])
-    });
+    let terms: BTreeSet<String> = base
+        .provenance
+        .clone()
+        .unwrap_or_else(|| BTreeSet::from([SOURCED.to_owned(), SYNTHETIC.to_owned()]));
     let mut sourced = terms.contains(SOURCED);
     let mut made_up = terms.contains(SYNTHETIC);
     let mut changed = false;
@@ -37,7 +43,10 @@ pub fn provenance_section(index: &ShipmentIndex, base: &Filter, filter: &mut Fil
             synthetic < all,
             egui::Checkbox::new(
                 &mut sourced,
-                format!("Sourced ({})", super::panels::count(all - synthetic, "shipment", "shipments")),
+                format!(
+                    "Sourced ({})",
+                    super::panels::count(all - synthetic, "shipment", "shipments")
+                ),
             ),
         )
         .changed();
@@ -52,7 +61,9 @@ pub fn provenance_section(index: &ShipmentIndex, base: &Filter, filter: &mut Fil
                 ),
             ),
         )
-        .on_hover_text("The sample's fictional world, or data imported with a source starting \"synthetic\"")
+        .on_hover_text(
+            "The sample's fictional world, or data imported with a source starting \"synthetic\"",
+        )
         .changed();
     if synthetic == all {
         ui.label(RichText::new("Every record here is synthetic").weak());
@@ -73,7 +84,14 @@ pub fn provenance_section(index: &ShipmentIndex, base: &Filter, filter: &mut Fil
                 let mut on = chosen.contains(*source);
                 let label = format!(
                     "{}  ({n})",
-                    crate::scene::truncate_label(if source.is_empty() { "(no source)" } else { source }, 44)
+                    crate::scene::truncate_label(
+                        if source.is_empty() {
+                            "(no source)"
+                        } else {
+                            source
+                        },
+                        44
+                    )
                 );
                 if ui.checkbox(&mut on, label).on_hover_text(*source).changed() {
                     changed = true;
@@ -110,10 +128,11 @@ pub fn provenance_section(index: &ShipmentIndex, base: &Filter, filter: &mut Fil
 
 /// The roll-up choice, and the groups opened in place.
 pub fn group_section(explorer: &Explorer, base: &Filter, filter: &mut Filter, ui: &mut egui::Ui) {
-    ui.label(RichText::new("Group entities").strong()).on_hover_text(
-        "Fold subsidiaries and plants into their owner: links between groups add up their \
+    ui.label(RichText::new("Group entities").strong())
+        .on_hover_text(
+            "Fold subsidiaries and plants into their owner: links between groups add up their \
          members' shipments. Double-click a group to open it in place.",
-    );
+        );
     let mut by = base.group_by;
     ui.radio_value(&mut by, None, "Each entity on its own");
     for g in GroupBy::ALL {
@@ -156,7 +175,11 @@ pub fn group_section(explorer: &Explorer, base: &Filter, filter: &mut Filter, ui
                     } else {
                         format!(
                             "; {} in an ownership cycle form one group",
-                            super::panels::count(explorer.owners().in_cycles.len() as u64, "entity", "entities")
+                            super::panels::count(
+                                explorer.owners().in_cycles.len() as u64,
+                                "entity",
+                                "entities"
+                            )
                         )
                     }
                 ))

@@ -119,7 +119,10 @@ pub fn view_showing(points: &[[f32; 2]], current: &View, max_zoom: f32) -> Optio
 /// Whether a world point is on screen in `view`, at least `margin` points inside its edge.
 pub fn on_screen(view: &View, p: [f32; 2], margin: f32) -> bool {
     let s = view.to_screen(p);
-    s[0] >= margin && s[1] >= margin && s[0] <= view.size[0] - margin && s[1] <= view.size[1] - margin
+    s[0] >= margin
+        && s[1] >= margin
+        && s[0] <= view.size[0] - margin
+        && s[1] <= view.size[1] - margin
 }
 
 /// Whether the view shows so little of these points that the user would look at an empty
@@ -161,7 +164,11 @@ mod tests {
             zoom: 4.0,
             ..View::default()
         };
-        let a = ViewAnimation { from, to, start: 10.0 };
+        let a = ViewAnimation {
+            from,
+            to,
+            start: 10.0,
+        };
         assert_eq!(a.at(10.0), (from, false));
         let (mid, done) = a.at(10.0 + DURATION_S / 2.0);
         assert!(!done);

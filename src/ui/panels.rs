@@ -322,10 +322,12 @@ pub fn search_window(app: &mut LadingApp, ctx: &egui::Context) {
                 edit.request_focus();
                 if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), edit_id) {
                     let end = app.ui.search_query.chars().count();
-                    state.cursor.set_char_range(Some(egui::text::CCursorRange::two(
-                        egui::text::CCursor::new(0),
-                        egui::text::CCursor::new(end),
-                    )));
+                    state
+                        .cursor
+                        .set_char_range(Some(egui::text::CCursorRange::two(
+                            egui::text::CCursor::new(0),
+                            egui::text::CCursor::new(end),
+                        )));
                     state.store(ui.ctx(), edit_id);
                 }
                 app.ui.search_focus = false;
@@ -375,7 +377,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Drag an entity", "Place and pin it"),
     ("Click / Shift+click", "Select / add to selection"),
     ("Shift+drag background", "Select with a box"),
-    ("Double-click an entity", "Expand its neighbours (a group: open it)"),
+    (
+        "Double-click an entity",
+        "Expand its neighbours (a group: open it)",
+    ),
     (
         "Right-click an entity",
         "Expand, collapse, hide, focus, pin, path to…",

@@ -174,7 +174,7 @@ fn playback_controls(app: &mut LadingApp, ui: &mut egui::Ui) {
     let playing = app.ui.playback.run.as_ref().is_some_and(|r| r.playing);
     let running = app.ui.playback.run.is_some();
     ui.horizontal(|ui| {
-        let label = if playing { "⏸ Pause" } else { "▶ Play" };
+        let label = if playing { "‖ Pause" } else { "▶ Play" };
         if ui
             .button(label)
             .on_hover_text("Step the dates through time (Space)")
@@ -183,12 +183,15 @@ fn playback_controls(app: &mut LadingApp, ui: &mut egui::Ui) {
             toggle_playback(app);
         }
         if ui
-            .add_enabled(running, egui::Button::new("⏭ Next step"))
+            .add_enabled(running, egui::Button::new("Next step"))
             .clicked()
         {
             step_playback(app);
         }
-        if ui.add_enabled(running, egui::Button::new("⏹ Stop")).clicked() {
+        if ui
+            .add_enabled(running, egui::Button::new("■ Stop"))
+            .clicked()
+        {
             finish_playback(app, true);
         }
     });
