@@ -39,6 +39,7 @@ pub mod filter_args;
 pub mod generate;
 pub mod import;
 pub mod layout;
+pub mod match_cmd;
 pub mod render;
 pub mod screen;
 pub mod session;
@@ -82,6 +83,9 @@ pub enum Command {
     Export(export::Args),
     /// Session files: check one, or the saving benchmark and crash test.
     Session(session::Args),
+    /// Compare two companies' names (and identifiers), or each pair of a CSV file: score,
+    /// verdict and reasons.
+    Match(match_cmd::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -113,6 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Render(args)) => render::run(db.as_deref(), args),
         Some(Command::Export(args)) => export::run(db.as_deref(), args),
         Some(Command::Session(args)) => session::run(db.as_deref(), args),
+        Some(Command::Match(args)) => match_cmd::run(args),
         None => {
             if let Some(path) = &cli.session {
                 // Refuse a bad session file here, with the reason, before opening a window.
