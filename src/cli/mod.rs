@@ -40,6 +40,7 @@ pub mod generate;
 pub mod identity;
 pub mod import;
 pub mod layout;
+pub mod match_cmd;
 pub mod render;
 pub mod screen;
 pub mod session;
@@ -91,6 +92,9 @@ pub enum Command {
     NotSame(identity::NotSameArgs),
     /// List the merges, unmerges and "not the same" judgements, with who, when and why.
     Judgements(identity::JudgementsArgs),
+    /// Compare two companies' names (and identifiers), or each pair of a CSV file: score,
+    /// verdict and reasons.
+    Match(match_cmd::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -126,6 +130,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Unmerge(args)) => identity::unmerge(db.as_deref(), args),
         Some(Command::NotSame(args)) => identity::not_same(db.as_deref(), args),
         Some(Command::Judgements(args)) => identity::judgements(db.as_deref(), args),
+        Some(Command::Match(args)) => match_cmd::run(args),
         None => {
             if let Some(path) = &cli.session {
                 // Refuse a bad session file here, with the reason, before opening a window.
