@@ -236,6 +236,7 @@ fn awkward_index() -> ShipmentIndex {
         ],
         sanctions: Vec::new(),
         shipments,
+        ..Dataset::default()
     })
 }
 
