@@ -591,9 +591,15 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                 style.node_stroke.with_alpha(70)
             },
             stroke_width: 1.0 * s,
-            ring: graph
-                .is_sanctioned(id)
-                .then_some((style.sanction_ring, style.ring_width_px * s)),
+            // A made-up entity's listings are made up too: its ring is washed out with it.
+            ring: graph.is_sanctioned(id).then_some((
+                if graph.is_synthetic(id) {
+                    made_up(style.sanction_ring, style.background)
+                } else {
+                    style.sanction_ring
+                },
+                style.ring_width_px * s,
+            )),
             halo,
             pinned: marks.show_pins && marks.pinned.is_some_and(|p| p.contains(&id)),
             noted: marks.noted.is_some_and(|n| n.contains(&id)),
@@ -758,7 +764,11 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                         from,
                         to: tip,
                         width: width + 6.0 * s,
-                        color: style.after_listing,
+                        color: if l.is_synthetic() {
+                            made_up(style.after_listing, style.background)
+                        } else {
+                            style.after_listing
+                        },
                         dashed: false,
                         arrow: None,
                     });

@@ -210,7 +210,7 @@ impl LadingApp {
             self.ui.status.push_str(&format!(
                 " · showing the sourced records; {} synthetic (made-up) {} are one switch \
                  away (Filter → Provenance)",
-                synthetic,
+                super::panels::thousands(synthetic),
                 super::panels::noun(synthetic, "shipment", "shipments")
             ));
         } else if all > 0 && synthetic == all {

@@ -576,7 +576,7 @@ fn legend_rows(scene: &Scene, app: &LadingApp) -> Vec<(LegendIcon, String)> {
                     Stroke::new(1.0, stroke.gamma_multiply(0.5)),
                 );
             }),
-            "Washed out: synthetic (made up)".to_owned(),
+            "Pale: synthetic (made up)".to_owned(),
         ));
     }
     if l.groups {

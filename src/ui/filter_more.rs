@@ -146,7 +146,7 @@ pub fn group_section(explorer: &Explorer, base: &Filter, filter: &mut Filter, ui
     if base.group_by.is_some() {
         ui.label(
             RichText::new(format!(
-                "{} drawn as groups",
+                "{} shown",
                 super::panels::count(graph.groups.len() as u64, "group", "groups")
             ))
             .weak(),

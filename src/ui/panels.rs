@@ -35,9 +35,22 @@ pub fn noun<'a>(n: u64, singular: &'a str, plural: &'a str) -> &'a str {
     if n == 1 { singular } else { plural }
 }
 
-/// `n` and its word: "1 shipment", "2 shipments", "0 entities".
+/// `n` and its word: "1 shipment", "2 shipments", "0 entities", "3,305 shipments".
 pub fn count(n: u64, singular: &str, plural: &str) -> String {
-    format!("{n} {}", noun(n, singular, plural))
+    format!("{} {}", thousands(n), noun(n, singular, plural))
+}
+
+/// A whole number with thousands separated by commas: "3,305".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// "12 entities · 14 links · 30 shipments": what a graph shows.
@@ -292,6 +305,18 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
         }
     });
     if let Some(filter) = changed {
+        if let Some(e) = app.explorer.as_ref()
+            && filter.provenance != e.filter().provenance
+        {
+            // The opening message about what is shown no longer holds.
+            app.ui.status = match &filter.provenance {
+                None => "Showing sourced and synthetic records; synthetic ones are pale".into(),
+                Some(terms) => format!(
+                    "Showing {} records only",
+                    terms.iter().cloned().collect::<Vec<_>>().join(" and ")
+                ),
+            };
+        }
         app.send(Command::SetFilter(filter));
     }
 }
@@ -496,6 +521,14 @@ pub fn error_window(app: &mut LadingApp, ctx: &egui::Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_and_thousands() {
+        assert_eq!(count(3305, "shipment", "shipments"), "3,305 shipments");
+        assert_eq!(count(1, "hop", "hops"), "1 hop");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(999), "999");
+    }
 
     #[test]
     fn money() {
