@@ -116,13 +116,22 @@ impl Owners {
                 if by == GroupBy::Parent && index.kind_at(p as u32) == EntityKind::StateOwner {
                     return None;
                 }
-                let mut candidates: Vec<(f64, EntityId, u32)> = index.owner_links[p]
+                let usable = |l: &&crate::index::OwnerLink| {
+                    l.holds_on(day)
+                        && source_ok[l.source as usize]
+                        && (by == GroupBy::StateOwner
+                            || index.kind_at(l.owner) != EntityKind::StateOwner)
+                };
+                let links = &index.owner_links[p];
+                // Most entities have one owner or none: no list to sort.
+                let mut usable_links = links.iter().filter(usable);
+                let only = usable_links.next()?;
+                if usable_links.next().is_none() {
+                    return Some(only.owner);
+                }
+                let mut candidates: Vec<(f64, EntityId, u32)> = links
                     .iter()
-                    .filter(|l| l.holds_on(day) && source_ok[l.source as usize])
-                    .filter(|l| {
-                        by == GroupBy::StateOwner
-                            || index.kind_at(l.owner) != EntityKind::StateOwner
-                    })
+                    .filter(usable)
                     .map(|l| {
                         (
                             l.share_pct.unwrap_or(-1.0),
@@ -213,60 +222,98 @@ pub fn roll_up(index: &ShipmentIndex, filter: &Filter, graph: FilteredGraph) -> 
 }
 
 /// [`roll_up`] with the groups already worked out.
+///
+/// Dense by entity position, and touching only what is grouped: entities that stand for
+/// themselves alone, and links between two of them, pass through as they are, so a network
+/// of many companies and a few state groups costs little more than its links' copy.
 pub fn roll_up_with(
     index: &ShipmentIndex,
     filter: &Filter,
     owners: &Owners,
     graph: FilteredGraph,
 ) -> FilteredGraph {
-    let opened: Vec<u32> = filter
-        .open_groups
-        .iter()
-        .filter_map(|k| index.find(k).and_then(|e| index.position_of(e.id)))
-        .collect();
-    let rep = |id: EntityId| -> EntityId {
-        let Some(p) = index.position_of(id) else {
-            return id;
-        };
-        let t = owners.top[p as usize];
-        if opened.contains(&t) {
-            id
-        } else {
-            index.entities[t as usize].id
+    let n = index.entities.len();
+    let mut opened = vec![false; n];
+    for k in &filter.open_groups {
+        if let Some(p) = index.find(k).and_then(|e| index.position_of(e.id)) {
+            opened[p as usize] = true;
         }
-    };
-    let reps: FxHashMap<EntityId, EntityId> = graph.entities.iter().map(|&e| (e, rep(e))).collect();
-    let rep_of = |id: EntityId| reps.get(&id).copied().unwrap_or(id);
-
-    let mut groups: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
-    for &e in &graph.entities {
-        groups.entry(rep_of(e)).or_default().push(e);
     }
-    let entities: Vec<EntityId> = groups.keys().copied().collect();
-    let sanctioned_set: rustc_hash::FxHashSet<EntityId> =
-        graph.sanctioned.iter().copied().collect();
-    let sanctioned: Vec<EntityId> = groups
+    // Each shown entity's group, by position.
+    let shown: Vec<u32> = graph
+        .entities
         .iter()
-        .filter(|(_, members)| members.iter().any(|m| sanctioned_set.contains(m)))
-        .map(|(&g, _)| g)
+        .filter_map(|&id| index.position_of(id))
         .collect();
+    let mut rep = vec![u32::MAX; n];
+    let mut held = vec![0u32; n];
+    for &p in &shown {
+        let t = owners.top[p as usize];
+        let r = if opened[t as usize] { p } else { t };
+        rep[p as usize] = r;
+        held[r as usize] += 1;
+    }
+    let id_at = |p: u32| index.entities[p as usize].id;
+    // Only grouped entities need a lookup: those in another's group, and group owners.
+    let grouped = |p: u32| {
+        let r = rep[p as usize];
+        r != p || held[r as usize] > 1
+    };
+    let mut moved: FxHashMap<EntityId, EntityId> = FxHashMap::default();
+    let mut groups: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
+    for &p in &shown {
+        if grouped(p) {
+            let g = id_at(rep[p as usize]);
+            groups.entry(g).or_default().push(id_at(p));
+            if g != id_at(p) {
+                moved.insert(id_at(p), g);
+            }
+        }
+    }
+    let rep_of = |id: EntityId| moved.get(&id).copied().unwrap_or(id);
+
+    let mut reps: Vec<u32> = shown.iter().map(|&p| rep[p as usize]).collect();
+    reps.sort_unstable();
+    reps.dedup();
+    let entities: Vec<EntityId> = reps.iter().map(|&p| id_at(p)).collect();
+    let mut listed = vec![false; n];
+    for p in graph
+        .sanctioned
+        .iter()
+        .filter_map(|&id| index.position_of(id))
+    {
+        if let Some(&r) = rep.get(p as usize).filter(|&&r| r != u32::MAX) {
+            listed[r as usize] = true;
+        }
+    }
+    let sanctioned: Vec<EntityId> = reps
+        .iter()
+        .filter(|&&r| listed[r as usize])
+        .map(|&r| id_at(r))
+        .collect();
+    // An entity on its own keeps its mark; a group is marked by its owner's own record.
     let synthetic: Vec<EntityId> = entities
         .iter()
         .copied()
         .filter(|&g| {
-            if groups.get(&g).is_some_and(|m| m.as_slice() == [g]) {
-                graph.is_synthetic(g)
-            } else {
+            if groups.contains_key(&g) {
                 index.is_synthetic_entity(g)
+            } else {
+                graph.is_synthetic(g)
             }
         })
         .collect();
-    groups.retain(|g, members| members.as_slice() != [*g]);
 
+    let mut links = Vec::with_capacity(graph.links.len());
     let mut merged: FxHashMap<(LinkKind, EntityId, EntityId), Link> = FxHashMap::default();
     let mut internal_shipments: BTreeMap<EntityId, u64> = BTreeMap::new();
     for l in graph.links {
         let (s, t) = (rep_of(l.source), rep_of(l.target));
+        if (s, t) == (l.source, l.target) && !groups.contains_key(&s) && !groups.contains_key(&t) {
+            // Two entities on their own: the link is theirs alone.
+            links.push(l);
+            continue;
+        }
         if s == t {
             if l.kind == LinkKind::Trade {
                 *internal_shipments.entry(s).or_default() += u64::from(l.shipments);
@@ -292,8 +339,8 @@ pub fn roll_up_with(
                 ..l
             });
     }
-    let mut links: Vec<Link> = merged.into_values().collect();
-    links.sort_by_key(|l| (l.kind, l.source, l.target));
+    links.extend(merged.into_values());
+    links.sort_unstable_by_key(|l| (l.kind, l.source, l.target));
     FilteredGraph {
         entities,
         links,

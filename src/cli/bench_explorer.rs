@@ -26,6 +26,19 @@ fn median(v: &mut [f64]) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
+/// CPU time this process has used (user and system, all threads), in milliseconds, where the
+/// platform says (Linux): with other programs busy, wall time says little, and CPU time over
+/// the cores used is what an idle machine would take.
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command's closing parenthesis; utime and stime are the 12th and
+    // 13th of them, in clock ticks (100 a second on Linux).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks * 10.0)
+}
+
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
@@ -67,12 +80,16 @@ pub fn rollup(index: &ShipmentIndex, runs: usize) -> serde_json::Value {
 pub fn brokers(index: &ShipmentIndex, runs: usize) -> serde_json::Value {
     let graph = Filter::default().apply(index);
     let mut times = Vec::new();
+    let mut cpu = Vec::new();
     let mut sampled = false;
     let mut cut_points = 0;
     for _ in 0..runs.max(1) {
-        let t = Instant::now();
+        let (t, c0) = (Instant::now(), cpu_ms());
         let c = crate::brokers::compute(&graph, &crate::brokers::Progress::default());
         times.push(ms(t));
+        if let (Some(a), Some(b)) = (c0, cpu_ms()) {
+            cpu.push(b - a);
+        }
         if let Some(c) = c {
             sampled = c.sampled;
             cut_points = c.cut_points.len();
@@ -85,6 +102,10 @@ pub fn brokers(index: &ShipmentIndex, runs: usize) -> serde_json::Value {
         "betweenness": if sampled { "sampled" } else { "exact" },
         "cut_points": cut_points,
         "median_ms": round2(median(&mut times)),
+        "cpu_median_ms": round2(median(&mut cpu)),
+        "load_average": std::fs::read_to_string("/proc/loadavg")
+            .ok()
+            .and_then(|l| l.split_whitespace().next().map(str::to_owned)),
         "runs": times.len(),
     })
 }
