@@ -613,45 +613,53 @@ impl Filter {
             .iter()
             .map(|ls| ls.iter().any(|l| allowed(l.authority)))
             .collect();
-        let mut found: BTreeMap<u32, AfterListing> = BTreeMap::new();
-        for i in plan.lo..plan.hi {
-            let p = index.pair[i];
-            let (s, c) = index.pairs[p as usize];
-            if !(listed[s as usize] || listed[c as usize])
-                || plan.part_mask & (1u64 << index.part[i]) == 0
-                || !plan.passes(index, i)
-            {
+        // Pair by pair, over each listed pair's own shipments in the date range (most pairs
+        // have no listed party and are not looked at).
+        let mut found = Vec::new();
+        for (p, &(s, c)) in index.pairs.iter().enumerate() {
+            if !(listed[s as usize] || listed[c as usize]) || plan.pair_state[p] == REJECT {
                 continue;
             }
-            let day = index.day[i];
-            let in_force = |pos: u32| {
-                index.sanctions[pos as usize].iter().any(|l| {
-                    allowed(l.authority)
-                        && l.listed_on < day
-                        && l.delisted_on.is_none_or(|end| day < end)
-                })
-            };
-            let (ls, lc) = (in_force(s), in_force(c));
-            if !(ls || lc) {
-                continue;
+            let ships = index.shipments_of_pair(p);
+            let a = ships.partition_point(|&i| (i as usize) < plan.lo);
+            let b = ships.partition_point(|&i| (i as usize) < plan.hi);
+            let mut entry: Option<AfterListing> = None;
+            for &i in &ships[a..b] {
+                let i = i as usize;
+                if plan.part_mask & (1u64 << index.part[i]) == 0 || !plan.passes(index, i) {
+                    continue;
+                }
+                let day = index.day[i];
+                let in_force = |pos: u32| {
+                    index.sanctions[pos as usize].iter().any(|l| {
+                        allowed(l.authority)
+                            && l.listed_on < day
+                            && l.delisted_on.is_none_or(|end| day < end)
+                    })
+                };
+                let (ls, lc) = (in_force(s), in_force(c));
+                if !(ls || lc) {
+                    continue;
+                }
+                let e = entry.get_or_insert_with(|| AfterListing {
+                    shipper: index.entities[s as usize].id,
+                    consignee: index.entities[c as usize].id,
+                    shipments: 0,
+                    value_usd: 0.0,
+                    first: day,
+                    last: day,
+                    shipper_listed: false,
+                    consignee_listed: false,
+                });
+                e.shipments += 1;
+                e.value_usd += index.value_usd[i];
+                e.last = day;
+                e.shipper_listed |= ls;
+                e.consignee_listed |= lc;
             }
-            let entry = found.entry(p).or_insert_with(|| AfterListing {
-                shipper: index.entities[s as usize].id,
-                consignee: index.entities[c as usize].id,
-                shipments: 0,
-                value_usd: 0.0,
-                first: day,
-                last: day,
-                shipper_listed: false,
-                consignee_listed: false,
-            });
-            entry.shipments += 1;
-            entry.value_usd += index.value_usd[i];
-            entry.last = day;
-            entry.shipper_listed |= ls;
-            entry.consignee_listed |= lc;
+            found.extend(entry);
         }
-        found.into_values().collect()
+        found
     }
 
     /// Shipments per month that pass every condition but the date range: the timeline's

@@ -35,6 +35,8 @@ pub struct ShipmentIndex {
     pub(crate) authorities: Vec<String>,
     /// Full listings, for panels.
     pub(crate) listings: Vec<Sanction>,
+    /// For each entity position, the indexes of its listings in `listings`.
+    listings_by_entity: Vec<Vec<u32>>,
 
     /// Shipments sorted by (day, row id).
     pub(crate) day: Vec<Day>,
@@ -44,6 +46,10 @@ pub struct ShipmentIndex {
     pub(crate) row_id: Vec<i64>,
     /// (shipper, consignee) positions of each pair, sorted.
     pub(crate) pairs: Vec<(u32, u32)>,
+    /// Shipment indexes grouped by pair, by date within a pair: pair `p`'s are
+    /// `pair_shipments[pair_start[p]..pair_start[p + 1]]` (4 bytes a shipment).
+    pair_shipments: Vec<u32>,
+    pair_start: Vec<u32>,
     /// Part type names, sorted; a shipment's `part` indexes this (capped at 63).
     pub(crate) part_names: Vec<String>,
 
@@ -170,8 +176,10 @@ impl ShipmentIndex {
         authorities.sort();
         authorities.dedup();
         let mut by_entity = vec![Vec::new(); n];
-        for s in &sanctions {
+        let mut listings_by_entity = vec![Vec::new(); n];
+        for (k, s) in sanctions.iter().enumerate() {
             if let Some(&p) = position.get(&s.entity) {
+                listings_by_entity[p as usize].push(k as u32);
                 by_entity[p as usize].push(Listing {
                     authority: authorities.binary_search(&s.authority).unwrap_or(0) as u16,
                     listed_on: s.listed_on,
@@ -240,6 +248,20 @@ impl ShipmentIndex {
                 *slot = MIXED_SOURCES;
             }
         }
+        // Shipments by pair (a counting sort: each pair's keep their date order).
+        let mut pair_start = vec![0u32; pairs.len() + 1];
+        for &p in &pair {
+            pair_start[p as usize + 1] += 1;
+        }
+        for p in 0..pairs.len() {
+            pair_start[p + 1] += pair_start[p];
+        }
+        let mut next = pair_start.clone();
+        let mut pair_shipments = vec![0u32; pair.len()];
+        for (i, &p) in pair.iter().enumerate() {
+            pair_shipments[next[p as usize] as usize] = i as u32;
+            next[p as usize] += 1;
+        }
         let source_synthetic = sources
             .iter()
             .map(|s| crate::provenance::is_synthetic(s))
@@ -261,6 +283,8 @@ impl ShipmentIndex {
             row_id: order.iter().map(|&i| shipments.id[i as usize]).collect(),
             pair,
             pairs,
+            pair_shipments,
+            pair_start,
             part_names: shipments.part_names,
             sources,
             source_synthetic,
@@ -278,6 +302,7 @@ impl ShipmentIndex {
             sanctions: by_entity,
             authorities,
             listings: sanctions,
+            listings_by_entity,
         }
     }
 
@@ -343,7 +368,14 @@ impl ShipmentIndex {
 
     /// Every sanctions listing of an entity.
     pub fn listings_of(&self, id: EntityId) -> Vec<&Sanction> {
-        self.listings.iter().filter(|s| s.entity == id).collect()
+        self.position_of(id)
+            .map(|p| {
+                self.listings_by_entity[p as usize]
+                    .iter()
+                    .map(|&k| &self.listings[k as usize])
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Owners of an entity (row ids).
@@ -368,6 +400,14 @@ impl ShipmentIndex {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// The indexes (by date) of one pair's shipments, in date order.
+    pub(crate) fn shipments_of_pair(&self, pair: usize) -> &[u32] {
+        match (self.pair_start.get(pair), self.pair_start.get(pair + 1)) {
+            (Some(&a), Some(&b)) => &self.pair_shipments[a as usize..b as usize],
+            _ => &[],
+        }
     }
 
     /// Distinct sources of shipments, with how many shipments each, most first (then by

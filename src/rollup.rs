@@ -339,8 +339,27 @@ pub fn roll_up_with(
                 ..l
             });
     }
-    links.extend(merged.into_values());
-    links.sort_unstable_by_key(|l| (l.kind, l.source, l.target));
+    // The links passed through are in order already; the merged ones are sorted apart and
+    // the two lists merged, rather than sorting them all again.
+    let key = |l: &Link| (l.kind, l.source, l.target);
+    let mut joined: Vec<Link> = merged.into_values().collect();
+    joined.sort_unstable_by_key(key);
+    let links = if joined.is_empty() {
+        links
+    } else {
+        let mut out = Vec::with_capacity(links.len() + joined.len());
+        let (mut a, mut b) = (links.into_iter().peekable(), joined.into_iter().peekable());
+        loop {
+            let take_a = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => key(x) <= key(y),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            out.extend(if take_a { a.next() } else { b.next() });
+        }
+        out
+    };
     FilteredGraph {
         entities,
         links,

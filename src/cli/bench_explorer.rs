@@ -72,6 +72,9 @@ pub fn rollup(index: &ShipmentIndex, runs: usize) -> serde_json::Value {
         "filter_median_ms": round2(fa),
         "filter_and_rollup_median_ms": round2(fb),
         "rollup_extra_ms": round2(fb - fa),
+        "load_average": std::fs::read_to_string("/proc/loadavg")
+            .ok()
+            .and_then(|l| l.split_whitespace().next().map(str::to_owned)),
         "runs": a.len(),
     })
 }
@@ -137,18 +140,26 @@ pub fn playback(
         .bounds()
         .map_or(View::default(), |b| View::fit(b, size, 40.0, 1.0));
     let (mut filter_ms, mut scene_ms, mut step_ms) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut apply_ms, mut screening_ms) = (Vec::new(), Vec::new());
     let mut entities_at_end = 0;
+    let mut step_cpu = 0.0;
     explorer.begin_gesture();
     for f in &frames {
-        let t = Instant::now();
-        explorer.set_filter_live(Filter {
+        let frame_filter = Filter {
             from: Some(f.from),
             to: Some(f.to),
             ..base.clone()
-        });
+        };
+        // The filter and roll-up alone, for comparison (not part of the step).
+        let t = Instant::now();
+        std::hint::black_box(frame_filter.apply(explorer.index()));
+        apply_ms.push(ms(t));
+        let (t, c0) = (Instant::now(), cpu_ms());
+        explorer.set_filter_live(frame_filter);
         let filtered = ms(t);
         let t2 = Instant::now();
         let flagged = explorer.screening().flagged_links();
+        screening_ms.push(ms(t2));
         let scene = scene::build(&SceneInput {
             index: explorer.index(),
             graph: explorer.graph(),
@@ -166,6 +177,9 @@ pub fn playback(
         scene_ms.push(ms(t2));
         filter_ms.push(filtered);
         step_ms.push(ms(t));
+        if let (Some(a), Some(b)) = (c0, cpu_ms()) {
+            step_cpu += b - a;
+        }
         entities_at_end = explorer.graph().entities.len();
     }
     explorer.end_gesture();
@@ -176,9 +190,16 @@ pub fn playback(
         "group_by": group_by.map(GroupBy::as_str),
         "steps": frames.len(),
         "entities_shown_at_end": entities_at_end,
+        "filter_and_rollup_alone_median_ms": round2(median(&mut apply_ms)),
         "filter_rollup_graph_layout_median_ms": round2(median(&mut filter_ms)),
+        "screening_median_ms": round2(median(&mut screening_ms)),
         "scene_median_ms": round2(median(&mut scene_ms)),
         "step_median_ms": round2(median(&mut step_ms)),
         "step_max_ms": round2(worst),
+        // The steps run on one thread: CPU time per step is what an idle machine would take.
+        "step_cpu_mean_ms": round2(step_cpu / frames.len().max(1) as f64),
+        "load_average": std::fs::read_to_string("/proc/loadavg")
+            .ok()
+            .and_then(|l| l.split_whitespace().next().map(str::to_owned)),
     })
 }
