@@ -216,8 +216,8 @@ impl Explorer {
     pub fn open_on_story(&mut self) {
         let filter = Explorer::story_filter(&self.index);
         if filter != self.doc.filter {
+            // The state the window starts from, as `new` makes it: not a change to save.
             self.doc.filter = filter;
-            self.generation += 1;
             self.rebuild();
         }
     }

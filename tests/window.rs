@@ -102,7 +102,8 @@ fn opengl_and_the_egui_mesh_draw_the_same_network() {
     let (w, h, gpu) = read_png(&gpu_png);
     let (w2, h2, mesh) = read_png(&mesh_png);
     assert_eq!((w, h), (w2, h2));
-    // Sanction rings: many entities of the sample are listed, and the legend has one ring.
+    // Sanction rings: the window opens on the sample's sourced story, where seven of the
+    // eleven entities are listed, and the legend has one ring.
     let ring = lading::style::Style::default().sanction_ring;
     let near = |p: &[u8], c: [u8; 3]| (0..3).all(|i| p[i].abs_diff(c[i]) < 24);
     let rings = |img: &[u8]| {
@@ -112,7 +113,7 @@ fn opengl_and_the_egui_mesh_draw_the_same_network() {
     };
     let (gpu_rings, mesh_rings) = (rings(&gpu), rings(&mesh));
     assert!(
-        mesh_rings > 3_000,
+        mesh_rings > 1_000,
         "the mesh painter drew {mesh_rings} ring pixels"
     );
     assert!(
