@@ -222,7 +222,7 @@ fn fixture_matches_the_sample_and_imports_links_listings_and_shipments() {
         one::<String>(
             &db,
             "SELECT e.key FROM identifier i JOIN entity e ON e.id = i.entity_id
-             WHERE i.scheme = 'innCode' AND i.value = '7704274402'"
+             WHERE i.scheme = 'INN' AND i.value = '7704274402'"
         ),
         "rostec"
     );
@@ -291,7 +291,7 @@ fn identifiers_match_within_their_scope() {
     assert_eq!(
         by,
         [
-            ("a1b2c3d4e5", "russian-helicopters", "innCode 7731559044"),
+            ("a1b2c3d4e5", "russian-helicopters", "INN 7731559044"),
             (
                 "0d9c8b7a6f",
                 "orlan-aero-holding-jsc-fictional",
