@@ -259,7 +259,7 @@ pub fn block_keys(a: &Analysed) -> Vec<String> {
             keys.push(k);
         }
     };
-    let distinctive = a.classes.iter().any(|c| *c == Class::Distinctive);
+    let distinctive = a.classes.contains(&Class::Distinctive);
     for (f, c) in a.folded.iter().zip(&a.classes) {
         let take = match c {
             Class::Distinctive | Class::Number => true,
