@@ -274,7 +274,7 @@ pub fn block_keys(a: &Analysed) -> Vec<String> {
         push(a.folded.concat(), &mut keys);
     }
     let initials = compare::initials(a);
-    if initials.len() >= 2 {
+    if initials.len() >= 3 {
         push(format!("acr:{initials}"), &mut keys);
     }
     if let Some(acr) = compare::as_acronym(a) {
