@@ -108,7 +108,20 @@ pub fn judgements(db: Option<&Path>, args: JudgementsArgs) -> anyhow::Result<Exi
         outln!("no judgements yet");
     }
     for j in &list {
-        outln!("{}", describe(j));
+        // A judgement names entities by key; a database edited elsewhere may have lost one.
+        let missing: Vec<&str> = [j.a_key.as_str(), j.b_key.as_str()]
+            .into_iter()
+            .filter(|k| !matches!(store.find_entity(k), Ok(Some(_))))
+            .collect();
+        if missing.is_empty() {
+            outln!("{}", describe(j));
+        } else {
+            outln!(
+                "{} [no entity has the key {} any more]",
+                describe(j),
+                missing.join(", ")
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
