@@ -9,7 +9,8 @@
 use std::io::{self, Write};
 
 use super::network::{LinkRecord, NodeRecord};
-use super::svg::{escape, num};
+use super::svg::num;
+use crate::text::xml_escape as escape;
 use crate::style::Style;
 
 /// Writes the records as GEXF 1.3. `description` goes into `<meta>` (the filter in words).
