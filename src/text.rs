@@ -339,14 +339,20 @@ mod tests {
         assert_eq!(mark_controls("plain"), Cow::Borrowed("plain"));
         assert_eq!(mark_controls("a\r\nb\rc"), "a\nb\nc");
         assert_eq!(mark_controls("x\x1b[31my\u{7f}"), "x⟨U+001B⟩[31my⟨U+007F⟩");
-        assert_eq!(mark_controls("keep\u{202E}\u{200B}"), "keep\u{202E}\u{200B}");
+        assert_eq!(
+            mark_controls("keep\u{202E}\u{200B}"),
+            "keep\u{202E}\u{200B}"
+        );
     }
 
     #[test]
     fn names_with_controls_or_nothing_visible_are_refused() {
         assert!(check_name("Ulan-Ude Aviation Plant").is_ok());
         assert!(check_name("").is_ok());
-        assert!(check_name("abc\u{202E}fed").is_ok(), "kept: it can be evidence");
+        assert!(
+            check_name("abc\u{202E}fed").is_ok(),
+            "kept: it can be evidence"
+        );
         let e = check_name("Evil \x1b[2J Co").unwrap_err();
         assert!(e.contains("U+001B (escape) at character 6"), "{e}");
         let e = check_name("a\u{1}").unwrap_err();
@@ -390,7 +396,10 @@ mod tests {
     fn xml_text_marks_only_what_xml_cannot_hold() {
         assert_eq!(xml_text("a\tb\nc"), "a\tb\nc");
         assert_eq!(xml_text("a\u{202E}b\u{85}"), "a\u{202E}b\u{85}");
-        assert_eq!(xml_text("a\u{1b}b\u{1}\u{FFFF}"), "a⟨U+001B⟩b⟨U+0001⟩⟨U+FFFF⟩");
+        assert_eq!(
+            xml_text("a\u{1b}b\u{1}\u{FFFF}"),
+            "a⟨U+001B⟩b⟨U+0001⟩⟨U+FFFF⟩"
+        );
         assert_eq!(
             xml_escape("<a href=\"x\">&'\n\u{202E}\u{1b}"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&#10;\u{202E}⟨U+001B⟩"

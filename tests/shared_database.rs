@@ -116,12 +116,18 @@ fn an_import_waits_for_another_writer_and_says_so() {
     let done = lines
         .recv_timeout(Duration::from_secs(60))
         .expect("a message when the lock is free");
-    assert!(done.contains("the other process finished writing"), "{done}");
+    assert!(
+        done.contains("the other process finished writing"),
+        "{done}"
+    );
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     assert!(released.elapsed() < Duration::from_secs(30));
     let summary = String::from_utf8(out.stdout).unwrap();
-    assert!(summary.contains("imported                   10"), "{summary}");
+    assert!(
+        summary.contains("imported                   10"),
+        "{summary}"
+    );
 }
 
 #[test]

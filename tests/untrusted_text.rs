@@ -79,13 +79,13 @@ fn hostile_db(dir: &Path) -> std::path::PathBuf {
 fn csv_names_with_controls_are_refused_naming_file_line_field_and_character() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "e.csv", "key,name\nrostec,Rostec\n");
+    write(d, "e.csv", "key,name\nrostec,Rostec\nuuap,Ulan-Ude Aviation Plant\n");
     ok(d, &["import", "entities", "e.csv", "--db", "t.db"]);
     let before = ok(d, &["stats", "--db", "t.db", "--json"]);
     write(
         d,
         "bad.csv",
-        format!("date,shipper,consignee\n2022-01-01,rostec,rostec\n2022-01-02,{ESC_NAME},rostec\n"),
+        format!("date,shipper,consignee\n2022-01-01,rostec,uuap\n2022-01-02,{ESC_NAME},uuap\n"),
     );
     let err = fails(d, &["import", "shipments", "bad.csv", "--db", "t.db"]);
     assert!(
@@ -94,7 +94,6 @@ fn csv_names_with_controls_are_refused_naming_file_line_field_and_character() {
         "{err}"
     );
     assert_inert("the error", &err);
-    assert!(err.contains("Evil") || !err.contains("[2J"), "{err}");
     assert_eq!(ok(d, &["stats", "--db", "t.db", "--json"]), before);
 
     write(d, "one.csv", "key,name\nk1,\"a\u{1}b\"\n");
@@ -115,9 +114,11 @@ fn csv_names_with_controls_are_refused_naming_file_line_field_and_character() {
             "t.db",
             "--skip-invalid",
             "rejects.csv",
+            "--json",
         ],
     );
-    assert!(out.contains("rejected                    1"), "{out}");
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((&summary["imported"], &summary["rejected"]), (&1.into(), &1.into()));
     let rejects = std::fs::read_to_string(d.join("rejects.csv")).unwrap();
     assert!(rejects.contains(ESC_NAME), "{rejects:?}");
     assert!(rejects.contains("U+001B"), "{rejects:?}");
@@ -185,7 +186,11 @@ fn ftm_names_with_controls_are_refused_and_bidi_is_kept() {
     assert!(out.contains("Poly ⟨U+202E⟩seigolonhceT"), "{out}");
     let store = Store::open(&d.join("t.db")).unwrap();
     let data = store.load_dataset().unwrap();
-    let a = data.entities.iter().find(|e| e.name.starts_with("Poly")).unwrap();
+    let a = data
+        .entities
+        .iter()
+        .find(|e| e.name.starts_with("Poly"))
+        .unwrap();
     assert_eq!(a.name, RLO_NAME);
     assert_eq!(a.aliases, vec![ZWSP_NAME.to_owned()]);
     assert_eq!(data.sanctions[0].reason, "red ⟨U+001B⟩[31m");
@@ -222,7 +227,10 @@ fn the_terminal_never_gets_a_raw_control_or_bidi_character() {
         .iter()
         .map(|l| l["shipper"].as_str().unwrap())
         .collect();
-    assert!(shippers.contains(&ESC_NAME) && shippers.contains(&RLO_NAME), "{shippers:?}");
+    assert!(
+        shippers.contains(&ESC_NAME) && shippers.contains(&RLO_NAME),
+        "{shippers:?}"
+    );
     let screen_json = ok(d, &["screen", "--db", "t.db", "--json"]);
     assert_inert("lading screen --json", &screen_json);
 
@@ -236,9 +244,26 @@ fn the_terminal_never_gets_a_raw_control_or_bidi_character() {
     let check = ok(d, &["session", "check", "evil.lading"]);
     assert_inert("lading session check", &check);
     assert!(check.contains("/tmp/⟨U+001B⟩[2Jx.db"), "{check}");
-    let missing = lading(d, &["render", "--session", "evil.lading", "--db", "t.db", "--out", "s.svg"]);
-    assert_inert("render --session stderr", &String::from_utf8_lossy(&missing.stderr));
-    assert_inert("render --session stdout", &String::from_utf8_lossy(&missing.stdout));
+    let missing = lading(
+        d,
+        &[
+            "render",
+            "--session",
+            "evil.lading",
+            "--db",
+            "t.db",
+            "--out",
+            "s.svg",
+        ],
+    );
+    assert_inert(
+        "render --session stderr",
+        &String::from_utf8_lossy(&missing.stderr),
+    );
+    assert_inert(
+        "render --session stdout",
+        &String::from_utf8_lossy(&missing.stdout),
+    );
     // An error from main.
     let err = fails(d, &["stats", "--db", "no\x1b[2Jsuch.db"]);
     assert_inert("an error", &err);
@@ -250,7 +275,12 @@ fn pictures_draw_names_inert() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     hostile_db(d);
-    ok(d, &["render", "--db", "t.db", "--out", "p.svg", "--width", "1600"]);
+    ok(
+        d,
+        &[
+            "render", "--db", "t.db", "--out", "p.svg", "--width", "1600",
+        ],
+    );
     let svg = std::fs::read_to_string(d.join("p.svg")).unwrap();
     assert_inert("the SVG", &svg);
     assert!(svg.contains("Poly ⟨U+202E⟩seigolonhceT"), "a label");
@@ -279,13 +309,21 @@ fn data_files_keep_the_text_exact_and_valid() {
     let d = dir.path();
     hostile_db(d);
     // CSV: exactly as stored.
-    ok(d, &["export", "--db", "t.db", "--format", "csv", "--out", "s.csv"]);
+    ok(
+        d,
+        &[
+            "export", "--db", "t.db", "--format", "csv", "--out", "s.csv",
+        ],
+    );
     let csv = std::fs::read_to_string(d.join("s.csv")).unwrap();
     assert!(csv.contains(ESC_NAME) && csv.contains(RLO_NAME), "{csv:?}");
     // GEXF and GraphML: read by a strict XML parser; what XML 1.0 can hold is exact, the
     // controls it cannot are marks.
     for (format, file) in [("gexf", "n.gexf"), ("graphml", "n.graphml")] {
-        ok(d, &["export", "--db", "t.db", "--format", format, "--out", file]);
+        ok(
+            d,
+            &["export", "--db", "t.db", "--format", format, "--out", file],
+        );
         let script = r#"
 import sys, json, xml.etree.ElementTree as ET
 texts = []
@@ -308,7 +346,9 @@ print(json.dumps(texts))
         assert!(texts.iter().any(|t| t == RLO_NAME), "{format}: {texts:?}");
         assert!(texts.iter().any(|t| t == ZWSP_NAME), "{format}: {texts:?}");
         assert!(
-            texts.iter().any(|t| t == "Evil ⟨U+001B⟩[2J⟨U+001B⟩[31mRED⟨U+001B⟩[0m Co"),
+            texts
+                .iter()
+                .any(|t| t == "Evil ⟨U+001B⟩[2J⟨U+001B⟩[31mRED⟨U+001B⟩[0m Co"),
             "{format}: {texts:?}"
         );
         assert!(texts.iter().any(|t| t == "x⟨U+0001⟩y"), "{format}");
@@ -336,7 +376,7 @@ fn the_window_shows_hidden_characters_as_marks_and_warns() {
         additive: false,
     });
     h.run_steps(3);
-    h.get_by_label("Poly ⟨U+202E⟩seigolonhceT");
+    assert!(h.query_all_by_label("Poly ⟨U+202E⟩seigolonhceT").count() >= 1);
     h.get_by_label_contains("This name contains a right-to-left override (U+202E)");
     // Search results and labels everywhere: no node of the window's tree holds a raw one.
     h.state_mut().ui.search_open = true;
@@ -356,15 +396,21 @@ fn the_window_shows_hidden_characters_as_marks_and_warns() {
 fn a_file_made_only_of_hostile_characters_is_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let junk: String = ["\x1b[2J", "\u{202E}", "\u{200B}", "\u{1}", "\u{FEFF}", "\u{9b}"]
-        .iter()
-        .cycle()
-        .take(600)
-        .copied()
-        .collect();
+    let junk: String = [
+        "\x1b[2J", "\u{202E}", "\u{200B}", "\u{1}", "\u{FEFF}", "\u{9b}",
+    ]
+    .iter()
+    .cycle()
+    .take(600)
+    .copied()
+    .collect();
     write(d, "junk.csv", &junk);
     write(d, "junk.json", &junk);
-    for (kind, file) in [("shipments", "junk.csv"), ("entities", "junk.csv"), ("ftm", "junk.json")] {
+    for (kind, file) in [
+        ("shipments", "junk.csv"),
+        ("entities", "junk.csv"),
+        ("ftm", "junk.json"),
+    ] {
         let out = lading(d, &["import", kind, file, "--db", "t.db"]);
         assert!(!out.status.success(), "{kind}: {out:?}");
         let err = String::from_utf8(out.stderr).unwrap();
@@ -388,13 +434,19 @@ fn a_one_megabyte_name_of_zero_width_spaces_is_refused() {
     let name = "\u{200B}".repeat((1 << 20) / 3);
     write(d, "big.csv", format!("key,name\nbig,{name}\n"));
     let err = fails(d, &["import", "entities", "big.csv", "--db", "t.db"]);
-    assert!(err.contains("big.csv:2: field \"name\""), "{}", &err[..err.len().min(400)]);
+    assert!(
+        err.contains("big.csv:2: field \"name\""),
+        "{}",
+        &err[..err.len().min(400)]
+    );
     assert!(err.len() < 1000, "the message does not repeat the name");
     assert_inert("the error", &err);
     write(
         d,
         "big.json",
-        format!("{{\"id\":\"big\",\"schema\":\"Company\",\"properties\":{{\"name\":[\"{name}\"]}}}}\n"),
+        format!(
+            "{{\"id\":\"big\",\"schema\":\"Company\",\"properties\":{{\"name\":[\"{name}\"]}}}}\n"
+        ),
     );
     let err = fails(d, &["import", "ftm", "big.json", "--db", "t.db"]);
     assert!(
@@ -428,14 +480,24 @@ fn a_session_whose_notes_carry_escape_sequences_opens_with_them_marked() {
     let notes = &explorer.doc().annotations.notes;
     let note = notes.values().next().unwrap();
     assert_eq!(
-        note,
-        "see ⟨U+001B⟩[2J⟨U+001B⟩]8;;http://x⟨U+0007⟩here\nline 2\u{202E}",
+        note, "see ⟨U+001B⟩[2J⟨U+001B⟩]8;;http://x⟨U+0007⟩here\nline 2\u{202E}",
         "controls marked, line ends and the bidi character kept"
     );
     let callout = explorer.doc().annotations.callouts.values().next().unwrap();
     assert_eq!(callout.text, "⟨U+001B⟩[31mred⟨U+009B⟩");
     // The picture of the session: nothing raw.
-    let out = ok(d, &["render", "--session", "notes.lading", "--db", "t.db", "--out", "n.svg"]);
+    let out = ok(
+        d,
+        &[
+            "render",
+            "--session",
+            "notes.lading",
+            "--db",
+            "t.db",
+            "--out",
+            "n.svg",
+        ],
+    );
     assert_inert("render", &out);
     let svg = std::fs::read_to_string(d.join("n.svg")).unwrap();
     assert_inert("the session's SVG", &svg);

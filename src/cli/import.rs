@@ -8,9 +8,9 @@ use anyhow::Context;
 
 use crate::date::DateFormat;
 use crate::parts::PartRules;
-use crate::store::{Store, Waiting};
 use crate::store::import::ftm::FtmOptions;
 use crate::store::import::{ImportKind, ImportOptions};
+use crate::store::{Store, Waiting};
 
 /// What a file to import holds: one of the CSV kinds, or FtM entities.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

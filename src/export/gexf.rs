@@ -10,8 +10,8 @@ use std::io::{self, Write};
 
 use super::network::{LinkRecord, NodeRecord};
 use super::svg::num;
-use crate::text::xml_escape as escape;
 use crate::style::Style;
+use crate::text::xml_escape as escape;
 
 /// Writes the records as GEXF 1.3. `description` goes into `<meta>` (the filter in words).
 pub fn write(

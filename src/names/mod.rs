@@ -28,5 +28,9 @@ pub fn display_name(name: &str) -> String {
             out = rest.trim_end_matches([' ', ',']).to_owned();
         }
     }
-    if out.is_empty() { name.trim().to_owned() } else { out }
+    if out.is_empty() {
+        name.trim().to_owned()
+    } else {
+        out
+    }
 }

@@ -833,7 +833,14 @@ fn tooltip_text(e: &crate::explorer::Explorer, id: EntityId) -> String {
         .listings_of(id)
         .iter()
         .filter(|s| e.graph().as_of.is_none_or(|d| s.covers(d)))
-        .map(|s| format!("{} {} ({})", inert(&s.authority), inert(&s.program), s.listed_on.human()))
+        .map(|s| {
+            format!(
+                "{} {} ({})",
+                inert(&s.authority),
+                inert(&s.program),
+                s.listed_on.human()
+            )
+        })
         .collect();
     let mut text = format!(
         "{}\n{} · {}\n{} shipments in the filter, {}",

@@ -162,7 +162,11 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
             ""
         }
     ));
-    ui.label(RichText::new(format!("key: {}", inert(&entity.key))).weak().small());
+    ui.label(
+        RichText::new(format!("key: {}", inert(&entity.key)))
+            .weak()
+            .small(),
+    );
 
     ui.add_space(6.0);
     ui.label(RichText::new("Ownership chain").strong());
@@ -344,7 +348,11 @@ fn annotation_section(app: &mut LadingApp, ui: &mut egui::Ui, target: Target, wh
         .labelled_by(label.id);
     // A note from a session made elsewhere: say what hides in it (the field edits it as is).
     if let Some(warning) = crate::text::hidden_warning("note", &text.replace(['\n', '\t'], " ")) {
-        ui.label(RichText::new(warning).small().color(ui.visuals().warn_fg_color));
+        ui.label(
+            RichText::new(warning)
+                .small()
+                .color(ui.visuals().warn_fg_color),
+        );
     }
     if app.ui.focus_note {
         edit.request_focus();

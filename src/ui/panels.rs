@@ -235,7 +235,11 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
                 ui.horizontal_wrapped(|ui| {
                     for c in &all {
                         let mut on = chosen.contains(c);
-                        let label = if c.is_empty() { "unknown".into() } else { inert(c) };
+                        let label = if c.is_empty() {
+                            "unknown".into()
+                        } else {
+                            inert(c)
+                        };
                         if ui.checkbox(&mut on, label).changed() {
                             changed = true;
                             if on {
@@ -275,7 +279,11 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
             filter = Filter::default();
         }
         ui.add_space(8.0);
-        ui.label(RichText::new(inert_lines(&base.describe(index))).weak().italics());
+        ui.label(
+            RichText::new(inert_lines(&base.describe(index)))
+                .weak()
+                .italics(),
+        );
         if filter != base {
             changed = Some(filter);
         }
@@ -412,7 +420,10 @@ pub fn expand_question(app: &mut LadingApp, ctx: &egui::Context) {
     let mut cancel = false;
     egui::Modal::new(egui::Id::unique("expand-question")).show(ctx, |ui| {
         ui.heading("Expand a busy entity?");
-        ui.label(format!("{} has {count} neighbours that are not shown.", inert(&name)));
+        ui.label(format!(
+            "{} has {count} neighbours that are not shown.",
+            inert(&name)
+        ));
         ui.horizontal(|ui| {
             if ui
                 .button(format!(
