@@ -79,7 +79,11 @@ fn hostile_db(dir: &Path) -> std::path::PathBuf {
 fn csv_names_with_controls_are_refused_naming_file_line_field_and_character() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "e.csv", "key,name\nrostec,Rostec\nuuap,Ulan-Ude Aviation Plant\n");
+    write(
+        d,
+        "e.csv",
+        "key,name\nrostec,Rostec\nuuap,Ulan-Ude Aviation Plant\n",
+    );
     ok(d, &["import", "entities", "e.csv", "--db", "t.db"]);
     let before = ok(d, &["stats", "--db", "t.db", "--json"]);
     write(
@@ -118,7 +122,10 @@ fn csv_names_with_controls_are_refused_naming_file_line_field_and_character() {
         ],
     );
     let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!((&summary["imported"], &summary["rejected"]), (&1.into(), &1.into()));
+    assert_eq!(
+        (&summary["imported"], &summary["rejected"]),
+        (&1.into(), &1.into())
+    );
     let rejects = std::fs::read_to_string(d.join("rejects.csv")).unwrap();
     assert!(rejects.contains(ESC_NAME), "{rejects:?}");
     assert!(rejects.contains("U+001B"), "{rejects:?}");
