@@ -12,10 +12,11 @@
 //!   characters replaced by a visible mark ([`mark_controls`]); line ends and tabs stay.
 //!   Invisible format characters are *kept* in what is stored: they can be evidence.
 //! - **On the way out** to a terminal, the window or a picture, every control and invisible
-//!   character becomes a visible mark, `⟨U+202E⟩` ([`inert`], [`inert_lines`]). The mark is
-//!   spelled with angle brackets (U+27E8, U+27E9) and the code point, not Unicode's control
-//!   pictures (␛): the shipped fonts have the brackets and not the pictures, and a code point
-//!   can be looked up. A run of one character is one mark with a count (`⟨U+200B ×40⟩`), so
+//!   character becomes a visible mark, `‹U+202E›` ([`inert`], [`inert_lines`]). The mark is
+//!   spelled with single guillemets (U+2039, U+203A) and the code point: Noto Sans, which
+//!   draws the window and every picture, has them (it has neither Unicode's control pictures,
+//!   ␛, nor the mathematical angle brackets ⟨ ⟩); they are rare in names, unlike « » in
+//!   Russian ones; and a code point can be looked up. A run of one character is one mark with a count (`‹U+200B ×40›`), so
 //!   a name padded with a million zero-width spaces stays short on screen.
 //! - **Files for other programs** keep the text exact: JSON escapes the characters
 //!   ([`json_inert`] writes them as `\uXXXX`, the same string and harmless in a terminal);
@@ -110,13 +111,13 @@ pub fn char_name(c: char) -> &'static str {
     }
 }
 
-/// The visible mark for a character: `⟨U+202E⟩`, or `⟨U+200B ×40⟩` for a run of 40.
+/// The visible mark for a character: `‹U+202E›`, or `‹U+200B ×40›` for a run of 40.
 fn push_mark(out: &mut String, c: char, run: usize) {
-    let _ = write!(out, "⟨U+{:04X}", c as u32);
+    let _ = write!(out, "‹U+{:04X}", c as u32);
     if run > 1 {
         let _ = write!(out, " ×{run}");
     }
-    out.push('⟩');
+    out.push('›');
 }
 
 /// Replaces every character for which `hide` holds by its mark, runs of one character by
@@ -238,7 +239,7 @@ pub fn hidden_warning(what: &str, text: &str) -> Option<String> {
     describe_hidden(text).map(|d| {
         format!(
             "This {what} contains {d}, which could make it look like something else; \
-             it is shown with such characters marked ⟨U+…⟩."
+             it is shown with such characters marked ‹U+…›."
         )
     })
 }
@@ -273,7 +274,7 @@ pub fn xml_allows(c: char) -> bool {
 
 /// Text for an XML 1.0 document (GEXF, GraphML, SVG), before `&<>"'` are escaped: kept
 /// exactly, except the characters XML 1.0 cannot hold (most C0 controls, U+FFFE, U+FFFF),
-/// which are written as their visible mark `⟨U+001B⟩`.
+/// which are written as their visible mark `‹U+001B›`.
 pub fn xml_text(text: &str) -> Cow<'_, str> {
     mark_where(text, |c| !xml_allows(c))
 }
@@ -310,18 +311,18 @@ mod tests {
         assert!(matches!(inert("Ростех 中国"), Cow::Borrowed(_)));
         assert_eq!(
             inert("Evil \x1b[2J\x1b[31mRED\x1b[0m Co"),
-            "Evil ⟨U+001B⟩[2J⟨U+001B⟩[31mRED⟨U+001B⟩[0m Co"
+            "Evil ‹U+001B›[2J‹U+001B›[31mRED‹U+001B›[0m Co"
         );
-        assert_eq!(inert("a\u{1}b"), "a⟨U+0001⟩b");
-        assert_eq!(inert("abc\u{202E}fed"), "abc⟨U+202E⟩fed");
-        assert_eq!(inert("Ros\u{200B}tec"), "Ros⟨U+200B⟩tec");
-        assert_eq!(inert("a\nb\tc\rd"), "a⟨U+000A⟩b⟨U+0009⟩c⟨U+000D⟩d");
-        assert_eq!(inert("\u{9b}31m"), "⟨U+009B⟩31m");
-        assert_eq!(inert("x\u{E0041}"), "x⟨U+E0041⟩");
-        assert_eq!(inert("\u{2028}"), "⟨U+2028⟩");
+        assert_eq!(inert("a\u{1}b"), "a‹U+0001›b");
+        assert_eq!(inert("abc\u{202E}fed"), "abc‹U+202E›fed");
+        assert_eq!(inert("Ros\u{200B}tec"), "Ros‹U+200B›tec");
+        assert_eq!(inert("a\nb\tc\rd"), "a‹U+000A›b‹U+0009›c‹U+000D›d");
+        assert_eq!(inert("\u{9b}31m"), "‹U+009B›31m");
+        assert_eq!(inert("x\u{E0041}"), "x‹U+E0041›");
+        assert_eq!(inert("\u{2028}"), "‹U+2028›");
         // Runs collapse: a million zero-width spaces are one short mark.
         let padded = format!("A{}B", "\u{200B}".repeat(1_000_000));
-        assert_eq!(inert(&padded), "A⟨U+200B ×1000000⟩B");
+        assert_eq!(inert(&padded), "A‹U+200B ×1000000›B");
         // The marks themselves are inert: marking twice changes nothing.
         let once = inert("\u{202E}x").into_owned();
         assert_eq!(inert(&once), once);
@@ -331,14 +332,14 @@ mod tests {
     #[test]
     fn inert_lines_keeps_line_ends_and_tabs() {
         assert_eq!(inert_lines("one\ntwo\tthree"), "one\ntwo\tthree");
-        assert_eq!(inert_lines("a\r\n\x1b[2Jb"), "a⟨U+000D⟩\n⟨U+001B⟩[2Jb");
+        assert_eq!(inert_lines("a\r\n\x1b[2Jb"), "a‹U+000D›\n‹U+001B›[2Jb");
     }
 
     #[test]
     fn free_text_at_the_door_keeps_lines_and_invisible_characters() {
         assert_eq!(mark_controls("plain"), Cow::Borrowed("plain"));
         assert_eq!(mark_controls("a\r\nb\rc"), "a\nb\nc");
-        assert_eq!(mark_controls("x\x1b[31my\u{7f}"), "x⟨U+001B⟩[31my⟨U+007F⟩");
+        assert_eq!(mark_controls("x\x1b[31my\u{7f}"), "x‹U+001B›[31my‹U+007F›");
         assert_eq!(
             mark_controls("keep\u{202E}\u{200B}"),
             "keep\u{202E}\u{200B}"
@@ -398,11 +399,11 @@ mod tests {
         assert_eq!(xml_text("a\u{202E}b\u{85}"), "a\u{202E}b\u{85}");
         assert_eq!(
             xml_text("a\u{1b}b\u{1}\u{FFFF}"),
-            "a⟨U+001B⟩b⟨U+0001⟩⟨U+FFFF⟩"
+            "a‹U+001B›b‹U+0001›‹U+FFFF›"
         );
         assert_eq!(
             xml_escape("<a href=\"x\">&'\n\u{202E}\u{1b}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&#10;\u{202E}⟨U+001B⟩"
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&#10;\u{202E}‹U+001B›"
         );
     }
 }

@@ -147,10 +147,10 @@ fn csv_keeps_bidi_and_zero_width_characters_and_marks_controls_in_free_text() {
     assert_eq!(name("poly"), RLO_NAME, "kept exactly: it can be evidence");
     assert_eq!(name("ros"), ZWSP_NAME);
     let shipments = store.shipments_by_id(&[2]).unwrap();
-    assert_eq!(shipments[0].description, "parts⟨U+001B⟩[2J");
+    assert_eq!(shipments[0].description, "parts‹U+001B›[2J");
     let listing = &data.sanctions[0];
-    assert_eq!(listing.program, "SDN⟨U+001B⟩[5m");
-    assert_eq!(listing.reason, "blink⟨U+001B⟩[5m");
+    assert_eq!(listing.program, "SDN‹U+001B›[5m");
+    assert_eq!(listing.reason, "blink‹U+001B›[5m");
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn ftm_names_with_controls_are_refused_and_bidi_is_kept() {
     );
     let out = ok(d, &["import", "ftm", "good.json", "--db", "t.db"]);
     assert_inert("the summary", &out);
-    assert!(out.contains("Poly ⟨U+202E⟩seigolonhceT"), "{out}");
+    assert!(out.contains("Poly ‹U+202E›seigolonhceT"), "{out}");
     let store = Store::open(&d.join("t.db")).unwrap();
     let data = store.load_dataset().unwrap();
     let a = data
@@ -200,11 +200,11 @@ fn ftm_names_with_controls_are_refused_and_bidi_is_kept() {
         .unwrap();
     assert_eq!(a.name, RLO_NAME);
     assert_eq!(a.aliases, vec![ZWSP_NAME.to_owned()]);
-    assert_eq!(data.sanctions[0].reason, "red ⟨U+001B⟩[31m");
-    assert_eq!(data.sanctions[0].program, "P⟨U+009B⟩1");
+    assert_eq!(data.sanctions[0].reason, "red ‹U+001B›[31m");
+    assert_eq!(data.sanctions[0].program, "P‹U+009B›1");
     let ids: Vec<i64> = (1..=10).collect();
     let shipments = store.shipments_by_id(&ids).unwrap();
-    assert_eq!(shipments[0].description, "kit⟨U+001B⟩[2J");
+    assert_eq!(shipments[0].description, "kit‹U+001B›[2J");
 }
 
 #[test]
@@ -215,14 +215,14 @@ fn the_terminal_never_gets_a_raw_control_or_bidi_character() {
     let stats = ok(d, &["stats", "--db", "t.db"]);
     assert_inert("lading stats", &stats);
     assert!(
-        stats.contains("Evil ⟨U+001B⟩[2J⟨U+001B⟩[31mRED⟨U+001B⟩[0m Co → Ulan-Ude Aviation Plant"),
+        stats.contains("Evil ‹U+001B›[2J‹U+001B›[31mRED‹U+001B›[0m Co → Ulan-Ude Aviation Plant"),
         "{stats}"
     );
-    assert!(stats.contains("Poly ⟨U+202E⟩seigolonhceT"), "{stats}");
-    assert!(stats.contains("Ros⟨U+200B⟩tec → x⟨U+0001⟩y"), "{stats}");
+    assert!(stats.contains("Poly ‹U+202E›seigolonhceT"), "{stats}");
+    assert!(stats.contains("Ros‹U+200B›tec → x‹U+0001›y"), "{stats}");
     let screen = ok(d, &["screen", "--db", "t.db"]);
     assert_inert("lading screen", &screen);
-    assert!(screen.contains("SDN⟨U+001B⟩[5m"), "{screen}");
+    assert!(screen.contains("SDN‹U+001B›[5m"), "{screen}");
 
     // JSON: the same data (escapes), and nothing acts in a terminal.
     let json = ok(d, &["stats", "--db", "t.db", "--json"]);
@@ -250,7 +250,7 @@ fn the_terminal_never_gets_a_raw_control_or_bidi_character() {
     );
     let check = ok(d, &["session", "check", "evil.lading"]);
     assert_inert("lading session check", &check);
-    assert!(check.contains("/tmp/⟨U+001B⟩[2Jx.db"), "{check}");
+    assert!(check.contains("/tmp/‹U+001B›[2Jx.db"), "{check}");
     let missing = lading(
         d,
         &[
@@ -274,7 +274,7 @@ fn the_terminal_never_gets_a_raw_control_or_bidi_character() {
     // An error from main.
     let err = fails(d, &["stats", "--db", "no\x1b[2Jsuch.db"]);
     assert_inert("an error", &err);
-    assert!(err.contains("no⟨U+001B⟩[2Jsuch.db"), "{err}");
+    assert!(err.contains("no‹U+001B›[2Jsuch.db"), "{err}");
 }
 
 #[test]
@@ -290,9 +290,9 @@ fn pictures_draw_names_inert() {
     );
     let svg = std::fs::read_to_string(d.join("p.svg")).unwrap();
     assert_inert("the SVG", &svg);
-    assert!(svg.contains("Poly ⟨U+202E⟩seigolonhceT"), "a label");
-    assert!(svg.contains("Ros⟨U+200B⟩tec"), "a label");
-    assert!(svg.contains("Evil ⟨U+001B⟩[2J"), "a label");
+    assert!(svg.contains("Poly ‹U+202E›seigolonhceT"), "a label");
+    assert!(svg.contains("Ros‹U+200B›tec"), "a label");
+    assert!(svg.contains("Evil ‹U+001B›[2J"), "a label");
     // The PNG's labels are shaped from the same label text (`svg::label_texts`).
     let store = Store::open(&d.join("t.db")).unwrap();
     let index = lading::index::ShipmentIndex::build(store.load_dataset().unwrap());
@@ -302,7 +302,7 @@ fn pictures_draw_names_inert() {
     let input = lading::export::PictureInput::new(&index, &filter, &graph, &positions);
     let pic = lading::export::picture(&input, &lading::export::PictureOptions::default()).unwrap();
     let labels: Vec<&str> = pic.scene().labels.iter().map(|l| l.text.as_str()).collect();
-    assert!(labels.contains(&"Poly ⟨U+202E⟩seigolonhceT"), "{labels:?}");
+    assert!(labels.contains(&"Poly ‹U+202E›seigolonhceT"), "{labels:?}");
     for l in &labels {
         assert_inert("a PNG label", l);
     }
@@ -355,10 +355,10 @@ print(json.dumps(texts))
         assert!(
             texts
                 .iter()
-                .any(|t| t == "Evil ⟨U+001B⟩[2J⟨U+001B⟩[31mRED⟨U+001B⟩[0m Co"),
+                .any(|t| t == "Evil ‹U+001B›[2J‹U+001B›[31mRED‹U+001B›[0m Co"),
             "{format}: {texts:?}"
         );
-        assert!(texts.iter().any(|t| t == "x⟨U+0001⟩y"), "{format}");
+        assert!(texts.iter().any(|t| t == "x‹U+0001›y"), "{format}");
     }
 }
 
@@ -383,13 +383,13 @@ fn the_window_shows_hidden_characters_as_marks_and_warns() {
         additive: false,
     });
     h.run_steps(3);
-    assert!(h.query_all_by_label("Poly ⟨U+202E⟩seigolonhceT").count() >= 1);
+    assert!(h.query_all_by_label("Poly ‹U+202E›seigolonhceT").count() >= 1);
     h.get_by_label_contains("This name contains a right-to-left override (U+202E)");
     // Search results and labels everywhere: no node of the window's tree holds a raw one.
     h.state_mut().ui.search_open = true;
     h.state_mut().ui.search_query = "poly".into();
     h.run_steps(3);
-    h.get_by_label_contains("Poly ⟨U+202E⟩seigolonhceT  · CN");
+    h.get_by_label_contains("Poly ‹U+202E›seigolonhceT  · CN");
     let raw = h
         .query_all_by(|node| {
             let has = |t: Option<String>| t.is_some_and(|t| t.contains(RAW));
@@ -487,11 +487,11 @@ fn a_session_whose_notes_carry_escape_sequences_opens_with_them_marked() {
     let notes = &explorer.doc().annotations.notes;
     let note = notes.values().next().unwrap();
     assert_eq!(
-        note, "see ⟨U+001B⟩[2J⟨U+001B⟩]8;;http://x⟨U+0007⟩here\nline 2\u{202E}",
+        note, "see ‹U+001B›[2J‹U+001B›]8;;http://x‹U+0007›here\nline 2\u{202E}",
         "controls marked, line ends and the bidi character kept"
     );
     let callout = explorer.doc().annotations.callouts.values().next().unwrap();
-    assert_eq!(callout.text, "⟨U+001B⟩[31mred⟨U+009B⟩");
+    assert_eq!(callout.text, "‹U+001B›[31mred‹U+009B›");
     // The picture of the session: nothing raw.
     let out = ok(
         d,
@@ -508,5 +508,5 @@ fn a_session_whose_notes_carry_escape_sequences_opens_with_them_marked() {
     assert_inert("render", &out);
     let svg = std::fs::read_to_string(d.join("n.svg")).unwrap();
     assert_inert("the session's SVG", &svg);
-    assert!(svg.contains("⟨U+001B⟩[31mred⟨U+009B⟩"), "the callout");
+    assert!(svg.contains("‹U+001B›[31mred‹U+009B›"), "the callout");
 }
