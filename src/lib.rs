@@ -26,4 +26,5 @@ pub mod screening;
 pub mod session;
 pub mod store;
 pub mod style;
+pub mod text;
 pub mod ui;

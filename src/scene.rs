@@ -808,7 +808,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                 .enumerate()
                 .filter_map(|(i, c)| {
                     let name = part_names.get(i).map_or("other", String::as_str);
-                    Some((name.to_owned(), c?))
+                    Some((crate::text::inert(name).into_owned(), c?))
                 })
                 .collect();
             p.sort_by_key(|(name, _)| {
@@ -827,7 +827,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             .take(8)
             .map(|(c, _)| {
                 let color = style.country_color(&c);
-                (c, color)
+                (crate::text::inert(&c).into_owned(), color)
             })
             .collect(),
     };
@@ -869,7 +869,7 @@ fn callout(
     let line_height = size * 1.3;
     let padding = 5.0 * s;
     let mut lines: Vec<String> = Vec::new();
-    for paragraph in c.text.lines() {
+    for paragraph in crate::text::inert_lines(c.text).lines() {
         let mut line = String::new();
         for word in paragraph.split_whitespace() {
             let word = truncate_label(word, CALLOUT_LINE_CHARS);
@@ -1001,7 +1001,7 @@ fn place_labels(
         let Some(entity) = index.entity(n.id) else {
             continue;
         };
-        let text = truncate_label(&entity.name, style.label_max_chars);
+        let text = truncate_label(&crate::text::inert(&entity.name), style.label_max_chars);
         let w = text_width(&text, size);
         let h = size * 1.25;
         let important = rank.0 < 2;

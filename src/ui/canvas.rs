@@ -17,6 +17,7 @@ use crate::filter::LinkKind;
 use crate::model::EntityId;
 use crate::scene::{self, Marks, Scene, SceneInput, View};
 use crate::style::{NodeShape, Rgba};
+use crate::text::inert;
 
 pub fn color(c: Rgba) -> Color32 {
     Color32::from_rgba_unmultiplied(c.0, c.1, c.2, c.3)
@@ -832,16 +833,23 @@ fn tooltip_text(e: &crate::explorer::Explorer, id: EntityId) -> String {
         .listings_of(id)
         .iter()
         .filter(|s| e.graph().as_of.is_none_or(|d| s.covers(d)))
-        .map(|s| format!("{} {} ({})", s.authority, s.program, s.listed_on.human()))
+        .map(|s| {
+            format!(
+                "{} {} ({})",
+                inert(&s.authority),
+                inert(&s.program),
+                s.listed_on.human()
+            )
+        })
         .collect();
     let mut text = format!(
         "{}\n{} · {}\n{} shipments in the filter, {}",
-        entity.name,
+        inert(&entity.name),
         entity.kind.label(),
         if entity.country.is_empty() {
-            "country unknown"
+            "country unknown".into()
         } else {
-            &entity.country
+            inert(&entity.country)
         },
         shipments,
         super::panels::usd(value)
@@ -881,7 +889,7 @@ fn context_menu(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
         .unwrap_or_default();
     let pinned = e.doc().pinned.contains_key(&id);
     let expanded = e.doc().expanded.contains_key(&id);
-    ui.label(egui::RichText::new(scene::truncate_label(&name, 40)).strong());
+    ui.label(egui::RichText::new(scene::truncate_label(&inert(&name), 40)).strong());
     ui.separator();
     if ui.button("Expand neighbours").clicked() {
         app.expand(id);

@@ -114,7 +114,7 @@ impl std::fmt::Display for ImportSummary {
         )?;
         const SHOWN: usize = 20;
         for name in self.entities_created.iter().take(SHOWN) {
-            writeln!(f, "    + {name}")?;
+            writeln!(f, "    + {}", crate::text::inert(name))?;
         }
         if self.entities_created.len() > SHOWN {
             writeln!(f, "    … and {} more", self.entities_created.len() - SHOWN)?;
@@ -317,10 +317,8 @@ impl Store {
         // not need it, and it would stay filled for the life of the connection.
         let _ = self.conn.execute_batch("PRAGMA cache_size = -262144");
         let result = (|| {
-            let tx = self
-                .conn
-                .transaction()
-                .map_err(|e| file_err(e.to_string()))?;
+            // The write lock first, before any row is read (waiting for another writer).
+            let tx = self.begin_write().map_err(|e| file_err(e.to_string()))?;
             // About 150 bytes a customs record: enough to size the deduplication set once.
             let rows_hint = (total_bytes / 150).min(50_000_000) as usize;
             let mut sink = sink::Sink::new(&tx, &columns, &file_label, rows_hint)
@@ -368,6 +366,13 @@ impl Store {
                             (RowFailure::Row(err), None) => {
                                 return Err(error(Some(slot.line), Some(err.field), err.message));
                             }
+                            (RowFailure::Database(e), _) if super::is_busy(&e) => {
+                                // Not the row's fault: say who is in the way, with no line.
+                                return Err(file_err(format!(
+                                    "another process is using the database ({e}); \
+                                     nothing was imported"
+                                )));
+                            }
                             (RowFailure::Database(e), _) => {
                                 return Err(error(
                                     Some(slot.line),
@@ -398,8 +403,7 @@ impl Store {
                 rej.finish()
                     .map_err(|e| file_err(format!("cannot write rejects: {e}")))?;
             }
-            tx.commit()
-                .map_err(|e| file_err(format!("cannot commit: {e}")))?;
+            tx.commit().map_err(|e| file_err(commit_error(&e)))?;
             if let Some(report) = progress.as_mut() {
                 report(total_bytes, total_bytes);
             }
@@ -408,6 +412,19 @@ impl Store {
         })();
         let _ = self.conn.execute_batch("PRAGMA cache_size = -2000");
         result
+    }
+}
+
+/// Why a commit failed, saying so when another process was in the way.
+pub(super) fn commit_error(e: &rusqlite::Error) -> String {
+    if super::is_busy(e) {
+        format!(
+            "cannot commit: another process kept the database busy for more than {} s ({e}); \
+             nothing was imported",
+            super::COMMIT_WAIT.as_secs()
+        )
+    } else {
+        format!("cannot commit: {e}")
     }
 }
 

@@ -276,7 +276,10 @@ pub(super) fn parse_all<R: Read>(
                 }
                 Ok(record) => {
                     slot.record = record;
-                    if shipments
+                    if let Err(error) = check_text(columns, &mut slot.record) {
+                        slot.rejected = Some(error);
+                        slot.raw = std::mem::take(&mut slot.record).into_byte_record();
+                    } else if shipments
                         && let Err(error) = prepare_shipment(
                             columns,
                             &slot.record,
@@ -336,6 +339,62 @@ fn decode(
         );
         (error, e.into_byte_record())
     })
+}
+
+/// How the door treats a field's text (see [`crate::text`]).
+enum TextRole {
+    /// A name, key, identifier or code: a control character rejects the row.
+    Name,
+    /// Free text: control characters become visible marks.
+    Free,
+    /// Parsed into a date, number or flag, whose errors quote it escaped.
+    Parsed,
+}
+
+fn text_role(field: Field) -> TextRole {
+    use Field::*;
+    match field {
+        Shipper | Consignee | PartType | HsCode | Unit | SourceRef | Key | Name | Kind
+        | Aliases | Parent | Child | Entity | Authority | Country => TextRole::Name,
+        Description | Program | Reason | Source => TextRole::Free,
+        Date | Quantity | ValueUsd | StateOwned | SharePct | StartDate | EndDate | ListedOn
+        | DelistedOn => TextRole::Parsed,
+    }
+}
+
+/// The door for text: refuses a row whose names, keys or identifiers hold a control
+/// character, and marks control characters in its free text (rebuilding the record, which
+/// only such a row pays for).
+fn check_text(columns: &Columns<'_>, record: &mut csv::StringRecord) -> Result<(), RowError> {
+    let mut marked: Vec<(usize, String)> = Vec::new();
+    for &(field, _) in columns.options.kind.fields() {
+        match text_role(field) {
+            TextRole::Name => crate::text::check_name(columns.get(record, field))
+                .map_err(|why| row_err(field.name(), why))?,
+            TextRole::Free => {
+                let Some(i) = columns.map.get(field as usize).copied().flatten() else {
+                    continue;
+                };
+                let raw = record.get(i).unwrap_or("");
+                if let std::borrow::Cow::Owned(m) = crate::text::mark_controls(raw) {
+                    marked.push((i, m));
+                }
+            }
+            TextRole::Parsed => {}
+        }
+    }
+    if !marked.is_empty() {
+        let mut fresh = csv::StringRecord::with_capacity(record.as_slice().len(), record.len());
+        for (i, field) in record.iter().enumerate() {
+            match marked.iter().find(|(j, _)| *j == i) {
+                Some((_, m)) => fresh.push_field(m),
+                None => fresh.push_field(field),
+            }
+        }
+        fresh.set_position(record.position().cloned());
+        *record = fresh;
+    }
+    Ok(())
 }
 
 /// Parses and checks a shipment row's fields that need no database, into `out`.

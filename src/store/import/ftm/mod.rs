@@ -221,10 +221,7 @@ impl Store {
         let _ = self.conn.execute_batch("PRAGMA cache_size = -262144");
         let mut progress = progress;
         let result = (|| {
-            let tx = self
-                .conn
-                .transaction()
-                .map_err(|e| file_err(e.to_string()))?;
+            let tx = self.begin_write().map_err(|e| file_err(e.to_string()))?;
             let rejects = match &options.rejects {
                 Some(p) => {
                     let header = ["id".to_owned(), "schema".to_owned(), "record".to_owned()];
@@ -941,9 +938,9 @@ impl<'t> Run<'t> {
         let program = match rec.first("program")? {
             "" => rec.first("programId")?,
             p => p,
-        }
-        .to_owned();
-        let reason = rec.strings("reason")?.join("; ");
+        };
+        let program = crate::text::mark_controls(program).into_owned();
+        let reason = crate::text::mark_controls(&rec.strings("reason")?.join("; ")).into_owned();
         let source = match rec.first("sourceUrl")? {
             "" => self.source(rec),
             url => url.to_owned(),
@@ -995,7 +992,8 @@ impl<'t> Run<'t> {
     fn read_shipment(&mut self, rec: &Record<'_>) -> Result<Prepared, Fail> {
         let mut p = Prepared::default();
         let date = rec.date(&["date", "startDate"], &mut p.partial)?;
-        let description = rec.strings("goodsDescription")?.join("; ");
+        let description =
+            crate::text::mark_controls(&rec.strings("goodsDescription")?.join("; ")).into_owned();
         let hs_code = rec.first("vedCode")?.to_owned();
         let source_ref = match rec.first("ccdNumber")? {
             "" => rec.id,
