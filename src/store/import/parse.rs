@@ -355,7 +355,7 @@ fn text_role(field: Field) -> TextRole {
     use Field::*;
     match field {
         Shipper | Consignee | PartType | HsCode | Unit | SourceRef | Key | Name | Kind
-        | Aliases | Parent | Child | Entity | Authority | Country => TextRole::Name,
+        | Aliases | Identifiers | Parent | Child | Entity | Authority | Country => TextRole::Name,
         Description | Program | Reason | Source => TextRole::Free,
         Date | Quantity | ValueUsd | StateOwned | SharePct | StartDate | EndDate | ListedOn
         | DelistedOn => TextRole::Parsed,
@@ -381,6 +381,17 @@ fn check_text(columns: &Columns<'_>, record: &mut csv::StringRecord) -> Result<(
                 }
             }
             TextRole::Parsed => {}
+        }
+    }
+    // Identifier columns are names; columns kept as they are, free text.
+    for c in &columns.ids {
+        crate::text::check_name(record.get(c.column).unwrap_or(""))
+            .map_err(|why| row_err(&columns.header[c.column], why))?;
+    }
+    for (i, _) in &columns.unmapped {
+        let raw = record.get(*i).unwrap_or("");
+        if let std::borrow::Cow::Owned(m) = crate::text::mark_controls(raw) {
+            marked.push((*i, m));
         }
     }
     if !marked.is_empty() {
