@@ -362,3 +362,44 @@ fn a_session_keyed_by_a_merged_entity_still_opens_on_the_kept_one() {
     let kept = explorer.id_of_key("ulan-ude-aviation-plant").unwrap();
     assert_eq!(explorer.id_of_key("uuap-vendor"), Some(kept));
 }
+
+/// The FtM import resolves in the same tiers as CSV: another spelling of a known company is
+/// that company; a company that only looks like one is created and queued for review.
+#[test]
+fn ftm_entities_resolve_by_spelling_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let f = write(
+        d,
+        "ftm.json",
+        concat!(
+            r#"{"id":"x-avic-intl","schema":"Company","properties":{"name":["AVIC INTERNATIONAL HOLDING CORP."],"country":["cn"]}}"#,
+            "\n",
+            r#"{"id":"x-uuap","schema":"Company","properties":{"name":["АО \"УЛАН-УДЭНСКИЙ АВИАЦИОННЫЙ ЗАВОД\""],"country":["ru"]}}"#,
+            "\n",
+            r#"{"id":"x-loco","schema":"Company","properties":{"name":["Ulan-Ude Locomotive Plant"],"country":["ru"]}}"#,
+            "\n",
+        ),
+    );
+    let out = ok(d, &["import", "ftm", f.to_str().unwrap(), "--json"]);
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(s["entities_matched"]["spelling"], 2, "{out}");
+    let matched: Vec<(&str, &str)> = s["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["ftm_id"].as_str().unwrap(), m["entity"].as_str().unwrap()))
+        .collect();
+    assert!(
+        matched.contains(&("x-avic-intl", "avic-international")),
+        "{out}"
+    );
+    assert!(
+        matched.contains(&("x-uuap", "ulan-ude-aviation-plant")),
+        "{out}"
+    );
+    assert_eq!(
+        s["entities_created"], 1,
+        "the locomotive plant is another plant: {out}"
+    );
+}

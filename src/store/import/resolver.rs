@@ -54,8 +54,8 @@ pub struct Resolution {
     pub to_review: Vec<Resolved>,
 }
 
-/// The names index for tiers 3 and 4.
-struct Fuzzy {
+/// The names index for tiers 3 and 4 (also used by the FtM import).
+pub(super) struct Fuzzy {
     /// Live entities as parties, with their id.
     parties: Vec<(EntityId, Party)>,
     /// Block key → positions in `parties`.
@@ -63,7 +63,92 @@ struct Fuzzy {
 }
 
 impl Fuzzy {
-    fn add(&mut self, id: EntityId, names: &[&str], ids: &[Identifier], country: &str) {
+    /// Every live entity as a party: its names (and those merged into it), identifiers and
+    /// country.
+    pub fn load(tx: &Transaction<'_>, canon: &Canon) -> rusqlite::Result<Fuzzy> {
+        let mut names: HashMap<EntityId, Vec<String>> = HashMap::new();
+        let mut country: HashMap<EntityId, String> = HashMap::new();
+        let mut idents: HashMap<EntityId, Vec<Identifier>> = HashMap::new();
+        {
+            let mut stmt = tx.prepare("SELECT id, name, country FROM entity ORDER BY id")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id = canon.of(r.get(0)?);
+                names.entry(id).or_default().push(r.get(1)?);
+                let c: String = r.get(2)?;
+                if !c.is_empty() {
+                    country.entry(id).or_insert(c);
+                }
+            }
+            let mut stmt =
+                tx.prepare("SELECT entity_id, name FROM alias ORDER BY entity_id, rowid")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id = canon.of(r.get(0)?);
+                names.entry(id).or_default().push(r.get(1)?);
+            }
+            let mut stmt = tx.prepare("SELECT entity_id, scheme, value FROM identifier")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let scheme: String = r.get(1)?;
+                if let Some(scheme) = names::identifiers::Scheme::from_label(&scheme) {
+                    idents
+                        .entry(canon.of(r.get(0)?))
+                        .or_default()
+                        .push(Identifier {
+                            scheme,
+                            value: r.get(2)?,
+                        });
+                }
+            }
+        }
+        let mut ids: Vec<EntityId> = names.keys().copied().collect();
+        ids.sort_unstable();
+        let mut fuzzy = Fuzzy {
+            parties: Vec::with_capacity(ids.len()),
+            blocks: HashMap::new(),
+        };
+        let none = Vec::new();
+        for id in ids {
+            let list: Vec<&str> = names[&id].iter().map(String::as_str).collect();
+            let c = country.get(&id).map_or("", String::as_str);
+            fuzzy.add(id, &list, idents.get(&id).unwrap_or(&none), c);
+        }
+        Ok(fuzzy)
+    }
+
+    /// The best candidate for `party` (named `names`) with its comparison, and the second
+    /// best score.
+    pub fn best(
+        &self,
+        party: &Party,
+        names: &[&str],
+        max_id: EntityId,
+    ) -> (Option<(EntityId, names::Comparison)>, Option<f64>) {
+        let mut scored: Vec<(f64, u32)> = self
+            .candidates(names)
+            .into_iter()
+            .filter(|&i| self.parties[i as usize].0 <= max_id)
+            .map(|i| (names::score(party, &self.parties[i as usize].1), i))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let Some(&(_, first)) = scored.first() else {
+            return (None, None);
+        };
+        let (id, other) = &self.parties[first as usize];
+        (
+            Some((*id, names::compare(party, other))),
+            scored.get(1).map(|s| s.0),
+        )
+    }
+
+    /// Whether `best` is taken automatically: at or above the automatic threshold and clearly
+    /// ahead of the second.
+    pub fn decisive(score: f64, second: Option<f64>) -> bool {
+        score >= AUTO_THRESHOLD && score - second.unwrap_or(0.0) >= CLEAR_LEAD
+    }
+
+    pub fn add(&mut self, id: EntityId, names: &[&str], ids: &[Identifier], country: &str) {
         let at = self.parties.len() as u32;
         let mut keys: HashSet<String> = HashSet::new();
         for n in names {
@@ -319,8 +404,7 @@ impl Resolver {
         // 3 and 4. Compare with the candidates.
         let (best, second) = self.best_match(tx, &name, ids, country)?;
         if let Some((found, cmp)) = &best {
-            let lead = cmp.score - second.unwrap_or(0.0);
-            if cmp.score >= AUTO_THRESHOLD && lead >= CLEAR_LEAD {
+            if Fuzzy::decisive(cmp.score, second) {
                 let live = self.canon.of(*found);
                 self.note_name(tx, live, &name, &cmp.reasons.join("; "))?;
                 self.add_identifiers(tx, live, ids)?;
@@ -346,7 +430,7 @@ impl Resolver {
         Ok(self.remember(raw, ids, id))
     }
 
-    /// The best and second-best scores among the candidates for `name`.
+    /// The best candidate for `name` and the second-best score.
     #[allow(clippy::type_complexity)]
     fn best_match(
         &mut self,
@@ -355,62 +439,12 @@ impl Resolver {
         ids: &[Identifier],
         country: &str,
     ) -> rusqlite::Result<(Option<(EntityId, names::Comparison)>, Option<f64>)> {
-        let fuzzy = self.fuzzy(tx)?;
-        let party = Party::new(&[name], ids, country);
-        let mut scored: Vec<(f64, u32)> = fuzzy
-            .candidates(&[name])
-            .into_iter()
-            .map(|i| (names::score(&party, &fuzzy.parties[i as usize].1), i))
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let Some(&(_, first)) = scored.first() else {
-            return Ok((None, None));
-        };
-        let (id, other) = &fuzzy.parties[first as usize];
-        let cmp = names::compare(&party, other);
-        Ok((Some((*id, cmp)), scored.get(1).map(|s| s.0)))
-    }
-
-    /// The names index, built on first use from every live entity's names and identifiers.
-    fn fuzzy(&mut self, tx: &Transaction<'_>) -> rusqlite::Result<&Fuzzy> {
         if self.fuzzy.is_none() {
-            let mut names: HashMap<EntityId, Vec<String>> = HashMap::new();
-            let mut country: HashMap<EntityId, String> = HashMap::new();
-            {
-                let mut stmt = tx.prepare("SELECT id, name, country FROM entity ORDER BY id")?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    let id = self.canon.of(r.get(0)?);
-                    names.entry(id).or_default().push(r.get(1)?);
-                    let c: String = r.get(2)?;
-                    if !c.is_empty() {
-                        country.entry(id).or_insert(c);
-                    }
-                }
-                let mut stmt =
-                    tx.prepare("SELECT entity_id, name FROM alias ORDER BY entity_id, rowid")?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    let id = self.canon.of(r.get(0)?);
-                    names.entry(id).or_default().push(r.get(1)?);
-                }
-            }
-            let mut ids: Vec<EntityId> = names.keys().copied().collect();
-            ids.sort_unstable();
-            let mut fuzzy = Fuzzy {
-                parties: Vec::with_capacity(ids.len()),
-                blocks: HashMap::new(),
-            };
-            let none = Vec::new();
-            for id in ids {
-                let list: Vec<&str> = names[&id].iter().map(String::as_str).collect();
-                let idents = self.identifiers_of.get(&id).unwrap_or(&none);
-                let c = country.get(&id).map_or("", String::as_str);
-                fuzzy.add(id, &list, idents, c);
-            }
-            self.fuzzy = Some(fuzzy);
+            self.fuzzy = Some(Fuzzy::load(tx, &self.canon)?);
         }
-        Ok(self.fuzzy.as_ref().expect("built above"))
+        let fuzzy = self.fuzzy.as_ref().expect("built above");
+        let party = Party::new(&[name], ids, country);
+        Ok(fuzzy.best(&party, &[name], EntityId::MAX))
     }
 
     fn resolved(&self, name: &str, entity: EntityId, score: f64, reasons: Vec<String>) -> Resolved {

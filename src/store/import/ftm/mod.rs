@@ -195,6 +195,10 @@ struct Run<'t> {
     /// State-owned entities this import created: owners of nothing owned become state owners.
     created_soe: Vec<EntityId>,
     rejects: Option<Rejects>,
+    /// Every entity's names analysed, built when a name first misses the exact tiers.
+    fuzzy: Option<super::resolver::Fuzzy>,
+    /// The largest entity id before the import: names match only entities that existed.
+    max_before: EntityId,
 }
 
 type Fail = super::RowFailure;
@@ -348,7 +352,11 @@ impl<'t> Run<'t> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
+        let max_before: EntityId =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM entity", [], |r| r.get(0))?;
         Ok(Run {
+            fuzzy: None,
+            max_before,
             tx,
             options,
             summary: FtmSummary {
@@ -623,12 +631,20 @@ impl<'t> Run<'t> {
         if found.is_none() {
             found = self.by_name(&node);
         }
+        // 4. By a strong match of another spelling; a weaker one is queued for review.
+        let mut review: Option<(EntityId, f64, String)> = None;
+        if found.is_none() {
+            let (strong, maybe) = self.by_spelling(&node)?;
+            found = strong;
+            review = maybe;
+        }
         if let Some((entity, by, on)) = found {
             let m = &mut self.summary.entities_matched;
             match by {
                 MatchedBy::Id => m.id += 1,
                 MatchedBy::Identifier => m.identifier += 1,
                 MatchedBy::NameCountry => m.name_country += 1,
+                MatchedBy::Spelling => m.spelling += 1,
             }
             if self.summary.matches.len() < LIST_CAP {
                 let key: String =
@@ -685,7 +701,94 @@ impl<'t> Run<'t> {
             self.created_soe.push(entity);
         }
         self.ids.insert(node.id.to_owned(), entity);
+        if let Some((other, score, reasons)) = review {
+            let (lo, hi) = if entity < other {
+                (entity, other)
+            } else {
+                (other, entity)
+            };
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO review (a_id, b_id, score, reasons, source) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (a_id, b_id) DO NOTHING",
+                )?
+                .execute(params![lo, hi, score, reasons, self.file_name])?;
+            if self.summary.to_review.len() < LIST_CAP {
+                let key: String =
+                    self.tx
+                        .query_row("SELECT key FROM entity WHERE id = ?1", [other], |r| {
+                            r.get(0)
+                        })?;
+                self.summary.to_review.push(MatchNote {
+                    line,
+                    ftm_id: node.id.to_owned(),
+                    name: node.name.clone(),
+                    entity: key,
+                    by: MatchedBy::Spelling,
+                    on: format!("{score:.2}: {reasons}"),
+                });
+            }
+        }
         self.enrich(entity, &node, false)
+    }
+
+    /// Tiers 3-4 of the CSV import (`resolver.rs`) for an FtM entity: its names, identifiers
+    /// and country against every entity that existed before the import.
+    #[allow(clippy::type_complexity)]
+    fn by_spelling(
+        &mut self,
+        node: &NodeData<'_>,
+    ) -> rusqlite::Result<(
+        Option<(EntityId, MatchedBy, String)>,
+        Option<(EntityId, f64, String)>,
+    )> {
+        if self.fuzzy.is_none() {
+            let mut stmt = self
+                .tx
+                .prepare("SELECT id, merged_into FROM entity WHERE merged_into IS NOT NULL")?;
+            let pointers = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<std::collections::HashMap<EntityId, EntityId>>>()?;
+            let canon = crate::store::Canon::from_pointers(&pointers);
+            self.fuzzy = Some(super::resolver::Fuzzy::load(self.tx, &canon)?);
+        }
+        let Some(fuzzy) = self.fuzzy.as_ref() else {
+            return Ok((None, None));
+        };
+        let names: Vec<&str> = std::iter::once(node.name.as_str())
+            .chain(node.aliases.iter().copied())
+            .collect();
+        if names.iter().all(|n| crate::names::match_key(n).is_empty()) {
+            return Ok((None, None));
+        }
+        let ids: Vec<crate::names::Identifier> = node
+            .identifiers
+            .iter()
+            .filter_map(|(scheme, value)| {
+                Scheme::from_label(scheme).map(|scheme| crate::names::Identifier {
+                    scheme,
+                    value: value.clone(),
+                })
+            })
+            .collect();
+        let country = node
+            .countries
+            .first()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .unwrap_or_default();
+        let party = crate::names::Party::new(&names, &ids, &country);
+        let (best, second) = fuzzy.best(&party, &names, self.max_before);
+        let Some((entity, cmp)) = best else {
+            return Ok((None, None));
+        };
+        let reasons = cmp.reasons.join("; ");
+        if super::resolver::Fuzzy::decisive(cmp.score, second) {
+            return Ok((Some((entity, MatchedBy::Spelling, reasons)), None));
+        }
+        if cmp.score >= crate::names::REVIEW_THRESHOLD {
+            return Ok((None, Some((entity, cmp.score, reasons))));
+        }
+        Ok((None, None))
     }
 
     fn by_identifier(
