@@ -84,8 +84,10 @@ pub mod bench;
 pub mod export;
 pub mod filter_args;
 pub mod generate;
+pub mod identity;
 pub mod import;
 pub mod layout;
+pub mod match_cmd;
 pub mod render;
 pub mod screen;
 pub mod session;
@@ -129,6 +131,17 @@ pub enum Command {
     Export(export::Args),
     /// Session files: check one, or the saving benchmark and crash test.
     Session(session::Args),
+    /// Merge one entity into another (recorded as a judgement; undo with `unmerge`).
+    Merge(identity::MergeArgs),
+    /// Split a merged entity off again, with everything that names it.
+    Unmerge(identity::UnmergeArgs),
+    /// Record that two entities are not the same, so they are not suggested again.
+    NotSame(identity::NotSameArgs),
+    /// List the merges, unmerges and "not the same" judgements, with who, when and why.
+    Judgements(identity::JudgementsArgs),
+    /// Compare two companies' names (and identifiers), or each pair of a CSV file: score,
+    /// verdict and reasons.
+    Match(match_cmd::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -160,6 +173,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Render(args)) => render::run(db.as_deref(), args),
         Some(Command::Export(args)) => export::run(db.as_deref(), args),
         Some(Command::Session(args)) => session::run(db.as_deref(), args),
+        Some(Command::Merge(args)) => identity::merge(db.as_deref(), args),
+        Some(Command::Unmerge(args)) => identity::unmerge(db.as_deref(), args),
+        Some(Command::NotSame(args)) => identity::not_same(db.as_deref(), args),
+        Some(Command::Judgements(args)) => identity::judgements(db.as_deref(), args),
+        Some(Command::Match(args)) => match_cmd::run(args),
         None => {
             if let Some(path) = &cli.session {
                 // Refuse a bad session file here, with the reason, before opening a window.

@@ -15,13 +15,14 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, config::DbConfig, params};
 
 mod bulk;
+pub mod identity;
 pub mod import;
 mod load;
 mod lock;
 mod queries;
 pub mod schema;
 
-pub use load::{Dataset, ShipmentColumns};
+pub use load::{Canon, Dataset, MergedEntity, ShipmentColumns};
 pub use lock::{COMMIT_WAIT, MAX_WRITE_WAIT, Waiting, is_busy};
 pub use queries::ShipmentRow;
 
@@ -326,10 +327,12 @@ impl Store {
             "sanction",
             "entity_ftm",
             "identifier",
+            "judgement",
+            "review",
         ] {
             // Tables added after version 1 count only when they hold rows, so a database's
             // fingerprint (which sessions record) does not change when it is migrated.
-            if matches!(table, "entity_ftm" | "identifier") {
+            if matches!(table, "entity_ftm" | "identifier" | "judgement" | "review") {
                 let empty: bool = self
                     .conn
                     .query_row(
@@ -347,10 +350,21 @@ impl Store {
                 .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
                 .map_err(|e| self.err(e))?;
             let columns = stmt.column_count();
+            // Columns added by later versions count only when they hold something.
+            let later: Vec<bool> = (0..columns)
+                .map(|i| {
+                    let name = stmt.column_name(i).unwrap_or("");
+                    schema::LATER_COLUMNS.contains(&(table, name))
+                })
+                .collect();
             let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
             while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-                for i in 0..columns {
-                    match row.get_ref(i).map_err(|e| self.err(e))? {
+                for (i, &later) in later.iter().enumerate() {
+                    let value = row.get_ref(i).map_err(|e| self.err(e))?;
+                    if later && matches!(value, ValueRef::Null | ValueRef::Text(b"")) {
+                        continue;
+                    }
+                    match value {
                         ValueRef::Null => h.write(&[0]),
                         ValueRef::Integer(v) => {
                             h.write(&[1]);
