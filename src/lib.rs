@@ -13,6 +13,7 @@ pub mod export;
 pub mod filter;
 pub mod generate;
 pub mod graph;
+pub mod identity;
 pub mod index;
 pub mod layout;
 pub mod model;

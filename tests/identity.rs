@@ -284,3 +284,81 @@ fn parents_and_subsidiaries_stay_apart_at_import() {
         assert!(!wrong, "{name} was taken for {key}: {out}");
     }
 }
+
+#[test]
+fn rows_that_name_nobody_or_carry_two_numbers_of_one_scheme_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let only_form = write(
+        d,
+        "form.csv",
+        "date,shipper,consignee,source_ref
+2022-08-01,ООО,Poly Technologies,F-1
+",
+    );
+    let err = fails(d, &["import", "shipments", only_form.to_str().unwrap()]);
+    assert!(err.contains("form.csv:2: field \"shipper\""), "{err}");
+    assert!(err.contains("only a legal form"), "{err}");
+    let two = write(
+        d,
+        "two.csv",
+        "name,country,identifiers
+Some Plant,RU,INN:0323018510 | INN:7704274402
+",
+    );
+    let err = fails(d, &["import", "entities", two.to_str().unwrap()]);
+    assert!(err.contains("two.csv:2: field \"identifiers\""), "{err}");
+    assert!(err.contains("two INN numbers"), "{err}");
+    let bad_check = write(
+        d,
+        "check.csv",
+        "name,country,identifiers
+Some Plant,RU,INN:0323018511
+",
+    );
+    let err = fails(d, &["import", "entities", bad_check.to_str().unwrap()]);
+    assert!(err.contains("check.csv:2: field \"identifiers\""), "{err}");
+    // Nothing of the failed files was written.
+    let dups = ok(d, &["duplicates", "--json", "--min-score", "0.99"]);
+    assert!(!dups.contains("Some Plant"), "{dups}");
+}
+
+#[test]
+fn a_session_keyed_by_a_merged_entity_still_opens_on_the_kept_one() {
+    use lading::explorer::Explorer;
+    use lading::session::Session;
+    use lading::store::Store;
+    use lading::store::identity::Decision;
+    use lading::store::import::{ImportKind, ImportOptions};
+
+    let mut store = Store::in_memory().unwrap();
+    lading::sample::import_sample(&mut store).unwrap();
+    let extra = b"key,name,kind,country\nuuap-vendor,U-UAP (vendor spelling),plant,RU\n";
+    store
+        .import_reader(
+            std::path::Path::new("dup.csv"),
+            &extra[..],
+            extra.len() as u64,
+            &ImportOptions::new(ImportKind::Entities),
+            None,
+        )
+        .unwrap();
+    let session: Session = serde_json::from_str(
+        r#"{"format":"lading-session","format_version":1,"selection":["uuap-vendor"],
+            "filter":{"focus":{"key":"uuap-vendor","depth":1}}}"#,
+    )
+    .unwrap();
+    store
+        .merge(
+            "ulan-ude-aviation-plant",
+            "uuap-vendor",
+            &Decision::by_current_user("test"),
+            false,
+        )
+        .unwrap();
+    let explorer = Explorer::new(store).unwrap();
+    let restored = session.restore(&explorer);
+    assert!(restored.missing.is_empty(), "{:?}", restored.missing);
+    let kept = explorer.id_of_key("ulan-ude-aviation-plant").unwrap();
+    assert_eq!(explorer.id_of_key("uuap-vendor"), Some(kept));
+}

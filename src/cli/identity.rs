@@ -114,7 +114,20 @@ pub fn judgements(db: Option<&Path>, args: JudgementsArgs) -> anyhow::Result<Exi
         outln!("no judgements yet");
     }
     for j in &list {
-        outln!("{}", describe(j));
+        // A judgement names entities by key; a database edited elsewhere may have lost one.
+        let missing: Vec<&str> = [j.a_key.as_str(), j.b_key.as_str()]
+            .into_iter()
+            .filter(|k| !matches!(store.find_entity(k), Ok(Some(_))))
+            .collect();
+        if missing.is_empty() {
+            outln!("{}", describe(j));
+        } else {
+            outln!(
+                "{} [no entity has the key {} any more]",
+                describe(j),
+                missing.join(", ")
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -132,4 +145,109 @@ pub fn describe(j: &Judgement) -> String {
         format!(": {}", j.why)
     };
     format!("#{} {} {} {what}{why}", j.id, j.at, j.who)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DuplicatesArgs {
+    /// The lowest score listed (0–1; default: the matcher's review threshold).
+    #[arg(long, value_name = "S")]
+    pub min_score: Option<f64>,
+    /// List at most this many pairs (0: all).
+    #[arg(long, default_value_t = 0)]
+    pub limit: usize,
+    /// Print the pairs as JSON: [{"a":{"key","name"},"b":{"key","name"},"score","reasons"}].
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The pairs of entities that may be one, best first: found by blocking and comparison, plus
+/// the pairs imports put in the review queue, less the pairs judged not the same.
+pub fn duplicate_pairs(
+    store: &crate::store::Store,
+    min_score: f64,
+) -> anyhow::Result<(Vec<crate::identity::Pair>, crate::identity::SearchStats)> {
+    use std::collections::HashSet;
+    let candidates = store.identity_candidates()?;
+    let apart: HashSet<(String, String)> = store.not_same_pairs()?.into_iter().collect();
+    let linked = store.ownership_pairs()?;
+    let (mut pairs, stats) =
+        crate::identity::find_duplicates(&candidates, min_score, &apart, &linked);
+    // Pairs an import flagged that the search did not find (a score below the threshold
+    // now, or keys too common to block on) stay listed: nobody has decided them yet.
+    let seen: HashSet<(i64, i64)> = pairs
+        .iter()
+        .flat_map(|p| [p.ids, (p.ids.1, p.ids.0)])
+        .collect();
+    let by_id: std::collections::HashMap<i64, &crate::identity::Candidate> =
+        candidates.iter().map(|c| (c.id, c)).collect();
+    for (a, b, score, reasons) in store.review_pairs()? {
+        let (Some(ca), Some(cb)) = (by_id.get(&a), by_id.get(&b)) else {
+            continue;
+        };
+        if seen.contains(&(a, b))
+            || apart.contains(&(ca.key.clone(), cb.key.clone()))
+            || apart.contains(&(cb.key.clone(), ca.key.clone()))
+        {
+            continue;
+        }
+        let side = |c: &crate::identity::Candidate| crate::identity::Side {
+            key: c.key.clone(),
+            name: c.name.clone(),
+        };
+        pairs.push(crate::identity::Pair {
+            a: side(ca),
+            b: side(cb),
+            score,
+            reasons: std::iter::once("flagged by an import".to_owned())
+                .chain(reasons.split("; ").map(str::to_owned))
+                .collect(),
+            ids: (a, b),
+        });
+    }
+    pairs.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then_with(|| x.a.key.cmp(&y.a.key))
+            .then_with(|| x.b.key.cmp(&y.b.key))
+    });
+    Ok((pairs, stats))
+}
+
+pub fn duplicates(db: Option<&Path>, args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
+    let min = args.min_score.unwrap_or(crate::names::REVIEW_THRESHOLD);
+    if !(0.0..=1.0).contains(&min) {
+        anyhow::bail!("--min-score {min}: a score is between 0 and 1");
+    }
+    let started = std::time::Instant::now();
+    let store = super::open_store(db)?;
+    let (mut pairs, stats) = duplicate_pairs(&store, min)?;
+    if args.limit > 0 {
+        pairs.truncate(args.limit);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if args.json {
+        outln!("{}", serde_json::to_string(&pairs)?);
+    } else {
+        for p in &pairs {
+            outln!(
+                "{:.3}  {} ({})  ≈  {} ({})",
+                p.score,
+                p.a.name,
+                p.a.key,
+                p.b.name,
+                p.b.key
+            );
+            for r in &p.reasons {
+                outln!("       {r}");
+            }
+        }
+        if pairs.is_empty() {
+            outln!("no pairs at or above {min}");
+        }
+    }
+    eprintln!(
+        "searched {} entities in {seconds:.2} s: {} pairs compared, {} block keys ({} too common, skipped); merge with `lading merge KEEP OTHER --why …`, or `lading not-same A B`",
+        stats.entities, stats.pairs_compared, stats.blocks, stats.skipped_blocks
+    );
+    Ok(ExitCode::SUCCESS)
 }

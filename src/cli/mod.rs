@@ -139,6 +139,8 @@ pub enum Command {
     NotSame(identity::NotSameArgs),
     /// List the merges, unmerges and "not the same" judgements, with who, when and why.
     Judgements(identity::JudgementsArgs),
+    /// List pairs of entities that may be one, best first, with the reasons.
+    Duplicates(identity::DuplicatesArgs),
     /// Compare two companies' names (and identifiers), or each pair of a CSV file: score,
     /// verdict and reasons.
     Match(match_cmd::Args),
@@ -177,6 +179,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Unmerge(args)) => identity::unmerge(db.as_deref(), args),
         Some(Command::NotSame(args)) => identity::not_same(db.as_deref(), args),
         Some(Command::Judgements(args)) => identity::judgements(db.as_deref(), args),
+        Some(Command::Duplicates(args)) => identity::duplicates(db.as_deref(), args),
         Some(Command::Match(args)) => match_cmd::run(args),
         None => {
             if let Some(path) = &cli.session {

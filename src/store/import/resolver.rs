@@ -309,6 +309,13 @@ impl Resolver {
                 }
             }
         }
+        // A name that is only a legal form or punctuation ("ООО", "---") names nobody.
+        if names::match_key(&name).is_empty() {
+            let message = format!(
+                "{name:?} is only a legal form or punctuation: there is no name to find or create an entity by"
+            );
+            return Err(row_err(field, message).into());
+        }
         // 3 and 4. Compare with the candidates.
         let (best, second) = self.best_match(tx, &name, ids, country)?;
         if let Some((found, cmp)) = &best {
