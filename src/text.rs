@@ -245,16 +245,19 @@ pub fn hidden_warning(what: &str, text: &str) -> Option<String> {
 }
 
 /// JSON made by serde, safe for a terminal and still exactly the same data: every control
-/// and invisible character serde left as is (it escapes only C0 controls) is written as a
-/// `\uXXXX` escape (a surrogate pair above U+FFFF). JSON's own syntax is ASCII, so such a
-/// character can only be inside a string, where the escape means the same character.
+/// and invisible character serde left as is (it escapes C0 controls inside strings, not DEL,
+/// C1 or format characters) is written as a `\uXXXX` escape (a surrogate pair above U+FFFF).
+/// Outside strings JSON is ASCII and its whitespace (line feeds, tabs and carriage returns of
+/// pretty printing) stays; any other such character can only be inside a string, where the
+/// escape means the same character.
 pub fn json_inert(json: &str) -> Cow<'_, str> {
-    if !json.contains(is_hidden) {
+    let escape = |c: char| is_hidden(c) && !matches!(c, '\n' | '\t' | '\r');
+    if !json.contains(escape) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if is_hidden(c) {
+        if escape(c) {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 let _ = write!(out, "\\u{unit:04x}");
@@ -389,6 +392,12 @@ mod tests {
         let safe = json_inert(&json);
         assert!(!has_hidden(&safe), "{safe}");
         assert!(safe.contains("\\u202e") && safe.contains("\\udb40\\udc41"));
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
+        // Pretty printing's line feeds are JSON's whitespace: they stay.
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        let safe = json_inert(&pretty);
+        assert!(safe.contains("{\n  \"name\""), "{safe}");
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);
     }

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::store::identity::{Decision, Judgement, Verdict};
+use crate::text::inert;
 
 #[derive(clap::Args, Debug)]
 pub struct MergeArgs {
@@ -57,7 +58,10 @@ pub fn merge(db: Option<&Path>, args: MergeArgs) -> anyhow::Result<ExitCode> {
         args.force,
     )?;
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&out)?);
+        outln!(
+            "{}",
+            crate::text::json_inert(&serde_json::to_string_pretty(&out)?)
+        );
     } else {
         outln!(
             "merged {} into {} (judgement {}): {} shipments, {} ownership links, {} listings, {} names, {} identifiers now show on {}",
@@ -101,7 +105,10 @@ pub fn judgements(db: Option<&Path>, args: JudgementsArgs) -> anyhow::Result<Exi
     let store = super::open_store(db)?;
     let list = store.judgements()?;
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&list)?);
+        outln!(
+            "{}",
+            crate::text::json_inert(&serde_json::to_string_pretty(&list)?)
+        );
         return Ok(ExitCode::SUCCESS);
     }
     if list.is_empty() {
@@ -220,16 +227,16 @@ pub fn duplicates(db: Option<&Path>, args: DuplicatesArgs) -> anyhow::Result<Exi
     }
     let seconds = started.elapsed().as_secs_f64();
     if args.json {
-        outln!("{}", serde_json::to_string(&pairs)?);
+        super::write_json(&pairs)?;
     } else {
         for p in &pairs {
             outln!(
                 "{:.3}  {} ({})  ≈  {} ({})",
                 p.score,
-                p.a.name,
-                p.a.key,
-                p.b.name,
-                p.b.key
+                inert(&p.a.name),
+                inert(&p.a.key),
+                inert(&p.b.name),
+                inert(&p.b.key)
             );
             for r in &p.reasons {
                 outln!("       {r}");
@@ -239,9 +246,12 @@ pub fn duplicates(db: Option<&Path>, args: DuplicatesArgs) -> anyhow::Result<Exi
             outln!("no pairs at or above {min}");
         }
     }
-    eprintln!(
+    errln!(
         "searched {} entities in {seconds:.2} s: {} pairs compared, {} block keys ({} too common, skipped); merge with `lading merge KEEP OTHER --why …`, or `lading not-same A B`",
-        stats.entities, stats.pairs_compared, stats.blocks, stats.skipped_blocks
+        stats.entities,
+        stats.pairs_compared,
+        stats.blocks,
+        stats.skipped_blocks
     );
     Ok(ExitCode::SUCCESS)
 }

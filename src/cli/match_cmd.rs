@@ -94,7 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let pb = parse_side(b).map_err(|e| anyhow::anyhow!("NAME_B: {e}"))?;
     let c = compare(&pa, &pb);
     if args.json {
-        outln!("{}", to_json(a, b, &c)?);
+        outln!("{}", crate::text::json_inert(&to_json(a, b, &c)?));
     } else {
         outln!(
             "{:.3}  {}",
@@ -163,7 +163,10 @@ fn run_pairs(path: &Path) -> anyhow::Result<()> {
         };
         let (a, pa) = field(ia, "a")?;
         let (b, pb) = field(ib, "b")?;
-        outln!("{}", to_json(&a, &b, &compare(&pa, &pb))?);
+        outln!(
+            "{}",
+            crate::text::json_inert(&to_json(&a, &b, &compare(&pa, &pb))?)
+        );
     }
     Ok(())
 }

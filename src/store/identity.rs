@@ -217,7 +217,7 @@ impl Store {
             });
         }
         let e = |err| self.err(err);
-        let tx = self.conn.unchecked_transaction().map_err(e)?;
+        let tx = self.begin_write()?;
         let count = |sql: &str| -> Result<u64, StoreError> {
             tx.query_row(sql, params![o.id], |r| r.get::<_, i64>(0))
                 .map(|n| n as u64)
@@ -276,7 +276,7 @@ impl Store {
         };
         let into_key = self.key_of(into)?;
         let e = |err| self.err(err);
-        let tx = self.conn.unchecked_transaction().map_err(e)?;
+        let tx = self.begin_write()?;
         tx.execute(
             "UPDATE entity SET merged_into = NULL WHERE id = ?1",
             params![row.id],
@@ -301,7 +301,7 @@ impl Store {
             return Err(IdentityError::SameEntity(ra.key));
         }
         let e = |err| self.err(err);
-        let tx = self.conn.unchecked_transaction().map_err(e)?;
+        let tx = self.begin_write()?;
         tx.execute(
             "DELETE FROM review WHERE (a_id = ?1 AND b_id = ?2) OR (a_id = ?2 AND b_id = ?1)",
             params![ra.id, rb.id],

@@ -36,7 +36,11 @@ fn poll(app: &mut LadingApp, ctx: &egui::Context) {
         return;
     }
     let watch = &mut app.ui.db_watch;
-    if watch.last_look.is_some_and(|t| t.elapsed() < POLL_EVERY) {
+    if let Some(since) = watch.last_look.map(|t| t.elapsed())
+        && since < POLL_EVERY
+    {
+        // An idle window draws no frames: ask for one when it is time to look.
+        ctx.request_repaint_after(POLL_EVERY - since);
         return;
     }
     watch.last_look = Some(Instant::now());

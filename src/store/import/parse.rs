@@ -383,15 +383,20 @@ fn check_text(columns: &Columns<'_>, record: &mut csv::StringRecord) -> Result<(
             TextRole::Parsed => {}
         }
     }
-    // Identifier columns are names; columns kept as they are, free text.
-    for c in &columns.ids {
-        crate::text::check_name(record.get(c.column).unwrap_or(""))
-            .map_err(|why| row_err(&columns.header[c.column], why))?;
+    // Registry-number columns are identifiers; columns no field took are kept as free text.
+    for id in &columns.ids {
+        let value = record.get(id.column).unwrap_or("").trim();
+        crate::text::check_name(value).map_err(|why| {
+            row_err(
+                columns.header.get(id.column).map_or("", String::as_str),
+                why,
+            )
+        })?;
     }
-    for (i, _) in &columns.unmapped {
-        let raw = record.get(*i).unwrap_or("");
-        if let std::borrow::Cow::Owned(m) = crate::text::mark_controls(raw) {
-            marked.push((*i, m));
+    for &(i, _) in &columns.unmapped {
+        if let std::borrow::Cow::Owned(m) = crate::text::mark_controls(record.get(i).unwrap_or(""))
+        {
+            marked.push((i, m));
         }
     }
     if !marked.is_empty() {

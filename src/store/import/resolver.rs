@@ -403,16 +403,16 @@ impl Resolver {
         }
         // 3 and 4. Compare with the candidates.
         let (best, second) = self.best_match(tx, &name, ids, country)?;
-        if let Some((found, cmp)) = &best {
-            if Fuzzy::decisive(cmp.score, second) {
-                let live = self.canon.of(*found);
-                self.note_name(tx, live, &name, &cmp.reasons.join("; "))?;
-                self.add_identifiers(tx, live, ids)?;
-                self.report
-                    .strong
-                    .push(self.resolved(&name, live, cmp.score, cmp.reasons.clone()));
-                return Ok(self.remember(raw, ids, live));
-            }
+        if let Some((found, cmp)) = &best
+            && Fuzzy::decisive(cmp.score, second)
+        {
+            let live = self.canon.of(*found);
+            self.note_name(tx, live, &name, &cmp.reasons.join("; "))?;
+            self.add_identifiers(tx, live, ids)?;
+            self.report
+                .strong
+                .push(self.resolved(&name, live, cmp.score, cmp.reasons.clone()));
+            return Ok(self.remember(raw, ids, live));
         }
         let id = self.create(tx, &name, ids, country)?;
         if let Some((found, cmp)) = best
