@@ -157,14 +157,13 @@ fn the_svg_is_well_formed_and_holds_every_label_and_the_caption_as_text() {
     assert_eq!(tree.size().width(), 900.0);
     assert!(!pic.scene().labels.is_empty());
     for l in &pic.scene().labels {
-        let text = lading::export::svg::escape(&l.text);
-        assert!(
-            svg.contains(&format!(">{text}</text>")),
-            "label {:?}",
-            l.text
-        );
+        for line in &l.lines {
+            let text = lading::export::svg::escape(line);
+            assert!(svg.contains(&format!(">{text}</tspan>")), "label {line:?}");
+        }
     }
-    assert!(svg.contains(">Poly Technologies, Inc.</text>"));
+    // The short display name, without the legal form.
+    assert!(svg.contains(">Poly Technologies</tspan>"), "{svg}");
     let caption = filter.describe(&index);
     assert!(
         caption.starts_with("Shipments 2 Jun 2022 – 16 Nov 2022 · part types Mi-171E, Mi-171Sh"),
@@ -175,7 +174,7 @@ fn the_svg_is_well_formed_and_holds_every_label_and_the_caption_as_text() {
         .split("<text")
         .skip(1)
         .filter_map(|t| t.split('>').nth(1))
-        .map(|t| t.trim_end_matches("</text"))
+        .map(|t| t.trim_end_matches("</text").trim_end_matches("</tspan"))
         .collect::<Vec<_>>()
         .join(" ");
     for word in caption.split_whitespace() {

@@ -15,7 +15,6 @@
 //! on the frame; the GIF palette comes from fixed rules (the style's colours, then a median
 //! cut of the first and last frames' colours); both encoders are deterministic.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -28,7 +27,9 @@ use crate::layout::Positions;
 use crate::playback::{StepUnit, steps};
 use crate::scene::{Marks, Shown, SizeBy};
 
-use super::{ExportError, Held, PictureInput, PictureOptions, PictureView, fit, picture_with_notes};
+use super::{
+    ExportError, Held, Picture, PictureInput, PictureOptions, PictureView, fit, picture_with_notes,
+};
 
 /// Most frames in one animation.
 pub const MAX_FRAMES: usize = 60;
@@ -112,13 +113,40 @@ fn range(index: &ShipmentIndex, filter: &Filter) -> Result<(Day, Day), ExportErr
     }
 }
 
+/// An animation's frames, composed (scene and page) but not painted: painting and encoding
+/// ([`Frames::encode`]) can run on another thread.
+#[derive(Clone, Debug)]
+pub struct Frames {
+    pub pictures: Vec<Picture>,
+    /// What every frame says it leaves out (frames cut, a range shorter than a step).
+    pub notes: Vec<String>,
+    pub width: u32,
+    pub height: u32,
+    pub frame_ms: u32,
+    pub theme: crate::style::Theme,
+}
+
 /// Makes the animation's frames and encodes them as `format`.
 pub fn animate(
     input: &AnimationInput<'_>,
     options: &AnimationOptions,
     format: AnimationFormat,
 ) -> Result<Animation, ExportError> {
+    frames(input, options)?.encode(format)
+}
+
+/// Composes the animation's frames.
+pub fn frames(input: &AnimationInput<'_>, options: &AnimationOptions) -> Result<Frames, ExportError> {
     options.picture.validate()?;
+    let (width, height) = {
+        let p = &options.picture;
+        let h = p.height_px.ok_or_else(|| {
+            ExportError::Animation(
+                "an animation needs a fixed height (a frame such as 16:9, or --height)".to_owned(),
+            )
+        })?;
+        (p.width_px * p.scale, h * p.scale)
+    };
     let (from, to) = range(input.index, input.filter)?;
     let max = options.max_frames.clamp(1, MAX_FRAMES);
     let stepped = steps(from, to, options.unit, max)
@@ -186,8 +214,7 @@ pub fn animate(
         let pic = picture_with_notes(&p, &picture_options, notes.clone())?;
         pic.scene().legend.clone()
     };
-
-    let frame_at = |k: usize| -> Result<Vec<u8>, ExportError> {
+    let frame_at = |k: usize| -> Result<Picture, ExportError> {
         let f = stepped.frames[k];
         let filter = Filter {
             from: Some(f.from),
@@ -210,69 +237,78 @@ pub fn animate(
             stamp: Some(format!("{} – {}", f.from.human(), f.to.human())),
         };
         p.held = Some(&held);
-        let pic = picture_with_notes(&p, &picture_options, notes.clone())?;
-        pic.to_rgba()
+        picture_with_notes(&p, &picture_options, notes.clone())
     };
-    let (width, height) = {
-        let w = picture_options.width_px * picture_options.scale;
-        let h = picture_options
-            .height_px
-            .map(|h| h * picture_options.scale)
-            .ok_or_else(|| {
-                ExportError::Animation(
-                    "an animation needs a fixed height (a frame such as 16:9, or --height)"
-                        .to_owned(),
-                )
-            })?;
-        (w, h)
-    };
-    let n = stepped.frames.len();
-    // Frames in batches on all cores: at most a batch of pictures in memory at once.
-    let batch = rayon::current_num_threads().clamp(1, 8);
-    let delay = |k: usize| {
-        if k + 1 == n {
-            options.frame_ms.saturating_mul(4)
-        } else {
-            options.frame_ms
+    let pictures = (0..stepped.frames.len())
+        .map(frame_at)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Frames {
+        pictures,
+        notes,
+        width,
+        height,
+        frame_ms: options.frame_ms,
+        theme: options.picture.theme,
+    })
+}
+
+impl Frames {
+    /// Paints the frames (in batches, on all cores) and encodes them as `format`.
+    pub fn encode(&self, format: AnimationFormat) -> Result<Animation, ExportError> {
+        let n = self.pictures.len();
+        let (width, height) = (self.width, self.height);
+        if n == 0 {
+            return Err(ExportError::Animation("no frames to encode".to_owned()));
         }
-    };
-    let mut encoder = match format {
-        AnimationFormat::Gif => {
-            // The palette from the first and last frames (the last holds every colour the
-            // network gets; the first, the background and words of an early frame).
-            let last = frame_at(n - 1)?;
-            let first = if n > 1 { frame_at(0)? } else { last.clone() };
-            let palette = gif_palette(&[&first, &last], &options.picture);
-            Encoder::Gif(GifWriter::new(width, height, palette)?)
-        }
-        AnimationFormat::Png => Encoder::Png(ApngWriter::new(width, height, n)?),
-    };
-    let mut k = 0;
-    while k < n {
-        let end = (k + batch).min(n);
-        let frames: Vec<Result<Vec<u8>, ExportError>> =
-            (k..end).into_par_iter().map(frame_at).collect();
-        for (j, frame) in frames.into_iter().enumerate() {
-            let rgba = frame?;
+        let paint = |k: usize| -> Result<Vec<u8>, ExportError> {
+            let rgba = self.pictures[k].to_rgba()?;
             if rgba.len() != width as usize * height as usize * 4 {
                 return Err(ExportError::Render(format!(
                     "frame {} has {} bytes for {width} × {height} px",
-                    k + j + 1,
+                    k + 1,
                     rgba.len()
                 )));
             }
-            encoder.frame(&rgba, delay(k + j))?;
+            Ok(rgba)
+        };
+        let delay = |k: usize| {
+            if k + 1 == n {
+                self.frame_ms.saturating_mul(4)
+            } else {
+                self.frame_ms
+            }
+        };
+        let mut encoder = match format {
+            AnimationFormat::Gif => {
+                // The palette from the first and last frames (the last holds every colour
+                // the network gets; the first, an early frame's background and words).
+                let last = paint(n - 1)?;
+                let first = if n > 1 { paint(0)? } else { last.clone() };
+                let palette = gif_palette(&[&first, &last], self.theme);
+                Encoder::Gif(GifWriter::new(width, height, palette)?)
+            }
+            AnimationFormat::Png => Encoder::Png(ApngWriter::new(width, height, n)?),
+        };
+        // At most a batch of frames' pixels in memory at once.
+        let batch = rayon::current_num_threads().clamp(1, 8);
+        let mut k = 0;
+        while k < n {
+            let end = (k + batch).min(n);
+            let painted: Vec<Result<Vec<u8>, ExportError>> =
+                (k..end).into_par_iter().map(paint).collect();
+            for (j, rgba) in painted.into_iter().enumerate() {
+                encoder.frame(&rgba?, delay(k + j))?;
+            }
+            k = end;
         }
-        k = end;
+        Ok(Animation {
+            bytes: encoder.finish()?,
+            frames: n,
+            width,
+            height,
+            notes: self.notes.clone(),
+        })
     }
-    let bytes = encoder.finish()?;
-    Ok(Animation {
-        bytes,
-        frames: n,
-        width,
-        height,
-        notes,
-    })
 }
 
 /// Makes the animation and writes it atomically to `path` (GIF or animated PNG by its
@@ -436,10 +472,10 @@ fn bin(r: u8, g: u8, b: u8) -> usize {
 /// The GIF palette: the picture's own colours first (background, text, rings, part and
 /// country colours), then a median cut of the sample frames' other colours (anti-aliased
 /// edges), 256 in all; every 5-bit colour maps to its nearest entry.
-fn gif_palette(frames: &[&[u8]], options: &PictureOptions) -> Palette {
-    let style = crate::style::Style::new(options.theme);
+fn gif_palette(frames: &[&[u8]], theme: crate::style::Theme) -> Palette {
+    let style = crate::style::Style::new(theme);
     let mut colors: Vec<[u8; 3]> = Vec::new();
-    let mut push = |c: crate::style::Rgba, colors: &mut Vec<[u8; 3]>| {
+    let push = |c: crate::style::Rgba, colors: &mut Vec<[u8; 3]>| {
         let rgb = [c.0, c.1, c.2];
         if !colors.contains(&rgb) {
             colors.push(rgb);
