@@ -938,7 +938,7 @@ fn legend_of(
                     dashed: false,
                     arrow: true,
                 },
-                label: format!("Trade, arrow to the consignee; width: {}", amount(lo_m)),
+                label: format!("Trade (arrow: consignee): {}", amount(lo_m)),
             });
             if hi_m > lo_m {
                 link_entries.push(LegendEntry {

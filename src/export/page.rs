@@ -68,11 +68,11 @@ pub struct Page {
 pub const EMPTY_MESSAGE: &str = "No data in this filter";
 
 /// Text sizes, in the page's unit (a thousandth of the width).
-const TITLE_U: f32 = 40.0;
+const TITLE_U: f32 = 34.0;
 const LABEL_U: f32 = 25.0;
-const LEGEND_U: f32 = 21.0;
-const CAPTION_U: f32 = 21.0;
-const CREDIT_U: f32 = 18.0;
+const LEGEND_U: f32 = 19.0;
+const CAPTION_U: f32 = 19.0;
+const CREDIT_U: f32 = 16.0;
 const MARGIN_U: f32 = 30.0;
 /// Line height as a multiple of the text size, and baseline below the line's top (Noto
 /// Sans: ascender 1.069 em, descender 0.293 em).
@@ -82,15 +82,20 @@ const ASCENT: f32 = 1.069;
 /// The smallest entity label in a picture `total_width` pixels wide in `frame`, in pixels:
 /// 2.5% of the width, or 9 pt on an A4 page (see the module docs).
 pub fn min_label_px(total_width: f32, frame: Option<Frame>) -> f32 {
-    LABEL_U * unit(total_width, frame)
+    match frame {
+        Some(Frame::A4 | Frame::A4Landscape) => LABEL_U * unit(total_width, None, frame),
+        _ => 0.025 * total_width,
+    }
 }
 
-/// Output pixels per page unit for a picture `total_width` pixels wide in `frame`.
-pub fn unit(total_width: f32, frame: Option<Frame>) -> f32 {
+/// Output pixels per page unit for a picture `total_width` pixels wide (and `total_height`
+/// tall, when fixed) in `frame`: a thousandth of the width, or of 1.25 times the height when
+/// that is smaller (a wide frame's words must fit its height); an A4 page's at print size.
+pub fn unit(total_width: f32, total_height: Option<f32>, frame: Option<Frame>) -> f32 {
     match frame {
         Some(Frame::A4) => total_width / (Frame::A4.size()[0] as f32 / 1.5),
         Some(Frame::A4Landscape) => total_width / (Frame::A4Landscape.size()[0] as f32 / 1.5),
-        _ => total_width / 1000.0,
+        _ => total_width.min(total_height.map_or(f32::MAX, |h| 1.25 * h)) / 1000.0,
     }
 }
 
@@ -149,15 +154,54 @@ impl Block {
     }
 }
 
-/// Lays out the page and builds the scene for its network area.
+/// How the words are arranged: beside the network (wide frames) with their text scaled by
+/// `factor`, or under it.
+#[derive(Clone, Copy)]
+struct Arrangement {
+    side: bool,
+    factor: f32,
+}
+
+/// Lays out the page and builds the scene for its network area. A wide frame puts the
+/// legend and words in a column beside the network; when they do not fit there, their text
+/// is made smaller (down to 60%), and failing that they go under the network.
 pub fn compose(
     input: &PictureInput<'_>,
     options: &PictureOptions,
     words: Words,
 ) -> Result<Page, ExportError> {
+    let width = (options.width_px * options.scale) as f32;
+    let fixed_total = options.height_px.map(|h| (h * options.scale) as f32);
+    let wide = options.width_px >= 240
+        && fixed_total.is_some_and(|h| width / h >= 1.3)
+        && (options.legend || words.caption.is_some() || words.credit.is_some());
+    if wide {
+        for factor in [1.0, 0.9, 0.8, 0.7, 0.6] {
+            let arrangement = Arrangement { side: true, factor };
+            let (page, fits) = compose_as(input, options, &words, arrangement)?;
+            if fits {
+                return Ok(page);
+            }
+        }
+    }
+    let arrangement = Arrangement {
+        side: false,
+        factor: 1.0,
+    };
+    compose_as(input, options, &words, arrangement).map(|(page, _)| page)
+}
+
+/// The page arranged one way, and whether the side column's words fit beside the network.
+fn compose_as(
+    input: &PictureInput<'_>,
+    options: &PictureOptions,
+    words: &Words,
+    arrangement: Arrangement,
+) -> Result<(Page, bool), ExportError> {
     let style = Style::new(options.theme);
     let width = (options.width_px * options.scale) as f32;
-    let u = unit(width, options.frame);
+    let fixed_total = options.height_px.map(|h| (h * options.scale) as f32);
+    let u = unit(width, fixed_total, options.frame);
     let decorated = options.width_px >= 240;
     let margin = if decorated {
         (MARGIN_U * u).round()
@@ -171,17 +215,16 @@ pub fn compose(
         credit,
         notes,
     } = words;
+    let (title, caption, credit) = (title.clone(), caption.clone(), credit.clone());
     let (title, caption, credit) = if decorated {
         (title, caption, credit)
     } else {
         (None, None, None)
     };
-    let fixed_total = options.height_px.map(|h| (h * options.scale) as f32);
-    // A wide frame puts the legend and the words beside the network.
-    let side = decorated
-        && fixed_total.is_some_and(|h| width / h >= 1.3)
-        && (options.legend || caption.is_some() || credit.is_some());
-    let column = if side { (inner * 0.3).round() } else { inner };
+    let side = arrangement.side;
+    // Text beside the network is scaled to fit its column.
+    let f = arrangement.factor;
+    let column = if side { (inner * 0.32).round() } else { inner };
     let gap = (24.0 * u).round();
     let net_w = if side { inner - column - gap } else { inner };
 
@@ -229,7 +272,7 @@ pub fn compose(
         // Pins, highlights, notes and callouts as on the canvas.
         ..input.marks
     };
-    let label_floor = LABEL_U * u;
+    let label_floor = min_label_px(width, options.frame);
     let build = |view: View| {
         let mut scene_input = SceneInput::new(
             input.index,
@@ -253,9 +296,9 @@ pub fn compose(
     };
 
     // The words under (or beside) the network, which do not depend on the network's size.
-    let caption_block = Block::new(caption.as_deref(), CAPTION_U * u, false, false, column);
-    let credit_block = Block::new(credit.as_deref(), CREDIT_U * u, false, true, column);
-    let legend_size = LEGEND_U * u;
+    let caption_block = Block::new(caption.as_deref(), CAPTION_U * u * f, false, false, column);
+    let credit_block = Block::new(credit.as_deref(), CREDIT_U * u * f, false, true, column);
+    let legend_size = LEGEND_U * u * f;
     let legend_of = |scene: &Scene| -> LegendDrawing {
         if decorated && options.legend {
             let legend = input
@@ -310,10 +353,10 @@ pub fn compose(
     };
     let gap_below_network = if decorated { 16.0 * u } else { 0.0 };
     let notes_for = |scene: &Scene| -> Block {
-        let mut all: Vec<String> = notes.clone();
+        let mut all: Vec<String> = notes.to_vec();
         all.extend(scene.notes.iter().cloned());
         let text = (!all.is_empty()).then(|| format!("Not shown: {}.", all.join("; ")));
-        Block::new(text.as_deref(), CREDIT_U * u, false, true, column)
+        Block::new(text.as_deref(), CREDIT_U * u * f, false, true, column)
     };
     // Height of what goes under the network (stacked pages).
     let below_of = |legend: &LegendDrawing, notes: &Block| -> f32 {
@@ -396,9 +439,11 @@ pub fn compose(
         ..
     } = legend;
     texts.extend(legend_texts);
+    let mut fits = true;
     if side {
         // Caption, notes and credit at the foot of the column.
         let words_h = caption_block.height() + 6.0 * u + notes_block.height() + credit_block.height();
+        fits = col_y + words_h <= y + network_h + 0.5;
         col_y = col_y.max(y + network_h - words_h);
     }
     col_y = caption_block.place(&mut texts, &style, col_x, col_y);
@@ -434,7 +479,7 @@ pub fn compose(
             centred: true,
         }
     });
-    Ok(Page {
+    let page = Page {
         width_px: width as u32,
         height_px: height as u32,
         scale: u,
@@ -449,7 +494,8 @@ pub fn compose(
         rules,
         title,
         caption,
-    })
+    };
+    Ok((page, fits))
 }
 
 /// Bounds of the shown entities' positions.

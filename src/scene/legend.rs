@@ -110,12 +110,12 @@ pub fn layout(
     stacked: bool,
 ) -> LegendDrawing {
     let s = size / 12.0;
-    let row_h = 1.75 * size;
-    let line_h = 1.3 * size;
-    let swatch_w = 2.0 * size;
-    let gap = 0.45 * size;
-    let spacing = 1.2 * size;
-    let group_spacing = 2.2 * size;
+    let row_h = 1.55 * size;
+    let line_h = 1.25 * size;
+    let swatch_w = 1.9 * size;
+    let gap = 0.4 * size;
+    let spacing = 1.0 * size;
+    let group_spacing = 1.8 * size;
     let mut out = LegendDrawing::default();
     let (mut x, mut y) = (0.0f32, 0.0f32);
     // Height of the current row (a wrapped entry makes it taller).
