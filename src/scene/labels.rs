@@ -290,8 +290,8 @@ mod tests {
     fn links_are_soft_cells() {
         let mut g = Occupancy::new([100.0, 100.0], 5.0);
         g.add_line([0.0, 50.0], [100.0, 50.0], 2.0);
-        assert!(g.free([10.0, 45.0, 30.0, 55.0]));
-        let (covered, cells) = g.soft_cover([10.0, 45.0, 30.0, 55.0]);
+        assert!(g.free([10.0, 40.0, 30.0, 60.0]));
+        let (covered, cells) = g.soft_cover([10.0, 40.0, 30.0, 60.0]);
         assert!(covered > 0 && covered < cells, "{covered} of {cells}");
         assert_eq!(g.soft_cover([10.0, 10.0, 30.0, 20.0]).0, 0);
     }

@@ -16,6 +16,8 @@ mod gpu;
 mod inspector;
 mod mesh;
 mod panels;
+#[cfg(test)]
+mod painter_tests;
 pub mod screening_ui;
 mod session_ui;
 mod timeline;
