@@ -430,8 +430,9 @@ fn picture_options(app: &LadingApp, d: &ExportDialog) -> PictureOptions {
     }
 }
 
-/// The picture the dialog's choices describe, with what the canvas shows on it.
-fn picture(app: &LadingApp, d: &ExportDialog) -> Result<crate::export::Picture, String> {
+/// The picture the dialog's choices describe, with what the canvas shows on it (what
+/// Export and Copy picture paint).
+pub fn picture(app: &LadingApp, d: &ExportDialog) -> Result<crate::export::Picture, String> {
     let explorer = app.explorer.as_ref().ok_or("Open a database first.")?;
     let marks = CanvasMarks::new(explorer);
     let mut input = PictureInput::new(

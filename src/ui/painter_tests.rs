@@ -203,7 +203,7 @@ fn every_painter_draws_every_primitive_where_and_as_the_scene_says() {
         })
     };
     for n in &scene.nodes {
-        assert!(has_vertex(n.fill, n.center, n.radius), "node {}", n.id);
+        assert!(has_vertex(n.fill, n.center, n.extent() + 2.0), "node {}", n.id);
     }
     for l in scene.links.iter().filter(|l| l.width > 0.0) {
         assert!(has_vertex(l.color, l.from, l.width + 2.0), "link at {:?}", l.from);
