@@ -549,6 +549,20 @@ fn link_ends(graph: &FilteredGraph) -> Vec<Option<(u32, u32)>> {
         .collect()
 }
 
+/// The largest trade link metric and node metric of a graph, for [`Shown::size_max`].
+pub fn size_maxima(graph: &FilteredGraph, by: SizeBy) -> (f64, f64) {
+    let ends = link_ends(graph);
+    let nodes = node_metrics(graph, &ends, by);
+    let links = graph
+        .trade_links()
+        .map(|l| match by {
+            SizeBy::Value => l.value_usd,
+            _ => f64::from(l.shipments),
+        })
+        .fold(0.0f64, f64::max);
+    (links, nodes.into_iter().fold(0.0f64, f64::max))
+}
+
 /// Per-entity totals over the shown links, by slot: the node-size metric.
 fn node_metrics(graph: &FilteredGraph, ends: &[Option<(u32, u32)>], by: SizeBy) -> Vec<f64> {
     let mut m = vec![0.0f64; graph.entities.len()];
@@ -602,7 +616,10 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             .binary_search(&id)
             .map_or(0.0, |slot| metrics[slot])
     };
-    let max_metric = metrics.iter().copied().fold(0.0f64, f64::max).max(1e-9);
+    let max_metric = shown
+        .size_max
+        .map_or_else(|| metrics.iter().copied().fold(0.0f64, f64::max), |m| m.1)
+        .max(1e-9);
     let path_set: BTreeSet<EntityId> = marks.path.iter().copied().collect();
     let emphasis = Emphasis::new(marks, graph);
 

@@ -6,7 +6,9 @@
 //! network grows. What must not move is held still: one layout for all frames (the caller's
 //! positions of the whole range's network; an entity that appears later has its place from
 //! the start), one view (fitted to the whole range, turned once for the frame), the
-//! countries' colours and the legend of the whole range. Every frame has its date stamp;
+//! countries' colours, the sizes' scale (a link as wide means as many shipments in every
+//! frame), sanctions as of the range's end, and the legend of the whole range. Every frame
+//! has its date stamp;
 //! links with shipments made while a party was listed get their band from the frame in which
 //! such a shipment first shows. Frames beyond [`MAX_FRAMES`] are cut and every frame says so,
 //! as it says when the range is shorter than one step.
@@ -171,7 +173,10 @@ pub fn frames(input: &AnimationInput<'_>, options: &AnimationOptions) -> Result<
         ..input.filter.clone()
     };
     let whole = whole_filter.apply(input.index);
-    let whole_shown = Shown::compute(input.index, &whole_filter, &whole);
+    let mut whole_shown = Shown::compute(input.index, &whole_filter, &whole);
+    whole_shown.size_max = Some(crate::scene::size_maxima(&whole, input.size_by));
+    // Sanctions as of the range's end in every frame, as the legend says.
+    let as_of = Some(input.filter.as_of.unwrap_or(whole_filter.as_of_day(input.index)));
     let turned = options
         .picture
         .frame
@@ -219,11 +224,13 @@ pub fn frames(input: &AnimationInput<'_>, options: &AnimationOptions) -> Result<
         let filter = Filter {
             from: Some(f.from),
             to: Some(f.to),
+            as_of,
             ..input.filter.clone()
         };
         let graph = filter.apply(input.index);
         let mut shown = Shown::compute(input.index, &filter, &graph);
         shown.countries = whole_shown.countries.clone();
+        shown.size_max = whole_shown.size_max;
         let mut p = PictureInput::new(input.index, &filter, &graph, positions);
         p.marks = Marks {
             callouts,

@@ -68,10 +68,9 @@ pub(super) fn build(
         SizeBy::Value => l.value_usd,
         _ => f64::from(l.shipments),
     };
-    let max_link = graph
-        .trade_links()
-        .map(metric_of)
-        .fold(0.0f64, f64::max)
+    let max_link = shown
+        .size_max
+        .map_or_else(|| graph.trade_links().map(metric_of).fold(0.0f64, f64::max), |m| m.0)
         .max(1e-9);
     let (wmin, wmax) = style.link_width_px;
     let width_of = |m: f64| (wmin + (wmax - wmin) * (m / max_link).sqrt() as f32) * s;

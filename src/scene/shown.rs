@@ -27,6 +27,10 @@ pub struct Shown {
     pub shipment_sources: Vec<(String, u32)>,
     /// The last day of a shown shipment.
     pub last_day: Option<Day>,
+    /// Sizes measured against these maxima (trade link metric, node metric) instead of the
+    /// graph's own: an animation's frames keep the whole range's, so a link's width means
+    /// the same number of shipments in every frame.
+    pub size_max: Option<(f64, f64)>,
 }
 
 impl Shown {
@@ -123,6 +127,7 @@ impl Shown {
             countries: CountryColors::assign(country_counts),
             shipment_sources,
             last_day,
+            size_max: None,
         }
     }
 
