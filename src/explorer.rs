@@ -160,10 +160,11 @@ impl Explorer {
                     .chain(std::iter::once((e.id, e.key.to_lowercase(), false)))
             })
             .collect();
+        // A merged entity's key names the entity it became, so sessions keyed by it open.
         let key_ids = index
-            .entities()
-            .iter()
-            .map(|e| (e.key.clone(), e.id))
+            .merged_keys()
+            .map(|(k, id)| (k.to_owned(), id))
+            .chain(index.entities().iter().map(|e| (e.key.clone(), e.id)))
             .collect();
         let mut explorer = Explorer {
             db_path: store.path().to_path_buf(),

@@ -47,6 +47,10 @@ pub struct ShipmentIndex {
     /// Where each shipment came from: an index into `source_names`.
     pub(crate) source: Vec<u32>,
     pub(crate) source_names: Vec<String>,
+    /// Keys of entities merged into others → the live entity they became.
+    merged_keys: std::collections::HashMap<String, EntityId>,
+    /// Shipments not indexed because a merge made their two parties one.
+    pub internal_after_merge: u64,
 }
 
 /// One sanctions listing, compactly.
@@ -71,7 +75,10 @@ impl ShipmentIndex {
             ownership,
             sanctions,
             shipments,
+            merged,
+            internal_after_merge,
         } = dataset;
+        let merged_keys = merged.into_iter().map(|m| (m.key, m.into)).collect();
         entities.sort_by_key(|e| e.id);
         let position: rustc_hash::FxHashMap<EntityId, u32> = entities
             .iter()
@@ -150,6 +157,8 @@ impl ShipmentIndex {
 
         let cap = (MAX_PART_BITS - 1) as u16;
         ShipmentIndex {
+            merged_keys,
+            internal_after_merge,
             day: order.iter().map(|&i| shipments.day[i as usize]).collect(),
             part: order
                 .iter()
@@ -189,6 +198,11 @@ impl ShipmentIndex {
         &self.entities
     }
 
+    /// Keys of entities merged into others, with the live entity each became.
+    pub fn merged_keys(&self) -> impl Iterator<Item = (&str, EntityId)> {
+        self.merged_keys.iter().map(|(k, &id)| (k.as_str(), id))
+    }
+
     /// The entity with this row id.
     pub fn entity(&self, id: EntityId) -> Option<&Entity> {
         self.position.get(&id).map(|&p| &self.entities[p as usize])
@@ -203,6 +217,9 @@ impl ShipmentIndex {
         let t = text.trim();
         if let Some(e) = self.entities.iter().find(|e| e.key == t) {
             return Some(e);
+        }
+        if let Some(&id) = self.merged_keys.get(t) {
+            return self.entity(id);
         }
         let norm = crate::model::normalize_name(t);
         self.entities

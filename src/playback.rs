@@ -169,7 +169,10 @@ mod tests {
     #[test]
     fn month_ends_clamp_and_reversed_ranges_are_refused() {
         assert_eq!(StepUnit::Month.advance(d(2024, 1, 31), 1), d(2024, 2, 29));
-        assert_eq!(StepUnit::Quarter.advance(d(2022, 11, 30), 1), d(2023, 2, 28));
+        assert_eq!(
+            StepUnit::Quarter.advance(d(2022, 11, 30), 1),
+            d(2023, 2, 28)
+        );
         assert!(steps(d(2022, 2, 1), d(2022, 1, 1), StepUnit::Week, 5).is_err());
         assert!(steps(d(2022, 1, 1), d(2022, 2, 1), StepUnit::Week, 0).is_err());
     }

@@ -889,7 +889,7 @@ fn legend_of(
         .filter(|(c, _)| countries.contains(c.as_str()))
         .map(|(c, color)| LegendEntry {
             swatch: Swatch::Node(NodeShape::Circle, *color),
-            label: country_name(c),
+            label: crate::text::inert(&country_name(c)).into_owned(),
         })
         .collect();
     let other = countries
@@ -934,7 +934,7 @@ fn legend_of(
             heading: "Sanctions".to_owned(),
             entries: vec![LegendEntry {
                 swatch: Swatch::Ring(ring.0.with_alpha(255)),
-                label: format!("Listed{by}{as_of}"),
+                label: crate::text::inert(&format!("Listed{by}{as_of}")).into_owned(),
             }],
         });
     }
@@ -1019,7 +1019,7 @@ fn legend_of(
                     dashed: false,
                     arrow: false,
                 },
-                label: name.clone(),
+                label: crate::text::inert(name).into_owned(),
             })
             .collect();
         if facts.striped && parts.len() > 1 {
@@ -1101,7 +1101,7 @@ fn callout(
     let line_height = size * 1.3;
     let padding = 5.0 * s;
     let mut lines: Vec<String> = Vec::new();
-    for paragraph in c.text.lines() {
+    for paragraph in crate::text::inert_lines(c.text).lines() {
         let mut line = String::new();
         for word in paragraph.split_whitespace() {
             for word in split_word(word, CALLOUT_LINE_CHARS) {

@@ -185,6 +185,7 @@ mod tests {
                 listing(2, "OFAC", 200, Some(400)),
                 listing(2, "EU", 290, None),
             ],
+            ..Dataset::default()
         })
     }
 

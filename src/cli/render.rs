@@ -203,9 +203,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let (w, h) = pic.size_px();
     let scene = pic.scene();
     if args.json {
-        outln!(
-            "{}",
-            serde_json::json!({
+        super::write_json(&serde_json::json!({
                 "out": args.out.display().to_string(),
                 "width": w,
                 "height": h,
@@ -222,8 +220,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                 "raster_ms": raster_ms,
                 "png_phases": phases,
                 "write_ms": write_ms,
-            })
-        );
+        }))?;
     } else {
         outln!(
             "wrote {} ({w} × {h} px, {} entities, {} links, {} labels)",
@@ -390,7 +387,7 @@ fn run_session(db: Option<&Path>, path: &Path, args: &Args) -> anyhow::Result<Ex
         explorer.settle(args.iterations);
     }
     if let Some(report) = restored.missing_report() {
-        eprintln!("lading: {report}");
+        errln!("lading: {report}");
     }
     let resolved = Resolved::new(&explorer.doc().annotations, |k| explorer.id_of_key(k));
     let mut input = PictureInput::new(
@@ -413,17 +410,14 @@ fn run_session(db: Option<&Path>, path: &Path, args: &Args) -> anyhow::Result<Ex
     crate::atomic::write_atomically(&args.out, |w| w.write_all(&bytes))?;
     let (w, h) = pic.size_px();
     if args.json {
-        outln!(
-            "{}",
-            serde_json::json!({
+        super::write_json(&serde_json::json!({
                 "out": args.out.display().to_string(),
                 "width": w,
                 "height": h,
                 "bytes": bytes.len(),
                 "entities": explorer.graph().entities.len(),
                 "callouts_drawn": pic.scene().callouts.len(),
-            })
-        );
+        }))?;
     } else {
         outln!(
             "wrote {} ({w} × {h} px) from the session {}",

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::filter_args::{FilterArgs, open_indexed};
 use crate::filter::{FilteredGraph, LinkKind};
 use crate::index::ShipmentIndex;
+use crate::text::inert;
 
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
@@ -90,7 +91,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let graph = filter.apply(&index);
     let stats = summarize(&index, &graph, args.top);
     if args.json {
-        outln!("{}", serde_json::to_string(&stats)?);
+        super::write_json(&stats)?;
         return Ok(ExitCode::SUCCESS);
     }
     outln!("database      {}", store.path().display());
@@ -109,9 +110,9 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                 "  {:>5}  {:>14.0}  {} → {}  [{}]",
                 l.shipments,
                 l.value_usd,
-                l.shipper,
-                l.consignee,
-                l.part_types.join(", ")
+                inert(&l.shipper),
+                inert(&l.consignee),
+                inert(&l.part_types.join(", "))
             );
         }
     }

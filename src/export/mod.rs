@@ -187,7 +187,7 @@ impl Decoration {
             Decoration::Text(t) => Some(t.trim().to_owned()),
             Decoration::Hidden => None,
         }
-        .map(|t| clean_text(&t))
+        .map(|t| clean_text(&crate::text::inert_lines(&t)))
         .filter(|t| !t.is_empty())
     }
 }

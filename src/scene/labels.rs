@@ -265,7 +265,7 @@ pub(super) fn place(
 /// A label's text: the short display name, made inert (the one place entity names enter
 /// the scene as label text).
 fn label_text(name: &str) -> String {
-    crate::names::display_name(name)
+    crate::text::inert(&crate::names::display_name(name)).into_owned()
 }
 
 #[cfg(test)]

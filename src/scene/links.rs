@@ -284,7 +284,7 @@ pub(super) fn build(
     (links, facts)
 }
 
-/// Colour name of "other" in the legend.
+/// A part type's name (`u16::MAX`: "other").
 pub(super) fn part_label(index: &crate::index::ShipmentIndex, part: u16) -> String {
     index
         .part_types()

@@ -17,6 +17,56 @@ pub struct Dataset {
     pub ownership: Vec<Ownership>,
     pub sanctions: Vec<Sanction>,
     pub shipments: ShipmentColumns,
+    /// Entities merged into others: their keys still name an entity (sessions keyed by a
+    /// merged entity open), and their names are aliases of the entity they became.
+    pub merged: Vec<MergedEntity>,
+    /// Shipments whose two parties became one entity through a merge: not drawn, counted.
+    pub internal_after_merge: u64,
+}
+
+/// An entity merged into another: its key, its own name, and the live entity it became.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MergedEntity {
+    pub id: EntityId,
+    pub key: String,
+    pub name: String,
+    /// The live entity at the end of the chain of merges.
+    pub into: EntityId,
+}
+
+/// Row id → the live entity it stands for, following `merged_into` chains.
+#[derive(Clone, Debug, Default)]
+pub struct Canon {
+    into: HashMap<EntityId, EntityId>,
+}
+
+impl Canon {
+    pub fn of(&self, id: EntityId) -> EntityId {
+        self.into.get(&id).copied().unwrap_or(id)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.into.is_empty()
+    }
+
+    /// Builds the map from `(id, merged_into)` rows. A chain longer than the table, which only
+    /// a database edited by hand can hold (a cycle), stops where it repeats.
+    pub fn from_pointers(pointers: &HashMap<EntityId, EntityId>) -> Canon {
+        let mut into = HashMap::with_capacity(pointers.len());
+        for &start in pointers.keys() {
+            let mut at = start;
+            let mut steps = 0;
+            while let Some(&next) = pointers.get(&at) {
+                at = next;
+                steps += 1;
+                if steps > pointers.len() {
+                    break;
+                }
+            }
+            into.insert(start, at);
+        }
+        Canon { into }
+    }
 }
 
 /// Shipments as parallel columns.
@@ -53,14 +103,18 @@ impl Store {
     pub fn load_dataset(&self) -> Result<Dataset, StoreError> {
         let e = |err| self.err(err);
         let mut entities = Vec::new();
+        let mut pointers = HashMap::new();
         {
             let mut stmt = self
                 .conn
-                .prepare("SELECT id, key, name, kind, country, state_owned, source FROM entity ORDER BY id")
+                .prepare("SELECT id, key, name, kind, country, state_owned, source, merged_into FROM entity ORDER BY id")
                 .map_err(e)?;
             let mut rows = stmt.query([]).map_err(e)?;
             while let Some(r) = rows.next().map_err(e)? {
                 let kind: String = r.get(3).map_err(e)?;
+                if let Some(into) = r.get::<_, Option<EntityId>>(7).map_err(e)? {
+                    pointers.insert(r.get(0).map_err(e)?, into);
+                }
                 entities.push(Entity {
                     id: r.get(0).map_err(e)?,
                     key: r.get(1).map_err(e)?,
@@ -73,6 +127,7 @@ impl Store {
                 });
             }
         }
+        let canon = Canon::from_pointers(&pointers);
         {
             let position: HashMap<EntityId, usize> = entities
                 .iter()
@@ -91,7 +146,9 @@ impl Store {
                 }
             }
         }
+        let (entities, merged) = fold_merged(entities, &canon);
         let mut ownership = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         {
             let mut stmt = self
                 .conn
@@ -102,9 +159,15 @@ impl Store {
                 .map_err(e)?;
             let mut rows = stmt.query([]).map_err(e)?;
             while let Some(r) = rows.next().map_err(e)? {
+                let parent = canon.of(r.get(0).map_err(e)?);
+                let child = canon.of(r.get(1).map_err(e)?);
+                // A merge can turn a link into a loop or a repeat: neither is drawn.
+                if parent == child || !canon.is_empty() && !seen.insert((parent, child)) {
+                    continue;
+                }
                 ownership.push(Ownership {
-                    parent: r.get(0).map_err(e)?,
-                    child: r.get(1).map_err(e)?,
+                    parent,
+                    child,
                     share_pct: r.get(2).map_err(e)?,
                     start: opt_day(r.get(3).map_err(e)?),
                     end: opt_day(r.get(4).map_err(e)?),
@@ -128,7 +191,7 @@ impl Store {
                     continue;
                 };
                 sanctions.push(Sanction {
-                    entity: r.get(0).map_err(e)?,
+                    entity: canon.of(r.get(0).map_err(e)?),
                     authority: r.get(1).map_err(e)?,
                     program: r.get(2).map_err(e)?,
                     listed_on,
@@ -138,16 +201,33 @@ impl Store {
                 });
             }
         }
-        let shipments = self.load_shipment_columns()?;
+        let (shipments, internal_after_merge) = self.load_shipment_columns(&canon)?;
         Ok(Dataset {
             entities,
             ownership,
             sanctions,
             shipments,
+            merged,
+            internal_after_merge,
         })
     }
 
-    fn load_shipment_columns(&self) -> Result<ShipmentColumns, StoreError> {
+    /// The row id → live entity map of the database as it is now.
+    pub fn canon(&self) -> Result<Canon, StoreError> {
+        let e = |err| self.err(err);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, merged_into FROM entity WHERE merged_into IS NOT NULL")
+            .map_err(e)?;
+        let pointers = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(e)?
+            .collect::<rusqlite::Result<HashMap<EntityId, EntityId>>>()
+            .map_err(e)?;
+        Ok(Canon::from_pointers(&pointers))
+    }
+
+    fn load_shipment_columns(&self, canon: &Canon) -> Result<(ShipmentColumns, u64), StoreError> {
         let e = |err| self.err(err);
         let mut cols = ShipmentColumns::default();
         let n: i64 = self
@@ -172,6 +252,7 @@ impl Store {
             )
             .map_err(e)?;
         let mut rows = stmt.query([]).map_err(e)?;
+        let mut internal = 0u64;
         while let Some(r) = rows.next().map_err(e)? {
             let date = r.get_ref(1).map_err(e)?.as_str().unwrap_or("");
             // Rows with a date Lading did not write are skipped rather than guessed at.
@@ -188,10 +269,18 @@ impl Store {
                     id
                 }
             };
+            let (shipper, consignee) = (
+                canon.of(r.get(2).map_err(e)?),
+                canon.of(r.get(3).map_err(e)?),
+            );
+            if shipper == consignee {
+                internal += 1;
+                continue;
+            }
             cols.id.push(r.get(0).map_err(e)?);
             cols.day.push(day);
-            cols.shipper.push(r.get(2).map_err(e)?);
-            cols.consignee.push(r.get(3).map_err(e)?);
+            cols.shipper.push(shipper);
+            cols.consignee.push(consignee);
             cols.part.push(part_id);
             let value: Option<f64> = r.get(5).map_err(e)?;
             cols.value_usd.push(value.unwrap_or(0.0));
@@ -218,8 +307,39 @@ impl Store {
             *p = remap[*p as usize];
         }
         cols.part_names = order.iter().map(|&i| names[i as usize].clone()).collect();
-        Ok(cols)
+        Ok((cols, internal))
     }
+}
+
+/// Splits merged entities off the live ones; a merged entity's name and aliases become
+/// aliases of the entity it became (once each, in id order).
+fn fold_merged(entities: Vec<Entity>, canon: &Canon) -> (Vec<Entity>, Vec<MergedEntity>) {
+    if canon.is_empty() {
+        return (entities, Vec::new());
+    }
+    let (mut live, gone): (Vec<Entity>, Vec<Entity>) =
+        entities.into_iter().partition(|x| canon.of(x.id) == x.id);
+    let position: HashMap<EntityId, usize> =
+        live.iter().enumerate().map(|(i, x)| (x.id, i)).collect();
+    let mut merged = Vec::with_capacity(gone.len());
+    for old in gone {
+        let into = canon.of(old.id);
+        if let Some(&i) = position.get(&into) {
+            let target = &mut live[i];
+            for name in std::iter::once(&old.name).chain(&old.aliases) {
+                if *name != target.name && !target.aliases.contains(name) {
+                    target.aliases.push(name.clone());
+                }
+            }
+        }
+        merged.push(MergedEntity {
+            id: old.id,
+            key: old.key,
+            name: old.name,
+            into,
+        });
+    }
+    (live, merged)
 }
 
 fn opt_day(text: Option<String>) -> Option<Day> {

@@ -15,12 +15,15 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, config::DbConfig, params};
 
 mod bulk;
+pub mod identity;
 pub mod import;
 mod load;
+mod lock;
 mod queries;
 pub mod schema;
 
-pub use load::{Dataset, ShipmentColumns};
+pub use load::{Canon, Dataset, MergedEntity, ShipmentColumns};
+pub use lock::{COMMIT_WAIT, MAX_WRITE_WAIT, Waiting, is_busy};
 pub use queries::ShipmentRow;
 
 use crate::model::{EntityId, EntityKind};
@@ -45,6 +48,11 @@ pub enum StoreError {
     },
     #[error("{path}: the database is damaged ({detail})")]
     Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "{path}: another process (another Lading import?) has been writing to this database \
+         for {waited_secs} s; Lading stopped waiting: try again when it has finished"
+    )]
+    Busy { path: PathBuf, waited_secs: u64 },
     #[error("{path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -57,6 +65,7 @@ pub enum StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    sharing: lock::Sharing,
 }
 
 impl std::fmt::Debug for Store {
@@ -81,6 +90,7 @@ impl Store {
         let store = Store {
             conn,
             path: path.to_path_buf(),
+            sharing: lock::Sharing::default(),
         };
         store.check_identity(false)?;
         store.migrate()?;
@@ -109,6 +119,7 @@ impl Store {
         let store = Store {
             conn,
             path: path.to_path_buf(),
+            sharing: lock::Sharing::default(),
         };
         store.check_identity(true)?;
         store
@@ -127,7 +138,11 @@ impl Store {
             source,
         })?;
         harden(&conn, &path)?;
-        let store = Store { conn, path };
+        let store = Store {
+            conn,
+            path,
+            sharing: lock::Sharing::default(),
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -216,17 +231,22 @@ impl Store {
         Ok(())
     }
 
-    /// Brings the schema to [`schema::SCHEMA_VERSION`], one transaction per migration.
+    /// Brings the schema to [`schema::SCHEMA_VERSION`], one transaction per migration. The
+    /// version is read again once the write lock is held, so two processes opening an old
+    /// (or a new, empty) database at once migrate it once.
     fn migrate(&self) -> Result<(), StoreError> {
-        let version: i32 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        for (from, sql) in schema::MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(version.max(0) as usize)
-        {
+        let version = |store: &Store| -> Result<i32, StoreError> {
+            store
+                .conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(|e| store.err(e))
+        };
+        while version(self)? < schema::SCHEMA_VERSION {
+            let tx = self.begin_write()?;
+            let from = version(self)?.max(0) as usize;
+            let Some(sql) = schema::MIGRATIONS.get(from) else {
+                break; // another process migrated it meanwhile
+            };
             let to = from as i32 + 1;
             let extra = if to == 1 {
                 schema::SHIPMENT_INDEXES
@@ -234,14 +254,13 @@ impl Store {
                 ""
             };
             let batch = format!(
-                "BEGIN IMMEDIATE;\n{sql}\n{extra}\nPRAGMA application_id = {};\nPRAGMA user_version = {to};\nCOMMIT;",
+                "{sql}\n{extra}\nPRAGMA application_id = {};\nPRAGMA user_version = {to};",
                 schema::APPLICATION_ID
             );
-            if let Err(e) = self.conn.execute_batch(&batch) {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                return Err(self.err(e));
-            }
+            tx.execute_batch(&batch).map_err(|e| self.err(e))?;
+            tx.commit().map_err(|e| self.err(e))?;
         }
+        let _ = self.conn.busy_timeout(lock::BUSY_TIMEOUT);
         Ok(())
     }
 
@@ -308,10 +327,12 @@ impl Store {
             "sanction",
             "entity_ftm",
             "identifier",
+            "judgement",
+            "review",
         ] {
             // Tables added after version 1 count only when they hold rows, so a database's
             // fingerprint (which sessions record) does not change when it is migrated.
-            if matches!(table, "entity_ftm" | "identifier") {
+            if matches!(table, "entity_ftm" | "identifier" | "judgement" | "review") {
                 let empty: bool = self
                     .conn
                     .query_row(
@@ -329,10 +350,21 @@ impl Store {
                 .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
                 .map_err(|e| self.err(e))?;
             let columns = stmt.column_count();
+            // Columns added by later versions count only when they hold something.
+            let later: Vec<bool> = (0..columns)
+                .map(|i| {
+                    let name = stmt.column_name(i).unwrap_or("");
+                    schema::LATER_COLUMNS.contains(&(table, name))
+                })
+                .collect();
             let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
             while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-                for i in 0..columns {
-                    match row.get_ref(i).map_err(|e| self.err(e))? {
+                for (i, &later) in later.iter().enumerate() {
+                    let value = row.get_ref(i).map_err(|e| self.err(e))?;
+                    if later && matches!(value, ValueRef::Null | ValueRef::Text(b"")) {
+                        continue;
+                    }
+                    match value {
                         ValueRef::Null => h.write(&[0]),
                         ValueRef::Integer(v) => {
                             h.write(&[1]);
@@ -431,7 +463,7 @@ fn harden(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         .map_err(e)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, false)
         .map_err(e)?;
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
-        .map_err(e)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(e)?;
+    conn.busy_timeout(lock::BUSY_TIMEOUT).map_err(e)?;
     Ok(())
 }

@@ -9,10 +9,10 @@
 pub const APPLICATION_ID: i32 = 0x4C44_4E47;
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// Migrations, index `i` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The shipment indexes. The filter reads shipments by one scan in rowid order and panels
 /// fetch records by rowid, so the only index is the deduplication key: a small integer
@@ -102,6 +102,71 @@ CREATE TABLE identifier (
 CREATE INDEX identifier_entity ON identifier(entity_id);
 "#;
 
+/// Version 3: identity. An entity merged into another keeps its row (so its key, names and
+/// the rows that name it survive, and an unmerge is exact) and points at the entity it became
+/// through `merged_into`; readers follow that pointer (see `load.rs`). `judgement` records
+/// every merge, unmerge and "not the same" with who, when and why; `review` holds the pairs an
+/// import was unsure of. Aliases and identifiers say where they came from and why (a spelling
+/// an import matched). `extra` keeps, as a JSON object, the columns of a row that no field
+/// took, so nothing in a file is dropped.
+const V3: &str = r#"
+ALTER TABLE entity ADD COLUMN merged_into INTEGER REFERENCES entity(id);
+ALTER TABLE entity ADD COLUMN extra TEXT NOT NULL DEFAULT '';
+CREATE INDEX entity_merged ON entity(merged_into) WHERE merged_into IS NOT NULL;
+ALTER TABLE alias ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE alias ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE identifier ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE shipment ADD COLUMN extra TEXT NOT NULL DEFAULT '';
+ALTER TABLE ownership ADD COLUMN extra TEXT NOT NULL DEFAULT '';
+ALTER TABLE sanction ADD COLUMN extra TEXT NOT NULL DEFAULT '';
+
+-- Identifier schemes by Lading's labels (the FtM import stored property names before).
+UPDATE identifier SET scheme = 'INN' WHERE scheme = 'innCode';
+UPDATE identifier SET scheme = 'OGRN' WHERE scheme = 'ogrnCode';
+UPDATE identifier SET scheme = 'LEI' WHERE scheme = 'leiCode';
+UPDATE identifier SET scheme = 'OKPO' WHERE scheme = 'okpoCode';
+UPDATE identifier SET scheme = 'IMO' WHERE scheme = 'imoNumber';
+UPDATE identifier SET scheme = 'REG' WHERE scheme = 'registrationNumber';
+UPDATE identifier SET scheme = 'TAX' WHERE scheme IN ('taxNumber', 'vatCode');
+
+CREATE TABLE judgement (
+    id      INTEGER PRIMARY KEY,
+    verdict TEXT NOT NULL CHECK (verdict IN ('merge', 'unmerge', 'not_same')),
+    -- merge: a is kept, b merged into it; unmerge: b split from a; not_same: either order.
+    a_key   TEXT NOT NULL,
+    b_key   TEXT NOT NULL,
+    score   REAL,
+    reasons TEXT NOT NULL DEFAULT '',
+    why     TEXT NOT NULL DEFAULT '',
+    who     TEXT NOT NULL DEFAULT '',
+    at      TEXT NOT NULL
+);
+CREATE INDEX judgement_b ON judgement(b_key);
+
+CREATE TABLE review (
+    a_id    INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
+    b_id    INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
+    score   REAL NOT NULL,
+    reasons TEXT NOT NULL DEFAULT '',
+    source  TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (a_id, b_id),
+    CHECK (a_id < b_id)
+) WITHOUT ROWID;
+"#;
+
+/// Columns added after version 1 to existing tables: they count in the content fingerprint only
+/// when they hold something, so migrating a database does not change its fingerprint.
+pub const LATER_COLUMNS: &[(&str, &str)] = &[
+    ("entity", "merged_into"),
+    ("entity", "extra"),
+    ("alias", "source"),
+    ("alias", "reason"),
+    ("identifier", "source"),
+    ("shipment", "extra"),
+    ("ownership", "extra"),
+    ("sanction", "extra"),
+];
+
 /// Every table and index Lading creates, by the latest schema. Anything else in
 /// `sqlite_master` (other tables, views, triggers) makes the database foreign.
 pub const KNOWN_OBJECTS: &[(&str, &str)] = &[
@@ -117,4 +182,8 @@ pub const KNOWN_OBJECTS: &[(&str, &str)] = &[
     ("index", "entity_ftm_entity"),
     ("table", "identifier"),
     ("index", "identifier_entity"),
+    ("index", "entity_merged"),
+    ("table", "judgement"),
+    ("index", "judgement_b"),
+    ("table", "review"),
 ];

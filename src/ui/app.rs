@@ -42,6 +42,8 @@ pub struct UiState {
     /// View → Screening, while open.
     pub screening_open: bool,
     pub screening_tab: super::screening_ui::Tab,
+    /// Changes to the open database by other processes (see `watch.rs`).
+    pub db_watch: super::watch::DbWatch,
 }
 
 /// The Lading window.
@@ -484,6 +486,7 @@ impl LadingApp {
             }
         }
         super::dialogs::poll_import(self);
+        super::watch::watch_frame(self, &ctx);
         self.shortcuts(&ctx);
 
         if !self.ui.presentation {

@@ -16,6 +16,7 @@ use crate::filter::LinkKind;
 use crate::model::EntityId;
 use crate::scene::{self, MarkShape, Marks, Scene, SceneInput, Shown, View};
 use crate::style::Rgba;
+use crate::text::inert;
 
 pub fn color(c: Rgba) -> Color32 {
     Color32::from_rgba_unmultiplied(c.0, c.1, c.2, c.3)
@@ -764,16 +765,23 @@ fn tooltip_text(e: &crate::explorer::Explorer, id: EntityId) -> String {
         .listings_of(id)
         .iter()
         .filter(|s| e.graph().as_of.is_none_or(|d| s.covers(d)))
-        .map(|s| format!("{} {} ({})", s.authority, s.program, s.listed_on.human()))
+        .map(|s| {
+            format!(
+                "{} {} ({})",
+                inert(&s.authority),
+                inert(&s.program),
+                s.listed_on.human()
+            )
+        })
         .collect();
     let mut text = format!(
         "{}\n{} · {}\n{} shipments in the filter, {}",
-        entity.name,
+        inert(&entity.name),
         entity.kind.label(),
         if entity.country.is_empty() {
-            "country unknown"
+            "country unknown".into()
         } else {
-            &entity.country
+            inert(&entity.country)
         },
         shipments,
         super::panels::usd(value)
@@ -813,7 +821,7 @@ fn context_menu(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
         .unwrap_or_default();
     let pinned = e.doc().pinned.contains_key(&id);
     let expanded = e.doc().expanded.contains_key(&id);
-    ui.label(egui::RichText::new(crate::names::display_name(&name)).strong());
+    ui.label(egui::RichText::new(inert(&crate::names::display_name(&name)).into_owned()).strong());
     ui.separator();
     if ui.button("Expand neighbours").clicked() {
         app.expand(id);

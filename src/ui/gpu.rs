@@ -434,7 +434,9 @@ impl GpuNetwork {
                 match unsafe { Resources::create(gl) } {
                     Ok(r) => inner.resources = Some(r),
                     Err(e) => {
-                        eprintln!("lading: drawing the network with egui instead of OpenGL: {e}");
+                        crate::cli::write_err_line(format_args!(
+                            "lading: drawing the network with egui instead of OpenGL: {e}"
+                        ));
                         inner.failed = true;
                         return;
                     }

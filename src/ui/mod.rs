@@ -21,6 +21,7 @@ mod painter_tests;
 pub mod screening_ui;
 mod session_ui;
 mod timeline;
+mod watch;
 
 pub use app::LadingApp;
 
@@ -100,7 +101,10 @@ impl Screenshot {
         let (path, done, repaint) = (self.path.clone(), self.done.clone(), ctx.clone());
         ctx.request_screenshot(move |image| {
             if let Err(e) = write_png(&path, &image) {
-                eprintln!("lading: cannot save the screenshot {}: {e}", path.display());
+                crate::cli::write_err_line(format_args!(
+                    "lading: cannot save the screenshot {}: {e}",
+                    path.display()
+                ));
             }
             done.store(true, std::sync::atomic::Ordering::Release);
             repaint.request_repaint();

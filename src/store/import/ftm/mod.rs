@@ -42,6 +42,7 @@ use super::values::{parse_number, parse_share};
 use super::{ImportError, Progress, RowError, fnv1a, ref_key, row_err};
 use crate::date::Day;
 use crate::model::{EntityId, EntityKind, normalize_name};
+use crate::names::identifiers::Scheme;
 use crate::parts::PartRules;
 use crate::store::Store;
 
@@ -114,6 +115,12 @@ const GLOBAL_SCHEMES: &[&str] = &[
     "bikCode",
 ];
 const COUNTRY_SCHEMES: &[&str] = &["registrationNumber", "taxNumber", "vatCode", "idNumber"];
+
+/// The scheme an FtM property's numbers are stored under: Lading's label where it has one
+/// ("INN" for `innCode`, "REG" for `registrationNumber`), else the property's name.
+fn stored_scheme(property: &'static str) -> &'static str {
+    Scheme::from_label(property).map_or(property, |s| s.as_str())
+}
 
 /// An identifier as stored: no spaces, upper case.
 fn norm_identifier(value: &str) -> String {
@@ -214,10 +221,7 @@ impl Store {
         let _ = self.conn.execute_batch("PRAGMA cache_size = -262144");
         let mut progress = progress;
         let result = (|| {
-            let tx = self
-                .conn
-                .transaction()
-                .map_err(|e| file_err(e.to_string()))?;
+            let tx = self.begin_write().map_err(|e| file_err(e.to_string()))?;
             let rejects = match &options.rejects {
                 Some(p) => {
                     let header = ["id".to_owned(), "schema".to_owned(), "record".to_owned()];
@@ -564,10 +568,11 @@ impl<'t> Run<'t> {
             }
         }
         let mut identifiers: Vec<(&'static str, String)> = Vec::new();
-        for scheme in GLOBAL_SCHEMES.iter().chain(COUNTRY_SCHEMES) {
-            for v in rec.strings(scheme)? {
+        for property in GLOBAL_SCHEMES.iter().chain(COUNTRY_SCHEMES) {
+            let scheme = stored_scheme(property);
+            for v in rec.strings(property)? {
                 let v = norm_identifier(v);
-                if !v.is_empty() && !identifiers.iter().any(|(s, x)| s == scheme && *x == v) {
+                if !v.is_empty() && !identifiers.iter().any(|(s, x)| *s == scheme && *x == v) {
                     identifiers.push((scheme, v));
                 }
             }
@@ -692,7 +697,7 @@ impl<'t> Run<'t> {
              WHERE i.scheme = ?1 AND i.value = ?2 ORDER BY i.entity_id",
         )?;
         for (scheme, value) in &node.identifiers {
-            let country_scoped = COUNTRY_SCHEMES.contains(scheme);
+            let country_scoped = !Scheme::from_label(scheme).is_some_and(|s| s.is_global());
             let mut rows = stmt.query(params![scheme, value])?;
             while let Some(r) = rows.next()? {
                 let entity: EntityId = r.get(0)?;
@@ -933,9 +938,9 @@ impl<'t> Run<'t> {
         let program = match rec.first("program")? {
             "" => rec.first("programId")?,
             p => p,
-        }
-        .to_owned();
-        let reason = rec.strings("reason")?.join("; ");
+        };
+        let program = crate::text::mark_controls(program).into_owned();
+        let reason = crate::text::mark_controls(&rec.strings("reason")?.join("; ")).into_owned();
         let source = match rec.first("sourceUrl")? {
             "" => self.source(rec),
             url => url.to_owned(),
@@ -987,7 +992,8 @@ impl<'t> Run<'t> {
     fn read_shipment(&mut self, rec: &Record<'_>) -> Result<Prepared, Fail> {
         let mut p = Prepared::default();
         let date = rec.date(&["date", "startDate"], &mut p.partial)?;
-        let description = rec.strings("goodsDescription")?.join("; ");
+        let description =
+            crate::text::mark_controls(&rec.strings("goodsDescription")?.join("; ")).into_owned();
         let hs_code = rec.first("vedCode")?.to_owned();
         let source_ref = match rec.first("ccdNumber")? {
             "" => rec.id,

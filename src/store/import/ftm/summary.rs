@@ -177,7 +177,7 @@ impl std::fmt::Display for FtmSummary {
                     n.line,
                     n.ftm_id,
                     n.name,
-                    n.entity,
+                    crate::text::inert(&n.entity),
                     n.by.as_str(),
                     n.on
                 )?;
@@ -193,7 +193,7 @@ impl std::fmt::Display for FtmSummary {
         if !self.created.is_empty() {
             writeln!(f, "  created:")?;
             for name in self.created.iter().take(SHOWN) {
-                writeln!(f, "    + {name}")?;
+                writeln!(f, "    + {}", crate::text::inert(name))?;
             }
             if self.entities_created as usize > SHOWN {
                 writeln!(

@@ -1,0 +1,232 @@
+//! Finding entities in a database that may be one: blocking, then comparison.
+//!
+//! Comparing every pair of a million entities is 5 × 10¹¹ comparisons; blocking compares only
+//! pairs that share a *block key*: a distinctive word of a name, a number, the name without
+//! spaces, its initials, or an identifier ([`crate::names::block_keys`]). A key shared by more
+//! than [`MAX_BLOCK`] entities ("plant", "group") is too common to say anything and is
+//! skipped, so the work stays bounded whatever the data; such entities still meet through
+//! their rarer keys. The pairs are scored on all cores with [`crate::names::score`] (no
+//! allocation), and the ones at or above the threshold compared again with reasons.
+//!
+//! Plain Rust: the store gives the candidates ([`crate::store::Store::identity_candidates`]),
+//! this module gives the pairs; the command line and the window's Duplicates view show them.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::EntityId;
+use crate::names::identifiers::Identifier;
+use crate::names::{self, Party};
+
+/// A block key shared by more entities than this is skipped.
+pub const MAX_BLOCK: usize = 1_000;
+
+/// One live entity as the duplicate search sees it.
+#[derive(Clone, Debug, Default)]
+pub struct Candidate {
+    pub id: EntityId,
+    pub key: String,
+    pub name: String,
+    /// The name first, then every alias and the names of entities merged into it.
+    pub names: Vec<String>,
+    pub identifiers: Vec<Identifier>,
+    pub country: String,
+}
+
+/// One side of a pair, as `lading duplicates --json` prints it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Side {
+    pub key: String,
+    pub name: String,
+}
+
+/// Two entities that may be one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pair {
+    pub a: Side,
+    pub b: Side,
+    pub score: f64,
+    pub reasons: Vec<String>,
+    /// Row ids, for the window (not printed).
+    #[serde(skip)]
+    pub ids: (EntityId, EntityId),
+}
+
+/// What the search did, for the note under its results.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SearchStats {
+    pub entities: usize,
+    pub blocks: usize,
+    /// Keys shared by more than [`MAX_BLOCK`] entities, skipped.
+    pub skipped_blocks: usize,
+    pub pairs_compared: usize,
+}
+
+/// The pairs of `candidates` scoring at least `min_score`, best first (then by keys), less the
+/// pairs in `apart` (judged not the same, by key, either order) and in `linked` (one owns the
+/// other: a parent and its subsidiary are two companies however alike their names).
+pub fn find_duplicates(
+    candidates: &[Candidate],
+    min_score: f64,
+    apart: &HashSet<(String, String)>,
+    linked: &HashSet<(EntityId, EntityId)>,
+) -> (Vec<Pair>, SearchStats) {
+    let parties: Vec<Party> = candidates
+        .par_iter()
+        .map(|c| {
+            let names: Vec<&str> = c.names.iter().map(String::as_str).collect();
+            Party::new(&names, &c.identifiers, &c.country)
+        })
+        .collect();
+    let keys: Vec<Vec<String>> = candidates
+        .par_iter()
+        .map(|c| {
+            let mut keys: Vec<String> = c
+                .names
+                .iter()
+                .flat_map(|n| names::block_keys(&names::analyse(n)))
+                .collect();
+            keys.extend(c.identifiers.iter().map(|id| format!("id:{id}")));
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        })
+        .collect();
+    let mut blocks: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (i, ks) in keys.iter().enumerate() {
+        for k in ks {
+            blocks.entry(k.as_str()).or_default().push(i as u32);
+        }
+    }
+    let mut stats = SearchStats {
+        entities: candidates.len(),
+        blocks: blocks.len(),
+        ..SearchStats::default()
+    };
+    let mut pairs: Vec<u64> = Vec::new();
+    for list in blocks.values() {
+        if list.len() > MAX_BLOCK {
+            stats.skipped_blocks += 1;
+            continue;
+        }
+        for (x, &i) in list.iter().enumerate() {
+            for &j in &list[x + 1..] {
+                pairs.push((u64::from(i) << 32) | u64::from(j));
+            }
+        }
+    }
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    stats.pairs_compared = pairs.len();
+    let mut found: Vec<Pair> = pairs
+        .par_iter()
+        .filter_map(|&p| {
+            let (i, j) = ((p >> 32) as usize, (p & 0xffff_ffff) as usize);
+            let (a, b) = (&candidates[i], &candidates[j]);
+            if linked.contains(&(a.id, b.id)) || linked.contains(&(b.id, a.id)) {
+                return None;
+            }
+            if names::score(&parties[i], &parties[j]) < min_score {
+                return None;
+            }
+            if apart.contains(&(a.key.clone(), b.key.clone()))
+                || apart.contains(&(b.key.clone(), a.key.clone()))
+            {
+                return None;
+            }
+            let cmp = names::compare(&parties[i], &parties[j]);
+            Some(Pair {
+                a: Side {
+                    key: a.key.clone(),
+                    name: a.name.clone(),
+                },
+                b: Side {
+                    key: b.key.clone(),
+                    name: b.name.clone(),
+                },
+                score: cmp.score,
+                reasons: cmp.reasons,
+                ids: (a.id, b.id),
+            })
+        })
+        .collect();
+    found.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then_with(|| x.a.key.cmp(&y.a.key))
+            .then_with(|| x.b.key.cmp(&y.b.key))
+    });
+    (found, stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(id: EntityId, key: &str, names: &[&str], country: &str) -> Candidate {
+        Candidate {
+            id,
+            key: key.into(),
+            name: names[0].into(),
+            names: names.iter().map(|s| s.to_string()).collect(),
+            identifiers: Vec::new(),
+            country: country.into(),
+        }
+    }
+
+    #[test]
+    fn spellings_pair_up_and_parents_stay_apart() {
+        let c = vec![
+            cand(
+                1,
+                "uuap",
+                &["Joint Stock Company Ulan-Ude Aviation Plant"],
+                "RU",
+            ),
+            cand(
+                2,
+                "uuap-2",
+                &[
+                    "АО «Улан-Удэнский авиационный завод»",
+                    "Ulan-Ude Aviation Plant JSC",
+                ],
+                "RU",
+            ),
+            cand(3, "uec", &["JSC United Engine Corporation", "UEC"], "RU"),
+            cand(4, "klimov", &["JSC UEC-Klimov"], "RU"),
+            cand(5, "loco", &["Ulan-Ude Locomotive Plant"], "RU"),
+        ];
+        let (pairs, stats) = find_duplicates(&c, 0.7, &HashSet::new(), &HashSet::new());
+        assert_eq!(stats.entities, 5);
+        assert_eq!(pairs.len(), 1, "{pairs:#?}");
+        assert_eq!(
+            (pairs[0].a.key.as_str(), pairs[0].b.key.as_str()),
+            ("uuap", "uuap-2")
+        );
+        assert!(!pairs[0].reasons.is_empty());
+        // Judged apart: gone.
+        let apart = HashSet::from([("uuap-2".to_string(), "uuap".to_string())]);
+        let (pairs, _) = find_duplicates(&c, 0.7, &apart, &HashSet::new());
+        assert!(pairs.is_empty());
+    }
+
+    #[test]
+    fn a_token_shared_by_thousands_does_not_make_millions_of_pairs() {
+        let c: Vec<Candidate> = (0..10_000)
+            .map(|i| {
+                cand(
+                    i,
+                    &format!("k{i}"),
+                    &[&format!("Zorvak Trading {i} LLC")],
+                    "RU",
+                )
+            })
+            .collect();
+        let (pairs, stats) = find_duplicates(&c, 0.7, &HashSet::new(), &HashSet::new());
+        assert!(stats.skipped_blocks >= 1, "{stats:?}");
+        assert!(stats.pairs_compared < 100_000, "{stats:?}");
+        assert!(pairs.iter().all(|p| p.score < 1.0 || p.a.name == p.b.name));
+    }
+}
