@@ -321,10 +321,20 @@ pub enum MarkKind {
 /// The geometry of a mark.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum MarkShape {
-    Circle { center: [f32; 2], radius: f32 },
+    Circle {
+        center: [f32; 2],
+        radius: f32,
+    },
     /// `[x, y, width, height]`, corners rounded by `corner`.
-    Rect { rect: [f32; 4], corner: f32 },
-    Line { from: [f32; 2], to: [f32; 2], width: f32 },
+    Rect {
+        rect: [f32; 4],
+        corner: f32,
+    },
+    Line {
+        from: [f32; 2],
+        to: [f32; 2],
+        width: f32,
+    },
 }
 
 /// A small mark over the nodes: filled, then outlined.
@@ -448,7 +458,7 @@ impl<'a> SceneInput<'a> {
             labels: true,
             label_size: style.label_size_px * view.scale,
             shown: None,
-            }
+        }
     }
 }
 
@@ -786,7 +796,11 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             notes.push(format!(
                 "{n} {} unlabelled: {} too long for two lines ({})",
                 if n == 1 { "entity" } else { "entities" },
-                if n == 1 { "its name is" } else { "their names are" },
+                if n == 1 {
+                    "its name is"
+                } else {
+                    "their names are"
+                },
                 placed
                     .too_long
                     .iter()
@@ -898,8 +912,7 @@ fn legend_of(
     if other {
         country_entries.push(LegendEntry {
             swatch: Swatch::Node(NodeShape::Circle, crate::style::OTHER_COUNTRY),
-            label: if shown.countries.assigned().len() < crate::style::COUNTRY_PALETTE.len() + 2
-            {
+            label: if shown.countries.assigned().len() < crate::style::COUNTRY_PALETTE.len() + 2 {
                 "Unknown".to_owned()
             } else {
                 "Other or unknown".to_owned()
@@ -1105,15 +1118,15 @@ fn callout(
         let mut line = String::new();
         for word in paragraph.split_whitespace() {
             for word in split_word(word, CALLOUT_LINE_CHARS) {
-            if !line.is_empty()
-                && line.chars().count() + 1 + word.chars().count() > CALLOUT_LINE_CHARS
-            {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(&word);
+                if !line.is_empty()
+                    && line.chars().count() + 1 + word.chars().count() > CALLOUT_LINE_CHARS
+                {
+                    lines.push(std::mem::take(&mut line));
+                }
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(&word);
             }
         }
         lines.push(line);
@@ -1214,5 +1227,4 @@ mod tests {
             );
         }
     }
-
 }

@@ -305,7 +305,11 @@ mod tests {
                 7.787 * t + 16.0 / 116.0
             }
         };
-        [116.0 * f(y) - 16.0, 500.0 * (f(x) - f(y)), 200.0 * (f(y) - f(z))]
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
     }
 
     /// The smallest CIELAB distance between two colours for normal vision, deuteranopia and
@@ -331,7 +335,11 @@ mod tests {
             }
             for theme in [Theme::Light, Theme::Dark] {
                 let red = Style::new(theme).sanction_ring;
-                assert!(apart(a, red) >= 12.0, "{} is too close to the sanction red", a.hex());
+                assert!(
+                    apart(a, red) >= 12.0,
+                    "{} is too close to the sanction red",
+                    a.hex()
+                );
             }
         }
         // The check can fail: the old palette's brown and green, 44 apart for normal vision,

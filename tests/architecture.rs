@@ -22,7 +22,11 @@ fn offenders(allowed: &str, crates: &[&str]) -> Vec<String> {
     assert!(files.len() > 50, "found only {} source files", files.len());
     let mut found = Vec::new();
     for file in files {
-        let rel = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel.starts_with(allowed) {
             continue;
         }
@@ -45,13 +49,21 @@ fn offenders(allowed: &str, crates: &[&str]) -> Vec<String> {
 #[test]
 fn only_the_ui_knows_egui() {
     let found = offenders("ui/", &["egui", "eframe", "egui_extras", "egui_glow"]);
-    assert!(found.is_empty(), "egui outside src/ui/:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "egui outside src/ui/:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn only_the_store_knows_sqlite() {
     let found = offenders("store/", &["rusqlite"]);
-    assert!(found.is_empty(), "SQLite outside src/store/:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "SQLite outside src/store/:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]

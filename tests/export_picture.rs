@@ -314,7 +314,11 @@ fn the_current_view_keeps_its_world_rectangle_and_the_dark_theme_its_colours() {
     // Centred in the network area (848 px less the two margins).
     let margin = pic.scene_to_picture([0.0, 0.0])[0];
     let area = 848.0 - 2.0 * margin;
-    assert!((node.center[0] - area / 2.0).abs() < 0.5, "{:?} in {area}", node.center);
+    assert!(
+        (node.center[0] - area / 2.0).abs() < 0.5,
+        "{:?} in {area}",
+        node.center
+    );
     let (w, _, rgba) = png::decode(&pic.to_png().unwrap()).unwrap();
     let bg = Style::new(Theme::Dark).background;
     assert_eq!(pixel(&rgba, w, 2.0, 2.0), [bg.0, bg.1, bg.2, 255]);

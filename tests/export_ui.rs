@@ -188,7 +188,10 @@ fn the_windows_export_holds_its_callout_highlight_and_path() {
     let mut h = harness();
     let app = h.state_mut();
     let id = |app: &LadingApp, key: &str| app.explorer.as_ref().unwrap().id_of_key(key).unwrap();
-    let (poly, plant) = (id(app, "poly-technologies"), id(app, "ulan-ude-aviation-plant"));
+    let (poly, plant) = (
+        id(app, "poly-technologies"),
+        id(app, "ulan-ude-aviation-plant"),
+    );
     let magenta = lading::annotation::HIGHLIGHT_COLOURS[2].1;
     app.send(Command::AddCallout(Callout {
         at: [0.0, 0.0],
@@ -218,7 +221,11 @@ fn the_windows_export_holds_its_callout_highlight_and_path() {
     assert!(scene.callouts[0].pointer.is_some());
     // The highlight's halo (dimmed: it is off the path).
     let roe = id(h.state(), "rosoboronexport");
-    let halo = scene.nodes.iter().find(|n| n.id == roe).and_then(|n| n.halo);
+    let halo = scene
+        .nodes
+        .iter()
+        .find(|n| n.id == roe)
+        .and_then(|n| n.halo);
     let (c, _) = halo.expect("the highlighted entity has its halo");
     assert_eq!((c.0, c.1, c.2), (magenta.0, magenta.1, magenta.2));
     // The path: its links in the path colour, its entities in full, the rest dimmed.

@@ -8,7 +8,7 @@ use lading::date::Day;
 use lading::export::animate::{
     AnimationFormat, AnimationInput, AnimationOptions, animate, write_animation,
 };
-use lading::export::{Frame, PictureInput, PictureOptions, Picture, picture, settle};
+use lading::export::{Frame, Picture, PictureInput, PictureOptions, picture, settle};
 use lading::filter::{Filter, LinkKind};
 use lading::index::ShipmentIndex;
 use lading::playback::StepUnit;
@@ -72,7 +72,10 @@ fn poly_technologies_to_ulan_ude_shows_mi171e_as_its_largest_part() {
         .map(|&(p, n)| (index.part_types()[p as usize].as_str(), n))
         .collect();
     assert_eq!(parts, [("Mi-171E", 8), ("Mi-171Sh", 3), ("radio", 2)]);
-    assert_eq!(parts.iter().map(|p| p.1).sum::<u32>(), graph.links[i].shipments);
+    assert_eq!(
+        parts.iter().map(|p| p.1).sum::<u32>(),
+        graph.links[i].shipments
+    );
 
     // Drawn: three stripes in proportion, the widest in the Mi-171E colour.
     let pic = make(&index, &filter, &PictureOptions::default());
@@ -94,7 +97,10 @@ fn poly_technologies_to_ulan_ude_shows_mi171e_as_its_largest_part() {
     // The legend says what width and colour mean.
     let words = pic.scene().legend.words().join(" | ");
     assert!(words.contains("Colour: part type"), "{words}");
-    assert!(words.contains("stripes in proportion to shipments"), "{words}");
+    assert!(
+        words.contains("stripes in proportion to shipments"),
+        "{words}"
+    );
     assert!(words.contains("13 shipments"), "{words}");
 }
 
@@ -155,14 +161,22 @@ fn labels_are_at_least_the_chosen_share_of_every_frame_and_width() {
     }
     // A4 at 300 dpi: 9 pt labels (37.5 px), on both shapes.
     for frame in [Frame::A4, Frame::A4Landscape] {
-        let pic = make(&index, &filter, &PictureOptions::default().framed(frame, None));
+        let pic = make(
+            &index,
+            &filter,
+            &PictureOptions::default().framed(frame, None),
+        );
         assert_eq!(pic.size_px(), (frame.size()[0], frame.size()[1]));
         for l in &pic.scene().labels {
             assert!(l.size >= 37.4, "{frame:?}: {}", l.size);
         }
     }
     // The labels' ink in the PNG is as tall as their size says (a capital about 0.7 em).
-    let pic = make(&index, &filter, &PictureOptions::default().framed(Frame::Square, None));
+    let pic = make(
+        &index,
+        &filter,
+        &PictureOptions::default().framed(Frame::Square, None),
+    );
     let (w, _, rgba) = lading::export::png::decode(&pic.to_png().unwrap()).unwrap();
     let label = &pic.scene().labels[0];
     let [x, y] = pic.scene_to_picture(label.anchor);
@@ -185,11 +199,16 @@ fn labels_are_at_least_the_chosen_share_of_every_frame_and_width() {
 fn the_credit_names_the_sources_and_says_what_is_synthetic() {
     let index = sample_index();
     let story = Filter {
-        part_types: Some(BTreeSet::from(["Mi-171E".to_owned(), "Mi-171Sh".to_owned()])),
+        part_types: Some(BTreeSet::from([
+            "Mi-171E".to_owned(),
+            "Mi-171Sh".to_owned(),
+        ])),
         sanction_status: lading::filter::SanctionStatus::Sanctioned,
         ..story_window()
     };
-    let svg = make(&index, &story, &PictureOptions::default()).svg().to_owned();
+    let svg = make(&index, &story, &PictureOptions::default())
+        .svg()
+        .to_owned();
     assert!(svg.contains("CNN"), "the sourced story credits CNN");
     assert!(svg.contains("C4ADS"));
     // Its dates, values and record ids are made up: it says so.
@@ -197,7 +216,10 @@ fn the_credit_names_the_sources_and_says_what_is_synthetic() {
     assert!(svg.contains("data to 16 Nov 2022"));
     let whole = make(&index, &Filter::default(), &PictureOptions::default());
     assert!(whole.svg().contains("synthetic"));
-    assert!(!whole.svg().contains("Made with Lading ·"), "the old credit");
+    assert!(
+        !whole.svg().contains("Made with Lading ·"),
+        "the old credit"
+    );
 }
 
 fn small_animation(unit: StepUnit, max_frames: usize) -> AnimationOptions {
@@ -276,7 +298,11 @@ fn a_range_too_short_or_too_long_for_its_step_is_said() {
     )
     .unwrap();
     assert_eq!(one.frames, 1);
-    assert!(one.notes.iter().any(|n| n.contains("one frame")), "{:?}", one.notes);
+    assert!(
+        one.notes.iter().any(|n| n.contains("one frame")),
+        "{:?}",
+        one.notes
+    );
     let ten_years = Filter {
         from: day(2015, 1, 1),
         to: day(2024, 12, 31),
@@ -302,7 +328,14 @@ fn a_range_too_short_or_too_long_for_its_step_is_said() {
     let options = small_animation(StepUnit::Month, 2);
     let err = write_animation(&dir.path().join("a.jpg"), &input(&ten_years), &options);
     assert!(err.unwrap_err().to_string().contains(".gif"));
-    assert!(write_animation(Path::new("/no/such/dir/a.gif"), &input(&ten_years), &options).is_err());
+    assert!(
+        write_animation(
+            Path::new("/no/such/dir/a.gif"),
+            &input(&ten_years),
+            &options
+        )
+        .is_err()
+    );
     let empty_db = Filter {
         from: day(1990, 1, 1),
         to: day(1990, 2, 1),
@@ -359,10 +392,21 @@ fn a_name_too_long_to_label_and_a_callout_at_a_missing_entity_are_said_in_the_pi
     };
     let pic = picture(&input, &PictureOptions::default()).unwrap();
     let notes = pic.scene().notes.join(" | ");
-    assert!(notes.contains("too long for two lines (long-one)"), "{notes}");
-    assert!(notes.contains("gone-plant, which is not in the data"), "{notes}");
+    assert!(
+        notes.contains("too long for two lines (long-one)"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("gone-plant, which is not in the data"),
+        "{notes}"
+    );
     assert!(pic.svg().contains("Not shown:"));
-    assert!(pic.scene().labels.iter().all(|l| !l.text().contains("Long Long")));
+    assert!(
+        pic.scene()
+            .labels
+            .iter()
+            .all(|l| !l.text().contains("Long Long"))
+    );
     // The callout is still drawn, without a pointer.
     assert_eq!(pic.scene().callouts.len(), 1);
     assert!(pic.scene().callouts[0].pointer.is_none());
@@ -393,8 +437,15 @@ fn the_path_dims_everything_off_it_rings_and_bands_included() {
         }
     }
     assert!(dimmed_rings > 0, "rings off the path are dimmed");
-    let bands: Vec<_> = scene.links.iter().filter(|l| l.role == LinkRole::Band).collect();
-    assert!(bands.iter().any(|b| b.color.3 < 60), "bands off the path are dimmed");
+    let bands: Vec<_> = scene
+        .links
+        .iter()
+        .filter(|l| l.role == LinkRole::Band)
+        .collect();
+    assert!(
+        bands.iter().any(|b| b.color.3 < 60),
+        "bands off the path are dimmed"
+    );
     let style = Style::default();
     assert!(scene.links.iter().any(|l| l.color == style.path));
 }

@@ -304,7 +304,10 @@ fn pictures_draw_names_inert() {
         })
         .collect::<Vec<_>>()
         .join(" | ");
-    assert!(label_text.contains("Poly ‹U+202E›seigolonhceT"), "{label_text}");
+    assert!(
+        label_text.contains("Poly ‹U+202E›seigolonhceT"),
+        "{label_text}"
+    );
     assert!(label_text.contains("Ros‹U+200B›tec"), "{label_text}");
     assert!(label_text.contains("Evil ‹U+001B›[2J"), "{label_text}");
     // The PNG's labels are shaped from the same label text (`svg::label_texts`).

@@ -107,7 +107,10 @@ pub struct Animation {
 /// The date range an animation steps through: the filter's, else the data's.
 fn range(index: &ShipmentIndex, filter: &Filter) -> Result<(Day, Day), ExportError> {
     let span = index.date_span();
-    match (filter.from.or(span.map(|s| s.0)), filter.to.or(span.map(|s| s.1))) {
+    match (
+        filter.from.or(span.map(|s| s.0)),
+        filter.to.or(span.map(|s| s.1)),
+    ) {
         (Some(from), Some(to)) => Ok((from, to)),
         _ => Err(ExportError::Animation(
             "the database has no shipments, so there is no date range to step through".to_owned(),
@@ -138,7 +141,10 @@ pub fn animate(
 }
 
 /// Composes the animation's frames.
-pub fn frames(input: &AnimationInput<'_>, options: &AnimationOptions) -> Result<Frames, ExportError> {
+pub fn frames(
+    input: &AnimationInput<'_>,
+    options: &AnimationOptions,
+) -> Result<Frames, ExportError> {
     options.picture.validate()?;
     let (width, height) = {
         let p = &options.picture;
@@ -151,8 +157,8 @@ pub fn frames(input: &AnimationInput<'_>, options: &AnimationOptions) -> Result<
     };
     let (from, to) = range(input.index, input.filter)?;
     let max = options.max_frames.clamp(1, MAX_FRAMES);
-    let stepped = steps(from, to, options.unit, max)
-        .map_err(|e| ExportError::Animation(e.to_string()))?;
+    let stepped =
+        steps(from, to, options.unit, max).map_err(|e| ExportError::Animation(e.to_string()))?;
     let mut notes = Vec::new();
     if let Some(note) = stepped.cap_note(options.unit) {
         notes.push(note);
@@ -176,7 +182,12 @@ pub fn frames(input: &AnimationInput<'_>, options: &AnimationOptions) -> Result<
     let mut whole_shown = Shown::compute(input.index, &whole_filter, &whole);
     whole_shown.size_max = Some(crate::scene::size_maxima(&whole, input.size_by));
     // Sanctions as of the range's end in every frame, as the legend says.
-    let as_of = Some(input.filter.as_of.unwrap_or(whole_filter.as_of_day(input.index)));
+    let as_of = Some(
+        input
+            .filter
+            .as_of
+            .unwrap_or(whole_filter.as_of_day(input.index)),
+    );
     let turned = options
         .picture
         .frame
@@ -528,7 +539,12 @@ fn gif_palette(frames: &[&[u8]], theme: crate::style::Theme) -> Palette {
             .iter()
             .enumerate()
             .filter(|(_, b)| b.len() > 1)
-            .max_by_key(|(k, b)| (b.iter().map(|e| u64::from(e.1)).sum::<u64>(), usize::MAX - k))
+            .max_by_key(|(k, b)| {
+                (
+                    b.iter().map(|e| u64::from(e.1)).sum::<u64>(),
+                    usize::MAX - k,
+                )
+            })
         else {
             break;
         };
@@ -581,9 +597,7 @@ fn gif_palette(frames: &[&[u8]], theme: crate::style::Theme) -> Palette {
             ];
             let mut best = (i32::MAX, 0u8);
             for (k, c) in colors.iter().enumerate() {
-                let d: i32 = (0..3)
-                    .map(|j| (rgb[j] - i32::from(c[j])).pow(2))
-                    .sum();
+                let d: i32 = (0..3).map(|j| (rgb[j] - i32::from(c[j])).pow(2)).sum();
                 if d < best.0 {
                     best = (d, k as u8);
                 }

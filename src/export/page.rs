@@ -368,7 +368,12 @@ fn compose_as(
         } else {
             0.0
         };
-        let caption_h = caption_block.height() + if caption_block.lines.is_empty() { 0.0 } else { 6.0 * u };
+        let caption_h = caption_block.height()
+            + if caption_block.lines.is_empty() {
+                0.0
+            } else {
+                6.0 * u
+            };
         gap_below_network + legend_h + caption_h + notes.height() + credit_block.height()
     };
 
@@ -412,7 +417,11 @@ fn compose_as(
 
     let mut texts = Vec::new();
     let top = title_block.place(&mut texts, &style, margin, margin);
-    let y = if title_h > 0.0 { top + 14.0 * u } else { margin };
+    let y = if title_h > 0.0 {
+        top + 14.0 * u
+    } else {
+        margin
+    };
     let network = Rect {
         x: margin,
         y,
@@ -425,7 +434,11 @@ fn compose_as(
     } else {
         (margin, y + network_h + gap_below_network)
     };
-    if !side && (legend.size[1] > 0.0 || !caption_block.lines.is_empty() || !credit_block.lines.is_empty()) {
+    if !side
+        && (legend.size[1] > 0.0
+            || !caption_block.lines.is_empty()
+            || !credit_block.lines.is_empty())
+    {
         rules.push(([margin, col_y - 6.0 * u], [margin + inner, col_y - 6.0 * u]));
     }
     if legend.size[1] > 0.0 {
@@ -442,7 +455,8 @@ fn compose_as(
     let mut fits = true;
     if side {
         // Caption, notes and credit at the foot of the column.
-        let words_h = caption_block.height() + 6.0 * u + notes_block.height() + credit_block.height();
+        let words_h =
+            caption_block.height() + 6.0 * u + notes_block.height() + credit_block.height();
         fits = col_y + words_h <= y + network_h + 0.5;
         col_y = col_y.max(y + network_h - words_h);
     }

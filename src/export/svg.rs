@@ -162,15 +162,15 @@ fn link(out: &mut String, l: &SceneLink) {
     };
     if l.width > 0.0 {
         let _ = writeln!(
-        out,
-        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {} stroke-width=\"{}\"{dash}/>",
-        num(l.from[0]),
-        num(l.from[1]),
-        num(l.to[0]),
-        num(l.to[1]),
-        paint_attr("stroke", l.color),
-        num(l.width)
-    );
+            out,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {} stroke-width=\"{}\"{dash}/>",
+            num(l.from[0]),
+            num(l.from[1]),
+            num(l.to[0]),
+            num(l.to[1]),
+            paint_attr("stroke", l.color),
+            num(l.width)
+        );
     }
     if let Some([a, b, c]) = l.arrow {
         let _ = writeln!(
@@ -204,7 +204,14 @@ fn node(out: &mut String, n: &SceneNode) {
         circle(out, x, y, r, None, Some((color, width)));
     }
     match n.corners() {
-        None => circle(out, x, y, n.radius, Some(n.fill), Some((n.stroke, n.stroke_width))),
+        None => circle(
+            out,
+            x,
+            y,
+            n.radius,
+            Some(n.fill),
+            Some((n.stroke, n.stroke_width)),
+        ),
         Some(points) => polygon(out, &points, Some(n.fill), Some((n.stroke, n.stroke_width))),
     }
 }

@@ -64,9 +64,8 @@ impl Occupancy {
 
     pub(super) fn free(&self, r: [f32; 4]) -> bool {
         let (x0, x1, y0, y1) = self.span(r, true);
-        (y0..y1).all(|y| {
-            x0 >= x1 || !self.hard[y * self.cols + x0..y * self.cols + x1].contains(&true)
-        })
+        (y0..y1)
+            .all(|y| x0 >= x1 || !self.hard[y * self.cols + x0..y * self.cols + x1].contains(&true))
     }
 
     /// (link cells covered, cells in all) of a rectangle.
@@ -220,13 +219,21 @@ pub(super) fn place(
             [centred_x, n.center[1] + r + gap + line_h / 2.0],
             [n.center[0] + d + gap, n.center[1] - d - h + line_h / 2.0],
             [n.center[0] + d + gap, n.center[1] + d + line_h / 2.0],
-            [n.center[0] - d - gap - w, n.center[1] - d - h + line_h / 2.0],
+            [
+                n.center[0] - d - gap - w,
+                n.center[1] - d - h + line_h / 2.0,
+            ],
             [n.center[0] - d - gap - w, n.center[1] + d + line_h / 2.0],
         ];
         let mut best: Option<([f32; 2], [f32; 4], usize)> = None;
         for anchor in candidates {
             let top = top_of(anchor[1]);
-            let rect = [anchor[0] - pad, top - pad, anchor[0] + w + pad, top + h + pad];
+            let rect = [
+                anchor[0] - pad,
+                top - pad,
+                anchor[0] + w + pad,
+                top + h + pad,
+            ];
             let on_screen = rect[0] >= 0.0
                 && rect[1] >= 0.0
                 && rect[2] <= view.size[0]

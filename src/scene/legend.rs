@@ -171,9 +171,21 @@ pub fn layout(
             if x > 0.0 && x + w > max_width {
                 new_row(&mut x, &mut y, &mut row);
             }
-            let lines = text::wrap(&e.label, size, false, (max_width - swatch_w - gap).max(size));
+            let lines = text::wrap(
+                &e.label,
+                size,
+                false,
+                (max_width - swatch_w - gap).max(size),
+            );
             let cy = y + row_h / 2.0;
-            swatch(&mut out, &e.swatch, [x + swatch_w / 2.0, cy], style, size, s);
+            swatch(
+                &mut out,
+                &e.swatch,
+                [x + swatch_w / 2.0, cy],
+                style,
+                size,
+                s,
+            );
             let tx = x + swatch_w + gap;
             let mut right = tx;
             for (i, line) in lines.iter().enumerate() {
@@ -252,9 +264,10 @@ fn swatch(out: &mut LegendDrawing, sw: &Swatch, at: [f32; 2], style: &Style, siz
             out.links
                 .push(link(*color, *width, dash, *arrow, LinkRole::Line));
         }
-        Swatch::Band(color) => out
-            .links
-            .push(link(*color, 0.6 * size, None, false, LinkRole::Band)),
+        Swatch::Band(color) => {
+            out.links
+                .push(link(*color, 0.6 * size, None, false, LinkRole::Band))
+        }
         Swatch::Stripes(stripes) => {
             let total: f32 = stripes.iter().map(|s| s.1).sum::<f32>().max(1e-3);
             let full = 0.8 * size;
@@ -273,5 +286,8 @@ fn swatch(out: &mut LegendDrawing, sw: &Swatch, at: [f32; 2], style: &Style, siz
 
 /// The dash and gap of an ownership link `width` wide: every painter draws this pattern.
 pub fn dash_pattern(width: f32) -> [f32; 2] {
-    [(width * 3.5).max(3.0 * width.min(1.0)), (width * 2.5).max(2.0)]
+    [
+        (width * 3.5).max(3.0 * width.min(1.0)),
+        (width * 2.5).max(2.0),
+    ]
 }

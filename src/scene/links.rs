@@ -70,7 +70,10 @@ pub(super) fn build(
     };
     let max_link = shown
         .size_max
-        .map_or_else(|| graph.trade_links().map(metric_of).fold(0.0f64, f64::max), |m| m.0)
+        .map_or_else(
+            || graph.trade_links().map(metric_of).fold(0.0f64, f64::max),
+            |m| m.0,
+        )
         .max(1e-9);
     let (wmin, wmax) = style.link_width_px;
     let width_of = |m: f64| (wmin + (wmax - wmin) * (m / max_link).sqrt() as f32) * s;
@@ -90,7 +93,9 @@ pub(super) fn build(
         .position(|p| p == "other")
         .map_or(u16::MAX, |p| p as u16);
     let color_of = |part: u16| {
-        let name = part_names.get(part as usize).map_or("other", String::as_str);
+        let name = part_names
+            .get(part as usize)
+            .map_or("other", String::as_str);
         style.part_color(name)
     };
     let mut facts = LinkFacts::default();

@@ -119,7 +119,13 @@ pub fn wrap(text: &str, size: f32, bold: bool, max_width: f32) -> Vec<String> {
 /// one line when it fits `one_line` (narrower, so short names stay on one line and long ones
 /// are wrapped rather than drawn as a wide band). `None` when two lines cannot hold it: a
 /// label is never shortened (no "…"), it is left out and the picture says so.
-pub fn label_lines(text: &str, size: f32, bold: bool, one_line: f32, max_width: f32) -> Option<Vec<String>> {
+pub fn label_lines(
+    text: &str,
+    size: f32,
+    bold: bool,
+    one_line: f32,
+    max_width: f32,
+) -> Option<Vec<String>> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -209,11 +215,20 @@ mod tests {
     fn labels_wrap_to_two_balanced_lines_or_not_at_all() {
         let one = label_lines("Poly Technologies", 12.0, false, 200.0, 300.0).unwrap();
         assert_eq!(one, ["Poly Technologies"]);
-        let two = label_lines("Joint Stock Company Ulan-Ude Aviation Plant", 12.0, false, 120.0, 200.0)
-            .unwrap();
+        let two = label_lines(
+            "Joint Stock Company Ulan-Ude Aviation Plant",
+            12.0,
+            false,
+            120.0,
+            200.0,
+        )
+        .unwrap();
         assert_eq!(two.len(), 2, "{two:?}");
         assert_eq!(two.join(" "), "Joint Stock Company Ulan-Ude Aviation Plant");
-        assert!(two.iter().all(|l| width(l, 12.0, false) <= 200.0 && !l.ends_with('…')));
+        assert!(
+            two.iter()
+                .all(|l| width(l, 12.0, false) <= 200.0 && !l.ends_with('…'))
+        );
         let cjk = label_lines("国务院国有资产监督管理委员会", 12.0, false, 80.0, 120.0).unwrap();
         assert_eq!(cjk.len(), 2);
         assert!(label_lines(&"A".repeat(500), 12.0, false, 120.0, 200.0).is_none());

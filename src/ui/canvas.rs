@@ -397,7 +397,12 @@ pub fn overlay_shapes(origin: Vec2, scene: &Scene) -> Vec<Shape> {
                 let r = Rect::from_min_size(p([rect[0], rect[1]]), vec2(rect[2], rect[3]));
                 let corner = CornerRadius::same(corner.round().clamp(0.0, 255.0) as u8);
                 shapes.push(Shape::rect_filled(r, corner, fill));
-                shapes.push(Shape::rect_stroke(r, corner, stroke, egui::StrokeKind::Middle));
+                shapes.push(Shape::rect_stroke(
+                    r,
+                    corner,
+                    stroke,
+                    egui::StrokeKind::Middle,
+                ));
             }
             MarkShape::Line { from, to, .. } => {
                 shapes.push(Shape::line_segment([p(from), p(to)], stroke));

@@ -93,13 +93,13 @@ impl PictureJob {
         dialog: Option<ExportDialog>,
     ) -> PictureJob {
         PictureJob::spawn(dialog, move || match to {
-                Some(path) => crate::export::write_picture(&path, &picture)
-                    .map_err(|e| e.to_string())
-                    .map(|_| {
-                        let (w, h) = picture.size_px();
-                        Made::Written(format!("Wrote {} ({w} × {h} px)", path.display()))
-                    }),
-                None => clipboard_image(&picture).map(Made::Image),
+            Some(path) => crate::export::write_picture(&path, &picture)
+                .map_err(|e| e.to_string())
+                .map(|_| {
+                    let (w, h) = picture.size_px();
+                    Made::Written(format!("Wrote {} ({w} × {h} px)", path.display()))
+                }),
+            None => clipboard_image(&picture).map(Made::Image),
         })
     }
 

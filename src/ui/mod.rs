@@ -15,9 +15,9 @@ pub mod export_ui;
 mod gpu;
 mod inspector;
 mod mesh;
-mod panels;
 #[cfg(test)]
 mod painter_tests;
+mod panels;
 pub mod screening_ui;
 mod session_ui;
 mod timeline;

@@ -50,32 +50,80 @@ const PINK: Rgba = Rgba::rgb(0xe7, 0x29, 0x8a);
 /// an arrowhead, a dashed link, a band, two stripes and their arrowhead, a pin, a note, a
 /// link note, a two-line label and a callout with its pointer.
 fn every_kind(style: &Style) -> Scene {
-    let mut ringed = node(1, [60.0, 60.0], NodeShape::Circle, crate::style::CHINA, style);
+    let mut ringed = node(
+        1,
+        [60.0, 60.0],
+        NodeShape::Circle,
+        crate::style::CHINA,
+        style,
+    );
     ringed.ring = Some((style.sanction_ring, 3.0));
     ringed.halo = Some((style.selection, 3.0));
-    let mut dashed = link([40.0, 100.0], [40.0, 220.0], 2.0, style.ownership_link, LinkRole::Line);
+    let mut dashed = link(
+        [40.0, 100.0],
+        [40.0, 220.0],
+        2.0,
+        style.ownership_link,
+        LinkRole::Line,
+    );
     dashed.kind = LinkKind::Ownership;
     dashed.dash = Some([7.0, 5.0]);
     let mut solid = link([100.0, 130.0], [170.0, 130.0], 6.0, GREEN, LinkRole::Line);
     solid.arrow = Some([[185.0, 130.0], [170.0, 137.0], [170.0, 123.0]]);
-    let mut head = link([362.0, 150.0], [362.0, 150.0], 0.0, PURPLE, LinkRole::Arrowhead);
+    let mut head = link(
+        [362.0, 150.0],
+        [362.0, 150.0],
+        0.0,
+        PURPLE,
+        LinkRole::Arrowhead,
+    );
     head.arrow = Some([[378.0, 150.0], [362.0, 158.0], [362.0, 142.0]]);
     Scene {
         background: style.background,
         links: vec![
-            link([250.0, 250.0], [380.0, 250.0], 14.0, style.after_listing, LinkRole::Band),
+            link(
+                [250.0, 250.0],
+                [380.0, 250.0],
+                14.0,
+                style.after_listing,
+                LinkRole::Band,
+            ),
             link([250.0, 250.0], [380.0, 250.0], 4.0, PINK, LinkRole::Line),
             dashed,
             solid,
-            link([250.0, 146.0], [362.0, 146.0], 8.0, PURPLE, LinkRole::Stripe),
+            link(
+                [250.0, 146.0],
+                [362.0, 146.0],
+                8.0,
+                PURPLE,
+                LinkRole::Stripe,
+            ),
             link([250.0, 154.0], [362.0, 154.0], 8.0, GREEN, LinkRole::Stripe),
             head,
         ],
         nodes: vec![
             ringed,
-            node(2, [200.0, 60.0], NodeShape::Square, crate::style::RUSSIA, style),
-            node(3, [120.0, 200.0], NodeShape::Diamond, crate::style::COUNTRY_PALETTE[0], style),
-            node(4, [200.0, 200.0], NodeShape::Triangle, crate::style::COUNTRY_PALETTE[1], style),
+            node(
+                2,
+                [200.0, 60.0],
+                NodeShape::Square,
+                crate::style::RUSSIA,
+                style,
+            ),
+            node(
+                3,
+                [120.0, 200.0],
+                NodeShape::Diamond,
+                crate::style::COUNTRY_PALETTE[0],
+                style,
+            ),
+            node(
+                4,
+                [200.0, 200.0],
+                NodeShape::Triangle,
+                crate::style::COUNTRY_PALETTE[1],
+                style,
+            ),
         ],
         marks: vec![
             SceneMark {
@@ -169,7 +217,9 @@ fn page(scene: Scene, style: &Style) -> Page {
 }
 
 fn close(a: [u8; 4], b: Rgba, tolerance: u8) -> bool {
-    a[0].abs_diff(b.0) <= tolerance && a[1].abs_diff(b.1) <= tolerance && a[2].abs_diff(b.2) <= tolerance
+    a[0].abs_diff(b.0) <= tolerance
+        && a[1].abs_diff(b.1) <= tolerance
+        && a[2].abs_diff(b.2) <= tolerance
 }
 
 #[test]
@@ -185,8 +235,16 @@ fn every_painter_draws_every_primitive_where_and_as_the_scene_says() {
     gpu.fill(Vec2::ZERO, &scene);
     assert_eq!(gpu.prims.len(), lines_drawn + arrows);
     assert_eq!(gpu.nodes.len(), scene.nodes.len());
-    let dashed = gpu.prims.iter().find(|p| p.kind == 1.0).expect("a dashed record");
-    assert_eq!(dashed.c, [7.0, 5.0], "the scene's dash pattern, not the painter's");
+    let dashed = gpu
+        .prims
+        .iter()
+        .find(|p| p.kind == 1.0)
+        .expect("a dashed record");
+    assert_eq!(
+        dashed.c,
+        [7.0, 5.0],
+        "the scene's dash pattern, not the painter's"
+    );
     for (n, rec) in scene.nodes.iter().zip(&gpu.nodes) {
         assert_eq!(rec.center, n.center);
         assert_eq!(rec.fill, super::canvas::color(n.fill).to_array());
@@ -203,10 +261,18 @@ fn every_painter_draws_every_primitive_where_and_as_the_scene_says() {
         })
     };
     for n in &scene.nodes {
-        assert!(has_vertex(n.fill, n.center, n.extent() + 2.0), "node {}", n.id);
+        assert!(
+            has_vertex(n.fill, n.center, n.extent() + 2.0),
+            "node {}",
+            n.id
+        );
     }
     for l in scene.links.iter().filter(|l| l.width > 0.0) {
-        assert!(has_vertex(l.color, l.from, l.width + 2.0), "link at {:?}", l.from);
+        assert!(
+            has_vertex(l.color, l.from, l.width + 2.0),
+            "link at {:?}",
+            l.from
+        );
     }
     // The marks, as shapes: a circle is a fill and an outline, a rectangle too, a line one.
     let shapes = super::canvas::overlay_shapes(Vec2::ZERO, &scene);
@@ -227,7 +293,9 @@ fn every_painter_draws_every_primitive_where_and_as_the_scene_says() {
     let page = page(scene.clone(), &style);
     let svg = crate::export::svg::paint(&page);
     let group = |id: &str| -> String {
-        let start = svg.find(&format!("<g id=\"{id}\"")).unwrap_or_else(|| panic!("no {id}"));
+        let start = svg
+            .find(&format!("<g id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no {id}"));
         let end = svg[start..].find("</g>").map_or(svg.len(), |e| start + e);
         svg[start..end].to_owned()
     };
@@ -236,7 +304,10 @@ fn every_painter_draws_every_primitive_where_and_as_the_scene_says() {
     assert_eq!(links.matches("<path ").count(), arrows);
     assert_eq!(links.matches("stroke-dasharray=\"7 5\"").count(), 1);
     for l in scene.links.iter().filter(|l| l.width > 0.0) {
-        assert!(links.contains(&format!("stroke=\"{}\"", l.color.hex())), "{l:?}");
+        assert!(
+            links.contains(&format!("stroke=\"{}\"", l.color.hex())),
+            "{l:?}"
+        );
     }
     let nodes = group("nodes");
     assert_eq!(nodes.matches("<polygon ").count(), 3);
@@ -262,16 +333,30 @@ fn every_painter_draws_every_primitive_where_and_as_the_scene_says() {
     };
     for n in &scene.nodes {
         let c = n.center;
-        assert!(close(at(c[0], c[1] + 3.0), n.fill, 3), "node {}: {:?}", n.id, at(c[0], c[1]));
+        assert!(
+            close(at(c[0], c[1] + 3.0), n.fill, 3),
+            "node {}: {:?}",
+            n.id,
+            at(c[0], c[1])
+        );
     }
-    assert!(close(at(60.0, 60.0 - 12.0 - 3.5), style.sanction_ring, 40), "the ring");
+    assert!(
+        close(at(60.0, 60.0 - 12.0 - 3.5), style.sanction_ring, 40),
+        "the ring"
+    );
     assert!(close(at(140.0, 130.0), GREEN, 3), "the solid link");
     assert!(close(at(300.0, 146.0), PURPLE, 3), "the first stripe");
     assert!(close(at(300.0, 154.0), GREEN, 3), "the second stripe");
-    assert!(close(at(372.0, 150.0), PURPLE, 10), "the stripes' arrowhead");
+    assert!(
+        close(at(372.0, 150.0), PURPLE, 10),
+        "the stripes' arrowhead"
+    );
     assert!(close(at(300.0, 250.0), PINK, 3), "the link over the band");
     let band = at(300.0, 244.5);
-    assert!(band[0] > band[1] + 30, "the band shows beside its link: {band:?}");
+    assert!(
+        band[0] > band[1] + 30,
+        "the band shows beside its link: {band:?}"
+    );
     // The dashes: both ink and gaps along the dashed link.
     let along: Vec<bool> = (100..220)
         .map(|y| close(at(40.0, y as f32), style.ownership_link, 20))
@@ -281,7 +366,10 @@ fn every_painter_draws_every_primitive_where_and_as_the_scene_says() {
     assert!(close(at(131.0, 107.0), NOTE_MARK, 3), "the link note");
     assert!(close(at(306.0, 36.0), style.pin, 3), "the pin's head");
     let callout = at(80.0, 275.0);
-    assert!(close(callout, style.text_halo, 12), "inside the callout: {callout:?}");
+    assert!(
+        close(callout, style.text_halo, 12),
+        "inside the callout: {callout:?}"
+    );
     let ink = (190..215)
         .flat_map(|y| (230..330).map(move |x| (x, y)))
         .filter(|&(x, y)| close(at(x as f32, y as f32), style.text, 40))
