@@ -15,6 +15,8 @@ pub mod export_ui;
 mod gpu;
 mod inspector;
 mod mesh;
+#[cfg(test)]
+mod painter_tests;
 mod panels;
 pub mod screening_ui;
 mod session_ui;
