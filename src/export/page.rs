@@ -2,11 +2,12 @@
 //! notes and the credit go, in output pixels, so that nothing overlaps and nothing is cut off.
 //!
 //! **Sizes follow the output.** Everything on the page, text and shapes, is measured in a
-//! unit `u` of a thousandth of the picture's width (of an A4 page's width divided by 1.5 for
-//! the A4 frames, which are read at their printed size): the same picture at 1,000 or 8,000
-//! px differs only in sharpness. Entity labels are at least 2.5% of the picture's width (25
-//! `u`): shown 360 px wide on a phone that is 9 px, printed two newspaper columns wide (about
-//! 10 cm) 7 pt, the smallest type newspapers set in graphics; on an A4 page 9 pt.
+//! unit `u` of a thousandth of the picture's width (or of 1.25 times its height, when that is
+//! less: a wide frame's words must fit its height; for the A4 frames, read at their printed
+//! size, of an A4 width divided by 1.5): the same picture at 1,000 or 8,000 px differs only
+//! in sharpness. Entity labels are at least 2.5% of the picture's width: shown 360 px wide on
+//! a phone that is 9 px, printed two newspaper columns wide (about 10 cm) 7 pt, the smallest
+//! type newspapers set in graphics; on an A4 page they are 9 pt.
 //!
 //! **Two shapes.** Portrait and square pages (and a free width) stack: title, network, a
 //! thin rule, the legend flowing in rows, caption, notes, credit. Wide frames (16:9, A4
