@@ -362,7 +362,7 @@ pub struct SceneLabel {
 }
 
 /// Width of the halo around labels, times the label's size.
-pub const HALO_WIDTH: f32 = 0.28;
+pub const HALO_WIDTH: f32 = 0.22;
 
 impl SceneLabel {
     /// The lines with their left-centre points.
