@@ -2,11 +2,12 @@
 //! notes and the credit go, in output pixels, so that nothing overlaps and nothing is cut off.
 //!
 //! **Sizes follow the output.** Everything on the page, text and shapes, is measured in a
-//! unit `u` of a thousandth of the picture's width (of an A4 page's width divided by 1.5 for
-//! the A4 frames, which are read at their printed size): the same picture at 1,000 or 8,000
-//! px differs only in sharpness. Entity labels are at least 2.5% of the picture's width (25
-//! `u`): shown 360 px wide on a phone that is 9 px, printed two newspaper columns wide (about
-//! 10 cm) 7 pt, the smallest type newspapers set in graphics; on an A4 page 9 pt.
+//! unit `u` of a thousandth of the picture's width (or of 1.25 times its height, when that is
+//! less: a wide frame's words must fit its height; for the A4 frames, read at their printed
+//! size, of an A4 width divided by 1.5): the same picture at 1,000 or 8,000 px differs only
+//! in sharpness. Entity labels are at least 2.5% of the picture's width: shown 360 px wide on
+//! a phone that is 9 px, printed two newspaper columns wide (about 10 cm) 7 pt, the smallest
+//! type newspapers set in graphics; on an A4 page they are 9 pt.
 //!
 //! **Two shapes.** Portrait and square pages (and a free width) stack: title, network, a
 //! thin rule, the legend flowing in rows, caption, notes, credit. Wide frames (16:9, A4
@@ -74,6 +75,8 @@ const LEGEND_U: f32 = 19.0;
 const CAPTION_U: f32 = 19.0;
 const CREDIT_U: f32 = 16.0;
 const MARGIN_U: f32 = 30.0;
+/// Shape scale per pixel of room per entity (see `compose_as`).
+const DENSITY: f32 = 0.024;
 /// Line height as a multiple of the text size, and baseline below the line's top (Noto
 /// Sans: ascender 1.069 em, descender 0.293 em).
 const LINE: f32 = 1.32;
@@ -289,7 +292,16 @@ fn compose_as(
         scene_input.shown = input.shown;
         scene::build(&scene_input)
     };
-    let pad = (style.node_radius_px.1 * 1.4 + style.ring_width_px + 10.0) * u;
+    // Shapes grow with the page, but not past what the network's density allows: the
+    // smallest node at most about a tenth of the room each entity has (a 10,000-entity
+    // network stays a network, not a blot).
+    let entities = input.graph.entities.len().max(1) as f32;
+    let shape_scale = |w: f32, h: f32| -> f32 {
+        let room = (w * h / entities).sqrt();
+        (DENSITY * room).min(u).max((options.scale as f32).min(u))
+    };
+    let pad_for = |s: f32| (style.node_radius_px.1 * 1.4 + style.ring_width_px + 10.0) * s;
+    let pad = pad_for(shape_scale(net_w, net_w));
     let bounds = match input.held {
         Some(held) => held.bounds,
         None => shown_bounds(input.graph, input.positions),
@@ -326,13 +338,14 @@ fn compose_as(
                     // Room at the sides for the labels of the outermost nodes, which are
                     // dropped rather than cut off when they do not fit.
                     let side_room = (120.0 * u).min(w * 0.1);
-                    let mut v = View::fit(b, [w - 2.0 * side_room, h], pad, u);
+                    let s = shape_scale(w, h);
+                    let mut v = View::fit(b, [w - 2.0 * side_room, h], pad_for(s), s);
                     v.size = [w, h];
                     v
                 }
                 None => View {
                     size: [w, h],
-                    scale: u,
+                    scale: shape_scale(w, h),
                     ..View::default()
                 },
             },

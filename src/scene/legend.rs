@@ -206,7 +206,7 @@ pub fn layout(
         }
     }
     if started {
-        out.size = [used_w.min(max_width.max(used_w)), y + row];
+        out.size = [used_w, y + row];
     }
     out
 }
