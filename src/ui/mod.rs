@@ -11,6 +11,7 @@ mod app;
 pub mod bench;
 mod canvas;
 mod dialogs;
+pub mod duplicates;
 pub mod export_ui;
 mod gpu;
 mod inspector;
