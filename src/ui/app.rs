@@ -44,6 +44,8 @@ pub struct UiState {
     pub screening_tab: super::screening_ui::Tab,
     /// View → Duplicates, while open.
     pub duplicates: Option<super::duplicates::DuplicatesView>,
+    /// The last CSV import's summary, until closed.
+    pub import_report: Option<String>,
     /// Changes to the open database by other processes (see `watch.rs`).
     pub db_watch: super::watch::DbWatch,
 }
@@ -505,6 +507,7 @@ impl LadingApp {
         super::panels::help_window(self, &ctx);
         super::screening_ui::screening_window(self, &ctx);
         super::duplicates::duplicates_window(self, &ctx);
+        super::import_preview::report_window(self, &ctx);
         super::panels::expand_question(self, &ctx);
         super::dialogs::dialog_window(self, &ctx);
         super::canvas::callout_window(self, &ctx);
