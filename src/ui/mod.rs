@@ -14,6 +14,7 @@ mod dialogs;
 pub mod duplicates;
 pub mod export_ui;
 mod gpu;
+mod identity_info;
 mod import_preview;
 mod inspector;
 mod mesh;
