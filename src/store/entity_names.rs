@@ -85,18 +85,34 @@ mod tests {
     fn names_identifiers_and_merged_keys_follow_merges() {
         let mut store = Store::in_memory().unwrap();
         crate::sample::import_sample(&mut store).unwrap();
-        let plant = store.find_entity("ulan-ude-aviation-plant").unwrap().unwrap();
+        let plant = store
+            .find_entity("ulan-ude-aviation-plant")
+            .unwrap()
+            .unwrap();
         let before = store.entity_names(plant).unwrap();
         assert!(before.merged_from.is_empty());
         assert!(
-            before.identifiers.contains(&("INN".into(), "0323018510".into())),
+            before
+                .identifiers
+                .contains(&("INN".into(), "0323018510".into())),
             "{before:?}"
         );
         let copy = store
-            .insert_entity("uuap-copy", "U-UAP copy", crate::model::EntityKind::Company, "RU", false)
+            .insert_entity(
+                "uuap-copy",
+                "U-UAP copy",
+                crate::model::EntityKind::Company,
+                "RU",
+                false,
+            )
             .unwrap();
         store
-            .merge("ulan-ude-aviation-plant", "uuap-copy", &Decision::default(), false)
+            .merge(
+                "ulan-ude-aviation-plant",
+                "uuap-copy",
+                &Decision::default(),
+                false,
+            )
             .unwrap();
         let after = store.entity_names(plant).unwrap();
         assert_eq!(

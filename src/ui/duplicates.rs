@@ -303,6 +303,37 @@ fn pair_view(
     let index = explorer.index();
     let counts = shipment_counts(view, explorer, [pair.ids.0, pair.ids.1]);
     ui.label(RichText::new(format!("Score {:.3}", pair.score)).strong());
+    let (a, b) = (&pair.a, &pair.b);
+    ui.horizontal(|ui| {
+        ui.label("Keep");
+        ui.radio_value(&mut view.keep_second, false, inert(&a.name).into_owned());
+        ui.radio_value(&mut view.keep_second, true, inert(&b.name).into_owned());
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Why (optional)");
+        ui.add(egui::TextEdit::singleline(&mut view.why).desired_width(320.0))
+            .labelled_by(label.id);
+    });
+    let mut answer = None;
+    ui.horizontal(|ui| {
+        if ui.button("Merge").clicked() {
+            let (keep, other) = if view.keep_second { (b, a) } else { (a, b) };
+            answer = Some(Answer::Merge(MergeRequest {
+                keep: keep.key.clone(),
+                other: other.key.clone(),
+                why: view.why.trim().to_owned(),
+                score: Some(pair.score),
+                reasons: pair.reasons.join("; "),
+            }));
+        }
+        if ui.button("Not the same").clicked() {
+            answer = Some(Answer::NotSame(a.key.clone(), b.key.clone()));
+        }
+        if ui.button("Skip").clicked() {
+            answer = Some(Answer::Skip(a.key.clone(), b.key.clone()));
+        }
+    });
+    ui.separator();
     for r in &pair.reasons {
         ui.label(format!("• {}", inert(r)));
     }
@@ -374,37 +405,6 @@ fn pair_view(
                 }
             }
         });
-    ui.separator();
-    let (a, b) = (&pair.a, &pair.b);
-    ui.horizontal(|ui| {
-        ui.label("Keep");
-        ui.radio_value(&mut view.keep_second, false, inert(&a.name).into_owned());
-        ui.radio_value(&mut view.keep_second, true, inert(&b.name).into_owned());
-    });
-    ui.horizontal(|ui| {
-        let label = ui.label("Why (optional)");
-        ui.add(egui::TextEdit::singleline(&mut view.why).desired_width(320.0))
-            .labelled_by(label.id);
-    });
-    let mut answer = None;
-    ui.horizontal(|ui| {
-        if ui.button("Merge").clicked() {
-            let (keep, other) = if view.keep_second { (b, a) } else { (a, b) };
-            answer = Some(Answer::Merge(MergeRequest {
-                keep: keep.key.clone(),
-                other: other.key.clone(),
-                why: view.why.trim().to_owned(),
-                score: Some(pair.score),
-                reasons: pair.reasons.join("; "),
-            }));
-        }
-        if ui.button("Not the same").clicked() {
-            answer = Some(Answer::NotSame(a.key.clone(), b.key.clone()));
-        }
-        if ui.button("Skip").clicked() {
-            answer = Some(Answer::Skip(a.key.clone(), b.key.clone()));
-        }
-    });
     answer
 }
 

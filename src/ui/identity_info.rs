@@ -15,7 +15,9 @@ pub fn entity_identity(app: &LadingApp, ui: &mut egui::Ui, id: EntityId) {
     let Some(explorer) = app.explorer.as_ref() else {
         return;
     };
-    let cache = egui::Id::new(("entity-names", id, explorer.revision()));
+    let cache = ui
+        .scope_id()
+        .with(("entity-names", id, explorer.revision()));
     let names: Option<Result<EntityNames, String>> = ui.ctx().data(|d| d.get_temp(cache));
     let names = names.unwrap_or_else(|| {
         let read = explorer.store().entity_names(id).map_err(|e| e.to_string());
