@@ -210,7 +210,7 @@ fn the_import_preview_shows_the_mapping_lets_it_change_and_skips_bad_rows() {
     h.get_all_by_label("Port of Loading").next();
     h.get(combo("value_usd"));
     h.get(combo("kept as is (no field)"));
-    h.get_all_by_value("its words");
+    h.get_all_by_value("its words").next();
     h.get_all_by_value("Dalian").next();
     // The port becomes the description.
     h.get(combo("kept as is (no field)")).click();

@@ -118,12 +118,15 @@ impl Dialog {
     }
 }
 
+/// The status line and (CSV) the summary, or the error report.
+type ImportResult = Result<(String, Option<String>), String>;
+
 /// An import running on a worker thread.
 pub struct ImportJob {
     progress_permille: Arc<AtomicU64>,
     /// The status line (and a CSV import's summary) when it succeeds, the error report when
     /// it fails.
-    handle: Option<JoinHandle<Result<(String, Option<String>), String>>>,
+    handle: Option<JoinHandle<ImportResult>>,
     db: PathBuf,
 }
 

@@ -22,6 +22,9 @@ use crate::model::EntityId;
 use crate::store::Store;
 use crate::text::inert;
 
+/// Shipments (sent, received) by entity.
+type Counts = HashMap<EntityId, (u64, u64)>;
+
 /// What the worker found.
 pub struct Found {
     pub pairs: Vec<Pair>,
@@ -47,7 +50,7 @@ pub struct DuplicatesView {
     why: String,
     /// Shipments sent and received per entity of the shown pair, with the explorer revision
     /// they were counted at.
-    counts: Option<(u64, HashMap<EntityId, (u64, u64)>)>,
+    counts: Option<(u64, Counts)>,
 }
 
 impl DuplicatesView {
@@ -413,7 +416,7 @@ fn shipment_counts(
     view: &mut DuplicatesView,
     explorer: &crate::explorer::Explorer,
     ids: [EntityId; 2],
-) -> HashMap<EntityId, (u64, u64)> {
+) -> Counts {
     let revision = explorer.revision();
     if let Some((r, counts)) = &view.counts
         && *r == revision
@@ -423,7 +426,7 @@ fn shipment_counts(
     }
     let index = explorer.index();
     let positions: Vec<Option<u32>> = ids.iter().map(|&id| index.position_of(id)).collect();
-    let mut counts: HashMap<EntityId, (u64, u64)> = ids.iter().map(|&id| (id, (0, 0))).collect();
+    let mut counts: Counts = ids.iter().map(|&id| (id, (0, 0))).collect();
     for &p in &index.pair {
         let (s, c) = index.pairs[p as usize];
         for (i, pos) in positions.iter().enumerate() {

@@ -13,6 +13,9 @@ use super::LadingApp;
 use crate::store::import::{ImportKind, ImportOptions, Preview, preview_csv};
 use crate::text::inert;
 
+/// What a preview was read for: path, kind, the user's choices.
+type ReadFor = (String, ImportKind, Vec<(String, String)>);
+
 /// What the user chose in the preview.
 #[derive(Default)]
 pub struct ImportPreview {
@@ -22,7 +25,7 @@ pub struct ImportPreview {
     /// The rejects file; empty: beside the file, NAME.rejects.csv.
     pub rejects: String,
     /// What the preview was read for: path, kind, choices.
-    read_for: Option<(String, ImportKind, Vec<(String, String)>)>,
+    read_for: Option<ReadFor>,
     pub preview: Option<Result<Preview, String>>,
 }
 
