@@ -158,8 +158,9 @@ mod tests {
         assert_eq!(p.rows.len(), PREVIEW_ROWS);
         assert_eq!(p.rows[1][3], "100");
         assert_eq!(p.column_meaning(0), "date");
-        assert_eq!(p.how(0), "words");
+        assert_eq!(p.how(0), "synonym");
         assert_eq!(p.column_meaning(3), "value_usd");
+        assert_eq!(p.how(3), "words");
         assert_eq!(p.column_meaning(4), "identifier INN of the consignee");
         assert_eq!(p.how(4), "identifier");
         assert_eq!(p.column_meaning(5), "kept as is (no field)");
