@@ -165,7 +165,12 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
         DialogKind::ImportCsv => "Import",
     };
     egui::Modal::new(egui::Id::unique("file-dialog")).show(ctx, |ui| {
-        ui.set_min_width(520.0);
+        // The import preview's columns and rows want room.
+        ui.set_min_width(if dialog.kind == DialogKind::ImportCsv {
+            760.0
+        } else {
+            520.0
+        });
         ui.heading(title);
         if dialog.kind == DialogKind::ImportCsv {
             ui.horizontal(|ui| {

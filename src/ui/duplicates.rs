@@ -307,14 +307,12 @@ fn pair_view(
     let counts = shipment_counts(view, explorer, [pair.ids.0, pair.ids.1]);
     ui.label(RichText::new(format!("Score {:.3}", pair.score)).strong());
     let (a, b) = (&pair.a, &pair.b);
-    ui.horizontal(|ui| {
-        ui.label("Keep");
-        ui.radio_value(&mut view.keep_second, false, inert(&a.name).into_owned());
-        ui.radio_value(&mut view.keep_second, true, inert(&b.name).into_owned());
-    });
+    ui.label("Keep");
+    ui.radio_value(&mut view.keep_second, false, inert(&a.name).into_owned());
+    ui.radio_value(&mut view.keep_second, true, inert(&b.name).into_owned());
     ui.horizontal(|ui| {
         let label = ui.label("Why (optional)");
-        ui.add(egui::TextEdit::singleline(&mut view.why).desired_width(320.0))
+        ui.add(egui::TextEdit::singleline(&mut view.why).desired_width(240.0))
             .labelled_by(label.id);
     });
     let mut answer = None;
