@@ -159,6 +159,7 @@ impl<'a> Resolved<'a> {
                 at: c.at,
                 text: &c.text,
                 entity: c.entity.as_deref().and_then(&id_of),
+                entity_key: c.entity.as_deref(),
             })
             .collect();
         r

@@ -44,6 +44,9 @@ pub struct ShipmentIndex {
     pub(crate) pairs: Vec<(u32, u32)>,
     /// Part type names, sorted; a shipment's `part` indexes this (capped at 63).
     pub(crate) part_names: Vec<String>,
+    /// Where each shipment came from: an index into `source_names`.
+    pub(crate) source: Vec<u32>,
+    pub(crate) source_names: Vec<String>,
     /// Keys of entities merged into others → the live entity they became.
     merged_keys: std::collections::HashMap<String, EntityId>,
     /// Shipments not indexed because a merge made their two parties one.
@@ -166,6 +169,11 @@ impl ShipmentIndex {
                 .map(|&i| shipments.value_usd[i as usize])
                 .collect(),
             row_id: order.iter().map(|&i| shipments.id[i as usize]).collect(),
+            source: order
+                .iter()
+                .map(|&i| shipments.source.get(i as usize).copied().unwrap_or(0))
+                .collect(),
+            source_names: shipments.source_names,
             pair,
             pairs,
             part_names: shipments.part_names,

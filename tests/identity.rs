@@ -403,3 +403,31 @@ fn ftm_entities_resolve_by_spelling_too() {
         "the locomotive plant is another plant: {out}"
     );
 }
+
+/// A strong match is a guess; a row that ships between the two spellings says they are two.
+#[test]
+fn a_row_between_two_guessed_spellings_keeps_them_apart_for_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let f = write(
+        d,
+        "pm.csv",
+        "date,shipper,consignee,source_ref\n\
+         2022-08-01,Prime Motors Limited,Rostec,P-1\n\
+         2022-08-02,Prime Motors Ltd.,Rostec,P-2\n\
+         2022-08-03,Prime Motors Limited,Prime Motors Ltd.,P-3\n",
+    );
+    let out = ok(d, &["import", "shipments", f.to_str().unwrap(), "--json"]);
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(s["imported"], 3, "{out}");
+    assert_eq!(
+        s["resolution"]["strong"][0]["name"], "Prime Motors Ltd.",
+        "{out}"
+    );
+    assert_eq!(
+        s["resolution"]["to_review"][0]["name"], "Prime Motors Ltd.",
+        "{out}"
+    );
+    let dups = ok(d, &["duplicates", "--json"]);
+    assert!(dups.contains("Prime Motors Ltd."), "{dups}");
+}

@@ -82,6 +82,10 @@ pub struct ShipmentColumns {
     pub value_usd: Vec<f64>,
     /// Distinct part types, sorted by name.
     pub part_names: Vec<String>,
+    /// Index into `source_names`: where the record came from (pictures credit it).
+    pub source: Vec<u32>,
+    /// Distinct `source` texts, in first-seen order.
+    pub source_names: Vec<String>,
 }
 
 impl ShipmentColumns {
@@ -237,12 +241,14 @@ impl Store {
         cols.consignee.reserve(n);
         cols.part.reserve(n);
         cols.value_usd.reserve(n);
+        cols.source.reserve(n);
+        let mut source_ids: HashMap<String, u32> = HashMap::new();
         let mut part_ids: HashMap<String, u16> = HashMap::new();
         let mut names: Vec<String> = Vec::new();
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, date, shipper_id, consignee_id, part_type, value_usd FROM shipment ORDER BY id",
+                "SELECT id, date, shipper_id, consignee_id, part_type, value_usd, source FROM shipment ORDER BY id",
             )
             .map_err(e)?;
         let mut rows = stmt.query([]).map_err(e)?;
@@ -278,6 +284,17 @@ impl Store {
             cols.part.push(part_id);
             let value: Option<f64> = r.get(5).map_err(e)?;
             cols.value_usd.push(value.unwrap_or(0.0));
+            let source = r.get_ref(6).map_err(e)?.as_str().unwrap_or("");
+            let source_id = match source_ids.get(source) {
+                Some(&id) => id,
+                None => {
+                    let id = cols.source_names.len() as u32;
+                    cols.source_names.push(source.to_owned());
+                    source_ids.insert(source.to_owned(), id);
+                    id
+                }
+            };
+            cols.source.push(source_id);
         }
         // Sort the part table by name so ids do not depend on row order.
         let mut order: Vec<u16> = (0..names.len() as u16).collect();

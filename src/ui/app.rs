@@ -367,6 +367,17 @@ impl LadingApp {
                         self.style.theme == Theme::Dark,
                     ));
                 }
+                if ui
+                    .add_enabled(
+                        self.explorer.is_some(),
+                        egui::Button::new("Export animation…"),
+                    )
+                    .clicked()
+                {
+                    self.ui.export = Some(super::export_ui::ExportDialog::animation(
+                        self.style.theme == Theme::Dark,
+                    ));
+                }
                 ui.separator();
                 if ui.button("Open session…  (Ctrl+O)").clicked() {
                     self.ask_open_session();

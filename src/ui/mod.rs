@@ -18,6 +18,8 @@ mod identity_info;
 mod import_preview;
 mod inspector;
 mod mesh;
+#[cfg(test)]
+mod painter_tests;
 mod panels;
 pub mod screening_ui;
 mod session_ui;

@@ -212,6 +212,11 @@ pub(super) struct Resolver {
     file_label: String,
     fuzzy: Option<Fuzzy>,
     pub report: Resolution,
+    /// Normalised spellings this import matched by a strong match (a guess), and the entity.
+    guessed: HashMap<String, EntityId>,
+    /// Spellings split off their guess because a row made them its other party's, with the
+    /// entity created for them.
+    split: HashMap<String, EntityId>,
 }
 
 impl Resolver {
@@ -282,6 +287,8 @@ impl Resolver {
             file_label: file_label.to_owned(),
             fuzzy: None,
             report: Resolution::default(),
+            guessed: HashMap::new(),
+            split: HashMap::new(),
         })
     }
 
@@ -407,6 +414,7 @@ impl Resolver {
             && Fuzzy::decisive(cmp.score, second)
         {
             let live = self.canon.of(*found);
+            self.guessed.insert(normalize_name(&name), live);
             self.note_name(tx, live, &name, &cmp.reasons.join("; "))?;
             self.add_identifiers(tx, live, ids)?;
             self.report
@@ -428,6 +436,48 @@ impl Resolver {
                 .push(self.resolved(&name, found, cmp.score, reasons));
         }
         Ok(self.remember(raw, ids, id))
+    }
+
+    /// Whether `raw` found its entity by a strong match in this import (a guess, not a fact).
+    pub fn was_guess(&self, raw: &str) -> bool {
+        self.guessed.contains_key(&normalize_name(raw))
+    }
+
+    /// A row names `raw` and `other` as its two parties, but `raw` was guessed to be `other`:
+    /// the row says they are two. `raw` gets an entity of its own (one per spelling), the pair
+    /// goes to the review queue, and the summary says so.
+    pub fn split_off(
+        &mut self,
+        tx: &Transaction<'_>,
+        raw: &str,
+        ids: &[Identifier],
+        other: EntityId,
+    ) -> Result<EntityId, RowFailure> {
+        let norm = normalize_name(raw);
+        if let Some(&id) = self.split.get(&norm) {
+            return Ok(id);
+        }
+        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let key = self.unique_key(&slug(&name));
+        tx.prepare_cached(
+            "INSERT INTO entity (key, name, kind, source) VALUES (?1, ?2, 'company', ?3)",
+        )?
+        .execute(params![key, name, self.created_source])?;
+        let id = tx.last_insert_rowid();
+        self.keys.insert(key.clone());
+        self.names_of.insert(id, name.clone());
+        self.keys_of.insert(id, key);
+        self.add_identifiers(tx, id, ids)?;
+        self.created.push(name.clone());
+        let other = self.canon.of(other);
+        let reasons =
+            vec!["a strong match, but a row ships between the two: kept apart".to_owned()];
+        self.queue_review(tx, id, other, AUTO_THRESHOLD, &reasons)?;
+        self.report
+            .to_review
+            .push(self.resolved(&name, other, AUTO_THRESHOLD, reasons));
+        self.split.insert(norm, id);
+        Ok(id)
     }
 
     /// The best candidate for `name` and the second-best score.

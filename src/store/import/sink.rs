@@ -98,7 +98,9 @@ impl<'t, 'o> Sink<'t, 'o> {
             .resolver
             .find(consignee_raw)
             .map(|id| self.resolver.live(id));
-        if shipper_known.is_some() && shipper_known == consignee_known
+        let guessed =
+            self.resolver.was_guess(shipper_raw) || self.resolver.was_guess(consignee_raw);
+        if shipper_known.is_some() && shipper_known == consignee_known && !guessed
             || shipper_known.is_none()
                 && consignee_known.is_none()
                 && normalize_name(shipper_raw) == normalize_name(consignee_raw)
@@ -116,11 +118,23 @@ impl<'t, 'o> Sink<'t, 'o> {
             &consignee_ids,
             Field::Consignee.name(),
         )?;
+        let (mut shipper, mut consignee) = (shipper, consignee);
         if self.resolver.live(shipper) == self.resolver.live(consignee) {
-            let message = format!(
-                "{consignee_raw:?} is the same entity as the shipper {shipper_raw:?}: a shipment needs two parties"
-            );
-            return Err(row_err(Field::Consignee.name(), message).into());
+            // Two spellings taken for one entity by a guess; the row says they are two.
+            if self.resolver.was_guess(consignee_raw) {
+                consignee =
+                    self.resolver
+                        .split_off(self.tx, consignee_raw, &consignee_ids, shipper)?;
+            } else if self.resolver.was_guess(shipper_raw) {
+                shipper = self
+                    .resolver
+                    .split_off(self.tx, shipper_raw, &shipper_ids, consignee)?;
+            } else {
+                let message = format!(
+                    "{consignee_raw:?} is the same entity as the shipper {shipper_raw:?}: a shipment needs two parties"
+                );
+                return Err(row_err(Field::Consignee.name(), message).into());
+            }
         }
         // When the table started empty, every key in it was inserted by this import and is in
         // `keys_seen`: a new key needs no probe. A repeated key (a duplicate, or rarely a hash
