@@ -161,6 +161,66 @@ pub fn find_duplicates(
     (found, stats)
 }
 
+/// The pairs of entities in `store` that may be one, best first: found by blocking and
+/// comparison ([`find_duplicates`]), plus the pairs imports put in the review queue, less the
+/// pairs judged not the same. What `lading duplicates` prints and the Duplicates view lists.
+pub fn review_list(
+    store: &crate::store::Store,
+    min_score: f64,
+) -> Result<(Vec<Pair>, SearchStats), crate::store::StoreError> {
+    let candidates = store.identity_candidates()?;
+    review_list_of(store, &candidates, min_score)
+}
+
+/// [`review_list`] over candidates already read (the window keeps them for the identifiers).
+pub fn review_list_of(
+    store: &crate::store::Store,
+    candidates: &[Candidate],
+    min_score: f64,
+) -> Result<(Vec<Pair>, SearchStats), crate::store::StoreError> {
+    let apart: HashSet<(String, String)> = store.not_same_pairs()?.into_iter().collect();
+    let linked = store.ownership_pairs()?;
+    let (mut pairs, stats) = find_duplicates(candidates, min_score, &apart, &linked);
+    // Pairs an import flagged that the search did not find (a score below the threshold
+    // now, or keys too common to block on) stay listed: nobody has decided them yet.
+    let seen: HashSet<(EntityId, EntityId)> = pairs
+        .iter()
+        .flat_map(|p| [p.ids, (p.ids.1, p.ids.0)])
+        .collect();
+    let by_id: HashMap<EntityId, &Candidate> = candidates.iter().map(|c| (c.id, c)).collect();
+    for (a, b, score, reasons) in store.review_pairs()? {
+        let (Some(ca), Some(cb)) = (by_id.get(&a), by_id.get(&b)) else {
+            continue;
+        };
+        if seen.contains(&(a, b))
+            || apart.contains(&(ca.key.clone(), cb.key.clone()))
+            || apart.contains(&(cb.key.clone(), ca.key.clone()))
+        {
+            continue;
+        }
+        let side = |c: &Candidate| Side {
+            key: c.key.clone(),
+            name: c.name.clone(),
+        };
+        pairs.push(Pair {
+            a: side(ca),
+            b: side(cb),
+            score,
+            reasons: std::iter::once("flagged by an import".to_owned())
+                .chain(reasons.split("; ").map(str::to_owned))
+                .collect(),
+            ids: (a, b),
+        });
+    }
+    pairs.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then_with(|| x.a.key.cmp(&y.a.key))
+            .then_with(|| x.b.key.cmp(&y.b.key))
+    });
+    Ok((pairs, stats))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

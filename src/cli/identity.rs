@@ -161,59 +161,6 @@ pub struct DuplicatesArgs {
     pub json: bool,
 }
 
-/// The pairs of entities that may be one, best first: found by blocking and comparison, plus
-/// the pairs imports put in the review queue, less the pairs judged not the same.
-pub fn duplicate_pairs(
-    store: &crate::store::Store,
-    min_score: f64,
-) -> anyhow::Result<(Vec<crate::identity::Pair>, crate::identity::SearchStats)> {
-    use std::collections::HashSet;
-    let candidates = store.identity_candidates()?;
-    let apart: HashSet<(String, String)> = store.not_same_pairs()?.into_iter().collect();
-    let linked = store.ownership_pairs()?;
-    let (mut pairs, stats) =
-        crate::identity::find_duplicates(&candidates, min_score, &apart, &linked);
-    // Pairs an import flagged that the search did not find (a score below the threshold
-    // now, or keys too common to block on) stay listed: nobody has decided them yet.
-    let seen: HashSet<(i64, i64)> = pairs
-        .iter()
-        .flat_map(|p| [p.ids, (p.ids.1, p.ids.0)])
-        .collect();
-    let by_id: std::collections::HashMap<i64, &crate::identity::Candidate> =
-        candidates.iter().map(|c| (c.id, c)).collect();
-    for (a, b, score, reasons) in store.review_pairs()? {
-        let (Some(ca), Some(cb)) = (by_id.get(&a), by_id.get(&b)) else {
-            continue;
-        };
-        if seen.contains(&(a, b))
-            || apart.contains(&(ca.key.clone(), cb.key.clone()))
-            || apart.contains(&(cb.key.clone(), ca.key.clone()))
-        {
-            continue;
-        }
-        let side = |c: &crate::identity::Candidate| crate::identity::Side {
-            key: c.key.clone(),
-            name: c.name.clone(),
-        };
-        pairs.push(crate::identity::Pair {
-            a: side(ca),
-            b: side(cb),
-            score,
-            reasons: std::iter::once("flagged by an import".to_owned())
-                .chain(reasons.split("; ").map(str::to_owned))
-                .collect(),
-            ids: (a, b),
-        });
-    }
-    pairs.sort_by(|x, y| {
-        y.score
-            .total_cmp(&x.score)
-            .then_with(|| x.a.key.cmp(&y.a.key))
-            .then_with(|| x.b.key.cmp(&y.b.key))
-    });
-    Ok((pairs, stats))
-}
-
 pub fn duplicates(db: Option<&Path>, args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
     let min = args.min_score.unwrap_or(crate::names::REVIEW_THRESHOLD);
     if !(0.0..=1.0).contains(&min) {
@@ -221,7 +168,7 @@ pub fn duplicates(db: Option<&Path>, args: DuplicatesArgs) -> anyhow::Result<Exi
     }
     let started = std::time::Instant::now();
     let store = super::open_store(db)?;
-    let (mut pairs, stats) = duplicate_pairs(&store, min)?;
+    let (mut pairs, stats) = crate::identity::review_list(&store, min)?;
     if args.limit > 0 {
         pairs.truncate(args.limit);
     }

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, config::DbConfig, params};
 
 mod bulk;
+mod entity_names;
 pub mod identity;
+pub use entity_names::{AliasRecord, EntityNames};
 pub mod import;
 mod load;
 mod lock;

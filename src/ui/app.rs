@@ -42,6 +42,10 @@ pub struct UiState {
     /// View → Screening, while open.
     pub screening_open: bool,
     pub screening_tab: super::screening_ui::Tab,
+    /// View → Duplicates, while open.
+    pub duplicates: Option<super::duplicates::DuplicatesView>,
+    /// The last CSV import's summary, until closed.
+    pub import_report: Option<String>,
     /// Changes to the open database by other processes (see `watch.rs`).
     pub db_watch: super::watch::DbWatch,
 }
@@ -450,6 +454,9 @@ impl LadingApp {
                 if ui.button("Screening…  (Ctrl+Shift+L)").clicked() {
                     self.ui.screening_open = true;
                 }
+                if ui.button("Duplicates…").clicked() {
+                    super::duplicates::open(self);
+                }
                 ui.checkbox(&mut self.ui.show_legend, "Legend");
                 ui.checkbox(&mut self.ui.show_labels, "Labels  (L)");
                 ui.checkbox(&mut self.ui.presentation, "Presentation mode  (F11)");
@@ -510,6 +517,8 @@ impl LadingApp {
         super::panels::search_window(self, &ctx);
         super::panels::help_window(self, &ctx);
         super::screening_ui::screening_window(self, &ctx);
+        super::duplicates::duplicates_window(self, &ctx);
+        super::import_preview::report_window(self, &ctx);
         super::panels::expand_question(self, &ctx);
         super::dialogs::dialog_window(self, &ctx);
         super::canvas::callout_window(self, &ctx);

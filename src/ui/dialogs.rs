@@ -89,6 +89,8 @@ pub struct Dialog {
     pub path: String,
     pub import_kind: ImportChoice,
     pub note: Option<String>,
+    /// A CSV file's mapping and first rows, and the user's choices (File → Import).
+    pub preview: super::import_preview::ImportPreview,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +106,7 @@ impl Dialog {
             path: String::new(),
             import_kind: ImportChoice::Csv(ImportKind::Shipments),
             note: None,
+            preview: Default::default(),
         }
     }
 
@@ -115,11 +118,15 @@ impl Dialog {
     }
 }
 
+/// The status line and (CSV) the summary, or the error report.
+type ImportResult = Result<(String, Option<String>), String>;
+
 /// An import running on a worker thread.
 pub struct ImportJob {
     progress_permille: Arc<AtomicU64>,
-    /// The status line when it succeeds, the error report when it fails.
-    handle: Option<JoinHandle<Result<String, String>>>,
+    /// The status line (and a CSV import's summary) when it succeeds, the error report when
+    /// it fails.
+    handle: Option<JoinHandle<ImportResult>>,
     db: PathBuf,
 }
 
@@ -158,7 +165,12 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
         DialogKind::ImportCsv => "Import",
     };
     egui::Modal::new(egui::Id::unique("file-dialog")).show(ctx, |ui| {
-        ui.set_min_width(520.0);
+        // The import preview's columns and rows want room.
+        ui.set_min_width(if dialog.kind == DialogKind::ImportCsv {
+            760.0
+        } else {
+            520.0
+        });
         ui.heading(title);
         if dialog.kind == DialogKind::ImportCsv {
             ui.horizontal(|ui| {
@@ -177,6 +189,9 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
             browse(kind, choice)
         }) {
             go = true;
+        }
+        if let (DialogKind::ImportCsv, ImportChoice::Csv(csv_kind)) = (kind, choice) {
+            dialog.preview.show(ui, &dialog.path, csv_kind);
         }
         ui.add_space(6.0);
         ui.horizontal(|ui| {
@@ -209,14 +224,20 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
                     app.start_untitled();
                 }
             }
-            DialogKind::ImportCsv => start_import(app, path, dialog.import_kind),
+            DialogKind::ImportCsv => {
+                let options = match dialog.import_kind {
+                    ImportChoice::Csv(kind) => dialog.preview.options(kind, &path),
+                    ImportChoice::Ftm => ImportOptions::new(ImportKind::Shipments),
+                };
+                start_import(app, path, dialog.import_kind, options)
+            }
         }
     } else if close {
         app.ui.dialog = None;
     }
 }
 
-fn start_import(app: &mut LadingApp, file: PathBuf, kind: ImportChoice) {
+fn start_import(app: &mut LadingApp, file: PathBuf, kind: ImportChoice, options: ImportOptions) {
     let Some(db) = app.explorer.as_ref().map(|e| e.db_path().to_path_buf()) else {
         app.error = Some("Open a database before importing into it.".into());
         return;
@@ -228,24 +249,30 @@ fn start_import(app: &mut LadingApp, file: PathBuf, kind: ImportChoice) {
     let progress = Arc::new(AtomicU64::new(0));
     let worker_progress = Arc::clone(&progress);
     let worker_db = db.clone();
-    let handle = std::thread::Builder::new()
-        .name("lading-import".into())
-        .spawn(move || {
-            let mut store = Store::open(&worker_db).map_err(|e| e.to_string())?;
-            let mut report = |done: u64, total: u64| {
-                let permille = (done.min(total) * 1000).checked_div(total).unwrap_or(0);
-                worker_progress.store(permille, Ordering::Relaxed);
-            };
-            match kind {
-                ImportChoice::Csv(kind) => store
-                    .import_csv(&file, &ImportOptions::new(kind), Some(&mut report))
-                    .map(|s| csv_status(&s)),
-                ImportChoice::Ftm => store
-                    .import_ftm(&file, &FtmOptions::default(), Some(&mut report))
-                    .map(|s| ftm_status(&s)),
-            }
-            .map_err(|e| e.to_string())
-        });
+    let handle =
+        std::thread::Builder::new()
+            .name("lading-import".into())
+            .spawn(move || {
+                let mut store = Store::open(&worker_db).map_err(|e| e.to_string())?;
+                let mut report = |done: u64, total: u64| {
+                    let permille = (done.min(total) * 1000).checked_div(total).unwrap_or(0);
+                    worker_progress.store(permille, Ordering::Relaxed);
+                };
+                match kind {
+                    ImportChoice::Csv(_) => store
+                        .import_csv(&file, &options, Some(&mut report))
+                        .map(|s| {
+                            (
+                                csv_status(&s),
+                                Some(crate::text::inert_lines(&s.to_string()).into_owned()),
+                            )
+                        }),
+                    ImportChoice::Ftm => store
+                        .import_ftm(&file, &FtmOptions::default(), Some(&mut report))
+                        .map(|s| (ftm_status(&s), None)),
+                }
+                .map_err(|e| e.to_string())
+            });
     match handle {
         Ok(handle) => {
             app.ui.import_job = Some(ImportJob {
@@ -271,7 +298,8 @@ pub fn poll_import(app: &mut LadingApp) {
     let result = job.handle.take().map(|h| h.join());
     app.ui.import_job = None;
     match result {
-        Some(Ok(Ok(status))) => {
+        Some(Ok(Ok((status, report)))) => {
+            app.ui.import_report = report;
             app.ui.status = status;
             let status = app.ui.status.clone();
             // The session (positions, pins, annotations...) survives the re-import.

@@ -144,6 +144,7 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
         }
     }
     hidden_warning(ui, "name", &entity.name, &entity.aliases);
+    super::identity_info::entity_identity(app, ui, id);
     annotation_section(app, ui, Target::Entity(entity.key.clone()), "entity");
     let Some(e) = app.explorer.as_ref() else {
         return;
@@ -454,6 +455,7 @@ fn shipments_table(
                 .column(Column::auto())
                 .column(Column::auto())
                 .column(Column::initial(140.0).clip(true))
+                .column(Column::initial(200.0).clip(true))
                 .header(22.0, |mut h| {
                     h.col(|ui| header(ui, "Date", 0, &mut sort, &mut ascending));
                     h.col(|ui| {
@@ -470,6 +472,9 @@ fn shipments_table(
                     h.col(|ui| header(ui, "Value", 3, &mut sort, &mut ascending));
                     h.col(|ui| {
                         ui.label("Source ref.");
+                    });
+                    h.col(|ui| {
+                        ui.label("Other columns");
                     });
                 })
                 .body(|body| {
@@ -507,6 +512,12 @@ fn shipments_table(
                         row.col(|ui| {
                             ui.label(inert(&s.source_ref))
                                 .on_hover_text(format!("Source: {}", inert(&s.source)));
+                        });
+                        row.col(|ui| {
+                            let kept = super::identity_info::kept_columns(s);
+                            if !kept.is_empty() {
+                                ui.label(&kept).on_hover_text(&kept);
+                            }
                         });
                     });
                 });

@@ -11,8 +11,11 @@ mod app;
 pub mod bench;
 mod canvas;
 mod dialogs;
+pub mod duplicates;
 pub mod export_ui;
 mod gpu;
+mod identity_info;
+mod import_preview;
 mod inspector;
 mod mesh;
 #[cfg(test)]

@@ -501,7 +501,24 @@ pub fn map_columns(
     let mut columns = vec![None; FIELD_COUNT];
     let mut how = vec![None; header.len()];
     let mut taken = vec![false; header.len()];
+    let mut kept = vec![false; header.len()];
     for (field_text, header_text) in explicit {
+        if field_text.trim() == "-" {
+            // Kept as it is: no field takes this column.
+            let wanted = norm(header_text);
+            let col = normed.iter().position(|h| *h == wanted).ok_or_else(|| {
+                (
+                    None,
+                    format!(
+                        "--map -={header_text}: the header has no column {header_text:?} (it has {})",
+                        header.join(", ")
+                    ),
+                )
+            })?;
+            taken[col] = true;
+            kept[col] = true;
+            continue;
+        }
         let field = Field::parse(kind, field_text).ok_or_else(|| {
             let names: Vec<&str> = kind.fields().iter().map(|(f, _)| f.name()).collect();
             (
@@ -636,7 +653,9 @@ pub fn map_columns(
             ));
         }
     }
-    let unmapped = (0..header.len()).filter(|&c| !taken[c]).collect();
+    let unmapped = (0..header.len())
+        .filter(|&c| !taken[c] || kept[c])
+        .collect();
     Ok(Mapping {
         columns,
         how,

@@ -22,6 +22,7 @@ mod fields;
 pub mod ftm;
 mod limit;
 mod parse;
+mod preview;
 mod rejects;
 mod resolver;
 mod sink;
@@ -29,6 +30,7 @@ mod values;
 
 pub use fields::{Field, IdColumn, IdRole, ImportKind, Mapping, map_columns};
 pub use limit::{MAX_RECORD_BYTES, MAX_STREAM_FIELD_BYTES};
+pub use preview::{PREVIEW_ROWS, Preview, preview_csv};
 pub use resolver::{Resolution, Resolved, slug};
 
 /// The longest field accepted, in bytes. Longer ones are an error, not a silent truncation.
@@ -41,7 +43,8 @@ pub const MAX_COLUMNS: usize = 1024;
 #[derive(Clone, Debug)]
 pub struct ImportOptions {
     pub kind: ImportKind,
-    /// Explicit header mapping, `(field, header)`: `("value_usd", "Declared Value, $")`.
+    /// Explicit header mapping, `(field, header)`: `("value_usd", "Declared Value, $")`; the
+    /// field `-` keeps a column as it is, mapped to no field (`("-", "Declared Value")`).
     pub map: Vec<(String, String)>,
     /// Forces the layout of ambiguous dates.
     pub date_format: Option<DateFormat>,
