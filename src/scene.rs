@@ -952,35 +952,35 @@ fn legend_of(
         });
     }
     let mut link_entries = Vec::new();
-    if facts.trade {
-        if let Some(((lo_m, lo_w), (hi_m, hi_w))) = facts.range {
-            let amount = |m: f64| match size_by {
-                SizeBy::Value => usd(m),
-                _ => {
-                    let n = m.round() as u64;
-                    format!("{n} shipment{}", if n == 1 { "" } else { "s" })
-                }
-            };
+    if facts.trade
+        && let Some(((lo_m, lo_w), (hi_m, hi_w))) = facts.range
+    {
+        let amount = |m: f64| match size_by {
+            SizeBy::Value => usd(m),
+            _ => {
+                let n = m.round() as u64;
+                format!("{n} shipment{}", if n == 1 { "" } else { "s" })
+            }
+        };
+        link_entries.push(LegendEntry {
+            swatch: Swatch::Link {
+                color: style.muted_text,
+                width: lo_w,
+                dashed: false,
+                arrow: true,
+            },
+            label: format!("Trade (arrow: consignee): {}", amount(lo_m)),
+        });
+        if hi_m > lo_m {
             link_entries.push(LegendEntry {
                 swatch: Swatch::Link {
                     color: style.muted_text,
-                    width: lo_w,
+                    width: hi_w,
                     dashed: false,
                     arrow: true,
                 },
-                label: format!("Trade (arrow: consignee): {}", amount(lo_m)),
+                label: amount(hi_m),
             });
-            if hi_m > lo_m {
-                link_entries.push(LegendEntry {
-                    swatch: Swatch::Link {
-                        color: style.muted_text,
-                        width: hi_w,
-                        dashed: false,
-                        arrow: true,
-                    },
-                    label: amount(hi_m),
-                });
-            }
         }
     }
     if facts.after_listing {
