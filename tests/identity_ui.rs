@@ -238,6 +238,7 @@ fn the_import_preview_shows_the_mapping_lets_it_change_and_skips_bad_rows() {
         !report.contains("Port of Loading"),
         "the port was imported: {report}"
     );
+    assert!(report.contains("vendor.rejects.csv"), "{report}");
     // The bad row is in the rejects file beside the file, with its reason.
     let rejects = std::fs::read_to_string(dir.path().join("vendor.rejects.csv")).unwrap();
     assert!(

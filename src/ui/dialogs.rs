@@ -249,30 +249,24 @@ fn start_import(app: &mut LadingApp, file: PathBuf, kind: ImportChoice, options:
     let progress = Arc::new(AtomicU64::new(0));
     let worker_progress = Arc::clone(&progress);
     let worker_db = db.clone();
-    let handle =
-        std::thread::Builder::new()
-            .name("lading-import".into())
-            .spawn(move || {
-                let mut store = Store::open(&worker_db).map_err(|e| e.to_string())?;
-                let mut report = |done: u64, total: u64| {
-                    let permille = (done.min(total) * 1000).checked_div(total).unwrap_or(0);
-                    worker_progress.store(permille, Ordering::Relaxed);
-                };
-                match kind {
-                    ImportChoice::Csv(_) => store
-                        .import_csv(&file, &options, Some(&mut report))
-                        .map(|s| {
-                            (
-                                csv_status(&s),
-                                Some(crate::text::inert_lines(&s.to_string()).into_owned()),
-                            )
-                        }),
-                    ImportChoice::Ftm => store
-                        .import_ftm(&file, &FtmOptions::default(), Some(&mut report))
-                        .map(|s| (ftm_status(&s), None)),
-                }
-                .map_err(|e| e.to_string())
-            });
+    let handle = std::thread::Builder::new()
+        .name("lading-import".into())
+        .spawn(move || {
+            let mut store = Store::open(&worker_db).map_err(|e| e.to_string())?;
+            let mut report = |done: u64, total: u64| {
+                let permille = (done.min(total) * 1000).checked_div(total).unwrap_or(0);
+                worker_progress.store(permille, Ordering::Relaxed);
+            };
+            match kind {
+                ImportChoice::Csv(_) => store
+                    .import_csv(&file, &options, Some(&mut report))
+                    .map(|s| (csv_status(&s), Some(csv_report(&s, &options)))),
+                ImportChoice::Ftm => store
+                    .import_ftm(&file, &FtmOptions::default(), Some(&mut report))
+                    .map(|s| (ftm_status(&s), None)),
+            }
+            .map_err(|e| e.to_string())
+        });
     match handle {
         Ok(handle) => {
             app.ui.import_job = Some(ImportJob {
@@ -311,6 +305,19 @@ pub fn poll_import(app: &mut LadingApp) {
         Some(Ok(Err(message))) => app.error = Some(message),
         _ => app.error = Some("the import stopped unexpectedly".into()),
     }
+}
+
+/// The summary window's text after a CSV import: the command line's summary, and where the
+/// rejected rows went.
+fn csv_report(summary: &ImportSummary, options: &ImportOptions) -> String {
+    let mut text = crate::text::inert_lines(&summary.to_string()).into_owned();
+    if let Some(path) = options.rejects.as_ref().filter(|_| summary.rejected > 0) {
+        text.push_str(&format!(
+            "\nrejected rows, with their reasons: {}",
+            crate::text::inert(&path.display().to_string())
+        ));
+    }
+    text
 }
 
 /// The status line after a CSV import.

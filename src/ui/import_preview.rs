@@ -211,6 +211,7 @@ pub fn report_window(app: &mut LadingApp, ctx: &egui::Context) {
     let mut close = false;
     egui::Window::new("Import summary")
         .open(&mut open)
+        .default_pos([320.0, 60.0])
         .default_size([620.0, 380.0])
         .resizable(true)
         .show(ctx, |ui| {

@@ -70,7 +70,9 @@ pub fn status_bar(app: &mut LadingApp, ui: &mut egui::Ui) {
             ui.add(
                 egui::ProgressBar::new(job.fraction())
                     .desired_width(160.0)
-                    .text("importing"),
+                    .text("importing")
+                    // Animating repaints, so the window sees the import end without input.
+                    .animate(true),
             );
         }
     });
