@@ -22,6 +22,8 @@ use crate::names::{self, Party};
 
 /// A block key shared by more entities than this is skipped.
 pub const MAX_BLOCK: usize = 1_000;
+/// How many of its rarest keys an entity is paired through.
+pub const RAREST_KEYS: usize = 3;
 
 /// One live entity as the duplicate search sees it.
 #[derive(Clone, Debug, Default)]
@@ -105,18 +107,31 @@ pub fn find_duplicates(
         blocks: blocks.len(),
         ..SearchStats::default()
     };
-    let mut pairs: Vec<u64> = Vec::new();
-    for list in blocks.values() {
-        if list.len() > MAX_BLOCK {
-            stats.skipped_blocks += 1;
-            continue;
-        }
-        for (x, &i) in list.iter().enumerate() {
-            for &j in &list[x + 1..] {
-                pairs.push((u64::from(i) << 32) | u64::from(j));
-            }
-        }
-    }
+    stats.skipped_blocks = blocks.values().filter(|l| l.len() > MAX_BLOCK).count();
+    // Each entity meets the others through its RAREST_KEYS rarest usable keys: the full
+    // name without spaces, a number or an uncommon word say more than a common word, and
+    // this bounds the pairs by the size of small blocks rather than of large ones.
+    let mut pairs: Vec<u64> = keys
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, ks)| {
+            let mut usable: Vec<&Vec<u32>> = ks
+                .iter()
+                .filter_map(|k| blocks.get(k.as_str()))
+                .filter(|l| l.len() > 1 && l.len() <= MAX_BLOCK)
+                .collect();
+            usable.sort_by_key(|l| l.len());
+            let i = i as u32;
+            usable
+                .into_iter()
+                .take(RAREST_KEYS)
+                .flat_map(move |l| l.iter().copied().filter(move |&j| j != i))
+                .map(move |j| {
+                    let (a, b) = if i < j { (i, j) } else { (j, i) };
+                    (u64::from(a) << 32) | u64::from(b)
+                })
+        })
+        .collect();
     pairs.par_sort_unstable();
     pairs.dedup();
     stats.pairs_compared = pairs.len();
