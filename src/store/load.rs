@@ -49,6 +49,16 @@ impl Canon {
         self.into.is_empty()
     }
 
+    /// The map of a database (or an open transaction) as it is now.
+    pub(crate) fn read(conn: &rusqlite::Connection) -> rusqlite::Result<Canon> {
+        let mut stmt =
+            conn.prepare("SELECT id, merged_into FROM entity WHERE merged_into IS NOT NULL")?;
+        let pointers = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<HashMap<EntityId, EntityId>>>()?;
+        Ok(Canon::from_pointers(&pointers))
+    }
+
     /// Builds the map from `(id, merged_into)` rows. A chain longer than the table, which only
     /// a database edited by hand can hold (a cycle), stops where it repeats.
     pub fn from_pointers(pointers: &HashMap<EntityId, EntityId>) -> Canon {
@@ -214,17 +224,7 @@ impl Store {
 
     /// The row id → live entity map of the database as it is now.
     pub fn canon(&self) -> Result<Canon, StoreError> {
-        let e = |err| self.err(err);
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, merged_into FROM entity WHERE merged_into IS NOT NULL")
-            .map_err(e)?;
-        let pointers = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(e)?
-            .collect::<rusqlite::Result<HashMap<EntityId, EntityId>>>()
-            .map_err(e)?;
-        Ok(Canon::from_pointers(&pointers))
+        Canon::read(&self.conn).map_err(|e| self.err(e))
     }
 
     fn load_shipment_columns(&self, canon: &Canon) -> Result<(ShipmentColumns, u64), StoreError> {

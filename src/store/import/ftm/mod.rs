@@ -743,13 +743,7 @@ impl<'t> Run<'t> {
         Option<(EntityId, f64, String)>,
     )> {
         if self.fuzzy.is_none() {
-            let mut stmt = self
-                .tx
-                .prepare("SELECT id, merged_into FROM entity WHERE merged_into IS NOT NULL")?;
-            let pointers = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<std::collections::HashMap<EntityId, EntityId>>>()?;
-            let canon = crate::store::Canon::from_pointers(&pointers);
+            let canon = crate::store::Canon::read(self.tx)?;
             self.fuzzy = Some(super::resolver::Fuzzy::load(self.tx, &canon)?);
         }
         let Some(fuzzy) = self.fuzzy.as_ref() else {
