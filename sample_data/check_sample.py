@@ -18,7 +18,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RULES = os.path.join(HERE, "..", "assets", "part_types.rules")
 
 HEADERS = {
-    "entities.csv": ["key", "name", "kind", "country", "state_owned", "aliases", "source"],
+    "entities.csv": ["key", "name", "kind", "country", "state_owned", "aliases", "identifiers",
+                     "source"],
     "ownership.csv": ["parent", "child", "share_pct", "start_date", "end_date", "source"],
     "sanctions.csv": ["entity", "authority", "program", "listed_on", "delisted_on", "reason",
                       "source"],

@@ -28,7 +28,23 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = 20230310  # the date of the CNN story
 
-ENTITY_HEADER = ["key", "name", "kind", "country", "state_owned", "aliases", "source"]
+ENTITY_HEADER = ["key", "name", "kind", "country", "state_owned", "aliases", "identifiers",
+                 "source"]
+
+# Registry numbers VERIFIED in facts.md (sections 1-8; OFAC UIDs from the SDN files [S4][S5]).
+IDENTIFIERS = {
+    "china-poly-group": "USCC:911100001000128855",
+    "poly-technologies": "USCC:91110000100001529B | OFAC:49446",
+    "avic": "USCC:91110000710935732K",
+    "rostec": "OGRN:1077799030847 | INN:7704274402",
+    "russian-helicopters": "OGRN:1077746003334 | INN:7731559044",
+    "ulan-ude-aviation-plant": "OGRN:1020300887793 | INN:0323018510",
+    "united-engine-corporation": "OGRN:1107746081717 | INN:7731644035",
+    "uec-klimov": "OGRN:1069847546383 | INN:7802375335",
+    "uec-umpo": "OGRN:1020202388359 | INN:0273008320",
+    "uec-saturn": "OGRN:1027601106169 | INN:7610052644",
+    "rosoboronexport": "OGRN:1117746521452 | INN:7718852163 | OFAC:18782",
+}
 OWNERSHIP_HEADER = ["parent", "child", "share_pct", "start_date", "end_date", "source"]
 SANCTION_HEADER = ["entity", "authority", "program", "listed_on", "delisted_on", "reason", "source"]
 SHIPMENT_HEADER = ["date", "shipper", "consignee", "part_type", "description", "hs_code",
@@ -1334,11 +1350,11 @@ def main():
     entity_rows = []
     for key, name, kind, country, so, aliases, src in REAL_ENTITIES:
         entity_rows.append([key, name, kind, country, "true" if so else "false",
-                            " | ".join(aliases), src])
+                            " | ".join(aliases), IDENTIFIERS.get(key, ""), src])
     for e in ents:
         entity_rows.append([e["key"], e["name"], e["kind"], e["country"],
                             "true" if e["state_owned"] else "false", " | ".join(e["aliases"]),
-                            SYN_ENTITY_SOURCE])
+                            "", SYN_ENTITY_SOURCE])
 
     ownership_rows = [list(r) for r in REAL_OWNERSHIP]
     for p, c, share, start, end in own:

@@ -85,9 +85,11 @@ pub const HIGHLIGHT_COLOURS: [(&str, Rgba); 5] = [
     ("Cyan", Rgba::rgb(0x17, 0xa2, 0xb8)),
 ];
 
-/// Trims a user text to [`MAX_TEXT_CHARS`] and normalises line ends to `\n`.
+/// Trims a user text to [`MAX_TEXT_CHARS`], normalises line ends to `\n` and marks control
+/// characters (an escape sequence in a session file made elsewhere): the door for notes and
+/// callouts, typed or loaded (see [`crate::text::mark_controls`]).
 pub fn clean_text(text: &str) -> String {
-    let t = text.replace("\r\n", "\n").replace('\r', "\n");
+    let t = crate::text::mark_controls(text).into_owned();
     if t.chars().count() > MAX_TEXT_CHARS {
         t.chars().take(MAX_TEXT_CHARS).collect()
     } else {
@@ -157,6 +159,7 @@ impl<'a> Resolved<'a> {
                 at: c.at,
                 text: &c.text,
                 entity: c.entity.as_deref().and_then(&id_of),
+                entity_key: c.entity.as_deref(),
             })
             .collect();
         r

@@ -26,6 +26,9 @@ use crate::model::{EntityId, EntityKind, Shipment};
 use crate::screening::Screening;
 use crate::store::{Store, StoreError};
 
+mod identity;
+pub use identity::MergeRequest;
+
 /// Neighbours shown at once by an expansion before the UI asks.
 pub const EXPAND_ASK_ABOVE: usize = 50;
 
@@ -86,6 +89,15 @@ pub enum Command {
     RemoveCallout(u32),
     /// Sets (`Some`) or clears (`None`) a highlight colour.
     SetHighlight(Target, Option<crate::style::Rgba>),
+    /// Merges two entities in the database (one undo step: undo splits them again) and
+    /// reloads the data, keeping the session.
+    Merge(MergeRequest),
+    /// Records in the database that two entities (by key) are not the same, with why.
+    NotSame {
+        a: String,
+        b: String,
+        why: String,
+    },
     Undo,
     Redo,
 }
@@ -108,6 +120,32 @@ enum Engine {
     Background(LayoutRunner),
 }
 
+/// Lower-cased names, aliases and keys for search; entity ids by key (a merged entity's key
+/// names the entity it became, so sessions keyed by it open).
+#[allow(clippy::type_complexity)]
+fn lookups(
+    index: &ShipmentIndex,
+) -> (
+    Vec<(EntityId, String, bool)>,
+    std::collections::HashMap<String, EntityId>,
+) {
+    let search_terms = index
+        .entities()
+        .iter()
+        .flat_map(|e| {
+            std::iter::once((e.id, e.name.to_lowercase(), true))
+                .chain(e.aliases.iter().map(|a| (e.id, a.to_lowercase(), false)))
+                .chain(std::iter::once((e.id, e.key.to_lowercase(), false)))
+        })
+        .collect();
+    let key_ids = index
+        .merged_keys()
+        .map(|(k, id)| (k.to_owned(), id))
+        .chain(index.entities().iter().map(|e| (e.key.clone(), e.id)))
+        .collect();
+    (search_terms, key_ids)
+}
+
 /// The explorer.
 pub struct Explorer {
     db_path: PathBuf,
@@ -122,8 +160,8 @@ pub struct Explorer {
     pub selection: BTreeSet<EntityId>,
     pub selected_link: Option<(EntityId, EntityId, LinkKind)>,
     pub path: Vec<EntityId>,
-    undo: Vec<Doc>,
-    redo: Vec<Doc>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
     engine: Engine,
     background: bool,
     settled: bool,
@@ -144,6 +182,13 @@ pub struct Explorer {
 
 const UNDO_LIMIT: usize = 200;
 
+/// One undo step: the doc as it was, and the merge made in the database with it, if any.
+#[derive(Clone, Debug, PartialEq)]
+struct Step {
+    doc: Doc,
+    merge: Option<MergeRequest>,
+}
+
 impl std::fmt::Debug for Explorer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Explorer")
@@ -158,21 +203,7 @@ impl Explorer {
     /// [`Explorer::run_in_background`] is called.
     pub fn new(store: Store) -> Result<Explorer, StoreError> {
         let index = ShipmentIndex::build(store.load_dataset()?);
-        let search_terms = index
-            .entities()
-            .iter()
-            .flat_map(|e| {
-                std::iter::once((e.id, e.name.to_lowercase(), true))
-                    .chain(e.aliases.iter().map(|a| (e.id, a.to_lowercase(), false)))
-                    .chain(std::iter::once((e.id, e.key.to_lowercase(), false)))
-            })
-            .collect();
-        // A merged entity's key names the entity it became, so sessions keyed by it open.
-        let key_ids = index
-            .merged_keys()
-            .map(|(k, id)| (k.to_owned(), id))
-            .chain(index.entities().iter().map(|e| (e.key.clone(), e.id)))
-            .collect();
+        let (search_terms, key_ids) = lookups(&index);
         let mut explorer = Explorer {
             db_path: store.path().to_path_buf(),
             store,
@@ -575,23 +606,51 @@ impl Explorer {
                     }
                 })
             }
+            Command::Merge(request) => self.merge(request),
+            Command::NotSame { a, b, why } => self.not_same(&a, &b, &why),
             Command::Undo => match self.undo.pop() {
-                Some(doc) => {
+                Some(Step { doc, merge }) => {
+                    let message = match &merge {
+                        Some(m) => match self.undo_merge(m) {
+                            Ok(message) => Some(message),
+                            Err(message) => {
+                                self.undo.push(Step { doc, merge });
+                                return Outcome::Message(message);
+                            }
+                        },
+                        None => None,
+                    };
                     let current = std::mem::replace(&mut self.doc, doc);
-                    self.redo.push(current);
+                    self.redo.push(Step {
+                        doc: current,
+                        merge,
+                    });
                     self.generation += 1;
                     self.after_doc_swap();
-                    Outcome::Done
+                    message.map_or(Outcome::Done, Outcome::Message)
                 }
                 None => Outcome::Nothing,
             },
             Command::Redo => match self.redo.pop() {
-                Some(doc) => {
+                Some(Step { doc, merge }) => {
+                    let message = match &merge {
+                        Some(m) => match self.redo_merge(m) {
+                            Ok(message) => Some(message),
+                            Err(message) => {
+                                self.redo.push(Step { doc, merge });
+                                return Outcome::Message(message);
+                            }
+                        },
+                        None => None,
+                    };
                     let current = std::mem::replace(&mut self.doc, doc);
-                    self.undo.push(current);
+                    self.undo.push(Step {
+                        doc: current,
+                        merge,
+                    });
                     self.generation += 1;
                     self.after_doc_swap();
-                    Outcome::Done
+                    message.map_or(Outcome::Done, Outcome::Message)
                 }
                 None => Outcome::Nothing,
             },
@@ -606,7 +665,11 @@ impl Explorer {
 
     /// Ends a gesture; drops its undo step when the gesture changed nothing.
     pub fn end_gesture(&mut self) {
-        if self.undo.last() == Some(&self.doc) {
+        if self
+            .undo
+            .last()
+            .is_some_and(|s| s.merge.is_none() && s.doc == self.doc)
+        {
             self.undo.pop();
         }
     }
@@ -676,7 +739,10 @@ impl Explorer {
 
     fn record(&mut self) {
         self.generation += 1;
-        self.undo.push(self.doc.clone());
+        self.undo.push(Step {
+            doc: self.doc.clone(),
+            merge: None,
+        });
         if self.undo.len() > UNDO_LIMIT {
             self.undo.remove(0);
         }

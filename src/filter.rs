@@ -270,14 +270,14 @@ impl Filter {
     /// Per source of the index: whether it passes the provenance terms.
     pub(crate) fn source_ok(&self, index: &ShipmentIndex) -> Vec<bool> {
         match &self.provenance {
-            None => vec![true; index.sources.len()],
+            None => vec![true; index.source_names.len()],
             Some(terms) => {
                 let terms: Vec<crate::provenance::Provenance> = terms
                     .iter()
                     .map(|t| crate::provenance::Provenance::parse(t))
                     .collect();
                 index
-                    .sources
+                    .source_names
                     .iter()
                     .map(|s| terms.iter().any(|t| t.matches(s)))
                     .collect()

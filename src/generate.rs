@@ -281,6 +281,7 @@ pub fn generate(options: &GenerateOptions) -> Generated {
             value_usd: Some(value),
             source_ref: format!("GEN-{:08}", k + 1),
             source: "synthetic (lading generate)".into(),
+            extra: String::new(),
         });
     }
     out

@@ -54,8 +54,9 @@ pub struct ShipmentIndex {
     /// Part type names, sorted; a shipment's `part` indexes this (capped at 63).
     pub(crate) part_names: Vec<String>,
 
-    /// Every source (provenance) of a shipment, entity or ownership link, sorted.
-    pub(crate) sources: Vec<String>,
+    /// Every source (provenance) of a shipment, entity or ownership link, sorted: what
+    /// `source`, `entity_source` and the ownership links index.
+    pub(crate) source_names: Vec<String>,
     /// Whether each source is synthetic ([`crate::provenance::is_synthetic`]).
     pub(crate) source_synthetic: Vec<bool>,
     /// Shipments per source.
@@ -83,7 +84,7 @@ pub(crate) struct OwnerLink {
     pub share_pct: Option<f64>,
     pub start: Option<Day>,
     pub end: Option<Day>,
-    /// Index into `sources`.
+    /// Index into `source_names`.
     pub source: u32,
 }
 
@@ -287,7 +288,7 @@ impl ShipmentIndex {
             pair_shipments,
             pair_start,
             part_names: shipments.part_names,
-            sources,
+            source_names: sources,
             source_synthetic,
             source_shipments,
             source,
@@ -415,7 +416,7 @@ impl ShipmentIndex {
     /// text): the provenance choices.
     pub fn shipment_sources(&self) -> Vec<(&str, u64)> {
         let mut out: Vec<(&str, u64)> = self
-            .sources
+            .source_names
             .iter()
             .zip(&self.source_shipments)
             .filter(|(_, n)| **n > 0)

@@ -120,6 +120,23 @@ pub struct Shipment {
     /// The record id in the source: bill of lading, declaration number.
     pub source_ref: String,
     pub source: String,
+    /// Columns of the imported row that no field took, as a JSON object (`{"Port of
+    /// Loading": "Tianjin"}`); "" when none. Kept so nothing in a file is dropped.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub extra: String,
+}
+
+impl Shipment {
+    /// The kept columns as (header, value) pairs, sorted by header.
+    pub fn extra_columns(&self) -> Vec<(String, String)> {
+        match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&self.extra) {
+            Ok(map) => map
+                .into_iter()
+                .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
 }
 
 /// One listing of one entity by one authority.

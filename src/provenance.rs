@@ -80,6 +80,19 @@ fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
         .all(|p| t.next() == Some(p))
 }
 
+/// A source for a list or a message: made inert (control and invisible characters shown
+/// marked) and cut to `max` characters with "…".
+pub fn short_source(source: &str, max: usize) -> String {
+    let text = crate::text::inert(source);
+    if text.chars().count() <= max {
+        return text.into_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
+}
+
 /// Whether `source` passes any of `terms` (filter terms as stored: see [`Provenance::parse`]).
 pub fn any_matches<'a>(terms: impl IntoIterator<Item = &'a String>, source: &str) -> bool {
     terms

@@ -1,11 +1,22 @@
-//! Graph + positions + style + view → a scene: shapes, arrows and labels in screen
-//! coordinates. Every painter draws the same scene: the egui canvas, the SVG writer and the
-//! PNG rasteriser, so an exported picture is what the investigator saw.
+//! Graph + positions + style + view → a scene: every shape, mark and word of the network's
+//! drawing, in screen coordinates. Every painter (the egui canvas, the SVG writer, the PNG
+//! rasteriser) only translates the scene's primitives into its own: none invents a shape, a
+//! size, a dash or a colour, so an exported picture is what the investigator saw.
+//!
+//! The scene holds nodes (shape, fill, outline, sanction ring, halo), links (solid or with
+//! their dash pattern, arrowheads, the stripes of a link carrying several part types, the
+//! band under links shipped after a listing), marks (pins and notes), labels (one or two
+//! lines), callouts, the legend of what is shown (laid out by [`legend::layout`] into the same
+//! primitives) and notes on what could not be shown. Emphasis (a path, else a selection)
+//! dims everything else, rings, bands, marks and labels included.
 //!
 //! The builder culls what is off screen, sizes nodes by trade volume and links by shipments,
-//! and places labels most important first (selected and path entities, then by volume),
-//! skipping any label that would overlap a placed label or a node, so labels never collide
-//! and more appear as the user zooms in.
+//! and places labels most important first ([`labels`]).
+
+mod labels;
+pub mod legend;
+mod links;
+pub mod shown;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,11 +24,15 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::filter::{FilteredGraph, LinkKind, PartSet};
+use crate::filter::{Filter, FilteredGraph, LinkKind};
 use crate::index::ShipmentIndex;
 use crate::layout::Positions;
 use crate::model::{EntityId, EntityKind};
 use crate::style::{NodeShape, Rgba, Style, shape_of};
+
+pub use legend::{Legend, LegendDrawing, LegendEntry, LegendGroup, Swatch};
+pub use links::CROWDED_LINKS;
+pub use shown::Shown;
 
 /// Which part of the world is on screen, and how big.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -129,6 +144,9 @@ pub struct CalloutMark<'a> {
     pub text: &'a str,
     /// The entity pointed at, when the database holds it.
     pub entity: Option<EntityId>,
+    /// The key of the entity the callout points at, as saved (also when the database lacks
+    /// it: the picture then says so).
+    pub entity_key: Option<&'a str>,
 }
 
 /// A callout in screen coordinates.
@@ -147,6 +165,8 @@ pub struct SceneCallout {
     pub fill: Rgba,
     pub border: Rgba,
     pub border_width: f32,
+    /// Corner radius of the box.
+    pub corner: f32,
     /// A line from the box to the entity pointed at.
     pub pointer: Option<([f32; 2], [f32; 2])>,
 }
@@ -183,8 +203,6 @@ pub struct SceneNode {
     pub ring: Option<(Rgba, f32)>,
     /// Selection or highlight halo.
     pub halo: Option<(Rgba, f32)>,
-    pub pinned: bool,
-    pub noted: bool,
 }
 
 impl SceneNode {
@@ -261,69 +279,151 @@ impl SceneNode {
     }
 }
 
+/// What a [`SceneLink`] draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinkRole {
+    /// A link in one colour (with its arrowhead, if any).
+    Line,
+    /// One part type's stripe of a link carrying several, as wide as its share of the
+    /// shipments.
+    Stripe,
+    /// Only an arrowhead (`arrow`), after a striped link's stripes; its line has width 0.
+    Arrowhead,
+    /// The band under a link shipped after a listing.
+    Band,
+}
+
+/// A straight line, solid or dashed, with an optional arrowhead; painters draw the line
+/// (when `width > 0`), then the arrowhead, in `color`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SceneLink {
     pub kind: LinkKind,
+    pub role: LinkRole,
     pub source: EntityId,
     pub target: EntityId,
     pub from: [f32; 2],
     pub to: [f32; 2],
     pub width: f32,
     pub color: Rgba,
-    pub dashed: bool,
+    /// Dash and gap lengths along the line, from `from`; `None`: solid.
+    pub dash: Option<[f32; 2]>,
     /// Arrowhead triangle at the target end: tip, left, right.
     pub arrow: Option<[[f32; 2]; 3]>,
 }
 
+/// What a [`SceneMark`] marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MarkKind {
+    /// A pinned entity: a stem and a round head at its top right.
+    Pin,
+    /// An entity with a note: a small square at its top left.
+    Note,
+    /// A link with a note: a small square at its middle.
+    LinkNote,
+}
+
+/// The geometry of a mark.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MarkShape {
+    Circle {
+        center: [f32; 2],
+        radius: f32,
+    },
+    /// `[x, y, width, height]`, corners rounded by `corner`.
+    Rect {
+        rect: [f32; 4],
+        corner: f32,
+    },
+    Line {
+        from: [f32; 2],
+        to: [f32; 2],
+        width: f32,
+    },
+}
+
+/// A small mark over the nodes: filled, then outlined.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SceneMark {
+    pub kind: MarkKind,
+    pub shape: MarkShape,
+    pub fill: Option<Rgba>,
+    pub stroke: Option<(Rgba, f32)>,
+}
+
+/// An entity label: one or two lines, left-aligned at `anchor[0]`; the first line is
+/// vertically centred on `anchor[1]`, the next `line_height` below. Painters draw the halo
+/// (a stroke `HALO_WIDTH × size` wide around the glyphs) under the fill.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SceneLabel {
     pub id: EntityId,
-    pub text: String,
-    /// Left end of the text's baseline-centre line: text is drawn left-aligned, vertically
-    /// centred on this point.
+    pub lines: Vec<String>,
     pub anchor: [f32; 2],
+    pub line_height: f32,
     pub size: f32,
     pub color: Rgba,
     pub halo: Rgba,
     pub bold: bool,
 }
 
-/// What the legend lists: only what the scene shows.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Legend {
-    pub kinds: Vec<(EntityKind, NodeShape)>,
-    pub sanctioned: Option<Rgba>,
-    /// The band under links shipped after a party's listing.
-    pub after_listing: Option<Rgba>,
-    pub ownership: Option<Rgba>,
-    pub trade: bool,
-    /// Made-up (synthetic) entities or links are drawn washed out: the swatch's colour.
-    pub synthetic: Option<Rgba>,
-    /// Groups are drawn (a roll-up): their labels end in the number they hold.
-    pub groups: bool,
-    pub parts: Vec<(String, Rgba)>,
-    pub countries: Vec<(String, Rgba)>,
+/// Width of the halo around labels, times the label's size.
+pub const HALO_WIDTH: f32 = 0.22;
+
+impl SceneLabel {
+    /// The lines with their left-centre points.
+    pub fn placed_lines(&self) -> impl Iterator<Item = (&str, [f32; 2])> {
+        self.lines.iter().enumerate().map(move |(i, l)| {
+            (
+                l.as_str(),
+                [self.anchor[0], self.anchor[1] + i as f32 * self.line_height],
+            )
+        })
+    }
+
+    /// The whole label's text, lines joined by a space.
+    pub fn text(&self) -> String {
+        self.lines.join(" ")
+    }
+}
+
+/// A line of text outside the network (legend, page): left-aligned at `x` (or centred on it)
+/// with its baseline at `y`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneText {
+    pub text: String,
+    pub x: f32,
+    pub y: f32,
+    pub size: f32,
+    pub bold: bool,
+    pub color: Rgba,
+    /// Centred on `x` instead of starting there.
+    pub centred: bool,
 }
 
 /// A drawable picture of the network.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scene {
     pub background: Rgba,
+    /// In drawing order: bands, links and stripes; emphasised links last.
     pub links: Vec<SceneLink>,
     pub nodes: Vec<SceneNode>,
+    /// Pins and notes, over the nodes.
+    pub marks: Vec<SceneMark>,
     pub labels: Vec<SceneLabel>,
+    /// Callouts, drawn above everything else.
+    pub callouts: Vec<SceneCallout>,
     pub legend: Legend,
     /// Nodes not drawn because they are off screen.
     pub culled: usize,
-    /// Note markers on links: the middle of each noted link.
-    pub link_notes: Vec<[f32; 2]>,
-    /// Callouts, drawn above everything else.
-    pub callouts: Vec<SceneCallout>,
+    /// What the scene could not show, in words, for a picture to say ("1 entity unlabelled:
+    /// its name is too long for two lines (key …)").
+    pub notes: Vec<String>,
 }
 
 /// Everything the scene is made from.
 pub struct SceneInput<'a> {
     pub index: &'a ShipmentIndex,
+    /// The filter the graph was made with (each link's part types, the legend's words).
+    pub filter: &'a Filter,
     pub graph: &'a FilteredGraph,
     pub positions: &'a Positions,
     pub style: &'a Style,
@@ -332,58 +432,121 @@ pub struct SceneInput<'a> {
     pub size_by: SizeBy,
     /// Draw labels at all.
     pub labels: bool,
+    /// Label text size in screen units: 12 points on screen; pictures set it from their
+    /// width so labels stay legible in print and on a phone.
+    pub label_size: f32,
+    /// [`Shown::compute`] of this graph, when the caller keeps it; else worked out here.
+    pub shown: Option<&'a Shown>,
 }
 
-/// The part type a link is coloured by: the most telling one it carries.
-pub fn link_part(index: &ShipmentIndex, parts: PartSet) -> Option<&str> {
-    const PRIORITY: [&str; 7] = [
-        "Mi-171Sh",
-        "Mi-171E",
-        "radio",
-        "navigation",
-        "jet engine",
-        "helicopter",
-        "aircraft parts",
-    ];
-    let names = index.part_types();
-    let present: Vec<&str> = parts
-        .iter()
-        .filter_map(|p| names.get(p).map(String::as_str))
-        .collect();
-    PRIORITY
-        .iter()
-        .find(|p| present.contains(p))
-        .copied()
-        .or_else(|| present.first().copied())
-}
-
-/// Approximate advance width of `text` at `size`: full width for CJK, about half an em for
-/// the rest (Noto Sans averages 0.55 em). Good enough to keep labels apart.
-pub fn text_width(text: &str, size: f32) -> f32 {
-    text.chars()
-        .map(|c| {
-            if c as u32 >= 0x2E80 {
-                1.0
-            } else if c.is_uppercase() {
-                0.64
-            } else {
-                0.53
-            }
-        })
-        .sum::<f32>()
-        * size
-}
-
-/// Shortens a label to `max` characters, ending in "…".
-pub fn truncate_label(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
+impl<'a> SceneInput<'a> {
+    /// Input with no marks, sized by shipments, labels at the style's size times the view's
+    /// scale.
+    pub fn new(
+        index: &'a ShipmentIndex,
+        filter: &'a Filter,
+        graph: &'a FilteredGraph,
+        positions: &'a Positions,
+        style: &'a Style,
+        view: View,
+    ) -> SceneInput<'a> {
+        SceneInput {
+            index,
+            filter,
+            graph,
+            positions,
+            style,
+            view,
+            marks: Marks::default(),
+            size_by: SizeBy::Shipments,
+            labels: true,
+            label_size: style.label_size_px * view.scale,
+            shown: None,
+        }
     }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out = out.trim_end().to_owned();
-    out.push('…');
-    out
 }
+
+/// What is emphasised: a path (its entities and links), else a selection (the selected
+/// entities, their links and the entities at their other ends, or a selected link and its
+/// ends). Everything else is dimmed.
+pub(crate) struct Emphasis {
+    pub active: bool,
+    nodes: FxHashSet<EntityId>,
+    links: FxHashSet<(EntityId, EntityId, LinkKind)>,
+    path_links: bool,
+}
+
+/// Opacity (of 255) of what emphasis dims.
+const DIMMED: u32 = 56;
+
+impl Emphasis {
+    fn new(marks: &Marks<'_>, graph: &FilteredGraph) -> Emphasis {
+        let mut e = Emphasis {
+            active: false,
+            nodes: FxHashSet::default(),
+            links: FxHashSet::default(),
+            path_links: false,
+        };
+        if marks.path.len() > 1 {
+            e.active = true;
+            e.path_links = true;
+            e.nodes.extend(marks.path.iter().copied());
+            for w in marks.path.windows(2) {
+                for kind in [LinkKind::Trade, LinkKind::Ownership] {
+                    e.links.insert((w[0], w[1], kind));
+                    e.links.insert((w[1], w[0], kind));
+                }
+            }
+            return e;
+        }
+        let selected = marks.selected.filter(|s| !s.is_empty());
+        if let Some(sel) = selected {
+            e.active = true;
+            e.nodes.extend(sel.iter().copied());
+            for l in &graph.links {
+                if sel.contains(&l.source) || sel.contains(&l.target) {
+                    e.links.insert((l.source, l.target, l.kind));
+                    e.nodes.insert(l.source);
+                    e.nodes.insert(l.target);
+                }
+            }
+        }
+        if let Some((a, b, kind)) = marks.selected_link {
+            e.active = true;
+            e.nodes.insert(a);
+            e.nodes.insert(b);
+            e.links.insert((a, b, kind));
+        }
+        e
+    }
+
+    /// Whether an entity is drawn in full.
+    pub fn node(&self, id: EntityId) -> bool {
+        !self.active || self.nodes.contains(&id)
+    }
+
+    /// Whether a link is drawn in full.
+    pub fn link(&self, key: (EntityId, EntityId, LinkKind)) -> bool {
+        !self.active || self.links.contains(&key)
+    }
+
+    /// Whether a link is on the path.
+    pub fn on_path(&self, key: (EntityId, EntityId, LinkKind)) -> bool {
+        self.path_links && self.links.contains(&key)
+    }
+
+    /// `c`, dimmed when `dim`.
+    pub fn fade(&self, c: Rgba, dim: bool) -> Rgba {
+        if dim {
+            c.with_alpha((u32::from(c.3) * DIMMED / 255) as u8)
+        } else {
+            c
+        }
+    }
+}
+
+/// The colour of note marks.
+pub const NOTE_MARK: Rgba = Rgba::rgb(0xff, 0xc1, 0x07);
 
 /// Each link's ends as slots in `graph.entities` (sorted by id), found once.
 fn link_ends(graph: &FilteredGraph) -> Vec<Option<(u32, u32)>> {
@@ -400,6 +563,20 @@ fn link_ends(graph: &FilteredGraph) -> Vec<Option<(u32, u32)>> {
         .collect()
 }
 
+/// The largest trade link metric and node metric of a graph, for [`Shown::size_max`].
+pub fn size_maxima(graph: &FilteredGraph, by: SizeBy) -> (f64, f64) {
+    let ends = link_ends(graph);
+    let nodes = node_metrics(graph, &ends, by, None);
+    let links = graph
+        .trade_links()
+        .map(|l| match by {
+            SizeBy::Value => l.value_usd,
+            _ => f64::from(l.shipments),
+        })
+        .fold(0.0f64, f64::max);
+    (links, nodes.into_iter().fold(0.0f64, f64::max))
+}
+
 /// A made-up (synthetic) entity's or link's colour: washed toward the background, so the
 /// sourced story stands out and every painter draws the mark the same way.
 pub fn made_up(c: Rgba, background: Rgba) -> Rgba {
@@ -412,7 +589,8 @@ pub fn made_up(c: Rgba, background: Rgba) -> Rgba {
     )
 }
 
-/// Per-entity totals over the shown links, by slot: the node-size metric.
+/// Per-entity totals over the shown links, by slot: the node-size metric (betweenness comes
+/// from the marks).
 fn node_metrics(
     graph: &FilteredGraph,
     ends: &[Option<(u32, u32)>],
@@ -442,60 +620,6 @@ fn node_metrics(
     m
 }
 
-/// Occupied screen area for label placement, as a bitmap of small cells: testing or adding a
-/// rectangle costs its area in cells, however crowded the screen is.
-struct Occupancy {
-    cell: f32,
-    cols: usize,
-    rows: usize,
-    taken: Vec<bool>,
-}
-
-impl Occupancy {
-    fn new(size: [f32; 2], cell: f32) -> Occupancy {
-        let cols = (size[0] / cell).ceil().max(1.0) as usize;
-        let rows = (size[1] / cell).ceil().max(1.0) as usize;
-        Occupancy {
-            cell,
-            cols,
-            rows,
-            taken: vec![false; cols * rows],
-        }
-    }
-
-    /// The cells a rectangle touches (`outward`) or lies wholly over, clamped to the screen:
-    /// `[x0, x1) × [y0, y1)`. Tests look at every cell touched, but a rectangle only claims
-    /// the cells it covers, so two rectangles a point apart never collide over a shared cell.
-    fn span(&self, r: [f32; 4], outward: bool) -> (usize, usize, usize, usize) {
-        let clamp = |v: f32, max: usize| (v.max(0.0) as usize).min(max);
-        let lo = |v: f32| if outward { v.floor() } else { v.ceil() };
-        let hi = |v: f32| if outward { v.ceil() } else { v.floor() };
-        (
-            clamp(lo(r[0] / self.cell), self.cols),
-            clamp(hi(r[2] / self.cell), self.cols),
-            clamp(lo(r[1] / self.cell), self.rows),
-            clamp(hi(r[3] / self.cell), self.rows),
-        )
-    }
-
-    fn free(&self, r: [f32; 4]) -> bool {
-        let (x0, x1, y0, y1) = self.span(r, true);
-        (y0..y1).all(|y| {
-            x0 >= x1 || !self.taken[y * self.cols + x0..y * self.cols + x1].contains(&true)
-        })
-    }
-
-    fn add(&mut self, r: [f32; 4]) {
-        let (x0, x1, y0, y1) = self.span(r, false);
-        if x0 >= x1 {
-            return;
-        }
-        for y in y0..y1 {
-            self.taken[y * self.cols + x0..y * self.cols + x1].fill(true);
-        }
-    }
-}
-
 fn inside(p: [f32; 2], size: [f32; 2], margin: f32) -> bool {
     p[0] >= -margin && p[1] >= -margin && p[0] <= size[0] + margin && p[1] <= size[1] + margin
 }
@@ -511,7 +635,16 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         marks,
         size_by,
         labels,
+        ..
     } = input;
+    let computed;
+    let shown = match input.shown {
+        Some(s) => s,
+        None => {
+            computed = Shown::compute(index, input.filter, graph);
+            &computed
+        }
+    };
     let s = view.scale;
     let ends = link_ends(graph);
     let metrics = node_metrics(graph, &ends, *size_by, marks.betweenness);
@@ -521,23 +654,18 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             .binary_search(&id)
             .map_or(0.0, |slot| metrics[slot])
     };
-    let max_metric = metrics.iter().copied().fold(0.0f64, f64::max).max(1e-9);
+    let max_metric = shown
+        .size_max
+        .map_or_else(|| metrics.iter().copied().fold(0.0f64, f64::max), |m| m.1)
+        .max(1e-9);
     let path_set: BTreeSet<EntityId> = marks.path.iter().copied().collect();
-    let on_path_link = |a: EntityId, b: EntityId| {
-        marks
-            .path
-            .windows(2)
-            .any(|w| (w[0] == a && w[1] == b) || (w[0] == b && w[1] == a))
-    };
-    let dim = !marks.path.is_empty();
-    let dimmed = |c: Rgba| if dim { c.with_alpha(60) } else { c };
+    let emphasis = Emphasis::new(marks, graph);
 
     // Nodes, in entity order; screen positions kept for links and labels.
     // By slot (position in `graph.entities`): centre and where links end.
     let mut screen: Vec<Option<([f32; 2], f32)>> = vec![None; graph.entities.len()];
     let mut nodes = Vec::with_capacity(graph.entities.len());
     let mut culled = 0;
-    let mut synthetic_shown = false;
     let (rmin, rmax) = style.node_radius_px;
     // Entities and positions are both sorted by id: walk them side by side.
     let mut placed = positions.iter().peekable();
@@ -567,42 +695,31 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                 .and_then(|h| h.get(&id))
                 .map(|&c| (c, 4.0 * s))
         };
-        let emphasised = !dim || on_path || selected;
-        let fill = style.country_color(&entity.country);
-        let fill = if graph.is_synthetic(id) {
-            synthetic_shown = true;
-            made_up(fill, style.background)
-        } else {
-            fill
+        let dim = !emphasis.node(id);
+        // A made-up entity, its made-up listings with it, are washed out.
+        let synthetic = graph.is_synthetic(id);
+        let fade = |c| {
+            emphasis.fade(
+                if synthetic {
+                    made_up(c, style.background)
+                } else {
+                    c
+                },
+                dim,
+            )
         };
         let node = SceneNode {
             id,
             center,
             radius,
             shape: shape_of(entity.kind),
-            fill: if emphasised {
-                fill
-            } else {
-                fill.with_alpha(70)
-            },
-            stroke: if emphasised {
-                style.node_stroke
-            } else {
-                style.node_stroke.with_alpha(70)
-            },
+            fill: fade(shown.countries.get(&entity.country)),
+            stroke: fade(style.node_stroke),
             stroke_width: 1.0 * s,
-            // A made-up entity's listings are made up too: its ring is washed out with it.
-            ring: graph.is_sanctioned(id).then_some((
-                if graph.is_synthetic(id) {
-                    made_up(style.sanction_ring, style.background)
-                } else {
-                    style.sanction_ring
-                },
-                style.ring_width_px * s,
-            )),
-            halo,
-            pinned: marks.show_pins && marks.pinned.is_some_and(|p| p.contains(&id)),
-            noted: marks.noted.is_some_and(|n| n.contains(&id)),
+            ring: graph
+                .is_sanctioned(id)
+                .then_some((fade(style.sanction_ring), style.ring_width_px * s)),
+            halo: halo.map(|(c, w)| (fade(c), w)),
         };
         // Links end at the outline or, when sanctioned, at the ring, so arrowheads show.
         screen[slot] = Some((center, node.edge_radius()));
@@ -613,285 +730,74 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         nodes.push(node);
     }
 
-    // Links. Reciprocal trade links are shifted apart so both stay visible.
-    let pair_key = |(a, b): (u32, u32)| (u64::from(a) << 32) | u64::from(b);
-    // Sized up front: growing it by rehashing took as long as filling it.
-    let mut trade_pairs: FxHashSet<u64> =
-        FxHashSet::with_capacity_and_hasher(graph.links.len(), Default::default());
-    trade_pairs.extend(
-        graph
-            .links
-            .iter()
-            .zip(&ends)
-            .filter(|(l, _)| l.kind == LinkKind::Trade)
-            .filter_map(|(_, e)| e.map(pair_key)),
-    );
-    let at = |e: Option<(u32, u32)>| {
-        let (a, b) = e?;
-        Some((screen[a as usize]?, screen[b as usize]?))
-    };
-    let max_link = graph
-        .trade_links()
-        .map(|l| match size_by {
-            SizeBy::Value => l.value_usd,
-            _ => f64::from(l.shipments),
-        })
-        .fold(0.0f64, f64::max)
-        .max(1e-9);
-    let (wmin, wmax) = style.link_width_px;
-    // Level of detail: with this many links on screen an arrowhead on a hairline is a dot
-    // nobody can read, and drawing it costs more than the line; wide and marked links keep
-    // theirs, and all come back when the view holds fewer links.
-    let crowded = ends
-        .iter()
-        .filter(|&&e| {
-            at(e).is_some_and(|(a, b)| inside(a.0, view.size, 0.0) || inside(b.0, view.size, 0.0))
-        })
-        .count()
-        > CROWDED_LINKS;
-    let mut links = Vec::with_capacity(graph.links.len());
-    // Part types drawn, by index in `part_names` (the last slot: "other").
-    let mut parts_shown: Vec<Option<Rgba>> = vec![None; index.part_types().len() + 1];
-    let other_slot = index
-        .part_types()
-        .iter()
-        .position(|p| p == "other")
-        .unwrap_or(index.part_types().len());
-    // The colour of each part-set, worked out once per distinct set rather than per link.
-    let mut part_colors: FxHashMap<u64, (usize, Rgba)> = FxHashMap::default();
-    let part_names = index.part_types();
-    let mut ownership_shown = false;
-    let mut after_listing_shown = false;
-    for (l, &e) in graph.links.iter().zip(&ends) {
-        let Some(((a, ra), (b, rb))) = at(e) else {
-            continue;
-        };
-        let (min_x, max_x) = (a[0].min(b[0]), a[0].max(b[0]));
-        let (min_y, max_y) = (a[1].min(b[1]), a[1].max(b[1]));
-        if max_x < 0.0 || max_y < 0.0 || min_x > view.size[0] || min_y > view.size[1] {
-            continue;
-        }
-        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-        let len = (dx * dx + dy * dy).sqrt();
-        if len <= ra + rb + 1.0 {
-            continue; // overlapping nodes: nothing to draw between them
-        }
-        let (ux, uy) = (dx / len, dy / len);
-        let highlighted = on_path_link(l.source, l.target)
-            || marks.selected_link == Some((l.source, l.target, l.kind));
-        let selected_end = marks
-            .selected
-            .is_some_and(|sel| sel.contains(&l.source) || sel.contains(&l.target));
-        match l.kind {
-            LinkKind::Ownership => {
-                ownership_shown = true;
-                let color = if highlighted {
-                    style.path
-                } else if l.is_synthetic() {
-                    synthetic_shown = true;
-                    dimmed(made_up(style.ownership_link, style.background))
-                } else {
-                    dimmed(style.ownership_link)
-                };
-                links.push(SceneLink {
-                    kind: l.kind,
-                    source: l.source,
-                    target: l.target,
-                    from: [a[0] + ux * ra, a[1] + uy * ra],
-                    to: [b[0] - ux * rb, b[1] - uy * rb],
-                    width: (if highlighted { 2.5 } else { 1.2 }) * s,
-                    color,
-                    dashed: true,
-                    arrow: None,
-                });
-            }
-            LinkKind::Trade => {
-                let metric = match size_by {
-                    SizeBy::Value => l.value_usd,
-                    _ => f64::from(l.shipments),
-                };
-                let width = (wmin + (wmax - wmin) * (metric / max_link).sqrt() as f32) * s;
-                // Shift to the right of the direction of travel when the reverse link exists.
-                let shift = if e.is_some_and(|(a, b)| trade_pairs.contains(&pair_key((b, a)))) {
-                    width / 2.0 + 1.5 * s
-                } else {
-                    0.0
-                };
-                let (px, py) = (-uy * shift, ux * shift);
-                let from = [a[0] + ux * ra + px, a[1] + uy * ra + py];
-                let tip = [b[0] - ux * rb + px, b[1] - uy * rb + py];
-                let head = (6.0 * s + width * 1.6).min(len * 0.4);
-                let half = head * 0.45;
-                let base = [tip[0] - ux * head, tip[1] - uy * head];
-                let (part_id, part_color) =
-                    *part_colors.entry(l.part_types.0).or_insert_with(|| {
-                        let part = link_part(index, l.part_types).unwrap_or("other");
-                        let id = part_names
-                            .iter()
-                            .position(|p| p == part)
-                            .unwrap_or(usize::MAX);
-                        (id, style.part_color(part))
-                    });
-                let slot = if part_id < part_names.len() {
-                    part_id
-                } else {
-                    other_slot
-                };
-                parts_shown[slot].get_or_insert(part_color);
-                let part_color = if l.is_synthetic() {
-                    synthetic_shown = true;
-                    made_up(part_color, style.background)
-                } else {
-                    part_color
-                };
-                let color = if highlighted {
-                    style.path
-                } else if selected_end || !dim {
-                    part_color
-                } else {
-                    part_color.with_alpha(50)
-                };
-                if marks
-                    .after_listing
-                    .is_some_and(|f| f.contains(&(l.source, l.target)))
-                {
-                    // A band under the link, from end to end, drawn before it.
-                    after_listing_shown = true;
-                    links.push(SceneLink {
-                        kind: l.kind,
-                        source: l.source,
-                        target: l.target,
-                        from,
-                        to: tip,
-                        width: width + 6.0 * s,
-                        color: if l.is_synthetic() {
-                            made_up(style.after_listing, style.background)
-                        } else {
-                            style.after_listing
-                        },
-                        dashed: false,
-                        arrow: None,
-                    });
-                }
-                let thin = width <= 1.5 * s;
-                if crowded && thin && !highlighted && !selected_end {
-                    links.push(SceneLink {
-                        kind: l.kind,
-                        source: l.source,
-                        target: l.target,
-                        from,
-                        to: tip,
-                        width,
-                        color,
-                        dashed: false,
-                        arrow: None,
-                    });
-                    continue;
-                }
-                links.push(SceneLink {
-                    kind: l.kind,
-                    source: l.source,
-                    target: l.target,
-                    from,
-                    to: base,
-                    width: if highlighted {
-                        width.max(3.0 * s)
-                    } else {
-                        width
-                    },
-                    color,
-                    dashed: false,
-                    arrow: Some([
-                        tip,
-                        [base[0] - uy * half, base[1] + ux * half],
-                        [base[0] + uy * half, base[1] - ux * half],
-                    ]),
-                });
-            }
-        }
-    }
+    let (mut links, facts) = links::build(input, shown, &screen, &ends, &emphasis);
     // User highlight colours and note markers on links.
-    let mut link_notes = Vec::new();
+    let mut marks_out = Vec::new();
+    let mut noted_links: FxHashSet<(EntityId, EntityId, LinkKind)> = FxHashSet::default();
     for l in &mut links {
         let key = (l.source, l.target, l.kind);
-        if let Some(&c) = marks.link_highlights.and_then(|h| h.get(&key))
-            && l.color != style.path
+        if l.role != LinkRole::Band
+            && marks.noted_links.is_some_and(|n| n.contains(&key))
+            && noted_links.insert(key)
         {
-            l.color = c;
-            l.width = l.width.max(3.0 * s);
-        }
-        if marks.noted_links.is_some_and(|n| n.contains(&key)) {
             let end = l.arrow.map_or(l.to, |a| a[0]);
-            link_notes.push([(l.from[0] + end[0]) / 2.0, (l.from[1] + end[1]) / 2.0]);
-        }
-    }
-    // Highlighted links on top.
-    links.sort_by_key(|l| l.color == style.path);
-
-    let labels = if *labels {
-        place_labels(input, &nodes, &node_metric, &path_set)
-    } else {
-        Vec::new()
-    };
-
-    let mut kinds: Vec<(EntityKind, NodeShape)> = Vec::new();
-    let mut countries: FxHashMap<&str, usize> = FxHashMap::default();
-    for n in &nodes {
-        if let Some(e) = index.entity(n.id) {
-            if !kinds.iter().any(|(k, _)| *k == e.kind) {
-                kinds.push((e.kind, n.shape));
-            }
-            *countries.entry(e.country.as_str()).or_default() += 1;
-        }
-    }
-    kinds.sort();
-    let mut countries: Vec<(String, usize)> = countries
-        .into_iter()
-        .map(|(c, n)| (c.to_owned(), n))
-        .collect();
-    countries.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let legend = Legend {
-        kinds,
-        sanctioned: nodes
-            .iter()
-            .any(|n| n.ring.is_some())
-            .then_some(style.sanction_ring),
-        after_listing: after_listing_shown.then_some(style.after_listing),
-        ownership: ownership_shown.then_some(style.ownership_link),
-        trade: links.iter().any(|l| l.kind == LinkKind::Trade),
-        synthetic: synthetic_shown.then(|| made_up(Rgba(120, 120, 120, 255), style.background)),
-        groups: nodes.iter().any(|n| graph.groups.contains_key(&n.id)),
-        parts: {
-            let mut p: Vec<(String, Rgba)> = parts_shown
-                .into_iter()
-                .enumerate()
-                .filter_map(|(i, c)| {
-                    let name = part_names.get(i).map_or("other", String::as_str);
-                    Some((name.to_owned(), c?))
-                })
-                .collect();
-            p.sort_by_key(|(name, _)| {
-                (
-                    ["Mi-171Sh", "Mi-171E", "radio", "navigation"]
-                        .iter()
-                        .position(|x| x == name)
-                        .unwrap_or(9),
-                    name.clone(),
-                )
+            let mid = [(l.from[0] + end[0]) / 2.0, (l.from[1] + end[1]) / 2.0];
+            let k = 3.5 * s;
+            let dim = !emphasis.link(key);
+            marks_out.push(SceneMark {
+                kind: MarkKind::LinkNote,
+                shape: MarkShape::Rect {
+                    rect: [mid[0] - k, mid[1] - k, 2.0 * k, 2.0 * k],
+                    corner: 1.0 * s,
+                },
+                fill: Some(emphasis.fade(NOTE_MARK, dim)),
+                stroke: Some((emphasis.fade(style.node_stroke, dim), 1.0 * s)),
             });
-            p
-        },
-        countries: countries
-            .into_iter()
-            .take(8)
-            .map(|(c, _)| {
-                let color = style.country_color(&c);
-                (c, color)
-            })
-            .collect(),
-    };
+        }
+    }
+    // Pins and notes on entities.
+    for n in &nodes {
+        let dim = !emphasis.node(n.id);
+        let e = n.extent() * 0.75;
+        if marks.show_pins && marks.pinned.is_some_and(|p| p.contains(&n.id)) {
+            let foot = [n.center[0] + e, n.center[1] - e];
+            let head = [foot[0] + 4.0 * s, foot[1] - 6.0 * s];
+            marks_out.push(SceneMark {
+                kind: MarkKind::Pin,
+                shape: MarkShape::Line {
+                    from: foot,
+                    to: head,
+                    width: 1.5 * s,
+                },
+                fill: None,
+                stroke: Some((emphasis.fade(style.pin, dim), 1.5 * s)),
+            });
+            marks_out.push(SceneMark {
+                kind: MarkKind::Pin,
+                shape: MarkShape::Circle {
+                    center: head,
+                    radius: 2.6 * s,
+                },
+                fill: Some(emphasis.fade(style.pin, dim)),
+                stroke: Some((emphasis.fade(style.background, dim), 0.8 * s)),
+            });
+        }
+        if marks.noted.is_some_and(|m| m.contains(&n.id)) {
+            let k = 3.0 * s;
+            marks_out.push(SceneMark {
+                kind: MarkKind::Note,
+                shape: MarkShape::Rect {
+                    rect: [n.center[0] - e - k, n.center[1] - e - k, 2.0 * k, 2.0 * k],
+                    corner: 1.0 * s,
+                },
+                fill: Some(emphasis.fade(NOTE_MARK, dim)),
+                stroke: Some((emphasis.fade(style.node_stroke, dim), 0.8 * s)),
+            });
+        }
+    }
 
-    let callouts = marks
+    let mut notes = Vec::new();
+    let callouts: Vec<SceneCallout> = marks
         .callouts
         .iter()
         .map(|c| {
@@ -899,20 +805,362 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                 .entity
                 .and_then(|id| graph.entities.binary_search(&id).ok())
                 .and_then(|slot| screen[slot]);
+            if let (Some(key), None) = (c.entity_key, target) {
+                let why = if c.entity.is_none() {
+                    "is not in the data"
+                } else {
+                    "is not shown by this filter"
+                };
+                notes.push(format!(
+                    "callout {:?} points at {key}, which {why}",
+                    short(c.text, 40)
+                ));
+            }
             callout(c, view, style, target)
         })
         .collect();
 
+    let labels = if *labels {
+        let placed = labels::place(
+            input,
+            &nodes,
+            &links,
+            &callouts,
+            &node_metric,
+            &path_set,
+            &emphasis,
+        );
+        if !placed.too_long.is_empty() {
+            let n = placed.too_long.len();
+            notes.push(format!(
+                "{n} {} unlabelled: {} too long for two lines ({})",
+                if n == 1 { "entity" } else { "entities" },
+                if n == 1 {
+                    "its name is"
+                } else {
+                    "their names are"
+                },
+                placed
+                    .too_long
+                    .iter()
+                    .take(3)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    + if n > 3 { ", …" } else { "" }
+            ));
+        }
+        placed.labels
+    } else {
+        Vec::new()
+    };
+
+    let legend = legend_of(input, shown, &nodes, &facts);
     Scene {
         background: style.background,
         links,
         nodes,
+        marks: marks_out,
         labels,
+        callouts,
         legend,
         culled,
-        link_notes,
-        callouts,
+        notes,
     }
+}
+
+/// The first `max` characters of a text, for messages.
+fn short(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    if line.chars().count() <= max {
+        line.to_owned()
+    } else {
+        let mut t: String = line.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Splits a word longer than `max` characters into pieces of `max`.
+fn split_word(word: &str, max: usize) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    chars
+        .chunks(max.max(1))
+        .map(|c| c.iter().collect())
+        .collect()
+}
+
+/// The legend's words and swatches for what the scene shows.
+fn legend_of(
+    input: &SceneInput<'_>,
+    shown: &Shown,
+    nodes: &[SceneNode],
+    facts: &links::LinkFacts,
+) -> Legend {
+    let SceneInput {
+        index,
+        filter,
+        graph,
+        style,
+        size_by,
+        ..
+    } = input;
+    let size_word = match size_by {
+        SizeBy::Shipments => "shipments",
+        SizeBy::Value => "declared value",
+        SizeBy::Degree => "number of links",
+        SizeBy::Betweenness => "betweenness",
+    };
+    let neutral = style.country_color("");
+    let mut groups = Vec::new();
+    let mut kinds: Vec<(EntityKind, NodeShape)> = Vec::new();
+    let mut countries: FxHashSet<&str> = FxHashSet::default();
+    for n in nodes {
+        if let Some(e) = index.entity(n.id) {
+            if !kinds.iter().any(|(k, _)| *k == e.kind) {
+                kinds.push((e.kind, n.shape));
+            }
+            countries.insert(e.country.as_str());
+        }
+    }
+    kinds.sort();
+    if !kinds.is_empty() {
+        groups.push(LegendGroup {
+            heading: format!("Entities (size: {size_word})"),
+            entries: kinds
+                .iter()
+                .map(|&(kind, shape)| LegendEntry {
+                    swatch: Swatch::Node(shape, neutral),
+                    label: kind.label().to_owned(),
+                })
+                .collect(),
+        });
+    }
+    let mut country_entries: Vec<LegendEntry> = shown
+        .countries
+        .assigned()
+        .iter()
+        .filter(|(c, _)| countries.contains(c.as_str()))
+        .map(|(c, color)| LegendEntry {
+            swatch: Swatch::Node(NodeShape::Circle, *color),
+            label: crate::text::inert(&country_name(c)).into_owned(),
+        })
+        .collect();
+    let other = countries
+        .iter()
+        .any(|c| !shown.countries.assigned().iter().any(|(a, _)| a == c));
+    if other {
+        country_entries.push(LegendEntry {
+            swatch: Swatch::Node(NodeShape::Circle, crate::style::OTHER_COUNTRY),
+            label: if shown.countries.assigned().len() < crate::style::COUNTRY_PALETTE.len() + 2 {
+                "Unknown".to_owned()
+            } else {
+                "Other or unknown".to_owned()
+            },
+        });
+    }
+    if !country_entries.is_empty() {
+        groups.push(LegendGroup {
+            heading: "Country".to_owned(),
+            entries: country_entries,
+        });
+    }
+    if let Some(ring) = nodes.iter().find_map(|n| n.ring) {
+        let as_of = graph
+            .as_of
+            .map(|d| format!(" as of {}", d.human()))
+            .unwrap_or_default();
+        let by = if filter.authorities.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " by {}",
+                filter
+                    .authorities
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        groups.push(LegendGroup {
+            heading: "Sanctions".to_owned(),
+            entries: vec![LegendEntry {
+                swatch: Swatch::Ring(ring.0.with_alpha(255)),
+                label: crate::text::inert(&format!("Listed{by}{as_of}")).into_owned(),
+            }],
+        });
+    }
+    // Provenance and roll-up, said in words where they apply.
+    let mut marked = Vec::new();
+    if nodes.iter().any(|n| graph.is_synthetic(n.id))
+        || graph.links.iter().any(|l| l.is_synthetic())
+    {
+        marked.push(LegendEntry {
+            swatch: Swatch::Node(NodeShape::Circle, made_up(neutral, style.background)),
+            label: "Pale: synthetic (made up, not sourced)".to_owned(),
+        });
+    }
+    if nodes.iter().any(|n| graph.groups.contains_key(&n.id)) {
+        marked.push(LegendEntry {
+            swatch: Swatch::Node(NodeShape::Square, neutral),
+            label: "Name (n): a group of n entities".to_owned(),
+        });
+    }
+    if !marked.is_empty() {
+        groups.push(LegendGroup {
+            heading: "Marks".to_owned(),
+            entries: marked,
+        });
+    }
+    let mut link_entries = Vec::new();
+    if facts.trade
+        && let Some(((lo_m, lo_w), (hi_m, hi_w))) = facts.range
+    {
+        let amount = |m: f64| match size_by {
+            SizeBy::Value => usd(m),
+            _ => {
+                let n = m.round() as u64;
+                format!("{n} shipment{}", if n == 1 { "" } else { "s" })
+            }
+        };
+        link_entries.push(LegendEntry {
+            swatch: Swatch::Link {
+                color: style.muted_text,
+                width: lo_w,
+                dashed: false,
+                arrow: true,
+            },
+            label: format!("Trade (arrow: consignee): {}", amount(lo_m)),
+        });
+        if hi_m > lo_m {
+            link_entries.push(LegendEntry {
+                swatch: Swatch::Link {
+                    color: style.muted_text,
+                    width: hi_w,
+                    dashed: false,
+                    arrow: true,
+                },
+                label: amount(hi_m),
+            });
+        }
+    }
+    if facts.after_listing {
+        link_entries.push(LegendEntry {
+            swatch: Swatch::Band(style.after_listing),
+            label: "Shipped while a party was listed".to_owned(),
+        });
+    }
+    if facts.ownership {
+        let w = 1.2 * input.view.scale;
+        link_entries.push(LegendEntry {
+            swatch: Swatch::Link {
+                color: style.ownership_link,
+                width: w,
+                dashed: true,
+                arrow: false,
+            },
+            label: "Ownership".to_owned(),
+        });
+    }
+    if !link_entries.is_empty() {
+        groups.push(LegendGroup {
+            heading: "Links".to_owned(),
+            entries: link_entries,
+        });
+    }
+    if !facts.parts.is_empty() {
+        let mut parts: Vec<(String, Rgba)> = facts
+            .parts
+            .iter()
+            .map(|&p| (links::part_label(index, p), links::part_color(input, p)))
+            .collect();
+        parts.sort_by_key(|(name, _)| {
+            (
+                ["Mi-171E", "Mi-171Sh", "radio", "navigation"]
+                    .iter()
+                    .position(|x| x == name)
+                    .unwrap_or(9),
+                name == "other",
+                name.clone(),
+            )
+        });
+        let mut entries: Vec<LegendEntry> = parts
+            .iter()
+            .map(|(name, color)| LegendEntry {
+                swatch: Swatch::Link {
+                    color: *color,
+                    width: 3.0 * input.view.scale,
+                    dashed: false,
+                    arrow: false,
+                },
+                label: crate::text::inert(name).into_owned(),
+            })
+            .collect();
+        if facts.striped && parts.len() > 1 {
+            entries.push(LegendEntry {
+                swatch: Swatch::Stripes(vec![(parts[0].1, 2.0), (parts[1].1, 1.0)]),
+                label: "several: stripes in proportion to shipments".to_owned(),
+            });
+        }
+        groups.push(LegendGroup {
+            heading: "Colour: part type".to_owned(),
+            entries,
+        });
+    }
+    Legend { groups }
+}
+
+/// "$1.2 million", "$830,000".
+pub fn usd(value: f64) -> String {
+    if value >= 1e9 {
+        format!("${:.1} billion", value / 1e9)
+    } else if value >= 1e6 {
+        format!("${:.1} million", value / 1e6)
+    } else {
+        format!("${}", group_digits(value.round().max(0.0) as u64))
+    }
+}
+
+/// "1,234,567".
+pub fn group_digits(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// English short names for the countries the data uses; the code for any other.
+pub fn country_name(code: &str) -> String {
+    let name = match code {
+        "" => "Unknown",
+        "AE" => "UAE",
+        "AM" => "Armenia",
+        "BY" => "Belarus",
+        "CN" => "China",
+        "DE" => "Germany",
+        "GB" => "UK",
+        "HK" => "Hong Kong",
+        "IN" => "India",
+        "IR" => "Iran",
+        "KG" => "Kyrgyzstan",
+        "KP" => "North Korea",
+        "KZ" => "Kazakhstan",
+        "RS" => "Serbia",
+        "RU" => "Russia",
+        "SG" => "Singapore",
+        "TR" => "Türkiye",
+        "UA" => "Ukraine",
+        "US" => "USA",
+        "UZ" => "Uzbekistan",
+        other => other,
+    };
+    name.to_owned()
 }
 
 /// Lays out one callout: its lines (wrapped at [`CALLOUT_LINE_CHARS`]), box and pointer.
@@ -928,19 +1176,20 @@ fn callout(
     let line_height = size * 1.3;
     let padding = 5.0 * s;
     let mut lines: Vec<String> = Vec::new();
-    for paragraph in c.text.lines() {
+    for paragraph in crate::text::inert_lines(c.text).lines() {
         let mut line = String::new();
         for word in paragraph.split_whitespace() {
-            let word = truncate_label(word, CALLOUT_LINE_CHARS);
-            if !line.is_empty()
-                && line.chars().count() + 1 + word.chars().count() > CALLOUT_LINE_CHARS
-            {
-                lines.push(std::mem::take(&mut line));
+            for word in split_word(word, CALLOUT_LINE_CHARS) {
+                if !line.is_empty()
+                    && line.chars().count() + 1 + word.chars().count() > CALLOUT_LINE_CHARS
+                {
+                    lines.push(std::mem::take(&mut line));
+                }
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(&word);
             }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(&word);
         }
         lines.push(line);
     }
@@ -955,7 +1204,7 @@ fn callout(
     }
     let text_w = lines
         .iter()
-        .map(|l| text_width(l, size))
+        .map(|l| crate::style::text::width(l, size, false))
         .fold(0.0f32, f32::max);
     let at = view.to_screen(c.at);
     let rect = [
@@ -989,6 +1238,7 @@ fn callout(
         fill: style.text_halo.with_alpha(235),
         border: style.text,
         border_width: 1.2 * s,
+        corner: 3.0 * s,
         pointer,
     }
 }
@@ -999,119 +1249,6 @@ impl SceneCallout {
         let [x, y, w, h] = self.rect;
         p[0] >= x && p[0] <= x + w && p[1] >= y && p[1] <= y + h
     }
-}
-
-/// Above this many links on screen, hairline trade links are drawn without arrowheads.
-pub const CROWDED_LINKS: usize = 8_000;
-
-/// How many entities, most important first, are tried for a label.
-const MAX_LABEL_CANDIDATES: usize = 1_500;
-
-fn place_labels(
-    input: &SceneInput<'_>,
-    nodes: &[SceneNode],
-    metric: &dyn Fn(EntityId) -> f64,
-    path: &BTreeSet<EntityId>,
-) -> Vec<SceneLabel> {
-    let SceneInput {
-        index,
-        style,
-        view,
-        marks,
-        ..
-    } = input;
-    let s = view.scale;
-    let size = style.label_size_px * s;
-    let mut grid = Occupancy::new(view.size, 4.0 * s);
-    for n in nodes {
-        let r = n.outer_radius();
-        grid.add([
-            n.center[0] - r,
-            n.center[1] - r,
-            n.center[0] + r,
-            n.center[1] + r,
-        ]);
-    }
-    // Most important first: selected, on a path, hovered, highlighted; then by volume.
-    let rank = |n: &SceneNode| -> (u8, std::cmp::Reverse<u64>, EntityId) {
-        let selected = marks.selected.is_some_and(|sel| sel.contains(&n.id));
-        let tier = if selected || marks.hovered == Some(n.id) {
-            0
-        } else if path.contains(&n.id) {
-            1
-        } else if marks.highlights.is_some_and(|h| h.contains_key(&n.id)) || n.ring.is_some() {
-            2
-        } else {
-            3
-        };
-        (tier, std::cmp::Reverse((metric(n.id) * 100.0) as u64), n.id)
-    };
-    let mut order: Vec<(_, &SceneNode)> = nodes.iter().map(|n| (rank(n), n)).collect();
-    // A screen holds a few hundred labels at most: trying thousands more only costs time,
-    // and so would sorting all of them (ranks are distinct: they end in the entity id).
-    if order.len() > MAX_LABEL_CANDIDATES {
-        order.select_nth_unstable_by_key(MAX_LABEL_CANDIDATES, |&(rank, _)| rank);
-        order.truncate(MAX_LABEL_CANDIDATES);
-    }
-    order.sort_unstable_by_key(|&(rank, _)| rank);
-    let mut labels = Vec::new();
-    let pad = 2.0 * s;
-    for (rank, n) in order {
-        let Some(entity) = index.entity(n.id) else {
-            continue;
-        };
-        // A group's label ends in how many entities it holds.
-        let text = match input.graph.groups.get(&n.id) {
-            Some(members) => format!(
-                "{} ({})",
-                truncate_label(&entity.name, style.label_max_chars),
-                members.len()
-            ),
-            None => truncate_label(&entity.name, style.label_max_chars),
-        };
-        let w = text_width(&text, size);
-        let h = size * 1.25;
-        let important = rank.0 < 2;
-        // Right of the node, then left, then above, then below; clear of its ring and
-        // halo. Above and below slide sideways to stay on screen, so a node at the edge
-        // still gets its label.
-        let r = n.outer_radius();
-        let centred_x = (n.center[0] - w / 2.0).min(view.size[0] - w - pad).max(pad);
-        let candidates = [
-            [n.center[0] + r + 3.0 * s, n.center[1]],
-            [n.center[0] - r - 3.0 * s - w, n.center[1]],
-            [centred_x, n.center[1] - r - h / 2.0 - 2.0 * s],
-            [centred_x, n.center[1] + r + h / 2.0 + 2.0 * s],
-        ];
-        for anchor in candidates {
-            let rect = [
-                anchor[0] - pad,
-                anchor[1] - h / 2.0 - pad,
-                anchor[0] + w + pad,
-                anchor[1] + h / 2.0 + pad,
-            ];
-            // Own node's box is in the grid: shrink the test box off it by checking the
-            // rectangle only (the anchors are outside the node's radius).
-            let on_screen = rect[0] >= 0.0
-                && rect[1] >= 0.0
-                && rect[2] <= view.size[0]
-                && rect[3] <= view.size[1];
-            if on_screen && grid.free(rect) {
-                grid.add(rect);
-                labels.push(SceneLabel {
-                    id: n.id,
-                    text,
-                    anchor,
-                    size,
-                    color: style.text,
-                    halo: style.text_halo,
-                    bold: important,
-                });
-                break;
-            }
-        }
-    }
-    labels
 }
 
 #[cfg(test)]
@@ -1151,29 +1288,5 @@ mod tests {
                 "{s:?}"
             );
         }
-    }
-
-    #[test]
-    fn occupancy_rejects_overlaps_only() {
-        let mut g = Occupancy::new([100.0, 100.0], 5.0);
-        g.add([0.0, 0.0, 20.0, 10.0]);
-        assert!(!g.free([15.0, 5.0, 30.0, 12.0]));
-        assert!(g.free([20.0, 0.0, 40.0, 10.0]));
-        assert!(g.free([0.0, 10.0, 20.0, 20.0]));
-        // Off the cell grid: a label 1 point right of a node's box is free.
-        g.add([31.0, 31.0, 43.0, 43.0]);
-        assert!(g.free([44.0, 33.0, 80.0, 41.0]));
-        // Overlaps are found to within a cell.
-        assert!(!g.free([36.0, 33.0, 80.0, 41.0]));
-    }
-
-    #[test]
-    fn labels_are_truncated_with_an_ellipsis() {
-        let long = "A".repeat(500);
-        let t = truncate_label(&long, 40);
-        assert_eq!(t.chars().count(), 40);
-        assert!(t.ends_with('…'));
-        assert_eq!(truncate_label("Rostec", 40), "Rostec");
-        assert!(text_width("保利科技", 10.0) > text_width("Poly", 10.0));
     }
 }

@@ -157,14 +157,13 @@ fn the_svg_is_well_formed_and_holds_every_label_and_the_caption_as_text() {
     assert_eq!(tree.size().width(), 900.0);
     assert!(!pic.scene().labels.is_empty());
     for l in &pic.scene().labels {
-        let text = lading::export::svg::escape(&l.text);
-        assert!(
-            svg.contains(&format!(">{text}</text>")),
-            "label {:?}",
-            l.text
-        );
+        for line in &l.lines {
+            let text = lading::export::svg::escape(line);
+            assert!(svg.contains(&format!(">{text}</tspan>")), "label {line:?}");
+        }
     }
-    assert!(svg.contains(">Poly Technologies, Inc.</text>"));
+    // The short display name, without the legal form.
+    assert!(svg.contains(">Poly Technologies</tspan>"), "{svg}");
     let caption = filter.describe(&index);
     assert!(
         caption.starts_with("Shipments 2 Jun 2022 – 16 Nov 2022 · part types Mi-171E, Mi-171Sh"),
@@ -175,7 +174,7 @@ fn the_svg_is_well_formed_and_holds_every_label_and_the_caption_as_text() {
         .split("<text")
         .skip(1)
         .filter_map(|t| t.split('>').nth(1))
-        .map(|t| t.trim_end_matches("</text"))
+        .map(|t| t.trim_end_matches("</text").trim_end_matches("</tspan"))
         .collect::<Vec<_>>()
         .join(" ");
     for word in caption.split_whitespace() {
@@ -312,8 +311,14 @@ fn the_current_view_keeps_its_world_rectangle_and_the_dark_theme_its_colours() {
     )
     .unwrap();
     let node = pic.scene().nodes.iter().find(|n| n.id == poly).unwrap();
-    // Centred in an 800-wide network area (848 less two 24 px margins).
-    assert!((node.center[0] - 400.0).abs() < 0.5, "{:?}", node.center);
+    // Centred in the network area (848 px less the two margins).
+    let margin = pic.scene_to_picture([0.0, 0.0])[0];
+    let area = 848.0 - 2.0 * margin;
+    assert!(
+        (node.center[0] - area / 2.0).abs() < 0.5,
+        "{:?} in {area}",
+        node.center
+    );
     let (w, _, rgba) = png::decode(&pic.to_png().unwrap()).unwrap();
     let bg = Style::new(Theme::Dark).background;
     assert_eq!(pixel(&rgba, w, 2.0, 2.0), [bg.0, bg.1, bg.2, 255]);

@@ -180,3 +180,70 @@ fn ctrl_e_exports_the_picture_as_png() {
         h.state().ui.status
     );
 }
+
+#[test]
+fn the_windows_export_holds_its_callout_highlight_and_path() {
+    use lading::annotation::{Callout, Target};
+    use lading::explorer::Command;
+    let mut h = harness();
+    let app = h.state_mut();
+    let id = |app: &LadingApp, key: &str| app.explorer.as_ref().unwrap().id_of_key(key).unwrap();
+    let (poly, plant) = (
+        id(app, "poly-technologies"),
+        id(app, "ulan-ude-aviation-plant"),
+    );
+    let magenta = lading::annotation::HIGHLIGHT_COLOURS[2].1;
+    app.send(Command::AddCallout(Callout {
+        at: [0.0, 0.0],
+        text: "Final assembly".to_owned(),
+        entity: Some("ulan-ude-aviation-plant".to_owned()),
+    }));
+    app.send(Command::SetHighlight(
+        Target::Entity("rosoboronexport".to_owned()),
+        Some(magenta),
+    ));
+    app.send(Command::FindPath(poly, plant));
+    h.run_steps(3);
+    // Apart, so the link between them is drawn (nodes that overlap have none).
+    let e = h.state_mut().explorer.as_mut().unwrap();
+    let at = e.positions().get(poly).unwrap();
+    e.begin_gesture();
+    e.drag_to(plant, [at[0] + 400.0, at[1]]);
+    e.end_gesture();
+    h.run_steps(2);
+    open_export_dialog(&mut h, |d| d.scale = 1);
+    let dialog = h.state_mut().ui.export.take().unwrap();
+    let pic = lading::ui::export_ui::picture(h.state(), &dialog).unwrap();
+    let scene = pic.scene();
+    // The callout, pointing at its plant.
+    assert_eq!(scene.callouts.len(), 1);
+    assert_eq!(scene.callouts[0].lines, ["Final assembly"]);
+    assert!(scene.callouts[0].pointer.is_some());
+    // The highlight's halo (dimmed: it is off the path).
+    let roe = id(h.state(), "rosoboronexport");
+    let halo = scene
+        .nodes
+        .iter()
+        .find(|n| n.id == roe)
+        .and_then(|n| n.halo);
+    let (c, _) = halo.expect("the highlighted entity has its halo");
+    assert_eq!((c.0, c.1, c.2), (magenta.0, magenta.1, magenta.2));
+    // The path: its links in the path colour, its entities in full, the rest dimmed.
+    let path = h.state().explorer.as_ref().unwrap().path.clone();
+    assert!(path.len() >= 2 && path[0] == poly && path[path.len() - 1] == plant);
+    let style = lading::style::Style::default();
+    let on_path = scene.links.iter().filter(|l| l.color == style.path).count();
+    let between: Vec<_> = scene
+        .links
+        .iter()
+        .filter(|l| path.contains(&l.source) && path.contains(&l.target))
+        .map(|l| (l.source, l.target, l.role, l.color))
+        .collect();
+    assert!(
+        on_path >= path.len() - 1,
+        "{on_path} links for the path {path:?}: {between:?}"
+    );
+    for n in &scene.nodes {
+        assert_eq!(n.fill.3 == 255, path.contains(&n.id), "{}", n.id);
+    }
+}

@@ -53,8 +53,11 @@ fn fixture_matches_the_sample_and_imports_links_listings_and_shipments() {
         s.records, 28,
         "25 lines, 2 nested sanctions, 1 nested sender"
     );
-    // The five real companies match the sample by name and country; nothing by id yet.
-    assert_eq!(s.entities_matched.name_country, 5, "{s}");
+    // The five real companies match the sample: the four with an INN in the file by it (the
+    // sample carries their verified INNs), Poly Technologies by name and country; nothing by
+    // FtM id yet.
+    assert_eq!(s.entities_matched.identifier, 4, "{s}");
+    assert_eq!(s.entities_matched.name_country, 1, "{s}");
     assert_eq!(s.entities_matched.id, 0);
     let matched: Vec<(&str, &str)> = s
         .matches
@@ -71,7 +74,11 @@ fn fixture_matches_the_sample_and_imports_links_listings_and_shipments() {
             ("ru-inn-7718852163", "rosoboronexport"),
         ]
     );
-    assert!(s.matches.iter().all(|m| m.by == MatchedBy::NameCountry));
+    assert!(
+        s.matches
+            .iter()
+            .all(|m| m.by == MatchedBy::Identifier || m.entity == "poly-technologies")
+    );
     // The fictional group is created; the repeated Russian Helicopters line and the nested
     // sender object merge into the entities already seen.
     assert_eq!(s.entities_created, 5);
@@ -222,7 +229,7 @@ fn fixture_matches_the_sample_and_imports_links_listings_and_shipments() {
         one::<String>(
             &db,
             "SELECT e.key FROM identifier i JOIN entity e ON e.id = i.entity_id
-             WHERE i.scheme = 'innCode' AND i.value = '7704274402'"
+             WHERE i.scheme = 'INN' AND i.value = '7704274402'"
         ),
         "rostec"
     );
@@ -291,11 +298,11 @@ fn identifiers_match_within_their_scope() {
     assert_eq!(
         by,
         [
-            ("a1b2c3d4e5", "russian-helicopters", "innCode 7731559044"),
+            ("a1b2c3d4e5", "russian-helicopters", "INN 7731559044"),
             (
                 "0d9c8b7a6f",
                 "orlan-aero-holding-jsc-fictional",
-                "registrationNumber 990140000123"
+                "REG 990140000123"
             ),
         ]
     );
@@ -541,8 +548,8 @@ fn skip_invalid_keeps_the_good_lines_and_lists_the_rest() {
     };
     let s = store.import_ftm(&fixture(BROKEN), &options, None).unwrap();
     assert_eq!(s.rejected, 3, "{s}");
-    // Klimov and UEC matched the sample by name; the OFAC listing went in.
-    assert_eq!(s.entities_matched.name_country, 2, "{s}");
+    // Klimov and UEC matched the sample by their INNs; the OFAC listing went in.
+    assert_eq!(s.entities_matched.identifier, 2, "{s}");
     assert_eq!(s.listings_added, 1);
     assert_eq!(s.ownership_added, 0);
     assert_eq!(
@@ -591,7 +598,10 @@ fn a_version_1_database_migrates_and_a_tampered_one_is_refused() {
     };
     let path = make_v1("v1.db", "");
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(one::<i64>(&path, "PRAGMA user_version"), 2);
+    assert_eq!(
+        one::<i64>(&path, "PRAGMA user_version"),
+        i64::from(lading::store::schema::SCHEMA_VERSION)
+    );
     assert_eq!(store.counts().unwrap(), [2, 0, 0, 0]);
     let file = write(
         dir.path(),

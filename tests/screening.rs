@@ -70,7 +70,10 @@ fn pictures_mark_links_shipped_after_listing_in_the_legend() {
         ],
     );
     let text = std::fs::read_to_string(&svg).unwrap();
-    assert!(text.contains("Shipped after listing"), "no legend entry");
+    assert!(
+        text.contains("Shipped while a party was listed"),
+        "no legend entry"
+    );
     // Only 2021 shipments: nothing had been listed yet that these links carried, so
     // the legend does not list the mark.
     let early = dir.path().join("early.svg");
@@ -93,5 +96,5 @@ fn pictures_mark_links_shipped_after_listing_in_the_legend() {
         text.contains("Poly Technologies"),
         "the picture is not empty"
     );
-    assert!(!text.contains("Shipped after listing"));
+    assert!(!text.contains("Shipped while a party was listed"));
 }

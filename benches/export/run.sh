@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Export benchmark: a 4,000 px wide PNG of the sample network and of a 10,000-entity,
-# 40,000-link network (make_big.py: `lading generate` saturates near 8,000 shown entities
+# 40,000-link network, and a 24-frame 1080 px animation of the sample (GIF and APNG) (make_big.py: `lading generate` saturates near 8,000 shown entities
 # and 30,000 links), through `lading render --json`.
 # Prints the median of RUNS runs (default 5) for each phase: load (database → index),
 # layout (settle: ForceAtlas2, seeded), picture (scene + page; the SVG only for .svg), raster
@@ -62,3 +62,26 @@ PY
 
 run_case sample
 run_case big --db "$big"
+
+# Animations: 24 frames of the sample (Jan 2021 – Dec 2022 by month), 1080 × 1080 px, as GIF
+# and as animated PNG. "render" = composing, painting and encoding every frame, and writing.
+run_anim() { # extension
+  local ext=$1
+  : >"$work/anim-$ext.jsonl"
+  for _ in $(seq "$runs"); do
+    "$bin" render --from 2021-01-01 --to 2022-12-31 --animate month --frame 1:1 \
+      --out "$work/anim.$ext" --json >>"$work/anim-$ext.jsonl"
+  done
+  python3 - "$ext" "$work/anim-$ext.jsonl" <<'PY'
+import json, statistics, sys
+ext, path = sys.argv[1], sys.argv[2]
+rows = [json.loads(l) for l in open(path)]
+r0 = rows[0]
+med = lambda k: statistics.median(r[k] for r in rows)
+print(f"animation .{ext}: {r0['frames']} frames, {r0['width']}x{r0['height']} px, "
+      f"{r0['bytes'] / 1e6:.2f} MB; median of {len(rows)} runs: render {med('render_ms'):8.1f} ms "
+      f"(layout {med('layout_ms'):.1f} ms before it)")
+PY
+}
+run_anim gif
+run_anim png

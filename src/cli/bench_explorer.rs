@@ -160,19 +160,20 @@ pub fn playback(
         let t2 = Instant::now();
         let flagged = explorer.screening().flagged_links();
         screening_ms.push(ms(t2));
-        let scene = scene::build(&SceneInput {
-            index: explorer.index(),
-            graph: explorer.graph(),
-            positions: explorer.positions(),
-            style: &style,
+        let mut input = SceneInput::new(
+            explorer.index(),
+            explorer.filter(),
+            explorer.graph(),
+            explorer.positions(),
+            &style,
             view,
-            marks: Marks {
-                after_listing: Some(&flagged),
-                ..Marks::default()
-            },
-            size_by: SizeBy::Shipments,
-            labels: true,
-        });
+        );
+        input.marks = Marks {
+            after_listing: Some(&flagged),
+            ..Marks::default()
+        };
+        input.size_by = SizeBy::Shipments;
+        let scene = scene::build(&input);
         std::hint::black_box(&scene);
         scene_ms.push(ms(t2));
         filter_ms.push(filtered);

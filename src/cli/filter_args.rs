@@ -195,11 +195,13 @@ fn check_names(filter: &Filter, index: &crate::index::ShipmentIndex) -> anyhow::
         if let Provenance::Source(prefix) = Provenance::parse(term) {
             let sources = index.shipment_sources();
             let known = |s: &str| Provenance::Source(prefix.clone()).matches(s);
-            if !sources.iter().any(|(s, _)| known(s)) && !index.sources.iter().any(|s| known(s)) {
+            if !sources.iter().any(|(s, _)| known(s))
+                && !index.source_names.iter().any(|s| known(s))
+            {
                 let listed: Vec<String> = sources
                     .iter()
                     .take(8)
-                    .map(|(s, n)| format!("{:?} ({n})", crate::scene::truncate_label(s, 48)))
+                    .map(|(s, n)| format!("{:?} ({n})", crate::provenance::short_source(s, 48)))
                     .collect();
                 bail!(
                     "--provenance {prefix:?}: no record's source starts with that; say sourced, \

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::store::identity::{Decision, Judgement, Verdict};
+use crate::text::inert;
 
 #[derive(clap::Args, Debug)]
 pub struct MergeArgs {
@@ -57,7 +58,10 @@ pub fn merge(db: Option<&Path>, args: MergeArgs) -> anyhow::Result<ExitCode> {
         args.force,
     )?;
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&out)?);
+        outln!(
+            "{}",
+            crate::text::json_inert(&serde_json::to_string_pretty(&out)?)
+        );
     } else {
         outln!(
             "merged {} into {} (judgement {}): {} shipments, {} ownership links, {} listings, {} names, {} identifiers now show on {}",
@@ -101,14 +105,30 @@ pub fn judgements(db: Option<&Path>, args: JudgementsArgs) -> anyhow::Result<Exi
     let store = super::open_store(db)?;
     let list = store.judgements()?;
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&list)?);
+        outln!(
+            "{}",
+            crate::text::json_inert(&serde_json::to_string_pretty(&list)?)
+        );
         return Ok(ExitCode::SUCCESS);
     }
     if list.is_empty() {
         outln!("no judgements yet");
     }
     for j in &list {
-        outln!("{}", describe(j));
+        // A judgement names entities by key; a database edited elsewhere may have lost one.
+        let missing: Vec<&str> = [j.a_key.as_str(), j.b_key.as_str()]
+            .into_iter()
+            .filter(|k| !matches!(store.find_entity(k), Ok(Some(_))))
+            .collect();
+        if missing.is_empty() {
+            outln!("{}", describe(j));
+        } else {
+            outln!(
+                "{} [no entity has the key {} any more]",
+                describe(j),
+                missing.join(", ")
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -126,4 +146,59 @@ pub fn describe(j: &Judgement) -> String {
         format!(": {}", j.why)
     };
     format!("#{} {} {} {what}{why}", j.id, j.at, j.who)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DuplicatesArgs {
+    /// The lowest score listed (0–1; default: the matcher's review threshold).
+    #[arg(long, value_name = "S")]
+    pub min_score: Option<f64>,
+    /// List at most this many pairs (0: all).
+    #[arg(long, default_value_t = 0)]
+    pub limit: usize,
+    /// Print the pairs as JSON: [{"a":{"key","name"},"b":{"key","name"},"score","reasons"}].
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn duplicates(db: Option<&Path>, args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
+    let min = args.min_score.unwrap_or(crate::names::REVIEW_THRESHOLD);
+    if !(0.0..=1.0).contains(&min) {
+        anyhow::bail!("--min-score {min}: a score is between 0 and 1");
+    }
+    let started = std::time::Instant::now();
+    let store = super::open_store(db)?;
+    let (mut pairs, stats) = crate::identity::review_list(&store, min)?;
+    if args.limit > 0 {
+        pairs.truncate(args.limit);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if args.json {
+        super::write_json(&pairs)?;
+    } else {
+        for p in &pairs {
+            outln!(
+                "{:.3}  {} ({})  ≈  {} ({})",
+                p.score,
+                inert(&p.a.name),
+                inert(&p.a.key),
+                inert(&p.b.name),
+                inert(&p.b.key)
+            );
+            for r in &p.reasons {
+                outln!("       {r}");
+            }
+        }
+        if pairs.is_empty() {
+            outln!("no pairs at or above {min}");
+        }
+    }
+    errln!(
+        "searched {} entities in {seconds:.2} s: {} pairs compared, {} block keys ({} too common, skipped); merge with `lading merge KEEP OTHER --why …`, or `lading not-same A B`",
+        stats.entities,
+        stats.pairs_compared,
+        stats.blocks,
+        stats.skipped_blocks
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -8,9 +8,9 @@ use anyhow::Context;
 
 use crate::date::DateFormat;
 use crate::parts::PartRules;
-use crate::store::Store;
 use crate::store::import::ftm::FtmOptions;
 use crate::store::import::{ImportKind, ImportOptions};
+use crate::store::{Store, Waiting};
 
 /// What a file to import holds: one of the CSV kinds, or FtM entities.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -97,9 +97,26 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => Store::open_or_create(path)?,
         None => super::open_store(None)?,
     };
+    say_when_waiting(&store);
     let summary = store.import_csv(&args.file, &options, None)?;
     let rejected = summary.rejected > 0;
     report(&summary, &args, rejected, "rows")
+}
+
+/// Tells on stderr when the import waits for another process writing to the database.
+fn say_when_waiting(store: &Store) {
+    let db = store.path().display().to_string();
+    store.set_wait_notice(move |waiting| match waiting {
+        Waiting::Started => errln!(
+            "lading: another process is writing to {db} (another Lading import?); \
+             waiting for it to finish (Ctrl+C stops)…"
+        ),
+        Waiting::Still(t) => errln!("lading: still waiting, {} s…", t.as_secs()),
+        Waiting::Done(t) => errln!(
+            "lading: the other process finished writing after {:.1} s; importing",
+            t.as_secs_f64()
+        ),
+    });
 }
 
 /// The part-type rules file given with `--rules`.
@@ -117,7 +134,7 @@ fn report(
     what: &str,
 ) -> anyhow::Result<ExitCode> {
     if args.json {
-        outln!("{}", serde_json::to_string(summary)?);
+        super::write_json(summary)?;
     } else {
         outln!("{summary}");
         if let Some(rejects) = &args.skip_invalid
@@ -152,6 +169,7 @@ fn run_ftm(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => Store::open_or_create(path)?,
         None => super::open_store(None)?,
     };
+    say_when_waiting(&store);
     let summary = store.import_ftm(&args.file, &options, None)?;
     let rejected = summary.rejected > 0;
     report(&summary, &args, rejected, "lines")

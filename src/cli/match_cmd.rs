@@ -33,6 +33,10 @@ pub struct Args {
     /// Print JSON (always so with --pairs).
     #[arg(long)]
     pub json: bool,
+    /// With --pairs: time the analysis of every side and ROUNDS passes of `score` and
+    /// `compare` over the pairs (release build), and print the rates as one JSON line.
+    #[arg(long, value_name = "ROUNDS", requires = "pairs")]
+    pub speed: Option<u32>,
 }
 
 /// One line of `lading match --json`.
@@ -76,6 +80,9 @@ pub fn parse_side(text: &str) -> Result<Party, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let (Some(path), Some(rounds)) = (&args.pairs, args.speed) {
+        return speed(path, rounds.max(1)).map(|()| ExitCode::SUCCESS);
+    }
     if let Some(path) = &args.pairs {
         run_pairs(path)?;
         return Ok(ExitCode::SUCCESS);
@@ -87,7 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let pb = parse_side(b).map_err(|e| anyhow::anyhow!("NAME_B: {e}"))?;
     let c = compare(&pa, &pb);
     if args.json {
-        outln!("{}", to_json(a, b, &c)?);
+        outln!("{}", crate::text::json_inert(&to_json(a, b, &c)?));
     } else {
         outln!(
             "{:.3}  {}",
@@ -156,7 +163,89 @@ fn run_pairs(path: &Path) -> anyhow::Result<()> {
         };
         let (a, pa) = field(ia, "a")?;
         let (b, pb) = field(ib, "b")?;
-        outln!("{}", to_json(&a, &b, &compare(&pa, &pb))?);
+        outln!(
+            "{}",
+            crate::text::json_inert(&to_json(&a, &b, &compare(&pa, &pb))?)
+        );
     }
+    Ok(())
+}
+
+/// The sides of a pairs file, as text.
+fn read_sides(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut rdr =
+        csv::Reader::from_path(path).with_context(|| format!("opening {}", path.display()))?;
+    let headers = rdr.headers()?.clone();
+    let col = |want: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(want))
+    };
+    let (Some(ia), Some(ib)) = (col("a"), col("b")) else {
+        bail!(
+            "{}:1: the header needs columns \"a\" and \"b\"",
+            path.display()
+        );
+    };
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.with_context(|| path.display().to_string())?;
+        out.push((
+            rec.get(ia).unwrap_or_default().to_owned(),
+            rec.get(ib).unwrap_or_default().to_owned(),
+        ));
+    }
+    Ok(out)
+}
+
+/// `--speed`: analysis and comparison rates on the file's pairs.
+fn speed(path: &Path, rounds: u32) -> anyhow::Result<()> {
+    use std::time::Instant;
+    let sides = read_sides(path)?;
+    let names: usize = sides
+        .iter()
+        .map(|(a, b)| a.split('|').count() + b.split('|').count())
+        .sum();
+    let t = Instant::now();
+    let mut parties = Vec::with_capacity(sides.len());
+    for _ in 0..rounds {
+        parties.clear();
+        for (k, (a, b)) in sides.iter().enumerate() {
+            let pa = parse_side(a).map_err(|e| anyhow::anyhow!("pair {}: a: {e}", k + 1))?;
+            let pb = parse_side(b).map_err(|e| anyhow::anyhow!("pair {}: b: {e}", k + 1))?;
+            parties.push((pa, pb));
+        }
+    }
+    let analyse_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut sum = 0.0;
+    for _ in 0..rounds {
+        for (a, b) in &parties {
+            sum += crate::names::score(a, b);
+        }
+    }
+    let score_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut reasons = 0usize;
+    for _ in 0..rounds {
+        for (a, b) in &parties {
+            reasons += compare(a, b).reasons.len();
+        }
+    }
+    let compare_s = t.elapsed().as_secs_f64();
+    let pairs = (parties.len() * rounds as usize).max(1) as f64;
+    let line = serde_json::json!({
+        "pairs": parties.len(),
+        "rounds": rounds,
+        "names_per_pair": names as f64 / parties.len().max(1) as f64,
+        "analyse_us_per_pair": analyse_s * 1e6 / pairs,
+        "score_us_per_pair": score_s * 1e6 / pairs,
+        "compare_us_per_pair": compare_s * 1e6 / pairs,
+        "score_pairs_per_s": pairs / score_s.max(1e-9),
+        // Printed so the timed loops cannot be optimised away.
+        "score_sum": (sum * 1000.0).round() / 1000.0,
+        "reasons": reasons,
+    });
+    outln!("{line}");
     Ok(())
 }

@@ -13,23 +13,70 @@ use crate::store::Store;
 
 /// `println!` for the command line's output, which may go to a pipe that closes early
 /// (`lading screen | head`): then the program ends quietly, as Unix tools do, instead of
-/// panicking on the broken pipe.
+/// panicking on the broken pipe. Everything goes through [`crate::text::inert_lines`]: a
+/// name's escape sequence or bidi override is printed as a visible mark, never acted on.
 macro_rules! outln {
     ($($arg:tt)*) => {
         $crate::cli::write_line(format_args!($($arg)*))
     };
 }
 
+/// `eprintln!` for the command line's messages and errors, made inert as [`outln!`]'s.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_err_line(format_args!($($arg)*))
+    };
+}
+
+/// The one printer of the command line's output: see [`outln!`].
 #[doc(hidden)]
 pub fn write_line(args: std::fmt::Arguments<'_>) {
     use std::io::Write;
+    let text = terminal_text(args);
     let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+    if let Err(e) = out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.write_all(b"\n"))
+    {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("lading: writing the output: {e}");
+        write_err_line(format_args!("lading: writing the output: {e}"));
         std::process::exit(1);
+    }
+}
+
+/// The one printer of the command line's messages: see [`errln!`]. A failed write to
+/// stderr has nowhere to be reported, so it is ignored.
+#[doc(hidden)]
+pub fn write_err_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let text = terminal_text(args);
+    let mut err = std::io::stderr().lock();
+    let _ = err
+        .write_all(text.as_bytes())
+        .and_then(|()| err.write_all(b"\n"));
+}
+
+/// Prints one JSON document on a line: the same data (`\uXXXX` escapes for control and
+/// invisible characters, see [`crate::text::json_inert`]), safe in a terminal.
+pub fn write_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let json = serde_json::to_string(value)?;
+    write_line(format_args!("{}", crate::text::json_inert(&json)));
+    Ok(())
+}
+
+/// A line for the terminal: controls and invisible characters as visible marks, line feeds
+/// and tabs kept (user text that should not break a line is passed through
+/// [`crate::text::inert`] where it is formatted).
+fn terminal_text(args: std::fmt::Arguments<'_>) -> String {
+    let text = match args.as_str() {
+        Some(s) => s.to_owned(),
+        None => args.to_string(),
+    };
+    match crate::text::inert_lines(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(marked) => marked,
     }
 }
 
@@ -93,6 +140,8 @@ pub enum Command {
     NotSame(identity::NotSameArgs),
     /// List the merges, unmerges and "not the same" judgements, with who, when and why.
     Judgements(identity::JudgementsArgs),
+    /// List pairs of entities that may be one, best first, with the reasons.
+    Duplicates(identity::DuplicatesArgs),
     /// Compare two companies' names (and identifiers), or each pair of a CSV file: score,
     /// verdict and reasons.
     Match(match_cmd::Args),
@@ -103,7 +152,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("lading: {err:#}");
+            errln!("lading: {err:#}");
             ExitCode::FAILURE
         }
     }
@@ -131,6 +180,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Unmerge(args)) => identity::unmerge(db.as_deref(), args),
         Some(Command::NotSame(args)) => identity::not_same(db.as_deref(), args),
         Some(Command::Judgements(args)) => identity::judgements(db.as_deref(), args),
+        Some(Command::Duplicates(args)) => identity::duplicates(db.as_deref(), args),
         Some(Command::Match(args)) => match_cmd::run(args),
         None => {
             if let Some(path) = &cli.session {

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::filter_args::{FilterArgs, open_indexed};
 use crate::index::ShipmentIndex;
 use crate::screening::Screening;
+use crate::text::inert;
 
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
@@ -131,7 +132,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         filter.as_of_day(&index).to_string(),
     );
     if args.json {
-        outln!("{}", serde_json::to_string(&report)?);
+        super::write_json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
     outln!("sanctions as of {}", report.as_of);
@@ -148,8 +149,8 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         outln!(
             "  {:>5}  {} → {}  {} – {}  ({who})",
             a.shipments,
-            a.shipper,
-            a.consignee,
+            inert(&a.shipper),
+            inert(&a.consignee),
             a.first,
             a.last
         );
@@ -158,10 +159,10 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     for e in &report.listed {
         outln!(
             "  {}{}{}{}",
-            e.entity,
+            inert(&e.entity),
             e.group
                 .as_ref()
-                .map_or_else(String::new, |g| format!("  [group: {g}]")),
+                .map_or_else(String::new, |g| format!("  [group: {}]", inert(g))),
             if e.synthetic {
                 "  (synthetic: not a real listing)"
             } else {
@@ -176,10 +177,10 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                 .map_or_else(String::new, |d| format!(" until {d}"));
             outln!(
                 "      {:<8} {:<24} since {}{until}  {}",
-                s.authority,
-                s.program,
+                inert(&s.authority),
+                inert(&s.program),
                 s.listed_on,
-                s.source
+                inert(&s.source)
             );
         }
     }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::filter_args::{FilterArgs, open_indexed};
 use crate::filter::{FilteredGraph, LinkKind};
 use crate::index::ShipmentIndex;
+use crate::text::inert;
 
 #[derive(clap::Args, Debug, Default)]
 pub struct Args {
@@ -170,7 +171,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             owner_choices(&index, &crate::rollup::Owners::new(&index, &filter, by));
     }
     if args.json {
-        outln!("{}", serde_json::to_string(&stats)?);
+        super::write_json(&stats)?;
         return Ok(ExitCode::SUCCESS);
     }
     outln!("database      {}", store.path().display());
@@ -210,9 +211,9 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                 "  {:>5}  {:>14.0}  {} → {}  [{}]",
                 l.shipments,
                 l.value_usd,
-                l.shipper,
-                l.consignee,
-                l.part_types.join(", ")
+                inert(&l.shipper),
+                inert(&l.consignee),
+                inert(&l.part_types.join(", "))
             );
         }
     }

@@ -52,9 +52,33 @@ pub fn shipments(
 }
 
 /// Writes the shipments as CSV (UTF-8, header row, RFC 4180 quoting).
+///
+/// Columns an import kept because no field meant them follow the fixed ones, one column per
+/// distinct header among `rows` (sorted), empty where a row lacks it.
 pub fn write(out: &mut dyn Write, index: &ShipmentIndex, rows: &[Shipment]) -> io::Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
-    w.write_record(HEADER)?;
+    let kept: Vec<Vec<(String, String)>> = rows.iter().map(Shipment::extra_columns).collect();
+    let extra_headers: Vec<String> = kept
+        .iter()
+        .flatten()
+        .map(|(h, _)| h.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        // A kept header that repeats a fixed column's name gets a suffix, so none is lost.
+        .map(|h| {
+            if HEADER.contains(&h.as_str()) {
+                format!("{h} (kept)")
+            } else {
+                h
+            }
+        })
+        .collect();
+    w.write_record(
+        HEADER
+            .iter()
+            .map(|h| h.to_string())
+            .chain(extra_headers.iter().cloned()),
+    )?;
     let who = |id: EntityId| {
         index
             .entity(id)
@@ -63,10 +87,20 @@ pub fn write(out: &mut dyn Write, index: &ShipmentIndex, rows: &[Shipment]) -> i
             })
     };
     let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    for s in rows {
+    for (s, kept) in rows.iter().zip(&kept) {
         let (sk, sn) = who(s.shipper);
         let (ck, cn) = who(s.consignee);
-        w.write_record([
+        let extra = extra_headers.iter().map(|h| {
+            let h = h
+                .strip_suffix(" (kept)")
+                .filter(|b| HEADER.contains(b))
+                .unwrap_or(h);
+            kept.iter()
+                .find(|(k, _)| k == h)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        });
+        let fixed = [
             s.id.to_string(),
             s.date.iso(),
             sk,
@@ -81,7 +115,8 @@ pub fn write(out: &mut dyn Write, index: &ShipmentIndex, rows: &[Shipment]) -> i
             opt(s.value_usd),
             s.source_ref.clone(),
             s.source.clone(),
-        ])?;
+        ];
+        w.write_record(fixed.into_iter().chain(extra))?;
     }
     w.flush()?;
     Ok(())

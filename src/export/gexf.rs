@@ -9,8 +9,9 @@
 use std::io::{self, Write};
 
 use super::network::{LinkRecord, NodeRecord};
-use super::svg::{escape, num};
+use super::svg::num;
 use crate::style::Style;
+use crate::text::xml_escape as escape;
 
 /// Writes the records as GEXF 1.3. `description` goes into `<meta>` (the filter in words).
 pub fn write(

@@ -8,7 +8,8 @@
 use std::io::{self, Write};
 
 use super::network::{LinkRecord, NodeRecord};
-use super::svg::{escape, num};
+use super::svg::num;
+use crate::text::xml_escape as escape;
 
 /// Writes the records as GraphML. `description` goes into the graph's `description`.
 pub fn write(

@@ -70,7 +70,7 @@ pub fn paint(page: &Page, pixmap: &mut Pixmap, options: &usvg::Options) -> Resul
         .then_some([net.x, net.y, net.x + net.w, net.y + net.h]);
     for r in &rasters {
         let l = &labels[r.label];
-        composite(pixmap, r, first.halo, l.color, clip);
+        composite(pixmap, r, l.halo, l.color, clip);
     }
     Ok(())
 }

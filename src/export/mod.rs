@@ -27,7 +27,10 @@
 //! # Ok(()) }
 //! ```
 
+pub mod animate;
+pub mod credit;
 pub mod csv;
+mod fit;
 pub mod gexf;
 pub mod graphml;
 mod labels;
@@ -38,7 +41,7 @@ mod raster;
 mod settle;
 mod strokes;
 pub mod svg;
-pub mod text;
+pub use crate::style::text;
 
 use std::path::{Path, PathBuf};
 
@@ -49,7 +52,7 @@ use crate::atomic::{WriteError, write_atomically};
 use crate::filter::{Filter, FilteredGraph};
 use crate::index::ShipmentIndex;
 use crate::layout::{LayoutError, Positions};
-use crate::scene::{Marks, Scene, SizeBy, View};
+use crate::scene::{Marks, Scene, Shown, SizeBy, View};
 use crate::store::StoreError;
 use crate::style::Theme;
 
@@ -81,6 +84,10 @@ pub enum ExportError {
     View,
     #[error("{path}: unknown file type; name it .png or .svg")]
     Format { path: PathBuf },
+    #[error("{path}: unknown file type for an animation; name it .gif or .png (animated PNG)")]
+    AnimationFormat { path: PathBuf },
+    #[error("cannot animate: {0}")]
+    Animation(String),
     #[error("a CSV export reads the shipment records and needs the open database")]
     NeedsStore,
     #[error("could not draw the picture: {0}")]
@@ -103,6 +110,65 @@ pub enum PictureView {
     Current(View),
 }
 
+/// A shape of picture: for the web and social media, or an A4 page at 300 dpi.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Frame {
+    /// 16:9, 1920 × 1080 px: the legend and words beside the network.
+    Wide,
+    /// 1:1, 1080 × 1080 px.
+    Square,
+    /// 4:5, 1080 × 1350 px.
+    Portrait,
+    /// A4 portrait at 300 dpi, 2480 × 3508 px.
+    A4,
+    /// A4 landscape at 300 dpi, 3508 × 2480 px.
+    A4Landscape,
+}
+
+impl Frame {
+    pub const ALL: [Frame; 5] = [
+        Frame::Wide,
+        Frame::Square,
+        Frame::Portrait,
+        Frame::A4,
+        Frame::A4Landscape,
+    ];
+
+    /// The name on the command line and in the dialog.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frame::Wide => "16:9",
+            Frame::Square => "1:1",
+            Frame::Portrait => "4:5",
+            Frame::A4 => "a4",
+            Frame::A4Landscape => "a4-landscape",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Frame> {
+        Frame::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// Width and height in pixels.
+    pub fn size(self) -> [u32; 2] {
+        match self {
+            Frame::Wide => [1920, 1080],
+            Frame::Square => [1080, 1080],
+            Frame::Portrait => [1080, 1350],
+            Frame::A4 => [2480, 3508],
+            Frame::A4Landscape => [3508, 2480],
+        }
+    }
+
+    /// The frame's height for a width (the same shape).
+    pub fn height_for(self, width: u32) -> u32 {
+        let [w, h] = self.size();
+        ((u64::from(width) * u64::from(h) + u64::from(w) / 2) / u64::from(w)).max(1) as u32
+    }
+}
+
 /// A piece of text around the picture: the default, the caller's, or none.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Decoration {
@@ -121,7 +187,7 @@ impl Decoration {
             Decoration::Text(t) => Some(t.trim().to_owned()),
             Decoration::Hidden => None,
         }
-        .map(|t| clean_text(&t))
+        .map(|t| clean_text(&crate::text::inert_lines(&t)))
         .filter(|t| !t.is_empty())
     }
 }
@@ -133,7 +199,7 @@ pub struct PictureOptions {
     pub title: Decoration,
     /// Default: the filter in words ([`Filter::describe`]).
     pub caption: Decoration,
-    /// Default: [`DEFAULT_CREDIT`].
+    /// Default: the sources of what is shown ([`credit::credit`]).
     pub credit: Decoration,
     pub legend: bool,
     pub theme: Theme,
@@ -149,10 +215,10 @@ pub struct PictureOptions {
     pub show_pins: bool,
     /// Entity labels (collision-free, most important first, as on the canvas).
     pub labels: bool,
+    /// A frame's shape: the whole network is turned to fill it and the words laid out for
+    /// it. Width and height are set from it by [`PictureOptions::framed`].
+    pub frame: Option<Frame>,
 }
-
-/// The credit line when the caller gives none.
-pub const DEFAULT_CREDIT: &str = "Made with Lading";
 
 impl Default for PictureOptions {
     fn default() -> Self {
@@ -169,11 +235,22 @@ impl Default for PictureOptions {
             highlight_selection: true,
             show_pins: false,
             labels: true,
+            frame: None,
         }
     }
 }
 
 impl PictureOptions {
+    /// These options in `frame`: its size at scale 1, or `width` px wide in its shape.
+    pub fn framed(mut self, frame: Frame, width: Option<u32>) -> PictureOptions {
+        let width = width.unwrap_or(frame.size()[0]);
+        self.frame = Some(frame);
+        self.width_px = width;
+        self.height_px = Some(frame.height_for(width));
+        self.scale = 1;
+        self
+    }
+
     /// Checks width, height and scale; returns the output size limits' violation, if any.
     pub fn validate(&self) -> Result<(), ExportError> {
         if self.scale == 0 || self.scale > MAX_SCALE {
@@ -220,6 +297,19 @@ pub struct PictureInput<'a> {
     /// Selection, path, pins, highlights, notes, as on the canvas.
     pub marks: Marks<'a>,
     pub size_by: SizeBy,
+    /// What the graph shows ([`Shown::compute`]), when the caller keeps it.
+    pub shown: Option<&'a Shown>,
+    /// What an animation holds still from frame to frame.
+    pub held: Option<&'a Held>,
+}
+
+/// What an animation's frames share: the view (fitted to these world bounds rather than the
+/// frame's entities), the legend (the whole range's) and a date stamp.
+#[derive(Clone, Debug, Default)]
+pub struct Held {
+    pub bounds: Option<([f32; 2], [f32; 2])>,
+    pub legend: Option<crate::scene::Legend>,
+    pub stamp: Option<String>,
 }
 
 impl<'a> PictureInput<'a> {
@@ -237,6 +327,8 @@ impl<'a> PictureInput<'a> {
             positions,
             marks: Marks::default(),
             size_by: SizeBy::Shipments,
+            shown: None,
+            held: None,
         }
     }
 }
@@ -326,28 +418,7 @@ pub fn default_title(graph: &FilteredGraph) -> String {
     t
 }
 
-/// "$1.2 million", "$830,000".
-pub fn usd(value: f64) -> String {
-    if value >= 1e9 {
-        format!("${:.1} billion", value / 1e9)
-    } else if value >= 1e6 {
-        format!("${:.1} million", value / 1e6)
-    } else {
-        format!("${}", group_digits(value.round().max(0.0) as u64))
-    }
-}
-
-fn group_digits(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::scene::{group_digits, usd};
 
 /// Drops characters XML cannot hold and folds line breaks: user text goes into SVG and XML.
 pub fn clean_text(text: &str) -> String {
@@ -366,13 +437,51 @@ pub fn clean_text(text: &str) -> String {
 /// Makes the picture: builds the scene for the chosen view, lays out title, legend, caption
 /// and credit around it (painted as SVG or PNG when asked).
 pub fn picture(input: &PictureInput<'_>, options: &PictureOptions) -> Result<Picture, ExportError> {
+    picture_with_notes(input, options, Vec::new())
+}
+
+/// [`picture`], saying `notes` (what the picture leaves out) above the credit.
+pub fn picture_with_notes(
+    input: &PictureInput<'_>,
+    options: &PictureOptions,
+    notes: Vec<String>,
+) -> Result<Picture, ExportError> {
     options.validate()?;
+    let computed;
+    let shown = match input.shown {
+        Some(s) => s,
+        None => {
+            computed = Shown::compute(input.index, input.filter, input.graph);
+            &computed
+        }
+    };
     let title = options.title.resolve(|| default_title(input.graph));
     let caption = options
         .caption
         .resolve(|| input.filter.describe(input.index));
-    let credit = options.credit.resolve(|| DEFAULT_CREDIT.to_owned());
-    let page = page::compose(input, options, title, caption, credit)?;
+    let credit = options
+        .credit
+        .resolve(|| credit::credit(input.index, input.graph, shown));
+    // A frame's whole network is turned so its long side lies along the frame's.
+    let turned;
+    let mut input = PictureInput {
+        shown: Some(shown),
+        ..*input
+    };
+    if let (Some(frame), PictureView::Fit, None) = (options.frame, options.view, input.held) {
+        turned = fit::turn(input.graph, input.positions, input.marks.callouts, frame);
+        if let Some(t) = &turned {
+            input.positions = &t.positions;
+            input.marks.callouts = &t.callouts;
+        }
+    }
+    let words = page::Words {
+        title,
+        caption,
+        credit,
+        notes,
+    };
+    let page = page::compose(&input, options, words)?;
     Ok(Picture {
         page,
         svg: std::sync::OnceLock::new(),
@@ -515,6 +624,9 @@ mod tests {
         );
         assert!(PictureFormat::from_path(Path::new("a.jpg")).is_err());
         assert_eq!(group_digits(1234567), "1,234,567");
+        assert_eq!(Frame::parse("A4-Landscape"), Some(Frame::A4Landscape));
+        assert_eq!(Frame::Wide.height_for(1080), 608);
+        assert_eq!(Frame::A4.size(), [2480, 3508]);
         assert_eq!(usd(830_000.4), "$830,000");
         assert_eq!(usd(12_345_678.0), "$12.3 million");
         assert_eq!(clean_text("a\u{0}b\nc"), "ab c");

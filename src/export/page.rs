@@ -1,20 +1,30 @@
-//! The page around the network: where the title, the network, the legend, the caption and
-//! the credit go, in output pixels, so that nothing overlaps and nothing is cut off.
+//! The page around the network: where the title, the network, the legend, the caption, the
+//! notes and the credit go, in output pixels, so that nothing overlaps and nothing is cut off.
 //!
-//! From top to bottom: margin, title (wrapped), the network area, a thin rule, the legend
-//! (items flowing in rows, grouped), the caption (wrapped), the credit line, margin. Text is
-//! measured with the shipped fonts ([`super::text`]). The network area's width is the page's
-//! width less the margins; its height follows the network's shape (fit), the view's shape
-//! (current view), or what remains of a fixed height. Pictures too narrow for decorations
-//! (under about 240 px at 1x) show the network alone.
+//! **Sizes follow the output.** Everything on the page, text and shapes, is measured in a
+//! unit `u` of a thousandth of the picture's width (or of 1.25 times its height, when that is
+//! less: a wide frame's words must fit its height; for the A4 frames, read at their printed
+//! size, of an A4 width divided by 1.5): the same picture at 1,000 or 8,000 px differs only
+//! in sharpness. Entity labels are at least 2.5% of the picture's width: shown 360 px wide on
+//! a phone that is 9 px, printed two newspaper columns wide (about 10 cm) 7 pt, the smallest
+//! type newspapers set in graphics; on an A4 page they are 9 pt.
+//!
+//! **Two shapes.** Portrait and square pages (and a free width) stack: title, network, a
+//! thin rule, the legend flowing in rows, caption, notes, credit. Wide frames (16:9, A4
+//! landscape) put the legend, caption, notes and credit in a column right of the network.
+//! The network area's height follows the network's shape (a free width), the view's (the
+//! current view) or what the frame leaves. Text is measured with the shipped fonts and
+//! wrapped. The legend is the scene's ([`crate::scene::legend::layout`]), drawn with the
+//! network's own primitives.
 
 use crate::filter::FilteredGraph;
-use crate::model::EntityKind;
-use crate::scene::{self, Legend, Scene, SceneInput, SizeBy, View};
-use crate::style::{NodeShape, Rgba, Style};
+use crate::scene::{self, LegendDrawing, Scene, SceneInput, SceneLink, SceneNode, View};
+use crate::style::Style;
 
 use super::text;
-use super::{ExportError, MAX_PIXELS, PictureInput, PictureOptions, PictureView};
+use super::{ExportError, Frame, MAX_PIXELS, PictureInput, PictureOptions, PictureView};
+
+pub use crate::scene::legend::CENTRE_TO_BASELINE;
 
 /// A rectangle in output pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -25,41 +35,15 @@ pub struct Rect {
     pub h: f32,
 }
 
-/// One line of text, left-aligned at `x`, on the baseline `y`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TextLine {
-    pub text: String,
-    pub x: f32,
-    pub y: f32,
-    pub size: f32,
-    pub bold: bool,
-    pub color: Rgba,
-    /// Centred on `x` instead of starting there.
-    pub centred: bool,
-}
-
-/// The little picture before a legend entry, centred on a point.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Swatch {
-    /// A node of this shape and fill.
-    Node(NodeShape, Rgba),
-    /// A neutral node with the sanction ring.
-    Ring(Rgba),
-    /// A link: colour, width, dashed, with an arrowhead.
-    Link {
-        color: Rgba,
-        width: f32,
-        dashed: bool,
-        arrow: bool,
-    },
-}
+/// One line of text, left-aligned at `x` (or centred on it), on the baseline `y`.
+pub type TextLine = crate::scene::SceneText;
 
 /// Everything the painter draws, placed.
 #[derive(Clone, Debug)]
 pub struct Page {
     pub width_px: u32,
     pub height_px: u32,
-    /// Multiplies decoration sizes (the picture's scale).
+    /// The page's unit: output pixels per thousandth of the width (see the module docs).
     pub scale: f32,
     pub style: Style,
     pub scene: Scene,
@@ -69,12 +53,14 @@ pub struct Page {
     pub clip: bool,
     /// Shown when the filter selects nothing.
     pub empty_message: Option<TextLine>,
-    /// Title, legend labels, caption and credit.
+    /// Title, legend words, caption, notes and credit.
     pub texts: Vec<TextLine>,
-    pub swatches: Vec<(Swatch, [f32; 2])>,
+    /// The legend's swatches, in page pixels, drawn as the network's nodes and links are.
+    pub legend_nodes: Vec<SceneNode>,
+    pub legend_links: Vec<SceneLink>,
     /// Thin separators: from, to.
     pub rules: Vec<([f32; 2], [f32; 2])>,
-    /// The title, caption and credit as given (for the SVG's metadata).
+    /// The title and caption as given (for the SVG's metadata).
     pub title: Option<String>,
     pub caption: Option<String>,
 }
@@ -82,58 +68,187 @@ pub struct Page {
 /// Message drawn in the network area when there is nothing to draw.
 pub const EMPTY_MESSAGE: &str = "No data in this filter";
 
-const TITLE_PX: f32 = 22.0;
-const LEGEND_PX: f32 = 12.0;
-const CAPTION_PX: f32 = 13.0;
-const CREDIT_PX: f32 = 11.0;
+/// Text sizes, in the page's unit (a thousandth of the width).
+const TITLE_U: f32 = 34.0;
+const LABEL_U: f32 = 25.0;
+const LEGEND_U: f32 = 19.0;
+const CAPTION_U: f32 = 19.0;
+const CREDIT_U: f32 = 16.0;
+const MARGIN_U: f32 = 30.0;
+/// Shape scale per pixel of room per entity (see `compose_as`).
+const DENSITY: f32 = 0.024;
 /// Line height as a multiple of the text size, and baseline below the line's top (Noto
 /// Sans: ascender 1.069 em, descender 0.293 em).
-const LINE: f32 = 1.36;
+const LINE: f32 = 1.32;
 const ASCENT: f32 = 1.069;
-/// Baseline below the visual centre of a line of mixed-case text.
-pub const CENTRE_TO_BASELINE: f32 = 0.35;
 
-/// Lays out the page and builds the scene for its network area.
+/// The smallest entity label in a picture `total_width` pixels wide in `frame`, in pixels:
+/// 2.5% of the width, or 9 pt on an A4 page (see the module docs).
+pub fn min_label_px(total_width: f32, frame: Option<Frame>) -> f32 {
+    match frame {
+        Some(Frame::A4 | Frame::A4Landscape) => LABEL_U * unit(total_width, None, frame),
+        _ => 0.025 * total_width,
+    }
+}
+
+/// Output pixels per page unit for a picture `total_width` pixels wide (and `total_height`
+/// tall, when fixed) in `frame`: a thousandth of the width, or of 1.25 times the height when
+/// that is smaller (a wide frame's words must fit its height); an A4 page's at print size.
+pub fn unit(total_width: f32, total_height: Option<f32>, frame: Option<Frame>) -> f32 {
+    match frame {
+        Some(Frame::A4) => total_width / (Frame::A4.size()[0] as f32 / 1.5),
+        Some(Frame::A4Landscape) => total_width / (Frame::A4Landscape.size()[0] as f32 / 1.5),
+        _ => total_width.min(total_height.map_or(f32::MAX, |h| 1.25 * h)) / 1000.0,
+    }
+}
+
+/// Text to put under the network, besides the caption.
+pub struct Words {
+    pub title: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    /// What the picture could not show, said in it.
+    pub notes: Vec<String>,
+}
+
+/// A block of wrapped lines of one size.
+struct Block {
+    lines: Vec<String>,
+    size: f32,
+    bold: bool,
+    muted: bool,
+}
+
+impl Block {
+    fn new(text: Option<&str>, size: f32, bold: bool, muted: bool, width: f32) -> Block {
+        Block {
+            lines: text
+                .map(|t| text::wrap(t, size, bold, width))
+                .unwrap_or_default(),
+            size,
+            bold,
+            muted,
+        }
+    }
+
+    fn height(&self) -> f32 {
+        self.lines.len() as f32 * LINE * self.size
+    }
+
+    /// Places the lines from `y` (their top) at `x`; returns the y below them.
+    fn place(&self, out: &mut Vec<TextLine>, style: &Style, x: f32, mut y: f32) -> f32 {
+        for line in &self.lines {
+            out.push(TextLine {
+                text: line.clone(),
+                x,
+                y: y + ASCENT * self.size,
+                size: self.size,
+                bold: self.bold,
+                color: if self.muted {
+                    style.muted_text
+                } else {
+                    style.text
+                },
+                centred: false,
+            });
+            y += LINE * self.size;
+        }
+        y
+    }
+}
+
+/// How the words are arranged: beside the network (wide frames) with their text scaled by
+/// `factor`, or under it.
+#[derive(Clone, Copy)]
+struct Arrangement {
+    side: bool,
+    factor: f32,
+}
+
+/// Lays out the page and builds the scene for its network area. A wide frame puts the
+/// legend and words in a column beside the network; when they do not fit there, their text
+/// is made smaller (down to 60%), and failing that they go under the network.
 pub fn compose(
     input: &PictureInput<'_>,
     options: &PictureOptions,
-    title: Option<String>,
-    caption: Option<String>,
-    credit: Option<String>,
+    words: Words,
 ) -> Result<Page, ExportError> {
-    let style = Style::new(options.theme);
-    let s = options.scale as f32;
     let width = (options.width_px * options.scale) as f32;
+    let fixed_total = options.height_px.map(|h| (h * options.scale) as f32);
+    let wide = options.width_px >= 240
+        && fixed_total.is_some_and(|h| width / h >= 1.3)
+        && (options.legend || words.caption.is_some() || words.credit.is_some());
+    if wide {
+        for factor in [1.0, 0.9, 0.8, 0.7, 0.6] {
+            let arrangement = Arrangement { side: true, factor };
+            let (page, fits) = compose_as(input, options, &words, arrangement)?;
+            if fits {
+                return Ok(page);
+            }
+        }
+    }
+    let arrangement = Arrangement {
+        side: false,
+        factor: 1.0,
+    };
+    compose_as(input, options, &words, arrangement).map(|(page, _)| page)
+}
+
+/// The page arranged one way, and whether the side column's words fit beside the network.
+fn compose_as(
+    input: &PictureInput<'_>,
+    options: &PictureOptions,
+    words: &Words,
+    arrangement: Arrangement,
+) -> Result<(Page, bool), ExportError> {
+    let style = Style::new(options.theme);
+    let width = (options.width_px * options.scale) as f32;
+    let fixed_total = options.height_px.map(|h| (h * options.scale) as f32);
+    let u = unit(width, fixed_total, options.frame);
     let decorated = options.width_px >= 240;
     let margin = if decorated {
-        24.0 * s
+        (MARGIN_U * u).round()
     } else {
         (width * 0.04).floor()
     };
     let inner = (width - 2.0 * margin).max(1.0);
+    let Words {
+        title,
+        caption,
+        credit,
+        notes,
+    } = words;
+    let (title, caption, credit) = (title.clone(), caption.clone(), credit.clone());
     let (title, caption, credit) = if decorated {
         (title, caption, credit)
     } else {
         (None, None, None)
     };
+    let side = arrangement.side;
+    // Text beside the network is scaled to fit its column.
+    let f = arrangement.factor;
+    let column = if side { (inner * 0.32).round() } else { inner };
+    let gap = (24.0 * u).round();
+    let net_w = if side { inner - column - gap } else { inner };
 
-    // Text blocks above and below the network.
-    let title_lines = title
-        .as_deref()
-        .map(|t| wrap_limited(t, TITLE_PX * s, true, inner, 3))
-        .unwrap_or_default();
-    let caption_lines = caption
-        .as_deref()
-        .map(|t| text::wrap(t, CAPTION_PX * s, false, inner))
-        .unwrap_or_default();
-    let credit_lines = credit
-        .as_deref()
-        .map(|t| text::wrap(t, CREDIT_PX * s, false, inner))
-        .unwrap_or_default();
-    let title_h = block_height(title_lines.len(), TITLE_PX * s, 14.0 * s);
-    let caption_h = block_height(caption_lines.len(), CAPTION_PX * s, 4.0 * s);
-    let credit_h = block_height(credit_lines.len(), CREDIT_PX * s, 0.0);
-    let gap_below_network = if decorated { 14.0 * s } else { 0.0 };
+    let title_block = Block::new(title.as_deref(), TITLE_U * u, true, false, inner);
+    let title_lines = if title_block.lines.len() > 3 {
+        let rest = title_block.lines[2..].join(" ");
+        let mut lines = title_block.lines[..2].to_vec();
+        lines.push(text::fit(&rest, TITLE_U * u, true, inner));
+        lines
+    } else {
+        title_block.lines.clone()
+    };
+    let title_block = Block {
+        lines: title_lines,
+        ..title_block
+    };
+    let title_h = if title_block.lines.is_empty() {
+        0.0
+    } else {
+        title_block.height() + 14.0 * u
+    };
 
     // Links shipped after a party's listing are marked in every picture, as on the canvas.
     let flagged = input.marks.after_listing.is_none().then(|| {
@@ -154,53 +269,67 @@ pub fn compose(
         } else {
             &[]
         },
-        pinned: input.marks.pinned,
         show_pins: options.show_pins,
-        highlights: input.marks.highlights,
         // A picture has no pointer.
         hovered: None,
-        noted: input.marks.noted,
-        // Link highlights, link notes and callouts as on the canvas.
+        // Pins, highlights, notes and callouts as on the canvas.
         ..input.marks
     };
+    let label_floor = min_label_px(width, options.frame);
     let build = |view: View| {
-        scene::build(&SceneInput {
-            index: input.index,
-            graph: input.graph,
-            positions: input.positions,
-            style: &style,
+        let mut scene_input = SceneInput::new(
+            input.index,
+            input.filter,
+            input.graph,
+            input.positions,
+            &style,
             view,
-            marks,
-            size_by: input.size_by,
-            labels: options.labels,
-        })
+        );
+        scene_input.marks = marks;
+        scene_input.size_by = input.size_by;
+        scene_input.labels = options.labels;
+        scene_input.label_size = label_floor.max(style.label_size_px * view.scale);
+        scene_input.shown = input.shown;
+        scene::build(&scene_input)
     };
-    let pad = (style.node_radius_px.1 * 1.4 + style.ring_width_px + 10.0) * s;
-    let bounds = shown_bounds(input.graph, input.positions);
-    let fixed = title_h + caption_h + credit_h + gap_below_network + 2.0 * margin;
+    // Shapes grow with the page, but not past what the network's density allows: the
+    // smallest node at most about a tenth of the room each entity has (a 10,000-entity
+    // network stays a network, not a blot).
+    let entities = input.graph.entities.len().max(1) as f32;
+    let shape_scale = |w: f32, h: f32| -> f32 {
+        let room = (w * h / entities).sqrt();
+        (DENSITY * room).min(u).max((options.scale as f32).min(u))
+    };
+    let pad_for = |s: f32| (style.node_radius_px.1 * 1.4 + style.ring_width_px + 10.0) * s;
+    let pad = pad_for(shape_scale(net_w, net_w));
+    let bounds = match input.held {
+        Some(held) => held.bounds,
+        None => shown_bounds(input.graph, input.positions),
+    };
 
-    // The network area's height, before the legend is known.
-    let auto_height = |legend_h: f32| -> f32 {
-        let wanted = match (options.view, bounds) {
-            (PictureView::Current(v), _) => v.size[1] / v.size[0] * inner,
-            (PictureView::Fit, Some((lo, hi))) => {
-                let (bw, bh) = ((hi[0] - lo[0]).max(1e-3), (hi[1] - lo[1]).max(1e-3));
-                let h = (inner - 2.0 * pad).max(1.0) * bh / bw + 2.0 * pad;
-                h.clamp(0.5 * inner, 1.2 * inner)
-            }
-            (PictureView::Fit, None) => (0.3 * inner).max(80.0 * s),
-        };
-        let room = MAX_PIXELS as f32 - fixed - legend_h;
-        wanted.min(room).max(1.0)
+    // The words under (or beside) the network, which do not depend on the network's size.
+    let caption_block = Block::new(caption.as_deref(), CAPTION_U * u * f, false, false, column);
+    let credit_block = Block::new(credit.as_deref(), CREDIT_U * u * f, false, true, column);
+    let legend_size = LEGEND_U * u * f;
+    let legend_of = |scene: &Scene| -> LegendDrawing {
+        if decorated && options.legend {
+            let legend = input
+                .held
+                .and_then(|h| h.legend.as_ref())
+                .unwrap_or(&scene.legend);
+            scene::legend::layout(legend, &style, legend_size, column, side)
+        } else {
+            LegendDrawing::default()
+        }
     };
-    let view_for = |h: f32| -> View {
+    let view_for = |w: f32, h: f32| -> View {
         match options.view {
             PictureView::Current(v) => {
-                let f = inner / v.size[0];
+                let f = w / v.size[0];
                 View {
                     center: v.center,
                     zoom: v.zoom * f,
-                    size: [inner, h],
+                    size: [w, h],
                     scale: v.scale * f,
                 }
             }
@@ -208,138 +337,167 @@ pub fn compose(
                 Some(b) => {
                     // Room at the sides for the labels of the outermost nodes, which are
                     // dropped rather than cut off when they do not fit.
-                    let side = (80.0 * s).min(inner * 0.06);
-                    let mut v = View::fit(b, [inner - 2.0 * side, h], pad, s);
-                    v.size = [inner, h];
+                    let side_room = (120.0 * u).min(w * 0.1);
+                    let s = shape_scale(w, h);
+                    let mut v = View::fit(b, [w - 2.0 * side_room, h], pad_for(s), s);
+                    v.size = [w, h];
                     v
                 }
                 None => View {
-                    size: [inner, h],
-                    scale: s,
+                    size: [w, h],
+                    scale: shape_scale(w, h),
                     ..View::default()
                 },
             },
         }
     };
-    let fixed_total = options.height_px.map(|h| (h * options.scale) as f32);
+    let auto_height = |below: f32| -> f32 {
+        let wanted = match (options.view, bounds) {
+            (PictureView::Current(v), _) => v.size[1] / v.size[0] * net_w,
+            (PictureView::Fit, Some((lo, hi))) => {
+                let (bw, bh) = ((hi[0] - lo[0]).max(1e-3), (hi[1] - lo[1]).max(1e-3));
+                let h = (net_w - 2.0 * pad).max(1.0) * bh / bw + 2.0 * pad;
+                h.clamp(0.55 * net_w, 1.2 * net_w)
+            }
+            (PictureView::Fit, None) => (0.3 * net_w).max(80.0 * u),
+        };
+        let room = MAX_PIXELS as f32 - 2.0 * margin - title_h - below;
+        wanted.min(room).max(1.0)
+    };
+    let gap_below_network = if decorated { 16.0 * u } else { 0.0 };
+    let notes_for = |scene: &Scene| -> Block {
+        let mut all: Vec<String> = notes.to_vec();
+        all.extend(scene.notes.iter().cloned());
+        let text = (!all.is_empty()).then(|| format!("Not shown: {}.", all.join("; ")));
+        Block::new(text.as_deref(), CREDIT_U * u * f, false, true, column)
+    };
+    // Height of what goes under the network (stacked pages).
+    let below_of = |legend: &LegendDrawing, notes: &Block| -> f32 {
+        if side {
+            return 0.0;
+        }
+        let legend_h = if legend.size[1] > 0.0 {
+            legend.size[1] + 14.0 * u
+        } else {
+            0.0
+        };
+        let caption_h = caption_block.height()
+            + if caption_block.lines.is_empty() {
+                0.0
+            } else {
+                6.0 * u
+            };
+        gap_below_network + legend_h + caption_h + notes.height() + credit_block.height()
+    };
 
     // First pass: the scene decides what the legend lists; the legend's height decides the
-    // network's. The legend lists kinds, colours and link types, which do not change with
-    // the area's height, so a second pass only re-places nodes and labels.
+    // network's. A second pass re-places nodes and labels in the final area.
     let first_h = match fixed_total {
-        Some(total) => total - fixed,
+        Some(total) => total - 2.0 * margin - title_h,
         None => auto_height(0.0),
-    };
-    let mut scene = build(view_for(first_h.max(1.0)));
-    let legend = if decorated && options.legend {
-        legend_items(&scene.legend, input, &style, s, inner)
-    } else {
-        LegendLayout::default()
-    };
-    let legend_h = if legend.rows > 0 {
-        legend.height + 12.0 * s
-    } else {
-        0.0
-    };
+    }
+    .max(1.0);
+    let mut scene = build(view_for(net_w, first_h));
+    let mut legend = legend_of(&scene);
+    let mut notes_block = notes_for(&scene);
+    let below = below_of(&legend, &notes_block);
     let network_h = match fixed_total {
         Some(total) => {
-            let h = total - fixed - legend_h;
-            if h < 40.0 * s {
+            let h = total - 2.0 * margin - title_h - below;
+            if h < 40.0 * u {
                 return Err(ExportError::Cramped {
                     height_px: total as u32,
-                    needed_px: (fixed + legend_h + 40.0 * s).ceil() as u32,
+                    needed_px: (2.0 * margin + title_h + below + 40.0 * u).ceil() as u32,
                 });
             }
             h
         }
-        None => auto_height(legend_h),
+        None => auto_height(below),
     };
     if (network_h - first_h).abs() > 0.01 {
-        scene = build(view_for(network_h));
+        scene = build(view_for(net_w, network_h));
+        legend = legend_of(&scene);
+        notes_block = notes_for(&scene);
     }
+    let below = below_of(&legend, &notes_block);
     let height = match fixed_total {
         Some(total) => total,
-        None => (fixed + legend_h + network_h).ceil(),
+        None => (2.0 * margin + title_h + network_h + below).ceil(),
     };
     if height > MAX_PIXELS as f32 + 0.5 {
         return Err(ExportError::Height(height as u64));
     }
 
     let mut texts = Vec::new();
-    let mut y = margin;
-    for line in title_lines {
-        texts.push(TextLine {
-            text: line,
-            x: margin,
-            y: y + ASCENT * TITLE_PX * s,
-            size: TITLE_PX * s,
-            bold: true,
-            color: style.text,
-            centred: false,
-        });
-        y += LINE * TITLE_PX * s;
-    }
-    if title_h > 0.0 {
-        y = margin + title_h;
-    }
+    let top = title_block.place(&mut texts, &style, margin, margin);
+    let y = if title_h > 0.0 {
+        top + 14.0 * u
+    } else {
+        margin
+    };
     let network = Rect {
         x: margin,
         y,
-        w: inner,
+        w: net_w,
         h: network_h,
     };
-    y += network_h + gap_below_network;
     let mut rules = Vec::new();
-    let mut swatches = Vec::new();
-    if legend.rows > 0 {
-        rules.push(([margin, y - 6.0 * s], [margin + inner, y - 6.0 * s]));
-        for t in legend.texts {
-            texts.push(TextLine {
-                x: t.x + margin,
-                y: t.y + y,
-                ..t
-            });
-        }
-        for (sw, at) in legend.swatches {
-            swatches.push((sw, [at[0] + margin, at[1] + y]));
-        }
-        y += legend_h;
-    } else if decorated && (caption_h > 0.0 || credit_h > 0.0) {
-        rules.push(([margin, y - 6.0 * s], [margin + inner, y - 6.0 * s]));
-        y += 6.0 * s;
+    let (col_x, mut col_y) = if side {
+        (margin + net_w + gap, y)
+    } else {
+        (margin, y + network_h + gap_below_network)
+    };
+    if !side
+        && (legend.size[1] > 0.0
+            || !caption_block.lines.is_empty()
+            || !credit_block.lines.is_empty())
+    {
+        rules.push(([margin, col_y - 6.0 * u], [margin + inner, col_y - 6.0 * u]));
     }
-    for line in caption_lines {
+    if legend.size[1] > 0.0 {
+        legend.translate([col_x, col_y]);
+        col_y += legend.size[1] + 14.0 * u;
+    }
+    let LegendDrawing {
+        nodes: legend_nodes,
+        links: legend_links,
+        texts: legend_texts,
+        ..
+    } = legend;
+    texts.extend(legend_texts);
+    let mut fits = true;
+    if side {
+        // Caption, notes and credit at the foot of the column.
+        let words_h =
+            caption_block.height() + 6.0 * u + notes_block.height() + credit_block.height();
+        fits = col_y + words_h <= y + network_h + 0.5;
+        col_y = col_y.max(y + network_h - words_h);
+    }
+    col_y = caption_block.place(&mut texts, &style, col_x, col_y);
+    if !caption_block.lines.is_empty() {
+        col_y += 6.0 * u;
+    }
+    col_y = notes_block.place(&mut texts, &style, col_x, col_y);
+    credit_block.place(&mut texts, &style, col_x, col_y);
+
+    // An animation frame's date stamp, at the network area's top right.
+    if let Some(stamp) = input.held.and_then(|h| h.stamp.as_deref()) {
+        let size = TITLE_U * u * 0.8;
+        let w = text::width(stamp, size, true);
         texts.push(TextLine {
-            text: line,
-            x: margin,
-            y: y + ASCENT * CAPTION_PX * s,
-            size: CAPTION_PX * s,
-            bold: false,
-            color: style.text,
-            centred: false,
-        });
-        y += LINE * CAPTION_PX * s;
-    }
-    if caption_h > 0.0 {
-        y += 4.0 * s;
-    }
-    for line in credit_lines {
-        texts.push(TextLine {
-            text: line,
-            x: margin,
-            y: y + ASCENT * CREDIT_PX * s,
-            size: CREDIT_PX * s,
-            bold: false,
+            text: stamp.to_owned(),
+            x: network.x + (network.w - w).max(0.0),
+            y: network.y + ASCENT * size,
+            size,
+            bold: true,
             color: style.muted_text,
             centred: false,
         });
-        y += LINE * CREDIT_PX * s;
     }
-
     let empty_message = scene.nodes.is_empty().then(|| {
-        let size = (18.0 * s).min(network.w / 12.0).max(1.0);
+        let size = (30.0 * u).min(network.w / 12.0).max(1.0);
         TextLine {
-            text: text::fit(super::page::EMPTY_MESSAGE, size, false, network.w),
+            text: text::fit(EMPTY_MESSAGE, size, false, network.w),
             x: network.x + network.w / 2.0,
             y: network.y + network.h / 2.0 + CENTRE_TO_BASELINE * size,
             size,
@@ -348,39 +506,23 @@ pub fn compose(
             centred: true,
         }
     });
-    Ok(Page {
+    let page = Page {
         width_px: width as u32,
         height_px: height as u32,
-        scale: s,
+        scale: u,
         style,
         scene,
         network,
         clip: matches!(options.view, PictureView::Current(_)),
         empty_message,
         texts,
-        swatches,
+        legend_nodes,
+        legend_links,
         rules,
         title,
         caption,
-    })
-}
-
-fn block_height(lines: usize, size: f32, gap: f32) -> f32 {
-    if lines == 0 {
-        0.0
-    } else {
-        lines as f32 * LINE * size + gap
-    }
-}
-
-/// Wraps, keeping at most `max_lines` (the last one shortened with "…").
-fn wrap_limited(t: &str, size: f32, bold: bool, width: f32, max_lines: usize) -> Vec<String> {
-    let mut lines = text::wrap(t, size, bold, width);
-    if lines.len() > max_lines {
-        let rest = lines.split_off(max_lines - 1).join(" ");
-        lines.push(text::fit(&rest, size, bold, width));
-    }
-    lines
+    };
+    Ok((page, fits))
 }
 
 /// Bounds of the shown entities' positions.
@@ -402,278 +544,7 @@ fn shown_bounds(
     }))
 }
 
-/// The legend, placed relative to its own top left (x already includes the margin).
-#[derive(Default)]
-struct LegendLayout {
-    texts: Vec<TextLine>,
-    swatches: Vec<(Swatch, [f32; 2])>,
-    rows: usize,
-    height: f32,
-}
-
-/// One legend entry: a swatch (or none, for a heading) and its words.
-struct Entry {
-    swatch: Option<Swatch>,
-    label: String,
-    bold: bool,
-}
-
-fn legend_items(
-    legend: &Legend,
-    input: &PictureInput<'_>,
-    style: &Style,
-    s: f32,
-    inner: f32,
-) -> LegendLayout {
-    let neutral = style.country_color("");
-    let size_word = match input.size_by {
-        SizeBy::Shipments => "shipments",
-        SizeBy::Value => "declared value",
-        SizeBy::Degree => "number of links",
-        SizeBy::Betweenness => "betweenness",
-    };
-    let heading = |t: &str| Entry {
-        swatch: None,
-        label: t.to_owned(),
-        bold: true,
-    };
-    let mut groups: Vec<Vec<Entry>> = Vec::new();
-    if !legend.kinds.is_empty() {
-        let mut g = vec![heading(&format!("Entities (size: {size_word})"))];
-        for &(kind, shape) in &legend.kinds {
-            g.push(Entry {
-                swatch: Some(Swatch::Node(shape, neutral)),
-                label: kind_label(kind).to_owned(),
-                bold: false,
-            });
-        }
-        groups.push(g);
-    }
-    if !legend.countries.is_empty() {
-        let mut g = vec![heading("Country")];
-        for (code, color) in &legend.countries {
-            g.push(Entry {
-                swatch: Some(Swatch::Node(NodeShape::Circle, *color)),
-                label: country_name(code),
-                bold: false,
-            });
-        }
-        groups.push(g);
-    }
-    if let Some(ring) = legend.sanctioned {
-        let as_of = input
-            .graph
-            .as_of
-            .map(|d| format!(" as of {}", d.human()))
-            .unwrap_or_default();
-        let by = if input.filter.authorities.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " by {}",
-                input
-                    .filter
-                    .authorities
-                    .iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
-        groups.push(vec![Entry {
-            swatch: Some(Swatch::Ring(ring)),
-            label: format!("Sanctioned{by}{as_of}"),
-            bold: false,
-        }]);
-    }
-    // Provenance and roll-up, said in words where they apply.
-    let mut marks = Vec::new();
-    if let Some(c) = legend.synthetic {
-        marks.push(Entry {
-            swatch: Some(Swatch::Node(NodeShape::Circle, c)),
-            label: "Washed out: synthetic (made up, not sourced)".to_owned(),
-            bold: false,
-        });
-    }
-    if legend.groups {
-        marks.push(Entry {
-            swatch: None,
-            label: "Name (n): a group of n entities".to_owned(),
-            bold: false,
-        });
-    }
-    if !marks.is_empty() {
-        groups.push(marks);
-    }
-    let mut links = Vec::new();
-    if let Some(c) = legend.after_listing {
-        links.push(Entry {
-            swatch: Some(Swatch::Link {
-                color: c,
-                width: 8.0,
-                dashed: false,
-                arrow: false,
-            }),
-            label: "Shipped after listing".to_owned(),
-            bold: false,
-        });
-    }
-    if legend.trade {
-        links.push(Entry {
-            swatch: Some(Swatch::Link {
-                color: style.text,
-                width: 2.0,
-                dashed: false,
-                arrow: true,
-            }),
-            label: format!("Trade, arrow at the consignee (width: {size_word})"),
-            bold: false,
-        });
-    }
-    if let Some(c) = legend.ownership {
-        links.push(Entry {
-            swatch: Some(Swatch::Link {
-                color: c,
-                width: 1.2,
-                dashed: true,
-                arrow: false,
-            }),
-            label: "Ownership".to_owned(),
-            bold: false,
-        });
-    }
-    if !links.is_empty() {
-        links.insert(0, heading("Links"));
-        groups.push(links);
-    }
-    if !legend.parts.is_empty() {
-        let mut g = vec![heading("Trade by main part type")];
-        for (name, color) in &legend.parts {
-            g.push(Entry {
-                swatch: Some(Swatch::Link {
-                    color: *color,
-                    width: 3.0,
-                    dashed: false,
-                    arrow: false,
-                }),
-                label: name.clone(),
-                bold: false,
-            });
-        }
-        groups.push(g);
-    }
-
-    // Flow: entries left to right, wrapping; a group starts a new row when its heading and
-    // first entry do not fit; a heading never ends a row.
-    let size = LEGEND_PX * s;
-    let row_h = 21.0 * s;
-    let swatch_w = 22.0 * s;
-    let gap = 5.0 * s;
-    let spacing = 14.0 * s;
-    let group_spacing = 26.0 * s;
-    let entry_w = |e: &Entry, label: &str| -> f32 {
-        let t = text::width(label, size, e.bold);
-        if e.swatch.is_some() {
-            swatch_w + gap + t
-        } else {
-            t
-        }
-    };
-    let mut out = LegendLayout::default();
-    let (mut x, mut row) = (0.0f32, 0usize);
-    let mut started = false;
-    for g in groups {
-        let first_two: f32 = g
-            .iter()
-            .take(2)
-            .map(|e| entry_w(e, &e.label) + spacing)
-            .sum::<f32>()
-            - spacing;
-        if started && x + group_spacing + first_two > inner {
-            row += 1;
-            x = 0.0;
-        } else if started {
-            x += group_spacing;
-        }
-        started = true;
-        let count = g.len();
-        for (k, e) in g.into_iter().enumerate() {
-            // Keep a heading with the entry after it.
-            let need = if e.swatch.is_none() && k + 1 < count {
-                first_two
-            } else {
-                entry_w(&e, &e.label)
-            };
-            if x > 0.0 && x + need > inner {
-                row += 1;
-                x = 0.0;
-            }
-            let label = text::fit(
-                &e.label,
-                size,
-                e.bold,
-                inner
-                    - x
-                    - if e.swatch.is_some() {
-                        swatch_w + gap
-                    } else {
-                        0.0
-                    },
-            );
-            let w = entry_w(&e, &label);
-            let cy = row as f32 * row_h + row_h / 2.0;
-            let mut tx = x;
-            if let Some(sw) = e.swatch {
-                out.swatches.push((sw, [x + swatch_w / 2.0, cy]));
-                tx += swatch_w + gap;
-            }
-            out.texts.push(TextLine {
-                text: label,
-                x: tx,
-                y: cy + CENTRE_TO_BASELINE * size,
-                size,
-                bold: e.bold,
-                color: if e.bold { style.text } else { style.muted_text },
-                centred: false,
-            });
-            x += w + if e.swatch.is_none() { 8.0 * s } else { spacing };
-        }
-    }
-    if started {
-        out.rows = row + 1;
-        out.height = out.rows as f32 * row_h;
-    }
-    out
-}
-
-fn kind_label(kind: EntityKind) -> &'static str {
-    kind.label()
-}
-
 /// English short names for the countries the data uses; the code for any other.
 pub fn country_name(code: &str) -> String {
-    let name = match code {
-        "" => "Unknown",
-        "AE" => "UAE",
-        "AM" => "Armenia",
-        "BY" => "Belarus",
-        "CN" => "China",
-        "DE" => "Germany",
-        "GB" => "UK",
-        "HK" => "Hong Kong",
-        "IN" => "India",
-        "IR" => "Iran",
-        "KG" => "Kyrgyzstan",
-        "KP" => "North Korea",
-        "KZ" => "Kazakhstan",
-        "RS" => "Serbia",
-        "RU" => "Russia",
-        "SG" => "Singapore",
-        "TR" => "Türkiye",
-        "UA" => "Ukraine",
-        "US" => "USA",
-        "UZ" => "Uzbekistan",
-        other => other,
-    };
-    name.to_owned()
+    scene::country_name(code)
 }

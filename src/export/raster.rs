@@ -14,8 +14,8 @@ use resvg::tiny_skia::{
     Color, FillRule, LineJoin, Mask, Paint, Path, PathBuilder, Pixmap, Rect, Stroke, Transform,
 };
 
-use crate::scene::SceneNode;
-use crate::style::{Rgba, Style};
+use crate::scene::{MarkShape, SceneMark, SceneNode};
+use crate::style::Rgba;
 
 use std::time::Instant;
 
@@ -71,7 +71,10 @@ pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap, phases: &mut Phases) {
         clip,
     };
     for n in &page.scene.nodes {
-        painter.node(n, &page.style);
+        painter.node(n);
+    }
+    for m in &page.scene.marks {
+        painter.mark(m);
     }
 }
 
@@ -134,8 +137,7 @@ impl Painter<'_> {
         }
     }
 
-    fn node(&mut self, n: &SceneNode, style: &Style) {
-        let [x, y] = n.center;
+    fn node(&mut self, n: &SceneNode) {
         if !finite(n.center) {
             return;
         }
@@ -175,30 +177,69 @@ impl Painter<'_> {
                 }
             }
         }
-        let s = n.stroke_width.max(0.1);
-        if n.pinned {
-            // A small pin head at the top right.
-            let e = n.extent() * 0.75;
-            self.circle(
-                [x + e, y - e],
-                2.6 * s,
-                Some(style.pin),
-                Some((style.background, 0.8 * s)),
-            );
-        }
-        if n.noted {
-            // A small note square at the top left.
-            let e = n.extent() * 0.75;
-            let k = 2.4 * s;
-            if let Some(r) = Rect::from_xywh(x - e - k, y - e - k, 2.0 * k, 2.0 * k) {
-                let path = PathBuilder::from_rect(r);
-                self.fill(&path, style.background);
-                let st = Stroke {
-                    width: 0.8 * s,
-                    ..Stroke::default()
+    }
+
+    fn mark(&mut self, m: &SceneMark) {
+        let stroke = m.stroke.filter(|(_, w)| w.is_finite() && *w > 0.0);
+        match m.shape {
+            MarkShape::Circle { center, radius } => self.circle(center, radius, m.fill, stroke),
+            MarkShape::Rect { rect, corner } => {
+                let Some(path) = rounded_rect(rect, corner) else {
+                    return;
                 };
-                self.stroke(&path, style.text, &st);
+                if let Some(c) = m.fill {
+                    self.fill(&path, c);
+                }
+                if let Some((c, w)) = stroke {
+                    let s = Stroke {
+                        width: w,
+                        ..Stroke::default()
+                    };
+                    self.stroke(&path, c, &s);
+                }
+            }
+            MarkShape::Line { from, to, width } => {
+                let (Some((c, _)), true) = (stroke, finite(from) && finite(to)) else {
+                    return;
+                };
+                let mut pb = PathBuilder::new();
+                pb.move_to(from[0], from[1]);
+                pb.line_to(to[0], to[1]);
+                if let Some(path) = pb.finish() {
+                    let s = Stroke {
+                        width,
+                        line_cap: resvg::tiny_skia::LineCap::Round,
+                        ..Stroke::default()
+                    };
+                    self.stroke(&path, c, &s);
+                }
             }
         }
     }
+}
+
+/// A rectangle `[x, y, w, h]` with corners rounded by `r`, as SVG's `rx` draws it.
+fn rounded_rect(rect: [f32; 4], r: f32) -> Option<Path> {
+    let [x, y, w, h] = rect;
+    if !(rect.iter().all(|v| v.is_finite()) && w > 0.0 && h > 0.0) {
+        return None;
+    }
+    let r = r.clamp(0.0, w.min(h) / 2.0);
+    if r <= 0.0 {
+        return Some(PathBuilder::from_rect(Rect::from_xywh(x, y, w, h)?));
+    }
+    // Quarter circles as cubic Béziers (k: the usual 0.5523 handle).
+    let k = r * 0.552_284_8;
+    let mut pb = PathBuilder::new();
+    pb.move_to(x + r, y);
+    pb.line_to(x + w - r, y);
+    pb.cubic_to(x + w - r + k, y, x + w, y + r - k, x + w, y + r);
+    pb.line_to(x + w, y + h - r);
+    pb.cubic_to(x + w, y + h - r + k, x + w - r + k, y + h, x + w - r, y + h);
+    pb.line_to(x + r, y + h);
+    pb.cubic_to(x + r - k, y + h, x, y + h - r + k, x, y + h - r);
+    pb.line_to(x, y + r);
+    pb.cubic_to(x, y + r - k, x + r - k, y, x + r, y);
+    pb.close();
+    pb.finish()
 }

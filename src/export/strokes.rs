@@ -165,15 +165,15 @@ impl Strokes {
         };
         let at = |p: [f32; 2]| [p[0] + offset[0], p[1] + offset[1]];
         for l in links {
-            if !(finite(l.from) && finite(l.to) && l.width.is_finite() && l.width > 0.0) {
-                continue;
-            }
+            let line = finite(l.from) && finite(l.to) && l.width.is_finite() && l.width > 0.0;
             let (a, b) = (at(l.from), at(l.to));
-            if l.dashed {
+            if !line {
+                // Only an arrowhead (after a striped link's stripes), or nothing drawable.
+            } else if let Some([on, off]) = l.dash {
                 let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
                 let len = (dx * dx + dy * dy).sqrt();
-                let (on, off) = (l.width * 3.5, l.width * 2.5);
-                if len > 0.0 && on > 0.0 {
+                let off = if off.is_finite() { off.max(0.0) } else { 0.0 };
+                if len > 0.0 && on.is_finite() && on > 0.0 {
                     let u = [dx / len, dy / len];
                     let mut t = 0.0f32;
                     // At most a dash per pixel of length: a hostile width cannot explode it.
@@ -622,13 +622,14 @@ mod tests {
     fn link(from: [f32; 2], to: [f32; 2], width: f32, dashed: bool) -> SceneLink {
         SceneLink {
             kind: LinkKind::Trade,
+            role: crate::scene::LinkRole::Line,
             source: 0,
             target: 0,
             from,
             to,
             width,
             color: Rgba(200, 10, 20, 255),
-            dashed,
+            dash: dashed.then(|| crate::scene::legend::dash_pattern(width)),
             arrow: None,
         }
     }

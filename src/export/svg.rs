@@ -8,11 +8,11 @@
 
 use std::fmt::Write as _;
 
-use crate::scene::{Scene, SceneLabel, SceneLink, SceneNode};
-use crate::style::{NodeShape, Rgba};
+use crate::scene::{MarkShape, Scene, SceneLabel, SceneLink, SceneMark, SceneNode};
+use crate::style::Rgba;
 
 use super::clean_text;
-use super::page::{CENTRE_TO_BASELINE, Page, Swatch, TextLine};
+use super::page::{CENTRE_TO_BASELINE, Page, TextLine};
 use super::text::FONT_FAMILY;
 
 /// Paints the page (with its scene) as an SVG document.
@@ -109,13 +109,12 @@ fn document(page: &Page, parts: Parts) -> String {
         }
     );
     if shapes {
-        links(&mut out, scene);
-        nodes(&mut out, scene, &page.style);
-    }
-    if shapes {
+        links(&mut out, &scene.links);
+        nodes(&mut out, &scene.nodes);
+        marks(&mut out, &scene.marks);
         labels(&mut out, &scene.labels, true);
     }
-    annotations(&mut out, scene, &page.style);
+    annotations(&mut out, scene);
     out.push_str("</g>\n");
 
     if let Some(m) = &page.empty_message {
@@ -134,8 +133,11 @@ fn document(page: &Page, parts: Parts) -> String {
         );
     }
     out.push_str("<g id=\"legend\">\n");
-    for (sw, at) in &page.swatches {
-        swatch(&mut out, *sw, *at, page);
+    for l in &page.legend_links {
+        link(&mut out, l);
+    }
+    for n in &page.legend_nodes {
+        node(&mut out, n);
     }
     out.push_str("</g>\n");
     for t in &page.texts {
@@ -145,34 +147,31 @@ fn document(page: &Page, parts: Parts) -> String {
     out
 }
 
-fn links(out: &mut String, scene: &Scene) {
+fn links(out: &mut String, links: &[SceneLink]) {
     out.push_str("<g id=\"links\" fill=\"none\" stroke-linecap=\"butt\">\n");
-    for l in &scene.links {
+    for l in links {
         link(out, l);
     }
     out.push_str("</g>\n");
 }
 
 fn link(out: &mut String, l: &SceneLink) {
-    let dash = if l.dashed {
-        format!(
-            " stroke-dasharray=\"{} {}\"",
-            num(l.width * 3.5),
-            num(l.width * 2.5)
-        )
-    } else {
-        String::new()
+    let dash = match l.dash {
+        Some([on, off]) => format!(" stroke-dasharray=\"{} {}\"", num(on), num(off)),
+        None => String::new(),
     };
-    let _ = writeln!(
-        out,
-        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {} stroke-width=\"{}\"{dash}/>",
-        num(l.from[0]),
-        num(l.from[1]),
-        num(l.to[0]),
-        num(l.to[1]),
-        paint_attr("stroke", l.color),
-        num(l.width)
-    );
+    if l.width > 0.0 {
+        let _ = writeln!(
+            out,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {} stroke-width=\"{}\"{dash}/>",
+            num(l.from[0]),
+            num(l.from[1]),
+            num(l.to[0]),
+            num(l.to[1]),
+            paint_attr("stroke", l.color),
+            num(l.width)
+        );
+    }
     if let Some([a, b, c]) = l.arrow {
         let _ = writeln!(
             out,
@@ -188,15 +187,15 @@ fn link(out: &mut String, l: &SceneLink) {
     }
 }
 
-fn nodes(out: &mut String, scene: &Scene, style: &crate::style::Style) {
+fn nodes(out: &mut String, nodes: &[SceneNode]) {
     out.push_str("<g id=\"nodes\">\n");
-    for n in &scene.nodes {
-        node(out, n, style);
+    for n in nodes {
+        node(out, n);
     }
     out.push_str("</g>\n");
 }
 
-fn node(out: &mut String, n: &SceneNode, style: &crate::style::Style) {
+fn node(out: &mut String, n: &SceneNode) {
     let [x, y] = n.center;
     if let (Some((color, width)), Some(r)) = (n.halo, n.halo_radius()) {
         circle(out, x, y, r, None, Some((color, width)));
@@ -204,55 +203,59 @@ fn node(out: &mut String, n: &SceneNode, style: &crate::style::Style) {
     if let (Some((color, width)), Some(r)) = (n.ring, n.ring_radius()) {
         circle(out, x, y, r, None, Some((color, width)));
     }
-    shape(
-        out,
-        n.shape,
-        n,
-        Some(n.fill),
-        Some((n.stroke, n.stroke_width)),
-    );
-    let s = n.stroke_width.max(0.1);
-    if n.pinned {
-        // A small pin head at the top right.
-        let e = n.extent() * 0.75;
-        circle(
+    match n.corners() {
+        None => circle(
             out,
-            x + e,
-            y - e,
-            2.6 * s,
-            Some(style.pin),
-            Some((style.background, 0.8 * s)),
-        );
-    }
-    if n.noted {
-        // A small note square at the top left.
-        let e = n.extent() * 0.75;
-        let k = 2.4 * s;
-        let _ = writeln!(
-            out,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} {} stroke-width=\"{}\"/>",
-            num(x - e - k),
-            num(y - e - k),
-            num(2.0 * k),
-            num(2.0 * k),
-            paint_attr("fill", style.background),
-            paint_attr("stroke", style.text),
-            num(0.8 * s)
-        );
+            x,
+            y,
+            n.radius,
+            Some(n.fill),
+            Some((n.stroke, n.stroke_width)),
+        ),
+        Some(points) => polygon(out, &points, Some(n.fill), Some((n.stroke, n.stroke_width))),
     }
 }
 
-fn shape(
-    out: &mut String,
-    _shape: NodeShape,
-    n: &SceneNode,
-    fill: Option<Rgba>,
-    stroke: Option<(Rgba, f32)>,
-) {
-    match n.corners() {
-        None => circle(out, n.center[0], n.center[1], n.radius, fill, stroke),
-        Some(points) => polygon(out, &points, fill, stroke),
+/// Pins and note marks, each with a class naming its kind.
+fn marks(out: &mut String, marks: &[SceneMark]) {
+    if marks.is_empty() {
+        return;
     }
+    out.push_str("<g id=\"marks\">\n");
+    for m in marks {
+        let class = format!("{:?}", m.kind).to_ascii_lowercase();
+        let fill = m
+            .fill
+            .map_or_else(|| "fill=\"none\"".to_owned(), |c| paint_attr("fill", c));
+        let stroke = stroke_attrs(m.stroke);
+        let _ = match m.shape {
+            MarkShape::Circle { center, radius } => writeln!(
+                out,
+                "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"{}\" {fill}{stroke}/>",
+                num(center[0]),
+                num(center[1]),
+                num(radius)
+            ),
+            MarkShape::Rect { rect, corner } => writeln!(
+                out,
+                "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" {fill}{stroke}/>",
+                num(rect[0]),
+                num(rect[1]),
+                num(rect[2]),
+                num(rect[3]),
+                num(corner)
+            ),
+            MarkShape::Line { from, to, .. } => writeln!(
+                out,
+                "<line class=\"{class}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke-linecap=\"round\"{stroke}/>",
+                num(from[0]),
+                num(from[1]),
+                num(to[0]),
+                num(to[1])
+            ),
+        };
+    }
+    out.push_str("</g>\n");
 }
 
 fn circle(
@@ -301,7 +304,7 @@ fn stroke_attrs(stroke: Option<(Rgba, f32)>) -> String {
 
 /// The halo around labels, as wide as this times the first label's size (the SVG's stroke
 /// width; the halo reaches half of it beyond the glyphs).
-pub const HALO_WIDTH: f32 = 0.28;
+pub use crate::scene::HALO_WIDTH;
 
 /// The labels; `halo`: with their halo (else with ids, for [`label_texts`]).
 fn labels(out: &mut String, labels: &[SceneLabel], halo: bool) {
@@ -334,6 +337,9 @@ fn labels(out: &mut String, labels: &[SceneLabel], halo: bool) {
         if l.color != first.color {
             let _ = write!(attrs, " {}", paint_attr("fill", l.color));
         }
+        if l.halo != first.halo && halo {
+            let _ = write!(attrs, " {}", paint_attr("stroke", l.halo));
+        }
         if l.bold {
             attrs.push_str(" font-weight=\"700\"");
         }
@@ -342,36 +348,27 @@ fn labels(out: &mut String, labels: &[SceneLabel], halo: bool) {
         } else {
             out.push_str("<text");
         }
-        let _ = writeln!(
-            out,
-            " x=\"{}\" y=\"{}\"{attrs}>{}</text>",
-            num(l.anchor[0]),
-            num(l.anchor[1] + CENTRE_TO_BASELINE * l.size),
-            escape(&l.text)
-        );
+        let _ = write!(out, "{attrs}>");
+        for (line, at) in l.placed_lines() {
+            let _ = write!(
+                out,
+                "<tspan x=\"{}\" y=\"{}\">{}</tspan>",
+                num(at[0]),
+                num(at[1] + CENTRE_TO_BASELINE * l.size),
+                escape(line)
+            );
+        }
+        out.push_str("</text>\n");
     }
     out.push_str("</g>\n");
 }
 
-/// Note markers on links and callouts (text boxes, with a pointer line to their entity).
-fn annotations(out: &mut String, scene: &Scene, style: &crate::style::Style) {
-    if scene.link_notes.is_empty() && scene.callouts.is_empty() {
+/// Callouts: text boxes, with a pointer line to their entity.
+fn annotations(out: &mut String, scene: &Scene) {
+    if scene.callouts.is_empty() {
         return;
     }
     out.push_str("<g id=\"annotations\">\n");
-    for m in &scene.link_notes {
-        let k = 3.0;
-        let _ = writeln!(
-            out,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" {} {} stroke-width=\"0.8\"/>",
-            num(m[0] - k),
-            num(m[1] - k),
-            num(2.0 * k),
-            num(2.0 * k),
-            paint_attr("fill", style.background),
-            paint_attr("stroke", style.text)
-        );
-    }
     for c in &scene.callouts {
         let [x, y, w, h] = c.rect;
         if let Some((a, b)) = c.pointer {
@@ -388,11 +385,12 @@ fn annotations(out: &mut String, scene: &Scene, style: &crate::style::Style) {
         }
         let _ = writeln!(
             out,
-            "<rect class=\"callout\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" {} {} stroke-width=\"{}\"/>",
+            "<rect class=\"callout\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" {} {} stroke-width=\"{}\"/>",
             num(x),
             num(y),
             num(w),
             num(h),
+            num(c.corner),
             paint_attr("fill", c.fill),
             paint_attr("stroke", c.border),
             num(c.border_width)
@@ -429,108 +427,6 @@ fn text_line(out: &mut String, t: &TextLine) {
         paint_attr("fill", t.color),
         escape(&t.text)
     );
-}
-
-fn swatch(out: &mut String, sw: Swatch, at: [f32; 2], page: &Page) {
-    let s = page.scale;
-    let style = &page.style;
-    match sw {
-        Swatch::Node(shape, fill) => {
-            let n = legend_node(shape, at, 5.5 * s, fill, style.node_stroke, s);
-            match n.corners() {
-                None => circle(
-                    out,
-                    at[0],
-                    at[1],
-                    n.radius,
-                    Some(fill),
-                    Some((n.stroke, n.stroke_width)),
-                ),
-                Some(p) => polygon(out, &p, Some(fill), Some((n.stroke, n.stroke_width))),
-            }
-        }
-        Swatch::Ring(ring) => {
-            let mut n = legend_node(
-                NodeShape::Circle,
-                at,
-                4.0 * s,
-                style.country_color(""),
-                style.node_stroke,
-                s,
-            );
-            n.ring = Some((ring, style.ring_width_px * s));
-            if let Some(r) = n.ring_radius() {
-                circle(
-                    out,
-                    at[0],
-                    at[1],
-                    r,
-                    None,
-                    Some((ring, style.ring_width_px * s)),
-                );
-            }
-            circle(
-                out,
-                at[0],
-                at[1],
-                n.radius,
-                Some(n.fill),
-                Some((n.stroke, n.stroke_width)),
-            );
-        }
-        Swatch::Link {
-            color,
-            width,
-            dashed,
-            arrow,
-        } => {
-            let half = 10.0 * s;
-            let w = width * s;
-            let head = if arrow { 7.0 * s } else { 0.0 };
-            let (x0, x1) = (at[0] - half, at[0] + half - head);
-            link(
-                out,
-                &SceneLink {
-                    kind: crate::filter::LinkKind::Trade,
-                    source: 0,
-                    target: 0,
-                    from: [x0, at[1]],
-                    to: [x1, at[1]],
-                    width: w,
-                    color,
-                    dashed,
-                    arrow: arrow.then_some([
-                        [at[0] + half, at[1]],
-                        [x1, at[1] - head * 0.45],
-                        [x1, at[1] + head * 0.45],
-                    ]),
-                },
-            );
-        }
-    }
-}
-
-fn legend_node(
-    shape: NodeShape,
-    at: [f32; 2],
-    r: f32,
-    fill: Rgba,
-    stroke: Rgba,
-    s: f32,
-) -> SceneNode {
-    SceneNode {
-        id: 0,
-        center: at,
-        radius: r,
-        shape,
-        fill,
-        stroke,
-        stroke_width: s,
-        ring: None,
-        halo: None,
-        pinned: false,
-        noted: false,
-    }
 }
 
 /// `fill="#rrggbb"` plus an opacity when the colour is translucent.

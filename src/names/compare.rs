@@ -689,7 +689,7 @@ fn compare_names(x: &Name, y: &Name, mut why: Option<&mut Vec<String>>) -> f64 {
         }
         s = 0.8;
     }
-    explain_forms(x, y, false, why.as_deref_mut());
+    explain_forms(x, y, false, why);
     f64::from(s * factor)
 }
 

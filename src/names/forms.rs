@@ -204,7 +204,7 @@ fn phrases() -> &'static [Phrase] {
             }
         }
         // Longest first, so "Public Joint Stock Company" wins over "Company".
-        out.sort_by(|a, b| b.folded.len().cmp(&a.folded.len()));
+        out.sort_by_key(|p| std::cmp::Reverse(p.folded.len()));
         out
     })
 }

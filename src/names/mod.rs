@@ -259,7 +259,7 @@ pub fn block_keys(a: &Analysed) -> Vec<String> {
             keys.push(k);
         }
     };
-    let distinctive = a.classes.iter().any(|c| *c == Class::Distinctive);
+    let distinctive = a.classes.contains(&Class::Distinctive);
     for (f, c) in a.folded.iter().zip(&a.classes) {
         let take = match c {
             Class::Distinctive | Class::Number => true,
@@ -274,7 +274,7 @@ pub fn block_keys(a: &Analysed) -> Vec<String> {
         push(a.folded.concat(), &mut keys);
     }
     let initials = compare::initials(a);
-    if initials.len() >= 2 {
+    if initials.len() >= 3 {
         push(format!("acr:{initials}"), &mut keys);
     }
     if let Some(acr) = compare::as_acronym(a) {

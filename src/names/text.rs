@@ -8,7 +8,8 @@
 //! tokens (`№432` is `432`, `第101无线电厂` is `第`, `101`, `无线电厂`). Each token gets a Latin
 //! form (Cyrillic by one fixed table, other scripts by `any_ascii`; Han stays Han) and a
 //! *folded* form in which the spelling variants of Russian transliteration coincide
-//! (`Udenskiy` / `Udenskii` / `Udensky`, `kh` / `h`, `ts` / `c`, `ks` / `x`, double letters).
+//! (`Udenskiy` / `Udenskii` / `Udensky`, `kh` / `h`, `ts` / `c`, `ks` / `x`, `yo` / `e`, double
+//! letters).
 
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
@@ -360,6 +361,8 @@ pub(crate) fn fold(latin: &str) -> String {
         ("w", "v"),
         ("x", "ks"),
         ("j", "y"),
+        // ё is е (the rule), so its Latin "yo" is "e": Vertolyoty / Vertolety.
+        ("yo", "e"),
         ("y", "i"),
     ] {
         if s.contains(from) {
@@ -427,6 +430,8 @@ mod tests {
         assert_eq!(fold("obedinennaya"), fold("obyedinennaia"));
         assert_eq!(fold("rosoboroneksport"), fold("rosoboronexport"));
         assert_eq!(fold("khimprom"), fold("himprom"));
+        assert_eq!(fold("vertolyoty"), fold("vertolety"));
+        assert_eq!(fold("obyedinyonnaya"), fold("obedinennaya"));
         assert_eq!(fold("korporatsiya"), fold("korporaciya"));
         assert_eq!(fold(&to_latin("россии", Script::Cyrillic)), fold("rossii"));
         assert_ne!(fold("saturn"), fold("salyut"));

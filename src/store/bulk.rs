@@ -12,7 +12,7 @@ impl Store {
     pub fn insert_generated(&mut self, data: &Generated) -> Result<usize, StoreError> {
         let path = self.path.clone();
         let e = |err| super::sqlite_error(&path, err);
-        let tx = self.conn.transaction().map_err(e)?;
+        let tx = self.begin_write()?;
         let mut ids = Vec::with_capacity(data.entities.len());
         {
             let mut stmt = tx

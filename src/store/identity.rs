@@ -217,7 +217,7 @@ impl Store {
             });
         }
         let e = |err| self.err(err);
-        let tx = self.conn.unchecked_transaction().map_err(e)?;
+        let tx = self.begin_write()?;
         let count = |sql: &str| -> Result<u64, StoreError> {
             tx.query_row(sql, params![o.id], |r| r.get::<_, i64>(0))
                 .map(|n| n as u64)
@@ -276,7 +276,7 @@ impl Store {
         };
         let into_key = self.key_of(into)?;
         let e = |err| self.err(err);
-        let tx = self.conn.unchecked_transaction().map_err(e)?;
+        let tx = self.begin_write()?;
         tx.execute(
             "UPDATE entity SET merged_into = NULL WHERE id = ?1",
             params![row.id],
@@ -301,7 +301,7 @@ impl Store {
             return Err(IdentityError::SameEntity(ra.key));
         }
         let e = |err| self.err(err);
-        let tx = self.conn.unchecked_transaction().map_err(e)?;
+        let tx = self.begin_write()?;
         tx.execute(
             "DELETE FROM review WHERE (a_id = ?1 AND b_id = ?2) OR (a_id = ?2 AND b_id = ?1)",
             params![ra.id, rb.id],
@@ -368,6 +368,93 @@ impl Store {
             .map_err(|e| self.err(e))?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))
+    }
+}
+
+impl Store {
+    /// Every live entity with all its names (its own, its aliases, and those of entities merged
+    /// into it), identifiers and country: the input of [`crate::identity::find_duplicates`].
+    pub fn identity_candidates(&self) -> Result<Vec<crate::identity::Candidate>, StoreError> {
+        use crate::identity::Candidate;
+        use crate::names::identifiers::{Identifier, Scheme};
+        let e = |err| self.err(err);
+        let canon = self.canon()?;
+        let mut out: Vec<Candidate> = Vec::new();
+        let mut at: std::collections::HashMap<EntityId, usize> = std::collections::HashMap::new();
+        let mut merged_names: Vec<(EntityId, String)> = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, key, name, country, merged_into FROM entity ORDER BY id")
+                .map_err(e)?;
+            let mut rows = stmt.query([]).map_err(e)?;
+            while let Some(r) = rows.next().map_err(e)? {
+                let id: EntityId = r.get(0).map_err(e)?;
+                let name: String = r.get(2).map_err(e)?;
+                if r.get::<_, Option<EntityId>>(4).map_err(e)?.is_some() {
+                    merged_names.push((canon.of(id), name));
+                    continue;
+                }
+                at.insert(id, out.len());
+                out.push(Candidate {
+                    id,
+                    key: r.get(1).map_err(e)?,
+                    names: vec![name.clone()],
+                    name,
+                    identifiers: Vec::new(),
+                    country: r.get(3).map_err(e)?,
+                });
+            }
+        }
+        for (id, name) in merged_names {
+            if let Some(&i) = at.get(&id) {
+                out[i].names.push(name);
+            }
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT entity_id, name FROM alias ORDER BY entity_id, rowid")
+            .map_err(e)?;
+        let mut rows = stmt.query([]).map_err(e)?;
+        while let Some(r) = rows.next().map_err(e)? {
+            if let Some(&i) = at.get(&canon.of(r.get(0).map_err(e)?)) {
+                let name: String = r.get(1).map_err(e)?;
+                if !out[i].names.contains(&name) {
+                    out[i].names.push(name);
+                }
+            }
+        }
+        for (id, scheme, value) in self.identifiers()? {
+            if let (Some(&i), Some(scheme)) = (at.get(&canon.of(id)), Scheme::from_label(&scheme)) {
+                let ident = Identifier { scheme, value };
+                if !out[i].identifiers.contains(&ident) {
+                    out[i].identifiers.push(ident);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Pairs of live entities one of which owns the other.
+    pub fn ownership_pairs(
+        &self,
+    ) -> Result<std::collections::HashSet<(EntityId, EntityId)>, StoreError> {
+        let canon = self.canon()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT parent_id, child_id FROM ownership")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, EntityId>(0)?, r.get::<_, EntityId>(1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = std::collections::HashSet::new();
+        for row in rows {
+            let (p, c) = row.map_err(|e| self.err(e))?;
+            out.insert((canon.of(p), canon.of(c)));
+        }
+        Ok(out)
     }
 }
 

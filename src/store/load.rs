@@ -49,6 +49,16 @@ impl Canon {
         self.into.is_empty()
     }
 
+    /// The map of a database (or an open transaction) as it is now.
+    pub(crate) fn read(conn: &rusqlite::Connection) -> rusqlite::Result<Canon> {
+        let mut stmt =
+            conn.prepare("SELECT id, merged_into FROM entity WHERE merged_into IS NOT NULL")?;
+        let pointers = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<HashMap<EntityId, EntityId>>>()?;
+        Ok(Canon::from_pointers(&pointers))
+    }
+
     /// Builds the map from `(id, merged_into)` rows. A chain longer than the table, which only
     /// a database edited by hand can hold (a cycle), stops where it repeats.
     pub fn from_pointers(pointers: &HashMap<EntityId, EntityId>) -> Canon {
@@ -82,9 +92,9 @@ pub struct ShipmentColumns {
     pub value_usd: Vec<f64>,
     /// Distinct part types, sorted by name.
     pub part_names: Vec<String>,
-    /// Index into `source_names`: where each record came from (its provenance).
+    /// Index into `source_names`: where the record came from (pictures credit it).
     pub source: Vec<u32>,
-    /// Distinct sources, sorted.
+    /// Distinct `source` texts, in first-seen order.
     pub source_names: Vec<String>,
 }
 
@@ -214,17 +224,7 @@ impl Store {
 
     /// The row id → live entity map of the database as it is now.
     pub fn canon(&self) -> Result<Canon, StoreError> {
-        let e = |err| self.err(err);
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, merged_into FROM entity WHERE merged_into IS NOT NULL")
-            .map_err(e)?;
-        let pointers = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(e)?
-            .collect::<rusqlite::Result<HashMap<EntityId, EntityId>>>()
-            .map_err(e)?;
-        Ok(Canon::from_pointers(&pointers))
+        Canon::read(&self.conn).map_err(|e| self.err(e))
     }
 
     fn load_shipment_columns(&self, canon: &Canon) -> Result<(ShipmentColumns, u64), StoreError> {
@@ -288,7 +288,7 @@ impl Store {
             let source_id = match source_ids.get(source) {
                 Some(&id) => id,
                 None => {
-                    let id = u32::try_from(cols.source_names.len()).unwrap_or(u32::MAX);
+                    let id = cols.source_names.len() as u32;
                     cols.source_names.push(source.to_owned());
                     source_ids.insert(source.to_owned(), id);
                     id
@@ -296,20 +296,6 @@ impl Store {
             };
             cols.source.push(source_id);
         }
-        // Sources sorted by text, so ids do not depend on row order either.
-        let mut by_text: Vec<u32> = (0..cols.source_names.len() as u32).collect();
-        by_text.sort_by(|&a, &b| cols.source_names[a as usize].cmp(&cols.source_names[b as usize]));
-        let mut renumber = vec![0u32; by_text.len()];
-        for (new, &old) in by_text.iter().enumerate() {
-            renumber[old as usize] = new as u32;
-        }
-        for s in &mut cols.source {
-            *s = renumber[*s as usize];
-        }
-        cols.source_names = by_text
-            .iter()
-            .map(|&i| std::mem::take(&mut cols.source_names[i as usize]))
-            .collect();
         // Sort the part table by name so ids do not depend on row order.
         let mut order: Vec<u16> = (0..names.len() as u16).collect();
         order.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));

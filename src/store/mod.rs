@@ -15,13 +15,17 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, config::DbConfig, params};
 
 mod bulk;
+mod entity_names;
 pub mod identity;
+pub use entity_names::{AliasRecord, EntityNames};
 pub mod import;
 mod load;
+mod lock;
 mod queries;
 pub mod schema;
 
 pub use load::{Canon, Dataset, MergedEntity, ShipmentColumns};
+pub use lock::{COMMIT_WAIT, MAX_WRITE_WAIT, Waiting, is_busy};
 pub use queries::ShipmentRow;
 
 use crate::model::{EntityId, EntityKind};
@@ -46,6 +50,11 @@ pub enum StoreError {
     },
     #[error("{path}: the database is damaged ({detail})")]
     Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "{path}: another process (another Lading import?) has been writing to this database \
+         for {waited_secs} s; Lading stopped waiting: try again when it has finished"
+    )]
+    Busy { path: PathBuf, waited_secs: u64 },
     #[error("{path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -58,6 +67,7 @@ pub enum StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    sharing: lock::Sharing,
 }
 
 impl std::fmt::Debug for Store {
@@ -82,6 +92,7 @@ impl Store {
         let store = Store {
             conn,
             path: path.to_path_buf(),
+            sharing: lock::Sharing::default(),
         };
         store.check_identity(false)?;
         store.migrate()?;
@@ -110,6 +121,7 @@ impl Store {
         let store = Store {
             conn,
             path: path.to_path_buf(),
+            sharing: lock::Sharing::default(),
         };
         store.check_identity(true)?;
         store
@@ -128,7 +140,11 @@ impl Store {
             source,
         })?;
         harden(&conn, &path)?;
-        let store = Store { conn, path };
+        let store = Store {
+            conn,
+            path,
+            sharing: lock::Sharing::default(),
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -217,17 +233,22 @@ impl Store {
         Ok(())
     }
 
-    /// Brings the schema to [`schema::SCHEMA_VERSION`], one transaction per migration.
+    /// Brings the schema to [`schema::SCHEMA_VERSION`], one transaction per migration. The
+    /// version is read again once the write lock is held, so two processes opening an old
+    /// (or a new, empty) database at once migrate it once.
     fn migrate(&self) -> Result<(), StoreError> {
-        let version: i32 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        for (from, sql) in schema::MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(version.max(0) as usize)
-        {
+        let version = |store: &Store| -> Result<i32, StoreError> {
+            store
+                .conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(|e| store.err(e))
+        };
+        while version(self)? < schema::SCHEMA_VERSION {
+            let tx = self.begin_write()?;
+            let from = version(self)?.max(0) as usize;
+            let Some(sql) = schema::MIGRATIONS.get(from) else {
+                break; // another process migrated it meanwhile
+            };
             let to = from as i32 + 1;
             let extra = if to == 1 {
                 schema::SHIPMENT_INDEXES
@@ -235,14 +256,13 @@ impl Store {
                 ""
             };
             let batch = format!(
-                "BEGIN IMMEDIATE;\n{sql}\n{extra}\nPRAGMA application_id = {};\nPRAGMA user_version = {to};\nCOMMIT;",
+                "{sql}\n{extra}\nPRAGMA application_id = {};\nPRAGMA user_version = {to};",
                 schema::APPLICATION_ID
             );
-            if let Err(e) = self.conn.execute_batch(&batch) {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                return Err(self.err(e));
-            }
+            tx.execute_batch(&batch).map_err(|e| self.err(e))?;
+            tx.commit().map_err(|e| self.err(e))?;
         }
+        let _ = self.conn.busy_timeout(lock::BUSY_TIMEOUT);
         Ok(())
     }
 
@@ -445,7 +465,7 @@ fn harden(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         .map_err(e)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, false)
         .map_err(e)?;
-    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
-        .map_err(e)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(e)?;
+    conn.busy_timeout(lock::BUSY_TIMEOUT).map_err(e)?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::model::Shipment;
 pub type ShipmentRow = Shipment;
 
 const SHIPMENT_COLUMNS: &str = "id, date, shipper_id, consignee_id, part_type, description, hs_code, \
-     quantity, unit, value_usd, source_ref, source";
+     quantity, unit, value_usd, source_ref, source, extra";
 
 fn shipment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Shipment> {
     let date: String = r.get(1)?;
@@ -27,12 +27,15 @@ fn shipment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Shipment> {
         value_usd: r.get(9)?,
         source_ref: r.get(10)?,
         source: r.get(11)?,
+        extra: r.get(12)?,
     })
 }
 
 impl Store {
     /// The full records of the given shipment ids, in the order given (unknown ids are skipped).
+    /// Shipper and consignee are the live entities (merges followed), as in the index.
     pub fn shipments_by_id(&self, ids: &[i64]) -> Result<Vec<Shipment>, StoreError> {
+        let canon = self.canon()?;
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
@@ -45,7 +48,10 @@ impl Store {
                 .query_map(params![id], shipment_from_row)
                 .map_err(|e| self.err(e))?;
             if let Some(row) = rows.next() {
-                out.push(row.map_err(|e| self.err(e))?);
+                let mut s = row.map_err(|e| self.err(e))?;
+                s.shipper = canon.of(s.shipper);
+                s.consignee = canon.of(s.consignee);
+                out.push(s);
             }
         }
         Ok(out)

@@ -120,6 +120,15 @@ ALTER TABLE shipment ADD COLUMN extra TEXT NOT NULL DEFAULT '';
 ALTER TABLE ownership ADD COLUMN extra TEXT NOT NULL DEFAULT '';
 ALTER TABLE sanction ADD COLUMN extra TEXT NOT NULL DEFAULT '';
 
+-- Identifier schemes by Lading's labels (the FtM import stored property names before).
+UPDATE identifier SET scheme = 'INN' WHERE scheme = 'innCode';
+UPDATE identifier SET scheme = 'OGRN' WHERE scheme = 'ogrnCode';
+UPDATE identifier SET scheme = 'LEI' WHERE scheme = 'leiCode';
+UPDATE identifier SET scheme = 'OKPO' WHERE scheme = 'okpoCode';
+UPDATE identifier SET scheme = 'IMO' WHERE scheme = 'imoNumber';
+UPDATE identifier SET scheme = 'REG' WHERE scheme = 'registrationNumber';
+UPDATE identifier SET scheme = 'TAX' WHERE scheme IN ('taxNumber', 'vatCode');
+
 CREATE TABLE judgement (
     id      INTEGER PRIMARY KEY,
     verdict TEXT NOT NULL CHECK (verdict IN ('merge', 'unmerge', 'not_same')),

@@ -50,6 +50,12 @@ pub struct UiState {
     pub playback: super::timeline::PlaybackState,
     /// View → Brokers, and the measures behind it and behind sizing by betweenness.
     pub brokers: super::brokers_ui::BrokersState,
+    /// View → Duplicates, while open.
+    pub duplicates: Option<super::duplicates::DuplicatesView>,
+    /// The last CSV import's summary, until closed.
+    pub import_report: Option<String>,
+    /// Changes to the open database by other processes (see `watch.rs`).
+    pub db_watch: super::watch::DbWatch,
 }
 
 /// What the view should bring into view ([`LadingApp::follow`]).
@@ -568,6 +574,17 @@ impl LadingApp {
                         self.style.theme == Theme::Dark,
                     ));
                 }
+                if ui
+                    .add_enabled(
+                        self.explorer.is_some(),
+                        egui::Button::new("Export animation…"),
+                    )
+                    .clicked()
+                {
+                    self.ui.export = Some(super::export_ui::ExportDialog::animation(
+                        self.style.theme == Theme::Dark,
+                    ));
+                }
                 ui.separator();
                 if ui.button("Open session…  (Ctrl+O)").clicked() {
                     self.ask_open_session();
@@ -646,6 +663,9 @@ impl LadingApp {
                 if ui.button("Brokers…").clicked() {
                     self.ui.brokers.open = true;
                 }
+                if ui.button("Duplicates…").clicked() {
+                    super::duplicates::open(self);
+                }
                 ui.checkbox(&mut self.ui.show_legend, "Legend");
                 ui.checkbox(&mut self.ui.show_labels, "Labels  (L)");
                 ui.checkbox(&mut self.ui.presentation, "Presentation mode  (F11)");
@@ -690,6 +710,7 @@ impl LadingApp {
             }
         }
         super::dialogs::poll_import(self);
+        super::watch::watch_frame(self, &ctx);
         self.shortcuts(&ctx);
 
         if !self.ui.presentation {
@@ -715,6 +736,8 @@ impl LadingApp {
         super::panels::help_window(self, &ctx);
         super::brokers_ui::brokers_window(self, &ctx);
         super::screening_ui::screening_window(self, &ctx);
+        super::duplicates::duplicates_window(self, &ctx);
+        super::import_preview::report_window(self, &ctx);
         super::panels::expand_question(self, &ctx);
         super::dialogs::dialog_window(self, &ctx);
         super::canvas::callout_window(self, &ctx);

@@ -72,21 +72,40 @@ struct Frame {
 
 fn build_scene(explorer: &Explorer, style: &Style, view: View) -> Scene {
     let flagged = explorer.screening().flagged_links();
-    scene::build(&SceneInput {
-        index: explorer.index(),
-        graph: explorer.graph(),
-        positions: explorer.positions(),
+    // The canvas keeps this from frame to frame while the graph stays the same.
+    thread_local! {
+        static SHOWN: std::cell::RefCell<Option<(u64, std::rc::Rc<scene::Shown>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let shown = SHOWN.with_borrow_mut(|cached| match cached {
+        Some((r, s)) if *r == explorer.revision() => std::rc::Rc::clone(s),
+        _ => {
+            let s = std::rc::Rc::new(scene::Shown::compute(
+                explorer.index(),
+                explorer.filter(),
+                explorer.graph(),
+            ));
+            *cached = Some((explorer.revision(), std::rc::Rc::clone(&s)));
+            s
+        }
+    });
+    let mut input = SceneInput::new(
+        explorer.index(),
+        explorer.filter(),
+        explorer.graph(),
+        explorer.positions(),
         style,
         view,
-        marks: Marks {
-            selected: Some(&explorer.selection),
-            path: &explorer.path,
-            after_listing: Some(&flagged),
-            ..Marks::default()
-        },
-        size_by: SizeBy::Shipments,
-        labels: true,
-    })
+    );
+    input.marks = Marks {
+        selected: Some(&explorer.selection),
+        path: &explorer.path,
+        after_listing: Some(&flagged),
+        ..Marks::default()
+    };
+    input.size_by = SizeBy::Shipments;
+    input.shown = Some(&shown);
+    scene::build(&input)
 }
 
 /// Runs egui over `paint` and tessellates what it drew. Returns the milliseconds.

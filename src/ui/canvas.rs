@@ -9,14 +9,14 @@ use std::collections::BTreeSet;
 use egui::{Color32, CornerRadius, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
 
 use super::app::LadingApp;
-use super::gpu::{DASH, GAP};
 use super::mesh;
 use crate::annotation::{Callout, Resolved, Target};
 use crate::explorer::Command;
 use crate::filter::LinkKind;
 use crate::model::EntityId;
-use crate::scene::{self, Marks, Scene, SceneInput, View};
-use crate::style::{NodeShape, Rgba};
+use crate::scene::{self, MarkShape, Marks, Scene, SceneInput, Shown, View};
+use crate::style::Rgba;
+use crate::text::inert;
 
 /// What the canvas says with no database open.
 pub const EMPTY_CANVAS: &str = "No database open. File → Open database… (Ctrl+Shift+O)";
@@ -159,6 +159,42 @@ pub struct Network {
     pub scene: Scene,
     /// Links and nodes, in window points, as the painter in use takes them.
     drawn: Drawn,
+    /// What the graph shows, and the explorer revision it was worked out for.
+    shown: (u64, std::sync::Arc<Shown>),
+}
+
+/// The marks the canvas draws for the explorer's state (selection, path, pins, annotations,
+/// screening's flagged links), owned for as long as a scene is built from them. The export
+/// dialog uses the same, so a picture holds what the canvas shows.
+pub struct CanvasMarks<'a> {
+    explorer: &'a crate::explorer::Explorer,
+    pinned: BTreeSet<EntityId>,
+    resolved: Resolved<'a>,
+    flagged: rustc_hash::FxHashSet<(EntityId, EntityId)>,
+}
+
+impl<'a> CanvasMarks<'a> {
+    pub fn new(explorer: &'a crate::explorer::Explorer) -> CanvasMarks<'a> {
+        CanvasMarks {
+            explorer,
+            pinned: explorer.doc().pinned.keys().copied().collect(),
+            resolved: Resolved::new(&explorer.doc().annotations, |k| explorer.id_of_key(k)),
+            flagged: explorer.screening().flagged_links(),
+        }
+    }
+
+    /// The scene's marks; pins drawn when `show_pins`.
+    pub fn marks(&self, show_pins: bool) -> Marks<'_> {
+        Marks {
+            selected: Some(&self.explorer.selection),
+            selected_link: self.explorer.selected_link,
+            path: &self.explorer.path,
+            pinned: Some(&self.pinned),
+            show_pins,
+            after_listing: Some(&self.flagged),
+            ..self.resolved.marks()
+        }
+    }
 }
 
 /// The network's links and nodes for the GPU (records expanded by shaders) or, without
@@ -212,28 +248,31 @@ fn build_network(
     key: u64,
     previous: Option<Network>,
 ) -> Network {
-    let pinned: BTreeSet<EntityId> = explorer.doc().pinned.keys().copied().collect();
-    let resolved = Resolved::new(&explorer.doc().annotations, |k| explorer.id_of_key(k));
-    let flagged = explorer.screening().flagged_links();
-    let scene = scene::build(&SceneInput {
-        index: explorer.index(),
-        graph: explorer.graph(),
-        positions: explorer.positions(),
-        style: &app.style,
-        view: app.view,
-        marks: Marks {
-            selected: Some(&explorer.selection),
-            selected_link: explorer.selected_link,
-            path: &explorer.path,
-            pinned: Some(&pinned),
-            show_pins: true,
-            after_listing: Some(&flagged),
-            betweenness: Some(&app.ui.brokers.betweenness),
-            ..resolved.marks()
-        },
-        size_by: app.ui.size_by,
-        labels: app.ui.show_labels,
-    });
+    let canvas_marks = CanvasMarks::new(explorer);
+    // What the graph shows is worked out once per graph, not at every pan and zoom.
+    let revision = explorer.revision();
+    let shown = match previous.as_ref().map(|n| &n.shown) {
+        Some((r, shown)) if *r == revision => std::sync::Arc::clone(shown),
+        _ => std::sync::Arc::new(Shown::compute(
+            explorer.index(),
+            explorer.filter(),
+            explorer.graph(),
+        )),
+    };
+    let mut input = SceneInput::new(
+        explorer.index(),
+        explorer.filter(),
+        explorer.graph(),
+        explorer.positions(),
+        &app.style,
+        app.view,
+    );
+    input.marks = canvas_marks.marks(true);
+    input.marks.betweenness = Some(&app.ui.brokers.betweenness);
+    input.size_by = app.ui.size_by;
+    input.labels = app.ui.show_labels;
+    input.shown = Some(&shown);
+    let scene = scene::build(&input);
     // Unique for the process, so GPU buffers are never mistaken for another network's.
     static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -259,6 +298,7 @@ fn build_network(
         generation,
         scene,
         drawn,
+        shown: (revision, shown),
     }
 }
 
@@ -274,20 +314,32 @@ pub fn paint(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
 /// mesh (see `mesh`), as a few egui shapes per entity would cost far more than the frame
 /// budget at 40,000 links.
 pub fn network_mesh(mesh: &mut egui::epaint::Mesh, origin: Vec2, scene: &Scene) {
-    let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
     mesh.clear();
-    for l in &scene.links {
+    links_mesh(mesh, origin, &scene.links);
+    nodes_mesh(mesh, origin, &scene.nodes);
+}
+
+/// Writes links (solid or with their dash pattern, and arrowheads) into `mesh`.
+fn links_mesh(mesh: &mut egui::epaint::Mesh, origin: Vec2, links: &[scene::SceneLink]) {
+    let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
+    for l in links {
         let c = color(l.color);
-        if l.dashed {
-            mesh::dashed_line(mesh, p(l.from), p(l.to), l.width, c, DASH, GAP);
-        } else {
-            mesh::line(mesh, p(l.from), p(l.to), l.width, c);
+        if l.width > 0.0 {
+            match l.dash {
+                Some([on, off]) => mesh::dashed_line(mesh, p(l.from), p(l.to), l.width, c, on, off),
+                None => mesh::line(mesh, p(l.from), p(l.to), l.width, c),
+            }
         }
         if let Some(a) = l.arrow {
             mesh::convex(mesh, &[p(a[0]), p(a[1]), p(a[2])], c);
         }
     }
-    for n in &scene.nodes {
+}
+
+/// Writes nodes (halo, ring, shape and outline) into `mesh`.
+fn nodes_mesh(mesh: &mut egui::epaint::Mesh, origin: Vec2, nodes: &[scene::SceneNode]) {
+    let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
+    for n in nodes {
         let c = p(n.center);
         if let (Some((halo, width)), Some(r)) = (n.halo, n.halo_radius()) {
             mesh::ring(mesh, c, r, width, color(halo));
@@ -312,60 +364,61 @@ pub fn network_mesh(mesh: &mut egui::epaint::Mesh, origin: Vec2, scene: &Scene) 
     }
 }
 
-/// Paints what goes over the network mesh, offset by `origin`: pin and note marks, link
-/// note markers, labels and callouts.
+/// Paints what goes over the network mesh, offset by `origin`: pin and note marks, labels
+/// and callouts.
 pub fn paint_overlay(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
-    let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
-    let mut shapes = Vec::new();
-    for n in &scene.nodes {
-        let c = p(n.center);
-        let r = n.radius;
-        let stroke_color = color(n.stroke);
-        if n.pinned {
-            // A pin mark: a small filled dot with a stem above the node.
-            let top = c + vec2(r * 0.8, -r * 0.8);
-            shapes.push(Shape::line_segment(
-                [top, top + vec2(4.0, -6.0)],
-                Stroke::new(1.5, stroke_color),
-            ));
-            shapes.push(Shape::circle_filled(
-                top + vec2(4.0, -7.0),
-                2.5,
-                stroke_color,
-            ));
-        }
-        if n.noted {
-            shapes.push(Shape::circle_filled(
-                c + vec2(-r * 0.9, -r * 0.9),
-                3.0,
-                NOTE_MARK,
-            ));
-        }
-    }
-    for m in &scene.link_notes {
-        let r = Rect::from_center_size(p(*m), Vec2::splat(7.0));
-        shapes.push(Shape::rect_filled(r, CornerRadius::same(1), NOTE_MARK));
-        shapes.push(Shape::rect_stroke(
-            r,
-            CornerRadius::same(1),
-            Stroke::new(1.0, Color32::from_gray(60)),
-            egui::StrokeKind::Middle,
-        ));
-    }
-    painter.extend(shapes);
+    painter.extend(overlay_shapes(origin, scene));
     for label in &scene.labels {
         let font = if label.bold {
             egui::FontId::new(label.size, egui::FontFamily::Name("bold".into()))
         } else {
             egui::FontId::proportional(label.size)
         };
-        let galley = painter.layout_no_wrap(label.text.clone(), font, color(label.color));
-        let pos = p(label.anchor) - vec2(0.0, galley.size().y / 2.0);
-        let bg = Rect::from_min_size(pos, galley.size()).expand(1.5);
-        painter.rect_filled(bg, CornerRadius::same(2), color(label.halo));
-        painter.galley(pos, galley, color(label.color));
+        for (line, at) in label.placed_lines() {
+            let galley = painter.layout_no_wrap(line.to_owned(), font.clone(), color(label.color));
+            let pos = pos2(at[0], at[1]) + origin - vec2(0.0, galley.size().y / 2.0);
+            // The halo: egui has no glyph outlines to stroke, so a box as wide as the
+            // halo's reach around the line.
+            let reach = label.size * scene::HALO_WIDTH / 2.0;
+            let bg = Rect::from_min_size(pos, galley.size()).expand(reach);
+            painter.rect_filled(bg, CornerRadius::same(2), color(label.halo));
+            painter.galley(pos, galley, color(label.color));
+        }
     }
     paint_callouts(painter, origin, scene);
+}
+
+/// The scene's marks (pins, notes) as egui shapes.
+pub fn overlay_shapes(origin: Vec2, scene: &Scene) -> Vec<Shape> {
+    let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
+    let mut shapes = Vec::new();
+    for m in &scene.marks {
+        let stroke = m
+            .stroke
+            .map_or(Stroke::NONE, |(c, w)| Stroke::new(w, color(c)));
+        let fill = m.fill.map_or(Color32::TRANSPARENT, color);
+        match m.shape {
+            MarkShape::Circle { center, radius } => {
+                shapes.push(Shape::circle_filled(p(center), radius, fill));
+                shapes.push(Shape::circle_stroke(p(center), radius, stroke));
+            }
+            MarkShape::Rect { rect, corner } => {
+                let r = Rect::from_min_size(p([rect[0], rect[1]]), vec2(rect[2], rect[3]));
+                let corner = CornerRadius::same(corner.round().clamp(0.0, 255.0) as u8);
+                shapes.push(Shape::rect_filled(r, corner, fill));
+                shapes.push(Shape::rect_stroke(
+                    r,
+                    corner,
+                    stroke,
+                    egui::StrokeKind::Middle,
+                ));
+            }
+            MarkShape::Line { from, to, .. } => {
+                shapes.push(Shape::line_segment([p(from), p(to)], stroke));
+            }
+        }
+    }
+    shapes
 }
 
 /// Paints the callouts: a box with its text and a pointer line to its entity.
@@ -379,7 +432,7 @@ fn paint_callouts(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
         let r = Rect::from_min_size(p([x, y]), vec2(w, h));
         painter.rect(
             r,
-            CornerRadius::same(3),
+            CornerRadius::same(c.corner.round().clamp(0.0, 255.0) as u8),
             color(c.fill),
             Stroke::new(c.border_width, color(c.border)),
             egui::StrokeKind::Middle,
@@ -399,15 +452,8 @@ fn paint_callouts(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
     }
 }
 
-/// The colour of note markers.
-const NOTE_MARK: Color32 = Color32::from_rgb(0xff, 0xc1, 0x07);
-
-/// Draws one legend symbol centred on a point.
-type LegendIcon = Box<dyn Fn(&egui::Painter, Pos2)>;
-
-/// Legend rows: width of a column, height of a row.
-const LEGEND_COL_W: f32 = 200.0;
-const LEGEND_ROW_H: f32 = 16.0;
+/// Space around the legend inside its frame.
+const LEGEND_PAD: f32 = 8.0;
 /// The strip's header line (the fold button).
 const LEGEND_HEADER_H: f32 = 22.0;
 
@@ -420,15 +466,24 @@ fn legend_strip_height(app: &LadingApp, width: f32) -> f32 {
     if app.ui.legend_collapsed {
         return LEGEND_HEADER_H;
     }
-    let rows = app
-        .network
-        .as_ref()
-        .map_or(0, |n| legend_rows(&n.scene, app).len());
-    if rows == 0 {
-        return LEGEND_HEADER_H;
+    match app.network.as_ref() {
+        Some(n) if !n.scene.nodes.is_empty() && !n.scene.legend.is_empty() => {
+            let drawing = scene::legend::layout(
+                &n.scene.legend,
+                &app.style,
+                12.0,
+                legend_width(width),
+                false,
+            );
+            LEGEND_HEADER_H + drawing.size[1] + 2.0 * LEGEND_PAD + 6.0
+        }
+        _ => LEGEND_HEADER_H,
     }
-    let cols = (((width - 16.0) / LEGEND_COL_W).floor() as usize).max(1);
-    LEGEND_HEADER_H + rows.div_ceil(cols) as f32 * LEGEND_ROW_H + 8.0
+}
+
+/// The width the legend is laid out to in a strip `width` wide.
+fn legend_width(width: f32) -> f32 {
+    (width - 20.0 - 2.0 * LEGEND_PAD).max(120.0)
 }
 
 /// The legend strip: a fold button, then the legend's rows in columns.
@@ -462,170 +517,44 @@ fn legend_strip(app: &mut LadingApp, ui: &mut egui::Ui, strip: Rect) {
     }
 }
 
-/// The legend's rows: only what the scene shows.
-fn legend_rows(scene: &Scene, app: &LadingApp) -> Vec<(LegendIcon, String)> {
-    let l = &scene.legend;
-    if scene.nodes.is_empty() {
-        return Vec::new();
-    }
-    let mut rows: Vec<(LegendIcon, String)> = Vec::new();
-    let stroke = color(app.style.node_stroke);
-    for &(kind, shape) in &l.kinds {
-        rows.push((
-            Box::new(move |p: &egui::Painter, c: Pos2| {
-                let r = 5.0;
-                let fill = Color32::from_gray(170);
-                let s = Stroke::new(1.0, stroke);
-                match shape {
-                    NodeShape::Circle => {
-                        p.circle(c, r, fill, s);
-                    }
-                    NodeShape::Square => {
-                        p.rect(
-                            Rect::from_center_size(c, Vec2::splat(r * 1.7)),
-                            CornerRadius::same(1),
-                            fill,
-                            s,
-                            egui::StrokeKind::Middle,
-                        );
-                    }
-                    NodeShape::Diamond => {
-                        p.add(Shape::convex_polygon(
-                            vec![
-                                c + vec2(0.0, -6.0),
-                                c + vec2(6.0, 0.0),
-                                c + vec2(0.0, 6.0),
-                                c + vec2(-6.0, 0.0),
-                            ],
-                            fill,
-                            s,
-                        ));
-                    }
-                    NodeShape::Triangle => {
-                        p.add(Shape::convex_polygon(
-                            vec![c + vec2(0.0, -6.0), c + vec2(5.5, 4.0), c + vec2(-5.5, 4.0)],
-                            fill,
-                            s,
-                        ));
-                    }
-                }
-            }),
-            kind.label().to_owned(),
-        ));
-    }
-    if let Some(ring) = l.sanctioned {
-        rows.push((
-            Box::new(move |p: &egui::Painter, c: Pos2| {
-                p.circle_stroke(c, 5.5, Stroke::new(3.0, color(ring)));
-            }),
-            "Sanctioned (filter's date)".to_owned(),
-        ));
-    }
-    if let Some(band) = l.after_listing {
-        rows.push((
-            Box::new(move |p: &egui::Painter, c: Pos2| {
-                p.line_segment(
-                    [c - vec2(9.0, 0.0), c + vec2(9.0, 0.0)],
-                    Stroke::new(7.0, color(band)),
-                );
-            }),
-            "Shipped after listing".to_owned(),
-        ));
-    }
-    if let Some(own) = l.ownership {
-        rows.push((
-            Box::new(move |p: &egui::Painter, c: Pos2| {
-                p.extend(Shape::dashed_line(
-                    &[c - vec2(9.0, 0.0), c + vec2(9.0, 0.0)],
-                    Stroke::new(1.2, color(own)),
-                    4.0,
-                    3.0,
-                ));
-            }),
-            "Owns".to_owned(),
-        ));
-    }
-    for (part, c) in &l.parts {
-        let c = *c;
-        rows.push((
-            Box::new(move |p: &egui::Painter, at: Pos2| {
-                p.line_segment(
-                    [at - vec2(9.0, 0.0), at + vec2(5.0, 0.0)],
-                    Stroke::new(2.5, color(c)),
-                );
-                p.add(Shape::convex_polygon(
-                    vec![
-                        at + vec2(9.0, 0.0),
-                        at + vec2(4.0, -3.5),
-                        at + vec2(4.0, 3.5),
-                    ],
-                    color(c),
-                    Stroke::NONE,
-                ));
-            }),
-            format!("Trade: {part}"),
-        ));
-    }
-    if let Some(c) = l.synthetic {
-        rows.push((
-            Box::new(move |p: &egui::Painter, at: Pos2| {
-                p.circle(
-                    at,
-                    5.0,
-                    color(c),
-                    Stroke::new(1.0, stroke.gamma_multiply(0.5)),
-                );
-            }),
-            "Pale: synthetic (made up)".to_owned(),
-        ));
-    }
-    if l.groups {
-        rows.push((
-            Box::new(move |p: &egui::Painter, at: Pos2| {
-                p.circle_stroke(at + vec2(2.0, -2.0), 4.0, Stroke::new(1.0, stroke));
-                p.circle(at, 4.0, Color32::from_gray(170), Stroke::new(1.0, stroke));
-            }),
-            "Name (n): a group of n".to_owned(),
-        ));
-    }
-    for (country, c) in l.countries.iter().take(6) {
-        let c = *c;
-        rows.push((
-            Box::new(move |p: &egui::Painter, at: Pos2| {
-                p.circle_filled(at, 5.0, color(c));
-            }),
-            if country.is_empty() {
-                "Country unknown".to_owned()
-            } else {
-                country.clone()
-            },
-        ));
-    }
-    rows
-}
-
-/// The legend in a docked strip: its rows in as many columns as fit, top to bottom.
+/// The legend at the top left of `rect` (the docked strip under the canvas): the scene's legend
+/// laid out in a box and drawn with the network's own primitives.
 fn legend(painter: &egui::Painter, rect: Rect, scene: &Scene, app: &LadingApp) {
-    let rows = legend_rows(scene, app);
-    if rows.is_empty() {
+    if scene.nodes.is_empty() || scene.legend.is_empty() {
         return;
     }
-    let text = color(app.style.text);
-    let font = egui::FontId::proportional(12.0);
-    let cols = (((rect.width() - 16.0) / LEGEND_COL_W).floor() as usize).max(1);
-    let per_col = rows.len().div_ceil(cols).max(1);
-    for (i, (icon, label)) in rows.iter().enumerate() {
-        let (col, row) = (i / per_col, i % per_col);
-        let x = rect.min.x + 8.0 + col as f32 * LEGEND_COL_W;
-        let y = rect.min.y + LEGEND_ROW_H * (row as f32 + 0.5);
-        icon(painter, pos2(x + 8.0, y));
-        painter.text(
-            pos2(x + 24.0, y),
-            egui::Align2::LEFT_CENTER,
-            scene::truncate_label(label, 28),
-            font.clone(),
-            text,
-        );
+    let pad = LEGEND_PAD;
+    let width = legend_width(rect.width());
+    let mut drawing = scene::legend::layout(&scene.legend, &app.style, 12.0, width, false);
+    let size = vec2(drawing.size[0] + 2.0 * pad, drawing.size[1] + 2.0 * pad);
+    let top_left = pos2(rect.min.x + 10.0, rect.min.y);
+    drawing.translate([top_left.x + pad, top_left.y + pad]);
+    let frame = Rect::from_min_size(top_left, size);
+    painter.rect_filled(frame, CornerRadius::same(4), color(app.style.text_halo));
+    painter.rect_stroke(
+        frame,
+        CornerRadius::same(4),
+        Stroke::new(1.0, color(app.style.muted_text).gamma_multiply(0.4)),
+        egui::StrokeKind::Inside,
+    );
+    let mut mesh = egui::epaint::Mesh::default();
+    links_mesh(&mut mesh, Vec2::ZERO, &drawing.links);
+    nodes_mesh(&mut mesh, Vec2::ZERO, &drawing.nodes);
+    painter.add(Shape::Mesh(std::sync::Arc::new(mesh)));
+    for t in &drawing.texts {
+        let font = if t.bold {
+            egui::FontId::new(t.size, egui::FontFamily::Name("bold".into()))
+        } else {
+            egui::FontId::proportional(t.size)
+        };
+        // The scene's y is the baseline; egui places text by its top.
+        let galley = painter.layout_no_wrap(t.text.clone(), font, color(t.color));
+        let ascent = galley
+            .rows
+            .first()
+            .and_then(|r| r.glyphs.first())
+            .map_or(t.size * 0.8, |g| g.font_ascent);
+        painter.galley(pos2(t.x, t.y - ascent), galley, color(t.color));
     }
 }
 
@@ -924,16 +853,23 @@ pub(super) fn tooltip_text(e: &crate::explorer::Explorer, id: EntityId) -> Strin
         .listings_of(id)
         .iter()
         .filter(|s| e.graph().as_of.is_none_or(|d| s.covers(d)))
-        .map(|s| format!("{} {} ({})", s.authority, s.program, s.listed_on.human()))
+        .map(|s| {
+            format!(
+                "{} {} ({})",
+                inert(&s.authority),
+                inert(&s.program),
+                s.listed_on.human()
+            )
+        })
         .collect();
     let mut text = format!(
         "{}\n{} · {}\n{} shipments in the filter, {}",
-        entity.name,
+        inert(&entity.name),
         entity.kind.label(),
         if entity.country.is_empty() {
-            "country unknown"
+            "country unknown".into()
         } else {
-            &entity.country
+            inert(&entity.country)
         },
         shipments,
         super::panels::usd(value)
@@ -980,7 +916,7 @@ fn context_menu(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
             .entity(*g)
             .is_some_and(|x| e.filter().open_groups.contains(&x.key))
     });
-    ui.label(egui::RichText::new(scene::truncate_label(&name, 40)).strong());
+    ui.label(egui::RichText::new(inert(&crate::names::display_name(&name)).into_owned()).strong());
     ui.separator();
     if is_group && ui.button("Open group").clicked() {
         app.send(Command::OpenGroup(id));

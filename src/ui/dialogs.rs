@@ -92,6 +92,8 @@ pub struct Dialog {
     /// The folder of the last import: Browse… opens there, and a bare file name typed in the
     /// path field is looked for there.
     pub folder: Option<PathBuf>,
+    /// A CSV file's mapping and first rows, and the user's choices (File → Import).
+    pub preview: super::import_preview::ImportPreview,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,6 +110,7 @@ impl Dialog {
             import_kind: ImportChoice::Csv(ImportKind::Shipments),
             note: None,
             folder: None,
+            preview: Default::default(),
         }
     }
 
@@ -136,11 +139,15 @@ impl Dialog {
     }
 }
 
+/// The status line and (CSV) the summary, or the error report.
+type ImportResult = Result<(String, Option<String>), String>;
+
 /// An import running on a worker thread.
 pub struct ImportJob {
     progress_permille: Arc<AtomicU64>,
-    /// The status line when it succeeds, the error report when it fails.
-    handle: Option<JoinHandle<Result<String, String>>>,
+    /// The status line (and a CSV import's summary) when it succeeds, the error report when
+    /// it fails.
+    handle: Option<JoinHandle<ImportResult>>,
     db: PathBuf,
 }
 
@@ -182,7 +189,12 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
         DialogKind::ImportCsv => "Import",
     };
     egui::Modal::new(egui::Id::unique("file-dialog")).show(ctx, |ui| {
-        ui.set_min_width(520.0);
+        // The import preview's columns and rows want room.
+        ui.set_min_width(if dialog.kind == DialogKind::ImportCsv {
+            760.0
+        } else {
+            520.0
+        });
         ui.heading(title);
         if dialog.kind == DialogKind::ImportCsv {
             ui.horizontal(|ui| {
@@ -210,6 +222,9 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
                 ))
                 .weak(),
             );
+        }
+        if let (DialogKind::ImportCsv, ImportChoice::Csv(csv_kind)) = (kind, choice) {
+            dialog.preview.show(ui, &dialog.path, csv_kind);
         }
         ui.add_space(6.0);
         ui.horizontal(|ui| {
@@ -248,7 +263,11 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
                     .parent()
                     .filter(|p| !p.as_os_str().is_empty())
                     .map(PathBuf::from);
-                start_import(app, path, dialog.import_kind)
+                let options = match dialog.import_kind {
+                    ImportChoice::Csv(kind) => dialog.preview.options(kind, &path),
+                    ImportChoice::Ftm => ImportOptions::new(ImportKind::Shipments),
+                };
+                start_import(app, path, dialog.import_kind, options)
             }
         }
     } else if close {
@@ -256,7 +275,7 @@ pub fn dialog_window(app: &mut LadingApp, ctx: &egui::Context) {
     }
 }
 
-fn start_import(app: &mut LadingApp, file: PathBuf, kind: ImportChoice) {
+fn start_import(app: &mut LadingApp, file: PathBuf, kind: ImportChoice, options: ImportOptions) {
     let Some(db) = app.explorer.as_ref().map(|e| e.db_path().to_path_buf()) else {
         app.error = Some("Open a database before importing into it.".into());
         return;
@@ -277,12 +296,12 @@ fn start_import(app: &mut LadingApp, file: PathBuf, kind: ImportChoice) {
                 worker_progress.store(permille, Ordering::Relaxed);
             };
             match kind {
-                ImportChoice::Csv(kind) => store
-                    .import_csv(&file, &ImportOptions::new(kind), Some(&mut report))
-                    .map(|s| csv_status(&s)),
+                ImportChoice::Csv(_) => store
+                    .import_csv(&file, &options, Some(&mut report))
+                    .map(|s| (csv_status(&s), Some(csv_report(&s, &options)))),
                 ImportChoice::Ftm => store
                     .import_ftm(&file, &FtmOptions::default(), Some(&mut report))
-                    .map(|s| ftm_status(&s)),
+                    .map(|s| (ftm_status(&s), None)),
             }
             .map_err(|e| e.to_string())
         });
@@ -311,7 +330,8 @@ pub fn poll_import(app: &mut LadingApp) {
     let result = job.handle.take().map(|h| h.join());
     app.ui.import_job = None;
     match result {
-        Some(Ok(Ok(status))) => {
+        Some(Ok(Ok((status, report)))) => {
+            app.ui.import_report = report;
             app.ui.status = status;
             let status = app.ui.status.clone();
             // The session (positions, pins, annotations...) survives the re-import.
@@ -329,6 +349,19 @@ pub fn poll_import(app: &mut LadingApp) {
             app.error = Some("the import stopped unexpectedly".into());
         }
     }
+}
+
+/// The summary window's text after a CSV import: the command line's summary, and where the
+/// rejected rows went.
+fn csv_report(summary: &ImportSummary, options: &ImportOptions) -> String {
+    let mut text = crate::text::inert_lines(&summary.to_string()).into_owned();
+    if let Some(path) = options.rejects.as_ref().filter(|_| summary.rejected > 0) {
+        text.push_str(&format!(
+            "\nrejected rows, with their reasons: {}",
+            crate::text::inert(&path.display().to_string())
+        ));
+    }
+    text
 }
 
 /// The status line after a CSV import.

@@ -1,20 +1,23 @@
 //! File → Export picture… (Ctrl+E): the network as PNG or SVG, made by the export library
-//! from the same scene the canvas paints; Copy picture puts that picture on the clipboard
-//! (through egui's `copy_image`: the system clipboard where eframe has one, X11, Wayland,
-//! Windows, macOS).
+//! from the same scene the canvas paints, with the same marks (selection, path, pins,
+//! highlights, notes, callouts: [`super::canvas::CanvasMarks`]); Copy picture puts that
+//! picture on the clipboard (through egui's `copy_image`: the system clipboard where eframe
+//! has one, X11, Wayland, Windows, macOS). File → Export animation… is the same dialog with a
+//! step (week, month, quarter): the filter's date range frame by frame, as GIF or animated
+//! PNG.
 //!
 //! The picture's page (scene, legend, caption) is composed on the UI thread, which owns the
 //! explorer; painting and writing it, up to seconds for a large network at print size, run on
 //! a worker thread ([`PictureJob`]) while the window goes on drawing, with a spinner in the
 //! status bar.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::app::LadingApp;
-use crate::export::{Decoration, PictureInput, PictureOptions, PictureView};
-use crate::model::EntityId;
-use crate::scene::Marks;
+use super::canvas::CanvasMarks;
+use crate::export::animate::{AnimationFormat, AnimationInput, AnimationOptions, Frames};
+use crate::export::{Decoration, Frame, PictureInput, PictureOptions, PictureView};
+use crate::playback::StepUnit;
 use crate::style::Theme;
 
 /// The export dialog's choices.
@@ -28,6 +31,10 @@ pub struct ExportDialog {
     pub title: String,
     pub highlight_selection: bool,
     pub show_pins: bool,
+    /// A frame's shape (its size, unless the width is changed), or a free width.
+    pub frame: Option<Frame>,
+    /// An animation, stepped by this unit; `None`: a picture.
+    pub animate: Option<StepUnit>,
     pub note: Option<String>,
 }
 
@@ -41,9 +48,23 @@ impl ExportDialog {
             dark,
             legend: true,
             title: String::new(),
-            highlight_selection: false,
+            highlight_selection: true,
             show_pins: false,
+            frame: None,
+            animate: None,
             note: None,
+        }
+    }
+
+    /// The dialog for File → Export animation….
+    pub fn animation(dark: bool) -> ExportDialog {
+        ExportDialog {
+            path: "lading.gif".into(),
+            scale: 1,
+            width_px: 1080,
+            frame: Some(Frame::Square),
+            animate: Some(StepUnit::Month),
+            ..ExportDialog::new(dark)
         }
     }
 }
@@ -71,19 +92,46 @@ impl PictureJob {
         to: Option<PathBuf>,
         dialog: Option<ExportDialog>,
     ) -> PictureJob {
+        PictureJob::spawn(dialog, move || match to {
+            Some(path) => crate::export::write_picture(&path, &picture)
+                .map_err(|e| e.to_string())
+                .map(|_| {
+                    let (w, h) = picture.size_px();
+                    Made::Written(format!("Wrote {} ({w} × {h} px)", path.display()))
+                }),
+            None => clipboard_image(&picture).map(Made::Image),
+        })
+    }
+
+    /// Paints and encodes an animation's frames on a worker thread and writes them to `to`.
+    fn start_animation(frames: Frames, to: PathBuf, dialog: Option<ExportDialog>) -> PictureJob {
+        PictureJob::spawn(dialog, move || {
+            let format = AnimationFormat::from_path(&to).map_err(|e| e.to_string())?;
+            let animation = frames.encode(format).map_err(|e| e.to_string())?;
+            crate::atomic::write_atomically(&to, |w| w.write_all(&animation.bytes))
+                .map_err(|e| e.to_string())?;
+            let mut message = format!(
+                "Wrote {} ({} frames, {} × {} px)",
+                to.display(),
+                animation.frames,
+                animation.width,
+                animation.height
+            );
+            for note in &animation.notes {
+                message.push_str(&format!("; {note}"));
+            }
+            Ok(Made::Written(message))
+        })
+    }
+
+    fn spawn(
+        dialog: Option<ExportDialog>,
+        work: impl FnOnce() -> Result<Made, String> + Send + 'static,
+    ) -> PictureJob {
         let (sender, receiver) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let made = match to {
-                Some(path) => crate::export::write_picture(&path, &picture)
-                    .map_err(|e| e.to_string())
-                    .map(|_| {
-                        let (w, h) = picture.size_px();
-                        Made::Written(format!("Wrote {} ({w} × {h} px)", path.display()))
-                    }),
-                None => clipboard_image(&picture).map(Made::Image),
-            };
             // The window may have closed meanwhile: nobody is left to tell.
-            let _ = sender.send(made);
+            let _ = sender.send(work());
         });
         PictureJob { dialog, receiver }
     }
@@ -135,38 +183,101 @@ pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
     let (mut go, mut copy, mut close) = (false, false, false);
     egui::Modal::new(egui::Id::unique("export-dialog")).show(ctx, |ui| {
         ui.set_min_width(520.0);
-        ui.heading("Export picture");
+        let animation = dialog.animate.is_some();
+        ui.heading(if animation {
+            "Export animation"
+        } else {
+            "Export picture"
+        });
         let file_name = dialog.path.clone();
         super::dialogs::path_field(
             ui,
-            "File (.png or .svg)",
+            if animation {
+                "File (.gif or .png)"
+            } else {
+                "File (.png or .svg)"
+            },
             &mut dialog.path,
             &mut dialog.note,
             || {
-                rfd::FileDialog::new()
-                    .add_filter("PNG picture", &["png"])
-                    .add_filter("SVG picture", &["svg"])
-                    .set_file_name(&file_name)
-                    .save_file()
+                let d = rfd::FileDialog::new();
+                let d = if animation {
+                    d.add_filter("GIF animation", &["gif"])
+                        .add_filter("Animated PNG", &["png"])
+                } else {
+                    d.add_filter("PNG picture", &["png"])
+                        .add_filter("SVG picture", &["svg"])
+                };
+                d.set_file_name(&file_name).save_file()
             },
         );
-        ui.radio_value(&mut dialog.whole_network, true, "The whole network");
-        ui.radio_value(
-            &mut dialog.whole_network,
-            false,
-            "What the window shows now",
-        );
+        if let Some(unit) = dialog.animate.as_mut() {
+            ui.horizontal(|ui| {
+                ui.label("One frame a");
+                for u in StepUnit::ALL {
+                    ui.radio_value(unit, u, u.as_str());
+                }
+            });
+            ui.label(
+                egui::RichText::new(format!(
+                    "The filter's date range, step by step (at most {} frames), positions held still.",
+                    crate::export::animate::MAX_FRAMES
+                ))
+                .weak(),
+            );
+        } else {
+            ui.radio_value(&mut dialog.whole_network, true, "The whole network");
+            ui.radio_value(
+                &mut dialog.whole_network,
+                false,
+                "What the window shows now",
+            );
+        }
         ui.horizontal(|ui| {
-            let label = ui.label("Width at 1x");
+            let label = ui.label("Frame");
+            let name = |f: Option<Frame>| match f {
+                None => "Free width".to_owned(),
+                Some(f) => {
+                    let [w, h] = f.size();
+                    format!("{} ({w} × {h} px)", f.as_str())
+                }
+            };
+            egui::ComboBox::from_id_salt("export-frame")
+                .selected_text(name(dialog.frame))
+                .show_ui(ui, |ui| {
+                    if !animation {
+                        ui.selectable_value(&mut dialog.frame, None, name(None));
+                    }
+                    for f in Frame::ALL {
+                        if ui
+                            .selectable_value(&mut dialog.frame, Some(f), name(Some(f)))
+                            .clicked()
+                        {
+                            dialog.width_px = f.size()[0];
+                            dialog.scale = 1;
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label(if dialog.frame.is_some() {
+                "Width"
+            } else {
+                "Width at 1x"
+            });
             ui.add(
                 egui::DragValue::new(&mut dialog.width_px)
                     .range(240..=8000)
                     .suffix(" px"),
             )
             .labelled_by(label.id);
-            ui.label("Scale");
-            for s in [1, 2, 4] {
-                ui.radio_value(&mut dialog.scale, s, format!("{s}x"));
+            if dialog.frame.is_none() {
+                ui.label("Scale");
+                for s in [1, 2, 4] {
+                    ui.radio_value(&mut dialog.scale, s, format!("{s}x"));
+                }
             }
         });
         ui.horizontal(|ui| {
@@ -184,7 +295,7 @@ pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
         ui.checkbox(&mut dialog.show_pins, "Show pin marks");
         ui.label(
             egui::RichText::new(
-                "The caption states the filter in words; the credit names the data.",
+                "The caption states the filter in words; the credit names the sources of what is shown.",
             )
             .weak(),
         );
@@ -192,10 +303,11 @@ pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
             if ui.button("Export").clicked() {
                 go = true;
             }
-            if ui
-                .button("Copy picture")
-                .on_hover_text("The picture with these choices, to paste into another program")
-                .clicked()
+            if !animation
+                && ui
+                    .button("Copy picture")
+                    .on_hover_text("The picture with these choices, to paste into another program")
+                    .clicked()
             {
                 copy = true;
             }
@@ -215,6 +327,28 @@ pub fn export_window(app: &mut LadingApp, ctx: &egui::Context) {
         return;
     };
     let to = go.then(|| PathBuf::from(dialog.path.trim()));
+    if let (Some(to), Some(_)) = (&to, dialog.animate) {
+        let to = to.clone();
+        let checked = AnimationFormat::from_path(&to)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                crate::atomic::check_destination(&to)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            })
+            .and_then(|()| animation_frames(app, &dialog));
+        match checked {
+            Ok(frames) => {
+                app.ui.picture_job = Some(PictureJob::start_animation(frames, to, Some(dialog)));
+            }
+            Err(message) => {
+                app.error = Some(message);
+                app.ui.export = Some(dialog);
+            }
+        }
+        return;
+    }
     // Checked before any work, so a wrong name or folder is said at once.
     let checked = match &to {
         Some(path) => crate::export::PictureFormat::from_path(path)
@@ -268,24 +402,8 @@ pub fn clipboard_image(picture: &crate::export::Picture) -> Result<egui::ColorIm
     ))
 }
 
-/// The picture the dialog's choices describe.
-fn picture(app: &LadingApp, d: &ExportDialog) -> Result<crate::export::Picture, String> {
-    let explorer = app.explorer.as_ref().ok_or("Open a database first.")?;
-    let pinned: BTreeSet<EntityId> = explorer.doc().pinned.keys().copied().collect();
-    let mut input = PictureInput::new(
-        explorer.index(),
-        explorer.filter(),
-        explorer.graph(),
-        explorer.positions(),
-    );
-    input.size_by = app.ui.size_by;
-    input.marks = Marks {
-        selected: d.highlight_selection.then_some(&explorer.selection),
-        path: &explorer.path,
-        pinned: Some(&pinned),
-        show_pins: d.show_pins,
-        ..Marks::default()
-    };
+/// The picture options the dialog's choices describe.
+fn picture_options(app: &LadingApp, d: &ExportDialog) -> PictureOptions {
     let options = PictureOptions {
         title: if d.title.trim().is_empty() {
             Decoration::Auto
@@ -296,7 +414,7 @@ fn picture(app: &LadingApp, d: &ExportDialog) -> Result<crate::export::Picture, 
         theme: if d.dark { Theme::Dark } else { Theme::Light },
         width_px: d.width_px,
         scale: d.scale,
-        view: if d.whole_network {
+        view: if d.whole_network || d.animate.is_some() {
             PictureView::Fit
         } else {
             PictureView::Current(app.view)
@@ -306,5 +424,46 @@ fn picture(app: &LadingApp, d: &ExportDialog) -> Result<crate::export::Picture, 
         labels: app.ui.show_labels,
         ..PictureOptions::default()
     };
-    crate::export::picture(&input, &options).map_err(|e| e.to_string())
+    match d.frame {
+        Some(f) => options.framed(f, Some(d.width_px)),
+        None => options,
+    }
+}
+
+/// The picture the dialog's choices describe, with what the canvas shows on it (what
+/// Export and Copy picture paint).
+pub fn picture(app: &LadingApp, d: &ExportDialog) -> Result<crate::export::Picture, String> {
+    let explorer = app.explorer.as_ref().ok_or("Open a database first.")?;
+    let marks = CanvasMarks::new(explorer);
+    let mut input = PictureInput::new(
+        explorer.index(),
+        explorer.filter(),
+        explorer.graph(),
+        explorer.positions(),
+    );
+    input.size_by = app.ui.size_by;
+    input.marks = marks.marks(d.show_pins);
+    crate::export::picture(&input, &picture_options(app, d)).map_err(|e| e.to_string())
+}
+
+/// The frames of the animation the dialog describes, composed on this thread (the explorer
+/// is here); painting and encoding them go to a worker.
+fn animation_frames(app: &LadingApp, d: &ExportDialog) -> Result<Frames, String> {
+    let explorer = app.explorer.as_ref().ok_or("Open a database first.")?;
+    let unit = d.animate.unwrap_or(StepUnit::Month);
+    let mut options = picture_options(app, d);
+    if options.height_px.is_none() {
+        // A free width gets the 1:1 frame's shape: every frame must be the same size.
+        options = options.framed(Frame::Square, Some(d.width_px));
+    }
+    let marks = CanvasMarks::new(explorer);
+    let input = AnimationInput {
+        index: explorer.index(),
+        filter: explorer.filter(),
+        positions: explorer.positions(),
+        marks: marks.marks(d.show_pins),
+        size_by: app.ui.size_by,
+    };
+    crate::export::animate::frames(&input, &AnimationOptions::new(unit, options))
+        .map_err(|e| e.to_string())
 }

@@ -84,7 +84,7 @@ pub fn provenance_section(
                 let mut on = chosen.contains(*source);
                 let label = format!(
                     "{}  ({n})",
-                    crate::scene::truncate_label(
+                    crate::provenance::short_source(
                         if source.is_empty() {
                             "(no source)"
                         } else {
@@ -93,7 +93,11 @@ pub fn provenance_section(
                         44
                     )
                 );
-                if ui.checkbox(&mut on, label).on_hover_text(*source).changed() {
+                if ui
+                    .checkbox(&mut on, label)
+                    .on_hover_text(crate::text::inert(source))
+                    .changed()
+                {
                     changed = true;
                     if on {
                         chosen.insert((*source).to_owned());

@@ -31,11 +31,8 @@ const LINE: f32 = 0.0;
 const DASHED: f32 = 1.0;
 const TRIANGLE: f32 = 2.0;
 
-/// Dash pattern of ownership links, in points: the same as the egui mesh's.
-pub const DASH: f32 = 5.0;
-pub const GAP: f32 = 4.0;
-
-/// A link (a line from `a` to `b`, solid or dashed) or an arrowhead (the triangle `a b c`).
+/// A link (a line from `a` to `b`, solid or dashed: `c` holds the scene's dash and gap) or
+/// an arrowhead (the triangle `a b c`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
 pub struct Prim {
@@ -94,14 +91,17 @@ impl Instances {
             if color[3] == 0 {
                 continue;
             }
-            self.prims.push(Prim {
-                a: p(l.from),
-                b: p(l.to),
-                c: [0.0; 2],
-                width: l.width,
-                kind: if l.dashed { DASHED } else { LINE },
-                color,
-            });
+            if l.width > 0.0 {
+                let dash = l.dash.filter(|[on, off]| *on > 0.0 && on + off > 0.0);
+                self.prims.push(Prim {
+                    a: p(l.from),
+                    b: p(l.to),
+                    c: dash.unwrap_or([0.0; 2]),
+                    width: l.width,
+                    kind: if dash.is_some() { DASHED } else { LINE },
+                    color,
+                });
+            }
             if let Some([tip, left, right]) = l.arrow {
                 self.prims.push(Prim {
                     a: p(tip),
@@ -261,8 +261,8 @@ void main() {
     if (v_kind < 1.5) {
         cov = band(v_p.y, v_width);
         if (v_kind > 0.5) {
-            float t = mod(v_p.x, PERIOD);
-            cov *= clamp(min(t, DASH - t) + 0.5, 0.0, 1.0);
+            float t = mod(v_p.x, v_c.x + v_c.y);
+            cov *= clamp(min(t, v_c.x - t) + 0.5, 0.0, 1.0);
         }
     } else {
         float side = sign(cross2(v_b - v_a, v_c - v_a));
@@ -434,7 +434,9 @@ impl GpuNetwork {
                 match unsafe { Resources::create(gl) } {
                     Ok(r) => inner.resources = Some(r),
                     Err(e) => {
-                        eprintln!("lading: drawing the network with egui instead of OpenGL: {e}");
+                        crate::cli::write_err_line(format_args!(
+                            "lading: drawing the network with egui instead of OpenGL: {e}"
+                        ));
                         inner.failed = true;
                         return;
                     }
@@ -621,10 +623,7 @@ impl Resources {
         } else {
             "#version 330 core"
         };
-        let header = format!(
-            "{version}\n#define DASH {DASH:.3}\n#define PERIOD {:.3}\n",
-            DASH + GAP
-        );
+        let header = format!("{version}\n");
         unsafe {
             let prims = Program::create(
                 gl,
@@ -668,15 +667,16 @@ mod tests {
     fn a_scene_becomes_one_record_per_link_arrowhead_and_node() {
         let style = Style::default();
         let red = Rgba(200, 0, 0, 255);
-        let link = |dashed, arrow| SceneLink {
+        let link = |dashed: bool, arrow| SceneLink {
             kind: crate::filter::LinkKind::Trade,
+            role: crate::scene::LinkRole::Line,
             source: 1,
             target: 2,
             from: [0.0, 0.0],
             to: [100.0, 0.0],
             width: 2.0,
             color: red,
-            dashed,
+            dash: dashed.then_some([5.0, 4.0]),
             arrow,
         };
         let node = SceneNode {
@@ -689,8 +689,6 @@ mod tests {
             stroke_width: 1.0,
             ring: Some((style.sanction_ring, 3.0)),
             halo: None,
-            pinned: false,
-            noted: false,
         };
         let scene = Scene {
             links: vec![
@@ -710,6 +708,7 @@ mod tests {
         // The transparent link is skipped; the arrowhead follows its line.
         assert_eq!(kinds, [DASHED, LINE, TRIANGLE]);
         assert_eq!(instances.prims[2].a, [105.0, 7.0]);
+        assert_eq!(instances.prims[0].c, [5.0, 4.0], "the scene's dash pattern");
         let n = instances.nodes[0];
         assert_eq!(n.center, [15.0, 27.0]);
         assert_eq!(n.shape, 3.0);

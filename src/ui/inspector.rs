@@ -12,6 +12,7 @@ use crate::annotation::Target;
 use crate::explorer::{Command, Explorer};
 use crate::filter::LinkKind;
 use crate::model::{EntityId, Shipment};
+use crate::text::{inert, inert_lines};
 
 /// Columns of the shipments table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -167,10 +168,22 @@ fn group_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
     }
 }
 
+/// The warning under a name (or its aliases) with control or invisible characters: they are
+/// shown marked, and this says which and why it matters.
+fn hidden_warning(ui: &mut egui::Ui, what: &str, name: &str, aliases: &[String]) {
+    let all = std::iter::once(name)
+        .chain(aliases.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some(warning) = crate::text::hidden_warning(what, &all) {
+        ui.label(RichText::new(warning).color(ui.visuals().warn_fg_color));
+    }
+}
+
 fn name_of(explorer: Option<&Explorer>, id: EntityId) -> String {
     explorer
         .and_then(|e| e.index().entity(id))
-        .map_or_else(|| format!("#{id}"), |e| e.name.clone())
+        .map_or_else(|| format!("#{id}"), |e| inert(&e.name).into_owned())
 }
 
 fn path_section(app: &mut LadingApp, ui: &mut egui::Ui) {
@@ -231,13 +244,15 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
     let Some(entity) = e.index().entity(id).cloned() else {
         return;
     };
-    ui.heading(&entity.name);
+    ui.heading(inert(&entity.name));
     if !entity.aliases.is_empty() {
         for alias in &entity.aliases {
-            ui.label(RichText::new(alias).italics());
+            ui.label(RichText::new(inert(alias)).italics());
         }
     }
+    hidden_warning(ui, "name", &entity.name, &entity.aliases);
     provenance_line(ui, e, &entity);
+    super::identity_info::entity_identity(app, ui, id);
     group_section(app, ui, id);
     annotation_section(app, ui, Target::Entity(entity.key.clone()), "entity");
     let Some(e) = app.explorer.as_ref() else {
@@ -247,9 +262,9 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
         "{} · {}{}",
         entity.kind.label(),
         if entity.country.is_empty() {
-            "country unknown"
+            "country unknown".into()
         } else {
-            &entity.country
+            inert(&entity.country)
         },
         if entity.state_owned {
             " · state-owned"
@@ -257,7 +272,11 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
             ""
         }
     ));
-    ui.label(RichText::new(format!("key: {}", entity.key)).weak().small());
+    ui.label(
+        RichText::new(format!("key: {}", inert(&entity.key)))
+            .weak()
+            .small(),
+    );
 
     ui.add_space(6.0);
     ui.label(RichText::new("Ownership chain").strong());
@@ -300,8 +319,8 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
         let active = as_of.is_none_or(|d| s.covers(d));
         let mut line = format!(
             "{} · {} · listed {}",
-            s.authority,
-            s.program,
+            inert(&s.authority),
+            inert(&s.program),
             s.listed_on.human()
         );
         if let Some(d) = s.delisted_on {
@@ -313,7 +332,7 @@ fn entity_section(app: &mut LadingApp, ui: &mut egui::Ui, id: EntityId) {
         } else {
             text.weak()
         })
-        .on_hover_text(format!("{}\nSource: {}", s.reason, s.source));
+        .on_hover_text(inert_lines(&format!("{}\nSource: {}", s.reason, s.source)));
     }
 
     ui.add_space(6.0);
@@ -458,6 +477,14 @@ fn annotation_section(app: &mut LadingApp, ui: &mut egui::Ui, target: Target, wh
                 .hint_text(format!("A note on this {what}, saved with the session")),
         )
         .labelled_by(label.id);
+    // A note from a session made elsewhere: say what hides in it (the field edits it as is).
+    if let Some(warning) = crate::text::hidden_warning("note", &text.replace(['\n', '\t'], " ")) {
+        ui.label(
+            RichText::new(warning)
+                .small()
+                .color(ui.visuals().warn_fg_color),
+        );
+    }
     if app.ui.focus_note {
         edit.request_focus();
         app.ui.focus_note = false;
@@ -558,6 +585,7 @@ fn shipments_table(
                 .column(Column::auto())
                 .column(Column::auto())
                 .column(Column::initial(140.0).clip(true))
+                .column(Column::initial(200.0).clip(true))
                 .header(22.0, |mut h| {
                     h.col(|ui| header(ui, "Date", 0, &mut sort, &mut ascending));
                     h.col(|ui| {
@@ -574,6 +602,9 @@ fn shipments_table(
                     h.col(|ui| header(ui, "Value", 3, &mut sort, &mut ascending));
                     h.col(|ui| {
                         ui.label("Source ref.");
+                    });
+                    h.col(|ui| {
+                        ui.label("Other columns");
                     });
                 })
                 .body(|body| {
@@ -596,20 +627,27 @@ fn shipments_table(
                             }
                         });
                         row.col(|ui| {
-                            ui.label(&s.part_type);
+                            ui.label(inert(&s.part_type));
                         });
                         row.col(|ui| {
-                            ui.label(&s.description).on_hover_text(&s.description);
+                            ui.label(inert(&s.description))
+                                .on_hover_text(inert_lines(&s.description));
                         });
                         row.col(|ui| {
-                            ui.label(&s.hs_code);
+                            ui.label(inert(&s.hs_code));
                         });
                         row.col(|ui| {
                             ui.label(s.value_usd.map(usd).unwrap_or_default());
                         });
                         row.col(|ui| {
-                            ui.label(&s.source_ref)
-                                .on_hover_text(format!("Source: {}", s.source));
+                            ui.label(inert(&s.source_ref))
+                                .on_hover_text(format!("Source: {}", inert(&s.source)));
+                        });
+                        row.col(|ui| {
+                            let kept = super::identity_info::kept_columns(s);
+                            if !kept.is_empty() {
+                                ui.label(&kept).on_hover_text(&kept);
+                            }
                         });
                     });
                 });

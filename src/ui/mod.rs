@@ -12,16 +12,22 @@ pub mod bench;
 mod brokers_ui;
 mod canvas;
 mod dialogs;
+pub mod duplicates;
 pub mod export_ui;
 mod filter_more;
 mod follow;
 mod gpu;
+mod identity_info;
+mod import_preview;
 mod inspector;
 mod mesh;
+#[cfg(test)]
+mod painter_tests;
 mod panels;
 pub mod screening_ui;
 mod session_ui;
 mod timeline;
+mod watch;
 
 pub use app::{Follow, LadingApp};
 pub use canvas::EMPTY_CANVAS;
@@ -109,7 +115,10 @@ impl Screenshot {
         let (path, done, repaint) = (self.path.clone(), self.done.clone(), ctx.clone());
         ctx.request_screenshot(move |image| {
             if let Err(e) = write_png(&path, &image) {
-                eprintln!("lading: cannot save the screenshot {}: {e}", path.display());
+                crate::cli::write_err_line(format_args!(
+                    "lading: cannot save the screenshot {}: {e}",
+                    path.display()
+                ));
             }
             done.store(true, std::sync::atomic::Ordering::Release);
             repaint.request_repaint();

@@ -9,6 +9,7 @@ use super::app::LadingApp;
 use crate::explorer::Command;
 use crate::filter::{Filter, SanctionStatus};
 use crate::model::EntityKind;
+use crate::text::{inert, inert_lines};
 
 /// "$1.2m", "$48,000".
 pub fn usd(value: f64) -> String {
@@ -76,7 +77,7 @@ pub fn status_bar(app: &mut LadingApp, ui: &mut egui::Ui) {
                     "layout running…"
                 });
                 ui.separator();
-                ui.label(RichText::new(e.db_path().display().to_string()).weak());
+                ui.label(RichText::new(inert(&e.db_path().display().to_string())).weak());
             }
             None => {
                 ui.label("No database");
@@ -84,7 +85,7 @@ pub fn status_bar(app: &mut LadingApp, ui: &mut egui::Ui) {
         }
         if !app.ui.status.is_empty() {
             ui.separator();
-            ui.label(&app.ui.status);
+            ui.label(inert(&app.ui.status));
         }
         if super::export_ui::picture_pending(app) {
             ui.separator();
@@ -96,7 +97,9 @@ pub fn status_bar(app: &mut LadingApp, ui: &mut egui::Ui) {
             ui.add(
                 egui::ProgressBar::new(job.fraction())
                     .desired_width(160.0)
-                    .text("importing"),
+                    .text("importing")
+                    // Animating repaints, so the window sees the import end without input.
+                    .animate(true),
             );
         }
     });
@@ -163,7 +166,7 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
         for i in part_order(parts) {
             let name = &parts[i];
             let mut on = selected.contains(name);
-            let label = format!("{name}  ({})", counts.get(i).copied().unwrap_or(0));
+            let label = format!("{}  ({})", inert(name), counts.get(i).copied().unwrap_or(0));
             if ui.checkbox(&mut on, label).changed() {
                 parts_changed = true;
                 if on {
@@ -203,7 +206,7 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
             for authority in index.authorities() {
                 let mut on =
                     filter.authorities.is_empty() || filter.authorities.contains(authority);
-                if ui.checkbox(&mut on, authority).changed() {
+                if ui.checkbox(&mut on, inert(authority)).changed() {
                     if filter.authorities.is_empty() {
                         filter.authorities = index.authorities().iter().cloned().collect();
                     }
@@ -256,7 +259,11 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
                 ui.horizontal_wrapped(|ui| {
                     for c in &all {
                         let mut on = chosen.contains(c);
-                        let label = if c.is_empty() { "unknown" } else { c.as_str() };
+                        let label = if c.is_empty() {
+                            "unknown".into()
+                        } else {
+                            inert(c)
+                        };
                         if ui.checkbox(&mut on, label).changed() {
                             changed = true;
                             if on {
@@ -285,6 +292,7 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
             let name = index
                 .find(&focus.key)
                 .map_or(focus.key.clone(), |e| e.name.clone());
+            let name = inert(&name);
             ui.label(format!(
                 "Focus: {} around {name}",
                 count(u64::from(focus.depth), "hop", "hops")
@@ -299,7 +307,11 @@ pub fn filter_panel(app: &mut LadingApp, ui: &mut egui::Ui) {
             filter = crate::explorer::Explorer::story_filter(index);
         }
         ui.add_space(8.0);
-        ui.label(RichText::new(base.describe(index)).weak().italics());
+        ui.label(
+            RichText::new(inert_lines(&base.describe(index)))
+                .weak()
+                .italics(),
+        );
         if filter != base {
             changed = Some(filter);
         }
@@ -375,6 +387,7 @@ pub fn search_window(app: &mut LadingApp, ctx: &egui::Context) {
                             .entity(*id)
                             .map(|x| x.country.clone())
                             .unwrap_or_default();
+                        let (name, country) = (inert(name), inert(&country));
                         let label = format!(
                             "{name}  · {country}{}",
                             if shown { "" } else { "  (not shown)" }
@@ -468,7 +481,8 @@ pub fn expand_question(app: &mut LadingApp, ctx: &egui::Context) {
     egui::Modal::new(egui::Id::unique("expand-question")).show(ctx, |ui| {
         ui.heading("Expand a busy entity?");
         ui.label(format!(
-            "{name} has {} that {} not shown.",
+            "{} has {} that {} not shown.",
+            inert(&name),
             self::count(count as u64, "neighbour", "neighbours"),
             if count == 1 { "is" } else { "are" }
         ));
@@ -507,7 +521,7 @@ pub fn error_window(app: &mut LadingApp, ctx: &egui::Context) {
     egui::Modal::new(egui::Id::unique("error")).show(ctx, |ui| {
         ui.set_max_width(560.0);
         ui.heading("Lading could not do that");
-        ui.label(message);
+        ui.label(inert_lines(&message));
         ui.add_space(8.0);
         if ui.button("OK").clicked() {
             close = true;

@@ -9,6 +9,7 @@ use super::LadingApp;
 use crate::explorer::Command;
 use crate::filter::LinkKind;
 use crate::model::EntityId;
+use crate::text::inert;
 
 /// The view's two lists.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -44,7 +45,7 @@ pub fn screening_window(app: &mut LadingApp, ctx: &egui::Context) {
             };
             let screening = explorer.screening();
             let index = explorer.index();
-            let name = |id: EntityId| index.entity(id).map_or("?", |e| e.name.as_str());
+            let name = |id: EntityId| index.entity(id).map_or("?".into(), |e| inert(&e.name));
             ui.label(format!(
                 "{} listed {} in this network · {} {} shipped after listing",
                 screening.listed.len(),
@@ -109,51 +110,56 @@ pub fn screening_window(app: &mut LadingApp, ctx: &egui::Context) {
                         ui.label("No shown entity has a sanctions listing.");
                     }
                     for (authority, rows) in screening.by_authority() {
-                        egui::CollapsingHeader::new(format!("{authority} ({})", rows.len()))
-                            .default_open(true)
-                            .show(ui, |ui| {
-                                egui::Grid::new(("listed", authority))
-                                    .striped(true)
-                                    .num_columns(3)
-                                    .show(ui, |ui| {
-                                        for (entity, listing) in rows {
-                                            let label = if entity.in_force {
-                                                RichText::new(&entity.name)
-                                            } else {
-                                                RichText::new(&entity.name).weak()
-                                            };
-                                            if ui.link(label).clicked() {
-                                                pick = Some(Pick::Entity(entity.id));
-                                            }
-                                            ui.label(match listing.delisted_on {
-                                                Some(end) => format!(
-                                                    "{} – {}",
-                                                    listing.listed_on.human(),
-                                                    end.human()
-                                                ),
-                                                None => {
-                                                    format!("since {}", listing.listed_on.human())
-                                                }
-                                            });
-                                            // The program, with its source on hover (a link
-                                            // when the source is a web address).
-                                            let program = ui
-                                                .add(egui::Label::new(&listing.program).truncate())
-                                                .on_hover_text(format!(
-                                                    "{}\nSource: {}",
-                                                    listing.program, listing.source
-                                                ));
-                                            if listing.source.starts_with("http")
-                                                && program.clicked()
-                                            {
-                                                ui.ctx().open_url(egui::OpenUrl::new_tab(
-                                                    &listing.source,
-                                                ));
-                                            }
-                                            ui.end_row();
+                        egui::CollapsingHeader::new(format!(
+                            "{} ({})",
+                            inert(authority),
+                            rows.len()
+                        ))
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            egui::Grid::new(("listed", authority))
+                                .striped(true)
+                                .num_columns(3)
+                                .show(ui, |ui| {
+                                    for (entity, listing) in rows {
+                                        let label = if entity.in_force {
+                                            RichText::new(inert(&entity.name))
+                                        } else {
+                                            RichText::new(inert(&entity.name)).weak()
+                                        };
+                                        if ui.link(label).clicked() {
+                                            pick = Some(Pick::Entity(entity.id));
                                         }
-                                    });
-                            });
+                                        ui.label(match listing.delisted_on {
+                                            Some(end) => format!(
+                                                "{} – {}",
+                                                listing.listed_on.human(),
+                                                end.human()
+                                            ),
+                                            None => {
+                                                format!("since {}", listing.listed_on.human())
+                                            }
+                                        });
+                                        // The program, with its source on hover (a link
+                                        // when the source is a web address).
+                                        let program = ui
+                                            .add(
+                                                egui::Label::new(inert(&listing.program))
+                                                    .truncate(),
+                                            )
+                                            .on_hover_text(format!(
+                                                "{}\nSource: {}",
+                                                inert(&listing.program),
+                                                inert(&listing.source)
+                                            ));
+                                        if listing.source.starts_with("http") && program.clicked() {
+                                            ui.ctx()
+                                                .open_url(egui::OpenUrl::new_tab(&listing.source));
+                                        }
+                                        ui.end_row();
+                                    }
+                                });
+                        });
                     }
                 }
             });

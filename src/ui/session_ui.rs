@@ -428,7 +428,7 @@ impl LadingApp {
             .and_then(|p| p.file_stem())
             .map_or_else(
                 || "Untitled".to_owned(),
-                |s| s.to_string_lossy().into_owned(),
+                |s| crate::text::inert(&s.to_string_lossy()).into_owned(),
             );
         let dirty = self.is_dirty();
         let title = format!("{}{name} — Lading", if dirty { "* " } else { "" });
@@ -581,7 +581,8 @@ fn recovery_question(app: &mut LadingApp, ctx: &egui::Context) {
     egui::Modal::new(egui::Id::unique("recovery-question")).show(ctx, |ui| {
         ui.heading("Restore unsaved work?");
         ui.label(format!(
-            "Lading did not close cleanly. Autosave kept unsaved changes to {what}."
+            "Lading did not close cleanly. Autosave kept unsaved changes to {}.",
+            crate::text::inert(&what)
         ));
         ui.horizontal(|ui| {
             restore = ui.button("Restore").clicked();
@@ -709,7 +710,7 @@ fn report_window(app: &mut LadingApp, ctx: &egui::Context) {
             egui::ScrollArea::vertical()
                 .max_height(320.0)
                 .show(ui, |ui| {
-                    ui.label(report);
+                    ui.label(crate::text::inert_lines(&report));
                 });
             if ui.button("OK").clicked() {
                 app.session.report = None;
@@ -733,8 +734,8 @@ pub fn recent_menu(app: &mut LadingApp, ui: &mut egui::Ui) {
                 |n| n.to_string_lossy().into_owned(),
             );
             if ui
-                .button(name)
-                .on_hover_text(path.display().to_string())
+                .button(crate::text::inert(&name))
+                .on_hover_text(crate::text::inert(&path.display().to_string()))
                 .clicked()
             {
                 if let Err(e) = app.request_open(&path) {

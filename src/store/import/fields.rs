@@ -3,6 +3,8 @@
 //! Customs-data vendors name the same column many ways; a header is matched, ignoring case,
 //! spacing and punctuation, against each field's synonyms, earliest synonym first.
 
+use crate::names::identifiers::Scheme;
+
 /// What a CSV file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportKind {
@@ -46,6 +48,7 @@ impl ImportKind {
                 (Country, false),
                 (StateOwned, false),
                 (Aliases, false),
+                (Identifiers, false),
                 (Source, false),
             ],
             ImportKind::Ownership => &[
@@ -89,6 +92,7 @@ pub enum Field {
     Country,
     StateOwned,
     Aliases,
+    Identifiers,
     Parent,
     Child,
     SharePct,
@@ -256,6 +260,7 @@ impl Field {
                 "soe",
                 "state owned enterprise",
             ],
+            Identifiers => &["identifiers", "ids", "registry ids", "registration ids"],
             Aliases => &[
                 "aliases",
                 "alias",
@@ -364,18 +369,156 @@ fn norm(text: &str) -> String {
     out
 }
 
-/// For each field (by discriminant), the column that holds it. Errors name the missing or
-/// unknown field.
+/// Whose identifier a column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdRole {
+    /// The row's entity (entities files).
+    Entity,
+    Shipper,
+    Consignee,
+}
+
+/// A column of registry numbers: whose, and of which scheme.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdColumn {
+    pub column: usize,
+    pub role: IdRole,
+    pub scheme: Scheme,
+}
+
+/// How a header maps: the column of each field, the identifier columns, and the columns that
+/// map to nothing (kept with their rows, named in the summary).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Mapping {
+    /// For each field (by discriminant), the column that holds it.
+    pub columns: Vec<Option<usize>>,
+    /// How each mapped column was found, by column: "synonym", "words", "--map".
+    pub how: Vec<Option<&'static str>>,
+    pub ids: Vec<IdColumn>,
+    pub unmapped: Vec<usize>,
+}
+
+impl Mapping {
+    /// The field a column holds, if any.
+    pub fn field_of(&self, column: usize) -> Option<Field> {
+        let index = self.columns.iter().position(|c| *c == Some(column))?;
+        Field::all().find(|f| *f as usize == index)
+    }
+}
+
+/// Words that can stand beside a field's words in a header without changing what it means:
+/// "Declared Value (USD)", "Value of Goods (USD)", "Date of Arrival", "Shipper Name".
+fn qualifiers(field: Field) -> &'static [&'static str] {
+    use Field::*;
+    match field {
+        Date | ListedOn | DelistedOn | StartDate | EndDate => &[
+            "arrival",
+            "departure",
+            "shipment",
+            "shipping",
+            "declaration",
+            "import",
+            "export",
+            "registration",
+            "дата",
+        ],
+        ValueUsd => &[
+            "declared",
+            "invoice",
+            "customs",
+            "fob",
+            "cif",
+            "total",
+            "goods",
+            "usd",
+            "us",
+            "dollars",
+            "amount",
+            "statistical",
+        ],
+        Shipper | Consignee | Name | Entity | Parent | Child => {
+            &["name", "company", "legal", "full", "entity", "наименование"]
+        }
+        Description => &[
+            "goods",
+            "product",
+            "item",
+            "cargo",
+            "commodity",
+            "full",
+            "detailed",
+        ],
+        Quantity | Unit => &["total", "goods", "items", "declared"],
+        HsCode => &["code", "number", "no", "declared", "goods"],
+        SourceRef => &["number", "no", "id", "record", "customs"],
+        _ => &[],
+    }
+}
+
+/// Words that never change a header's meaning.
+const FILLER: &[&str] = &["of", "the", "in", "for", "a", "an", "by"];
+
+/// Words that say whose an identifier column is, in a shipments file.
+const SHIPPER_WORDS: &[&str] = &[
+    "shipper",
+    "exporter",
+    "seller",
+    "sender",
+    "consignor",
+    "supplier",
+    "отправителя",
+    "отправитель",
+    "экспортера",
+    "экспортер",
+    "发货人",
+];
+const CONSIGNEE_WORDS: &[&str] = &[
+    "consignee",
+    "importer",
+    "buyer",
+    "receiver",
+    "recipient",
+    "получателя",
+    "получатель",
+    "импортера",
+    "импортер",
+    "收货人",
+];
+
+/// For each field, the column that holds it; the identifier columns; the columns that map to
+/// nothing. A header matches a field by `--map`, then by a synonym, then by its words: a
+/// synonym's words all in the header and the header's other words only qualifiers of that
+/// field ("Declared Value (USD)" is `value_usd`); a header whose words fit two fields equally
+/// maps to neither. Errors name the missing or unknown field.
 #[allow(clippy::type_complexity)]
 pub fn map_columns(
     kind: ImportKind,
     header: &[String],
     explicit: &[(String, String)],
-) -> Result<Vec<Option<usize>>, (Option<String>, String)> {
+) -> Result<Mapping, (Option<String>, String)> {
     let normed: Vec<String> = header.iter().map(|h| norm(h)).collect();
     let mut columns = vec![None; FIELD_COUNT];
+    let mut how = vec![None; header.len()];
     let mut taken = vec![false; header.len()];
+    let mut kept = vec![false; header.len()];
     for (field_text, header_text) in explicit {
+        if field_text.trim() == "-" {
+            // Kept as it is: no field takes this column.
+            let wanted = norm(header_text);
+            let col = normed.iter().position(|h| *h == wanted).ok_or_else(|| {
+                (
+                    None,
+                    format!(
+                        "--map -={header_text}: the header has no column {header_text:?} (it has {})",
+                        header.join(", ")
+                    ),
+                )
+            })?;
+            taken[col] = true;
+            kept[col] = true;
+            continue;
+        }
         let field = Field::parse(kind, field_text).ok_or_else(|| {
             let names: Vec<&str> = kind.fields().iter().map(|(f, _)| f.name()).collect();
             (
@@ -400,6 +543,7 @@ pub fn map_columns(
         })?;
         columns[field as usize] = Some(col);
         taken[col] = true;
+        how[col] = Some("--map");
     }
     for &(field, _) in kind.fields() {
         if columns[field as usize].is_some() {
@@ -411,9 +555,88 @@ pub fn map_columns(
                 if !taken[col] && *h == s {
                     columns[field as usize] = Some(col);
                     taken[col] = true;
+                    how[col] = Some("synonym");
                     break 'synonyms;
                 }
             }
+        }
+    }
+    // Registry numbers: "INN", "Consignee INN", "ИНН получателя", "Shipper Tax ID".
+    let mut ids = Vec::new();
+    if matches!(kind, ImportKind::Shipments | ImportKind::Entities) {
+        for (col, h) in normed.iter().enumerate() {
+            if taken[col] {
+                continue;
+            }
+            let words: Vec<&str> = h.split(' ').collect();
+            if words
+                .iter()
+                .any(|w| matches!(*w, "date" | "дата" | "address" | "адрес" | "country"))
+            {
+                continue;
+            }
+            let Some(scheme) = Scheme::from_label(&header[col]) else {
+                continue;
+            };
+            let shipper = words.iter().any(|w| SHIPPER_WORDS.contains(w));
+            let consignee = words.iter().any(|w| CONSIGNEE_WORDS.contains(w));
+            let role = match (kind, shipper, consignee) {
+                (ImportKind::Entities, false, false) => IdRole::Entity,
+                (ImportKind::Shipments, true, false) => IdRole::Shipper,
+                (ImportKind::Shipments, false, true) => IdRole::Consignee,
+                // Whose number it is cannot be told: the column is kept, unmapped.
+                _ => continue,
+            };
+            ids.push(IdColumn {
+                column: col,
+                role,
+                scheme,
+            });
+            taken[col] = true;
+            how[col] = Some("identifier");
+        }
+    }
+    // By words, for what synonyms left.
+    for (col, h) in normed.iter().enumerate() {
+        if taken[col] || h.is_empty() {
+            continue;
+        }
+        let words: Vec<&str> = h.split(' ').collect();
+        let mut best: Option<(Field, usize)> = None;
+        let mut tie = false;
+        for &(field, _) in kind.fields() {
+            if columns[field as usize].is_some() {
+                continue;
+            }
+            let q = qualifiers(field);
+            let fit = field
+                .synonyms()
+                .iter()
+                .filter_map(|syn| {
+                    let syn = norm(syn);
+                    let sw: Vec<&str> = syn.split(' ').collect();
+                    let all_in = sw.iter().all(|w| words.contains(w));
+                    let rest_ok = words
+                        .iter()
+                        .all(|w| sw.contains(w) || q.contains(w) || FILLER.contains(w));
+                    (all_in && rest_ok).then_some(sw.len())
+                })
+                .max();
+            if let Some(n) = fit {
+                match best {
+                    Some((_, m)) if m > n => {}
+                    Some((_, m)) if m == n => tie = true,
+                    _ => {
+                        best = Some((field, n));
+                        tie = false;
+                    }
+                }
+            }
+        }
+        if let (Some((field, _)), false) = (best, tie) {
+            columns[field as usize] = Some(col);
+            taken[col] = true;
+            how[col] = Some("words");
         }
     }
     for &(field, required) in kind.fields() {
@@ -430,7 +653,15 @@ pub fn map_columns(
             ));
         }
     }
-    Ok(columns)
+    let unmapped = (0..header.len())
+        .filter(|&c| !taken[c] || kept[c])
+        .collect();
+    Ok(Mapping {
+        columns,
+        how,
+        ids,
+        unmapped,
+    })
 }
 
 #[cfg(test)]
@@ -451,7 +682,9 @@ mod tests {
             "Value (USD)",
             "Bill of Lading",
         ]);
-        let cols = map_columns(ImportKind::Shipments, &header, &[]).unwrap();
+        let cols = map_columns(ImportKind::Shipments, &header, &[])
+            .unwrap()
+            .columns;
         assert_eq!(cols[Field::Date as usize], Some(0));
         assert_eq!(cols[Field::Shipper as usize], Some(1));
         assert_eq!(cols[Field::Consignee as usize], Some(2));
@@ -471,7 +704,9 @@ mod tests {
             ("shipper".to_string(), "from".to_string()),
             ("consignee".to_string(), "TO".to_string()),
         ];
-        let cols = map_columns(ImportKind::Shipments, &header, &map).unwrap();
+        let cols = map_columns(ImportKind::Shipments, &header, &map)
+            .unwrap()
+            .columns;
         assert_eq!(cols[Field::Consignee as usize], Some(2));
         let bad = vec![("colour".to_string(), "from".to_string())];
         assert!(
@@ -486,8 +721,63 @@ mod tests {
     fn a_column_is_used_once() {
         // "date" is both the shipment date and a synonym elsewhere; the first field takes it.
         let header = h(&["entity", "authority", "date", "end date"]);
-        let cols = map_columns(ImportKind::Sanctions, &header, &[]).unwrap();
+        let cols = map_columns(ImportKind::Sanctions, &header, &[])
+            .unwrap()
+            .columns;
         assert_eq!(cols[Field::ListedOn as usize], Some(2));
         assert_eq!(cols[Field::DelistedOn as usize], Some(3));
+    }
+
+    #[test]
+    fn headers_match_by_their_words_and_the_rest_is_named() {
+        let header = h(&[
+            "Shipment Date",
+            "Shipper Name",
+            "Consignee",
+            "Declared Value (USD)",
+            "Value of Goods (USD)",
+            "Consignee Address",
+            "Shipper Tax ID",
+            "ИНН получателя",
+            "Port of Loading",
+        ]);
+        let m = map_columns(ImportKind::Shipments, &header, &[]).unwrap();
+        assert_eq!(m.columns[Field::Date as usize], Some(0));
+        assert_eq!(m.columns[Field::Shipper as usize], Some(1));
+        assert_eq!(m.columns[Field::ValueUsd as usize], Some(3));
+        // The second value column has nowhere to go: kept, not dropped, not swapped in.
+        assert!(m.unmapped.contains(&4));
+        assert!(m.unmapped.contains(&5), "an address is not the consignee");
+        assert!(m.unmapped.contains(&8));
+        assert_eq!(
+            m.ids,
+            vec![
+                IdColumn {
+                    column: 6,
+                    role: IdRole::Shipper,
+                    scheme: Scheme::Tax
+                },
+                IdColumn {
+                    column: 7,
+                    role: IdRole::Consignee,
+                    scheme: Scheme::Inn
+                },
+            ]
+        );
+        let m = map_columns(
+            ImportKind::Shipments,
+            &h(&["date", "shipper", "consignee", "Value of Goods (USD)"]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(m.columns[Field::ValueUsd as usize], Some(3));
+        let m = map_columns(
+            ImportKind::Entities,
+            &h(&["name", "INN", "OGRN", "Registration date"]),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(m.ids.len(), 2);
+        assert_eq!(m.unmapped, vec![3]);
     }
 }

@@ -22,14 +22,16 @@ mod fields;
 pub mod ftm;
 mod limit;
 mod parse;
+mod preview;
 mod rejects;
 mod resolver;
 mod sink;
 mod values;
 
-pub use fields::{Field, ImportKind};
+pub use fields::{Field, IdColumn, IdRole, ImportKind, Mapping, map_columns};
 pub use limit::{MAX_RECORD_BYTES, MAX_STREAM_FIELD_BYTES};
-pub use resolver::slug;
+pub use preview::{PREVIEW_ROWS, Preview, preview_csv};
+pub use resolver::{Resolution, Resolved, slug};
 
 /// The longest field accepted, in bytes. Longer ones are an error, not a silent truncation.
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
@@ -41,7 +43,8 @@ pub const MAX_COLUMNS: usize = 1024;
 #[derive(Clone, Debug)]
 pub struct ImportOptions {
     pub kind: ImportKind,
-    /// Explicit header mapping, `(field, header)`: `("value_usd", "Declared Value, $")`.
+    /// Explicit header mapping, `(field, header)`: `("value_usd", "Declared Value, $")`; the
+    /// field `-` keeps a column as it is, mapped to no field (`("-", "Declared Value")`).
     pub map: Vec<(String, String)>,
     /// Forces the layout of ambiguous dates.
     pub date_format: Option<DateFormat>,
@@ -81,6 +84,11 @@ pub struct ImportSummary {
     pub rejected: u64,
     /// Names of the entities the import created because no entity had that name.
     pub entities_created: Vec<String>,
+    /// How the names in the file found their entities, tier by tier.
+    pub resolution: Resolution,
+    /// Headers that mapped to no field: their values are kept with each row (and written by
+    /// `lading export --format csv`), not imported as any field.
+    pub unmapped_columns: Vec<String>,
     pub seconds: f64,
 }
 
@@ -91,6 +99,17 @@ impl std::fmt::Display for ImportSummary {
         writeln!(f, "  imported           {:>10}", self.imported)?;
         writeln!(f, "  already present    {:>10}", self.duplicates)?;
         writeln!(f, "  rejected           {:>10}", self.rejected)?;
+        if !self.unmapped_columns.is_empty() {
+            writeln!(
+                f,
+                "  columns kept as they are (no field means them): {}",
+                self.unmapped_columns
+                    .iter()
+                    .map(|h| format!("{h:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
+        }
         writeln!(
             f,
             "  entities created   {:>10}",
@@ -98,10 +117,43 @@ impl std::fmt::Display for ImportSummary {
         )?;
         const SHOWN: usize = 20;
         for name in self.entities_created.iter().take(SHOWN) {
-            writeln!(f, "    + {name}")?;
+            writeln!(f, "    + {}", crate::text::inert(name))?;
         }
         if self.entities_created.len() > SHOWN {
             writeln!(f, "    … and {} more", self.entities_created.len() - SHOWN)?;
+        }
+        let r = &self.resolution;
+        writeln!(f, "  names found as spelled {:>8}", r.exact)?;
+        let tiers: [(&str, &[Resolved], &str); 3] = [
+            ("found by identifier", &r.by_identifier, "="),
+            ("matched another spelling", &r.strong, "≈"),
+            ("new, but maybe the same as", &r.to_review, "?"),
+        ];
+        for (label, list, mark) in tiers {
+            if list.is_empty() {
+                continue;
+            }
+            writeln!(f, "  {label} ({})", list.len())?;
+            for x in list.iter().take(SHOWN) {
+                writeln!(
+                    f,
+                    "    {mark} {:?} → {} [{}] {:.2}: {}",
+                    x.name,
+                    x.entity,
+                    x.key,
+                    x.score,
+                    x.reasons.join("; ")
+                )?;
+            }
+            if list.len() > SHOWN {
+                writeln!(f, "    … and {} more", list.len() - SHOWN)?;
+            }
+        }
+        if !r.to_review.is_empty() {
+            writeln!(
+                f,
+                "  review them with `lading duplicates` or View → Duplicates"
+            )?;
         }
         write!(f, "  seconds            {:>10.2}", self.seconds)
     }
@@ -235,10 +287,18 @@ impl Store {
                     })
             })
             .collect::<Result<_, _>>()?;
-        let map = fields::map_columns(options.kind, &header, &options.map)
+        let mapping = fields::map_columns(options.kind, &header, &options.map)
             .map_err(|(field, message)| error(Some(1), field, message))?;
+        let unmapped: Vec<(usize, String)> = mapping
+            .unmapped
+            .iter()
+            .map(|&c| (c, header[c].clone()))
+            .collect();
         let columns = parse::Columns {
-            map,
+            map: mapping.columns,
+            ids: mapping.ids,
+            header: header.clone(),
+            unmapped,
             options,
             default_source: options.source.clone().unwrap_or_else(|| {
                 path.file_name()
@@ -260,10 +320,8 @@ impl Store {
         // not need it, and it would stay filled for the life of the connection.
         let _ = self.conn.execute_batch("PRAGMA cache_size = -262144");
         let result = (|| {
-            let tx = self
-                .conn
-                .transaction()
-                .map_err(|e| file_err(e.to_string()))?;
+            // The write lock first, before any row is read (waiting for another writer).
+            let tx = self.begin_write().map_err(|e| file_err(e.to_string()))?;
             // About 150 bytes a customs record: enough to size the deduplication set once.
             let rows_hint = (total_bytes / 150).min(50_000_000) as usize;
             let mut sink = sink::Sink::new(&tx, &columns, &file_label, rows_hint)
@@ -271,6 +329,7 @@ impl Store {
             let mut summary = ImportSummary {
                 file: file_label.clone(),
                 kind: options.kind.as_str().to_owned(),
+                unmapped_columns: columns.unmapped.iter().map(|(_, h)| h.clone()).collect(),
                 ..ImportSummary::default()
             };
             let mut progress = progress;
@@ -310,6 +369,13 @@ impl Store {
                             (RowFailure::Row(err), None) => {
                                 return Err(error(Some(slot.line), Some(err.field), err.message));
                             }
+                            (RowFailure::Database(e), _) if super::is_busy(&e) => {
+                                // Not the row's fault: say who is in the way, with no line.
+                                return Err(file_err(format!(
+                                    "another process is using the database ({e}); \
+                                     nothing was imported"
+                                )));
+                            }
                             (RowFailure::Database(e), _) => {
                                 return Err(error(
                                     Some(slot.line),
@@ -334,13 +400,13 @@ impl Store {
                 return Err(error(Some(2), None, "no data rows after the header".into()));
             }
             summary.entities_created = std::mem::take(&mut sink.resolver.created);
+            summary.resolution = std::mem::take(&mut sink.resolver.report);
             drop(sink);
             if let Some(rej) = rejects.take() {
                 rej.finish()
                     .map_err(|e| file_err(format!("cannot write rejects: {e}")))?;
             }
-            tx.commit()
-                .map_err(|e| file_err(format!("cannot commit: {e}")))?;
+            tx.commit().map_err(|e| file_err(commit_error(&e)))?;
             if let Some(report) = progress.as_mut() {
                 report(total_bytes, total_bytes);
             }
@@ -349,6 +415,19 @@ impl Store {
         })();
         let _ = self.conn.execute_batch("PRAGMA cache_size = -2000");
         result
+    }
+}
+
+/// Why a commit failed, saying so when another process was in the way.
+pub(super) fn commit_error(e: &rusqlite::Error) -> String {
+    if super::is_busy(e) {
+        format!(
+            "cannot commit: another process kept the database busy for more than {} s ({e}); \
+             nothing was imported",
+            super::COMMIT_WAIT.as_secs()
+        )
+    } else {
+        format!("cannot commit: {e}")
     }
 }
 

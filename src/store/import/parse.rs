@@ -7,11 +7,12 @@ use std::io::Read;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender};
 
-use super::fields::{Field, ImportKind};
+use super::fields::{Field, IdColumn, IdRole, ImportKind};
 use super::limit::TooLong;
 use super::values::parse_number;
 use super::{ImportOptions, MAX_FIELD_BYTES, RowError, fnv1a, ref_key, row_err};
 use crate::date::{Day, parse_flexible};
+use crate::names::identifiers::{Identifier, Scheme, parse_identifier, parse_tagged};
 
 /// Rows travel in batches, to keep channel traffic off the per-row cost.
 const BATCH: usize = 1024;
@@ -27,6 +28,12 @@ pub(super) struct Columns<'o> {
     pub map: Vec<Option<usize>>,
     pub options: &'o ImportOptions,
     pub default_source: String,
+    /// Columns of registry numbers, with whose and which scheme.
+    pub ids: Vec<IdColumn>,
+    /// The header as read.
+    pub header: Vec<String>,
+    /// Columns no field took, `(column, header)`: kept with each row as a JSON object.
+    pub unmapped: Vec<(usize, String)>,
 }
 
 impl Columns<'_> {
@@ -38,6 +45,86 @@ impl Columns<'_> {
             .flatten()
             .and_then(|i| record.get(i))
             .map_or("", str::trim)
+    }
+
+    /// The row's unmapped columns that hold something, as a JSON object `{header: value}`;
+    /// "" when there are none.
+    pub fn extra(&self, record: &csv::StringRecord) -> String {
+        let mut map = serde_json::Map::new();
+        for (col, header) in &self.unmapped {
+            if let Some(value) = record.get(*col).map(str::trim).filter(|v| !v.is_empty()) {
+                map.insert(header.clone(), serde_json::Value::String(value.to_owned()));
+            }
+        }
+        if map.is_empty() {
+            String::new()
+        } else {
+            serde_json::Value::Object(map).to_string()
+        }
+    }
+
+    /// The identifiers a row gives for `role`: from its identifier columns and (entities) its
+    /// `identifiers` field (`INN:0323018510 | OGRN:1020300887793`). A value that fails its
+    /// scheme's check, an unknown scheme, or two different values of one scheme are errors.
+    pub fn identifiers(
+        &self,
+        record: &csv::StringRecord,
+        role: IdRole,
+    ) -> Result<Vec<Identifier>, RowError> {
+        let mut out: Vec<(Identifier, String)> = Vec::new();
+        let mut add = |id: Identifier, field: String| -> Result<(), RowError> {
+            if let Some((other, _)) = out
+                .iter()
+                .find(|(o, _)| o.scheme == id.scheme && o.value != id.value)
+            {
+                return Err(row_err(
+                    &field,
+                    format!(
+                        "two {} numbers for one entity on one row ({} and {}): which is it?",
+                        id.scheme, other.value, id.value
+                    ),
+                ));
+            }
+            if !out.iter().any(|(o, _)| *o == id) {
+                out.push((id, field));
+            }
+            Ok(())
+        };
+        for c in self.ids.iter().filter(|c| c.role == role) {
+            let raw = record.get(c.column).map_or("", str::trim);
+            if raw.is_empty() {
+                continue;
+            }
+            let field = self.header_of(c.column);
+            let id = refine(c.scheme, raw).map_err(|m| row_err(&field, format!("{raw:?}: {m}")))?;
+            add(id, field)?;
+        }
+        if role == IdRole::Entity {
+            let list = self.get(record, Field::Identifiers);
+            for part in list.split('|').map(str::trim).filter(|p| !p.is_empty()) {
+                let field = Field::Identifiers.name().to_owned();
+                let id = match parse_tagged(part) {
+                    Some(Ok(id)) => id,
+                    Some(Err(m)) => return Err(row_err(&field, format!("{part:?}: {m}"))),
+                    None => {
+                        let m = format!(
+                            "{part:?}: expected SCHEME:VALUE, such as INN:0323018510 (schemes: {})",
+                            Scheme::ALL.map(|s| s.as_str()).join(", ")
+                        );
+                        return Err(row_err(&field, m));
+                    }
+                };
+                add(id, field)?;
+            }
+        }
+        Ok(out.into_iter().map(|(id, _)| id).collect())
+    }
+
+    fn header_of(&self, column: usize) -> String {
+        self.header
+            .get(column)
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", column + 1))
     }
 
     /// The row's source, or the file's default.
@@ -66,6 +153,20 @@ impl Columns<'_> {
             .map(Some)
             .map_err(|e| row_err(field.name(), format!("{text:?}: {e}")))
     }
+}
+
+/// A number from a column of `scheme`. A generic tax or registration number that is a valid
+/// INN, OGRN or USCC (the check digits agree) is stored as one, so it can match the same number
+/// from a file that named its scheme.
+fn refine(scheme: Scheme, raw: &str) -> Result<Identifier, String> {
+    if matches!(scheme, Scheme::Tax | Scheme::Registration) {
+        for specific in [Scheme::Inn, Scheme::Ogrn, Scheme::Uscc] {
+            if let Ok(id) = parse_identifier(specific, raw) {
+                return Ok(id);
+            }
+        }
+    }
+    parse_identifier(scheme, raw)
 }
 
 /// The parsed fields of a shipment row (the text fields stay in the record). Its buffers
@@ -175,7 +276,10 @@ pub(super) fn parse_all<R: Read>(
                 }
                 Ok(record) => {
                     slot.record = record;
-                    if shipments
+                    if let Err(error) = check_text(columns, &mut slot.record) {
+                        slot.rejected = Some(error);
+                        slot.raw = std::mem::take(&mut slot.record).into_byte_record();
+                    } else if shipments
                         && let Err(error) = prepare_shipment(
                             columns,
                             &slot.record,
@@ -235,6 +339,78 @@ fn decode(
         );
         (error, e.into_byte_record())
     })
+}
+
+/// How the door treats a field's text (see [`crate::text`]).
+enum TextRole {
+    /// A name, key, identifier or code: a control character rejects the row.
+    Name,
+    /// Free text: control characters become visible marks.
+    Free,
+    /// Parsed into a date, number or flag, whose errors quote it escaped.
+    Parsed,
+}
+
+fn text_role(field: Field) -> TextRole {
+    use Field::*;
+    match field {
+        Shipper | Consignee | PartType | HsCode | Unit | SourceRef | Key | Name | Kind
+        | Aliases | Identifiers | Parent | Child | Entity | Authority | Country => TextRole::Name,
+        Description | Program | Reason | Source => TextRole::Free,
+        Date | Quantity | ValueUsd | StateOwned | SharePct | StartDate | EndDate | ListedOn
+        | DelistedOn => TextRole::Parsed,
+    }
+}
+
+/// The door for text: refuses a row whose names, keys or identifiers hold a control
+/// character, and marks control characters in its free text (rebuilding the record, which
+/// only such a row pays for).
+fn check_text(columns: &Columns<'_>, record: &mut csv::StringRecord) -> Result<(), RowError> {
+    let mut marked: Vec<(usize, String)> = Vec::new();
+    for &(field, _) in columns.options.kind.fields() {
+        match text_role(field) {
+            TextRole::Name => crate::text::check_name(columns.get(record, field))
+                .map_err(|why| row_err(field.name(), why))?,
+            TextRole::Free => {
+                let Some(i) = columns.map.get(field as usize).copied().flatten() else {
+                    continue;
+                };
+                let raw = record.get(i).unwrap_or("");
+                if let std::borrow::Cow::Owned(m) = crate::text::mark_controls(raw) {
+                    marked.push((i, m));
+                }
+            }
+            TextRole::Parsed => {}
+        }
+    }
+    // Registry-number columns are identifiers; columns no field took are kept as free text.
+    for id in &columns.ids {
+        let value = record.get(id.column).unwrap_or("").trim();
+        crate::text::check_name(value).map_err(|why| {
+            row_err(
+                columns.header.get(id.column).map_or("", String::as_str),
+                why,
+            )
+        })?;
+    }
+    for &(i, _) in &columns.unmapped {
+        if let std::borrow::Cow::Owned(m) = crate::text::mark_controls(record.get(i).unwrap_or(""))
+        {
+            marked.push((i, m));
+        }
+    }
+    if !marked.is_empty() {
+        let mut fresh = csv::StringRecord::with_capacity(record.as_slice().len(), record.len());
+        for (i, field) in record.iter().enumerate() {
+            match marked.iter().find(|(j, _)| *j == i) {
+                Some((_, m)) => fresh.push_field(m),
+                None => fresh.push_field(field),
+            }
+        }
+        fresh.set_position(record.position().cloned());
+        *record = fresh;
+    }
+    Ok(())
 }
 
 /// Parses and checks a shipment row's fields that need no database, into `out`.

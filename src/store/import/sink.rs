@@ -4,9 +4,9 @@
 use rusqlite::{Statement, Transaction, params};
 use rustc_hash::FxHashSet;
 
-use super::fields::{Field, ImportKind};
+use super::fields::{Field, IdRole, ImportKind};
 use super::parse::{Columns, PreparedShipment};
-use super::resolver::{Resolver, slug};
+use super::resolver::Resolver;
 use super::values::{parse_bool, parse_country, parse_share};
 use super::{RowFailure, row_err};
 use crate::date::Day;
@@ -15,12 +15,12 @@ use crate::parts::OTHER;
 
 const INSERT_SHIPMENT: &str =
     "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
-                      quantity, unit, value_usd, source_ref, source, ref_key)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+                      quantity, unit, value_usd, source_ref, source, ref_key, extra)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 
 const INSERT_SHIPMENT_IF_NEW: &str = "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
-                      quantity, unit, value_usd, source_ref, source, ref_key)
-     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+                      quantity, unit, value_usd, source_ref, source, ref_key, extra)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
      WHERE NOT EXISTS (SELECT 1 FROM shipment WHERE ref_key = ?12 AND source = ?11 AND source_ref = ?10)";
 
 /// Where rows go.
@@ -83,10 +83,24 @@ impl<'t, 'o> Sink<'t, 'o> {
         let c = self.columns;
         let shipper_raw = c.get(r, Field::Shipper);
         let consignee_raw = c.get(r, Field::Consignee);
+        let shipper_ids = c.identifiers(r, IdRole::Shipper)?;
+        let consignee_ids = c.identifiers(r, IdRole::Consignee)?;
+        if let Some(same) = shipper_ids.iter().find(|id| consignee_ids.contains(id)) {
+            let message = format!("{same} is also the shipper's: a shipment needs two parties");
+            return Err(row_err(Field::Consignee.name(), message).into());
+        }
         // Check before creating entities, so a rejected row creates none.
-        let shipper_known = self.resolver.find(shipper_raw);
-        let consignee_known = self.resolver.find(consignee_raw);
-        if shipper_known.is_some() && shipper_known == consignee_known
+        let shipper_known = self
+            .resolver
+            .find(shipper_raw)
+            .map(|id| self.resolver.live(id));
+        let consignee_known = self
+            .resolver
+            .find(consignee_raw)
+            .map(|id| self.resolver.live(id));
+        let guessed =
+            self.resolver.was_guess(shipper_raw) || self.resolver.was_guess(consignee_raw);
+        if shipper_known.is_some() && shipper_known == consignee_known && !guessed
             || shipper_known.is_none()
                 && consignee_known.is_none()
                 && normalize_name(shipper_raw) == normalize_name(consignee_raw)
@@ -95,12 +109,33 @@ impl<'t, 'o> Sink<'t, 'o> {
                 format!("{consignee_raw:?} is also the shipper: a shipment needs two parties");
             return Err(row_err(Field::Consignee.name(), message).into());
         }
-        let shipper = self
-            .resolver
-            .resolve(self.tx, shipper_raw, Field::Shipper.name())?;
-        let consignee = self
-            .resolver
-            .resolve(self.tx, consignee_raw, Field::Consignee.name())?;
+        let shipper =
+            self.resolver
+                .resolve(self.tx, shipper_raw, &shipper_ids, Field::Shipper.name())?;
+        let consignee = self.resolver.resolve(
+            self.tx,
+            consignee_raw,
+            &consignee_ids,
+            Field::Consignee.name(),
+        )?;
+        let (mut shipper, mut consignee) = (shipper, consignee);
+        if self.resolver.live(shipper) == self.resolver.live(consignee) {
+            // Two spellings taken for one entity by a guess; the row says they are two.
+            if self.resolver.was_guess(consignee_raw) {
+                consignee =
+                    self.resolver
+                        .split_off(self.tx, consignee_raw, &consignee_ids, shipper)?;
+            } else if self.resolver.was_guess(shipper_raw) {
+                shipper = self
+                    .resolver
+                    .split_off(self.tx, shipper_raw, &shipper_ids, consignee)?;
+            } else {
+                let message = format!(
+                    "{consignee_raw:?} is the same entity as the shipper {shipper_raw:?}: a shipment needs two parties"
+                );
+                return Err(row_err(Field::Consignee.name(), message).into());
+            }
+        }
         // When the table started empty, every key in it was inserted by this import and is in
         // `keys_seen`: a new key needs no probe. A repeated key (a duplicate, or rarely a hash
         // collision) is checked exactly, on the strings.
@@ -128,6 +163,7 @@ impl<'t, 'o> Sink<'t, 'o> {
                 .unwrap_or_else(|| c.get(r, Field::SourceRef)),
             c.source(r),
             p.ref_key,
+            c.extra(r),
         ])?;
         Ok(added > 0)
     }
@@ -161,7 +197,10 @@ impl<'t, 'o> Sink<'t, 'o> {
             .filter(|a| !a.is_empty())
             .collect();
         let source = self.columns.source(r).to_owned();
+        let ids = self.columns.identifiers(r, IdRole::Entity)?;
+        let extra = self.columns.extra(r);
         let given_key = self.columns.get(r, Field::Key);
+        // A row with a key is that entity; without one, the name (or an identifier) finds it.
         let existing = if given_key.is_empty() {
             self.resolver.find(&name)
         } else {
@@ -175,32 +214,63 @@ impl<'t, 'o> Sink<'t, 'o> {
             Some(id) => {
                 self.tx
                     .prepare_cached(
-                        "UPDATE entity SET name = ?2, kind = ?3, country = ?4, state_owned = ?5, source = ?6 WHERE id = ?1",
+                        "UPDATE entity SET name = ?2, kind = ?3, country = ?4, state_owned = ?5, source = ?6,
+                         extra = CASE WHEN ?7 = '' THEN extra ELSE ?7 END WHERE id = ?1",
                     )?
-                    .execute(params![id, name, kind.as_str(), country, state_owned, source])?;
+                    .execute(params![id, name, kind.as_str(), country, state_owned, source, extra])?;
+                self.resolver.add_identifiers(self.tx, id, &ids)?;
                 (id, false)
             }
-            None => {
-                let key = if given_key.is_empty() {
-                    self.resolver.unique_key(&slug(&name))
-                } else {
-                    given_key.to_owned()
-                };
+            None if given_key.is_empty() => {
+                // No key: the tiers decide (identifier, exact name, strong match), and an
+                // entity found so keeps its name, gaining this one as an alias.
+                let before = self.resolver.created.len();
+                let id = self.resolver.resolve_entity(
+                    self.tx,
+                    &name,
+                    &ids,
+                    &country,
+                    Field::Name.name(),
+                )?;
+                let added = self.resolver.created.len() > before;
+                let live = self.resolver.live(id);
                 self.tx
                     .prepare_cached(
-                        "INSERT INTO entity (key, name, kind, country, state_owned, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        "UPDATE entity SET kind = CASE WHEN ?5 THEN ?2 ELSE kind END,
+                         country = CASE WHEN country = '' THEN ?3 ELSE country END,
+                         state_owned = max(state_owned, ?4),
+                         source = CASE WHEN ?5 THEN ?6 ELSE source END,
+                         extra = CASE WHEN ?7 = '' THEN extra ELSE ?7 END WHERE id = ?1",
                     )?
-                    .execute(params![key, name, kind.as_str(), country, state_owned, source])?;
+                    .execute(params![
+                        live,
+                        kind.as_str(),
+                        country,
+                        state_owned,
+                        added,
+                        source,
+                        extra
+                    ])?;
+                (live, added)
+            }
+            None => {
+                let key = given_key.to_owned();
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO entity (key, name, kind, country, state_owned, source, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    )?
+                    .execute(params![key, name, kind.as_str(), country, state_owned, source, extra])?;
                 let id = self.tx.last_insert_rowid();
                 self.resolver.register(&key, &name, id);
+                self.resolver.add_identifiers(self.tx, id, &ids)?;
                 (id, true)
             }
         };
-        let mut stmt = self
-            .tx
-            .prepare_cached("INSERT OR IGNORE INTO alias (entity_id, name) VALUES (?1, ?2)")?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO alias (entity_id, name, source) VALUES (?1, ?2, ?3)",
+        )?;
         for alias in aliases {
-            stmt.execute(params![id, alias])?;
+            stmt.execute(params![id, alias, source])?;
             self.resolver
                 .by_name
                 .entry(normalize_name(alias))
@@ -235,17 +305,20 @@ impl<'t, 'o> Sink<'t, 'o> {
         }
         let parent = self
             .resolver
-            .resolve(self.tx, parent_raw, Field::Parent.name())?;
+            .resolve(self.tx, parent_raw, &[], Field::Parent.name())?;
         let child = self
             .resolver
-            .resolve(self.tx, child_raw, Field::Child.name())?;
+            .resolve(self.tx, child_raw, &[], Field::Child.name())?;
+        if self.resolver.live(parent) == self.resolver.live(child) {
+            return Err(row_err(Field::Child.name(), "an entity cannot own itself").into());
+        }
         let added = self
             .tx
             .prepare_cached(
-                "INSERT INTO ownership (parent_id, child_id, share_pct, start_date, end_date, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (parent_id, child_id) DO NOTHING",
+                "INSERT INTO ownership (parent_id, child_id, share_pct, start_date, end_date, source, extra)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (parent_id, child_id) DO NOTHING",
             )?
-            .execute(params![parent, child, share, start.map(Day::iso), end.map(Day::iso), self.columns.source(r)])?;
+            .execute(params![parent, child, share, start.map(Day::iso), end.map(Day::iso), self.columns.source(r), self.columns.extra(r)])?;
         Ok(added > 0)
     }
 
@@ -272,12 +345,12 @@ impl<'t, 'o> Sink<'t, 'o> {
         }
         let entity = self
             .resolver
-            .resolve(self.tx, entity_raw, Field::Entity.name())?;
+            .resolve(self.tx, entity_raw, &[], Field::Entity.name())?;
         let added = self
             .tx
             .prepare_cached(
-                "INSERT INTO sanction (entity_id, authority, program, listed_on, delisted_on, reason, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                "INSERT INTO sanction (entity_id, authority, program, listed_on, delisted_on, reason, source, extra)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (entity_id, authority, program, listed_on) DO NOTHING",
             )?
             .execute(params![
@@ -288,6 +361,7 @@ impl<'t, 'o> Sink<'t, 'o> {
                 delisted.map(Day::iso),
                 self.columns.get(r, Field::Reason),
                 self.columns.source(r),
+                self.columns.extra(r),
             ])?;
         Ok(added > 0)
     }

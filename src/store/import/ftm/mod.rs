@@ -42,6 +42,7 @@ use super::values::{parse_number, parse_share};
 use super::{ImportError, Progress, RowError, fnv1a, ref_key, row_err};
 use crate::date::Day;
 use crate::model::{EntityId, EntityKind, normalize_name};
+use crate::names::identifiers::Scheme;
 use crate::parts::PartRules;
 use crate::store::Store;
 
@@ -114,6 +115,12 @@ const GLOBAL_SCHEMES: &[&str] = &[
     "bikCode",
 ];
 const COUNTRY_SCHEMES: &[&str] = &["registrationNumber", "taxNumber", "vatCode", "idNumber"];
+
+/// The scheme an FtM property's numbers are stored under: Lading's label where it has one
+/// ("INN" for `innCode`, "REG" for `registrationNumber`), else the property's name.
+fn stored_scheme(property: &'static str) -> &'static str {
+    Scheme::from_label(property).map_or(property, |s| s.as_str())
+}
 
 /// An identifier as stored: no spaces, upper case.
 fn norm_identifier(value: &str) -> String {
@@ -188,6 +195,10 @@ struct Run<'t> {
     /// State-owned entities this import created: owners of nothing owned become state owners.
     created_soe: Vec<EntityId>,
     rejects: Option<Rejects>,
+    /// Every entity's names analysed, built when a name first misses the exact tiers.
+    fuzzy: Option<super::resolver::Fuzzy>,
+    /// The largest entity id before the import: names match only entities that existed.
+    max_before: EntityId,
 }
 
 type Fail = super::RowFailure;
@@ -214,10 +225,7 @@ impl Store {
         let _ = self.conn.execute_batch("PRAGMA cache_size = -262144");
         let mut progress = progress;
         let result = (|| {
-            let tx = self
-                .conn
-                .transaction()
-                .map_err(|e| file_err(e.to_string()))?;
+            let tx = self.begin_write().map_err(|e| file_err(e.to_string()))?;
             let rejects = match &options.rejects {
                 Some(p) => {
                     let header = ["id".to_owned(), "schema".to_owned(), "record".to_owned()];
@@ -344,7 +352,11 @@ impl<'t> Run<'t> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
+        let max_before: EntityId =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM entity", [], |r| r.get(0))?;
         Ok(Run {
+            fuzzy: None,
+            max_before,
             tx,
             options,
             summary: FtmSummary {
@@ -564,10 +576,11 @@ impl<'t> Run<'t> {
             }
         }
         let mut identifiers: Vec<(&'static str, String)> = Vec::new();
-        for scheme in GLOBAL_SCHEMES.iter().chain(COUNTRY_SCHEMES) {
-            for v in rec.strings(scheme)? {
+        for property in GLOBAL_SCHEMES.iter().chain(COUNTRY_SCHEMES) {
+            let scheme = stored_scheme(property);
+            for v in rec.strings(property)? {
                 let v = norm_identifier(v);
-                if !v.is_empty() && !identifiers.iter().any(|(s, x)| s == scheme && *x == v) {
+                if !v.is_empty() && !identifiers.iter().any(|(s, x)| *s == scheme && *x == v) {
                     identifiers.push((scheme, v));
                 }
             }
@@ -618,12 +631,20 @@ impl<'t> Run<'t> {
         if found.is_none() {
             found = self.by_name(&node);
         }
+        // 4. By a strong match of another spelling; a weaker one is queued for review.
+        let mut review: Option<(EntityId, f64, String)> = None;
+        if found.is_none() {
+            let (strong, maybe) = self.by_spelling(&node)?;
+            found = strong;
+            review = maybe;
+        }
         if let Some((entity, by, on)) = found {
             let m = &mut self.summary.entities_matched;
             match by {
                 MatchedBy::Id => m.id += 1,
                 MatchedBy::Identifier => m.identifier += 1,
                 MatchedBy::NameCountry => m.name_country += 1,
+                MatchedBy::Spelling => m.spelling += 1,
             }
             if self.summary.matches.len() < LIST_CAP {
                 let key: String =
@@ -680,7 +701,88 @@ impl<'t> Run<'t> {
             self.created_soe.push(entity);
         }
         self.ids.insert(node.id.to_owned(), entity);
+        if let Some((other, score, reasons)) = review {
+            let (lo, hi) = if entity < other {
+                (entity, other)
+            } else {
+                (other, entity)
+            };
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO review (a_id, b_id, score, reasons, source) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (a_id, b_id) DO NOTHING",
+                )?
+                .execute(params![lo, hi, score, reasons, self.file_name])?;
+            if self.summary.to_review.len() < LIST_CAP {
+                let key: String =
+                    self.tx
+                        .query_row("SELECT key FROM entity WHERE id = ?1", [other], |r| {
+                            r.get(0)
+                        })?;
+                self.summary.to_review.push(MatchNote {
+                    line,
+                    ftm_id: node.id.to_owned(),
+                    name: node.name.clone(),
+                    entity: key,
+                    by: MatchedBy::Spelling,
+                    on: format!("{score:.2}: {reasons}"),
+                });
+            }
+        }
         self.enrich(entity, &node, false)
+    }
+
+    /// Tiers 3-4 of the CSV import (`resolver.rs`) for an FtM entity: its names, identifiers
+    /// and country against every entity that existed before the import.
+    #[allow(clippy::type_complexity)]
+    fn by_spelling(
+        &mut self,
+        node: &NodeData<'_>,
+    ) -> rusqlite::Result<(
+        Option<(EntityId, MatchedBy, String)>,
+        Option<(EntityId, f64, String)>,
+    )> {
+        if self.fuzzy.is_none() {
+            let canon = crate::store::Canon::read(self.tx)?;
+            self.fuzzy = Some(super::resolver::Fuzzy::load(self.tx, &canon)?);
+        }
+        let Some(fuzzy) = self.fuzzy.as_ref() else {
+            return Ok((None, None));
+        };
+        let names: Vec<&str> = std::iter::once(node.name.as_str())
+            .chain(node.aliases.iter().copied())
+            .collect();
+        if names.iter().all(|n| crate::names::match_key(n).is_empty()) {
+            return Ok((None, None));
+        }
+        let ids: Vec<crate::names::Identifier> = node
+            .identifiers
+            .iter()
+            .filter_map(|(scheme, value)| {
+                Scheme::from_label(scheme).map(|scheme| crate::names::Identifier {
+                    scheme,
+                    value: value.clone(),
+                })
+            })
+            .collect();
+        let country = node
+            .countries
+            .first()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .unwrap_or_default();
+        let party = crate::names::Party::new(&names, &ids, &country);
+        let (best, second) = fuzzy.best(&party, &names, self.max_before);
+        let Some((entity, cmp)) = best else {
+            return Ok((None, None));
+        };
+        let reasons = cmp.reasons.join("; ");
+        if super::resolver::Fuzzy::decisive(cmp.score, second) {
+            return Ok((Some((entity, MatchedBy::Spelling, reasons)), None));
+        }
+        if cmp.score >= crate::names::REVIEW_THRESHOLD {
+            return Ok((None, Some((entity, cmp.score, reasons))));
+        }
+        Ok((None, None))
     }
 
     fn by_identifier(
@@ -692,7 +794,7 @@ impl<'t> Run<'t> {
              WHERE i.scheme = ?1 AND i.value = ?2 ORDER BY i.entity_id",
         )?;
         for (scheme, value) in &node.identifiers {
-            let country_scoped = COUNTRY_SCHEMES.contains(scheme);
+            let country_scoped = !Scheme::from_label(scheme).is_some_and(|s| s.is_global());
             let mut rows = stmt.query(params![scheme, value])?;
             while let Some(r) = rows.next()? {
                 let entity: EntityId = r.get(0)?;
@@ -933,9 +1035,9 @@ impl<'t> Run<'t> {
         let program = match rec.first("program")? {
             "" => rec.first("programId")?,
             p => p,
-        }
-        .to_owned();
-        let reason = rec.strings("reason")?.join("; ");
+        };
+        let program = crate::text::mark_controls(program).into_owned();
+        let reason = crate::text::mark_controls(&rec.strings("reason")?.join("; ")).into_owned();
         let source = match rec.first("sourceUrl")? {
             "" => self.source(rec),
             url => url.to_owned(),
@@ -987,7 +1089,8 @@ impl<'t> Run<'t> {
     fn read_shipment(&mut self, rec: &Record<'_>) -> Result<Prepared, Fail> {
         let mut p = Prepared::default();
         let date = rec.date(&["date", "startDate"], &mut p.partial)?;
-        let description = rec.strings("goodsDescription")?.join("; ");
+        let description =
+            crate::text::mark_controls(&rec.strings("goodsDescription")?.join("; ")).into_owned();
         let hs_code = rec.first("vedCode")?.to_owned();
         let source_ref = match rec.first("ccdNumber")? {
             "" => rec.id,

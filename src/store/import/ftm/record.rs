@@ -91,6 +91,18 @@ impl<R: Read> Lines<R> {
     }
 }
 
+/// Properties that hold prose, not names or identifiers: control characters in them are
+/// marked, not refused (see [`crate::text`]).
+pub const FREE_TEXT: &[&str] = &[
+    "goodsDescription",
+    "reason",
+    "program",
+    "programId",
+    "summary",
+    "description",
+    "notes",
+];
+
 /// One FtM entity (a line, or an entity nested in one): a view into its JSON.
 pub struct Record<'v> {
     pub id: &'v str,
@@ -117,6 +129,21 @@ impl<'v> Record<'v> {
         };
         let id = text("id")?;
         let schema = text("schema")?;
+        // The door for text (see `crate::text`): ids, schemata, the caption (a name) and the
+        // top-level lists (datasets become the source, referents are ids).
+        for (key, value) in [("id", id), ("schema", schema)] {
+            crate::text::check_name(value).map_err(|why| row_err(key, why))?;
+        }
+        for key in ["caption", "datasets", "referents"] {
+            let values: Vec<&Value> = match obj.get(key) {
+                Some(Value::Array(items)) => items.iter().collect(),
+                Some(v) => vec![v],
+                None => Vec::new(),
+            };
+            for text in values.into_iter().filter_map(Value::as_str) {
+                crate::text::check_name(text.trim()).map_err(|why| row_err(key, why))?;
+            }
+        }
         let props = match obj.get("properties") {
             None | Some(Value::Null) => None,
             Some(Value::Object(m)) => Some(m),
@@ -138,13 +165,19 @@ impl<'v> Record<'v> {
         }
     }
 
-    /// The values of a text property, trimmed, empty ones dropped.
+    /// The values of a text property, trimmed, empty ones dropped. A control character
+    /// rejects the record, except in [`FREE_TEXT`] properties, whose readers mark them
+    /// ([`crate::text::mark_controls`]).
     pub fn strings(&self, prop: &str) -> Result<Vec<&'v str>, RowError> {
+        let free = FREE_TEXT.contains(&prop);
         let mut out = Vec::new();
         for item in self.list(prop)? {
             match item {
                 Value::String(s) => {
                     let s = s.trim();
+                    if !free {
+                        crate::text::check_name(s).map_err(|why| self.err(prop, why))?;
+                    }
                     if !s.is_empty() {
                         out.push(s);
                     }
@@ -164,6 +197,13 @@ impl<'v> Record<'v> {
     pub fn refs(&self, prop: &str) -> Result<Vec<&'v str>, RowError> {
         let mut out = Vec::new();
         for item in self.list(prop)? {
+            let id = match item {
+                Value::Object(o) => o.get("id").and_then(Value::as_str),
+                other => other.as_str(),
+            };
+            if let Some(id) = id {
+                crate::text::check_name(id.trim()).map_err(|why| self.err(prop, why))?;
+            }
             match item {
                 Value::String(s) if !s.trim().is_empty() => out.push(s.trim()),
                 Value::String(_) => {}

@@ -11,6 +11,8 @@ pub enum MatchedBy {
     Id,
     Identifier,
     NameCountry,
+    /// A strong match of another spelling (`crate::names::compare`).
+    Spelling,
 }
 
 impl MatchedBy {
@@ -19,6 +21,7 @@ impl MatchedBy {
             MatchedBy::Id => "id",
             MatchedBy::Identifier => "identifier",
             MatchedBy::NameCountry => "name+country",
+            MatchedBy::Spelling => "another spelling",
         }
     }
 }
@@ -50,6 +53,7 @@ pub struct MatchCounts {
     pub id: u64,
     pub identifier: u64,
     pub name_country: u64,
+    pub spelling: u64,
 }
 
 /// What an FtM import did (or, in a dry run, would do).
@@ -85,6 +89,8 @@ pub struct FtmSummary {
     pub unread_numbers: Vec<(u64, String, String)>,
     /// Matches, the first [`LIST_CAP`].
     pub matches: Vec<MatchNote>,
+    /// Entities created beside a possible match (`entity`), now in the review queue.
+    pub to_review: Vec<MatchNote>,
     /// Names of created entities, the first [`LIST_CAP`].
     pub created: Vec<String>,
     pub seconds: f64,
@@ -97,7 +103,7 @@ const SKIP_LINES_SHOWN: usize = 5;
 impl FtmSummary {
     pub fn entities_matched_total(&self) -> u64 {
         let m = &self.entities_matched;
-        m.id + m.identifier + m.name_country
+        m.id + m.identifier + m.name_country + m.spelling
     }
 
     pub(super) fn skip(&mut self, line: u64, reason: String) {
@@ -118,13 +124,14 @@ impl std::fmt::Display for FtmSummary {
         };
         writeln!(f, "{verb} {}", self.file)?;
         let m = &self.entities_matched;
-        let rows: [(&str, u64); 14] = [
+        let rows: [(&str, u64); 15] = [
             ("lines", self.lines),
             ("entities read", self.records),
             ("entities created", self.entities_created),
             ("matched by id", m.id),
             ("matched by identifier", m.identifier),
             ("matched by name+country", m.name_country),
+            ("matched another spelling", m.spelling),
             ("repeated in the file", self.entities_repeated),
             ("ownership links", self.ownership_added),
             ("  already present", self.ownership_present),
@@ -177,7 +184,7 @@ impl std::fmt::Display for FtmSummary {
                     n.line,
                     n.ftm_id,
                     n.name,
-                    n.entity,
+                    crate::text::inert(&n.entity),
                     n.by.as_str(),
                     n.on
                 )?;
@@ -190,10 +197,27 @@ impl std::fmt::Display for FtmSummary {
                 )?;
             }
         }
+        if !self.to_review.is_empty() {
+            writeln!(
+                f,
+                "  created, but maybe the same as (review with `lading duplicates`):"
+            )?;
+            for n in self.to_review.iter().take(SHOWN) {
+                writeln!(
+                    f,
+                    "    line {}: {} {:?} ? {} ({})",
+                    n.line,
+                    n.ftm_id,
+                    n.name,
+                    crate::text::inert(&n.entity),
+                    n.on
+                )?;
+            }
+        }
         if !self.created.is_empty() {
             writeln!(f, "  created:")?;
             for name in self.created.iter().take(SHOWN) {
-                writeln!(f, "    + {name}")?;
+                writeln!(f, "    + {}", crate::text::inert(name))?;
             }
             if self.entities_created as usize > SHOWN {
                 writeln!(

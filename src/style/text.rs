@@ -1,5 +1,6 @@
-//! Text measurement with the shipped fonts, so decorations (title, legend, caption) are laid
-//! out with the widths the rasteriser will draw, and wrapped instead of cut off.
+//! Text measurement with the shipped fonts, so labels (placed by the scene) and decorations
+//! (title, legend, caption, laid out by the export page) get the widths every painter draws,
+//! and are wrapped instead of cut off.
 //!
 //! Widths are the sum of glyph advances (no kerning: a fraction of a percent wider than
 //! shaped text, which errs on the safe side). A character missing from Noto Sans is measured
@@ -114,7 +115,58 @@ pub fn wrap(text: &str, size: f32, bold: bool, max_width: f32) -> Vec<String> {
     lines
 }
 
-/// Shortens `text` with "…" until it fits `max_width`.
+/// An entity label on one line, or on two balanced lines, each at most `max_width` wide:
+/// one line when it fits `one_line` (narrower, so short names stay on one line and long ones
+/// are wrapped rather than drawn as a wide band). `None` when two lines cannot hold it: a
+/// label is never shortened (no "…"), it is left out and the picture says so.
+pub fn label_lines(
+    text: &str,
+    size: f32,
+    bold: bool,
+    one_line: f32,
+    max_width: f32,
+) -> Option<Vec<String>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let whole = width(text, size, bold);
+    if whole <= one_line.min(max_width) {
+        return Some(vec![text.to_owned()]);
+    }
+    // Every place a line may break: after a space, or between two CJK characters.
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut best: Option<(f32, String, String)> = None;
+    for k in 1..chars.len() {
+        let (at, c) = chars[k];
+        let prev = chars[k - 1].1;
+        let (first, second) = if c == ' ' {
+            (&text[..at], text[at..].trim_start())
+        } else if is_cjk(c) || is_cjk(prev) {
+            (&text[..at], &text[at..])
+        } else {
+            continue;
+        };
+        let (first, second) = (first.trim_end(), second.trim());
+        if first.is_empty() || second.is_empty() {
+            continue;
+        }
+        let w = width(first, size, bold).max(width(second, size, bold));
+        if w <= max_width && best.as_ref().is_none_or(|b| w < b.0) {
+            best = Some((w, first.to_owned(), second.to_owned()));
+        }
+    }
+    if let Some((_, a, b)) = best {
+        return Some(vec![a, b]);
+    }
+    (whole <= max_width).then(|| vec![text.to_owned()])
+}
+
+fn is_cjk(c: char) -> bool {
+    c as u32 >= 0x2E80
+}
+
+/// Shortens `text` with "…" until it fits `max_width` (decorations only: never labels).
 pub fn fit(text: &str, size: f32, bold: bool, max_width: f32) -> String {
     if width(text, size, bold) <= max_width {
         return text.to_owned();
@@ -157,5 +209,29 @@ mod tests {
         let cjk = wrap("国务院国有资产监督管理委员会", 12.0, false, 50.0);
         assert!(cjk.len() >= 3, "{cjk:?}");
         assert!(fit("A very long title indeed", 12.0, true, 60.0).ends_with('…'));
+    }
+
+    #[test]
+    fn labels_wrap_to_two_balanced_lines_or_not_at_all() {
+        let one = label_lines("Poly Technologies", 12.0, false, 200.0, 300.0).unwrap();
+        assert_eq!(one, ["Poly Technologies"]);
+        let two = label_lines(
+            "Joint Stock Company Ulan-Ude Aviation Plant",
+            12.0,
+            false,
+            120.0,
+            200.0,
+        )
+        .unwrap();
+        assert_eq!(two.len(), 2, "{two:?}");
+        assert_eq!(two.join(" "), "Joint Stock Company Ulan-Ude Aviation Plant");
+        assert!(
+            two.iter()
+                .all(|l| width(l, 12.0, false) <= 200.0 && !l.ends_with('…'))
+        );
+        let cjk = label_lines("国务院国有资产监督管理委员会", 12.0, false, 80.0, 120.0).unwrap();
+        assert_eq!(cjk.len(), 2);
+        assert!(label_lines(&"A".repeat(500), 12.0, false, 120.0, 200.0).is_none());
+        assert!(label_lines("   ", 12.0, false, 120.0, 200.0).is_none());
     }
 }

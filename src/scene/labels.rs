@@ -1,0 +1,309 @@
+//! Entity labels: the short display name (no legal form), on one line or two balanced ones,
+//! placed most important first where it covers no node, no other label and no callout, and
+//! as few links as it can.
+//!
+//! Screen area is a grid of small cells in two layers: *hard* (nodes, placed labels,
+//! callouts: never covered) and *soft* (links: avoided). Each label tries eight places
+//! around its node and takes the first that covers no link cell; failing that, the one
+//! covering the fewest, if that is at most a quarter of its cells (any number for the
+//! selected, path, highlighted and sanctioned entities, which must be named). A name too
+//! long for two lines is not cut: it is left unlabelled and the scene says so.
+
+use std::collections::BTreeSet;
+
+use crate::model::EntityId;
+use crate::style::text;
+
+use super::{Emphasis, SceneCallout, SceneInput, SceneLabel, SceneLink, SceneNode};
+
+/// How many entities, most important first, are tried for a label.
+const MAX_LABEL_CANDIDATES: usize = 1_500;
+
+/// A label on one line up to this many ems; longer names wrap.
+const ONE_LINE_EMS: f32 = 13.0;
+/// No label line is wider than this many ems.
+const MAX_LINE_EMS: f32 = 26.0;
+
+/// Occupied screen area, as two bitmaps of small cells: testing or adding a rectangle costs
+/// its area in cells, however crowded the screen is.
+pub(super) struct Occupancy {
+    cell: f32,
+    cols: usize,
+    rows: usize,
+    hard: Vec<bool>,
+    soft: Vec<bool>,
+}
+
+impl Occupancy {
+    pub(super) fn new(size: [f32; 2], cell: f32) -> Occupancy {
+        let cols = (size[0] / cell).ceil().clamp(1.0, 1e5) as usize;
+        let rows = (size[1] / cell).ceil().clamp(1.0, 1e5) as usize;
+        Occupancy {
+            cell,
+            cols,
+            rows,
+            hard: vec![false; cols * rows],
+            soft: vec![false; cols * rows],
+        }
+    }
+
+    /// The cells a rectangle touches (`outward`) or lies wholly over, clamped to the screen:
+    /// `[x0, x1) × [y0, y1)`. Tests look at every cell touched, but a rectangle only claims
+    /// the cells it covers, so two rectangles a point apart never collide over a shared cell.
+    fn span(&self, r: [f32; 4], outward: bool) -> (usize, usize, usize, usize) {
+        let clamp = |v: f32, max: usize| (v.max(0.0) as usize).min(max);
+        let lo = |v: f32| if outward { v.floor() } else { v.ceil() };
+        let hi = |v: f32| if outward { v.ceil() } else { v.floor() };
+        (
+            clamp(lo(r[0] / self.cell), self.cols),
+            clamp(hi(r[2] / self.cell), self.cols),
+            clamp(lo(r[1] / self.cell), self.rows),
+            clamp(hi(r[3] / self.cell), self.rows),
+        )
+    }
+
+    pub(super) fn free(&self, r: [f32; 4]) -> bool {
+        let (x0, x1, y0, y1) = self.span(r, true);
+        (y0..y1)
+            .all(|y| x0 >= x1 || !self.hard[y * self.cols + x0..y * self.cols + x1].contains(&true))
+    }
+
+    /// (link cells covered, cells in all) of a rectangle.
+    fn soft_cover(&self, r: [f32; 4]) -> (usize, usize) {
+        let (x0, x1, y0, y1) = self.span(r, true);
+        let mut n = 0;
+        for y in y0..y1 {
+            n += self.soft[y * self.cols + x0..y * self.cols + x1.max(x0)]
+                .iter()
+                .filter(|&&b| b)
+                .count();
+        }
+        (n, (x1.saturating_sub(x0)) * (y1.saturating_sub(y0)))
+    }
+
+    pub(super) fn add(&mut self, r: [f32; 4]) {
+        let (x0, x1, y0, y1) = self.span(r, false);
+        if x0 >= x1 {
+            return;
+        }
+        for y in y0..y1 {
+            self.hard[y * self.cols + x0..y * self.cols + x1].fill(true);
+        }
+    }
+
+    /// Marks the cells under a line `width` wide as soft.
+    fn add_line(&mut self, a: [f32; 2], b: [f32; 2], width: f32) {
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len = (dx * dx + dy * dy).sqrt();
+        if !len.is_finite() {
+            return;
+        }
+        let steps = (len / (self.cell * 0.5)).ceil().clamp(1.0, 1e5) as usize;
+        let half = (width / 2.0).max(0.5);
+        for k in 0..=steps {
+            let t = k as f32 / steps as f32;
+            let (x, y) = (a[0] + dx * t, a[1] + dy * t);
+            let (x0, x1, y0, y1) = self.span([x - half, y - half, x + half, y + half], true);
+            for row in y0..y1 {
+                self.soft[row * self.cols + x0..row * self.cols + x1.max(x0)].fill(true);
+            }
+        }
+    }
+}
+
+/// What placing the labels gave: the labels, and the names left unlabelled because they do
+/// not fit two lines.
+pub(super) struct Placed {
+    pub labels: Vec<SceneLabel>,
+    pub too_long: Vec<String>,
+}
+
+pub(super) fn place(
+    input: &SceneInput<'_>,
+    nodes: &[SceneNode],
+    links: &[SceneLink],
+    callouts: &[SceneCallout],
+    metric: &dyn Fn(EntityId) -> f64,
+    path: &BTreeSet<EntityId>,
+    emphasis: &Emphasis,
+) -> Placed {
+    let SceneInput {
+        index,
+        style,
+        view,
+        marks,
+        ..
+    } = input;
+    let s = view.scale;
+    let size = input.label_size.max(1.0);
+    let mut grid = Occupancy::new(view.size, (size / 3.0).max(2.0 * s).max(1.0));
+    for n in nodes {
+        let r = n.outer_radius();
+        grid.add([
+            n.center[0] - r,
+            n.center[1] - r,
+            n.center[0] + r,
+            n.center[1] + r,
+        ]);
+    }
+    for c in callouts {
+        let [x, y, w, h] = c.rect;
+        grid.add([x, y, x + w, y + h]);
+    }
+    for l in links {
+        grid.add_line(l.from, l.arrow.map_or(l.to, |a| a[0]), l.width);
+    }
+    // Most important first: selected, on a path, hovered, highlighted; then by volume.
+    let rank = |n: &SceneNode| -> (u8, std::cmp::Reverse<u64>, EntityId) {
+        let selected = marks.selected.is_some_and(|sel| sel.contains(&n.id));
+        let tier = if selected || marks.hovered == Some(n.id) {
+            0
+        } else if path.contains(&n.id) {
+            1
+        } else if marks.highlights.is_some_and(|h| h.contains_key(&n.id)) || n.ring.is_some() {
+            2
+        } else {
+            3
+        };
+        // Dimmed entities after the emphasised ones.
+        let tier = if emphasis.node(n.id) { tier } else { tier + 4 };
+        (tier, std::cmp::Reverse((metric(n.id) * 100.0) as u64), n.id)
+    };
+    let mut order: Vec<(_, &SceneNode)> = nodes.iter().map(|n| (rank(n), n)).collect();
+    // A screen holds a few hundred labels at most: trying thousands more only costs time,
+    // and so would sorting all of them (ranks are distinct: they end in the entity id).
+    if order.len() > MAX_LABEL_CANDIDATES {
+        order.select_nth_unstable_by_key(MAX_LABEL_CANDIDATES, |&(rank, _)| rank);
+        order.truncate(MAX_LABEL_CANDIDATES);
+    }
+    order.sort_unstable_by_key(|&(rank, _)| rank);
+    let mut labels = Vec::new();
+    let mut too_long = Vec::new();
+    let pad = (size * 0.15).max(s);
+    let line_h = size * 1.2;
+    for (rank, n) in order {
+        let Some(entity) = index.entity(n.id) else {
+            continue;
+        };
+        let important = rank.0 % 4 < 3;
+        // The one place label text enters the scene.
+        let mut name = label_text(&entity.name);
+        // A group's label ends in how many entities it holds.
+        if let Some(members) = input.graph.groups.get(&n.id) {
+            name.push_str(&format!(" ({})", members.len()));
+        }
+        let Some(lines) = text::label_lines(
+            &name,
+            size,
+            important,
+            ONE_LINE_EMS * size,
+            MAX_LINE_EMS * size,
+        ) else {
+            if !name.trim().is_empty() {
+                too_long.push(entity.key.clone());
+            }
+            continue;
+        };
+        let w = lines
+            .iter()
+            .map(|l| text::width(l, size, important))
+            .fold(0.0f32, f32::max);
+        let h = lines.len() as f32 * line_h;
+        // The first line's centre is `anchor`; the block is `h` tall below its top.
+        let top_of = |cy: f32| cy - line_h / 2.0;
+        let r = n.outer_radius();
+        let gap = 0.3 * size;
+        let centred_x = (n.center[0] - w / 2.0).min(view.size[0] - w - pad).max(pad);
+        let mid = n.center[1] - (h - line_h) / 2.0;
+        let d = r * std::f32::consts::FRAC_1_SQRT_2;
+        let candidates = [
+            [n.center[0] + r + gap, mid],
+            [n.center[0] - r - gap - w, mid],
+            [centred_x, n.center[1] - r - gap - h + line_h / 2.0],
+            [centred_x, n.center[1] + r + gap + line_h / 2.0],
+            [n.center[0] + d + gap, n.center[1] - d - h + line_h / 2.0],
+            [n.center[0] + d + gap, n.center[1] + d + line_h / 2.0],
+            [
+                n.center[0] - d - gap - w,
+                n.center[1] - d - h + line_h / 2.0,
+            ],
+            [n.center[0] - d - gap - w, n.center[1] + d + line_h / 2.0],
+        ];
+        let mut best: Option<([f32; 2], [f32; 4], usize)> = None;
+        for anchor in candidates {
+            let top = top_of(anchor[1]);
+            let rect = [
+                anchor[0] - pad,
+                top - pad,
+                anchor[0] + w + pad,
+                top + h + pad,
+            ];
+            let on_screen = rect[0] >= 0.0
+                && rect[1] >= 0.0
+                && rect[2] <= view.size[0]
+                && rect[3] <= view.size[1];
+            if !on_screen || !grid.free(rect) {
+                continue;
+            }
+            let (covered, cells) = grid.soft_cover(rect);
+            if covered == 0 {
+                best = Some((anchor, rect, 0));
+                break;
+            }
+            let acceptable = important || covered * 4 <= cells;
+            if acceptable && best.is_none_or(|b| covered < b.2) {
+                best = Some((anchor, rect, covered));
+            }
+        }
+        if let Some((anchor, rect, _)) = best {
+            grid.add(rect);
+            let dim = !emphasis.node(n.id);
+            labels.push(SceneLabel {
+                id: n.id,
+                lines,
+                anchor,
+                line_height: line_h,
+                size,
+                color: emphasis.fade(style.text, dim),
+                halo: emphasis.fade(style.text_halo, dim),
+                bold: important,
+            });
+        }
+    }
+    Placed { labels, too_long }
+}
+
+/// A label's text: the short display name, made inert (the one place entity names enter
+/// the scene as label text).
+fn label_text(name: &str) -> String {
+    crate::text::inert(&crate::names::display_name(name)).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn occupancy_rejects_overlaps_only() {
+        let mut g = Occupancy::new([100.0, 100.0], 5.0);
+        g.add([0.0, 0.0, 20.0, 10.0]);
+        assert!(!g.free([15.0, 5.0, 30.0, 12.0]));
+        assert!(g.free([20.0, 0.0, 40.0, 10.0]));
+        assert!(g.free([0.0, 10.0, 20.0, 20.0]));
+        // Off the cell grid: a label 1 point right of a node's box is free.
+        g.add([31.0, 31.0, 43.0, 43.0]);
+        assert!(g.free([44.0, 33.0, 80.0, 41.0]));
+        // Overlaps are found to within a cell.
+        assert!(!g.free([36.0, 33.0, 80.0, 41.0]));
+    }
+
+    #[test]
+    fn links_are_soft_cells() {
+        let mut g = Occupancy::new([100.0, 100.0], 5.0);
+        g.add_line([0.0, 50.0], [100.0, 50.0], 2.0);
+        assert!(g.free([10.0, 40.0, 30.0, 60.0]));
+        let (covered, cells) = g.soft_cover([10.0, 40.0, 30.0, 60.0]);
+        assert!(covered > 0 && covered < cells, "{covered} of {cells}");
+        assert_eq!(g.soft_cover([10.0, 10.0, 30.0, 20.0]).0, 0);
+    }
+}

@@ -1,0 +1,312 @@
+//! Links in screen coordinates: trade links with their arrowheads, width by shipments (or
+//! value), and, when a link carries several part types, one stripe per part type side by
+//! side, each as wide as its share of the link's shipments (largest first, on the left of the
+//! direction of travel); ownership links dashed; the red band under links shipped after a
+//! listing. Emphasis (a path, a selection) dims every other link and band.
+
+use rustc_hash::FxHashSet;
+
+use crate::filter::LinkKind;
+use crate::style::Rgba;
+
+use super::legend::dash_pattern;
+use super::{Emphasis, LinkRole, SceneInput, SceneLink, Shown, SizeBy, inside};
+
+/// Above this many links on screen, hairline trade links are drawn without arrowheads.
+pub const CROWDED_LINKS: usize = 8_000;
+
+/// What the links showed, for the legend.
+#[derive(Default)]
+pub(super) struct LinkFacts {
+    /// Part type indexes drawn (`u16::MAX`: "other").
+    pub parts: FxHashSet<u16>,
+    pub ownership: bool,
+    pub trade: bool,
+    pub after_listing: bool,
+    /// A link striped in several part types was drawn.
+    pub striped: bool,
+    /// The widest and narrowest trade link drawn: (metric, width).
+    pub range: Option<((f64, f32), (f64, f32))>,
+}
+
+/// Builds the links between the nodes' screen places (`screen`: centre and edge radius by
+/// slot in `graph.entities`; `ends`: each link's slots).
+pub(super) fn build(
+    input: &SceneInput<'_>,
+    shown: &Shown,
+    screen: &[Option<([f32; 2], f32)>],
+    ends: &[Option<(u32, u32)>],
+    emphasis: &Emphasis,
+) -> (Vec<SceneLink>, LinkFacts) {
+    let SceneInput {
+        index,
+        graph,
+        style,
+        view,
+        marks,
+        size_by,
+        ..
+    } = input;
+    let s = view.scale;
+    let pair_key = |(a, b): (u32, u32)| (u64::from(a) << 32) | u64::from(b);
+    // Sized up front: growing it by rehashing took as long as filling it.
+    let mut trade_pairs: FxHashSet<u64> =
+        FxHashSet::with_capacity_and_hasher(graph.links.len(), Default::default());
+    trade_pairs.extend(
+        graph
+            .links
+            .iter()
+            .zip(ends)
+            .filter(|(l, _)| l.kind == LinkKind::Trade)
+            .filter_map(|(_, e)| e.map(pair_key)),
+    );
+    let at = |e: Option<(u32, u32)>| {
+        let (a, b) = e?;
+        Some((screen[a as usize]?, screen[b as usize]?))
+    };
+    let metric_of = |l: &crate::filter::Link| match size_by {
+        SizeBy::Value => l.value_usd,
+        _ => f64::from(l.shipments),
+    };
+    let max_link = shown
+        .size_max
+        .map_or_else(
+            || graph.trade_links().map(metric_of).fold(0.0f64, f64::max),
+            |m| m.0,
+        )
+        .max(1e-9);
+    let (wmin, wmax) = style.link_width_px;
+    let width_of = |m: f64| (wmin + (wmax - wmin) * (m / max_link).sqrt() as f32) * s;
+    // Level of detail: with this many links on screen an arrowhead on a hairline is a dot
+    // nobody can read, and drawing it costs more than the line; wide and marked links keep
+    // theirs, and all come back when the view holds fewer links.
+    let crowded = ends
+        .iter()
+        .filter(|&&e| {
+            at(e).is_some_and(|(a, b)| inside(a.0, view.size, 0.0) || inside(b.0, view.size, 0.0))
+        })
+        .count()
+        > CROWDED_LINKS;
+    let part_names = index.part_types();
+    let other = part_names
+        .iter()
+        .position(|p| p == "other")
+        .map_or(u16::MAX, |p| p as u16);
+    let color_of = |part: u16| {
+        let name = part_names
+            .get(part as usize)
+            .map_or("other", String::as_str);
+        style.part_color(name)
+    };
+    let mut facts = LinkFacts::default();
+    let mut links = Vec::with_capacity(graph.links.len());
+    let mut on_top = Vec::new();
+    for (i, (l, &e)) in graph.links.iter().zip(ends).enumerate() {
+        let Some(((a, ra), (b, rb))) = at(e) else {
+            continue;
+        };
+        let (min_x, max_x) = (a[0].min(b[0]), a[0].max(b[0]));
+        let (min_y, max_y) = (a[1].min(b[1]), a[1].max(b[1]));
+        if max_x < 0.0 || max_y < 0.0 || min_x > view.size[0] || min_y > view.size[1] {
+            continue;
+        }
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len <= ra + rb + 1.0 {
+            continue; // overlapping nodes: nothing to draw between them
+        }
+        let (ux, uy) = (dx / len, dy / len);
+        let key = (l.source, l.target, l.kind);
+        let emphasised = emphasis.link(key);
+        let dim = !emphasised;
+        let on_path = emphasis.on_path(key);
+        let selected = marks.selected_link == Some(key);
+        let highlight = marks.link_highlights.and_then(|h| h.get(&key)).copied();
+        let out = if emphasis.active && emphasised {
+            &mut on_top
+        } else {
+            &mut links
+        };
+        let base_link = |from, to, width, color, role| SceneLink {
+            kind: l.kind,
+            role,
+            source: l.source,
+            target: l.target,
+            from,
+            to,
+            width,
+            color,
+            dash: None,
+            arrow: None,
+        };
+        // A made-up link is washed out, whatever colour it would have.
+        let tint = |c: Rgba| {
+            if l.is_synthetic() {
+                super::made_up(c, style.background)
+            } else {
+                c
+            }
+        };
+        match l.kind {
+            LinkKind::Ownership => {
+                facts.ownership = true;
+                let color = if on_path || selected {
+                    style.path
+                } else {
+                    highlight.unwrap_or(tint(style.ownership_link))
+                };
+                let width = (if on_path || selected || highlight.is_some() {
+                    2.5
+                } else {
+                    1.2
+                }) * s;
+                let mut link = base_link(
+                    [a[0] + ux * ra, a[1] + uy * ra],
+                    [b[0] - ux * rb, b[1] - uy * rb],
+                    width,
+                    emphasis.fade(color, dim),
+                    LinkRole::Line,
+                );
+                link.dash = Some(dash_pattern(width));
+                out.push(link);
+            }
+            LinkKind::Trade => {
+                facts.trade = true;
+                let metric = metric_of(l);
+                let width = width_of(metric);
+                facts.range = Some(match facts.range {
+                    None => ((metric, width), (metric, width)),
+                    Some((lo, hi)) => (
+                        if metric < lo.0 { (metric, width) } else { lo },
+                        if metric > hi.0 { (metric, width) } else { hi },
+                    ),
+                });
+                // Shift to the right of the direction of travel when the reverse link exists.
+                let shift = if e.is_some_and(|(a, b)| trade_pairs.contains(&pair_key((b, a)))) {
+                    width / 2.0 + 1.5 * s
+                } else {
+                    0.0
+                };
+                let (px, py) = (-uy * shift, ux * shift);
+                let from = [a[0] + ux * ra + px, a[1] + uy * ra + py];
+                let tip = [b[0] - ux * rb + px, b[1] - uy * rb + py];
+                let head = (6.0 * s + width * 1.6).min(len * 0.4);
+                let half = head * 0.45 + width * 0.3;
+                let base = [tip[0] - ux * head, tip[1] - uy * head];
+                // Part types with their shipments, largest first.
+                let mut parts: Vec<(u16, u32)> = shown.parts_of(i).to_vec();
+                if parts.is_empty() {
+                    parts.push((other, l.shipments.max(1)));
+                }
+                for &(p, _) in &parts {
+                    facts.parts.insert(if p == other { u16::MAX } else { p });
+                }
+                let main = tint(color_of(parts[0].0));
+                let emphasis_color = if on_path || selected {
+                    Some(style.path)
+                } else {
+                    highlight
+                };
+                if marks
+                    .after_listing
+                    .is_some_and(|f| f.contains(&(l.source, l.target)))
+                {
+                    // A band under the link, from end to end, drawn before it.
+                    facts.after_listing = true;
+                    out.push(base_link(
+                        from,
+                        tip,
+                        width + 6.0 * s,
+                        emphasis.fade(tint(style.after_listing), dim),
+                        LinkRole::Band,
+                    ));
+                }
+                let thin = width <= 1.5 * s;
+                if crowded && thin && emphasis_color.is_none() {
+                    out.push(base_link(
+                        from,
+                        tip,
+                        width,
+                        emphasis.fade(main, dim),
+                        LinkRole::Line,
+                    ));
+                    continue;
+                }
+                let width = if emphasis_color.is_some() {
+                    width.max(3.0 * s)
+                } else {
+                    width
+                };
+                let arrow = Some([
+                    tip,
+                    [base[0] - uy * half, base[1] + ux * half],
+                    [base[0] + uy * half, base[1] - ux * half],
+                ]);
+                if let Some(c) = emphasis_color {
+                    // One colour says "this link": the path's, the selection's or the
+                    // user's highlight.
+                    let mut link = base_link(from, base, width, c, LinkRole::Line);
+                    link.arrow = arrow;
+                    out.push(link);
+                    continue;
+                }
+                if parts.len() == 1 {
+                    let mut link =
+                        base_link(from, base, width, emphasis.fade(main, dim), LinkRole::Line);
+                    link.arrow = arrow;
+                    out.push(link);
+                    continue;
+                }
+                // Stripes, largest first on the left of the direction of travel.
+                facts.striped = true;
+                let total: u32 = parts.iter().map(|p| p.1).sum::<u32>().max(1);
+                let mut offset = -width / 2.0;
+                let (nx, ny) = (uy, -ux);
+                for (k, &(p, n)) in parts.iter().enumerate() {
+                    let w = width * n as f32 / total as f32;
+                    let o = offset + w / 2.0;
+                    offset += w;
+                    let mut stripe = base_link(
+                        [from[0] + nx * o, from[1] + ny * o],
+                        [base[0] + nx * o, base[1] + ny * o],
+                        w,
+                        emphasis.fade(tint(color_of(p)), dim),
+                        LinkRole::Stripe,
+                    );
+                    // The arrowhead, in the largest part's colour, after the last stripe.
+                    if k + 1 == parts.len() {
+                        out.push(stripe);
+                        let mut head = base_link(
+                            base,
+                            base,
+                            0.0,
+                            emphasis.fade(main, dim),
+                            LinkRole::Arrowhead,
+                        );
+                        head.arrow = arrow;
+                        out.push(head);
+                    } else {
+                        stripe.arrow = None;
+                        out.push(stripe);
+                    }
+                }
+            }
+        }
+    }
+    links.append(&mut on_top);
+    (links, facts)
+}
+
+/// A part type's name (`u16::MAX`: "other").
+pub(super) fn part_label(index: &crate::index::ShipmentIndex, part: u16) -> String {
+    index
+        .part_types()
+        .get(part as usize)
+        .cloned()
+        .unwrap_or_else(|| "other".to_owned())
+}
+
+/// A colour for a part type index (`u16::MAX`: other).
+pub(super) fn part_color(input: &SceneInput<'_>, part: u16) -> Rgba {
+    input.style.part_color(&part_label(input.index, part))
+}

@@ -1,0 +1,142 @@
+//! What a network shows, worked out once per filtered graph: each trade link's part types
+//! with their shipments (for the link's stripes), the countries' colours, and where the shown
+//! rows came from (for the credit).
+//!
+//! One pass over the filter's date range, counting each shipment the graph's trade links
+//! aggregate (same days, same part types, same pairs), so the counts add up to the links'
+//! `shipments` exactly. The canvas keeps it until the graph changes; an animation keeps the
+//! countries' colours of its last frame for every frame.
+
+use rustc_hash::FxHashMap;
+
+use crate::date::Day;
+use crate::filter::{Filter, FilteredGraph, LinkKind};
+use crate::index::{MAX_PART_BITS, ShipmentIndex};
+use crate::style::CountryColors;
+
+/// See the module documentation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Shown {
+    /// For each of the graph's links (by index in `graph.links`), where its parts start in
+    /// `parts`; one more entry than links.
+    starts: Vec<u32>,
+    /// (part type index, shipments), largest first, then by part name.
+    parts: Vec<(u16, u32)>,
+    pub countries: CountryColors,
+    /// Distinct sources of the shown shipments, with how many shown shipments each gave.
+    pub shipment_sources: Vec<(String, u32)>,
+    /// The last day of a shown shipment.
+    pub last_day: Option<Day>,
+    /// Sizes measured against these maxima (trade link metric, node metric) instead of the
+    /// graph's own: an animation's frames keep the whole range's, so a link's width means
+    /// the same number of shipments in every frame.
+    pub size_max: Option<(f64, f64)>,
+}
+
+impl Shown {
+    /// Works it out for `graph`, which `filter` made from `index`.
+    pub fn compute(index: &ShipmentIndex, filter: &Filter, graph: &FilteredGraph) -> Shown {
+        // Which pair each trade link aggregates.
+        let mut link_of_pair: FxHashMap<u32, u32> = FxHashMap::default();
+        for (i, l) in graph.links.iter().enumerate() {
+            if l.kind != LinkKind::Trade {
+                continue;
+            }
+            let (Some(s), Some(c)) = (index.position_of(l.source), index.position_of(l.target))
+            else {
+                continue;
+            };
+            if let Ok(p) = index.pairs.binary_search(&(s, c)) {
+                link_of_pair.insert(p as u32, i as u32);
+            }
+        }
+        let lo = filter
+            .from
+            .map_or(0, |d| index.day.partition_point(|&x| x < d));
+        let hi = filter
+            .to
+            .map_or(index.day.len(), |d| index.day.partition_point(|&x| x <= d))
+            .max(lo);
+        let part_mask = match &filter.part_types {
+            None => u64::MAX,
+            Some(wanted) => index
+                .part_names
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| wanted.contains(*name))
+                .fold(0u64, |m, (i, _)| m | 1 << i.min(MAX_PART_BITS - 1)),
+        };
+        let mut counts: FxHashMap<(u32, u8), u32> = FxHashMap::default();
+        let mut sources: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut last_day = None;
+        if !link_of_pair.is_empty() {
+            for i in lo..hi {
+                let Some(&link) = link_of_pair.get(&index.pair[i]) else {
+                    continue;
+                };
+                let part = index.part[i];
+                if part_mask & (1u64 << part) == 0 {
+                    continue;
+                }
+                *counts.entry((link, part)).or_default() += 1;
+                *sources
+                    .entry(index.source.get(i).copied().unwrap_or(u32::MAX))
+                    .or_default() += 1;
+                last_day = Some(index.day[i]);
+            }
+        }
+        let mut per_link: Vec<(u32, u8, u32)> =
+            counts.into_iter().map(|((l, p), n)| (l, p, n)).collect();
+        let name = |p: u8| index.part_names.get(p as usize).map_or("", String::as_str);
+        per_link.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(b.2.cmp(&a.2))
+                .then_with(|| name(a.1).cmp(name(b.1)))
+        });
+        let mut starts = Vec::with_capacity(graph.links.len() + 1);
+        let mut parts = Vec::with_capacity(per_link.len());
+        let mut k = 0;
+        for i in 0..graph.links.len() as u32 {
+            starts.push(parts.len() as u32);
+            while k < per_link.len() && per_link[k].0 == i {
+                parts.push((u16::from(per_link[k].1), per_link[k].2));
+                k += 1;
+            }
+        }
+        starts.push(parts.len() as u32);
+
+        let mut country_counts: FxHashMap<&str, usize> = FxHashMap::default();
+        for e in graph.entities.iter().filter_map(|&id| index.entity(id)) {
+            *country_counts.entry(e.country.as_str()).or_default() += 1;
+        }
+        let mut shipment_sources: Vec<(String, u32)> = sources
+            .into_iter()
+            .map(|(s, n)| {
+                let text = index
+                    .source_names
+                    .get(s as usize)
+                    .cloned()
+                    .unwrap_or_default();
+                (text, n)
+            })
+            .collect();
+        shipment_sources.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Shown {
+            starts,
+            parts,
+            countries: CountryColors::assign(country_counts),
+            shipment_sources,
+            last_day,
+            size_max: None,
+        }
+    }
+
+    /// The part types link `i` (of `graph.links`) carries, with their shipments, largest
+    /// first; empty for ownership links and for a graph this was not computed for.
+    pub fn parts_of(&self, i: usize) -> &[(u16, u32)] {
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.parts.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Two processes, one database file: the write lock an import takes, and noticing what
+//! other processes wrote.
+//!
+//! SQLite lets one connection write at a time. An import takes the write lock *before* it
+//! reads a row (`BEGIN IMMEDIATE`), so a second import never fails half-way with "database is
+//! locked" on a row that is fine: it waits at the start, telling whoever listens
+//! ([`Store::set_wait_notice`]; the command line prints it) that another process is
+//! writing, and how long it has waited, then imports; after [`MAX_WRITE_WAIT`] it gives up
+//! with [`StoreError::Busy`], which says so. Once it holds the lock it waits up to
+//! [`COMMIT_WAIT`] for readers to let it commit (only databases not in WAL mode need that).
+//!
+//! A window notices other processes' commits with [`Store::changed_elsewhere`], which reads
+//! SQLite's `PRAGMA data_version` (it changes when *another* connection commits).
+
+use std::cell::{Cell, RefCell};
+use std::time::{Duration, Instant};
+
+use rusqlite::{ErrorCode, Transaction, TransactionBehavior};
+
+use super::{Store, StoreError, sqlite_error};
+
+/// The longest an import waits for another process to finish writing.
+pub const MAX_WRITE_WAIT: Duration = Duration::from_secs(30 * 60);
+
+/// How long a writer that holds the lock waits for readers when it commits.
+pub const COMMIT_WAIT: Duration = Duration::from_secs(60);
+
+/// How long ordinary statements wait for a lock (set when a connection opens).
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Between two "still waiting" notices.
+const NOTICE_EVERY: Duration = Duration::from_secs(5);
+
+/// What an import waiting for the write lock reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waiting {
+    /// Another process holds the write lock; the import waits.
+    Started,
+    /// Still waiting, for this long (about every five seconds).
+    Still(Duration),
+    /// The lock is ours, after this long.
+    Done(Duration),
+}
+
+/// Whoever listens to an import's waiting.
+pub type WaitNotice = Box<dyn FnMut(Waiting) + Send>;
+
+/// The per-connection state this module keeps in a [`Store`].
+#[derive(Default)]
+pub(super) struct Sharing {
+    notice: RefCell<Option<WaitNotice>>,
+    /// `PRAGMA data_version` when last looked at.
+    seen_version: Cell<Option<i64>>,
+}
+
+/// Whether an error is SQLite's "busy" or "locked": another connection holds a lock.
+pub fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+impl Store {
+    /// Called while an import waits for another process's write to end.
+    pub fn set_wait_notice(&self, notice: impl FnMut(Waiting) + Send + 'static) {
+        *self.sharing.notice.borrow_mut() = Some(Box::new(notice));
+    }
+
+    fn notify(&self, waiting: Waiting) {
+        if let Some(notice) = self.sharing.notice.borrow_mut().as_mut() {
+            notice(waiting);
+        }
+    }
+
+    /// Begins a write transaction holding the write lock (`BEGIN IMMEDIATE`), waiting for
+    /// another process's write to end first (see the module documentation).
+    pub(crate) fn begin_write(&self) -> Result<Transaction<'_>, StoreError> {
+        let started = Instant::now();
+        let mut waiting = false;
+        let mut next_notice = NOTICE_EVERY;
+        // The first try does not wait, so the notice comes at once.
+        let _ = self.conn.busy_timeout(Duration::ZERO);
+        let result = loop {
+            match Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
+                Ok(tx) => break Ok(tx),
+                Err(e) if is_busy(&e) => {
+                    let waited = started.elapsed();
+                    if waited >= MAX_WRITE_WAIT {
+                        break Err(StoreError::Busy {
+                            path: self.path.clone(),
+                            waited_secs: waited.as_secs(),
+                        });
+                    }
+                    if !waiting {
+                        waiting = true;
+                        self.notify(Waiting::Started);
+                    } else if waited >= next_notice {
+                        next_notice = waited + NOTICE_EVERY;
+                        self.notify(Waiting::Still(waited));
+                    }
+                    // SQLite's busy handler sleeps and retries for up to a second.
+                    let _ = self.conn.busy_timeout(Duration::from_secs(1));
+                }
+                Err(e) => break Err(sqlite_error(&self.path, e)),
+            }
+        };
+        let timeout = if result.is_ok() {
+            COMMIT_WAIT
+        } else {
+            BUSY_TIMEOUT
+        };
+        let _ = self.conn.busy_timeout(timeout);
+        if waiting && result.is_ok() {
+            self.notify(Waiting::Done(started.elapsed()));
+        }
+        result
+    }
+
+    /// SQLite's `PRAGMA data_version`: it changes when another connection commits.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Whether another connection (another process, or an import on another thread) has
+    /// committed to the database since the last call; the first call only looks. Cheap: a
+    /// window calls it every second.
+    pub fn changed_elsewhere(&self) -> Result<bool, StoreError> {
+        let now = self.data_version()?;
+        let before = self.sharing.seen_version.replace(Some(now));
+        Ok(before.is_some_and(|b| b != now))
+    }
+}
