@@ -17,8 +17,12 @@ fn sample_store() -> Store {
 }
 
 fn harness(app: LadingApp) -> Harness<'static, LadingApp> {
+    harness_sized(app, egui::vec2(1440.0, 900.0))
+}
+
+fn harness_sized(app: LadingApp, size: egui::Vec2) -> Harness<'static, LadingApp> {
     let mut h = Harness::builder()
-        .with_size(egui::vec2(1440.0, 900.0))
+        .with_size(size)
         .with_step_dt(1.0 / 60.0)
         .with_context_setup(lading::ui::install_fonts)
         .build_ui_state(|ui, app: &mut LadingApp| app.frame(ui), app);
@@ -364,7 +368,11 @@ fn a_failed_import_clears_the_status_and_the_dialog_remembers_the_folder() {
     let db = dir.path().join("t.db");
     let mut store = Store::open_or_create(&db).unwrap();
     lading::sample::import_sample(&mut store).unwrap();
-    let mut h = harness(LadingApp::with_explorer(Explorer::new(store).unwrap()));
+    // Tall enough for the import dialog's preview of the file.
+    let mut h = harness_sized(
+        LadingApp::with_explorer(Explorer::new(store).unwrap()),
+        egui::vec2(1600.0, 1400.0),
+    );
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "date,shipper,consignee\n2022-13-40,a,b\n").unwrap();
     h.key_press_modifiers(Modifiers::COMMAND, Key::I);
@@ -375,6 +383,8 @@ fn a_failed_import_clears_the_status_and_the_dialog_remembers_the_folder() {
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
         .type_text(bad.to_str().unwrap());
     h.run_steps(1);
+    // The preview of the file appears, and the dialog settles around it, before clicking.
+    h.run_steps(4);
     h.get_by_role_and_label(egui::accesskit::Role::Button, "Import")
         .click();
     for _ in 0..600 {
