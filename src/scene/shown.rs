@@ -37,17 +37,33 @@ impl Shown {
     /// Works it out for `graph`, which `filter` made from `index`.
     pub fn compute(index: &ShipmentIndex, filter: &Filter, graph: &FilteredGraph) -> Shown {
         // Which pair each trade link aggregates.
-        let mut link_of_pair: FxHashMap<u32, u32> = FxHashMap::default();
-        for (i, l) in graph.links.iter().enumerate() {
-            if l.kind != LinkKind::Trade {
-                continue;
-            }
-            let (Some(s), Some(c)) = (index.position_of(l.source), index.position_of(l.target))
-            else {
-                continue;
-            };
-            if let Ok(p) = index.pairs.binary_search(&(s, c)) {
-                link_of_pair.insert(p as u32, i as u32);
+        // Each pair's trade link, by pair (dense: one look-up per shipment). With a roll-up a
+        // link joins two groups and stands for the pairs of their members.
+        let group: FxHashMap<crate::model::EntityId, crate::model::EntityId> = graph
+            .groups
+            .iter()
+            .flat_map(|(&g, members)| members.iter().map(move |&m| (m, g)))
+            .collect();
+        let rep = |id| group.get(&id).copied().unwrap_or(id);
+        let link_at: FxHashMap<(crate::model::EntityId, crate::model::EntityId), u32> = graph
+            .links
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.kind == LinkKind::Trade)
+            .map(|(i, l)| ((l.source, l.target), i as u32))
+            .collect();
+        let mut link_of_pair = vec![u32::MAX; index.pairs.len()];
+        let mut any = false;
+        if !link_at.is_empty() {
+            for (p, &(s, c)) in index.pairs.iter().enumerate() {
+                let key = (
+                    rep(index.entities[s as usize].id),
+                    rep(index.entities[c as usize].id),
+                );
+                if let Some(&i) = link_at.get(&key) {
+                    link_of_pair[p] = i;
+                    any = true;
+                }
             }
         }
         let lo = filter
@@ -66,25 +82,42 @@ impl Shown {
                 .filter(|(_, name)| wanted.contains(*name))
                 .fold(0u64, |m, (i, _)| m | 1 << i.min(MAX_PART_BITS - 1)),
         };
-        let mut counts: FxHashMap<(u32, u8), u32> = FxHashMap::default();
-        let mut sources: FxHashMap<u32, u32> = FxHashMap::default();
+        // Counts by (link, part) and by source in flat arrays: a hash map per shipment cost
+        // more than the rest of a frame on a million shipments.
+        let n_parts = index.part_names.len().clamp(1, MAX_PART_BITS);
+        let mut counts = vec![0u32; if any { graph.links.len() * n_parts } else { 0 }];
+        let mut by_source = vec![0u32; index.source_names.len() + 1];
         let mut last_day = None;
-        if !link_of_pair.is_empty() {
+        if any {
             for i in lo..hi {
-                let Some(&link) = link_of_pair.get(&index.pair[i]) else {
+                let link = link_of_pair[index.pair[i] as usize];
+                if link == u32::MAX {
                     continue;
-                };
+                }
                 let part = index.part[i];
                 if part_mask & (1u64 << part) == 0 {
                     continue;
                 }
-                *counts.entry((link, part)).or_default() += 1;
-                *sources
-                    .entry(index.source.get(i).copied().unwrap_or(u32::MAX))
-                    .or_default() += 1;
+                counts[link as usize * n_parts + (part as usize).min(n_parts - 1)] += 1;
+                let source = index.source.get(i).map_or(by_source.len() - 1, |&s| {
+                    (s as usize).min(by_source.len() - 1)
+                });
+                by_source[source] += 1;
                 last_day = Some(index.day[i]);
             }
         }
+        let counts: Vec<((u32, u8), u32)> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, &n)| (((k / n_parts) as u32, (k % n_parts) as u8), n))
+            .collect();
+        let sources: Vec<(u32, u32)> = by_source
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, &n)| (s as u32, n))
+            .collect();
         let mut per_link: Vec<(u32, u8, u32)> =
             counts.into_iter().map(|((l, p), n)| (l, p, n)).collect();
         let name = |p: u8| index.part_names.get(p as usize).map_or("", String::as_str);
