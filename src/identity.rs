@@ -12,13 +12,15 @@
 //! this module gives the pairs; the command line and the window's Duplicates view show them.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::model::EntityId;
 use crate::names::identifiers::Identifier;
-use crate::names::{self, Party};
+use crate::names::{self, Party, Sketch};
 
 /// A block key shared by more entities than this is skipped.
 pub const MAX_BLOCK: usize = 1_000;
@@ -75,98 +77,62 @@ pub fn find_duplicates(
     apart: &HashSet<(String, String)>,
     linked: &HashSet<(EntityId, EntityId)>,
 ) -> (Vec<Pair>, SearchStats) {
-    let parties: Vec<Party> = candidates
-        .par_iter()
-        .map(|c| {
-            let names: Vec<&str> = c.names.iter().map(String::as_str).collect();
-            Party::new(&names, &c.identifiers, &c.country)
-        })
-        .collect();
-    let keys: Vec<Vec<String>> = candidates
-        .par_iter()
-        .map(|c| {
-            let mut keys: Vec<String> = c
-                .names
-                .iter()
-                .flat_map(|n| names::block_keys(&names::analyse(n)))
-                .collect();
-            keys.extend(c.identifiers.iter().map(|id| format!("id:{id}")));
-            keys.sort_unstable();
-            keys.dedup();
-            keys
-        })
-        .collect();
-    let mut blocks: HashMap<&str, Vec<u32>> = HashMap::new();
-    for (i, ks) in keys.iter().enumerate() {
-        for k in ks {
-            blocks.entry(k.as_str()).or_default().push(i as u32);
-        }
-    }
+    let blocking = Blocking::new(candidates);
     let mut stats = SearchStats {
         entities: candidates.len(),
-        blocks: blocks.len(),
+        blocks: blocking.members.len(),
+        skipped_blocks: blocking
+            .members
+            .iter()
+            .filter(|l| l.len() > MAX_BLOCK)
+            .count(),
         ..SearchStats::default()
     };
-    stats.skipped_blocks = blocks.values().filter(|l| l.len() > MAX_BLOCK).count();
-    // Each entity meets the others through its RAREST_KEYS rarest usable keys: the full
-    // name without spaces, a number or an uncommon word say more than a common word, and
-    // this bounds the pairs by the size of small blocks rather than of large ones.
-    let mut pairs: Vec<u64> = keys
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, ks)| {
-            let mut usable: Vec<&Vec<u32>> = ks
-                .iter()
-                .filter_map(|k| blocks.get(k.as_str()))
-                .filter(|l| l.len() > 1 && l.len() <= MAX_BLOCK)
-                .collect();
-            usable.sort_by_key(|l| l.len());
-            let i = i as u32;
-            usable
-                .into_iter()
-                .take(RAREST_KEYS)
-                .flat_map(move |l| l.iter().copied().filter(move |&j| j != i))
-                .map(move |j| {
-                    let (a, b) = if i < j { (i, j) } else { (j, i) };
-                    (u64::from(a) << 32) | u64::from(b)
+    let compared = AtomicUsize::new(0);
+    let blocking = &blocking;
+    let mut found: Vec<Pair> = (0..candidates.len() as u32)
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let partners = blocking.partners(i);
+            compared.fetch_add(partners.len(), Ordering::Relaxed);
+            partners.into_iter().filter_map(move |j| {
+                let (i, j) = if i < j { (i, j) } else { (j, i) };
+                let (i, j) = (i as usize, j as usize);
+                let (a, b) = (&candidates[i], &candidates[j]);
+                if !linked.is_empty()
+                    && (linked.contains(&(a.id, b.id)) || linked.contains(&(b.id, a.id)))
+                {
+                    return None;
+                }
+                let (pa, pb) = (&blocking.parties[i], &blocking.parties[j]);
+                if !blocking.sketches[i].could_reach(&blocking.sketches[j], min_score)
+                    || names::score(pa, pb) < min_score
+                {
+                    return None;
+                }
+                if apart.contains(&(a.key.clone(), b.key.clone()))
+                    || apart.contains(&(b.key.clone(), a.key.clone()))
+                {
+                    return None;
+                }
+                let cmp = names::compare(pa, pb);
+                Some(Pair {
+                    a: Side {
+                        key: a.key.clone(),
+                        name: a.name.clone(),
+                    },
+                    b: Side {
+                        key: b.key.clone(),
+                        name: b.name.clone(),
+                    },
+                    score: cmp.score,
+                    reasons: cmp.reasons,
+                    ids: (a.id, b.id),
                 })
-        })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    stats.pairs_compared = pairs.len();
-    let mut found: Vec<Pair> = pairs
-        .par_iter()
-        .filter_map(|&p| {
-            let (i, j) = ((p >> 32) as usize, (p & 0xffff_ffff) as usize);
-            let (a, b) = (&candidates[i], &candidates[j]);
-            if linked.contains(&(a.id, b.id)) || linked.contains(&(b.id, a.id)) {
-                return None;
-            }
-            if names::score(&parties[i], &parties[j]) < min_score {
-                return None;
-            }
-            if apart.contains(&(a.key.clone(), b.key.clone()))
-                || apart.contains(&(b.key.clone(), a.key.clone()))
-            {
-                return None;
-            }
-            let cmp = names::compare(&parties[i], &parties[j]);
-            Some(Pair {
-                a: Side {
-                    key: a.key.clone(),
-                    name: a.name.clone(),
-                },
-                b: Side {
-                    key: b.key.clone(),
-                    name: b.name.clone(),
-                },
-                score: cmp.score,
-                reasons: cmp.reasons,
-                ids: (a.id, b.id),
             })
         })
         .collect();
+    stats.pairs_compared = compared.into_inner();
     found.sort_by(|x, y| {
         y.score
             .total_cmp(&x.score)
@@ -174,6 +140,106 @@ pub fn find_duplicates(
             .then_with(|| x.b.key.cmp(&y.b.key))
     });
     (found, stats)
+}
+
+/// The candidates analysed once, and their block keys as numbers.
+struct Blocking {
+    parties: Vec<Party>,
+    /// The parties in brief, side by side, to rule out most pairs without scoring them.
+    sketches: Vec<Sketch>,
+    /// Each entity's block keys, by number, ascending.
+    keys: Vec<Vec<u32>>,
+    /// Each entity's [`RAREST_KEYS`] rarest usable keys (shared by 2 to [`MAX_BLOCK`]
+    /// entities): the fewest entities first, then by the key's text.
+    rarest: Vec<Vec<u32>>,
+    /// Key number → the entities that have it, ascending.
+    members: Vec<Vec<u32>>,
+}
+
+impl Blocking {
+    fn new(candidates: &[Candidate]) -> Blocking {
+        let (parties, texts): (Vec<Party>, Vec<Vec<String>>) = candidates
+            .par_iter()
+            .map(|c| {
+                let list: Vec<&str> = c.names.iter().map(String::as_str).collect();
+                let (party, mut keys) = Party::with_block_keys(&list, &c.identifiers, &c.country);
+                keys.extend(c.identifiers.iter().map(|id| format!("id:{id}")));
+                keys.sort_unstable();
+                keys.dedup();
+                (party, keys)
+            })
+            .unzip();
+        let mut number: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut members: Vec<Vec<u32>> = Vec::new();
+        // Keys in each entity's text order: the rarest-key tie-break below reads this order.
+        let by_text: Vec<Vec<u32>> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, ks)| {
+                ks.iter()
+                    .map(|k| {
+                        let n = *number.entry(k.as_str()).or_insert_with(|| {
+                            members.push(Vec::new());
+                            (members.len() - 1) as u32
+                        });
+                        members[n as usize].push(i as u32);
+                        n
+                    })
+                    .collect()
+            })
+            .collect();
+        // Each entity meets the others through its RAREST_KEYS rarest usable keys: the full
+        // name without spaces, a number or an uncommon word say more than a common word, and
+        // this bounds the pairs by the size of small blocks rather than of large ones.
+        let rarest = by_text
+            .par_iter()
+            .map(|ks| {
+                let mut usable: Vec<u32> = ks
+                    .iter()
+                    .copied()
+                    .filter(|&k| (2..=MAX_BLOCK).contains(&members[k as usize].len()))
+                    .collect();
+                usable.sort_by_key(|&k| members[k as usize].len()); // stable: text order on ties
+                usable.truncate(RAREST_KEYS);
+                usable
+            })
+            .collect();
+        let keys = by_text
+            .into_iter()
+            .map(|mut ks| {
+                ks.sort_unstable();
+                ks
+            })
+            .collect();
+        Blocking {
+            sketches: parties.par_iter().map(Sketch::of).collect(),
+            parties,
+            keys,
+            rarest,
+            members,
+        }
+    }
+
+    /// The entities `i` is compared with and that compare is counted at `i`: those in its
+    /// rarest keys' blocks, except the ones below `i` that find `i` through their own rarest
+    /// keys (they count it). So each pair is compared once, without a global list of pairs.
+    fn partners(&self, i: u32) -> Vec<u32> {
+        let mut out: Vec<u32> = self.rarest[i as usize]
+            .iter()
+            .flat_map(|&k| self.members[k as usize].iter().copied())
+            .filter(|&j| j != i)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        let mine = &self.keys[i as usize];
+        out.retain(|&j| {
+            j > i
+                || !self.rarest[j as usize]
+                    .iter()
+                    .any(|k| mine.binary_search(k).is_ok())
+        });
+        out
+    }
 }
 
 /// The pairs of entities in `store` that may be one, best first: found by blocking and
@@ -285,6 +351,45 @@ mod tests {
         let apart = HashSet::from([("uuap-2".to_string(), "uuap".to_string())]);
         let (pairs, _) = find_duplicates(&c, 0.7, &apart, &HashSet::new());
         assert!(pairs.is_empty());
+    }
+
+    #[test]
+    fn each_pair_sharing_a_rarest_key_is_compared_once() {
+        const A: [&str; 7] = [
+            "Zorvak", "Teplon", "Marsk", "Ividar", "Kolbex", "Runest", "Ostvy",
+        ];
+        const B: [&str; 11] = [
+            "Quillon", "Brevka", "Sandor", "Pyrex", "Uldan", "Fenwor", "Gostak", "Halvin",
+            "Jarrow", "Lumen", "Nortak",
+        ];
+        // One word shared by all (too common), words shared by hundreds, and numbers shared
+        // by a few: the rarest keys of two entities overlap in every way.
+        let c: Vec<Candidate> = (0..1_500)
+            .map(|i| {
+                let name = format!("Common {} {} {} Trading", A[i % 7], B[i % 11], i % 97);
+                cand(i as EntityId, &format!("k{i}"), &[&name], "")
+            })
+            .collect();
+        let b = Blocking::new(&c);
+        let n = c.len() as u32;
+        let mut got: Vec<(u32, u32)> = (0..n)
+            .flat_map(|i| b.partners(i).into_iter().map(move |j| (i.min(j), i.max(j))))
+            .collect();
+        let counted = got.len();
+        got.sort_unstable();
+        got.dedup();
+        assert_eq!(got.len(), counted, "a pair was counted twice");
+        let shares = |x: u32, y: u32| {
+            b.rarest[x as usize]
+                .iter()
+                .any(|k| b.keys[y as usize].binary_search(k).is_ok())
+        };
+        let want: Vec<(u32, u32)> = (0..n)
+            .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+            .filter(|&(i, j)| shares(i, j) || shares(j, i))
+            .collect();
+        assert!(want.len() > 10_000, "{}", want.len());
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -53,8 +53,18 @@ struct Word {
     text: Box<str>,
     latin: Box<str>,
     folded: Box<str>,
+    /// A hash of `folded`: most words differ in it, without reading the text.
+    hash: u64,
+    /// The folded word `folded` abbreviates ("intl" → "international"), looked up once.
+    expanded: Option<&'static str>,
     class: Class,
     script: Script,
+}
+
+impl Word {
+    fn same_folded(&self, other: &Word) -> bool {
+        self.hash == other.hash && self.folded == other.folded
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -88,6 +98,11 @@ impl Name {
                 text: text.into(),
                 latin: a.tokens[i].as_str().into(),
                 folded: a.folded[i].as_str().into(),
+                hash: {
+                    use std::hash::BuildHasher;
+                    rustc_hash::FxBuildHasher.hash_one(a.folded[i].as_str())
+                },
+                expanded: words::expand(&a.folded[i]),
                 class: a.classes[i],
                 script: a.scripts[i],
             });
@@ -169,6 +184,27 @@ impl Party {
     /// Russian party that is a valid INN or OGRN is read as one, and of a Chinese party that is
     /// a valid USCC as one.
     pub fn new(names: &[&str], identifiers: &[Identifier], country: &str) -> Party {
+        Party::build(names, identifiers, country, None)
+    }
+
+    /// [`Party::new`] and the [`block_keys`](super::block_keys) of `names` (each name analysed
+    /// once for both), in the order found, not deduplicated.
+    pub fn with_block_keys(
+        names: &[&str],
+        identifiers: &[Identifier],
+        country: &str,
+    ) -> (Party, Vec<String>) {
+        let mut keys = Vec::new();
+        let party = Party::build(names, identifiers, country, Some(&mut keys));
+        (party, keys)
+    }
+
+    fn build(
+        names: &[&str],
+        identifiers: &[Identifier],
+        country: &str,
+        mut keys: Option<&mut Vec<String>>,
+    ) -> Party {
         let mut out: Vec<Name> = Vec::new();
         let add = |a: &Analysed, out: &mut Vec<Name>| {
             let n = Name::new(a);
@@ -178,6 +214,9 @@ impl Party {
         };
         for name in names {
             let a = analyse(name);
+            if let Some(keys) = keys.as_deref_mut() {
+                keys.extend(super::block_keys(&a));
+            }
             add(&a, &mut out);
             if let Some((without, acronym)) = bracketed_acronym(name) {
                 add(&analyse(without), &mut out);
@@ -255,6 +294,228 @@ pub fn compare(a: &Party, b: &Party) -> Comparison {
 /// The score of [`compare`] without the reasons: no allocation, for screening many pairs.
 pub fn score(a: &Party, b: &Party) -> f64 {
     run(a, b, false).score
+}
+
+/// Words of a name a [`Sketch`] holds; a longer name is always compared in full.
+const SKETCH_WORDS: usize = 8;
+
+/// A party in a few dozen bytes, to tell cheaply that two parties cannot reach a score: the
+/// words each name could match in the other (equal by a hash, an abbreviation, a typo or two
+/// words written together judged by their lengths alone) bound the share matched, and the
+/// words that can match nothing already impose the caps of the comparison. Held inline in a
+/// flat array, so screening a pair reads two neighbouring records instead of following
+/// pointers to every word. A party with several names, identifiers, or more than
+/// [`SKETCH_WORDS`] words is *open*: it could reach anything, and is scored in full.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sketch {
+    open: bool,
+    ids: bool,
+    n: u8,
+    only_cjk: bool,
+    has_cjk: bool,
+    words: [SketchWord; SKETCH_WORDS],
+    key: u32,
+    joined: u32,
+    /// 0: not an acronym.
+    acronym: u32,
+    initials_core: u32,
+    initials_all: u32,
+    /// 0: unknown.
+    country: u32,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct SketchWord {
+    hash: u32,
+    len: u8,
+    class: u8,
+    /// Latin or Cyrillic (fuzzy comparison applies).
+    word: bool,
+    /// An abbreviation: may match a word of another spelling.
+    abbreviation: bool,
+}
+
+fn hash32(s: &str) -> u32 {
+    use std::hash::BuildHasher;
+    (rustc_hash::FxBuildHasher.hash_one(s) >> 32) as u32 | 1
+}
+
+const CLASSES: [Class; 5] = [
+    Class::Distinctive,
+    Class::Generic,
+    Class::Weak,
+    Class::Ignored,
+    Class::Number,
+];
+
+impl Sketch {
+    pub fn of(p: &Party) -> Sketch {
+        let mut k = Sketch {
+            ids: !p.ids.is_empty(),
+            country: if p.country.is_empty() {
+                0
+            } else {
+                hash32(&p.country)
+            },
+            ..Sketch::default()
+        };
+        let [x] = p.names.as_slice() else {
+            k.open = true;
+            return k;
+        };
+        if x.words.len() > SKETCH_WORDS || x.words.iter().any(|w| w.folded.len() > 255) {
+            k.open = true;
+            return k;
+        }
+        k.n = x.words.len() as u8;
+        for (s, w) in k.words.iter_mut().zip(&x.words) {
+            *s = SketchWord {
+                hash: hash32(&w.folded),
+                len: w.folded.len() as u8,
+                class: CLASSES.iter().position(|c| *c == w.class).unwrap_or(0) as u8,
+                word: is_word(w),
+                abbreviation: w.expanded.is_some(),
+            };
+        }
+        k.only_cjk = x.only_cjk;
+        k.has_cjk = x.has_cjk;
+        k.key = hash32(&x.key);
+        k.joined = hash32(&x.joined);
+        k.acronym = x.acronym.as_deref().map_or(0, hash32);
+        k.initials_core = hash32(&x.initials_core);
+        k.initials_all = hash32(&x.initials_all);
+        k
+    }
+
+    /// False only when the two parties score below `floor` for certain ([`score`]).
+    pub fn could_reach(&self, other: &Sketch, floor: f64) -> bool {
+        if self.open || other.open || (self.ids && other.ids) {
+            return true;
+        }
+        // Scores are rounded to 3 decimals: keep a margin.
+        let floor = floor - 0.001;
+        let mut bound = f64::from(self.name_bound(other));
+        if self.country != 0 && other.country != 0 && self.country != other.country {
+            bound = bound.min(0.75);
+        }
+        bound >= floor
+    }
+
+    /// A bound of `compare_names` from above (its legal-form factor, at most 1, left out).
+    fn name_bound(&self, y: &Sketch) -> f32 {
+        let x = self;
+        let (xw, yw) = (&x.words[..x.n as usize], &y.words[..y.n as usize]);
+        if xw.is_empty() || yw.is_empty() {
+            return 0.0;
+        }
+        if (x.only_cjk && !y.has_cjk) || (y.only_cjk && !x.has_cjk) {
+            return 0.0;
+        }
+        if x.key == y.key || x.joined == y.joined {
+            return 1.0;
+        }
+        let acronym_of = |short: &Sketch, long: &Sketch| {
+            short.acronym != 0
+                && long.n >= 2
+                && (short.acronym == long.initials_core || short.acronym == long.initials_all)
+        };
+        if acronym_of(x, y) || acronym_of(y, x) {
+            return 1.0;
+        }
+        let bit = |k: usize| 1u32 << k;
+        let (mut px, mut py) = (0u32, 0u32);
+        for (i, a) in xw.iter().enumerate() {
+            for (j, b) in yw.iter().enumerate() {
+                if a.could_match(b) {
+                    px |= bit(i);
+                    py |= bit(j);
+                }
+            }
+        }
+        // Written together: a word as long as two neighbours of the other name.
+        let joins = |ws: &[SketchWord], pairs: &[SketchWord], pw: &mut u32, pp: &mut u32| {
+            for (i, a) in ws.iter().enumerate() {
+                if !a.word {
+                    continue;
+                }
+                for (j, two) in pairs.windows(2).enumerate() {
+                    if usize::from(a.len) == usize::from(two[0].len) + usize::from(two[1].len) {
+                        *pw |= bit(i);
+                        *pp |= bit(j) | bit(j + 1);
+                    }
+                }
+            }
+        };
+        joins(xw, yw, &mut px, &mut py);
+        joins(yw, xw, &mut py, &mut px);
+        let class = |w: &SketchWord| CLASSES[usize::from(w.class)];
+        let weight = |ws: &[SketchWord], set: u32| -> f32 {
+            ws.iter()
+                .enumerate()
+                .filter(|(k, _)| set & bit(*k) != 0)
+                .map(|(_, w)| class(w).weight())
+                .sum()
+        };
+        let total = weight(xw, u32::MAX) + weight(yw, u32::MAX);
+        let possible = weight(xw, px) + weight(yw, py);
+        let ratio = if total > 0.0 { possible / total } else { 0.0 };
+        // The caps, from the words that can match nothing: unmatched whatever the matching
+        // does, and each cap only falls as more words are unmatched.
+        let left = |ws: &[SketchWord], can: u32, pred: &dyn Fn(Class) -> bool| {
+            ws.iter()
+                .enumerate()
+                .filter(|(k, w)| can & bit(*k) == 0 && pred(class(w)))
+                .count()
+        };
+        let is_num = |c: Class| c == Class::Number;
+        let is_weak = |c: Class| c == Class::Weak;
+        let is_strong = |c: Class| matches!(c, Class::Distinctive | Class::Generic);
+        let is_distinctive = |c: Class| c == Class::Distinctive;
+        let has_num = |ws: &[SketchWord]| ws.iter().any(|w| is_num(class(w)));
+        let (num_x, num_y) = (left(xw, px, &is_num), left(yw, py, &is_num));
+        let (strong_x, strong_y) = (left(xw, px, &is_strong), left(yw, py, &is_strong));
+        let (weak_x, weak_y) = (left(xw, px, &is_weak), left(yw, py, &is_weak));
+        let mut cap = 1.0f32;
+        if (num_x > 0 && has_num(yw)) || (num_y > 0 && has_num(xw)) {
+            cap = cap.min(0.2);
+        } else if num_x + num_y > 0 {
+            cap = cap.min(0.6);
+        }
+        if (strong_x > 0 && strong_y > 0) || (weak_x > 0 && weak_y > 0) {
+            cap = cap.min(0.35);
+        } else if strong_x + strong_y > 0 {
+            let distinctive = left(xw, px, &is_distinctive) + left(yw, py, &is_distinctive);
+            cap = cap.min(if distinctive > 0 { 0.5 } else { 0.6 });
+        }
+        if weak_x + weak_y > 0 && !(weak_x > 0 && weak_y > 0) {
+            cap = cap.min(0.85);
+        }
+        ratio.min(cap)
+    }
+}
+
+impl SketchWord {
+    /// Whether `compare_names` could pair these two words (a superset of what it pairs).
+    fn could_match(&self, y: &SketchWord) -> bool {
+        if self.hash == y.hash {
+            return true;
+        }
+        if !self.word || !y.word {
+            return false;
+        }
+        if self.abbreviation || y.abbreviation {
+            return true;
+        }
+        let (lx, ly) = (self.len, y.len);
+        let allowed = if lx.min(ly) >= 13 {
+            2
+        } else if lx.min(ly) >= 7 {
+            1
+        } else {
+            return false;
+        };
+        lx.abs_diff(ly) <= allowed
+    }
 }
 
 /// Identifiers of one scheme on both sides can be compared (national numbers only within one
@@ -380,7 +641,7 @@ fn fuzzy(x: &Word, y: &Word) -> Option<How> {
         return None; // numbers and Han: exact only
     }
     let (fx, fy) = (&*x.folded, &*y.folded);
-    if words::expand(fx) == Some(fy) || words::expand(fy) == Some(fx) {
+    if x.expanded == Some(fy) || y.expanded == Some(fx) {
         return Some(How::Abbreviation);
     }
     let (lx, ly) = (fx.len(), fy.len());
@@ -395,8 +656,41 @@ fn fuzzy(x: &Word, y: &Word) -> Option<How> {
     if lx.abs_diff(ly) > allowed {
         return None;
     }
-    let d = strsim::osa_distance(fx, fy);
+    let d = osa_distance(fx, fy);
     (d <= allowed).then_some(How::Typo(d as u8))
+}
+
+/// [`strsim::osa_distance`] (edits and swaps of neighbours) without allocating, for the
+/// words of up to 63 bytes of ASCII that folding gives; strsim's for others.
+fn osa_distance(a: &str, b: &str) -> usize {
+    const N: usize = 64;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() >= N || b.len() >= N || !a.is_ascii() || !b.is_ascii() {
+        return strsim::osa_distance(
+            std::str::from_utf8(a).unwrap_or_default(),
+            std::str::from_utf8(b).unwrap_or_default(),
+        );
+    }
+    let mut two = [0usize; N];
+    let mut prev = [0usize; N];
+    let mut curr = [0usize; N];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
+    for (i, &ca) in a.iter().enumerate() {
+        curr[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let mut d = (curr[j] + 1).min(prev[j + 1] + 1).min(prev[j] + cost);
+            if i > 0 && j > 0 && ca != cb && ca == b[j - 1] && cb == a[i - 1] {
+                d = d.min(two[j - 1] + 1);
+            }
+            curr[j + 1] = d;
+        }
+        std::mem::swap(&mut two, &mut prev);
+        std::mem::swap(&mut prev, &mut curr);
+    }
+    prev[b.len()]
 }
 
 fn compare_names(x: &Name, y: &Name, mut why: Option<&mut Vec<String>>) -> f64 {
@@ -462,7 +756,7 @@ fn compare_names(x: &Name, y: &Name, mut why: Option<&mut Vec<String>>) -> f64 {
     let bit = |k: usize| 1u64 << k;
     for (i, wx) in x.words.iter().enumerate() {
         for (j, wy) in y.words.iter().enumerate() {
-            if used_y & bit(j) == 0 && wx.folded == wy.folded {
+            if used_y & bit(j) == 0 && wx.same_folded(wy) {
                 let how = if wx.latin == wy.latin {
                     How::Exact
                 } else {
@@ -750,5 +1044,46 @@ fn explain_forms(x: &Name, y: &Name, names_equal: bool, why: Option<&mut Vec<Str
             show(&wx),
             show(&wy)
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn osa_distance_is_strsims() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "helicopter",
+            "helicoptre",
+            "helicopters",
+            "hellicopter",
+            "ulanudenski",
+            "ulanudenskii",
+            "kazan",
+            "kazna",
+            "rostvertol",
+            "rostvertolt",
+            "obedinenaia",
+            "obiedinenaia",
+            "caabcaab",
+            "abcabcab",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    super::osa_distance(a, b),
+                    strsim::osa_distance(a, b),
+                    "{a:?} / {b:?}"
+                );
+            }
+        }
+        let long = "x".repeat(70);
+        assert_eq!(super::osa_distance(&long, "xx"), 68);
+        assert_eq!(super::osa_distance("завод", "заовд"), 1);
     }
 }

@@ -18,7 +18,7 @@ mod words;
 #[cfg(test)]
 mod tests;
 
-pub use compare::{AUTO_THRESHOLD, Comparison, Party, REVIEW_THRESHOLD, compare, score};
+pub use compare::{AUTO_THRESHOLD, Comparison, Party, REVIEW_THRESHOLD, Sketch, compare, score};
 pub use identifiers::{Identifier, Scheme, parse_identifier};
 
 use text::Script;

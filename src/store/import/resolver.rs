@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 use super::{RowFailure, row_err};
 use crate::model::{EntityId, normalize_name};
 use crate::names::identifiers::Identifier;
-use crate::names::{self, AUTO_THRESHOLD, Party, REVIEW_THRESHOLD};
+use crate::names::{self, AUTO_THRESHOLD, Party, REVIEW_THRESHOLD, Sketch};
 use crate::store::Canon;
 
 /// A block key shared by more entities than this is too common to find candidates by (a word
@@ -58,6 +58,8 @@ pub struct Resolution {
 pub(super) struct Fuzzy {
     /// Live entities as parties, with their id.
     parties: Vec<(EntityId, Party)>,
+    /// The parties in brief, to rule out most candidates without scoring them.
+    sketches: Vec<Sketch>,
     /// Block key → positions in `parties`.
     blocks: HashMap<String, Vec<u32>>,
 }
@@ -106,6 +108,7 @@ impl Fuzzy {
         ids.sort_unstable();
         let mut fuzzy = Fuzzy {
             parties: Vec::with_capacity(ids.len()),
+            sketches: Vec::with_capacity(ids.len()),
             blocks: HashMap::new(),
         };
         let none = Vec::new();
@@ -125,10 +128,15 @@ impl Fuzzy {
         names: &[&str],
         max_id: EntityId,
     ) -> (Option<(EntityId, names::Comparison)>, Option<f64>) {
+        let me = Sketch::of(party);
         let mut scored: Vec<(f64, u32)> = self
             .candidates(names)
             .into_iter()
-            .filter(|&i| self.parties[i as usize].0 <= max_id)
+            .filter(|&i| {
+                // A candidate that cannot reach a review decides nothing: as if absent.
+                self.parties[i as usize].0 <= max_id
+                    && self.sketches[i as usize].could_reach(&me, REVIEW_THRESHOLD)
+            })
             .map(|i| (names::score(party, &self.parties[i as usize].1), i))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -157,7 +165,9 @@ impl Fuzzy {
         for k in keys {
             self.blocks.entry(k).or_default().push(at);
         }
-        self.parties.push((id, Party::new(names, ids, country)));
+        let party = Party::new(names, ids, country);
+        self.sketches.push(Sketch::of(&party));
+        self.parties.push((id, party));
     }
 
     /// Positions of the parties sharing a usable block key with `names`.
