@@ -151,7 +151,8 @@ struct Blocking {
     keys: Vec<Vec<u32>>,
     /// Each entity's [`RAREST_KEYS`] rarest usable keys (shared by 2 to [`MAX_BLOCK`]
     /// entities): the fewest entities first, then by the key's text.
-    rarest: Vec<Vec<u32>>,
+    /// Unused places hold `u32::MAX`; flat, for the check of each pair in [`Blocking::partners`].
+    rarest: Vec<[u32; RAREST_KEYS]>,
     /// Key number → the entities that have it, ascending.
     members: Vec<Vec<u32>>,
 }
@@ -200,8 +201,11 @@ impl Blocking {
                     .filter(|&k| (2..=MAX_BLOCK).contains(&members[k as usize].len()))
                     .collect();
                 usable.sort_by_key(|&k| members[k as usize].len()); // stable: text order on ties
-                usable.truncate(RAREST_KEYS);
-                usable
+                let mut out = [u32::MAX; RAREST_KEYS];
+                for (o, k) in out.iter_mut().zip(usable) {
+                    *o = k;
+                }
+                out
             })
             .collect();
         let keys = by_text
@@ -226,6 +230,7 @@ impl Blocking {
     fn partners(&self, i: u32) -> Vec<u32> {
         let mut out: Vec<u32> = self.rarest[i as usize]
             .iter()
+            .take_while(|&&k| k != u32::MAX)
             .flat_map(|&k| self.members[k as usize].iter().copied())
             .filter(|&j| j != i)
             .collect();
@@ -236,7 +241,7 @@ impl Blocking {
             j > i
                 || !self.rarest[j as usize]
                     .iter()
-                    .any(|k| mine.binary_search(k).is_ok())
+                    .any(|k| *k != u32::MAX && mine.binary_search(k).is_ok())
         });
         out
     }
@@ -382,7 +387,7 @@ mod tests {
         let shares = |x: u32, y: u32| {
             b.rarest[x as usize]
                 .iter()
-                .any(|k| b.keys[y as usize].binary_search(k).is_ok())
+                .any(|k| *k != u32::MAX && b.keys[y as usize].binary_search(k).is_ok())
         };
         let want: Vec<(u32, u32)> = (0..n)
             .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
