@@ -450,7 +450,8 @@ impl Resolver {
 
     /// Whether `raw` found its entity by a strong match in this import (a guess, not a fact).
     pub fn was_guess(&self, raw: &str) -> bool {
-        self.guessed.contains_key(&normalize_name(raw))
+        // Asked twice a row: most imports guess nothing, and then nothing is normalised.
+        !self.guessed.is_empty() && self.guessed.contains_key(&normalize_name(raw))
     }
 
     /// A row names `raw` and `other` as its two parties, but `raw` was guessed to be `other`:

@@ -90,14 +90,10 @@ impl<'t, 'o> Sink<'t, 'o> {
             return Err(row_err(Field::Consignee.name(), message).into());
         }
         // Check before creating entities, so a rejected row creates none.
-        let shipper_known = self
-            .resolver
-            .find(shipper_raw)
-            .map(|id| self.resolver.live(id));
-        let consignee_known = self
-            .resolver
-            .find(consignee_raw)
-            .map(|id| self.resolver.live(id));
+        let shipper_found = self.resolver.find(shipper_raw);
+        let consignee_found = self.resolver.find(consignee_raw);
+        let shipper_known = shipper_found.map(|id| self.resolver.live(id));
+        let consignee_known = consignee_found.map(|id| self.resolver.live(id));
         let guessed =
             self.resolver.was_guess(shipper_raw) || self.resolver.was_guess(consignee_raw);
         if shipper_known.is_some() && shipper_known == consignee_known && !guessed
@@ -109,15 +105,23 @@ impl<'t, 'o> Sink<'t, 'o> {
                 format!("{consignee_raw:?} is also the shipper: a shipment needs two parties");
             return Err(row_err(Field::Consignee.name(), message).into());
         }
-        let shipper =
-            self.resolver
-                .resolve(self.tx, shipper_raw, &shipper_ids, Field::Shipper.name())?;
-        let consignee = self.resolver.resolve(
-            self.tx,
-            consignee_raw,
-            &consignee_ids,
-            Field::Consignee.name(),
-        )?;
+        // A name found as written and no identifier to add: `resolve` would find the same.
+        let shipper = match shipper_found {
+            Some(id) if shipper_ids.is_empty() => id,
+            _ => {
+                self.resolver
+                    .resolve(self.tx, shipper_raw, &shipper_ids, Field::Shipper.name())?
+            }
+        };
+        let consignee = match consignee_found {
+            Some(id) if consignee_ids.is_empty() && consignee_raw != shipper_raw => id,
+            _ => self.resolver.resolve(
+                self.tx,
+                consignee_raw,
+                &consignee_ids,
+                Field::Consignee.name(),
+            )?,
+        };
         let (mut shipper, mut consignee) = (shipper, consignee);
         if self.resolver.live(shipper) == self.resolver.live(consignee) {
             // Two spellings taken for one entity by a guess; the row says they are two.
