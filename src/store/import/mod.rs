@@ -401,6 +401,7 @@ impl Store {
             }
             summary.entities_created = std::mem::take(&mut sink.resolver.created);
             summary.resolution = std::mem::take(&mut sink.resolver.report);
+            sink.finish().map_err(|e| file_err(e.to_string()))?;
             drop(sink);
             if let Some(rej) = rejects.take() {
                 rej.finish()

@@ -2,7 +2,7 @@
 //! transaction. Runs on the thread that owns the connection.
 
 use rusqlite::{Statement, Transaction, params};
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 use super::fields::{Field, IdRole, ImportKind};
 use super::parse::{Columns, PreparedShipment};
@@ -28,8 +28,14 @@ pub(super) struct Sink<'t, 'o> {
     tx: &'t Transaction<'t>,
     columns: &'o Columns<'o>,
     pub resolver: Resolver,
-    /// When the shipment table was empty at the start: the deduplication keys inserted since.
-    keys_seen: Option<FxHashSet<i64>>,
+    /// When the shipment table was empty at the start: each deduplication key inserted since,
+    /// with the row that has it. The key's index is then dropped for the import (rows go in
+    /// unindexed, and [`Sink::finish`] builds the index once, sorted, which is cheaper than
+    /// a million random insertions into it): a repeated key is checked on the rows by rowid.
+    keys_seen: Option<FxHashMap<i64, i64>>,
+    /// Further rows with a key already in `keys_seen` (different strings, one hash).
+    key_collisions: FxHashMap<i64, Vec<i64>>,
+    probe_row: Statement<'t>,
     insert_shipment: Statement<'t>,
     insert_shipment_if_new: Statement<'t>,
 }
@@ -46,15 +52,21 @@ impl<'t, 'o> Sink<'t, 'o> {
                 r.get::<_, bool>(0)
             })?;
         let keys_seen = empty_table.then(|| {
-            let mut set = FxHashSet::default();
+            let mut set = FxHashMap::default();
             set.reserve(rows_hint);
             set
         });
+        if empty_table {
+            tx.execute_batch("DROP INDEX IF EXISTS shipment_ref_key")?;
+        }
         Ok(Sink {
             tx,
             columns,
             resolver: Resolver::load(tx, file_label)?,
             keys_seen,
+            key_collisions: FxHashMap::default(),
+            probe_row: tx
+                .prepare("SELECT source = ?1 AND source_ref = ?2 FROM shipment WHERE id = ?3")?,
             insert_shipment: tx.prepare(INSERT_SHIPMENT)?,
             insert_shipment_if_new: tx.prepare(INSERT_SHIPMENT_IF_NEW)?,
         })
@@ -142,12 +154,26 @@ impl<'t, 'o> Sink<'t, 'o> {
         }
         // When the table started empty, every key in it was inserted by this import and is in
         // `keys_seen`: a new key needs no probe. A repeated key (a duplicate, or rarely a hash
-        // collision) is checked exactly, on the strings.
-        let known_new = self
-            .keys_seen
-            .as_mut()
-            .is_some_and(|seen| seen.insert(p.ref_key));
-        let stmt = if known_new {
+        // collision) is checked exactly, on the strings of the rows that have it.
+        let source = c.source(r);
+        let source_ref = p
+            .synthesised_ref
+            .as_deref()
+            .unwrap_or_else(|| c.get(r, Field::SourceRef));
+        if let Some(seen) = &self.keys_seen
+            && let Some(&first) = seen.get(&p.ref_key)
+        {
+            let more = self.key_collisions.get(&p.ref_key).into_iter().flatten();
+            for &row in std::iter::once(&first).chain(more) {
+                let same: bool = self
+                    .probe_row
+                    .query_row(params![source, source_ref, row], |r| r.get(0))?;
+                if same {
+                    return Ok(false);
+                }
+            }
+        }
+        let stmt = if self.keys_seen.is_some() {
             &mut self.insert_shipment
         } else {
             &mut self.insert_shipment_if_new
@@ -162,14 +188,31 @@ impl<'t, 'o> Sink<'t, 'o> {
             p.quantity,
             c.get(r, Field::Unit),
             p.value_usd,
-            p.synthesised_ref
-                .as_deref()
-                .unwrap_or_else(|| c.get(r, Field::SourceRef)),
-            c.source(r),
+            source_ref,
+            source,
             p.ref_key,
             c.extra(r),
         ])?;
+        if let Some(seen) = self.keys_seen.as_mut() {
+            let row = self.tx.last_insert_rowid();
+            if let Some(&first) = seen.get(&p.ref_key) {
+                debug_assert_ne!(first, row);
+                self.key_collisions.entry(p.ref_key).or_default().push(row);
+            } else {
+                seen.insert(p.ref_key, row);
+            }
+        }
         Ok(added > 0)
+    }
+
+    /// Builds the deduplication index again if this import dropped it (before the commit: a
+    /// rolled-back import gives it back with everything else).
+    pub fn finish(&mut self) -> rusqlite::Result<()> {
+        if self.keys_seen.is_some() {
+            self.tx
+                .execute_batch(crate::store::schema::SHIPMENT_INDEXES)?;
+        }
+        Ok(())
     }
 
     fn entity(&mut self, r: &csv::StringRecord) -> Result<bool, RowFailure> {
