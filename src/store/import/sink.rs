@@ -413,3 +413,63 @@ impl<'t, 'o> Sink<'t, 'o> {
         Ok(added > 0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ImportKind, ImportOptions};
+    use crate::store::Store;
+
+    fn shipments(rows: &[(&str, &str)]) -> String {
+        let mut csv = String::from("date,shipper,consignee,part_type,source_ref\n");
+        for (i, (shipper, reference)) in rows.iter().enumerate() {
+            csv.push_str(&format!(
+                "2024-01-{:02},{shipper},Buyer Plant,bearing,{reference}\n",
+                i % 28 + 1
+            ));
+        }
+        csv
+    }
+
+    fn index_count(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'shipment_ref_key'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn an_import_into_an_empty_table_finds_repeats_and_leaves_the_index() {
+        let mut store = Store::in_memory().unwrap();
+        let options = ImportOptions::new(ImportKind::Shipments);
+        let first = shipments(&[("Seller A", "R1"), ("Seller B", "R2"), ("Seller A", "R1")]);
+        let s = store
+            .import_reader("a.csv".as_ref(), first.as_bytes(), 0, &options, None)
+            .unwrap();
+        assert_eq!((s.imported, s.duplicates), (2, 1));
+        assert_eq!(index_count(&store), 1);
+        // Not empty any more: the repeats are found through the index.
+        let again = shipments(&[("Seller A", "R1"), ("Seller C", "R3")]);
+        let s = store
+            .import_reader("a.csv".as_ref(), again.as_bytes(), 0, &options, None)
+            .unwrap();
+        assert_eq!((s.imported, s.duplicates), (1, 1));
+        assert_eq!(index_count(&store), 1);
+    }
+
+    #[test]
+    fn a_failed_import_into_an_empty_table_keeps_the_index() {
+        let mut store = Store::in_memory().unwrap();
+        let options = ImportOptions::new(ImportKind::Shipments);
+        let bad = "date,shipper,consignee,part_type,source_ref\n2024-01-01,A,B,bearing,R1\nnot a date,A,B,bearing,R2\n";
+        assert!(
+            store
+                .import_reader("b.csv".as_ref(), bad.as_bytes(), 0, &options, None)
+                .is_err()
+        );
+        assert_eq!(index_count(&store), 1);
+    }
+}
