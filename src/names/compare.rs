@@ -1078,6 +1078,53 @@ fn explain_forms(x: &Name, y: &Name, names_equal: bool, why: Option<&mut Vec<Str
 
 #[cfg(test)]
 mod tests {
+    use super::{Party, Sketch, score};
+
+    /// The sketch's bound never rules out a pair that scores: every name of the labelled
+    /// benchmark against every other, at three floors.
+    #[test]
+    fn a_sketch_never_rules_out_a_pair_that_scores() {
+        let file = include_str!("../../benches/names/pairs.csv");
+        let mut reader = csv::Reader::from_reader(file.as_bytes());
+        let mut sides: Vec<String> = Vec::new();
+        for row in reader.records() {
+            let row = row.unwrap();
+            sides.push(row[0].to_owned());
+            sides.push(row[1].to_owned());
+        }
+        sides.sort();
+        sides.dedup();
+        let parties: Vec<(Party, Sketch)> = sides
+            .iter()
+            .map(|s| {
+                let names: Vec<&str> = s.split(" | ").collect();
+                let p = Party::new(&names, &[], "");
+                let k = Sketch::of(&p);
+                (p, k)
+            })
+            .collect();
+        let (mut checked, mut ruled_out) = (0, 0);
+        for (a, ka) in &parties {
+            for (b, kb) in &parties {
+                let s = score(a, b);
+                for floor in [0.5, 0.7, 0.9] {
+                    checked += 1;
+                    if !ka.could_reach(kb, floor) {
+                        ruled_out += 1;
+                        assert!(
+                            s < floor,
+                            "{:?} / {:?}: {s}",
+                            a.names().next(),
+                            b.names().next()
+                        );
+                    }
+                }
+            }
+        }
+        // And it rules out most pairs, or it would be no use.
+        assert!(ruled_out * 2 > checked, "{ruled_out} of {checked}");
+    }
+
     #[test]
     fn osa_distance_is_strsims() {
         let words = [
@@ -1112,6 +1159,7 @@ mod tests {
             }
         }
         let long = "x".repeat(70);
+        assert_eq!(super::osa_distance(&long, &long), 0);
         assert_eq!(super::osa_distance(&long, "xx"), 68);
         assert_eq!(super::osa_distance("завод", "заовд"), 1);
     }
