@@ -83,9 +83,9 @@ fn rasterise(page: &Page, phases: &mut Phases) -> Result<Pixmap, ExportError> {
 /// benchmark).
 #[derive(Clone, Copy, Debug, Default, serde::Serialize)]
 pub struct Phases {
-    /// Links ([`super::strokes`]).
+    /// Background, links and nodes, painted together in bands ([`super::strokes`]).
     pub links_ms: f64,
-    /// Allocating the pixels, background and nodes.
+    /// Allocating the pixels, and the marks.
     pub shapes_ms: f64,
     /// Entity labels ([`super::labels`]).
     pub labels_ms: f64,

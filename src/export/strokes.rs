@@ -337,33 +337,15 @@ impl Strokes {
 
     /// A convex polygon of 3 or 4 corners, filled.
     fn convex(&mut self, p: &[[f32; 2]], color: Rgba) {
-        let n = p.len();
-        if !(3..=4).contains(&n) {
+        let Some(edges) = edges_of(p) else {
             return;
-        }
-        // Twice the signed area (shoelace).
-        let area: f32 = (0..n)
-            .map(|k| p[k][0] * p[(k + 1) % n][1] - p[(k + 1) % n][0] * p[k][1])
-            .sum();
-        if area.abs() < 1e-6 || !area.is_finite() {
-            return;
-        }
-        let mut edges = [[0.0f32; 3]; 4];
-        for (k, e) in edges.iter_mut().enumerate().take(n) {
-            let (s, t) = (p[k], p[(k + 1) % n]);
-            let (dx, dy) = (t[0] - s[0], t[1] - s[1]);
-            let l = (dx * dx + dy * dy).sqrt();
-            if l <= 0.0 {
-                return;
-            }
-            // Outward normal: to the right of the edge for a counter-clockwise polygon
-            // in y-down coordinates (positive area), to the left otherwise.
-            let (nx, ny) = if area > 0.0 {
-                (dy / l, -dx / l)
-            } else {
-                (-dy / l, dx / l)
-            };
-            *e = [nx, ny, -(nx * s[0] + ny * s[1])];
+        };
+        if color.3 == 255 {
+            // Twice the signed area, halved.
+            let area: f32 = (0..p.len())
+                .map(|k| p[k][0] * p[(k + 1) % p.len()][1] - p[(k + 1) % p.len()][0] * p[k][1])
+                .sum();
+            self.solid_area += area.abs() / 2.0;
         }
         let mut b = bbox_of(p);
         b[0] -= 1;
@@ -371,7 +353,7 @@ impl Strokes {
         b[2] += 1;
         b[3] += 1;
         self.prims.push(Prim {
-            shape: Shape::Convex { edges, n },
+            shape: Shape::Convex { edges, n: p.len() },
             color,
             bbox: b,
         });
@@ -529,8 +511,14 @@ impl Strokes {
         let in_band = |band: usize| &order[starts[band] as usize..starts[band + 1] as usize];
         let fill = |rows: &mut [u8]| {
             if let Some(px) = background {
-                for p in rows.chunks_exact_mut(4) {
-                    p.copy_from_slice(&px);
+                // As words when the bytes are aligned for them (a vector fill).
+                match bytemuck::try_cast_slice_mut::<u8, u32>(rows) {
+                    Ok(words) => words.fill(u32::from_ne_bytes(px)),
+                    Err(_) => {
+                        for p in rows.chunks_exact_mut(4) {
+                            p.copy_from_slice(&px);
+                        }
+                    }
                 }
             }
         };
@@ -693,14 +681,41 @@ impl Strokes {
                     hole,
                 })
             }
-            // The box's whole width: arrowheads and nodes' polygons are small.
-            Shape::Convex { .. } | Shape::Outline { .. } => {
-                let (x0, x1) = (p.bbox[0].max(0), p.bbox[2].min(last));
-                (x0 <= x1).then_some(Spans {
+            Shape::Convex { edges, n } => {
+                let within = [p.bbox[0].max(0), p.bbox[2].min(last)];
+                // Every edge's factor is above 0 only within half a pixel outside it, and
+                // 1 at least half a pixel inside.
+                let (x0, x1) = convex_pixels(&edges[..n], yc, 0.5 + MARGIN, within)?;
+                let solid = if p.color.3 < 255 || clip_y < 1.0 {
+                    None
+                } else {
+                    convex_pixels(&edges[..n], yc, -0.5 - MARGIN, self.unclipped(x0, x1, w))
+                };
+                Some(Spans {
+                    x0,
+                    x1,
+                    solid,
+                    hole: None,
+                })
+            }
+            Shape::Outline {
+                corners,
+                n,
+                hw,
+                thin,
+            } => {
+                let edges = edges_of(&corners[..n])?;
+                let within = [p.bbox[0].max(0), p.bbox[2].min(last)];
+                let reach = if thin.is_some() { 1.0 } else { hw + 0.5 };
+                // Within `reach` of an edge's line, outside: a superset of the pixels
+                // within `reach` of the outline; inside by more than that: none of them.
+                let (x0, x1) = convex_pixels(&edges[..n], yc, reach + MARGIN, within)?;
+                let hole = convex_pixels(&edges[..n], yc, -reach - MARGIN, [x0, x1]);
+                Some(Spans {
                     x0,
                     x1,
                     solid: None,
-                    hole: None,
+                    hole,
                 })
             }
         }
@@ -767,26 +782,52 @@ impl Strokes {
                         .product();
                     cov * alpha
                 };
-                self.blend_span(row, x0, x1, p.color, clip_y, coverage);
-            }
-            Shape::Disc { .. } => {
-                let coverage = |xc: f32| p.shape.coverage([xc, yc]) * alpha;
                 self.solid_span(row, (x0, x1), spans.solid, p.color, clip_y, coverage);
             }
-            Shape::Ring { .. } => {
-                let coverage = |xc: f32| p.shape.coverage([xc, yc]) * alpha;
-                match spans.hole {
-                    Some((ha, hb)) => {
-                        self.blend_span(row, x0, (ha - 1).min(x1), p.color, clip_y, coverage);
-                        self.blend_span(row, (hb + 1).max(x0), x1, p.color, clip_y, coverage);
-                    }
-                    None => self.blend_span(row, x0, x1, p.color, clip_y, coverage),
-                }
+            // (The same arithmetic as `Shape::coverage`, without its match per pixel.)
+            Shape::Disc { c, r } => {
+                let coverage = |xc: f32| (r + 0.5 - distance([xc, yc], c)).clamp(0.0, 1.0) * alpha;
+                self.solid_span(row, (x0, x1), spans.solid, p.color, clip_y, coverage);
             }
+            Shape::Ring { c, r, hw, thin } => match thin {
+                Some(tw) => {
+                    let coverage = |xc: f32| {
+                        tw * (1.0 - (distance([xc, yc], c) - r).abs()).clamp(0.0, 1.0) * alpha
+                    };
+                    self.holed_span(row, (x0, x1), spans.hole, p.color, clip_y, coverage);
+                }
+                None => {
+                    let coverage = |xc: f32| {
+                        (hw + 0.5 - (distance([xc, yc], c) - r).abs()).clamp(0.0, 1.0) * alpha
+                    };
+                    self.holed_span(row, (x0, x1), spans.hole, p.color, clip_y, coverage);
+                }
+            },
             Shape::Outline { .. } => {
                 let coverage = |xc: f32| p.shape.coverage([xc, yc]) * alpha;
-                self.blend_span(row, x0, x1, p.color, clip_y, coverage);
+                self.holed_span(row, (x0, x1), spans.hole, p.color, clip_y, coverage);
             }
+        }
+    }
+
+    /// Pixels `x0..=x1` of a row but those in `hole` (where the coverage is 0) blended at
+    /// their coverage.
+    #[inline(always)]
+    fn holed_span(
+        &self,
+        row: &mut [u8],
+        (x0, x1): (i32, i32),
+        hole: Option<(i32, i32)>,
+        color: Rgba,
+        clip_y: f32,
+        coverage: impl Fn(f32) -> f32,
+    ) {
+        match hole {
+            Some((ha, hb)) => {
+                self.blend_span(row, x0, (ha - 1).min(x1), color, clip_y, &coverage);
+                self.blend_span(row, (hb + 1).max(x0), x1, color, clip_y, &coverage);
+            }
+            None => self.blend_span(row, x0, x1, color, clip_y, coverage),
         }
     }
 
@@ -919,11 +960,72 @@ fn strip_pixels(
     (x0 <= x1).then_some((x0, x1))
 }
 
+/// The pixels of a row (centre `yc`), within `within` (inclusive), whose centre has
+/// `n·p + c <= t` for every edge: the polygon grown by `t` (shrunk when negative). `None`
+/// if empty. An edge whose normal is about vertical counts for the whole row (across a
+/// picture its `x` term stays far below the margins).
+#[inline(always)]
+fn convex_pixels(edges: &[[f32; 3]], yc: f32, t: f32, within: [i32; 2]) -> Option<(i32, i32)> {
+    let (mut lo, mut hi) = (within[0] as f32 - 1.0, within[1] as f32 + 1.0);
+    for e in edges {
+        let rest = e[1] * yc + e[2];
+        if e[0].abs() < 1e-6 {
+            if rest > t {
+                return None;
+            }
+        } else if e[0] > 0.0 {
+            hi = hi.min((t - rest) / e[0]);
+        } else {
+            lo = lo.max((t - rest) / e[0]);
+        }
+    }
+    if lo.is_nan() || hi.is_nan() || lo > hi {
+        return None;
+    }
+    let x0 = (-floor(-(lo - 0.5))).max(within[0]);
+    let x1 = floor(hi - 0.5).min(within[1]);
+    (x0 <= x1).then_some((x0, x1))
+}
+
+/// The edges (as in `Shape::Convex`) of a convex polygon of 3 or 4 corners; `None` when it
+/// is degenerate.
+fn edges_of(p: &[[f32; 2]]) -> Option<[[f32; 3]; 4]> {
+    let n = p.len();
+    if !(3..=4).contains(&n) {
+        return None;
+    }
+    // Twice the signed area (shoelace).
+    let area: f32 = (0..n)
+        .map(|k| p[k][0] * p[(k + 1) % n][1] - p[(k + 1) % n][0] * p[k][1])
+        .sum();
+    if area.abs() < 1e-6 || !area.is_finite() {
+        return None;
+    }
+    let mut edges = [[0.0f32; 3]; 4];
+    for (k, e) in edges.iter_mut().enumerate().take(n) {
+        let (s, t) = (p[k], p[(k + 1) % n]);
+        let (dx, dy) = (t[0] - s[0], t[1] - s[1]);
+        let l = (dx * dx + dy * dy).sqrt();
+        if l <= 0.0 {
+            return None;
+        }
+        // Outward normal: to the right of the edge for a counter-clockwise polygon in
+        // y-down coordinates (positive area), to the left otherwise.
+        let (nx, ny) = if area > 0.0 {
+            (dy / l, -dx / l)
+        } else {
+            (-dy / l, dx / l)
+        };
+        *e = [nx, ny, -(nx * s[0] + ny * s[1])];
+    }
+    Some(edges)
+}
+
 /// The pixels of a row, within `within` (inclusive), whose centre lies within `radius` of
 /// a centre `cx` across and `dy` down from the row's centre; `None` if empty.
 #[inline(always)]
 fn circle_pixels(cx: f32, dy: f32, radius: f32, within: [i32; 2]) -> Option<(i32, i32)> {
-    if !(radius > 0.0) || dy.abs() > radius || within[0] > within[1] {
+    if radius.is_nan() || radius <= 0.0 || dy.abs() > radius || within[0] > within[1] {
         return None;
     }
     let half = (radius * radius - dy * dy).max(0.0).sqrt();
