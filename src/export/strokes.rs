@@ -1,12 +1,16 @@
-//! Links as anti-aliased strips with analytic coverage: the PNG painter's fast path for the
-//! tens of thousands of long links a big picture holds.
+//! Links and nodes as anti-aliased primitives with analytic coverage: the PNG painter's fast
+//! path for the tens of thousands of long links and thousands of nodes a big picture holds.
 //!
 //! Each link becomes primitives (a strip for the line or each dash, a triangle for the
-//! arrowhead). A pixel's coverage is a pure function of its centre and the primitive: for a
-//! strip, the distance across the line against its half width (a 1 px box filter) times the
-//! distance along it against the butt ends; for a line of at most 1 px, a 1 px hairline
-//! whose coverage is scaled by the width (as tiny-skia draws them); for a triangle, the
-//! product of the three edges' coverages. Primitives are blended source-over in scene order.
+//! arrowhead), each node a few (halo, sanction ring, fill, outline). A pixel's coverage is a
+//! pure function of its centre and the primitive: for a strip, the distance across the line
+//! against its half width (a 1 px box filter) times the distance along it against the butt
+//! ends; for a line of at most 1 px, a 1 px hairline whose coverage is scaled by the width
+//! (as tiny-skia draws them); for a convex polygon (arrowhead, square, diamond, triangle),
+//! the product of its edges' coverages; for a disc, the distance from its centre against
+//! its radius; for a ring or a polygon's outline (round joins), the distance from the
+//! outline against the half width (hairlines as for strips). Primitives are blended
+//! source-over in scene order.
 //!
 //! Because a pixel's result depends only on the primitives and their order, never on how
 //! the picture is cut up, horizontal bands are painted on all cores and the result is the
@@ -14,7 +18,8 @@
 //! IEEE f32 arithmetic, no fused operations, no lookup tables).
 //!
 //! tiny-skia supersamples each row four times and walks edges per sub-row; for a 3,000 px
-//! long diagonal link that is 12,000 sub-row spans, here it is 3,000 short runs of pixels.
+//! long diagonal link that is 12,000 sub-row spans, here it is 3,000 short runs of pixels;
+//! and a node's fill is a copy where it covers pixels whole instead of a stroked path.
 
 use rayon::prelude::*;
 
@@ -148,8 +153,9 @@ impl Prim {
     }
 }
 
-/// Where a primitive may paint on a row: pixels `x0..=x1`, of which `solid` (if any) get
-/// its colour copied and `hole` (if any: a ring's inside) are left alone.
+/// Where a primitive may paint on a row: pixels `x0..=x1`, of which `solid` (if any) it
+/// covers whole (an opaque colour is copied there, a translucent one blended at its own
+/// alpha) and `hole` (if any: a ring's inside) it leaves alone.
 #[derive(Clone, Copy, Debug)]
 struct Spans {
     x0: i32,
@@ -214,7 +220,7 @@ fn set_bits(bits: &mut [u64], from: i32, to: i32) {
 /// far more than its rounding (a few thousandths at 8,000 px), far less than a pixel.
 const MARGIN: f32 = 1.0 / 32.0;
 
-/// The links of a scene, ready to paint.
+/// The links and nodes of a scene, ready to paint.
 pub struct Strokes {
     prims: Vec<Prim>,
     /// Roughly how many pixels opaque links cover whole (length × (width − 1)).
@@ -575,7 +581,7 @@ impl Strokes {
                                 visible: (v0, v1),
                                 spans,
                             });
-                            if let Some((fa, fb)) = spans.solid {
+                            if let (Some((fa, fb)), 255) = (spans.solid, p.color.3) {
                                 set_bits(bits, fa, fb);
                             }
                         }
@@ -631,7 +637,7 @@ impl Strokes {
                 )?;
                 // Pixels certainly covered whole (coverage exactly 1 from the formula
                 // too): an opaque colour there is a plain copy.
-                let solid = if thin.is_some() || p.color.3 < 255 || clip_y < 1.0 {
+                let solid = if thin.is_some() || clip_y < 1.0 {
                     None
                 } else {
                     strip_pixels(
@@ -655,7 +661,7 @@ impl Strokes {
                 let within = [p.bbox[0].max(0), p.bbox[2].min(last)];
                 let (x0, x1) = circle_pixels(c[0], dy, r + 0.5 + MARGIN, within)?;
                 // Centres at least half a pixel (and the margin) inside: coverage 1.
-                let solid = if p.color.3 < 255 || clip_y < 1.0 {
+                let solid = if clip_y < 1.0 {
                     None
                 } else {
                     circle_pixels(c[0], dy, r - 0.5 - MARGIN, self.unclipped(x0, x1, w))
@@ -686,7 +692,7 @@ impl Strokes {
                 // Every edge's factor is above 0 only within half a pixel outside it, and
                 // 1 at least half a pixel inside.
                 let (x0, x1) = convex_pixels(&edges[..n], yc, 0.5 + MARGIN, within)?;
-                let solid = if p.color.3 < 255 || clip_y < 1.0 {
+                let solid = if clip_y < 1.0 {
                     None
                 } else {
                     convex_pixels(&edges[..n], yc, -0.5 - MARGIN, self.unclipped(x0, x1, w))
@@ -850,10 +856,29 @@ impl Strokes {
         self.blend_span(row, x0, (fa - 1).min(x1), color, clip_y, &coverage);
         self.blend_span(row, (fb + 1).max(x0), x1, color, clip_y, &coverage);
         let (fa, fb) = (fa.max(x0), fb.min(x1));
-        if fa <= fb {
+        if fa > fb {
+            return;
+        }
+        let pixels = &mut row[fa as usize * 4..(fb as usize + 1) * 4];
+        if color.3 == 255 {
             let c = [color.0, color.1, color.2, 255];
-            for px in row[fa as usize * 4..(fb as usize + 1) * 4].chunks_exact_mut(4) {
+            for px in pixels.chunks_exact_mut(4) {
                 px.copy_from_slice(&c);
+            }
+        } else {
+            // Coverage 1: the colour's own alpha, as `blend_span` would compute it.
+            let a = u16::from(color.3);
+            let inv = 255 - a;
+            let src = [
+                u16::from(color.0) * a,
+                u16::from(color.1) * a,
+                u16::from(color.2) * a,
+                255 * a,
+            ];
+            for px in pixels.chunks_exact_mut(4) {
+                for (d, &s) in px.iter_mut().zip(&src) {
+                    *d = div255(s + u16::from(*d) * inv);
+                }
             }
         }
     }
