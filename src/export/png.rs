@@ -59,6 +59,7 @@ fn rasterise(page: &Page, phases: &mut Phases) -> Result<Pixmap, ExportError> {
     let t = Instant::now();
     let mut pixmap = Pixmap::new(width, height)
         .ok_or_else(|| ExportError::Render(format!("cannot allocate {width} × {height} pixels")))?;
+    huge_pages(pixmap.data_mut());
     raster::paint_shapes(page, &mut pixmap, phases);
     phases.shapes_ms = ms(t) - phases.links_ms;
     let options = usvg::Options {
@@ -77,6 +78,28 @@ fn rasterise(page: &Page, phases: &mut Phases) -> Result<Pixmap, ExportError> {
     resvg::render(&tree, Transform::identity(), &mut pixmap.as_mut());
     phases.text_ms = ms(t);
     Ok(pixmap)
+}
+
+/// Asks Linux to back a big buffer with 2 MB pages before it is first written: a 4,000 px
+/// picture is a hundred megabytes, and faulting it in 4 KB at a time (some 26,000 faults)
+/// was a sixth of the CPU time of its PNG. Only advice: where the kernel declines, or on
+/// other systems, nothing changes, and the pixels never do.
+fn huge_pages(data: &mut [u8]) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = data.as_mut_ptr() as usize;
+        let (first, end) = (start.next_multiple_of(HUGE), (start + data.len()) & !(HUGE - 1));
+        if end > first {
+            // SAFETY: the range lies inside `data`'s live allocation, and MADV_HUGEPAGE only
+            // changes how its pages are backed, never their contents.
+            unsafe {
+                libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = data;
 }
 
 /// Where a PNG's time went, in milliseconds (for `lading render --json` and the export
