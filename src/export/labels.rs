@@ -12,8 +12,9 @@
 //! grown by `r` (what the stroke with round joins drew), edges anti-aliased alike.
 //!
 //! Each label is rasterised on its own (in parallel: a label's pixels depend only on the
-//! label), then composited in scene order, halo then fill, clipped to the network area when
-//! the page asks for it. Deterministic: integer arithmetic after tiny-skia's fill.
+//! label), then composited in scene order (bands of rows on all cores), halo then fill,
+//! clipped to the network area when the page asks for it. Deterministic: integer arithmetic
+//! after tiny-skia's fill.
 
 use rayon::prelude::*;
 use resvg::tiny_skia::{FillRule, Mask, Path, Pixmap, Transform};
@@ -68,12 +69,26 @@ pub fn paint(page: &Page, pixmap: &mut Pixmap, options: &usvg::Options) -> Resul
     let clip = page
         .clip
         .then_some([net.x, net.y, net.x + net.w, net.y + net.h]);
-    for r in &rasters {
-        let l = &labels[r.label];
-        composite(pixmap, r, l.halo, l.color, clip);
-    }
+    // In bands of rows on all cores, each band's labels in scene order: the same bits as
+    // one pass.
+    let width = pixmap.width() as usize;
+    pixmap
+        .data_mut()
+        .par_chunks_mut(width * 4 * BAND_ROWS)
+        .enumerate()
+        .for_each(|(band, rows)| {
+            let y0 = band * BAND_ROWS;
+            let y1 = y0 + rows.len() / (width * 4);
+            for r in &rasters {
+                let l = &labels[r.label];
+                composite(rows, width, (y0, y1), r, (l.halo, l.color), clip);
+            }
+        });
     Ok(())
 }
+
+/// Rows per band of the labels' compositing.
+const BAND_ROWS: usize = 64;
 
 /// The paths of every `label-N` text under `group`, with the transform resvg would draw
 /// them with.
@@ -257,11 +272,21 @@ fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
 
 /// Source-over of the halo colour at the halo's coverage, then of the text colour at the
 /// fill's, onto the pixmap's premultiplied pixels, times the clip rectangle's coverage.
-fn composite(pixmap: &mut Pixmap, r: &Raster, halo: Rgba, text: Rgba, clip: Option<[f32; 4]>) {
-    let width = pixmap.width() as usize;
-    let data = pixmap.data_mut();
-    for y in 0..r.h {
-        let py = r.y0 as usize + y;
+///
+/// `rows` are the picture's rows `band.0..band.1`, `width` pixels wide; only the label's rows
+/// among them are painted.
+fn composite(
+    rows: &mut [u8],
+    width: usize,
+    band: (usize, usize),
+    r: &Raster,
+    (halo, text): (Rgba, Rgba),
+    clip: Option<[f32; 4]>,
+) {
+    let top = r.y0 as usize;
+    let (from, to) = (band.0.max(top), band.1.min(top + r.h));
+    for py in from..to {
+        let y = py - top;
         let yc = py as f32 + 0.5;
         let clip_y = clip.map_or(255, |c| clip_cov(yc, c[1], c[3]));
         if clip_y == 0 {
@@ -276,7 +301,7 @@ fn composite(pixmap: &mut Pixmap, r: &Raster, halo: Rgba, text: Rgba, clip: Opti
             let clip_c = clip.map_or(255, |c| {
                 mul255(clip_y, clip_cov(px as f32 + 0.5, c[0], c[2]))
             });
-            let p = &mut data[(py * width + px) * 4..][..4];
+            let p = &mut rows[((py - band.0) * width + px) * 4..][..4];
             over(p, halo, mul255(mul255(hc, halo.3), clip_c));
             over(p, text, mul255(mul255(fc, text.3), clip_c));
         }
