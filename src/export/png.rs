@@ -89,7 +89,10 @@ fn huge_pages(data: &mut [u8]) {
     {
         const HUGE: usize = 2 << 20;
         let start = data.as_mut_ptr() as usize;
-        let (first, end) = (start.next_multiple_of(HUGE), (start + data.len()) & !(HUGE - 1));
+        let (first, end) = (
+            start.next_multiple_of(HUGE),
+            (start + data.len()) & !(HUGE - 1),
+        );
         if end > first {
             // SAFETY: the range lies inside `data`'s live allocation, and MADV_HUGEPAGE only
             // changes how its pages are backed, never their contents.
@@ -147,23 +150,28 @@ pub fn encode(page: &Page) -> Result<(Vec<u8>, Phases), ExportError> {
     let row_px = width as usize;
     let row_bytes = 1 + row_px * channels;
     let row = |y: usize| &data[y * row_px * 4..][..row_px * 4];
-    let zlib = zlib::compress(height as usize, row_bytes, STRIP_BYTES, |first, end, out| {
-        let mut cur = Vec::with_capacity(row_px * 4);
-        let mut above = vec![0u8; row_px * channels];
-        if first > 0 {
-            straight(row(first - 1), opaque, &mut above);
-        }
-        for y in first..end {
-            straight(row(y), opaque, &mut cur);
-            out.push(2); // "up": each byte minus the one above it
-            let start = out.len();
-            out.resize(start + cur.len(), 0);
-            for ((o, c), a) in out[start..].iter_mut().zip(&cur).zip(&above) {
-                *o = c.wrapping_sub(*a);
+    let zlib = zlib::compress(
+        height as usize,
+        row_bytes,
+        STRIP_BYTES,
+        |first, end, out| {
+            let mut cur = Vec::with_capacity(row_px * 4);
+            let mut above = vec![0u8; row_px * channels];
+            if first > 0 {
+                straight(row(first - 1), opaque, &mut above);
             }
-            std::mem::swap(&mut cur, &mut above);
-        }
-    });
+            for y in first..end {
+                straight(row(y), opaque, &mut cur);
+                out.push(2); // "up": each byte minus the one above it
+                let start = out.len();
+                out.resize(start + cur.len(), 0);
+                for ((o, c), a) in out[start..].iter_mut().zip(&cur).zip(&above) {
+                    *o = c.wrapping_sub(*a);
+                }
+                std::mem::swap(&mut cur, &mut above);
+            }
+        },
+    );
     let fail = |e: ::png::EncodingError| ExportError::Render(format!("PNG encoding failed: {e}"));
     let mut bytes = Vec::with_capacity(zlib.len() + 1024);
     {
@@ -176,9 +184,7 @@ pub fn encode(page: &Page) -> Result<(Vec<u8>, Phases), ExportError> {
         encoder.set_depth(::png::BitDepth::Eight);
         let mut writer = encoder.write_header().map_err(fail)?;
         for part in zlib.chunks(1 << 24) {
-            writer
-                .write_chunk(::png::chunk::IDAT, part)
-                .map_err(fail)?;
+            writer.write_chunk(::png::chunk::IDAT, part).map_err(fail)?;
         }
         writer.finish().map_err(fail)?;
     }
