@@ -374,7 +374,7 @@ mod tests {
                     _ if x < 3 || y < 3 || x > w - 4 || y > h - 4 => 0,
                     0 | 1 if inside => 255,
                     2 => (seed >> 8) as u8,
-                    _ if inside && (seed >> 20) % 3 == 0 => 255,
+                    _ if inside && (seed >> 20).is_multiple_of(3) => 255,
                     _ => 0,
                 }
             })

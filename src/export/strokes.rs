@@ -475,7 +475,7 @@ impl Strokes {
         let span = |p: &Prim| {
             let rows = p.rows_in(0, h as i32 - 1, w);
             let (a, b) = (*rows.start(), *rows.end());
-            (a <= b).then(|| (a as usize / BAND_ROWS, b as usize / BAND_ROWS))
+            (a <= b).then_some((a as usize / BAND_ROWS, b as usize / BAND_ROWS))
         };
         let mut starts = vec![0u32; bands + 1];
         for p in &self.prims {
