@@ -323,8 +323,12 @@ fn component_sizes(adjacency: &Adjacency) -> Vec<usize> {
 /// One worker's buffers for Brandes' single-source step.
 struct Brandes {
     order: Vec<u32>,
-    /// The shortest-path DAG's links (to, from), in the order they were found.
-    dag: Vec<(u32, u32)>,
+    /// Each vertex's children in the shortest-path DAG, vertex after vertex in `order`.
+    children: Vec<u32>,
+    /// Where each vertex's children start in `children` (one more entry than `order`).
+    block: Vec<u32>,
+    /// `(weight + delta) / sigma` of each vertex whose dependency is whole.
+    share: Vec<f64>,
     sigma: Vec<f64>,
     dist: Vec<i32>,
     delta: Vec<f64>,
@@ -334,7 +338,9 @@ impl Brandes {
     fn new(n: usize) -> Brandes {
         Brandes {
             order: Vec::with_capacity(n),
-            dag: Vec::new(),
+            children: Vec::new(),
+            block: Vec::with_capacity(n + 1),
+            share: vec![0.0; n],
             sigma: vec![0.0; n],
             dist: vec![-1; n],
             delta: vec![0.0; n],
@@ -346,22 +352,28 @@ impl Brandes {
     fn add_source(&mut self, adjacency: &Adjacency, weight: &[u64], s: usize, sums: &mut [f64]) {
         let Brandes {
             order,
-            dag,
+            children,
+            block,
             sigma,
             dist,
             delta,
+            share,
         } = self;
         order.clear();
-        dag.clear();
+        children.clear();
+        block.clear();
         sigma[s] = 1.0;
         dist[s] = 0;
         order.push(s as u32);
-        // Breadth-first: `order` is the queue, and afterwards the vertices by distance; each
-        // link one step further from `s` goes into the DAG.
+        // Breadth-first: `order` is the queue, and afterwards the vertices by distance. The
+        // vertices one step further from `s` that each vertex leads to (its children in the
+        // shortest-path DAG) are listed together: `order[k]`'s are
+        // `children[block[k]..block[k + 1]]`.
         let mut head = 0;
         while head < order.len() {
             let v = order[head];
             head += 1;
+            block.push(children.len() as u32);
             let (dv, sv) = (dist[v as usize], sigma[v as usize]);
             for &w in adjacency.of(v as usize) {
                 let wi = w as usize;
@@ -370,18 +382,23 @@ impl Brandes {
                     dist[wi] = dv + 1;
                     sigma[wi] = sv;
                     order.push(w);
-                    dag.push((w, v));
+                    children.push(w);
                 } else if dw == dv + 1 {
                     sigma[wi] += sv;
-                    dag.push((w, v));
+                    children.push(w);
                 }
             }
         }
-        // Dependencies: the DAG's links last found first, so a vertex's dependency is whole
-        // before it is passed to its predecessors.
-        for &(w, v) in dag.iter().rev() {
-            let (w, v) = (w as usize, v as usize);
-            delta[v] += sigma[v] / sigma[w] * (weight[w] as f64 + delta[w]);
+        block.push(children.len() as u32);
+        // Dependencies, farthest first: a vertex's children are whole before it. With
+        // `share[w] = (weight[w] + delta[w]) / sigma[w]`, a vertex's dependency is its
+        // `sigma` times its children's shares summed: one division per vertex, not per link.
+        for k in (0..order.len()).rev() {
+            let v = order[k] as usize;
+            let mine = &children[block[k] as usize..block[k + 1] as usize];
+            let sum: f64 = mine.iter().map(|&x| share[x as usize]).sum();
+            delta[v] = sigma[v] * sum;
+            share[v] = (weight[v] as f64 + delta[v]) / sigma[v];
         }
         let ps = weight[s] as f64;
         for &w in order.iter() {

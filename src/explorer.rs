@@ -178,6 +178,9 @@ pub struct Explorer {
     /// Which group each entity rolls up into under the filter's grouping (or, without
     /// one, under grouping by state owner), worked out when first asked for.
     owners: std::cell::OnceCell<crate::rollup::Owners>,
+    /// The filter's per-pair totals, kept between rebuilds so the timeline playing forward
+    /// adds each step's shipments instead of counting the range again.
+    totals: std::cell::RefCell<crate::filter::RunningTotals>,
 }
 
 const UNDO_LIMIT: usize = 200;
@@ -226,6 +229,7 @@ impl Explorer {
             generation: 0,
             screening: std::cell::OnceCell::new(),
             owners: std::cell::OnceCell::new(),
+            totals: std::cell::RefCell::default(),
         };
         explorer.rebuild();
         Ok(explorer)
@@ -765,7 +769,10 @@ impl Explorer {
 
     /// The graph the doc gives: filter, expansions, minus hidden entities, then rolled up.
     fn derive_graph(&self) -> FilteredGraph {
-        let mut graph = self.doc.filter.apply_ungrouped(&self.index);
+        let mut graph = self
+            .doc
+            .filter
+            .apply_ungrouped_with(&self.index, &mut self.totals.borrow_mut());
         for (&id, &limit) in &self.doc.expanded {
             let extra = self.expansion(id, limit, &graph);
             merge(&mut graph, extra);

@@ -226,6 +226,67 @@ struct Agg {
     synthetic: u32,
 }
 
+/// The per-pair totals of a filter's date range `lo..hi` (shipment positions), with what
+/// they were counted under; see [`Filter::apply_ungrouped_with`].
+#[derive(Clone, Default)]
+pub struct RunningTotals {
+    lo: usize,
+    hi: usize,
+    part_mask: u64,
+    pair_state: Vec<u8>,
+    source_ok: Vec<bool>,
+    agg: Vec<Agg>,
+}
+
+impl RunningTotals {
+    /// Brings the totals to `plan`'s range: adds `self.hi..plan.hi` when everything else is
+    /// as it was counted, else counts again from `plan.lo`.
+    fn advance(&mut self, index: &ShipmentIndex, plan: &Plan) {
+        let grows = self.agg.len() == index.pairs.len()
+            && self.lo == plan.lo
+            && self.hi <= plan.hi
+            && self.part_mask == plan.part_mask
+            && self.pair_state == plan.pair_state
+            && self.source_ok == plan.source_ok;
+        if !grows {
+            self.agg.clear();
+            self.agg.resize(index.pairs.len(), Agg::default());
+            self.lo = plan.lo;
+            self.hi = plan.lo;
+            self.part_mask = plan.part_mask;
+            self.pair_state.clone_from(&plan.pair_state);
+            self.source_ok.clone_from(&plan.source_ok);
+        }
+        let agg = &mut self.agg;
+        for i in self.hi..plan.hi {
+            let p = index.pair[i] as usize;
+            let part_bit = 1u64 << index.part[i];
+            let state = plan.pair_state[p];
+            if state == REJECT || plan.part_mask & part_bit == 0 {
+                continue;
+            }
+            let a = &mut agg[p];
+            if state == CHECK {
+                // Several sources on this pair: provenance shipment by shipment.
+                let source = index.source[i] as usize;
+                if !plan.source_ok[source] {
+                    continue;
+                }
+                a.synthetic += u32::from(index.source_synthetic[source]);
+            }
+            let day = index.day[i].0;
+            if a.count == 0 {
+                a.first = day;
+            }
+            a.count += 1;
+            a.last = day;
+            a.value_usd += index.value_usd[i];
+            a.parts |= part_bit;
+        }
+        self.hi = plan.hi;
+    }
+}
+
 /// A filter resolved against one index: names turned into masks.
 struct Plan {
     lo: usize,
@@ -370,34 +431,25 @@ impl Filter {
 
     /// Applies the filter without its roll-up: every entity on its own.
     pub fn apply_ungrouped(&self, index: &ShipmentIndex) -> FilteredGraph {
-        let plan = self.plan(index);
-        let mut agg = vec![Agg::default(); index.pairs.len()];
-        for i in plan.lo..plan.hi {
-            let p = index.pair[i] as usize;
-            let part_bit = 1u64 << index.part[i];
-            let state = plan.pair_state[p];
-            if state == REJECT || plan.part_mask & part_bit == 0 {
-                continue;
-            }
-            let a = &mut agg[p];
-            if state == CHECK {
-                // Several sources on this pair: provenance shipment by shipment.
-                let source = index.source[i] as usize;
-                if !plan.source_ok[source] {
-                    continue;
-                }
-                a.synthetic += u32::from(index.source_synthetic[source]);
-            }
-            let day = index.day[i].0;
-            if a.count == 0 {
-                a.first = day;
-            }
-            a.count += 1;
-            a.last = day;
-            a.value_usd += index.value_usd[i];
-            a.parts |= part_bit;
-        }
+        self.apply_ungrouped_with(index, &mut RunningTotals::default())
+    }
 
+    /// [`Filter::apply_ungrouped`], keeping the per-pair totals in `totals` between calls:
+    /// when only the range's end moved later (the timeline playing forward), only the new
+    /// shipments are added. The graph is the same as without `totals`, to the bit. `totals`
+    /// must only ever be used with one index.
+    pub fn apply_ungrouped_with(
+        &self,
+        index: &ShipmentIndex,
+        totals: &mut RunningTotals,
+    ) -> FilteredGraph {
+        let plan = self.plan(index);
+        totals.advance(index, &plan);
+        self.finish(index, &plan, &totals.agg)
+    }
+
+    /// The graph from the per-pair totals: links, owners up the chain, focus.
+    fn finish(&self, index: &ShipmentIndex, plan: &Plan, agg: &[Agg]) -> FilteredGraph {
         let n = index.entities.len();
         let mut shown = vec![false; n];
         let mut links = Vec::new();

@@ -71,6 +71,9 @@ pub struct ShipmentIndex {
     merged_keys: std::collections::HashMap<String, EntityId>,
     /// Shipments not indexed because a merge made their two parties one.
     pub internal_after_merge: u64,
+    /// Each entity's label text (its short display name, made inert), by position, worked
+    /// out the first time a label asks: names are analysed once, not once a frame.
+    label_text: Vec<std::sync::OnceLock<String>>,
 }
 
 /// A pair whose shipments come from more than one source.
@@ -271,6 +274,9 @@ impl ShipmentIndex {
 
         let cap = (MAX_PART_BITS - 1) as u16;
         ShipmentIndex {
+            label_text: (0..entities.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
             merged_keys,
             internal_after_merge,
             day: order.iter().map(|&i| shipments.day[i as usize]).collect(),
@@ -325,6 +331,18 @@ impl ShipmentIndex {
     /// The entity with this row id.
     pub fn entity(&self, id: EntityId) -> Option<&Entity> {
         self.position.get(&id).map(|&p| &self.entities[p as usize])
+    }
+
+    /// The entity's label text: its short display name ([`crate::names::display_name`]),
+    /// made inert ([`crate::text::inert`]); the one place entity names become label text.
+    pub fn label_text(&self, id: EntityId) -> Option<&str> {
+        let p = *self.position.get(&id)? as usize;
+        let name = &self.entities.get(p)?.name;
+        let text = self
+            .label_text
+            .get(p)?
+            .get_or_init(|| crate::text::inert(&crate::names::display_name(name)).into_owned());
+        Some(text)
     }
 
     pub(crate) fn position_of(&self, id: EntityId) -> Option<u32> {

@@ -378,3 +378,42 @@ fn a_session_keeps_the_grouping_and_the_opened_groups() {
     assert_eq!(old.filter.provenance, None);
     let _ = LinkKind::Trade;
 }
+
+#[test]
+fn running_totals_give_the_same_graphs_as_counting_each_step_afresh() {
+    use lading::filter::RunningTotals;
+    use lading::playback::{StepUnit, steps};
+    let index = sample_index();
+    let (first, last) = index.date_span().unwrap();
+    let frames = steps(first, last, StepUnit::Month, 1_000).unwrap().frames;
+    assert!(frames.len() > 3, "{} frames", frames.len());
+    let mut totals = RunningTotals::default();
+    let step =
+        |f: &lading::playback::Frame, parts: Option<&str>, provenance: Option<&str>| Filter {
+            from: Some(f.from),
+            to: Some(f.to),
+            part_types: parts.map(|p| BTreeSet::from([p.to_owned()])),
+            provenance: provenance.map(|p| BTreeSet::from([p.to_owned()])),
+            ..Filter::default()
+        };
+    // Forward (the totals grow), then back (they are counted again), then with other part
+    // types and provenance half-way through (counted again, then grown again).
+    let order: Vec<(usize, Option<&str>, Option<&str>)> = (0..frames.len())
+        .map(|k| (k, None, None))
+        .chain((0..frames.len()).rev().step_by(3).map(|k| (k, None, None)))
+        .chain((0..frames.len()).map(|k| (k, Some("Mi-171E"), None)))
+        .chain((0..frames.len()).map(|k| (k, None, Some(SOURCED))))
+        .collect();
+    let mut grew_to_something = false;
+    for (k, parts, provenance) in order {
+        let filter = step(&frames[k], parts, provenance);
+        let running = filter.apply_ungrouped_with(&index, &mut totals);
+        let afresh = filter.apply_ungrouped(&index);
+        assert_eq!(
+            running, afresh,
+            "frame {k}, parts {parts:?}, provenance {provenance:?}"
+        );
+        grew_to_something |= !afresh.links.is_empty();
+    }
+    assert!(grew_to_something);
+}

@@ -4,8 +4,9 @@
 # and 30,000 links), through `lading render --json`.
 # Prints the median of RUNS runs (default 5) for each phase: load (database → index),
 # layout (settle: ForceAtlas2, seeded), picture (scene + page; the SVG only for .svg), raster
-# (painting + PNG encoding; split below into links, shapes = pixels + background + nodes,
-# labels, text = the rest of the text, and encode), write (atomic). "render" = picture + raster + write; load and layout
+# (painting + PNG encoding; split below into links = background + links + nodes, painted
+# together in bands, shapes = allocating the pixels + marks, labels, text = the rest of the
+# text, and encode), write (atomic). "render" = picture + raster + write; load and layout
 # come before it and are not part of it.
 #
 #   benches/export/run.sh            # RUNS=5, release build, data under target/bench-export
@@ -54,7 +55,7 @@ print(f"  picture {med('scene_svg_ms'):8.1f} ms   raster+encode {med('raster_ms'
       f"write {med('write_ms'):6.1f} ms   => render {render:8.1f} ms")
 ph = lambda k: statistics.median(r["png_phases"][k] for r in rows)
 if all(r.get("png_phases") for r in rows):  # (older builds do not report them)
-  print(f"  raster: links {ph('links_ms'):7.1f} ms   shapes {ph('shapes_ms'):7.1f} ms   "
+  print(f"  raster: links+nodes {ph('links_ms'):7.1f} ms   shapes {ph('shapes_ms'):7.1f} ms   "
         f"labels {ph('labels_ms'):7.1f} ms   text {ph('text_ms'):7.1f} ms   "
         f"encode {ph('encode_ms'):7.1f} ms")
 PY

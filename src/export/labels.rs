@@ -12,8 +12,9 @@
 //! grown by `r` (what the stroke with round joins drew), edges anti-aliased alike.
 //!
 //! Each label is rasterised on its own (in parallel: a label's pixels depend only on the
-//! label), then composited in scene order, halo then fill, clipped to the network area when
-//! the page asks for it. Deterministic: integer arithmetic after tiny-skia's fill.
+//! label), then composited in scene order (bands of rows on all cores), halo then fill,
+//! clipped to the network area when the page asks for it. Deterministic: integer arithmetic
+//! after tiny-skia's fill.
 
 use rayon::prelude::*;
 use resvg::tiny_skia::{FillRule, Mask, Path, Pixmap, Transform};
@@ -68,12 +69,26 @@ pub fn paint(page: &Page, pixmap: &mut Pixmap, options: &usvg::Options) -> Resul
     let clip = page
         .clip
         .then_some([net.x, net.y, net.x + net.w, net.y + net.h]);
-    for r in &rasters {
-        let l = &labels[r.label];
-        composite(pixmap, r, l.halo, l.color, clip);
-    }
+    // In bands of rows on all cores, each band's labels in scene order: the same bits as
+    // one pass.
+    let width = pixmap.width() as usize;
+    pixmap
+        .data_mut()
+        .par_chunks_mut(width * 4 * BAND_ROWS)
+        .enumerate()
+        .for_each(|(band, rows)| {
+            let y0 = band * BAND_ROWS;
+            let y1 = y0 + rows.len() / (width * 4);
+            for r in &rasters {
+                let l = &labels[r.label];
+                composite(rows, width, (y0, y1), r, (l.halo, l.color), clip);
+            }
+        });
     Ok(())
 }
+
+/// Rows per band of the labels' compositing.
+const BAND_ROWS: usize = 64;
 
 /// The paths of every `label-N` text under `group`, with the transform resvg would draw
 /// them with.
@@ -109,8 +124,11 @@ fn collect(group: &usvg::Group, ts: Transform, label: Option<usize>, out: &mut V
 
 /// The dilation's offsets within `reach + 1` and what each adds to a coverage (× 255).
 struct Kernel {
-    /// (dx, dy, 255 × (reach − distance)).
+    /// (dx, dy, 255 × (reach − distance)), for the offsets that add less than 255.
     taps: Vec<(i32, i32, i32)>,
+    /// The offsets that add 255 or more are those with `dx² + dy² <= disc` (`None`: none):
+    /// any covered pixel among them makes the halo full.
+    disc: Option<i32>,
     /// Pixels beyond the glyphs' box the halo can reach.
     pad: i32,
 }
@@ -123,16 +141,26 @@ impl Kernel {
             0.0
         };
         let pad = (reach + 1.0).ceil() as i32;
-        let mut taps = Vec::new();
+        let (mut taps, mut disc) = (Vec::new(), None);
         for dy in -pad..=pad {
             for dx in -pad..=pad {
                 let d = ((dx * dx + dy * dy) as f32).sqrt();
                 if d < reach + 1.0 {
-                    taps.push((dx, dy, (255.0 * (reach - d)).round() as i32));
+                    let k = (255.0 * (reach - d)).round() as i32;
+                    if k >= 255 {
+                        disc = disc.max(Some(dx * dx + dy * dy));
+                    } else {
+                        taps.push((dx, dy, k));
+                    }
                 }
             }
         }
-        Kernel { taps, pad }
+        // What adds 255 or more is a prefix by distance (the addition falls with it), so
+        // the disc holds no offset that adds less.
+        if let Some(r2) = disc {
+            taps.retain(|&(dx, dy, _)| dx * dx + dy * dy > r2);
+        }
+        Kernel { taps, disc, pad }
     }
 }
 
@@ -180,9 +208,47 @@ fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster
 
 /// The halo's coverage: for each pixel, the largest `c + k` over the kernel's taps whose
 /// pixel has coverage `c > 0` (clamped to 0..255).
+///
+/// The taps that add 255 or more (a disc: most of them) make the halo full wherever any
+/// covered pixel lies within the disc; that is found from each pixel's distance along its
+/// row to the nearest covered pixel, a row of the disc at a time. The others (a ring at the
+/// edge) are added one by one.
 fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
     let mut halo = vec![0u8; w * h];
     let (wi, hi) = (w as i32, h as i32);
+    if let Some(r2) = kernel.disc {
+        // Squared distance along the row to the nearest covered pixel, at most 255².
+        let mut near = vec![u16::MAX; w * h];
+        for (f, n) in fill.chunks_exact(w).zip(near.chunks_exact_mut(w)) {
+            let mut d = 255u16;
+            for (x, &c) in f.iter().enumerate() {
+                d = if c > 0 { 0 } else { (d + 1).min(255) };
+                n[x] = d;
+            }
+            let mut d = 255u16;
+            for x in (0..w).rev() {
+                d = if f[x] > 0 { 0 } else { (d + 1).min(255) };
+                n[x] = n[x].min(d);
+                n[x] *= n[x];
+            }
+        }
+        let r = (r2 as f32).sqrt() as i32 + 1;
+        for dy in -r..=r {
+            let room = r2 - dy * dy;
+            if room < 0 {
+                continue;
+            }
+            let room = room.min(i32::from(u16::MAX)) as u16;
+            let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
+            for y in ya..yb {
+                let src = &near[((y + dy) * wi) as usize..][..w];
+                let dst = &mut halo[(y * wi) as usize..][..w];
+                for (d, &n) in dst.iter_mut().zip(src) {
+                    *d |= if n <= room { 255 } else { 0 };
+                }
+            }
+        }
+    }
     for &(dx, dy, k) in &kernel.taps {
         // Target pixels (x, y) whose source (x + dx, y + dy) is inside the box.
         let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
@@ -206,11 +272,21 @@ fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
 
 /// Source-over of the halo colour at the halo's coverage, then of the text colour at the
 /// fill's, onto the pixmap's premultiplied pixels, times the clip rectangle's coverage.
-fn composite(pixmap: &mut Pixmap, r: &Raster, halo: Rgba, text: Rgba, clip: Option<[f32; 4]>) {
-    let width = pixmap.width() as usize;
-    let data = pixmap.data_mut();
-    for y in 0..r.h {
-        let py = r.y0 as usize + y;
+///
+/// `rows` are the picture's rows `band.0..band.1`, `width` pixels wide; only the label's rows
+/// among them are painted.
+fn composite(
+    rows: &mut [u8],
+    width: usize,
+    band: (usize, usize),
+    r: &Raster,
+    (halo, text): (Rgba, Rgba),
+    clip: Option<[f32; 4]>,
+) {
+    let top = r.y0 as usize;
+    let (from, to) = (band.0.max(top), band.1.min(top + r.h));
+    for py in from..to {
+        let y = py - top;
         let yc = py as f32 + 0.5;
         let clip_y = clip.map_or(255, |c| clip_cov(yc, c[1], c[3]));
         if clip_y == 0 {
@@ -225,7 +301,7 @@ fn composite(pixmap: &mut Pixmap, r: &Raster, halo: Rgba, text: Rgba, clip: Opti
             let clip_c = clip.map_or(255, |c| {
                 mul255(clip_y, clip_cov(px as f32 + 0.5, c[0], c[2]))
             });
-            let p = &mut data[(py * width + px) * 4..][..4];
+            let p = &mut rows[((py - band.0) * width + px) * 4..][..4];
             over(p, halo, mul255(mul255(hc, halo.3), clip_c));
             over(p, text, mul255(mul255(fc, text.3), clip_c));
         }
@@ -282,6 +358,56 @@ mod tests {
         assert!(at(12).abs_diff(128) <= 2, "{}", at(12));
         assert_eq!(at(13), 0);
         assert_eq!(at(20), 0);
+    }
+
+    #[test]
+    fn the_dilation_is_the_largest_coverage_plus_reach_over_every_offset() {
+        // Every offset tried on each pixel, against the disc and ring of `dilate`.
+        let (w, h) = (61usize, 37usize);
+        let mut seed = 7u32;
+        let fill: Vec<u8> = (0..w * h)
+            .map(|i| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                let (x, y) = (i % w, i / w);
+                let inside = (20..40).contains(&x) && (12..24).contains(&y);
+                match (seed >> 16) % 9 {
+                    _ if x < 3 || y < 3 || x > w - 4 || y > h - 4 => 0,
+                    0 | 1 if inside => 255,
+                    2 => (seed >> 8) as u8,
+                    _ if inside && (seed >> 20).is_multiple_of(3) => 255,
+                    _ => 0,
+                }
+            })
+            .collect();
+        for reach in [0.0f32, 0.3, 1.0, 1.6, 2.1, 4.75, 7.3, 12.6] {
+            let kernel = Kernel::new(reach);
+            let got = dilate(&fill, w, h, &kernel);
+            let pad = kernel.pad;
+            for y in 0..h as i32 {
+                for x in 0..w as i32 {
+                    let mut best = 0i32;
+                    for dy in -pad..=pad {
+                        for dx in -pad..=pad {
+                            let (sx, sy) = (x + dx, y + dy);
+                            let d = ((dx * dx + dy * dy) as f32).sqrt();
+                            if sx < 0 || sy < 0 || sx >= w as i32 || sy >= h as i32 {
+                                continue;
+                            }
+                            let c = i32::from(fill[sy as usize * w + sx as usize]);
+                            if d < reach + 1.0 && c > 0 {
+                                let k = (255.0 * (reach - d)).round() as i32;
+                                best = best.max((c + k).clamp(0, 255));
+                            }
+                        }
+                    }
+                    assert_eq!(
+                        i32::from(got[y as usize * w + x as usize]),
+                        best,
+                        "reach {reach} at ({x}, {y})"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

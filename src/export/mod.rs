@@ -41,6 +41,7 @@ mod raster;
 mod settle;
 mod strokes;
 pub mod svg;
+mod zlib;
 pub use crate::style::text;
 
 use std::path::{Path, PathBuf};

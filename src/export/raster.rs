@@ -1,25 +1,24 @@
-//! The PNG painter's shapes: background, links and nodes painted straight onto a tiny-skia
-//! pixmap, the same geometry [`super::svg`] writes, without an SVG string in between.
+//! The PNG painter's shapes: background, links, nodes and marks painted straight onto a
+//! tiny-skia pixmap, the same geometry [`super::svg`] writes, without an SVG string in between.
 //!
 //! Why: at 4,000 px a picture holds tens of thousands of links, and writing them as SVG,
 //! parsing that back (usvg) and stroking each `<line>` through tiny-skia's general stroker
-//! cost seconds. Links go to [`super::strokes`] (analytic anti-aliasing, bands on all cores,
-//! the same bits as one thread); nodes, a few thousand small shapes, to tiny-skia. Text
-//! comes after, on top ([`super::labels`], [`super::svg::text_overlay`]).
+//! cost seconds. Links and nodes go to [`super::strokes`] (analytic anti-aliasing, bands on
+//! all cores, the same bits as one thread, the background filled in the same pass); marks,
+//! a handful of shapes, to tiny-skia on top. Text comes after, on top ([`super::labels`],
+//! [`super::svg::text_overlay`]).
 //!
-//! Deterministic: nodes in one pass in scene order; the background (one colour) and the
-//! links (see [`super::strokes`]) on all cores with the same bits as one thread.
+//! Deterministic: links then nodes in scene order (see [`super::strokes`]: the same bits on
+//! any number of cores), then the marks in one pass.
 
 use resvg::tiny_skia::{
-    Color, FillRule, LineJoin, Mask, Paint, Path, PathBuilder, Pixmap, Rect, Stroke, Transform,
+    Color, FillRule, Mask, Paint, Path, PathBuilder, Pixmap, Rect, Stroke, Transform,
 };
 
-use crate::scene::{MarkShape, SceneMark, SceneNode};
+use crate::scene::{MarkShape, SceneMark};
 use crate::style::Rgba;
 
 use std::time::Instant;
-
-use rayon::prelude::*;
 
 use super::page::Page;
 use super::png::{Phases, ms};
@@ -29,18 +28,28 @@ use super::strokes::Strokes;
 /// has them (links, then nodes in scene order), clipped to the network area when the page
 /// asks for it.
 pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap, phases: &mut Phases) {
-    // The background, in bands on all cores (the first touch of a big allocation's pages).
     let bg = page.style.background;
     let bg = Color::from_rgba8(bg.0, bg.1, bg.2, bg.3)
         .premultiply()
         .to_color_u8();
-    let px = [bg.red(), bg.green(), bg.blue(), bg.alpha()];
-    pixmap.data_mut().par_chunks_mut(1 << 16).for_each(|band| {
-        for p in band.chunks_exact_mut(4) {
-            p.copy_from_slice(&px);
-        }
-    });
     let net = page.network;
+    let t = Instant::now();
+    let mut strokes = Strokes::new(
+        &page.scene.links,
+        [net.x, net.y],
+        page.clip
+            .then_some([net.x, net.y, net.x + net.w, net.y + net.h]),
+    );
+    strokes.add_nodes(&page.scene.nodes, [net.x, net.y]);
+    let (w, h) = (pixmap.width(), pixmap.height());
+    // The background with them, band by band on all cores.
+    let background = [bg.red(), bg.green(), bg.blue(), bg.alpha()];
+    strokes.paint(pixmap.data_mut(), w, h, Some(background));
+    phases.links_ms = ms(t);
+    if page.scene.marks.is_empty() {
+        return;
+    }
+    // Marks (pins, notes, callouts' anchors): a few shapes, on top, through tiny-skia.
     let clip = if page.clip {
         Rect::from_xywh(net.x, net.y, net.w, net.h).and_then(|r| {
             let mut mask = Mask::new(pixmap.width(), pixmap.height())?;
@@ -55,24 +64,11 @@ pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap, phases: &mut Phases) {
     } else {
         None
     };
-    let t = Instant::now();
-    let strokes = Strokes::new(
-        &page.scene.links,
-        [net.x, net.y],
-        page.clip
-            .then_some([net.x, net.y, net.x + net.w, net.y + net.h]),
-    );
-    let (w, h) = (pixmap.width(), pixmap.height());
-    strokes.paint(pixmap.data_mut(), w, h);
-    phases.links_ms = ms(t);
     let mut painter = Painter {
         pixmap,
         transform: Transform::from_translate(net.x, net.y),
         clip,
     };
-    for n in &page.scene.nodes {
-        painter.node(n);
-    }
     for m in &page.scene.marks {
         painter.mark(m);
     }
@@ -134,48 +130,6 @@ impl Painter<'_> {
                 ..Stroke::default()
             };
             self.stroke(&path, c, &s);
-        }
-    }
-
-    fn node(&mut self, n: &SceneNode) {
-        if !finite(n.center) {
-            return;
-        }
-        if let (Some((color, width)), Some(r)) = (n.halo, n.halo_radius()) {
-            self.circle(n.center, r, None, Some((color, width)));
-        }
-        if let (Some((color, width)), Some(r)) = (n.ring, n.ring_radius()) {
-            self.circle(n.center, r, None, Some((color, width)));
-        }
-        match n.corners() {
-            None => self.circle(
-                n.center,
-                n.radius,
-                Some(n.fill),
-                Some((n.stroke, n.stroke_width)),
-            ),
-            Some(points) => {
-                let mut pb = PathBuilder::new();
-                for (k, p) in points.iter().enumerate() {
-                    if k == 0 {
-                        pb.move_to(p[0], p[1]);
-                    } else {
-                        pb.line_to(p[0], p[1]);
-                    }
-                }
-                pb.close();
-                if let Some(path) = pb.finish() {
-                    self.fill(&path, n.fill);
-                    if n.stroke_width > 0.0 {
-                        let s = Stroke {
-                            width: n.stroke_width,
-                            line_join: LineJoin::Round,
-                            ..Stroke::default()
-                        };
-                        self.stroke(&path, n.stroke, &s);
-                    }
-                }
-            }
         }
     }
 

@@ -1,12 +1,16 @@
-//! Links as anti-aliased strips with analytic coverage: the PNG painter's fast path for the
-//! tens of thousands of long links a big picture holds.
+//! Links and nodes as anti-aliased primitives with analytic coverage: the PNG painter's fast
+//! path for the tens of thousands of long links and thousands of nodes a big picture holds.
 //!
 //! Each link becomes primitives (a strip for the line or each dash, a triangle for the
-//! arrowhead). A pixel's coverage is a pure function of its centre and the primitive: for a
-//! strip, the distance across the line against its half width (a 1 px box filter) times the
-//! distance along it against the butt ends; for a line of at most 1 px, a 1 px hairline
-//! whose coverage is scaled by the width (as tiny-skia draws them); for a triangle, the
-//! product of the three edges' coverages. Primitives are blended source-over in scene order.
+//! arrowhead), each node a few (halo, sanction ring, fill, outline). A pixel's coverage is a
+//! pure function of its centre and the primitive: for a strip, the distance across the line
+//! against its half width (a 1 px box filter) times the distance along it against the butt
+//! ends; for a line of at most 1 px, a 1 px hairline whose coverage is scaled by the width
+//! (as tiny-skia draws them); for a convex polygon (arrowhead, square, diamond, triangle),
+//! the product of its edges' coverages; for a disc, the distance from its centre against
+//! its radius; for a ring or a polygon's outline (round joins), the distance from the
+//! outline against the half width (hairlines as for strips). Primitives are blended
+//! source-over in scene order.
 //!
 //! Because a pixel's result depends only on the primitives and their order, never on how
 //! the picture is cut up, horizontal bands are painted on all cores and the result is the
@@ -14,11 +18,12 @@
 //! IEEE f32 arithmetic, no fused operations, no lookup tables).
 //!
 //! tiny-skia supersamples each row four times and walks edges per sub-row; for a 3,000 px
-//! long diagonal link that is 12,000 sub-row spans, here it is 3,000 short runs of pixels.
+//! long diagonal link that is 12,000 sub-row spans, here it is 3,000 short runs of pixels;
+//! and a node's fill is a copy where it covers pixels whole instead of a stroked path.
 
 use rayon::prelude::*;
 
-use crate::scene::SceneLink;
+use crate::scene::{SceneLink, SceneNode};
 use crate::style::Rgba;
 
 /// Rows per band painted by one task.
@@ -37,8 +42,94 @@ enum Shape {
         hw: f32,
         thin: Option<f32>,
     },
-    /// Edges as `n·p + c` (outside > 0), with unit normals.
-    Triangle { edges: [[f32; 3]; 3] },
+    /// A convex polygon (an arrowhead, a node's square, diamond or triangle): its first `n`
+    /// edges as `n·p + c` (outside > 0), with unit normals.
+    Convex { edges: [[f32; 3]; 4], n: usize },
+    /// A node's disc: centre `c`, radius `r`.
+    Disc { c: [f32; 2], r: f32 },
+    /// A circle's outline (a node's outline, sanction ring or halo): centre `c`, centre-line
+    /// radius `r`, half width `hw`; `thin`: a hairline with coverage scaled by this width.
+    Ring {
+        c: [f32; 2],
+        r: f32,
+        hw: f32,
+        thin: Option<f32>,
+    },
+    /// A convex polygon's outline with round joins: its first `n` corners, half width `hw`;
+    /// `thin` as for rings.
+    Outline {
+        corners: [[f32; 2]; 4],
+        n: usize,
+        hw: f32,
+        thin: Option<f32>,
+    },
+}
+
+impl Shape {
+    /// The coverage (0..1) of the pixel centred at `p`: the formula of the module's
+    /// documentation.
+    #[inline(always)]
+    fn coverage(&self, p: [f32; 2]) -> f32 {
+        let across = |d: f32, hw: f32, thin: Option<f32>| match thin {
+            Some(tw) => tw * (1.0 - d).clamp(0.0, 1.0),
+            None => (hw + 0.5 - d).clamp(0.0, 1.0),
+        };
+        match *self {
+            Shape::Strip {
+                a: s,
+                u,
+                len,
+                hw,
+                thin,
+                ..
+            } => {
+                let (dx, dy) = (p[0] - s[0], p[1] - s[1]);
+                let t = dx * u[0] + dy * u[1];
+                let d = (dy * u[0] - dx * u[1]).abs();
+                let along = (t + 0.5).min(len - t + 0.5).clamp(0.0, 1.0);
+                along * across(d, hw, thin)
+            }
+            Shape::Convex { edges, n } => edges[..n]
+                .iter()
+                .map(|e| (0.5 - (e[0] * p[0] + e[1] * p[1] + e[2])).clamp(0.0, 1.0))
+                .product(),
+            Shape::Disc { c, r } => (r + 0.5 - distance(p, c)).clamp(0.0, 1.0),
+            Shape::Ring { c, r, hw, thin } => across((distance(p, c) - r).abs(), hw, thin),
+            Shape::Outline {
+                corners,
+                n,
+                hw,
+                thin,
+            } => {
+                let mut d = f32::MAX;
+                for k in 0..n {
+                    d = d.min(to_segment(p, corners[k], corners[(k + 1) % n]));
+                }
+                across(d, hw, thin)
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn distance(p: [f32; 2], c: [f32; 2]) -> f32 {
+    let (dx, dy) = (p[0] - c[0], p[1] - c[1]);
+    (dx * dx + dy * dy).sqrt()
+}
+
+/// Distance from `p` to the segment `a`–`b`.
+#[inline(always)]
+fn to_segment(p: [f32; 2], a: [f32; 2], b: [f32; 2]) -> f32 {
+    let (ux, uy) = (b[0] - a[0], b[1] - a[1]);
+    let (px, py) = (p[0] - a[0], p[1] - a[1]);
+    let l2 = ux * ux + uy * uy;
+    let t = if l2 > 0.0 {
+        ((px * ux + py * uy) / l2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (dx, dy) = (px - t * ux, py - t * uy);
+    (dx * dx + dy * dy).sqrt()
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -62,13 +153,15 @@ impl Prim {
     }
 }
 
-/// Where a primitive may paint on a row: pixels `x0..=x1`, of which `solid` (if any) get
-/// its colour copied.
+/// Where a primitive may paint on a row: pixels `x0..=x1`, of which `solid` (if any) it
+/// covers whole (an opaque colour is copied there, a translucent one blended at its own
+/// alpha) and `hole` (if any: a ring's inside) it leaves alone.
 #[derive(Clone, Copy, Debug)]
 struct Spans {
     x0: i32,
     x1: i32,
     solid: Option<(i32, i32)>,
+    hole: Option<(i32, i32)>,
 }
 
 /// A row of a primitive to paint in a band, and its pixels that may show.
@@ -127,7 +220,7 @@ fn set_bits(bits: &mut [u64], from: i32, to: i32) {
 /// far more than its rounding (a few thousandths at 8,000 px), far less than a pixel.
 const MARGIN: f32 = 1.0 / 32.0;
 
-/// The links of a scene, ready to paint.
+/// The links and nodes of a scene, ready to paint.
 pub struct Strokes {
     prims: Vec<Prim>,
     /// Roughly how many pixels opaque links cover whole (length × (width − 1)).
@@ -198,7 +291,7 @@ impl Strokes {
                 && finite(q)
                 && finite(r)
             {
-                s.triangle([at(p), at(q), at(r)], l.color);
+                s.convex(&[at(p), at(q), at(r)], l.color);
             }
         }
         s
@@ -248,63 +341,203 @@ impl Strokes {
         });
     }
 
-    fn triangle(&mut self, p: [[f32; 2]; 3], color: Rgba) {
-        let area =
-            (p[1][0] - p[0][0]) * (p[2][1] - p[0][1]) - (p[2][0] - p[0][0]) * (p[1][1] - p[0][1]);
-        if area.abs() < 1e-6 || !area.is_finite() {
+    /// A convex polygon of 3 or 4 corners, filled.
+    fn convex(&mut self, p: &[[f32; 2]], color: Rgba) {
+        let Some(edges) = edges_of(p) else {
             return;
+        };
+        if color.3 == 255 {
+            // Twice the signed area, halved.
+            let area: f32 = (0..p.len())
+                .map(|k| p[k][0] * p[(k + 1) % p.len()][1] - p[(k + 1) % p.len()][0] * p[k][1])
+                .sum();
+            self.solid_area += area.abs() / 2.0;
         }
-        let mut edges = [[0.0f32; 3]; 3];
-        for (k, e) in edges.iter_mut().enumerate() {
-            let (s, t) = (p[k], p[(k + 1) % 3]);
-            let (dx, dy) = (t[0] - s[0], t[1] - s[1]);
-            let l = (dx * dx + dy * dy).sqrt();
-            if l <= 0.0 {
-                return;
-            }
-            // Outward normal: to the right of the edge for a counter-clockwise triangle
-            // in y-down coordinates (positive area), to the left otherwise.
-            let (nx, ny) = if area > 0.0 {
-                (dy / l, -dx / l)
-            } else {
-                (-dy / l, dx / l)
-            };
-            *e = [nx, ny, -(nx * s[0] + ny * s[1])];
-        }
-        let mut b = bbox_of(&p);
+        let mut b = bbox_of(p);
         b[0] -= 1;
         b[1] -= 1;
         b[2] += 1;
         b[3] += 1;
         self.prims.push(Prim {
-            shape: Shape::Triangle { edges },
+            shape: Shape::Convex { edges, n: p.len() },
             color,
             bbox: b,
         });
     }
 
-    /// Paints onto premultiplied RGBA8 pixels (`width` × `height`, rows of `width * 4`).
-    pub fn paint(&self, data: &mut [u8], width: u32, height: u32) {
+    /// Adds the nodes (after the links: they are drawn over them), moved by `offset`, as the
+    /// SVG draws each: halo, sanction ring, the shape's fill, its outline.
+    pub fn add_nodes(&mut self, nodes: &[SceneNode], offset: [f32; 2]) {
+        for n in nodes {
+            if !finite(n.center) {
+                continue;
+            }
+            let c = [n.center[0] + offset[0], n.center[1] + offset[1]];
+            if let (Some((color, width)), Some(r)) = (n.halo, n.halo_radius()) {
+                self.ring(c, r, width, color);
+            }
+            if let (Some((color, width)), Some(r)) = (n.ring, n.ring_radius()) {
+                self.ring(c, r, width, color);
+            }
+            match n.corners() {
+                None => {
+                    let r = n.radius;
+                    if !(r.is_finite() && r > 0.0) {
+                        continue;
+                    }
+                    if n.fill.3 == 255 {
+                        self.solid_area += std::f32::consts::PI * r * r;
+                    }
+                    let reach = (r + 1.0).ceil() as i32 + 1;
+                    let (x, y) = (c[0].floor() as i32, c[1].floor() as i32);
+                    self.prims.push(Prim {
+                        shape: Shape::Disc { c, r },
+                        color: n.fill,
+                        bbox: [x - reach, y - reach, x + reach, y + reach],
+                    });
+                    self.ring(c, r, n.stroke_width, n.stroke);
+                }
+                Some(points) => {
+                    let moved: Vec<[f32; 2]> = points
+                        .iter()
+                        .map(|p| [p[0] + offset[0], p[1] + offset[1]])
+                        .collect();
+                    if !moved.iter().all(|&p| finite(p)) || !(3..=4).contains(&moved.len()) {
+                        continue;
+                    }
+                    self.convex(&moved, n.fill);
+                    let width = n.stroke_width;
+                    if width.is_finite() && width > 0.0 {
+                        let (hw, thin) = if width <= 1.0 {
+                            (0.5, Some(width))
+                        } else {
+                            (width / 2.0, None)
+                        };
+                        let mut corners = [[0.0f32; 2]; 4];
+                        corners[..moved.len()].copy_from_slice(&moved);
+                        let mut b = bbox_of(&moved);
+                        let pad = (hw + 1.0).ceil() as i32;
+                        b[0] -= pad;
+                        b[1] -= pad;
+                        b[2] += pad;
+                        b[3] += pad;
+                        self.prims.push(Prim {
+                            shape: Shape::Outline {
+                                corners,
+                                n: moved.len(),
+                                hw,
+                                thin,
+                            },
+                            color: n.stroke,
+                            bbox: b,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// A circle's outline of `width` (nothing unless positive) at centre-line radius `r`.
+    fn ring(&mut self, c: [f32; 2], r: f32, width: f32, color: Rgba) {
+        if !(r.is_finite() && r > 0.0 && width.is_finite() && width > 0.0) {
+            return;
+        }
+        let (hw, thin) = if width <= 1.0 {
+            (0.5, Some(width))
+        } else {
+            (width / 2.0, None)
+        };
+        let reach = (r + hw + 1.5).ceil() as i32 + 1;
+        let (x, y) = (c[0].floor() as i32, c[1].floor() as i32);
+        self.prims.push(Prim {
+            shape: Shape::Ring { c, r, hw, thin },
+            color,
+            bbox: [x - reach, y - reach, x + reach, y + reach],
+        });
+    }
+
+    /// Paints onto premultiplied RGBA8 pixels (`width` × `height`, rows of `width * 4`),
+    /// each band filled with `background` first when given (one pass over the pixels
+    /// instead of two).
+    pub fn paint(&self, data: &mut [u8], width: u32, height: u32, background: Option<[u8; 4]>) {
         // Skipping what later links cover pays where they pile up (tens of thousands of
         // links); on a sparse picture its bookkeeping costs more than it saves. Either way
         // the pixels are the same.
         let cull = self.solid_area > 2.0 * width as f32 * height as f32;
-        self.paint_bands(data, width, height, cull);
+        self.paint_bands(data, width, height, cull, background);
     }
 
-    fn paint_bands(&self, data: &mut [u8], width: u32, height: u32, cull: bool) {
+    /// The primitives each band of a picture `w` × `h` may touch, in scene order: band
+    /// `b`'s are `order[starts[b]..starts[b + 1]]` (so a band does not look at every
+    /// primitive of the picture).
+    fn by_band(&self, w: usize, h: usize) -> (Vec<u32>, Vec<u32>) {
+        let bands = h.div_ceil(BAND_ROWS);
+        let span = |p: &Prim| {
+            let rows = p.rows_in(0, h as i32 - 1, w);
+            let (a, b) = (*rows.start(), *rows.end());
+            (a <= b).then_some((a as usize / BAND_ROWS, b as usize / BAND_ROWS))
+        };
+        let mut starts = vec![0u32; bands + 1];
+        for p in &self.prims {
+            if let Some((a, b)) = span(p) {
+                for c in &mut starts[a + 1..=b + 1] {
+                    *c += 1;
+                }
+            }
+        }
+        for k in 1..=bands {
+            starts[k] += starts[k - 1];
+        }
+        let mut next = starts.clone();
+        let mut order = vec![0u32; starts[bands] as usize];
+        for (i, p) in self.prims.iter().enumerate() {
+            if let Some((a, b)) = span(p) {
+                for n in &mut next[a..=b] {
+                    order[*n as usize] = i as u32;
+                    *n += 1;
+                }
+            }
+        }
+        (starts, order)
+    }
+
+    fn paint_bands(
+        &self,
+        data: &mut [u8],
+        width: u32,
+        height: u32,
+        cull: bool,
+        background: Option<[u8; 4]>,
+    ) {
         let (w, h) = (width as usize, height as usize);
-        if w == 0 || h == 0 || data.len() < w * h * 4 || self.prims.is_empty() {
+        if w == 0 || h == 0 || data.len() < w * h * 4 {
             return;
         }
+        let (starts, order) = self.by_band(w, h);
+        let in_band = |band: usize| &order[starts[band] as usize..starts[band + 1] as usize];
+        let fill = |rows: &mut [u8]| {
+            if let Some(px) = background {
+                // As words when the bytes are aligned for them (a vector fill).
+                match bytemuck::try_cast_slice_mut::<u8, u32>(rows) {
+                    Ok(words) => words.fill(u32::from_ne_bytes(px)),
+                    Err(_) => {
+                        for p in rows.chunks_exact_mut(4) {
+                            p.copy_from_slice(&px);
+                        }
+                    }
+                }
+            }
+        };
         if !cull {
             data[..w * h * 4]
                 .par_chunks_mut(w * 4 * BAND_ROWS)
                 .enumerate()
                 .for_each(|(band, rows)| {
+                    fill(rows);
                     let y0 = (band * BAND_ROWS) as i32;
                     let y1 = y0 + (rows.len() / (w * 4)) as i32 - 1;
-                    for p in &self.prims {
+                    for &i in in_band(band) {
+                        let p = &self.prims[i as usize];
                         for y in p.rows_in(y0, y1, w) {
                             if let Some(spans) = self.row_spans(p, y, w) {
                                 let row = &mut rows[((y - y0) as usize) * w * 4..][..w * 4];
@@ -320,6 +553,7 @@ impl Strokes {
             .par_chunks_mut(w * 4 * BAND_ROWS)
             .enumerate()
             .for_each(|(band, rows)| {
+                fill(rows);
                 SCRATCH.with_borrow_mut(|(todo, covered)| {
                     let y0 = (band * BAND_ROWS) as i32;
                     let n = rows.len() / (w * 4);
@@ -330,7 +564,8 @@ impl Strokes {
                     todo.clear();
                     covered.clear();
                     covered.resize(n * words, 0);
-                    for (i, p) in self.prims.iter().enumerate().rev() {
+                    for &i in in_band(band).iter().rev() {
+                        let p = &self.prims[i as usize];
                         for y in p.rows_in(y0, y1, w) {
                             let Some(spans) = self.row_spans(p, y, w) else {
                                 continue;
@@ -341,12 +576,12 @@ impl Strokes {
                             };
                             let v1 = last_clear(bits, spans.x1);
                             todo.push(Todo {
-                                prim: i as u32,
+                                prim: i,
                                 y,
                                 visible: (v0, v1),
                                 spans,
                             });
-                            if let Some((fa, fb)) = spans.solid {
+                            if let (Some((fa, fb)), 255) = (spans.solid, p.color.3) {
                                 set_bits(bits, fa, fb);
                             }
                         }
@@ -402,36 +637,105 @@ impl Strokes {
                 )?;
                 // Pixels certainly covered whole (coverage exactly 1 from the formula
                 // too): an opaque colour there is a plain copy.
-                let solid = if thin.is_some() || p.color.3 < 255 || clip_y < 1.0 {
+                let solid = if thin.is_some() || clip_y < 1.0 {
                     None
                 } else {
-                    let (lo, hi) = self.clip.map_or((x0, x1), |c| {
-                        // Centres at least half a pixel (and the margin) inside.
-                        let lo = (c[0] + MARGIN).clamp(-1.0, w as f32);
-                        let hi = (c[2] - 1.0 - MARGIN).clamp(-1.0, w as f32);
-                        (x0.max(-floor(-lo)), x1.min(floor(hi)))
-                    });
                     strip_pixels(
                         s,
                         inv,
                         dyu,
                         [0.5 + MARGIN, len - 0.5 - MARGIN],
                         hw - 0.5 - MARGIN,
-                        [lo, hi],
+                        self.unclipped(x0, x1, w),
                     )
                 };
-                Some(Spans { x0, x1, solid })
+                Some(Spans {
+                    x0,
+                    x1,
+                    solid,
+                    hole: None,
+                })
             }
-            // The box's whole width: arrowheads are small.
-            Shape::Triangle { .. } => {
-                let (x0, x1) = (p.bbox[0].max(0), p.bbox[2].min(last));
-                (x0 <= x1).then_some(Spans {
+            Shape::Disc { c, r } => {
+                let dy = yc - c[1];
+                let within = [p.bbox[0].max(0), p.bbox[2].min(last)];
+                let (x0, x1) = circle_pixels(c[0], dy, r + 0.5 + MARGIN, within)?;
+                // Centres at least half a pixel (and the margin) inside: coverage 1.
+                let solid = if clip_y < 1.0 {
+                    None
+                } else {
+                    circle_pixels(c[0], dy, r - 0.5 - MARGIN, self.unclipped(x0, x1, w))
+                };
+                Some(Spans {
+                    x0,
+                    x1,
+                    solid,
+                    hole: None,
+                })
+            }
+            Shape::Ring { c, r, hw, thin } => {
+                let dy = yc - c[1];
+                let within = [p.bbox[0].max(0), p.bbox[2].min(last)];
+                let reach = if thin.is_some() { 1.0 } else { hw + 0.5 };
+                let (x0, x1) = circle_pixels(c[0], dy, r + reach + MARGIN, within)?;
+                // Centres farther inside than the outline reaches: coverage 0.
+                let hole = circle_pixels(c[0], dy, r - reach - MARGIN, [x0, x1]);
+                Some(Spans {
                     x0,
                     x1,
                     solid: None,
+                    hole,
+                })
+            }
+            Shape::Convex { edges, n } => {
+                let within = [p.bbox[0].max(0), p.bbox[2].min(last)];
+                // Every edge's factor is above 0 only within half a pixel outside it, and
+                // 1 at least half a pixel inside.
+                let (x0, x1) = convex_pixels(&edges[..n], yc, 0.5 + MARGIN, within)?;
+                let solid = if clip_y < 1.0 {
+                    None
+                } else {
+                    convex_pixels(&edges[..n], yc, -0.5 - MARGIN, self.unclipped(x0, x1, w))
+                };
+                Some(Spans {
+                    x0,
+                    x1,
+                    solid,
+                    hole: None,
+                })
+            }
+            Shape::Outline {
+                corners,
+                n,
+                hw,
+                thin,
+            } => {
+                let edges = edges_of(&corners[..n])?;
+                let within = [p.bbox[0].max(0), p.bbox[2].min(last)];
+                let reach = if thin.is_some() { 1.0 } else { hw + 0.5 };
+                // Within `reach` of an edge's line, outside: a superset of the pixels
+                // within `reach` of the outline; inside by more than that: none of them.
+                let (x0, x1) = convex_pixels(&edges[..n], yc, reach + MARGIN, within)?;
+                let hole = convex_pixels(&edges[..n], yc, -reach - MARGIN, [x0, x1]);
+                Some(Spans {
+                    x0,
+                    x1,
+                    solid: None,
+                    hole,
                 })
             }
         }
+    }
+
+    /// Pixels `x0..=x1` of a row `w` wide narrowed to those the clip covers whole.
+    fn unclipped(&self, x0: i32, x1: i32, w: usize) -> [i32; 2] {
+        let (lo, hi) = self.clip.map_or((x0, x1), |c| {
+            // Centres at least half a pixel (and the margin) inside.
+            let lo = (c[0] + MARGIN).clamp(-1.0, w as f32);
+            let hi = (c[2] - 1.0 - MARGIN).clamp(-1.0, w as f32);
+            (x0.max(-floor(-lo)), x1.min(floor(hi)))
+        });
+        [lo, hi]
     }
 
     fn clip_y(&self, yc: f32) -> f32 {
@@ -466,22 +770,7 @@ impl Strokes {
                         let d = (dyu[0] - dx * u[1]).abs();
                         along(dx) * (hw + 0.5 - d).clamp(0.0, 1.0) * alpha
                     };
-                    match spans.solid {
-                        Some((fa, fb)) => {
-                            self.blend_span(row, x0, (fa - 1).min(x1), p.color, clip_y, coverage);
-                            self.blend_span(row, (fb + 1).max(x0), x1, p.color, clip_y, coverage);
-                            let (fa, fb) = (fa.max(x0), fb.min(x1));
-                            if fa <= fb {
-                                let c = [p.color.0, p.color.1, p.color.2, 255];
-                                for px in
-                                    row[fa as usize * 4..(fb as usize + 1) * 4].chunks_exact_mut(4)
-                                {
-                                    px.copy_from_slice(&c);
-                                }
-                            }
-                        }
-                        None => self.blend_span(row, x0, x1, p.color, clip_y, coverage),
-                    }
+                    self.solid_span(row, (x0, x1), spans.solid, p.color, clip_y, coverage);
                     return;
                 };
                 let coverage = |xc: f32| {
@@ -491,15 +780,105 @@ impl Strokes {
                 };
                 self.blend_span(row, x0, x1, p.color, clip_y, coverage);
             }
-            Shape::Triangle { edges } => {
+            Shape::Convex { edges, n } => {
                 let coverage = |xc: f32| {
-                    let cov: f32 = edges
+                    let cov: f32 = edges[..n]
                         .iter()
                         .map(|e| (0.5 - (e[0] * xc + e[1] * yc + e[2])).clamp(0.0, 1.0))
                         .product();
                     cov * alpha
                 };
-                self.blend_span(row, x0, x1, p.color, clip_y, coverage);
+                self.solid_span(row, (x0, x1), spans.solid, p.color, clip_y, coverage);
+            }
+            // (The same arithmetic as `Shape::coverage`, without its match per pixel.)
+            Shape::Disc { c, r } => {
+                let coverage = |xc: f32| (r + 0.5 - distance([xc, yc], c)).clamp(0.0, 1.0) * alpha;
+                self.solid_span(row, (x0, x1), spans.solid, p.color, clip_y, coverage);
+            }
+            Shape::Ring { c, r, hw, thin } => match thin {
+                Some(tw) => {
+                    let coverage = |xc: f32| {
+                        tw * (1.0 - (distance([xc, yc], c) - r).abs()).clamp(0.0, 1.0) * alpha
+                    };
+                    self.holed_span(row, (x0, x1), spans.hole, p.color, clip_y, coverage);
+                }
+                None => {
+                    let coverage = |xc: f32| {
+                        (hw + 0.5 - (distance([xc, yc], c) - r).abs()).clamp(0.0, 1.0) * alpha
+                    };
+                    self.holed_span(row, (x0, x1), spans.hole, p.color, clip_y, coverage);
+                }
+            },
+            Shape::Outline { .. } => {
+                let coverage = |xc: f32| p.shape.coverage([xc, yc]) * alpha;
+                self.holed_span(row, (x0, x1), spans.hole, p.color, clip_y, coverage);
+            }
+        }
+    }
+
+    /// Pixels `x0..=x1` of a row but those in `hole` (where the coverage is 0) blended at
+    /// their coverage.
+    #[inline(always)]
+    fn holed_span(
+        &self,
+        row: &mut [u8],
+        (x0, x1): (i32, i32),
+        hole: Option<(i32, i32)>,
+        color: Rgba,
+        clip_y: f32,
+        coverage: impl Fn(f32) -> f32,
+    ) {
+        match hole {
+            Some((ha, hb)) => {
+                self.blend_span(row, x0, (ha - 1).min(x1), color, clip_y, &coverage);
+                self.blend_span(row, (hb + 1).max(x0), x1, color, clip_y, &coverage);
+            }
+            None => self.blend_span(row, x0, x1, color, clip_y, coverage),
+        }
+    }
+
+    /// Pixels `x0..=x1` of a row: those in `solid` (covered whole by an opaque colour) get
+    /// `color` copied, the others are blended at their coverage.
+    #[inline(always)]
+    fn solid_span(
+        &self,
+        row: &mut [u8],
+        (x0, x1): (i32, i32),
+        solid: Option<(i32, i32)>,
+        color: Rgba,
+        clip_y: f32,
+        coverage: impl Fn(f32) -> f32,
+    ) {
+        let Some((fa, fb)) = solid else {
+            self.blend_span(row, x0, x1, color, clip_y, coverage);
+            return;
+        };
+        self.blend_span(row, x0, (fa - 1).min(x1), color, clip_y, &coverage);
+        self.blend_span(row, (fb + 1).max(x0), x1, color, clip_y, &coverage);
+        let (fa, fb) = (fa.max(x0), fb.min(x1));
+        if fa > fb {
+            return;
+        }
+        let pixels = &mut row[fa as usize * 4..(fb as usize + 1) * 4];
+        if color.3 == 255 {
+            let c = [color.0, color.1, color.2, 255];
+            for px in pixels.chunks_exact_mut(4) {
+                px.copy_from_slice(&c);
+            }
+        } else {
+            // Coverage 1: the colour's own alpha, as `blend_span` would compute it.
+            let a = u16::from(color.3);
+            let inv = 255 - a;
+            let src = [
+                u16::from(color.0) * a,
+                u16::from(color.1) * a,
+                u16::from(color.2) * a,
+                255 * a,
+            ];
+            for px in pixels.chunks_exact_mut(4) {
+                for (d, &s) in px.iter_mut().zip(&src) {
+                    *d = div255(s + u16::from(*d) * inv);
+                }
             }
         }
     }
@@ -606,6 +985,81 @@ fn strip_pixels(
     (x0 <= x1).then_some((x0, x1))
 }
 
+/// The pixels of a row (centre `yc`), within `within` (inclusive), whose centre has
+/// `n·p + c <= t` for every edge: the polygon grown by `t` (shrunk when negative). `None`
+/// if empty. An edge whose normal is about vertical counts for the whole row (across a
+/// picture its `x` term stays far below the margins).
+#[inline(always)]
+fn convex_pixels(edges: &[[f32; 3]], yc: f32, t: f32, within: [i32; 2]) -> Option<(i32, i32)> {
+    let (mut lo, mut hi) = (within[0] as f32 - 1.0, within[1] as f32 + 1.0);
+    for e in edges {
+        let rest = e[1] * yc + e[2];
+        if e[0].abs() < 1e-6 {
+            if rest > t {
+                return None;
+            }
+        } else if e[0] > 0.0 {
+            hi = hi.min((t - rest) / e[0]);
+        } else {
+            lo = lo.max((t - rest) / e[0]);
+        }
+    }
+    if lo.is_nan() || hi.is_nan() || lo > hi {
+        return None;
+    }
+    let x0 = (-floor(-(lo - 0.5))).max(within[0]);
+    let x1 = floor(hi - 0.5).min(within[1]);
+    (x0 <= x1).then_some((x0, x1))
+}
+
+/// The edges (as in `Shape::Convex`) of a convex polygon of 3 or 4 corners; `None` when it
+/// is degenerate.
+fn edges_of(p: &[[f32; 2]]) -> Option<[[f32; 3]; 4]> {
+    let n = p.len();
+    if !(3..=4).contains(&n) {
+        return None;
+    }
+    // Twice the signed area (shoelace).
+    let area: f32 = (0..n)
+        .map(|k| p[k][0] * p[(k + 1) % n][1] - p[(k + 1) % n][0] * p[k][1])
+        .sum();
+    if area.abs() < 1e-6 || !area.is_finite() {
+        return None;
+    }
+    let mut edges = [[0.0f32; 3]; 4];
+    for (k, e) in edges.iter_mut().enumerate().take(n) {
+        let (s, t) = (p[k], p[(k + 1) % n]);
+        let (dx, dy) = (t[0] - s[0], t[1] - s[1]);
+        let l = (dx * dx + dy * dy).sqrt();
+        if l <= 0.0 {
+            return None;
+        }
+        // Outward normal: to the right of the edge for a counter-clockwise polygon in
+        // y-down coordinates (positive area), to the left otherwise.
+        let (nx, ny) = if area > 0.0 {
+            (dy / l, -dx / l)
+        } else {
+            (-dy / l, dx / l)
+        };
+        *e = [nx, ny, -(nx * s[0] + ny * s[1])];
+    }
+    Some(edges)
+}
+
+/// The pixels of a row, within `within` (inclusive), whose centre lies within `radius` of
+/// a centre `cx` across and `dy` down from the row's centre; `None` if empty.
+#[inline(always)]
+fn circle_pixels(cx: f32, dy: f32, radius: f32, within: [i32; 2]) -> Option<(i32, i32)> {
+    if radius.is_nan() || radius <= 0.0 || dy.abs() > radius || within[0] > within[1] {
+        return None;
+    }
+    let half = (radius * radius - dy * dy).max(0.0).sqrt();
+    let (w0, w1) = (within[0] as f32, within[1] as f32);
+    let x0 = (-floor(-(cx - 0.5 - half).clamp(w0 - 1.0, w1 + 1.0))).max(within[0]);
+    let x1 = floor((cx - 0.5 + half).clamp(w0 - 1.0, w1 + 1.0)).min(within[1]);
+    (x0 <= x1).then_some((x0, x1))
+}
+
 /// `v.floor()` for `v` well within i32 (without a call into libm where the CPU has no
 /// rounding instruction).
 #[inline(always)]
@@ -618,6 +1072,7 @@ fn floor(v: f32) -> i32 {
 mod tests {
     use super::*;
     use crate::filter::LinkKind;
+    use crate::style::NodeShape;
 
     fn link(from: [f32; 2], to: [f32; 2], width: f32, dashed: bool) -> SceneLink {
         SceneLink {
@@ -636,7 +1091,7 @@ mod tests {
 
     fn render(links: &[SceneLink], w: u32, h: u32) -> Vec<u8> {
         let mut data = vec![255u8; (w * h * 4) as usize];
-        Strokes::new(links, [0.0, 0.0], None).paint(&mut data, w, h);
+        Strokes::new(links, [0.0, 0.0], None).paint(&mut data, w, h, None);
         data
     }
 
@@ -696,7 +1151,7 @@ mod tests {
             .collect();
         let strokes = Strokes::new(&links, [0.5, 3.0], Some([5.0, 5.5, 250.0, 280.25]));
         let mut banded = vec![255u8; 320 * 300 * 4];
-        strokes.paint(&mut banded, 320, 300);
+        strokes.paint(&mut banded, 320, 300, None);
         // One pass: the whole picture as a single band, row by row in scene order.
         let mut single = vec![255u8; 320 * 300 * 4];
         for p in &strokes.prims {
@@ -739,10 +1194,8 @@ mod tests {
                             };
                             along * across
                         }
-                        Shape::Triangle { edges } => edges
-                            .iter()
-                            .map(|e| (0.5 - (e[0] * xc + e[1] * yc + e[2])).clamp(0.0, 1.0))
-                            .product(),
+                        // Polygons, discs and rings: the formula as written once.
+                        _ => p.shape.coverage([xc, yc]),
                     };
                     let mut a = cov * alpha;
                     if let Some(c) = strokes.clip {
@@ -798,15 +1251,45 @@ mod tests {
             }
             links.push(l);
         }
+        // Nodes of every shape over them: radii from under a pixel to wide, outlines from
+        // hairlines to thick, rings and halos, opaque and translucent, overlapping.
+        let shapes = [
+            NodeShape::Circle,
+            NodeShape::Square,
+            NodeShape::Diamond,
+            NodeShape::Triangle,
+        ];
+        let nodes: Vec<SceneNode> = (0..60)
+            .map(|i| {
+                let f = i as f32;
+                SceneNode {
+                    id: i,
+                    center: [10.0 + (f * 47.3) % 280.0, 8.0 + (f * 29.1) % 275.0],
+                    radius: [0.4, 3.0, 7.25, 12.0, 25.5, 2.0][i as usize % 6],
+                    shape: shapes[(i as usize / 2) % 4],
+                    fill: Rgba(
+                        (i * 41 % 256) as u8,
+                        90,
+                        (i * 13 % 256) as u8,
+                        if i % 7 == 2 { 120 } else { 255 },
+                    ),
+                    stroke: Rgba(20, 20, 20, if i % 5 == 1 { 200 } else { 255 }),
+                    stroke_width: [1.0, 0.0, 2.5, 0.6, 4.0][i as usize % 5],
+                    ring: (i % 3 == 0).then_some((Rgba(220, 30, 30, 255), 1.0 + f % 4.0)),
+                    halo: (i % 4 == 1).then_some((Rgba(250, 200, 0, 160), 0.8 + f % 5.0)),
+                }
+            })
+            .collect();
         for (clip, cull) in [
             (None, false),
             (None, true),
             (Some([7.3, 9.6, 281.5, 270.25]), false),
             (Some([7.3, 9.6, 281.5, 270.25]), true),
         ] {
-            let strokes = Strokes::new(&links, [0.25, 0.5], clip);
+            let mut strokes = Strokes::new(&links, [0.25, 0.5], clip);
+            strokes.add_nodes(&nodes, [0.25, 0.5]);
             let mut painted = vec![230u8; 300 * 290 * 4];
-            strokes.paint_bands(&mut painted, 300, 290, cull);
+            strokes.paint_bands(&mut painted, 300, 290, cull, None);
             let mut expected = vec![230u8; 300 * 290 * 4];
             reference(&strokes, &mut expected, 300, 290);
             let differ = painted

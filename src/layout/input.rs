@@ -7,7 +7,7 @@
 //! weights that are NaN, infinite, zero or negative replaced by 1 (the neutral weight),
 //! huge ones capped. What was cleaned is counted in [`InputReport`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::filter::{FilteredGraph, LinkKind};
 use crate::model::EntityId;
@@ -81,7 +81,12 @@ impl LayoutGraph {
         links: impl IntoIterator<Item = (EntityId, EntityId, f64)>,
     ) -> LayoutGraph {
         let mut g = LayoutGraph::default();
-        let mut index: HashMap<EntityId, u32> = HashMap::new();
+        // Fx hashing: the layout restarts on every step of a playing timeline, and SipHash
+        // over tens of thousands of links cost a good part of such a step.
+        let ids = ids.into_iter();
+        let links = links.into_iter();
+        let mut index: FxHashMap<EntityId, u32> = FxHashMap::default();
+        index.reserve(ids.size_hint().0);
         for id in ids {
             if index.contains_key(&id) {
                 g.report.duplicate_ids += 1;
@@ -90,7 +95,8 @@ impl LayoutGraph {
             index.insert(id, g.ids.len() as u32);
             g.ids.push(id);
         }
-        let mut seen: HashMap<(u32, u32), usize> = HashMap::new();
+        let mut seen: FxHashMap<(u32, u32), usize> = FxHashMap::default();
+        seen.reserve(links.size_hint().0);
         for (a, b, w) in links {
             let (Some(&a), Some(&b)) = (index.get(&a), index.get(&b)) else {
                 g.report.unknown_ids += 1;

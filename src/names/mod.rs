@@ -220,7 +220,21 @@ fn display(
     if first >= last {
         return whole;
     }
-    let mut out = nfc[toks[first].start..cjk_end[last - 1]].to_owned();
+    // A kept name that ends inside brackets keeps its closing bracket ("Lorgar Components
+    // (Hong Kong)" from "Lorgar Components (Hong Kong) Co., Limited").
+    let mut end = cjk_end[last - 1];
+    if toks[last - 1].paren.is_some() {
+        let rest = &nfc[end..];
+        let after = rest.trim_start();
+        if let Some(c) = after
+            .chars()
+            .next()
+            .filter(|c| matches!(c, ')' | ']' | '}' | '）' | '］'))
+        {
+            end += rest.len() - after.len() + c.len_utf8();
+        }
+    }
+    let mut out = nfc[toks[first].start..end].to_owned();
     if main_end < toks.len()
         && let Some(open) = toks[main_end].paren
     {

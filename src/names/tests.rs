@@ -77,6 +77,11 @@ fn display_names_drop_the_legal_form() {
         ),
         ("Uldris Helicopter Co., Ltd.", "Uldris Helicopter"),
         (
+            "Lorgar Components (Hong Kong) Co., Limited",
+            "Lorgar Components (Hong Kong)",
+        ),
+        ("Beta Trading (Shenzhen) Ltd", "Beta Trading (Shenzhen)"),
+        (
             "Poly Technologies Incorporated (PTI)",
             "Poly Technologies (PTI)",
         ),

@@ -51,15 +51,29 @@ impl Occupancy {
     /// `[x0, x1) × [y0, y1)`. Tests look at every cell touched, but a rectangle only claims
     /// the cells it covers, so two rectangles a point apart never collide over a shared cell.
     fn span(&self, r: [f32; 4], outward: bool) -> (usize, usize, usize, usize) {
-        let clamp = |v: f32, max: usize| (v.max(0.0) as usize).min(max);
-        let lo = |v: f32| if outward { v.floor() } else { v.ceil() };
-        let hi = |v: f32| if outward { v.ceil() } else { v.floor() };
+        let (x0, x1) = (self.cell_of(r[0], !outward), self.cell_of(r[2], outward));
+        let (y0, y1) = (self.cell_of(r[1], !outward), self.cell_of(r[3], outward));
         (
-            clamp(lo(r[0] / self.cell), self.cols),
-            clamp(hi(r[2] / self.cell), self.cols),
-            clamp(lo(r[1] / self.cell), self.rows),
-            clamp(hi(r[3] / self.cell), self.rows),
+            x0.min(self.cols),
+            x1.min(self.cols),
+            y0.min(self.rows),
+            y1.min(self.rows),
         )
+    }
+
+    /// The cell boundary at or below (`up`: at or above) `v`, counted from 0; negative
+    /// values and NaN give 0. No `floor`/`ceil`: without SSE4.1 they are library calls, and
+    /// this runs for every row of every link each frame.
+    #[inline]
+    fn cell_of(&self, v: f32, up: bool) -> usize {
+        let c = (v / self.cell).max(0.0);
+        // Saturating: at or below `c`, and `c` is not negative.
+        let down = c as usize;
+        if up && (down as f32) < c {
+            down.saturating_add(1)
+        } else {
+            down
+        }
     }
 
     pub(super) fn free(&self, r: [f32; 4]) -> bool {
@@ -91,21 +105,40 @@ impl Occupancy {
         }
     }
 
-    /// Marks the cells under a line `width` wide as soft.
+    /// Marks the cells under a line `width` wide as soft: row by row of cells, the stretch
+    /// of the line within reach of the row, widened by half the line's width (a fill per
+    /// row, not a test per point along the line: tens of thousands of links are marked each
+    /// frame while the timeline plays).
     fn add_line(&mut self, a: [f32; 2], b: [f32; 2], width: f32) {
-        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-        let len = (dx * dx + dy * dy).sqrt();
-        if !len.is_finite() {
+        if !(a.iter().chain(&b).all(|v| v.is_finite()) && width.is_finite()) {
             return;
         }
-        let steps = (len / (self.cell * 0.5)).ceil().clamp(1.0, 1e5) as usize;
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
         let half = (width / 2.0).max(0.5);
-        for k in 0..=steps {
-            let t = k as f32 / steps as f32;
-            let (x, y) = (a[0] + dx * t, a[1] + dy * t);
-            let (x0, x1, y0, y1) = self.span([x - half, y - half, x + half, y + half], true);
-            for row in y0..y1 {
-                self.soft[row * self.cols + x0..row * self.cols + x1.max(x0)].fill(true);
+        let cell = self.cell;
+        let r0 = self.cell_of(a[1].min(b[1]) - half, false).min(self.rows);
+        let r1 = self.cell_of(a[1].max(b[1]) + half, true).min(self.rows);
+        let inv_dy = 1.0 / dy;
+        for row in r0..r1 {
+            // The part of the line whose points lie within `half` of this row's band.
+            let (lo, hi) = (row as f32 * cell - half, (row + 1) as f32 * cell + half);
+            let (t0, t1) = if dy.abs() <= f32::EPSILON {
+                if a[1] < lo || a[1] > hi {
+                    continue;
+                }
+                (0.0, 1.0)
+            } else {
+                let (u, v) = ((lo - a[1]) * inv_dy, (hi - a[1]) * inv_dy);
+                (u.min(v).max(0.0), u.max(v).min(1.0))
+            };
+            if t0 > t1 {
+                continue;
+            }
+            let (xa, xb) = (a[0] + dx * t0, a[0] + dx * t1);
+            let c0 = self.cell_of(xa.min(xb) - half, false).min(self.cols);
+            let c1 = self.cell_of(xa.max(xb) + half, true).min(self.cols);
+            if c0 < c1 {
+                self.soft[row * self.cols + c0..row * self.cols + c1].fill(true);
             }
         }
     }
@@ -182,12 +215,12 @@ pub(super) fn place(
     let pad = (size * 0.15).max(s);
     let line_h = size * 1.2;
     for (rank, n) in order {
-        let Some(entity) = index.entity(n.id) else {
+        let (Some(entity), Some(text)) = (index.entity(n.id), index.label_text(n.id)) else {
             continue;
         };
         let important = rank.0 % 4 < 3;
         // The one place label text enters the scene.
-        let mut name = label_text(&entity.name);
+        let mut name = text.to_owned();
         // A group's label ends in how many entities it holds.
         if let Some(members) = input.graph.groups.get(&n.id) {
             name.push_str(&format!(" ({})", members.len()));
@@ -273,12 +306,6 @@ pub(super) fn place(
     Placed { labels, too_long }
 }
 
-/// A label's text: the short display name, made inert (the one place entity names enter
-/// the scene as label text).
-fn label_text(name: &str) -> String {
-    crate::text::inert(&crate::names::display_name(name)).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +332,24 @@ mod tests {
         let (covered, cells) = g.soft_cover([10.0, 40.0, 30.0, 60.0]);
         assert!(covered > 0 && covered < cells, "{covered} of {cells}");
         assert_eq!(g.soft_cover([10.0, 10.0, 30.0, 20.0]).0, 0);
+    }
+
+    #[test]
+    fn lines_mark_the_cells_they_cross_only() {
+        let mut g = Occupancy::new([100.0, 100.0], 5.0);
+        g.add_line([0.0, 0.0], [100.0, 100.0], 1.0);
+        assert!(g.soft_cover([48.0, 48.0, 52.0, 52.0]).0 > 0);
+        assert_eq!(g.soft_cover([70.0, 10.0, 90.0, 30.0]).0, 0);
+        assert_eq!(g.soft_cover([10.0, 70.0, 30.0, 90.0]).0, 0);
+        g.add_line([20.0, 60.0], [20.0, 90.0], 1.0);
+        assert!(g.soft_cover([18.0, 70.0, 22.0, 80.0]).0 > 0);
+        assert_eq!(g.soft_cover([18.0, 96.0, 22.0, 99.0]).0, 0);
+        // A wide line marks its width; a line off the screen or not a number marks nothing.
+        g.add_line([0.0, 30.0], [40.0, 30.0], 12.0);
+        assert!(g.soft_cover([10.0, 24.5, 20.0, 25.5]).0 > 0);
+        let before = g.soft.iter().filter(|&&b| b).count();
+        g.add_line([-50.0, -50.0], [-10.0, -20.0], 1.0);
+        g.add_line([f32::NAN, 0.0], [10.0, 10.0], 1.0);
+        assert_eq!(g.soft.iter().filter(|&&b| b).count(), before);
     }
 }

@@ -118,14 +118,14 @@ impl Shown {
             .filter(|(_, n)| **n > 0)
             .map(|(s, &n)| (s as u32, n))
             .collect();
+        // `counts` is in (link, part) order already: each link's parts are sorted apart,
+        // largest first, then by part name.
         let mut per_link: Vec<(u32, u8, u32)> =
             counts.into_iter().map(|((l, p), n)| (l, p, n)).collect();
         let name = |p: u8| index.part_names.get(p as usize).map_or("", String::as_str);
-        per_link.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(b.2.cmp(&a.2))
-                .then_with(|| name(a.1).cmp(name(b.1)))
-        });
+        for run in per_link.chunk_by_mut(|a, b| a.0 == b.0) {
+            run.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| name(a.1).cmp(name(b.1))));
+        }
         let mut starts = Vec::with_capacity(graph.links.len() + 1);
         let mut parts = Vec::with_capacity(per_link.len());
         let mut k = 0;

@@ -7,6 +7,7 @@
 //! in Droid Sans Fallback, as the rasteriser falls back to it.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
@@ -59,24 +60,54 @@ fn faces() -> &'static Faces {
     })
 }
 
+/// Characters below this have their advance cached (the Basic Multilingual Plane: Latin,
+/// Cyrillic, CJK): labels are measured many times a frame while the timeline plays, and a
+/// character-map look-up per character cost most of a frame's label placement.
+const CACHED: usize = 0x1_0000;
+/// A cache slot not filled yet (no advance is this bit pattern: it is a NaN).
+const UNKNOWN: u32 = u32::MAX;
+
+/// Each weight's advances, in ems, filled on first use, without locks: two threads that
+/// measure one character at once write the same bits.
+fn cache(bold: bool) -> &'static [AtomicU32] {
+    static REGULAR: OnceLock<Box<[AtomicU32]>> = OnceLock::new();
+    static BOLD: OnceLock<Box<[AtomicU32]>> = OnceLock::new();
+    let slot = if bold { &BOLD } else { &REGULAR };
+    slot.get_or_init(|| (0..CACHED).map(|_| AtomicU32::new(UNKNOWN)).collect())
+}
+
+/// Advance of `c` in ems: the primary face's, the CJK fallback's, or the width of the box
+/// the rasteriser draws for a character neither font has.
+fn advance_em(c: char, bold: bool) -> f32 {
+    if c.is_control() {
+        return 0.0;
+    }
+    let look_up = || {
+        let f = faces();
+        let primary = if bold { &f.bold } else { &f.regular };
+        primary
+            .as_ref()
+            .and_then(|p| p.advance_em(c))
+            .or_else(|| f.cjk.as_ref().and_then(|p| p.advance_em(c)))
+            // Neither font has it: the rasteriser draws a box about this wide.
+            .unwrap_or(0.6)
+    };
+    let Some(slot) = cache(bold).get(c as usize) else {
+        return look_up();
+    };
+    match slot.load(Ordering::Relaxed) {
+        UNKNOWN => {
+            let em = look_up();
+            slot.store(em.to_bits(), Ordering::Relaxed);
+            em
+        }
+        bits => f32::from_bits(bits),
+    }
+}
+
 /// Width of `text` at `size` pixels, in pixels.
 pub fn width(text: &str, size: f32, bold: bool) -> f32 {
-    let f = faces();
-    let primary = if bold { &f.bold } else { &f.regular };
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                return 0.0;
-            }
-            primary
-                .as_ref()
-                .and_then(|p| p.advance_em(c))
-                .or_else(|| f.cjk.as_ref().and_then(|p| p.advance_em(c)))
-                // Neither font has it: the rasteriser draws a box about this wide.
-                .unwrap_or(0.6)
-        })
-        .sum::<f32>()
-        * size
+    text.chars().map(|c| advance_em(c, bold)).sum::<f32>() * size
 }
 
 /// Breaks `text` into lines no wider than `max_width`: at spaces, and inside words (or runs
