@@ -328,6 +328,30 @@ impl Filter {
             .unwrap_or_default()
     }
 
+    /// The positions of the shipments in the date range: `lo..hi` of the index's columns.
+    pub(crate) fn shipment_range(&self, index: &ShipmentIndex) -> (usize, usize) {
+        let lo = self
+            .from
+            .map_or(0, |d| index.day.partition_point(|&x| x < d));
+        let hi = self
+            .to
+            .map_or(index.day.len(), |d| index.day.partition_point(|&x| x <= d));
+        (lo, hi.max(lo))
+    }
+
+    /// The part types asked for, as a bit per part type of the index.
+    pub(crate) fn part_mask(&self, index: &ShipmentIndex) -> u64 {
+        match &self.part_types {
+            None => u64::MAX,
+            Some(wanted) => index
+                .part_names
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| wanted.contains(*name))
+                .fold(0u64, |m, (i, _)| m | 1 << i.min(MAX_PART_BITS - 1)),
+        }
+    }
+
     /// Per source of the index: whether it passes the provenance terms.
     pub(crate) fn source_ok(&self, index: &ShipmentIndex) -> Vec<bool> {
         match &self.provenance {
@@ -347,21 +371,8 @@ impl Filter {
     }
 
     fn plan(&self, index: &ShipmentIndex) -> Plan {
-        let lo = self
-            .from
-            .map_or(0, |d| index.day.partition_point(|&x| x < d));
-        let hi = self
-            .to
-            .map_or(index.day.len(), |d| index.day.partition_point(|&x| x <= d));
-        let part_mask = match &self.part_types {
-            None => u64::MAX,
-            Some(wanted) => index
-                .part_names
-                .iter()
-                .enumerate()
-                .filter(|(_, name)| wanted.contains(*name))
-                .fold(0u64, |m, (i, _)| m | 1 << i.min(MAX_PART_BITS - 1)),
-        };
+        let (lo, hi) = self.shipment_range(index);
+        let part_mask = self.part_mask(index);
         let as_of = self.as_of_day(index);
         let authorities: Option<Vec<bool>> = (!self.authorities.is_empty()).then(|| {
             index
@@ -412,7 +423,7 @@ impl Filter {
             .collect();
         Plan {
             lo,
-            hi: hi.max(lo),
+            hi,
             part_mask,
             as_of,
             pair_state,

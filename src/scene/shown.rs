@@ -66,22 +66,8 @@ impl Shown {
                 }
             }
         }
-        let lo = filter
-            .from
-            .map_or(0, |d| index.day.partition_point(|&x| x < d));
-        let hi = filter
-            .to
-            .map_or(index.day.len(), |d| index.day.partition_point(|&x| x <= d))
-            .max(lo);
-        let part_mask = match &filter.part_types {
-            None => u64::MAX,
-            Some(wanted) => index
-                .part_names
-                .iter()
-                .enumerate()
-                .filter(|(_, name)| wanted.contains(*name))
-                .fold(0u64, |m, (i, _)| m | 1 << i.min(MAX_PART_BITS - 1)),
-        };
+        let (lo, hi) = filter.shipment_range(index);
+        let part_mask = filter.part_mask(index);
         // Counts by (link, part) and by source in flat arrays: a hash map per shipment cost
         // more than the rest of a frame on a million shipments.
         let n_parts = index.part_names.len().clamp(1, MAX_PART_BITS);
