@@ -20,7 +20,7 @@ use crate::filter::{Filter, FilteredGraph, Focus, LinkKind, SanctionStatus};
 use crate::graph::EntityGraph;
 use crate::index::ShipmentIndex;
 use crate::layout::{
-    ForceAtlas2, LayoutGraph, LayoutRunner, LayoutSettings, Positions, Start, WeightPolicy,
+    LayoutGraph, LayoutRunner, LayoutSettings, Positions, Settle, Start, WeightPolicy,
 };
 use crate::model::{EntityId, EntityKind, Shipment};
 use crate::screening::Screening;
@@ -115,7 +115,7 @@ pub enum Outcome {
 enum Engine {
     None,
     /// Stepped by the caller (headless, tests).
-    Sync(Box<ForceAtlas2>),
+    Sync(Box<Settle>),
     /// On its own thread (the window).
     Background(LayoutRunner),
 }
@@ -955,7 +955,7 @@ impl Explorer {
         } else {
             Start::Warm(&self.positions)
         };
-        let mut engine = match ForceAtlas2::new(&input, self.layout_settings(), start) {
+        let mut engine = match Settle::new(&input, self.layout_settings(), start) {
             Ok(engine) => engine,
             Err(_) => {
                 self.engine = Engine::None;

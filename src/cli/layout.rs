@@ -16,7 +16,9 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-use crate::layout::{ForceAtlas2, LayoutGraph, LayoutSettings, Positions, SpeedMode, Start};
+use crate::layout::{
+    ForceAtlas2, LayoutGraph, LayoutSettings, Positions, Settle, SpeedMode, Start, quality,
+};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Speed {
@@ -76,6 +78,18 @@ pub struct Args {
     /// Share of the previous step kept by the inertial speed rule, in [0, 1).
     #[arg(long, default_value_t = 0.9)]
     pub inertia: f32,
+    /// Run the settle schedule the window and `lading render` use (multilevel, inertial,
+    /// its own theta) until it settles, instead of `--iterations` single-level iterations;
+    /// reports iterations per level, time and quality.
+    #[arg(long)]
+    pub settle: bool,
+    /// With `--settle`: print the smoothed movement and the quality every N iterations to
+    /// stderr (quality scoring is not timed).
+    #[arg(long)]
+    pub trace: Option<u64>,
+    /// Print the report as one JSON line (the default for `--iterations` runs).
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -106,6 +120,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(p) => Start::Given(p),
         None => Start::Random,
     };
+    if args.settle {
+        return run_settle(&args, &names, &graph, settings, start);
+    }
     let mut layout = ForceAtlas2::new(&graph, settings, start).context("preparing the layout")?;
 
     let t0 = Instant::now();
@@ -135,6 +152,89 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(out) = &args.out {
         write_positions(out, &names, layout.raw_positions())
             .with_context(|| format!("writing {}", out.display()))?;
+    }
+    Ok(())
+}
+
+/// `--settle`: the schedule to its end, timed without the (optional) tracing.
+fn run_settle(
+    args: &Args,
+    names: &[String],
+    graph: &LayoutGraph,
+    settings: LayoutSettings,
+    start: Start<'_>,
+) -> anyhow::Result<()> {
+    let t0 = Instant::now();
+    let mut layout = Settle::new(graph, settings, start).context("preparing the layout")?;
+    let mut untimed = std::time::Duration::ZERO;
+    loop {
+        let settled = layout.step();
+        if let Some(every) = args.trace
+            && (settled || layout.iterations() % every.max(1) == 0)
+        {
+            let t = Instant::now();
+            let level = layout.report().last().copied();
+            let q = quality::score(&layout.raw_positions(), &graph.edges, 7);
+            errln!(
+                "it {:>5} level {:?} movement {:.5} edge_ratio {:.4}",
+                layout.iterations(),
+                level.map(|l| (l.nodes, l.iterations)),
+                layout.movement(),
+                q.map_or(f64::NAN, |q| q.edge_ratio)
+            );
+            untimed += t.elapsed();
+        }
+        if settled {
+            break;
+        }
+    }
+    let ms_total = (t0.elapsed() - untimed).as_secs_f64() * 1000.0;
+    let pos = layout.raw_positions();
+    let q = quality::score(&pos, &graph.edges, 7);
+    let threads = match args.threads {
+        0 => rayon::current_num_threads(),
+        t => t,
+    };
+    let levels: Vec<serde_json::Value> = layout
+        .report()
+        .iter()
+        .map(|l| serde_json::json!({"nodes": l.nodes, "edges": l.edges, "iterations": l.iterations, "ms": round(l.ms, 1)}))
+        .collect();
+    let fine_iterations = layout.report().last().map_or(0, |l| l.iterations);
+    let s = layout.settings();
+    let line = serde_json::json!({
+        "mode": "settle",
+        "nodes": graph.node_count(),
+        "edges": graph.edge_count(),
+        "iterations": layout.iterations(),
+        "fine_iterations": fine_iterations,
+        "levels": levels,
+        "ms_total": round(ms_total, 2),
+        "threads": threads,
+        "theta_classic": s.theta,
+        "speed": "Inertial",
+        "edge_ratio": q.map(|q| round(q.edge_ratio, 5)),
+        "edge_ratio_med": q.map(|q| round(q.edge_ratio_med, 5)),
+        "nonfinite": q.map_or(pos.len(), |q| q.nonfinite),
+    });
+    if args.json {
+        outln!("{line}");
+    } else {
+        outln!(
+            "{} nodes, {} links: settled after {} iterations ({} on the full graph, {} levels) in {:.0} ms on {} threads; edge_ratio {}, edge_ratio_med {}",
+            graph.node_count(),
+            graph.edge_count(),
+            layout.iterations(),
+            fine_iterations,
+            layout.report().len(),
+            ms_total,
+            threads,
+            q.map_or("-".into(), |q| format!("{:.4}", q.edge_ratio)),
+            q.map_or("-".into(), |q| format!("{:.4}", q.edge_ratio_med)),
+        );
+    }
+    if let Some(out) = &args.out {
+        write_positions(out, names, &pos).with_context(|| format!("writing {}", out.display()))?;
     }
     Ok(())
 }

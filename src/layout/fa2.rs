@@ -109,6 +109,17 @@ impl ForceAtlas2 {
         settings: LayoutSettings,
         start: Start<'_>,
     ) -> Result<ForceAtlas2, LayoutError> {
+        ForceAtlas2::with_masses(graph, None, settings, start)
+    }
+
+    /// [`ForceAtlas2::new`] with the node masses given instead of `1 + weighted degree`
+    /// (a coarse level of the settle schedule: each node weighs what its members weigh).
+    pub(super) fn with_masses(
+        graph: &LayoutGraph,
+        masses: Option<&[f32]>,
+        settings: LayoutSettings,
+        start: Start<'_>,
+    ) -> Result<ForceAtlas2, LayoutError> {
         settings.validate()?;
         let n = graph.ids.len();
         if n >= u32::MAX as usize / 2 || graph.edges.len() >= u32::MAX as usize / 2 {
@@ -146,6 +157,12 @@ impl ForceAtlas2 {
             mass[b] += w;
             degree[a] += 1;
             degree[b] += 1;
+        }
+        if let Some(m) = masses
+            && m.len() == n
+            && m.iter().all(|v| v.is_finite() && *v > 0.0)
+        {
+            mass.copy_from_slice(m);
         }
         // CSR adjacency.
         let mut adj_start = vec![0u32; n + 1];
@@ -733,6 +750,29 @@ impl ForceAtlas2 {
     pub fn raw_positions(&self) -> &[[f32; 2]] {
         &self.pos
     }
+
+    /// Replaces every position, in node order (the settle schedule's prolongation), and
+    /// forgets the motion. Ignored unless there is one finite position per node.
+    pub(super) fn set_raw_positions(&mut self, pos: &[[f32; 2]]) {
+        if pos.len() != self.pos.len() || !pos.iter().all(|p| p[0].is_finite() && p[1].is_finite())
+        {
+            return;
+        }
+        self.pos.copy_from_slice(pos);
+        for k in &mut self.kin {
+            *k = Kinetic {
+                convergence: 1.0,
+                ..Kinetic::default()
+            };
+        }
+        self.movement = f32::INFINITY;
+    }
+
+    /// Entity ids in node order.
+    pub fn ids(&self) -> &[EntityId] {
+        &self.ids
+    }
+
 }
 
 fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {

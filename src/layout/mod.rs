@@ -12,15 +12,19 @@
 //! Coordinates are layout units around the origin (gravity pulls toward it); the view
 //! fits them to the window.
 
+mod coarsen;
 mod fa2;
 mod input;
+pub mod quality;
 mod quadtree;
 mod runner;
+mod schedule;
 
 pub use fa2::ForceAtlas2;
 pub use input::{InputReport, LayoutGraph, MAX_WEIGHT, WeightPolicy};
 pub use quadtree::QuadTree;
 pub use runner::{LayoutRunner, Snapshot};
+pub use schedule::{LevelReport, Settle};
 
 use crate::model::EntityId;
 
@@ -72,8 +76,8 @@ pub struct LayoutSettings {
     /// is ours, and twice as strict as graphology's default: graphology tests `2h/d < theta`
     /// where `h`, below its top two levels, is a cell's *half*-width, so its
     /// `barnesHutTheta` 0.5 is `s / d < 0.5` in this form (and each of its cells also lacks
-    /// the mass of one body; see ARCHITECTURE.md, "Layout"). Kept in (0, 0.7] so a cell
-    /// containing the node itself is never approximated.
+    /// the mass of one body; see ARCHITECTURE.md, "Layout"). Kept in (0, 1.2] (1.2 is
+    /// Gephi's default); a cell holding the node itself is never approximated.
     pub theta: f32,
     /// Speed rule; see [`SpeedMode`].
     pub speed: SpeedMode,
@@ -163,7 +167,7 @@ impl LayoutSettings {
             self.edge_weight_influence,
             self.edge_weight_influence >= 0.0,
         )?;
-        check("theta", self.theta, self.theta > 0.0 && self.theta <= 0.7)?;
+        check("theta", self.theta, self.theta > 0.0 && self.theta <= 1.2)?;
         check("slow_down", self.slow_down, self.slow_down > 0.0)?;
         check(
             "jitter_tolerance",

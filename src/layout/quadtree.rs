@@ -214,7 +214,9 @@ impl QuadTree {
             let dx = xi - c.cx;
             let dy = yi - c.cy;
             let d2 = dx * dx + dy * dy;
-            if d2 > c.far2 {
+            // A cell holding the body itself is never approximated (its centre of mass
+            // includes the body), whatever theta: `p` is inside when `p - start < len`.
+            if d2 > c.far2 && (p as u32).wrapping_sub(c.start) >= c.end - c.start {
                 let f = c.mass / d2;
                 fx += dx * f;
                 fy += dy * f;
@@ -256,7 +258,9 @@ impl QuadTree {
             let dx = xi - c.cx;
             let dy = yi - c.cy;
             let d2 = dx * dx + dy * dy;
-            if d2 > c.far2 {
+            // A cell holding the body itself is never approximated (its centre of mass
+            // includes the body), whatever theta: `p` is inside when `p - start < len`.
+            if d2 > c.far2 && (p as u32).wrapping_sub(c.start) >= c.end - c.start {
                 let f = c.mass / d2;
                 fx += dx * f;
                 fy += dy * f;

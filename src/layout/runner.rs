@@ -1,13 +1,12 @@
 //! Running a layout off the UI thread.
 //!
-//! [`LayoutRunner::spawn`] moves a [`ForceAtlas2`] to its own thread, which iterates in
+//! [`LayoutRunner::spawn`] moves a [`Settle`] (the settle schedule) to its own thread, which iterates in
 //! slices of `frame` and publishes a [`Snapshot`] after each slice. The UI calls
 //! [`LayoutRunner::latest`] every frame: it never blocks (a `try_lock` on a slot holding
 //! the freshest snapshot), and only ever sees the newest picture, never a queue of stale
 //! ones. Commands (pin, move, pause) travel over a channel and are applied between
-//! slices. Once settled or paused the thread sleeps on the channel instead of spinning
-//! (use the default global speed: graphology's per-node rule never settles on real graphs,
-//! so the thread would keep a core busy until paused).
+//! slices. Once settled (by the schedule's rule, which always ends) or paused the thread
+//! sleeps on the channel instead of spinning.
 //! Dropping the runner stops the thread and joins it.
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
@@ -15,7 +14,7 @@ use std::sync::{Arc, Mutex, TryLockError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::{ForceAtlas2, LayoutError, Positions};
+use super::{LayoutError, Positions, Settle};
 use crate::model::EntityId;
 
 /// A published state of the layout.
@@ -42,7 +41,7 @@ enum Command {
 pub struct LayoutRunner {
     commands: Sender<Command>,
     slot: Arc<Mutex<Option<Snapshot>>>,
-    handle: Option<JoinHandle<ForceAtlas2>>,
+    handle: Option<JoinHandle<Settle>>,
 }
 
 impl std::fmt::Debug for LayoutRunner {
@@ -53,7 +52,7 @@ impl std::fmt::Debug for LayoutRunner {
 
 impl LayoutRunner {
     /// Starts iterating `layout` on a new thread, publishing after every `frame` of work.
-    pub fn spawn(layout: ForceAtlas2, frame: Duration) -> Result<LayoutRunner, LayoutError> {
+    pub fn spawn(layout: Settle, frame: Duration) -> Result<LayoutRunner, LayoutError> {
         let (tx, rx) = mpsc::channel();
         let slot = Arc::new(Mutex::new(None));
         let worker_slot = Arc::clone(&slot);
@@ -98,11 +97,11 @@ impl LayoutRunner {
 
     /// Stops the thread and hands the engine back (e.g. to warm-start or save from it).
     /// `None` if the worker panicked.
-    pub fn stop(mut self) -> Option<ForceAtlas2> {
+    pub fn stop(mut self) -> Option<Settle> {
         self.shutdown()
     }
 
-    fn shutdown(&mut self) -> Option<ForceAtlas2> {
+    fn shutdown(&mut self) -> Option<Settle> {
         let _ = self.commands.send(Command::Stop);
         self.handle.take().and_then(|h| h.join().ok())
     }
@@ -115,11 +114,11 @@ impl Drop for LayoutRunner {
 }
 
 fn work(
-    mut layout: ForceAtlas2,
+    mut layout: Settle,
     frame: Duration,
     commands: Receiver<Command>,
     slot: Arc<Mutex<Option<Snapshot>>>,
-) -> ForceAtlas2 {
+) -> Settle {
     let mut paused = false;
     let mut generation = 0u64;
     let mut dirty = true;
