@@ -30,7 +30,7 @@ pub struct Args {
     /// Seed of the layout whose positions GEXF and GraphML carry.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
-    /// Layout iterations at most.
+    /// Layout iterations at most on the full graph (it stops earlier when it settles).
     #[arg(long, default_value_t = DEFAULT_ITERATIONS)]
     pub iterations: u64,
 }

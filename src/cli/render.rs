@@ -133,7 +133,7 @@ pub struct Args {
     /// Seed of the layout.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
-    /// Layout iterations at most (it stops earlier when it settles).
+    /// Layout iterations at most on the full graph (it stops earlier when it settles).
     #[arg(long, default_value_t = DEFAULT_ITERATIONS)]
     pub iterations: u64,
     /// Print one JSON line with sizes and the time of each phase.

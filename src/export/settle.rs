@@ -1,5 +1,7 @@
-//! Positions for headless pictures and exports: ForceAtlas2 from a fixed seed (one thread
-//! for small graphs, all cores for big ones: the result is the same), until it settles or for at most a fixed number of iterations, then the connected
+//! Positions for headless pictures and exports: the settle schedule ([`Settle`], the one
+//! the window uses) from a fixed seed (one thread for small graphs, all cores for big ones:
+//! the result is the same), until it settles or for at most a fixed number of iterations
+//! on the full graph, then the connected
 //! components packed side by side. The same graph and seed give the same positions on any
 //! machine, hence byte-identical PNGs. The UI and sessions can use it for a first picture
 //! when there are no saved positions.
@@ -13,7 +15,7 @@ use std::collections::HashMap;
 
 use crate::filter::FilteredGraph;
 use crate::layout::{
-    ForceAtlas2, LayoutError, LayoutGraph, LayoutSettings, Positions, SpeedMode, Start,
+    ForceAtlas2, LayoutError, LayoutGraph, LayoutSettings, Positions, Settle, SpeedMode, Start,
     WeightPolicy,
 };
 use crate::model::EntityId;
@@ -22,15 +24,27 @@ use crate::style::Style;
 /// From this many nodes on, the layout runs on all cores (same result, sooner).
 pub const PARALLEL_FROM_NODES: usize = 2_000;
 
+/// The overlap pass runs up to this many nodes. It needs small damped steps (the paper's
+/// global speed, Gephi's cap) and an accurate tree (approximated cells push without sizes),
+/// and some 250 iterations before the picture is whole again: on the 10,000-entity
+/// benchmark network that was 3 to 4 times the schedule's own time, and with fewer
+/// iterations or a coarser tree its middle collapsed into a ring around the biggest node.
+/// A network that big is drawn as a density of dots in any case.
+pub const OVERLAP_UP_TO_NODES: usize = 2_000;
+/// Barnes-Hut theta of the overlap pass.
+pub const OVERLAP_THETA: f32 = 0.25;
+
 /// The seed `lading render` and `lading export` use unless told otherwise.
 pub const DEFAULT_SEED: u64 = 1;
 /// Iterations `lading render` and `lading export` run at most unless told otherwise.
 pub const DEFAULT_ITERATIONS: u64 = 500;
 
-/// Lays out the filtered network deterministically: random start from `seed`,
-/// the paper's global speed (which settles), at most `max_iterations` iterations; then a
-/// second, shorter run with overlap prevention at the sizes nodes are drawn (by shipments),
-/// so the biggest partners, which attract each other most, do not cover each other.
+/// Lays out the filtered network deterministically with the settle schedule
+/// ([`Settle`]: multilevel, inertial, the same stopping rule as the window) from a random
+/// start drawn from `seed`, with at most `max_iterations` iterations on the full graph;
+/// then, up to [`OVERLAP_UP_TO_NODES`] nodes, a second, shorter run with overlap prevention
+/// at the sizes nodes are drawn (by shipments), so the biggest partners, which attract each
+/// other most, do not cover each other.
 pub fn settle(
     graph: &FilteredGraph,
     seed: u64,
@@ -49,16 +63,20 @@ pub fn settle(
             1
         },
         seed,
-        speed: SpeedMode::Global,
         ..LayoutSettings::default()
     };
-    let mut layout = ForceAtlas2::new(&layout_graph, settings, Start::Random)?;
+    let mut layout = Settle::new(&layout_graph, settings, Start::Random)?;
     run(&mut layout, max_iterations);
-    let mut pos: Vec<[f32; 2]> = layout.raw_positions().to_vec();
+    let mut pos: Vec<[f32; 2]> = layout.raw_positions();
     pack_components(&layout_graph, &mut pos);
+    if layout_graph.node_count() > OVERLAP_UP_TO_NODES {
+        return Ok(Positions::from_pairs(
+            layout_graph.ids.iter().copied().zip(pos),
+        ));
+    }
 
-    // Second pass: node sizes in layout units as they will be drawn on a picture whose
-    // network is about REFERENCE_PX wide.
+    // Second pass, for networks small enough to read node by node: node sizes in layout
+    // units as they will be drawn on a picture whose network is about REFERENCE_PX wide.
     const REFERENCE_PX: f32 = 300.0;
     let extent = extent(&pos).max(1e-3);
     let units_per_px = extent / REFERENCE_PX;
@@ -67,15 +85,23 @@ pub fn settle(
         .map(|r| (r * 1.4 + 12.0) * units_per_px)
         .collect();
     let given = Positions::from_pairs(layout_graph.ids.iter().copied().zip(pos));
+    // Overlap prevention needs small, damped steps (the paper's global speed with Gephi's
+    // cap): the inertial rule overshoots there (see OVERLAP_UP_TO_NODES).
     let mut layout = ForceAtlas2::new(
         &layout_graph,
         LayoutSettings {
             adjust_sizes: true,
+            speed: SpeedMode::Global,
+            theta: OVERLAP_THETA,
             ..settings
         },
         Start::Given(&given),
     )?;
-    run(&mut layout, (max_iterations / 2).max(1));
+    for _ in 0..(max_iterations / 2).max(1) {
+        if layout.step() {
+            break;
+        }
+    }
     let mut pos: Vec<[f32; 2]> = layout.raw_positions().to_vec();
     pack_components(&layout_graph, &mut pos);
     Ok(Positions::from_pairs(
@@ -83,8 +109,9 @@ pub fn settle(
     ))
 }
 
-fn run(layout: &mut ForceAtlas2, max_iterations: u64) {
-    for _ in 0..max_iterations {
+/// Steps until the schedule settles or `max_iterations` have run on the full graph.
+fn run(layout: &mut Settle, max_iterations: u64) {
+    while layout.fine_iterations() < max_iterations {
         if layout.step() {
             break;
         }

@@ -18,7 +18,7 @@ mod input;
 pub mod quality;
 mod quadtree;
 mod runner;
-mod schedule;
+pub mod schedule;
 
 pub use fa2::ForceAtlas2;
 pub use input::{InputReport, LayoutGraph, MAX_WEIGHT, WeightPolicy};

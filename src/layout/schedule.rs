@@ -27,15 +27,24 @@ use crate::model::EntityId;
 
 /// Barnes-Hut theta of the schedule (classic `s / d < theta`): twice graphology's default
 /// in this form's terms and exact cell masses, so still more accurate than graphology.
-pub const THETA: f32 = 0.7;
-/// A level has settled when its smoothed mean step is below this share of its RMS radius.
-pub const SETTLE_MOVEMENT: f32 = 2.0e-3;
+pub const THETA: f32 = 1.0;
+/// Barnes-Hut theta of the small coarse levels, which fix the large-scale arrangement and
+/// cost little: more accuracy there pays.
+pub const COARSE_THETA: f32 = 0.7;
+/// The layout has settled when the finest level's smoothed mean step is below this share
+/// of its RMS radius (about 2 px a step on a 300 px wide picture, and slowing).
+pub const SETTLE_MOVEMENT: f32 = 6.0e-3;
+/// A coarse level is done when its smoothed mean step is below this share: its picture
+/// only has to be roughly right, the next level refines it.
+pub const COARSE_SETTLE_MOVEMENT: f32 = 2.0e-2;
 /// Smoothing of the movement: each iteration's weight in the running mean.
 const SMOOTHING: f32 = 0.25;
 /// Cap on the finest level's iterations (bad input ends here).
 pub const MAX_FINE_ITERATIONS: u64 = 1_000;
-/// Cap on each coarse level's iterations.
-pub const MAX_COARSE_ITERATIONS: u64 = 300;
+/// Cap on each small coarse level's iterations.
+pub const MAX_COARSE_ITERATIONS: u64 = 30;
+/// Cap on each big coarse level's iterations (see [`is_big`]).
+pub const MAX_BIG_COARSE_ITERATIONS: u64 = 10;
 /// A prolonged node lands within this share of the coarse picture's mean spacing, times
 /// the square root of its group's size, from its group's place.
 const SPREAD: f32 = 0.3;
@@ -88,7 +97,7 @@ impl Settle {
     ) -> Result<Settle, LayoutError> {
         let settings = LayoutSettings {
             speed: SpeedMode::Inertial,
-            theta: tune("THETA", THETA),
+            theta: THETA,
             ..settings
         };
         settings.validate()?;
@@ -107,7 +116,7 @@ impl Settle {
             for k in 0..current {
                 pos = restrict(&levels[k], levels[k + 1].mass.len(), &pos);
             }
-            let mut e = level_engine(&levels[current], settings)?;
+            let mut e = level_engine(&levels[current], settings, n)?;
             e.set_raw_positions(&pos);
             e
         };
@@ -162,14 +171,22 @@ impl Settle {
         } else {
             m
         };
+        let threshold = if self.current == 0 {
+            SETTLE_MOVEMENT
+        } else {
+            COARSE_SETTLE_MOVEMENT
+        };
         let cap = if self.current == 0 {
             MAX_FINE_ITERATIONS
+        } else if is_big(
+            self.report.last().map_or(0, |r| r.nodes),
+            self.graph.node_count(),
+        ) {
+            MAX_BIG_COARSE_ITERATIONS
         } else {
             MAX_COARSE_ITERATIONS
         };
         // The first iterations of a level decide nothing: the smoothed value needs a few.
-        let threshold = if self.current == 0 { tune("FINE_T", SETTLE_MOVEMENT) } else { tune("COARSE_T", SETTLE_MOVEMENT) };
-        let cap = if self.current == 0 { cap } else { tune("COARSE_CAP", cap as f32) as u64 };
         let quiet = self.level_iterations >= 3 && self.smoothed < threshold;
         if quiet || self.level_iterations >= cap {
             if self.current == 0 {
@@ -193,7 +210,7 @@ impl Settle {
         let engine = if to == 0 {
             ForceAtlas2::new(&self.graph, self.settings, Start::Random)
         } else {
-            level_engine(&self.levels[to], self.settings)
+            level_engine(&self.levels[to], self.settings, self.graph.node_count())
         };
         // Building an engine fails only for settings or sizes already accepted above; if it
         // did, stay on the level we have and call it settled rather than panic.
@@ -237,6 +254,15 @@ impl Settle {
     /// Iterations run so far, all levels together.
     pub fn iterations(&self) -> u64 {
         self.iterations
+    }
+
+    /// Iterations run on the input graph itself (the finest level).
+    pub fn fine_iterations(&self) -> u64 {
+        if self.current == 0 {
+            self.report.last().map_or(0, |r| r.iterations)
+        } else {
+            0
+        }
     }
 
     /// The levels run so far, coarsest first, with their sizes and iterations.
@@ -334,7 +360,11 @@ impl Settle {
 }
 
 /// An engine for a coarse level: nodes `0..n`, the level's masses and links.
-fn level_engine(level: &Level, settings: LayoutSettings) -> Result<ForceAtlas2, LayoutError> {
+fn level_engine(
+    level: &Level,
+    settings: LayoutSettings,
+    fine_nodes: usize,
+) -> Result<ForceAtlas2, LayoutError> {
     let n = level.mass.len();
     let graph = LayoutGraph {
         ids: (0..n as EntityId).collect(),
@@ -344,10 +374,21 @@ fn level_engine(level: &Level, settings: LayoutSettings) -> Result<ForceAtlas2, 
     };
     let settings = LayoutSettings {
         adjust_sizes: false,
-        theta: tune("COARSE_THETA", settings.theta),
+        theta: if is_big(n, fine_nodes) {
+            settings.theta
+        } else {
+            COARSE_THETA
+        },
         ..settings
     };
     ForceAtlas2::with_masses(&graph, Some(&level.mass), settings, Start::Random)
+}
+
+/// Whether a coarse level is big (over a quarter of the input's nodes): such a level mostly
+/// refines locally, which the finer levels do anyway, so it runs few iterations at the
+/// finest level's theta.
+fn is_big(nodes: usize, fine_nodes: usize) -> bool {
+    nodes * 4 > fine_nodes
 }
 
 /// Positions of the next coarser level from `fine` ones: the mass-weighted mean of each
@@ -396,7 +437,7 @@ fn scatter(level: &Level, coarse: &[[f32; 2]], rng: &mut Pcg64) -> Vec<[f32; 2]>
             if heaviest[g] == i as u32 {
                 return at;
             }
-            let radius = tune("SPREAD", SPREAD) * spacing * (size[g] as f32).sqrt();
+            let radius = SPREAD * spacing * (size[g] as f32).sqrt();
             let angle = rng.random_range(0.0..std::f32::consts::TAU);
             let r = radius * rng.random_range(0.0f32..1.0).sqrt();
             [at[0] + r * angle.cos(), at[1] + r * angle.sin()]
@@ -404,6 +445,3 @@ fn scatter(level: &Level, coarse: &[[f32; 2]], rng: &mut Pcg64) -> Vec<[f32; 2]>
         .collect()
 }
 
-fn tune(name: &str, default: f32) -> f32 {
-    std::env::var(format!("LADING_TUNE_{name}")).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
