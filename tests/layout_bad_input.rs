@@ -1,7 +1,9 @@
 //! Bad input never panics, never yields a NaN or infinite position, and gravity keeps every
 //! component in view: 1,000 iterations on each case, in both speed modes.
 
-use lading::layout::{ForceAtlas2, LayoutGraph, LayoutSettings, Positions, SpeedMode, Start};
+use lading::layout::{
+    ForceAtlas2, LayoutGraph, LayoutSettings, Positions, Settle, SpeedMode, Start,
+};
 use lading::model::EntityId;
 
 const ITERATIONS: u64 = 1_000;
@@ -175,4 +177,92 @@ fn coincident_nodes_separate() {
     layout.run(200);
     let (a, b) = (layout.position(1).unwrap(), layout.position(2).unwrap());
     assert!(a != b, "coincident nodes stayed together");
+}
+
+/// Sizes of the settle cases: 100,000 in release builds (as the issue asks), smaller in debug
+/// builds so the suite stays fast.
+const BIG: i64 = if cfg!(debug_assertions) {
+    3_000
+} else {
+    100_000
+};
+
+/// The settle schedule ends on its own (its caps bound every level), every position is
+/// finite, and everything stays within a bounded radius.
+fn check_settle(name: &str, graph: &LayoutGraph, pin_all: bool) {
+    let settings = LayoutSettings {
+        threads: 0,
+        ..LayoutSettings::explorer()
+    };
+    let mut layout =
+        Settle::new(graph, settings, Start::Random).unwrap_or_else(|e| panic!("{name}: {e}"));
+    if pin_all {
+        for &id in &graph.ids {
+            layout.set_pinned(id, true);
+        }
+    }
+    let t = std::time::Instant::now();
+    let iterations = layout.run_to_settled();
+    assert!(layout.is_settled(), "{name}");
+    let levels = layout.level_count() as u64;
+    assert!(
+        iterations <= 1_000 + 30 * levels,
+        "{name}: {iterations} iterations"
+    );
+    let n = graph.node_count().max(1) as f32;
+    let total_mass: f32 = n + 2.0 * graph.edges.iter().map(|e| e.2).sum::<f32>();
+    let bound = 1_000.0 * total_mass.sqrt() + 1_000.0;
+    let positions = layout.positions();
+    assert_eq!(positions.len(), graph.node_count(), "{name}");
+    for (id, [x, y]) in positions.iter() {
+        assert!(
+            x.is_finite() && y.is_finite(),
+            "{name}: entity {id} at ({x}, {y})"
+        );
+        assert!(
+            x.abs() < bound && y.abs() < bound,
+            "{name}: entity {id} at ({x}, {y})"
+        );
+    }
+    eprintln!(
+        "{name}: {} nodes settled after {iterations} iterations ({} levels) in {:.1} s",
+        graph.node_count(),
+        levels,
+        t.elapsed().as_secs_f64()
+    );
+}
+
+#[test]
+fn settle_a_star_with_many_leaves() {
+    let links: Vec<_> = (1..=BIG).map(|k| (0, k, 1.0)).collect();
+    check_settle("star", &edges(0..=BIG, &links), false);
+}
+
+#[test]
+fn settle_a_long_chain() {
+    let links: Vec<_> = (0..BIG).map(|k| (k, k + 1, 1.0)).collect();
+    check_settle("chain", &edges(0..=BIG, &links), false);
+}
+
+#[test]
+fn settle_isolated_nodes() {
+    check_settle("isolated", &edges(0..BIG, &[]), false);
+}
+
+#[test]
+fn settle_zero_and_huge_weights() {
+    // A chain whose weights alternate between 0 (replaced by 1), tiny, and huge (capped).
+    let links: Vec<_> = (0..BIG / 10)
+        .map(|k| (k, k + 1, [0.0, 1e-30, 1e30, 1e6][k as usize % 4]))
+        .chain((1..BIG / 10).map(|k| (0, k, 1e9)))
+        .collect();
+    check_settle("weights", &edges(0..=BIG / 10, &links), false);
+}
+
+#[test]
+fn settle_with_every_node_pinned() {
+    let links: Vec<_> = (0..BIG / 10)
+        .map(|k| (k, (k * 7 + 1) % (BIG / 10), 1.0))
+        .collect();
+    check_settle("all pinned", &edges(0..BIG / 10, &links), true);
 }

@@ -122,7 +122,9 @@ fn group(n: usize, edges: &[(u32, u32, f32)], mass: &[f32]) -> (Vec<u32>, usize)
     }
     // The others pairwise, lightest degree first (hubs last, so their neighbours have paired
     // among themselves before a hub could take one).
-    let mut order: Vec<u32> = (0..n as u32).filter(|&i| parent[i as usize] == NONE).collect();
+    let mut order: Vec<u32> = (0..n as u32)
+        .filter(|&i| parent[i as usize] == NONE)
+        .collect();
     order.sort_by_key(|&i| (degree(i as usize), i));
     for u in order {
         let u = u as usize;

@@ -772,7 +772,6 @@ impl ForceAtlas2 {
     pub fn ids(&self) -> &[EntityId] {
         &self.ids
     }
-
 }
 
 fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {

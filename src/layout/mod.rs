@@ -15,8 +15,8 @@
 mod coarsen;
 mod fa2;
 mod input;
-pub mod quality;
 mod quadtree;
+pub mod quality;
 mod runner;
 pub mod schedule;
 

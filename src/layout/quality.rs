@@ -102,9 +102,10 @@ mod tests {
         let big: Vec<[f32; 2]> = pos.iter().map(|p| [p[0] * 1000.0, p[1] * 1000.0]).collect();
         let q2 = score(&big, &edges, 7).unwrap();
         assert!((q.edge_ratio - q2.edge_ratio).abs() < 1e-9);
-        // Shuffled positions: about 1.
+        // Random positions: about 1.
+        let mut rng = Pcg64::seed_from_u64(3);
         let shuffled: Vec<[f32; 2]> = (0..side * side)
-            .map(|k| pos[((k * 7919) % (side * side)) as usize])
+            .map(|_| [rng.random_range(0.0..20.0), rng.random_range(0.0..20.0)])
             .collect();
         let q3 = score(&shuffled, &edges, 7).unwrap();
         assert!(q3.edge_ratio > 0.8, "{q3:?}");

@@ -444,4 +444,3 @@ fn scatter(level: &Level, coarse: &[[f32; 2]], rng: &mut Pcg64) -> Vec<[f32; 2]>
         })
         .collect()
 }
-

@@ -338,3 +338,127 @@ fn runner_publishes_takes_commands_and_stops_on_drop() {
     std::thread::sleep(Duration::from_millis(20));
     drop(runner);
 }
+
+/// A benchmark-shaped graph (like `gen_graph.py`'s company networks): planted communities,
+/// a hub per community with leaves (the long tail of one-partner companies), and a few
+/// separate components (a pair, a small star, isolated nodes) that must stay in view.
+fn company_network(seed: u64) -> LayoutGraph {
+    let base = communities(8, 40, seed);
+    let n = base.node_count() as i64;
+    let mut links: Vec<(i64, i64, f64)> = base
+        .edges
+        .iter()
+        .map(|&(a, b, w)| (a as i64, b as i64, w as f64))
+        .collect();
+    let mut next = n;
+    for g in 0..8i64 {
+        for _ in 0..(5 + 3 * g) {
+            links.push((g * 40, next, 2.0));
+            next += 1;
+        }
+    }
+    links.push((next, next + 1, 1.0));
+    for k in 0..6 {
+        links.push((next + 2, next + 3 + k, 1.0));
+    }
+    let ids = 0..next + 9 + 5;
+    LayoutGraph::from_edges(ids, links)
+}
+
+fn settled(g: &LayoutGraph, settings: LayoutSettings) -> (Settle, Positions) {
+    let mut l = Settle::new(g, settings, Start::Random).unwrap();
+    l.run_to_settled();
+    let p = l.positions();
+    (l, p)
+}
+
+#[test]
+fn the_schedule_settles_deterministically_finite_and_in_view() {
+    for forces in [LayoutSettings::graphology(), LayoutSettings::explorer()] {
+        let g = company_network(11);
+        let s = |threads| LayoutSettings {
+            threads,
+            seed: 9,
+            ..forces
+        };
+        let (l, a) = settled(&g, s(1));
+        assert!(l.is_settled());
+        assert!(l.level_count() > 2, "levels {}", l.level_count());
+        assert!(l.iterations() <= 1_000 + 30 * l.level_count() as u64);
+        // Deterministic for a seed and a thread count, and the pool changes nothing.
+        assert_eq!(a, settled(&g, s(1)).1);
+        assert_eq!(a, settled(&g, s(2)).1);
+        let other = settled(&g, LayoutSettings { seed: 10, ..s(1) }).1;
+        assert_ne!(a, other);
+        // Finite, and every node (the separate components too) within a few times the
+        // RMS radius of the picture: gravity keeps them in view.
+        let pos: Vec<[f32; 2]> = a.iter().map(|e| e.1).collect();
+        assert!(pos.iter().all(|p| p[0].is_finite() && p[1].is_finite()));
+        let c = pos
+            .iter()
+            .fold([0.0f32; 2], |c, p| [c[0] + p[0], c[1] + p[1]])
+            .map(|v| v / pos.len() as f32);
+        let rms = (pos.iter().map(|p| dist(*p, c).powi(2)).sum::<f32>() / pos.len() as f32).sqrt();
+        let far = pos.iter().map(|p| dist(*p, c)).fold(0.0f32, f32::max);
+        // Normal gravity (graphology's) lets isolated nodes float at the rim; the window's
+        // strong gravity holds them closer.
+        let limit = if forces.strong_gravity { 4.0 } else { 6.0 };
+        eprintln!("strong gravity {}: farthest {far}, rms {rms}", forces.strong_gravity);
+        assert!(far < limit * rms, "farthest {far}, rms {rms}");
+    }
+}
+
+#[test]
+fn the_schedule_reaches_better_quality_than_a_single_level_in_the_same_time() {
+    // The multilevel schedule's point, on a graph small enough for a debug build: its
+    // settled picture has shorter links than the single level given as many iterations as
+    // the schedule ran on the full graph, from the same start.
+    let g = communities(12, 40, 3);
+    let forces = LayoutSettings {
+        threads: 1,
+        seed: 5,
+        ..LayoutSettings::graphology()
+    };
+    let mut multi = Settle::new(&g, forces, Start::Random).unwrap();
+    multi.run_to_settled();
+    let fine = multi.fine_iterations();
+    assert!(fine > 0 && multi.report().len() > 1);
+    let mut single = ForceAtlas2::new(
+        &g,
+        LayoutSettings {
+            speed: SpeedMode::Inertial,
+            theta: schedule::THETA,
+            ..forces
+        },
+        Start::Random,
+    )
+    .unwrap();
+    single.run(fine);
+    let (m, s) = (
+        edge_ratio(&g, &multi.raw_positions()),
+        edge_ratio(&g, single.raw_positions()),
+    );
+    eprintln!("after {fine} full-graph iterations: multilevel {m:.4}, single level {s:.4}");
+    assert!(m < s, "multilevel {m} vs single {s}");
+    // Its own score agrees with the all-pairs one to the sampling noise.
+    let q = quality::score(&multi.raw_positions(), &g.edges, 7).unwrap();
+    assert!((q.edge_ratio - m).abs() < 0.01, "{} vs {m}", q.edge_ratio);
+}
+
+#[test]
+fn a_pin_or_a_drag_during_the_coarse_levels_moves_to_the_full_graph_and_wakes_it() {
+    let g = communities(6, 40, 2);
+    let mut l = Settle::new(&g, settings(1), Start::Random).unwrap();
+    assert!(l.level_count() > 1);
+    l.step();
+    assert!(l.set_pinned(5, true));
+    assert!(l.is_pinned(5));
+    assert_eq!(l.report().last().unwrap().nodes, g.node_count());
+    l.run_to_settled();
+    assert!(l.is_settled());
+    assert!(l.set_position(5, [3.0, 4.0]));
+    assert!(!l.is_settled());
+    l.run_to_settled();
+    assert_eq!(l.positions().get(5), Some([3.0, 4.0]));
+    assert!(!l.set_pinned(999_999, true));
+}
