@@ -37,6 +37,9 @@ pub const SETTLE_MOVEMENT: f32 = 6.0e-3;
 /// A coarse level is done when its smoothed mean step is below this share: its picture
 /// only has to be roughly right, the next level refines it.
 pub const COARSE_SETTLE_MOVEMENT: f32 = 2.0e-2;
+/// A level also ends when its smoothed movement has not fallen by a tenth for this many
+/// iterations.
+pub const PATIENCE: u64 = 40;
 /// Smoothing of the movement: each iteration's weight in the running mean.
 const SMOOTHING: f32 = 0.25;
 /// Cap on the finest level's iterations (bad input ends here).
@@ -72,6 +75,9 @@ pub struct Settle {
     level_iterations: u64,
     iterations: u64,
     smoothed: f32,
+    /// Lowest smoothed movement on this level, and iterations since it last fell by a tenth.
+    best: f32,
+    since_best: u64,
     settled: bool,
     report: Vec<LevelReport>,
 }
@@ -129,6 +135,8 @@ impl Settle {
             level_iterations: 0,
             iterations: 0,
             smoothed: f32::INFINITY,
+            best: f32::INFINITY,
+            since_best: 0,
             settled: n == 0,
             report: Vec::new(),
         };
@@ -186,8 +194,17 @@ impl Settle {
         } else {
             MAX_COARSE_ITERATIONS
         };
-        // The first iterations of a level decide nothing: the smoothed value needs a few.
-        let quiet = self.level_iterations >= 3 && self.smoothed < threshold;
+        if self.smoothed < 0.9 * self.best {
+            self.best = self.smoothed;
+            self.since_best = 0;
+        } else {
+            self.since_best += 1;
+        }
+        // The first iterations of a level decide nothing: the smoothed value needs a few. A
+        // level whose movement has stopped falling only jitters in place (a dense disc of
+        // leaves under strong gravity does, at about 1%): it is as settled as it gets.
+        let quiet = self.level_iterations >= 3
+            && (self.smoothed < threshold || self.since_best >= PATIENCE);
         if quiet || self.level_iterations >= cap {
             if self.current == 0 {
                 self.settled = true;
@@ -223,6 +240,8 @@ impl Settle {
         self.current = to;
         self.level_iterations = 0;
         self.smoothed = f32::INFINITY;
+        self.best = f32::INFINITY;
+        self.since_best = 0;
         self.open_report();
     }
 
@@ -316,6 +335,8 @@ impl Settle {
         self.settled = self.graph.node_count() == 0;
         self.level_iterations = 0;
         self.smoothed = f32::INFINITY;
+        self.best = f32::INFINITY;
+        self.since_best = 0;
     }
 
     /// Whether a node is pinned.
