@@ -119,3 +119,52 @@ fn layout_reports_missing_or_malformed_input() {
         .unwrap();
     assert!(output.status.success());
 }
+
+#[test]
+fn layout_settle_reports_levels_time_and_quality() {
+    let dir = tempfile::tempdir().unwrap();
+    let edges = dir.path().join("edges.csv");
+    let out = dir.path().join("pos.csv");
+    // Ten stars of 12 leaves, their hubs in a ring: coarsens to a few dozen nodes and below.
+    let mut csv = String::from("source,target\n");
+    for h in 0..10 {
+        csv.push_str(&format!("h{h},h{}\n", (h + 1) % 10));
+        for l in 0..12 {
+            csv.push_str(&format!("h{h},l{h}_{l}\n"));
+        }
+    }
+    std::fs::write(&edges, csv).unwrap();
+    let run = |json: bool| {
+        let mut cmd = lading();
+        cmd.args(["layout", edges.to_str().unwrap(), "--settle", "--threads", "1"])
+            .args(["--out", out.to_str().unwrap()]);
+        if json {
+            cmd.arg("--json");
+        }
+        let output = cmd.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let stdout = run(true);
+    let json: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(json["mode"], "settle");
+    assert_eq!(json["nodes"], 130);
+    let levels = json["levels"].as_array().unwrap();
+    assert!(levels.len() >= 2, "{json}");
+    assert_eq!(levels.last().unwrap()["nodes"], 130);
+    let fine = json["fine_iterations"].as_u64().unwrap();
+    assert!(fine > 0 && fine < json["iterations"].as_u64().unwrap());
+    let ratio = json["edge_ratio"].as_f64().unwrap();
+    assert!(ratio > 0.0 && ratio < 0.6, "{json}");
+    assert!(json["edge_ratio_med"].as_f64().unwrap() > 0.0);
+    assert_eq!(json["nonfinite"], 0);
+    let first = std::fs::read_to_string(&out).unwrap();
+    // Deterministic: the same positions again; and a plain-text summary without --json.
+    let text = run(false);
+    assert!(text.contains("settled after"), "{text}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), first);
+}

@@ -396,13 +396,10 @@ mod tests {
         assert!((fx as f64 - bx).abs() < 1e-3 * bx.abs().max(1.0));
     }
 
-    /// The accuracy the docs claim: at the default theta the approximated repulsion is within
-    /// 0.1% (RMS over all bodies) of the exact sum and not biased weaker or stronger. For
-    /// comparison, graphology's Barnes-Hut at its default is off by ~11% RMS and ~9% too
-    /// weak (its cells lack one body's mass each); a cell missing one body here fails this.
-    #[test]
-    fn default_theta_is_accurate_and_unbiased_on_clustered_bodies() {
-        // Clusters of very different sizes and masses, like a company network mid-layout.
+    /// RMS relative error of the approximated repulsion against the exact sum, and its mean
+    /// radial bias (negative = too weak), on clustered bodies like a company network
+    /// mid-layout: clusters of very different sizes and masses.
+    fn error_at(theta: f32) -> (f64, f64) {
         let mut rng = Pcg64::seed_from_u64(7);
         let (mut pos, mut m) = (Vec::new(), Vec::new());
         for c in 0..40 {
@@ -421,7 +418,7 @@ mod tests {
         }
         let n = pos.len();
         let mut t = QuadTree::default();
-        t.build(&pos, &m, crate::layout::LayoutSettings::default().theta);
+        t.build(&pos, &m, theta);
         let (mut err2, mut mag2, mut radial) = (0.0f64, 0.0f64, 0.0f64);
         for p in 0..n {
             let i = t.order[p] as usize;
@@ -443,10 +440,30 @@ mod tests {
             // Error along the exact force: negative = repulsion too weak.
             radial += (ex * bx + ey * by) / b2;
         }
-        let rms = (err2 / mag2).sqrt();
-        let bias = radial / n as f64;
+        ((err2 / mag2).sqrt(), radial / n as f64)
+    }
+
+    /// The accuracy the docs claim: at the default theta the approximated repulsion is within
+    /// 0.1% (RMS over all bodies) of the exact sum and not biased weaker or stronger. For
+    /// comparison, graphology's Barnes-Hut at its default is off by ~11% RMS and ~9% too
+    /// weak (its cells lack one body's mass each); a cell missing one body here fails this.
+    #[test]
+    fn default_theta_is_accurate_and_unbiased_on_clustered_bodies() {
+        let (rms, bias) = error_at(crate::layout::LayoutSettings::default().theta);
         assert!(rms < 1e-3, "RMS relative error {rms}");
         assert!(bias.abs() < 2e-4, "radial bias {bias}");
+    }
+
+    /// The settle schedule's thetas: rougher, still well under graphology's ~11% and unbiased.
+    #[test]
+    fn the_schedules_thetas_stay_well_under_graphologys_error() {
+        use crate::layout::schedule::{COARSE_THETA, THETA};
+        for (theta, limit) in [(COARSE_THETA, 0.02), (THETA, 0.05), (1.2, 0.08)] {
+            let (rms, bias) = error_at(theta);
+            eprintln!("theta {theta}: RMS relative error {rms:.4}, radial bias {bias:+.4}");
+            assert!(rms < limit, "theta {theta}: RMS relative error {rms}");
+            assert!(bias.abs() < 0.01, "theta {theta}: radial bias {bias}");
+        }
     }
 
     #[test]
