@@ -136,8 +136,14 @@ fn layout_settle_reports_levels_time_and_quality() {
     std::fs::write(&edges, csv).unwrap();
     let run = |json: bool| {
         let mut cmd = lading();
-        cmd.args(["layout", edges.to_str().unwrap(), "--settle", "--threads", "1"])
-            .args(["--out", out.to_str().unwrap()]);
+        cmd.args([
+            "layout",
+            edges.to_str().unwrap(),
+            "--settle",
+            "--threads",
+            "1",
+        ])
+        .args(["--out", out.to_str().unwrap()]);
         if json {
             cmd.arg("--json");
         }

@@ -458,11 +458,16 @@ mod tests {
     #[test]
     fn the_schedules_thetas_stay_well_under_graphologys_error() {
         use crate::layout::schedule::{COARSE_THETA, THETA};
-        for (theta, limit) in [(COARSE_THETA, 0.02), (THETA, 0.05), (1.2, 0.08)] {
+        // Measured: 0.77% RMS and -0.11% at 0.7, 2.0% and -0.65% at 1.0, 3.4% and -1.0% at 1.2.
+        for (theta, rms_limit, bias_limit) in [
+            (COARSE_THETA, 0.015, 0.003),
+            (THETA, 0.03, 0.01),
+            (1.2, 0.05, 0.02),
+        ] {
             let (rms, bias) = error_at(theta);
             eprintln!("theta {theta}: RMS relative error {rms:.4}, radial bias {bias:+.4}");
-            assert!(rms < limit, "theta {theta}: RMS relative error {rms}");
-            assert!(bias.abs() < 0.01, "theta {theta}: radial bias {bias}");
+            assert!(rms < rms_limit, "theta {theta}: RMS relative error {rms}");
+            assert!(bias.abs() < bias_limit, "theta {theta}: radial bias {bias}");
         }
     }
 

@@ -26,7 +26,8 @@ use super::{ForceAtlas2, LayoutError, LayoutGraph, LayoutSettings, Positions, Sp
 use crate::model::EntityId;
 
 /// Barnes-Hut theta of the schedule (classic `s / d < theta`): twice graphology's default
-/// in this form's terms and exact cell masses, so still more accurate than graphology.
+/// in this form's terms, but with exact cell masses, so still more accurate than graphology
+/// (2% RMS against its ~11%; see the quadtree's tests).
 pub const THETA: f32 = 1.0;
 /// Barnes-Hut theta of the small coarse levels, which fix the large-scale arrangement and
 /// cost little: more accuracy there pays.

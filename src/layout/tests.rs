@@ -403,7 +403,10 @@ fn the_schedule_settles_deterministically_finite_and_in_view() {
         // Normal gravity (graphology's) lets isolated nodes float at the rim; the window's
         // strong gravity holds them closer.
         let limit = if forces.strong_gravity { 4.0 } else { 6.0 };
-        eprintln!("strong gravity {}: farthest {far}, rms {rms}", forces.strong_gravity);
+        eprintln!(
+            "strong gravity {}: farthest {far}, rms {rms}",
+            forces.strong_gravity
+        );
         assert!(far < limit * rms, "farthest {far}, rms {rms}");
     }
 }
