@@ -1,5 +1,6 @@
 //! Bad input never panics, never yields a NaN or infinite position, and gravity keeps every
-//! component in view: 1,000 iterations on each case, in both speed modes.
+//! component in view: 1,000 iterations on each case, in both speed modes; and the settle
+//! schedule ends on its own on the worst shapes at 100,000 nodes (3,000 in debug builds).
 
 use lading::layout::{
     ForceAtlas2, LayoutGraph, LayoutSettings, Positions, Settle, SpeedMode, Start,
@@ -252,17 +253,15 @@ fn settle_isolated_nodes() {
 #[test]
 fn settle_zero_and_huge_weights() {
     // A chain whose weights alternate between 0 (replaced by 1), tiny, and huge (capped).
-    let links: Vec<_> = (0..BIG / 10)
+    let links: Vec<_> = (0..BIG)
         .map(|k| (k, k + 1, [0.0, 1e-30, 1e30, 1e6][k as usize % 4]))
-        .chain((1..BIG / 10).map(|k| (0, k, 1e9)))
+        .chain((1..BIG).step_by(10).map(|k| (0, k, 1e9)))
         .collect();
-    check_settle("weights", &edges(0..=BIG / 10, &links), false);
+    check_settle("weights", &edges(0..=BIG, &links), false);
 }
 
 #[test]
 fn settle_with_every_node_pinned() {
-    let links: Vec<_> = (0..BIG / 10)
-        .map(|k| (k, (k * 7 + 1) % (BIG / 10), 1.0))
-        .collect();
-    check_settle("all pinned", &edges(0..BIG / 10, &links), true);
+    let links: Vec<_> = (0..BIG).map(|k| (k, (k * 7 + 1) % BIG, 1.0)).collect();
+    check_settle("all pinned", &edges(0..BIG, &links), true);
 }
