@@ -11,10 +11,12 @@
 //! old picture) runs the finest level alone, so the picture does not jump.
 //!
 //! Every level uses the inertial speed rule ([`SpeedMode::Inertial`]) and the Barnes-Hut
-//! theta [`THETA`], and stops by the same rule ([`SETTLE_MOVEMENT`]): the average step,
-//! smoothed over a few iterations, falls below a small share of the picture's RMS radius;
-//! or after [`MAX_FINE_ITERATIONS`] (finest level) or [`MAX_COARSE_ITERATIONS`] (coarser)
-//! iterations, so it always ends. The forces (scaling, gravity, LinLog, ...) are the
+//! theta [`THETA`] ([`COARSE_THETA`] on the small coarse levels), and stops by one rule: the
+//! average step, smoothed over a few iterations, falls below a small share of the picture's
+//! RMS radius ([`settle_movement`] on the full graph, [`COARSE_SETTLE_MOVEMENT`] above it),
+//! or has not fallen by a tenth for [`PATIENCE`] iterations (it only jitters), or the
+//! level has run [`MAX_FINE_ITERATIONS`] (the full graph), [`MAX_COARSE_ITERATIONS`] or
+//! [`MAX_BIG_COARSE_ITERATIONS`] iterations, so it always ends. The forces (scaling, gravity, LinLog, ...) are the
 //! caller's. While a coarse level runs, [`Settle::positions`] gives every node its group's
 //! place, so a window can draw the layout as it moves from the first frame.
 
@@ -317,7 +319,7 @@ impl Settle {
     }
 
     /// Skips the remaining coarse levels (a pin or a drag needs the real nodes).
-    fn to_finest(&mut self) {
+    fn skip_to_finest(&mut self) {
         if self.current > 0 {
             self.prolong(0);
         }
@@ -325,7 +327,7 @@ impl Settle {
 
     /// Pins or unpins a node (see [`ForceAtlas2::set_pinned`]); wakes the layout.
     pub fn set_pinned(&mut self, id: EntityId, pinned: bool) -> bool {
-        self.to_finest();
+        self.skip_to_finest();
         let known = self.engine.set_pinned(id, pinned);
         if known {
             self.wake();
@@ -335,7 +337,7 @@ impl Settle {
 
     /// Moves a node (see [`ForceAtlas2::set_position`]); wakes the layout.
     pub fn set_position(&mut self, id: EntityId, position: [f32; 2]) -> bool {
-        self.to_finest();
+        self.skip_to_finest();
         let known = self.engine.set_position(id, position);
         if known {
             self.wake();
