@@ -122,6 +122,13 @@ impl Settle {
         };
         settings.validate()?;
         let n = graph.node_count();
+        // A "picture" where most nodes share their place with others is the coarse stage of
+        // an interrupted schedule (every node at its group's place), not a layout to keep:
+        // start cold from it, which restricts it back to the coarse level it came from.
+        let start = match start {
+            Start::Warm(p) if mostly_stacked(graph, p) => Start::Given(p),
+            s => s,
+        };
         let levels = match start {
             Start::Warm(_) => vec![Level::default()],
             Start::Random | Start::Given(_) => coarsen::hierarchy(n, &graph.edges),
@@ -392,6 +399,23 @@ impl Settle {
     pub fn graph(&self) -> &LayoutGraph {
         &self.graph
     }
+}
+
+/// Whether over a quarter of the graph's nodes have a given position shared with another
+/// node.
+fn mostly_stacked(graph: &LayoutGraph, given: &Positions) -> bool {
+    let mut at: Vec<(u32, u32)> = graph
+        .ids
+        .iter()
+        .filter_map(|&id| given.get(id))
+        .map(|p| (p[0].to_bits(), p[1].to_bits()))
+        .collect();
+    if at.len() < 8 {
+        return false;
+    }
+    at.sort_unstable();
+    let stacked = at.windows(2).filter(|w| w[0] == w[1]).count();
+    stacked * 4 > graph.node_count()
 }
 
 /// An engine for a coarse level: nodes `0..n`, the level's masses and links.

@@ -465,3 +465,27 @@ fn a_pin_or_a_drag_during_the_coarse_levels_moves_to_the_full_graph_and_wakes_it
     assert_eq!(l.positions().get(5), Some([3.0, 4.0]));
     assert!(!l.set_pinned(999_999, true));
 }
+
+#[test]
+fn a_warm_start_from_the_coarse_stage_starts_cold_again() {
+    // The window starts a layout, takes its first positions (the coarse stage: every node at
+    // its group's place) and restarts from them: that must not keep the nodes stacked.
+    let g = communities(6, 40, 2);
+    let first = Settle::new(&g, settings(1), Start::Random).unwrap();
+    assert!(first.level_count() > 1);
+    let stacked = first.positions();
+    let mut again = Settle::new(&g, settings(1), Start::Warm(&stacked)).unwrap();
+    assert_eq!(again.level_count(), first.level_count());
+    again.run_to_settled();
+    let p = again.positions();
+    let mut at: Vec<(u32, u32)> = p
+        .iter()
+        .map(|(_, q)| (q[0].to_bits(), q[1].to_bits()))
+        .collect();
+    at.sort_unstable();
+    at.dedup();
+    assert_eq!(at.len(), g.node_count());
+    // A real picture stays a warm start: one level.
+    let warm = Settle::new(&g, settings(1), Start::Warm(&p)).unwrap();
+    assert_eq!(warm.level_count(), 1);
+}
