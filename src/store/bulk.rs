@@ -1,6 +1,6 @@
 //! Writing generated data straight into the store, in one transaction.
 
-use rusqlite::params;
+use crate::store::db::params;
 
 use super::{Store, StoreError};
 use crate::date::Day;
@@ -10,8 +10,7 @@ impl Store {
     /// Inserts generated records (ids in `data` are 1-based positions into `data.entities`).
     /// All or nothing. Returns the number of shipments added.
     pub fn insert_generated(&mut self, data: &Generated) -> Result<usize, StoreError> {
-        let path = self.path.clone();
-        let e = |err| super::sqlite_error(&path, err);
+        let e = |err: super::db::DbError| self.err(err);
         let tx = self.begin_write()?;
         let mut ids = Vec::with_capacity(data.entities.len());
         {
@@ -38,7 +37,7 @@ impl Store {
         {
             let mut stmt = tx
                 .prepare(
-                    "INSERT OR IGNORE INTO ownership (parent_id, child_id, share_pct, source) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO ownership (parent_id, child_id, share_pct, source) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                 )
                 .map_err(e)?;
             for o in &data.ownership {
@@ -47,8 +46,8 @@ impl Store {
             }
             let mut stmt = tx
                 .prepare(
-                    "INSERT OR IGNORE INTO sanction (entity_id, authority, program, listed_on, delisted_on, reason, source)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO sanction (entity_id, authority, program, listed_on, delisted_on, reason, source)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
                 )
                 .map_err(e)?;
             for s in &data.sanctions {

@@ -2,7 +2,7 @@
 //! (the file and the matcher's reasons, for a spelling an import matched), its identifiers,
 //! and the keys of the entities merged into it, each also through merges of merges.
 
-use rusqlite::params;
+use crate::store::db::params;
 
 use super::{Store, StoreError};
 use crate::model::EntityId;
@@ -31,7 +31,7 @@ const FAMILY: &str = "WITH RECURSIVE fam(id) AS (SELECT ?1 UNION SELECT e.id FRO
 impl Store {
     /// The aliases (with sources), identifiers and merged keys of entity `id`.
     pub fn entity_names(&self, id: EntityId) -> Result<EntityNames, StoreError> {
-        let e = |err| self.err(err);
+        let e = |err: crate::store::db::DbError| self.err(err);
         let mut out = EntityNames::default();
         let mut stmt = self
             .conn
@@ -48,7 +48,7 @@ impl Store {
                 })
             })
             .map_err(e)?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<crate::store::db::DbResult<_>>()
             .map_err(e)?;
         let mut stmt = self
             .conn
@@ -59,7 +59,7 @@ impl Store {
         out.identifiers = stmt
             .query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(e)?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<crate::store::db::DbResult<_>>()
             .map_err(e)?;
         let mut stmt = self
             .conn
@@ -70,7 +70,7 @@ impl Store {
         out.merged_from = stmt
             .query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(e)?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<crate::store::db::DbResult<_>>()
             .map_err(e)?;
         Ok(out)
     }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::params;
+use crate::store::db::params;
 
 use super::{Store, StoreError};
 use crate::date::Day;
@@ -50,12 +50,12 @@ impl Canon {
     }
 
     /// The map of a database (or an open transaction) as it is now.
-    pub(crate) fn read(conn: &rusqlite::Connection) -> rusqlite::Result<Canon> {
+    pub(crate) fn read(conn: &crate::store::db::Conn) -> crate::store::db::DbResult<Canon> {
         let mut stmt =
             conn.prepare("SELECT id, merged_into FROM entity WHERE merged_into IS NOT NULL")?;
         let pointers = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<HashMap<EntityId, EntityId>>>()?;
+            .query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<crate::store::db::DbResult<HashMap<EntityId, EntityId>>>()?;
         Ok(Canon::from_pointers(&pointers))
     }
 
@@ -111,7 +111,7 @@ impl ShipmentColumns {
 impl Store {
     /// Reads entities (with aliases), ownership, sanctions and the shipment columns.
     pub fn load_dataset(&self) -> Result<Dataset, StoreError> {
-        let e = |err| self.err(err);
+        let e = |err: crate::store::db::DbError| self.err(err);
         let mut entities = Vec::new();
         let mut pointers = HashMap::new();
         {
@@ -119,10 +119,10 @@ impl Store {
                 .conn
                 .prepare("SELECT id, key, name, kind, country, state_owned, source, merged_into FROM entity ORDER BY id")
                 .map_err(e)?;
-            let mut rows = stmt.query([]).map_err(e)?;
+            let mut rows = stmt.query(params![]).map_err(e)?;
             while let Some(r) = rows.next().map_err(e)? {
                 let kind: String = r.get(3).map_err(e)?;
-                if let Some(into) = r.get::<_, Option<EntityId>>(7).map_err(e)? {
+                if let Some(into) = r.get::<Option<EntityId>>(7).map_err(e)? {
                     pointers.insert(r.get(0).map_err(e)?, into);
                 }
                 entities.push(Entity {
@@ -148,7 +148,7 @@ impl Store {
                 .conn
                 .prepare("SELECT entity_id, name FROM alias ORDER BY entity_id, rowid")
                 .map_err(e)?;
-            let mut rows = stmt.query([]).map_err(e)?;
+            let mut rows = stmt.query(params![]).map_err(e)?;
             while let Some(r) = rows.next().map_err(e)? {
                 let id: EntityId = r.get(0).map_err(e)?;
                 if let Some(&i) = position.get(&id) {
@@ -167,7 +167,7 @@ impl Store {
                      FROM ownership ORDER BY parent_id, child_id",
                 )
                 .map_err(e)?;
-            let mut rows = stmt.query([]).map_err(e)?;
+            let mut rows = stmt.query(params![]).map_err(e)?;
             while let Some(r) = rows.next().map_err(e)? {
                 let parent = canon.of(r.get(0).map_err(e)?);
                 let child = canon.of(r.get(1).map_err(e)?);
@@ -194,7 +194,7 @@ impl Store {
                      FROM sanction ORDER BY entity_id, listed_on, authority, program",
                 )
                 .map_err(e)?;
-            let mut rows = stmt.query([]).map_err(e)?;
+            let mut rows = stmt.query(params![]).map_err(e)?;
             while let Some(r) = rows.next().map_err(e)? {
                 let listed: String = r.get(3).map_err(e)?;
                 let Some(listed_on) = Day::parse_iso(&listed) else {
@@ -228,7 +228,7 @@ impl Store {
     }
 
     fn load_shipment_columns(&self, canon: &Canon) -> Result<(ShipmentColumns, u64), StoreError> {
-        let e = |err| self.err(err);
+        let e = |err: crate::store::db::DbError| self.err(err);
         let mut cols = ShipmentColumns::default();
         let n: i64 = self
             .conn
@@ -251,7 +251,7 @@ impl Store {
                 "SELECT id, date, shipper_id, consignee_id, part_type, value_usd, source FROM shipment ORDER BY id",
             )
             .map_err(e)?;
-        let mut rows = stmt.query([]).map_err(e)?;
+        let mut rows = stmt.query(params![]).map_err(e)?;
         let mut internal = 0u64;
         while let Some(r) = rows.next().map_err(e)? {
             let date = r.get_ref(1).map_err(e)?.as_str().unwrap_or("");

@@ -1,6 +1,6 @@
 //! Point queries for panels and exports: the full records behind a link or an entity.
 
-use rusqlite::params;
+use crate::store::db::params;
 
 use super::{Store, StoreError};
 use crate::date::Day;
@@ -12,7 +12,7 @@ pub type ShipmentRow = Shipment;
 const SHIPMENT_COLUMNS: &str = "id, date, shipper_id, consignee_id, part_type, description, hs_code, \
      quantity, unit, value_usd, source_ref, source, extra";
 
-fn shipment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Shipment> {
+fn shipment_from_row(r: &crate::store::db::Row<'_>) -> crate::store::db::DbResult<Shipment> {
     let date: String = r.get(1)?;
     Ok(Shipment {
         id: r.get(0)?,
