@@ -26,7 +26,7 @@ pub struct EntityNames {
 }
 
 /// The entity and everything merged into it, directly or through other merges.
-const FAMILY: &str = "WITH RECURSIVE fam(id) AS (SELECT ?1 UNION SELECT e.id FROM entity e JOIN fam ON e.merged_into = fam.id)";
+const FAMILY: &str = "WITH RECURSIVE fam(id) AS (SELECT CAST(?1 AS BIGINT) UNION SELECT e.id FROM entity e JOIN fam ON e.merged_into = fam.id)";
 
 impl Store {
     /// The aliases (with sources), identifiers and merged keys of entity `id`.
@@ -36,7 +36,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "{FAMILY} SELECT name, source, reason FROM alias WHERE entity_id IN fam ORDER BY rowid"
+                "{FAMILY} SELECT name, source, reason FROM alias WHERE entity_id IN (SELECT id FROM fam) ORDER BY rowid"
             ))
             .map_err(e)?;
         out.aliases = stmt
@@ -53,7 +53,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "{FAMILY} SELECT DISTINCT scheme, value FROM identifier WHERE entity_id IN fam ORDER BY scheme, value"
+                "{FAMILY} SELECT DISTINCT scheme, value FROM identifier WHERE entity_id IN (SELECT id FROM fam) ORDER BY scheme, value"
             ))
             .map_err(e)?;
         out.identifiers = stmt
@@ -64,7 +64,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "{FAMILY} SELECT key, name FROM entity WHERE id IN fam AND id != ?1 ORDER BY key"
+                "{FAMILY} SELECT key, name FROM entity WHERE id IN (SELECT id FROM fam) AND id != ?1 ORDER BY key"
             ))
             .map_err(e)?;
         out.merged_from = stmt

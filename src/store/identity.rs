@@ -196,6 +196,7 @@ impl Store {
         decision: &Decision,
         force: bool,
     ) -> Result<MergeOutcome, IdentityError> {
+        self.require("merge entities in this database", super::team::JUDGE_NEEDS)?;
         let k = self.entity_row(keep)?;
         let o = self.entity_row(other)?;
         if k.id == o.id {
@@ -224,21 +225,21 @@ impl Store {
                 .map_err(|err| self.err(err))
         };
         // Everything counted is what `other` or anything merged into it holds.
-        let family = "WITH RECURSIVE fam(id) AS (SELECT ?1 UNION SELECT e.id FROM entity e JOIN fam ON e.merged_into = fam.id)";
+        let family = "WITH RECURSIVE fam(id) AS (SELECT CAST(?1 AS BIGINT) UNION SELECT e.id FROM entity e JOIN fam ON e.merged_into = fam.id)";
         let shipments = count(&format!(
-            "{family} SELECT count(*) FROM shipment WHERE shipper_id IN fam OR consignee_id IN fam"
+            "{family} SELECT count(*) FROM shipment WHERE shipper_id IN (SELECT id FROM fam) OR consignee_id IN (SELECT id FROM fam)"
         ))?;
         let ownership = count(&format!(
-            "{family} SELECT count(*) FROM ownership WHERE parent_id IN fam OR child_id IN fam"
+            "{family} SELECT count(*) FROM ownership WHERE parent_id IN (SELECT id FROM fam) OR child_id IN (SELECT id FROM fam)"
         ))?;
         let listings = count(&format!(
-            "{family} SELECT count(*) FROM sanction WHERE entity_id IN fam"
+            "{family} SELECT count(*) FROM sanction WHERE entity_id IN (SELECT id FROM fam)"
         ))?;
         let names = count(&format!(
-            "{family} SELECT (SELECT count(*) FROM fam) + (SELECT count(*) FROM alias WHERE entity_id IN fam)"
+            "{family} SELECT (SELECT count(*) FROM fam) + (SELECT count(*) FROM alias WHERE entity_id IN (SELECT id FROM fam))"
         ))?;
         let identifiers = count(&format!(
-            "{family} SELECT count(*) FROM identifier WHERE entity_id IN fam"
+            "{family} SELECT count(*) FROM identifier WHERE entity_id IN (SELECT id FROM fam)"
         ))?;
         tx.execute(
             "UPDATE entity SET merged_into = ?1 WHERE id = ?2",
@@ -270,6 +271,7 @@ impl Store {
     /// everything that names it (also rows imported after the merge under one of its names).
     /// Returns the key it was split from.
     pub fn unmerge(&mut self, key: &str, decision: &Decision) -> Result<String, IdentityError> {
+        self.require("unmerge entities in this database", super::team::JUDGE_NEEDS)?;
         let row = self.entity_row(key)?;
         let Some(into) = row.merged_into else {
             return Err(IdentityError::NotMerged(row.key));
@@ -295,6 +297,7 @@ impl Store {
         b: &str,
         decision: &Decision,
     ) -> Result<i64, IdentityError> {
+        self.require("record judgements in this database", super::team::JUDGE_NEEDS)?;
         let ra = self.entity_row(a)?;
         let rb = self.entity_row(b)?;
         if ra.id == rb.id {

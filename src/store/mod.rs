@@ -27,7 +27,7 @@ mod lock;
 pub(crate) mod pg_schema;
 mod queries;
 pub mod schema;
-mod team;
+pub(crate) mod team;
 
 pub use load::{Canon, Dataset, MergedEntity, ShipmentColumns};
 pub use lock::{COMMIT_WAIT, MAX_WRITE_WAIT, Waiting, is_busy};

@@ -77,7 +77,54 @@ fn denied_action(detail: &str) -> String {
     }
 }
 
+/// What an import needs: to add rows to `table` and to the tables identity writes.
+pub(crate) fn import_needs(table: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        (table, "INSERT"),
+        ("entity", "INSERT"),
+        ("entity", "UPDATE"),
+        ("alias", "INSERT"),
+        ("identifier", "INSERT"),
+        ("review", "INSERT"),
+        ("lading_meta", "UPDATE"),
+    ]
+}
+
+/// What a merge, an unmerge or a "not the same" needs.
+pub(crate) const JUDGE_NEEDS: &[(&str, &str)] = &[
+    ("entity", "UPDATE"),
+    ("judgement", "INSERT"),
+    ("lading_meta", "UPDATE"),
+];
+
 impl Store {
+    /// On a team database, refuses at once, naming the missing permission, what the role may
+    /// not do (`action`: "import", "merge", …), before anything is read or written. A file
+    /// has no roles: always allowed.
+    pub(crate) fn require(&self, action: &str, needs: &[(&str, &str)]) -> Result<(), StoreError> {
+        if self.sqlite().is_some() {
+            return Ok(());
+        }
+        for (table, privilege) in needs {
+            let allowed: bool = self
+                .conn
+                .query_row(
+                    "SELECT has_table_privilege(?1, ?2)",
+                    params![table, privilege],
+                    |r| r.get(0),
+                )
+                .map_err(|e| self.err(e))?;
+            if !allowed {
+                return Err(StoreError::Denied {
+                    target: self.path.display().to_string(),
+                    action: action.to_owned(),
+                    detail: format!("it lacks {privilege} on table {table}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The checks of the module documentation; creates the schema when `create` and the
     /// database is empty.
     fn check_team(&self, create: bool) -> Result<(), StoreError> {

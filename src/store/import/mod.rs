@@ -240,6 +240,14 @@ impl Store {
             message,
         };
         let file_err = |message: String| error(None, None, message);
+        let table = match options.kind {
+            ImportKind::Shipments => "shipment",
+            ImportKind::Entities => "entity",
+            ImportKind::Ownership => "ownership",
+            ImportKind::Sanctions => "sanction",
+        };
+        self.require("import into this database", &super::team::import_needs(table))
+            .map_err(|e| file_err(e.to_string()))?;
         let mut head = vec![0u8; 8192];
         let head_len =
             read_head(&mut file, &mut head).map_err(|e| file_err(format!("cannot read: {e}")))?;
