@@ -95,7 +95,10 @@ fn a_team_database_holds_exactly_what_a_file_holds() {
         "SELECT count(*) FROM shipment WHERE made_by = '' OR made_at > now()",
     );
     assert_eq!(unsigned, 0);
-    assert_eq!(admin_i64(&url, "SELECT count(DISTINCT made_by) FROM entity"), 1);
+    assert_eq!(
+        admin_i64(&url, "SELECT count(DISTINCT made_by) FROM entity"),
+        1
+    );
 }
 
 #[test]
@@ -192,7 +195,11 @@ fn password_role(tag: &str) -> Option<(String, String, String)> {
     admin
         .batch_execute(&format!("CREATE DATABASE {db} OWNER {role}"))
         .unwrap();
-    Some((format!("postgres://{role}@{tcp}/{db}"), role, format!("Pw-Zq7-{tag}")))
+    Some((
+        format!("postgres://{role}@{tcp}/{db}"),
+        role,
+        format!("Pw-Zq7-{tag}"),
+    ))
 }
 
 #[test]
@@ -214,7 +221,10 @@ fn credentials_come_from_the_url_pgpassword_or_pgpass_and_are_never_written() {
     assert!(!text.contains("Pw-Zq7"), "{text}");
 
     // The password in the URL: import, stats, a session; none of it holds the password.
-    let (ok, text) = run(d, &["--db", &with_password, "import", "entities", "/dev/null"]);
+    let (ok, text) = run(
+        d,
+        &["--db", &with_password, "import", "entities", "/dev/null"],
+    );
     assert!(!ok, "an empty file is refused, after connecting: {text}");
     assert!(!text.contains("authentication"), "{text}");
     let ents = write(
@@ -225,7 +235,13 @@ fn credentials_come_from_the_url_pgpassword_or_pgpass_and_are_never_written() {
     );
     let (ok, text) = run(
         d,
-        &["--db", &with_password, "import", "entities", ents.to_str().unwrap()],
+        &[
+            "--db",
+            &with_password,
+            "import",
+            "entities",
+            ents.to_str().unwrap(),
+        ],
     );
     assert!(ok, "{text}");
     let (ok, text) = run(d, &["--db", &with_password, "import", "shipments", &file]);
@@ -256,7 +272,11 @@ fn credentials_come_from_the_url_pgpassword_or_pgpass_and_are_never_written() {
         .env("PGPASSWORD", &password)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // ~/.pgpass, only when no one else can read it.
     let home = d.join("home");
@@ -270,7 +290,11 @@ fn credentials_come_from_the_url_pgpassword_or_pgpass_and_are_never_written() {
         .env_remove("PGPASSFILE")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = lading_cmd(d, &["--db", &url, "stats"])
         .env("HOME", &home)
@@ -303,7 +327,11 @@ fn two_imports_at_once_keep_every_record_exactly_once() {
         .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     assert_eq!(count(&store), before + 3000);
     let repeated = admin_i64(
@@ -337,8 +365,15 @@ fn wait_until_importing(url: &str, store: &Store, before: i64) {
         if writing > 0 {
             return;
         }
-        assert_eq!(count(store), before, "the import finished before it was caught");
-        assert!(started.elapsed() < Duration::from_secs(60), "no import started");
+        assert_eq!(
+            count(store),
+            before,
+            "the import finished before it was caught"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no import started"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -394,7 +429,10 @@ fn a_merge_during_an_import_leaves_no_shipment_on_the_merged_entity() {
         "dup.csv",
         "key,name,kind,country\nuuap-vendor,U-UAP (vendor spelling),plant,RU\n",
     );
-    let (ok, text) = run(d, &["--db", &url, "import", "entities", ents.to_str().unwrap()]);
+    let (ok, text) = run(
+        d,
+        &["--db", &url, "import", "entities", ents.to_str().unwrap()],
+    );
     assert!(ok, "{text}");
     // A big import that names the duplicate, and a merge of it started while it runs.
     let mut csv = String::from("date,shipper,consignee,description,value_usd,source_ref,source\n");
@@ -407,11 +445,14 @@ fn a_merge_during_an_import_leaves_no_shipment_on_the_merged_entity() {
     }
     let file = write(d, "m.csv", csv);
     let before = count(&store);
-    let import = lading_cmd(d, &["--db", &url, "import", "shipments", file.to_str().unwrap()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let import = lading_cmd(
+        d,
+        &["--db", &url, "import", "shipments", file.to_str().unwrap()],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     wait_until_importing(&url, &store, before);
     let (ok, text) = run(
         d,
@@ -427,7 +468,11 @@ fn a_merge_during_an_import_leaves_no_shipment_on_the_merged_entity() {
     );
     assert!(ok, "{text}");
     let out = import.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(count(&store), before + 20_000);
     let data = store.load_dataset().unwrap();
     let merged: Vec<i64> = data.merged.iter().map(|m| m.id).collect();
@@ -523,7 +568,10 @@ fn a_window_notices_another_users_import_but_not_its_own() {
         return;
     };
     let mut theirs = Store::open(Path::new(&url)).unwrap();
-    assert!(!mine.changed_elsewhere().unwrap(), "the first call only looks");
+    assert!(
+        !mine.changed_elsewhere().unwrap(),
+        "the first call only looks"
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = shipments(dir.path(), "s.csv", "theirs", 0, 5);
     let options = ImportOptions::new(ImportKind::Shipments);

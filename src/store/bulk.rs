@@ -10,7 +10,10 @@ impl Store {
     /// Inserts generated records (ids in `data` are 1-based positions into `data.entities`).
     /// All or nothing. Returns the number of shipments added.
     pub fn insert_generated(&mut self, data: &Generated) -> Result<usize, StoreError> {
-        self.require("write to this database", &super::team::import_needs("shipment"))?;
+        self.require(
+            "write to this database",
+            &super::team::import_needs("shipment"),
+        )?;
         let e = |err: super::db::DbError| self.err(err);
         let tx = self.begin_write()?;
         let mut ids = Vec::with_capacity(data.entities.len());

@@ -271,7 +271,10 @@ impl Store {
     /// everything that names it (also rows imported after the merge under one of its names).
     /// Returns the key it was split from.
     pub fn unmerge(&mut self, key: &str, decision: &Decision) -> Result<String, IdentityError> {
-        self.require("unmerge entities in this database", super::team::JUDGE_NEEDS)?;
+        self.require(
+            "unmerge entities in this database",
+            super::team::JUDGE_NEEDS,
+        )?;
         let row = self.entity_row(key)?;
         let Some(into) = row.merged_into else {
             return Err(IdentityError::NotMerged(row.key));
@@ -297,7 +300,10 @@ impl Store {
         b: &str,
         decision: &Decision,
     ) -> Result<i64, IdentityError> {
-        self.require("record judgements in this database", super::team::JUDGE_NEEDS)?;
+        self.require(
+            "record judgements in this database",
+            super::team::JUDGE_NEEDS,
+        )?;
         let ra = self.entity_row(a)?;
         let rb = self.entity_row(b)?;
         if ra.id == rb.id {

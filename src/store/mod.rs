@@ -22,7 +22,7 @@ mod entity_names;
 pub mod identity;
 pub use entity_names::{AliasRecord, EntityNames};
 pub mod import;
-mod load;
+pub(crate) mod load;
 mod lock;
 pub(crate) mod pg_schema;
 mod queries;

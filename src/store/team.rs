@@ -14,8 +14,11 @@
 
 use std::path::{Path, PathBuf};
 
+use std::io::BufRead;
+
 use super::db::pg::{PgConn, Target};
-use super::db::{Conn, DbError, params};
+use super::db::{Conn, DbError, DbResult, params};
+use super::load::ColumnBuilder;
 use super::{Store, StoreError, lock, pg_schema, schema};
 
 /// The advisory lock key writers hold: "LDNG" in its high half.
@@ -244,5 +247,195 @@ impl Store {
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
         Ok(names.join(", "))
+    }
+}
+
+/// Reads the shipment columns through one `COPY … TO STDOUT` (text format): a bulk read, no
+/// per-row protocol messages.
+pub(super) fn copy_shipments(pg: &PgConn, build: &mut ColumnBuilder<'_>) -> DbResult<()> {
+    let mut client = pg.client();
+    let reader = client.copy_out(
+        "COPY (SELECT id, date, shipper_id, consignee_id, part_type, value_usd, source
+               FROM shipment ORDER BY id) TO STDOUT",
+    )?;
+    let mut input = std::io::BufReader::with_capacity(1 << 20, reader);
+    let mut line = Vec::with_capacity(256);
+    let (mut part, mut source) = (String::new(), String::new());
+    let bad = |what: &str| DbError::Copy(format!("a shipment row with {what}"));
+    loop {
+        line.clear();
+        let n = input
+            .read_until(b'\n', &mut line)
+            .map_err(|e| DbError::Copy(e.to_string()))?;
+        if n == 0 {
+            break;
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+        }
+        let mut fields = line.split(|&b| b == b'\t');
+        let mut next = || fields.next().ok_or_else(|| bad("too few fields"));
+        let int = |f: &[u8]| -> DbResult<i64> {
+            std::str::from_utf8(f)
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .ok_or_else(|| bad("a malformed integer"))
+        };
+        let id = int(next()?)?;
+        let date = std::str::from_utf8(next()?).map_err(|_| bad("a date that is not text"))?;
+        let shipper = int(next()?)?;
+        let consignee = int(next()?)?;
+        unescape(next()?, &mut part).map_err(|_| bad("a part type that is not UTF-8"))?;
+        let value = match next()? {
+            b"\\N" => None,
+            f => Some(
+                std::str::from_utf8(f)
+                    .ok()
+                    .and_then(|t| t.parse::<f64>().ok())
+                    .ok_or_else(|| bad("a malformed value"))?,
+            ),
+        };
+        unescape(next()?, &mut source).map_err(|_| bad("a source that is not UTF-8"))?;
+        build.push(id, date, shipper, consignee, &part, value, &source);
+    }
+    Ok(())
+}
+
+/// A text field of COPY's text format, its backslash escapes undone, into `out`.
+fn unescape(field: &[u8], out: &mut String) -> Result<(), std::str::Utf8Error> {
+    out.clear();
+    if !field.contains(&b'\\') {
+        out.push_str(std::str::from_utf8(field)?);
+        return Ok(());
+    }
+    let mut bytes = Vec::with_capacity(field.len());
+    let mut it = field.iter();
+    while let Some(&b) = it.next() {
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match it.next() {
+            Some(b'n') => bytes.push(b'\n'),
+            Some(b't') => bytes.push(b'\t'),
+            Some(b'r') => bytes.push(b'\r'),
+            Some(b'b') => bytes.push(8),
+            Some(b'f') => bytes.push(12),
+            Some(b'v') => bytes.push(11),
+            Some(&c) => bytes.push(c),
+            None => {}
+        }
+    }
+    out.push_str(std::str::from_utf8(&bytes)?);
+    Ok(())
+}
+
+/// Shipment rows of an import on PostgreSQL, sent in bulk: each row goes into a buffer in
+/// COPY's text format; every [`Stage::CHUNK`] rows the buffer is copied into a temporary
+/// table, and at the end one `INSERT … SELECT` moves the rows the table does not already hold
+/// into `shipment`, in file order (so ids follow the file as on SQLite, with no gaps for
+/// duplicates). The unique index still guards it (`ON CONFLICT DO NOTHING`).
+#[derive(Default)]
+pub(crate) struct Stage {
+    buffer: Vec<u8>,
+    rows: u64,
+    staged: u64,
+    created: bool,
+}
+
+/// The staged columns, in `shipment`'s names; `line` keeps the file's order.
+const STAGE_COLUMNS: &str = "date, shipper_id, consignee_id, part_type, description, hs_code, \
+     quantity, unit, value_usd, source_ref, source, ref_key, extra";
+
+impl Stage {
+    const CHUNK: u64 = 50_000;
+
+    pub(crate) fn push(&mut self, tx: &Conn, values: &[super::db::Value<'_>]) -> DbResult<()> {
+        use std::io::Write;
+        let b = &mut self.buffer;
+        for v in values {
+            match *v {
+                super::db::Value::Null => b.extend_from_slice(b"\\N"),
+                super::db::Value::Integer(i) => {
+                    let _ = write!(b, "{i}");
+                }
+                super::db::Value::Real(r) => {
+                    let _ = write!(b, "{r:?}");
+                }
+                super::db::Value::Text(t) => {
+                    for &c in t.as_bytes() {
+                        match c {
+                            b'\\' => b.extend_from_slice(b"\\\\"),
+                            b'\t' => b.extend_from_slice(b"\\t"),
+                            b'\n' => b.extend_from_slice(b"\\n"),
+                            b'\r' => b.extend_from_slice(b"\\r"),
+                            c => b.push(c),
+                        }
+                    }
+                }
+            }
+            b.push(b'\t');
+        }
+        self.rows += 1;
+        let _ = write!(b, "{}\n", self.rows);
+        if self.rows - self.staged >= Self::CHUNK {
+            self.flush(tx)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, tx: &Conn) -> DbResult<()> {
+        use std::io::Write;
+        let Some(pg) = tx.postgres() else {
+            return Ok(());
+        };
+        if !self.created {
+            tx.execute_batch(&format!(
+                "CREATE TEMP TABLE lading_stage ON COMMIT DROP AS
+                 SELECT {STAGE_COLUMNS}, 0::bigint AS line FROM shipment WITH NO DATA"
+            ))?;
+            self.created = true;
+        }
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let mut client = pg.client();
+        let mut writer = client.copy_in(&format!(
+            "COPY lading_stage ({STAGE_COLUMNS}, line) FROM STDIN"
+        ))?;
+        writer
+            .write_all(&self.buffer)
+            .map_err(|e| DbError::Copy(e.to_string()))?;
+        writer.finish()?;
+        self.buffer.clear();
+        self.staged = self.rows;
+        Ok(())
+    }
+
+    /// Moves the staged rows into `shipment`; returns how many were already there.
+    pub(crate) fn finish(&mut self, tx: &Conn) -> DbResult<u64> {
+        self.flush(tx)?;
+        if self.rows == 0 {
+            return Ok(0);
+        }
+        let added = tx.execute(
+            &format!(
+                "INSERT INTO shipment ({STAGE_COLUMNS})
+                 SELECT {STAGE_COLUMNS} FROM (
+                     SELECT DISTINCT ON (ref_key, source, source_ref) *
+                     FROM lading_stage ORDER BY ref_key, source, source_ref, line
+                 ) AS st
+                 WHERE NOT EXISTS (
+                     SELECT 1 FROM shipment s WHERE s.ref_key = st.ref_key
+                     AND md5(s.source) = md5(st.source) AND md5(s.source_ref) = md5(st.source_ref)
+                     AND s.source = st.source AND s.source_ref = st.source_ref)
+                 ORDER BY line
+                 ON CONFLICT DO NOTHING"
+            ),
+            params![],
+        )? as u64;
+        tx.execute_batch("DROP TABLE lading_stage")?;
+        self.created = false;
+        Ok(self.rows - added)
     }
 }

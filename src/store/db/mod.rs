@@ -9,7 +9,7 @@
 //!
 //! What PostgreSQL needs that SQLite does not, this layer does once:
 //! - `?N` becomes `$N` (outside quoted text);
-//! - an `INSERT` into a table with an `id` column gets `RETURNING id`, which is how
+//! - an `INSERT … VALUES` into a table with an `id` column gets `RETURNING id`, which is how
 //!   [`Conn::last_insert_rowid`] answers on PostgreSQL;
 //! - parameters are converted to the type the server inferred (an integer bound to a
 //!   `double precision` column, a boolean to a `bigint` flag);
@@ -30,6 +30,8 @@ pub enum DbError {
     Type { column: usize, message: String },
     #[error("no row")]
     NoRow,
+    #[error("reading a bulk copy: {0}")]
+    Copy(String),
 }
 
 impl DbError {

@@ -493,7 +493,10 @@ impl PgConn {
                     .strip_prefix(t)
                     .is_some_and(|rest| rest.starts_with([' ', '(']))
             })
-            && !text.to_ascii_lowercase().contains("returning");
+            && {
+                let lower = text.to_ascii_lowercase();
+                lower.contains("values") && !lower.contains("returning")
+            };
         if returns_id {
             text.push_str(" RETURNING id");
         }

@@ -246,8 +246,11 @@ impl Store {
             ImportKind::Ownership => "ownership",
             ImportKind::Sanctions => "sanction",
         };
-        self.require("import into this database", &super::team::import_needs(table))
-            .map_err(|e| file_err(e.to_string()))?;
+        self.require(
+            "import into this database",
+            &super::team::import_needs(table),
+        )
+        .map_err(|e| file_err(e.to_string()))?;
         let mut head = vec![0u8; 8192];
         let head_len =
             read_head(&mut file, &mut head).map_err(|e| file_err(format!("cannot read: {e}")))?;
@@ -411,7 +414,9 @@ impl Store {
             }
             summary.entities_created = std::mem::take(&mut sink.resolver.created);
             summary.resolution = std::mem::take(&mut sink.resolver.report);
-            sink.finish().map_err(|e| file_err(e.to_string()))?;
+            let already_there = sink.finish().map_err(|e| file_err(e.to_string()))?;
+            summary.imported -= already_there;
+            summary.duplicates += already_there;
             drop(sink);
             if let Some(rej) = rejects.take() {
                 rej.finish()

@@ -1,7 +1,7 @@
 //! The writing side of an import: resolves entities and inserts rows, in the open
 //! transaction. Runs on the thread that owns the connection.
 
-use crate::store::db::{DbResult, Engine, Stmt, Tx, params};
+use crate::store::db::{DbResult, Engine, Stmt, Tx, Value, params};
 use rustc_hash::FxHashMap;
 
 use super::fields::{Field, IdRole, ImportKind};
@@ -42,6 +42,8 @@ pub(super) struct Sink<'t, 'o> {
     keys_seen: Option<FxHashMap<i64, i64>>,
     /// Further rows with a key already in `keys_seen` (different strings, one hash).
     key_collisions: FxHashMap<i64, Vec<i64>>,
+    /// On PostgreSQL: shipment rows, in COPY's text format, waiting to be staged.
+    staged: Option<super::super::team::Stage>,
     probe_row: Stmt<'t>,
     insert_shipment: Stmt<'t>,
     insert_shipment_if_new: Stmt<'t>,
@@ -77,6 +79,8 @@ impl<'t, 'o> Sink<'t, 'o> {
             columns,
             resolver: Resolver::load(tx, file_label)?,
             keys_seen,
+            staged: (team && columns.options.kind == ImportKind::Shipments)
+                .then(super::super::team::Stage::default),
             key_collisions: FxHashMap::default(),
             probe_row: tx
                 .prepare("SELECT source = ?1 AND source_ref = ?2 FROM shipment WHERE id = ?3")?,
@@ -190,6 +194,28 @@ impl<'t, 'o> Sink<'t, 'o> {
                 }
             }
         }
+        if let Some(stage) = self.staged.as_mut() {
+            // Counted as added; `finish` takes back the ones the table already held.
+            stage.push(
+                self.tx,
+                &[
+                    Value::Text(&p.date_iso),
+                    Value::Integer(shipper),
+                    Value::Integer(consignee),
+                    Value::Text(if p.part.is_empty() { OTHER } else { &p.part }),
+                    Value::Text(c.get(r, Field::Description)),
+                    Value::Text(c.get(r, Field::HsCode)),
+                    p.quantity.map_or(Value::Null, Value::Real),
+                    Value::Text(c.get(r, Field::Unit)),
+                    p.value_usd.map_or(Value::Null, Value::Real),
+                    Value::Text(source_ref),
+                    Value::Text(source),
+                    Value::Integer(p.ref_key),
+                    Value::Text(&c.extra(r)),
+                ],
+            )?;
+            return Ok(true);
+        }
         let stmt = if self.keys_seen.is_some() {
             &mut self.insert_shipment
         } else {
@@ -224,12 +250,16 @@ impl<'t, 'o> Sink<'t, 'o> {
 
     /// Builds the deduplication index again if this import dropped it (before the commit: a
     /// rolled-back import gives it back with everything else).
-    pub fn finish(&mut self) -> DbResult<()> {
+    /// Returns how many rows counted as added were already there (PostgreSQL's staged rows).
+    pub fn finish(&mut self) -> DbResult<u64> {
+        if let Some(stage) = self.staged.as_mut() {
+            return stage.finish(self.tx);
+        }
         if self.keys_seen.is_some() {
             self.tx
                 .execute_batch(crate::store::schema::SHIPMENT_INDEXES)?;
         }
-        Ok(())
+        Ok(0)
     }
 
     fn entity(&mut self, r: &csv::StringRecord) -> Result<bool, RowFailure> {

@@ -219,7 +219,11 @@ impl Store {
             message,
         };
         let mut needs = crate::store::team::import_needs("shipment");
-        needs.extend([("ownership", "INSERT"), ("sanction", "INSERT"), ("entity_ftm", "INSERT")]);
+        needs.extend([
+            ("ownership", "INSERT"),
+            ("sanction", "INSERT"),
+            ("entity_ftm", "INSERT"),
+        ]);
         self.require("import into this database", &needs)
             .map_err(|e| file_err(e.to_string()))?;
         let open = || std::fs::File::open(path).map_err(|e| file_err(format!("cannot open: {e}")));
