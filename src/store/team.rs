@@ -377,7 +377,7 @@ impl Stage {
             b.push(b'\t');
         }
         self.rows += 1;
-        let _ = write!(b, "{}\n", self.rows);
+        let _ = writeln!(b, "{}", self.rows);
         if self.rows - self.staged >= Self::CHUNK {
             self.flush(tx)?;
         }
