@@ -584,3 +584,115 @@ fn a_window_notices_another_users_import_but_not_its_own() {
     assert!(!mine.changed_elsewhere().unwrap(), "its own import");
     assert!(theirs.changed_elsewhere().unwrap());
 }
+
+#[test]
+fn sessions_kept_in_the_team_database_list_who_saved_them_and_reopen() {
+    let Some((url, store)) = sample_db() else {
+        return;
+    };
+    let body = "{\"format\": \"lading-session\"}";
+    let id = store
+        .save_team_session("  Poly and Ulan-Ude  ", body)
+        .unwrap();
+    let list = store.team_sessions().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].id, id);
+    assert_eq!(list[0].title, "Poly and Ulan-Ude");
+    assert_eq!(list[0].author, "postgres");
+    assert_eq!(list[0].saved_at.len(), "2026-12-07 05:30".len());
+    assert_eq!(store.team_session(id).unwrap(), body);
+
+    // A read-only role lists and opens them, but may not save one.
+    let role = format!("viewer_{}", std::process::id());
+    let dbname = url.split('?').next().unwrap().rsplit('/').next().unwrap();
+    admin_on(&url)
+        .batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN; GRANT CONNECT ON DATABASE {dbname} TO {role};
+             GRANT USAGE ON SCHEMA public TO {role};
+             GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role};"
+        ))
+        .unwrap();
+    let viewer = Store::open(Path::new(&url.replacen(
+        "postgres://postgres@",
+        &format!("postgres://{role}@"),
+        1,
+    )))
+    .unwrap();
+    assert_eq!(viewer.team_sessions().unwrap().len(), 1);
+    let err = viewer
+        .save_team_session("mine", body)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("may not save sessions"), "{err}");
+
+    // A file keeps no sessions, and says so.
+    let dir = tempfile::tempdir().unwrap();
+    let file = Store::open_or_create(&dir.path().join("t.db")).unwrap();
+    assert!(!file.keeps_sessions());
+    let err = file.save_team_session("x", body).unwrap_err().to_string();
+    assert!(err.contains("team databases only"), "{err}");
+}
+
+#[test]
+fn the_window_saves_a_session_to_the_team_database_and_opens_it_again() {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use lading::annotation::Target;
+    use lading::explorer::Explorer;
+    use lading::ui::LadingApp;
+
+    let Some((url, _store)) = sample_db() else {
+        return;
+    };
+    let store = Store::open(Path::new(&url)).unwrap();
+    let app = LadingApp::with_explorer(Explorer::new(store).unwrap());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .with_context_setup(lading::ui::install_fonts)
+        .build_ui_state(|ui, app: &mut LadingApp| app.frame(ui), app);
+    h.run_steps(3);
+    let target = Target::Entity("poly-technologies".into());
+    let note = |h: &Harness<'_, LadingApp>| {
+        h.state()
+            .explorer
+            .as_ref()
+            .unwrap()
+            .doc()
+            .annotations
+            .notes
+            .get(&Target::Entity("poly-technologies".into()))
+            .cloned()
+    };
+    h.state_mut().send(lading::explorer::Command::SetNote(
+        target.clone(),
+        "Mi-171Sh kits via Poly".into(),
+    ));
+    h.run_steps(3);
+    assert!(note(&h).is_some());
+
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Save to team database…").click();
+    h.run_steps(2);
+    h.get_by_label("Save").click();
+    h.run_steps(3);
+    assert!(h.state().error.is_none(), "{:?}", h.state().error);
+    let listed = Store::open(Path::new(&url))
+        .unwrap()
+        .team_sessions()
+        .unwrap();
+    assert_eq!(listed.len(), 1, "saved once");
+
+    h.state_mut()
+        .send(lading::explorer::Command::SetNote(target, String::new()));
+    h.run_steps(3);
+    assert!(note(&h).is_none());
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Open from team database…").click();
+    h.run_steps(2);
+    h.get_by_label("Open").click();
+    h.run_steps(4);
+    assert!(h.state().error.is_none(), "{:?}", h.state().error);
+    assert_eq!(note(&h).as_deref(), Some("Mi-171Sh kits via Poly"));
+}

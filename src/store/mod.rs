@@ -28,6 +28,8 @@ pub(crate) mod pg_schema;
 mod queries;
 pub mod schema;
 pub(crate) mod team;
+mod team_sessions;
+pub use team_sessions::TeamSession;
 
 pub use load::{Canon, Dataset, MergedEntity, ShipmentColumns};
 pub use lock::{COMMIT_WAIT, MAX_WRITE_WAIT, Waiting, is_busy};
@@ -80,6 +82,9 @@ pub enum StoreError {
         action: String,
         detail: String,
     },
+    /// Something this kind of database does not do.
+    #[error("{0}")]
+    Unsupported(String),
     /// A URL of a scheme Lading does not know, or a malformed one.
     #[error("{0}")]
     BadUrl(String),
