@@ -85,6 +85,19 @@ fn a_team_database_holds_exactly_what_a_file_holds() {
         file.content_fingerprint().unwrap(),
         "the same rows, value for value"
     );
+    // The month counts, as each database's engine computes them.
+    let months = team.months().unwrap();
+    let file_months = file.months().unwrap();
+    assert_eq!(months.len(), file_months.len());
+    for (t, f) in months.iter().zip(&file_months) {
+        assert_eq!((&t.month, t.shipments), (&f.month, f.shipments));
+        // Each engine sums floating point in its own order.
+        assert!((t.value_usd - f.value_usd).abs() <= 1e-6 * f.value_usd.abs().max(1.0));
+    }
+    assert_eq!(
+        months.iter().map(|m| m.shipments).sum::<i64>(),
+        team.counts().unwrap()[2]
+    );
     let (a, b) = (team.load_dataset().unwrap(), file.load_dataset().unwrap());
     assert_eq!(a.shipments.id, b.shipments.id);
     assert_eq!(a.shipments.shipper, b.shipments.shipper);

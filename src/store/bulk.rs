@@ -68,7 +68,35 @@ impl Store {
             }
         }
         let mut added = 0;
-        {
+        if tx.postgres().is_some() {
+            // A team database takes them in bulk, as an import does.
+            let mut stage = super::team::Stage::default();
+            for s in &data.shipments {
+                use super::db::Value;
+                stage
+                    .push(
+                        &tx,
+                        &[
+                            Value::Text(&s.date.iso()),
+                            Value::Integer(id(s.shipper)),
+                            Value::Integer(id(s.consignee)),
+                            Value::Text(&s.part_type),
+                            Value::Text(&s.description),
+                            Value::Text(&s.hs_code),
+                            s.quantity.map_or(Value::Null, Value::Real),
+                            Value::Text(&s.unit),
+                            s.value_usd.map_or(Value::Null, Value::Real),
+                            Value::Text(&s.source_ref),
+                            Value::Text(&s.source),
+                            Value::Integer(super::import::ref_key(&s.source, &s.source_ref)),
+                            Value::Text(""),
+                        ],
+                    )
+                    .map_err(e)?;
+            }
+            let already = stage.finish(&tx).map_err(e)?;
+            added = data.shipments.len() - already as usize;
+        } else {
             let mut stmt = tx
                 .prepare(
                     "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,

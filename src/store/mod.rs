@@ -33,7 +33,7 @@ pub use team_sessions::TeamSession;
 
 pub use load::{Canon, Dataset, MergedEntity, ShipmentColumns};
 pub use lock::{COMMIT_WAIT, MAX_WRITE_WAIT, Waiting, is_busy};
-pub use queries::ShipmentRow;
+pub use queries::{MonthTotal, ShipmentRow};
 
 use crate::model::{EntityId, EntityKind};
 

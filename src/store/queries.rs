@@ -57,3 +57,37 @@ impl Store {
         Ok(out)
     }
 }
+
+/// One month of shipments, as the database counts them.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MonthTotal {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub shipments: i64,
+    pub value_usd: f64,
+}
+
+impl Store {
+    /// Shipments and declared value by month, counted by the database itself (on a team
+    /// database, by the server): nothing is loaded row by row. Stored rows as they are: a
+    /// merge does not change these counts.
+    pub fn months(&self) -> Result<Vec<MonthTotal>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT substr(date, 1, 7), count(*), coalesce(sum(value_usd), 0)
+                 FROM shipment GROUP BY substr(date, 1, 7) ORDER BY 1",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(params![], |r| {
+            Ok(MonthTotal {
+                month: r.get(0)?,
+                shipments: r.get(1)?,
+                value_usd: r.get(2)?,
+            })
+        })
+        .map_err(|e| self.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| self.err(e))
+    }
+}

@@ -309,6 +309,11 @@ pub fn describe(e: &postgres::Error) -> String {
         return text;
     }
     let mut text = e.to_string();
+    if text.contains("password missing") {
+        return "the server asks for a password: give it in PGPASSWORD, ~/.pgpass, a service \
+                file or the URL"
+            .into();
+    }
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         let more = s.to_string();
