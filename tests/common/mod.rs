@@ -10,7 +10,18 @@ use std::process::{Command, Output};
 /// own, holding the sample, as the default SQLite file would.
 pub fn lading(dir: &Path, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lading"));
-    cmd.args(args)
+    let args: Vec<std::ffi::OsString> = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if on_postgres() && *a == "t.db" && i > 0 && args[i - 1] == "--db" {
+                named_db(dir, a).into_os_string()
+            } else {
+                (*a).into()
+            }
+        })
+        .collect();
+    cmd.args(&args)
         .env("LADING_DATA_DIR", dir.join("data"))
         .env_remove("LADING_DB")
         .current_dir(dir);
@@ -34,6 +45,21 @@ pub fn test_db(dir: &Path) -> PathBuf {
     } else {
         dir.join("t.db")
     }
+}
+
+/// The database a test calls `name` in `dir` (`--db t.db`): that file, or on PostgreSQL a
+/// team database of its own, empty when first named.
+pub fn named_db(dir: &Path, name: &str) -> PathBuf {
+    if !on_postgres() {
+        return dir.join(name);
+    }
+    let note = dir.join(format!(".team_{name}"));
+    if let Ok(url) = std::fs::read_to_string(&note) {
+        return PathBuf::from(url);
+    }
+    let url = fresh_team_db().expect("LADING_TEST_ENGINE=postgres needs LADING_TEST_PG");
+    std::fs::write(&note, &url).unwrap();
+    PathBuf::from(url)
 }
 
 /// The test server: `LADING_TEST_PG`, a URL whose role may create databases and roles (CI
