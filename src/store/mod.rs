@@ -415,10 +415,9 @@ impl Store {
                     schema::LATER_COLUMNS.contains(&(table, name))
                 })
                 .collect();
-            let mut rows = stmt.query(params![]).map_err(|e| self.err(e))?;
-            while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let hash_row = |h: &mut Fnv64, row: &db::Row<'_>| -> Result<(), DbError> {
                 for (i, &later) in later.iter().enumerate() {
-                    let value = row.get_ref(i).map_err(|e| self.err(e))?;
+                    let value = row.get_ref(i)?;
                     if later && matches!(value, ValueRef::Null | ValueRef::Text("")) {
                         continue;
                     }
@@ -443,6 +442,24 @@ impl Store {
                             h.write(b);
                         }
                     }
+                }
+                Ok(())
+            };
+            if self.sqlite().is_some() {
+                let mut rows = stmt.query(params![]).map_err(|e| self.err(e))?;
+                while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+                    hash_row(&mut h, &row).map_err(|e| self.err(e))?;
+                }
+            } else {
+                // A server-side cursor, read in batches: a table of ten million rows is never
+                // held in memory at once.
+                let sql = format!(
+                    "SELECT {} FROM {table} ORDER BY 1, 2",
+                    self.fingerprint_columns(table)?
+                );
+                drop(stmt);
+                if let Some(pg) = self.conn.postgres() {
+                    team::scan(pg, &sql, |row| hash_row(&mut h, row)).map_err(|e| self.err(e))?;
                 }
             }
             h.write(table.as_bytes());

@@ -439,3 +439,27 @@ impl Stage {
         Ok(self.rows - added)
     }
 }
+
+/// Runs `sql` through a portal, `f` on each row, 10,000 rows a round trip: a table of ten
+/// million rows is never held in memory at once.
+pub(super) fn scan(
+    pg: &PgConn,
+    sql: &str,
+    mut f: impl FnMut(&super::db::Row<'_>) -> DbResult<()>,
+) -> DbResult<()> {
+    let mut client = pg.client();
+    let mut tx = client.transaction()?;
+    let statement = tx.prepare(&super::db::pg::translate(sql))?;
+    let portal = tx.bind(&statement, &[])?;
+    loop {
+        let rows = tx.query_portal(&portal, 10_000)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            f(&super::db::Row::Postgres(row))?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
