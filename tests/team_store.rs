@@ -347,6 +347,23 @@ fn two_imports_at_once_keep_every_record_exactly_once() {
         );
     }
     assert_eq!(count(&store), before + 3000);
+    // Row by row: each record of both files, once, with its own values.
+    let mut admin = admin_on(&url);
+    let got: Vec<(String, String, f64)> = admin
+        .query(
+            "SELECT source, source_ref, value_usd FROM shipment WHERE source LIKE 'vendor %'
+             ORDER BY source, (substr(source_ref, 3))::int",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let want: Vec<(String, String, f64)> = ["vendor A", "vendor B"]
+        .iter()
+        .flat_map(|s| (0..1500).map(move |i| (s.to_string(), format!("R-{i}"), (100 + i) as f64)))
+        .collect();
+    assert_eq!(got, want);
     let repeated = admin_i64(
         &url,
         "SELECT count(*) FROM (SELECT 1 FROM shipment GROUP BY source, source_ref
