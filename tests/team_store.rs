@@ -726,3 +726,46 @@ fn the_window_saves_a_session_to_the_team_database_and_opens_it_again() {
     assert!(h.state().error.is_none(), "{:?}", h.state().error);
     assert_eq!(note(&h).as_deref(), Some("Mi-171Sh kits via Poly"));
 }
+
+#[test]
+fn tls_follows_sslmode_as_libpq_does() {
+    let Some(mut admin) = team_admin() else {
+        return;
+    };
+    let ssl: String = admin.query_one("SHOW ssl", &[]).unwrap().get(0);
+    if ssl != "on" {
+        eprintln!("skipped: the test server has no TLS (.ci/run turns it on)");
+        return;
+    }
+    let Some((url, role, password)) = password_role("tls") else {
+        eprintln!("skipped: LADING_TEST_PG_TCP is not set");
+        return;
+    };
+    let with =
+        |mode: &str| format!("{url}?sslmode={mode}").replacen('@', &format!(":{password}@"), 1);
+    let encrypted = |admin: &mut postgres::Client| -> Vec<bool> {
+        admin
+            .query(
+                "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+                 WHERE a.usename = $1 AND a.application_name = 'lading'",
+                &[&role],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    let store = Store::open_or_create(Path::new(&with("require"))).unwrap();
+    assert_eq!(encrypted(&mut admin), [true]);
+    drop(store);
+    let store = Store::open(Path::new(&with("disable"))).unwrap();
+    assert!(encrypted(&mut admin).iter().all(|&on| !on));
+    drop(store);
+    // The server's certificate is self-signed: checking it fails, and says why.
+    let err = Store::open(Path::new(&with("verify-full")))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cannot connect"), "{err}");
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+    assert!(!err.contains(&password), "{err}");
+}
