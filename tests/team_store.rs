@@ -769,3 +769,41 @@ fn tls_follows_sslmode_as_libpq_does() {
     assert!(err.to_lowercase().contains("certificate"), "{err}");
     assert!(!err.contains(&password), "{err}");
 }
+
+#[test]
+fn a_record_twice_in_one_file_is_kept_once_in_file_order() {
+    let Some((url, mut store)) = sample_db() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "twice.csv",
+        "date,shipper,consignee,description,value_usd,source_ref,source\n\
+         2022-07-01,poly-technologies,ulan-ude-aviation-plant,Mi-171E rotor blade,1,T-1,twice\n\
+         2022-07-02,poly-technologies,ulan-ude-aviation-plant,Mi-171E gearbox,2,T-2,twice\n\
+         2022-07-03,poly-technologies,ulan-ude-aviation-plant,Mi-171E rotor blade,3,T-1,twice\n",
+    );
+    let s = store
+        .import_csv(&file, &ImportOptions::new(ImportKind::Shipments), None)
+        .unwrap();
+    assert_eq!((s.imported, s.duplicates), (2, 1), "{s}");
+    let mut admin = admin_on(&url);
+    let rows: Vec<(i64, String, f64)> = admin
+        .query(
+            "SELECT id, source_ref, value_usd FROM shipment WHERE source = 'twice' ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (rows[0].1.as_str(), rows[0].2),
+        ("T-1", 1.0),
+        "the first line wins"
+    );
+    assert_eq!((rows[1].1.as_str(), rows[1].2), ("T-2", 2.0));
+    assert_eq!(rows[1].0, rows[0].0 + 1, "ids follow the file, no gap");
+}

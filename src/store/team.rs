@@ -341,6 +341,10 @@ pub(crate) struct Stage {
     rows: u64,
     staged: u64,
     created: bool,
+    /// The deduplication keys staged so far; whether one came twice (only then can the file
+    /// hold a record twice, and the final move sorts the rows to keep the first).
+    keys: rustc_hash::FxHashSet<i64>,
+    repeats: bool,
 }
 
 /// The staged columns, in `shipment`'s names; `line` keeps the file's order.
@@ -352,6 +356,11 @@ impl Stage {
 
     pub(crate) fn push(&mut self, tx: &Conn, values: &[super::db::Value<'_>]) -> DbResult<()> {
         use std::io::Write;
+        if let Some(&super::db::Value::Integer(key)) = values.get(11)
+            && !self.keys.insert(key)
+        {
+            self.repeats = true;
+        }
         let b = &mut self.buffer;
         for v in values {
             match *v {
@@ -418,13 +427,19 @@ impl Stage {
         if self.rows == 0 {
             return Ok(0);
         }
+        // The file itself holds a record twice only if a key came twice: only then are the
+        // staged rows sorted to keep each record's first line.
+        let rows = if self.repeats {
+            "(SELECT DISTINCT ON (ref_key, source, source_ref) * FROM lading_stage
+              ORDER BY ref_key, source, source_ref, line)"
+        } else {
+            "lading_stage"
+        };
+        tx.execute_batch("SET LOCAL work_mem = '256MB'")?;
         let added = tx.execute(
             &format!(
                 "INSERT INTO shipment ({STAGE_COLUMNS})
-                 SELECT {STAGE_COLUMNS} FROM (
-                     SELECT DISTINCT ON (ref_key, source, source_ref) *
-                     FROM lading_stage ORDER BY ref_key, source, source_ref, line
-                 ) AS st
+                 SELECT {STAGE_COLUMNS} FROM {rows} AS st
                  WHERE NOT EXISTS (
                      SELECT 1 FROM shipment s WHERE s.ref_key = st.ref_key
                      AND md5(s.source) = md5(st.source) AND md5(s.source_ref) = md5(st.source_ref)
