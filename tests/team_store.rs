@@ -807,3 +807,47 @@ fn a_record_twice_in_one_file_is_kept_once_in_file_order() {
     assert_eq!((rows[1].1.as_str(), rows[1].2), ("T-2", 2.0));
     assert_eq!(rows[1].0, rows[0].0 + 1, "ids follow the file, no gap");
 }
+
+#[test]
+fn the_window_says_when_someone_else_changed_the_team_database_and_reloads() {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use lading::explorer::Explorer;
+    use lading::ui::LadingApp;
+
+    let Some((url, _)) = sample_db() else {
+        return;
+    };
+    let app =
+        LadingApp::with_explorer(Explorer::new(Store::open(Path::new(&url)).unwrap()).unwrap());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .with_context_setup(lading::ui::install_fonts)
+        .build_ui_state(|ui, app: &mut LadingApp| app.frame(ui), app);
+    h.run_steps(3);
+    assert!(h.query_by_label("Reload").is_none(), "nothing changed yet");
+    // A colleague's import, from another machine as far as the window knows.
+    let dir = tempfile::tempdir().unwrap();
+    let ents = write(
+        dir.path(),
+        "e.csv",
+        "key,name,kind\nnew-co,New Trading Co,company\n",
+    );
+    let (ok, text) = run(
+        dir.path(),
+        &["--db", &url, "import", "entities", ents.to_str().unwrap()],
+    );
+    assert!(ok, "{text}");
+    let started = Instant::now();
+    while h.query_by_label("Reload").is_none() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+        h.run_steps(1);
+    }
+    h.get_by_label_contains("Someone else changed the team database");
+    h.get_by_label("Reload").click();
+    h.run_steps(3);
+    assert!(h.state().error.is_none(), "{:?}", h.state().error);
+    let explorer = h.state().explorer.as_ref().unwrap();
+    assert!(explorer.id_of_key("new-co").is_some());
+    assert!(explorer.store().keeps_sessions(), "still the team database");
+}
