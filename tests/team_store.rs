@@ -291,6 +291,40 @@ fn credentials_come_from_the_url_pgpassword_or_pgpass_and_are_never_written() {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // A service file: where, who and the password, by the service's name.
+    let (host, port) = std::env::var("LADING_TEST_PG_TCP")
+        .unwrap()
+        .split_once(':')
+        .map(|(h, p)| (h.to_owned(), p.to_owned()))
+        .unwrap();
+    let (user, dbname) = url
+        .trim_start_matches("postgres://")
+        .split_once('@')
+        .map(|(u, rest)| (u.to_owned(), rest.rsplit('/').next().unwrap().to_owned()))
+        .unwrap();
+    let services = write(
+        d,
+        "pg_service.conf",
+        format!(
+            "[other]\nhost=nowhere.invalid\n[newsroom]\nhost={host}\nport={port}\n\
+             dbname={dbname}\nuser={user}\npassword={password}\n"
+        ),
+    );
+    let out = lading_cmd(d, &["--db", "postgres:///?service=newsroom", "stats"])
+        .env("PGSERVICEFILE", &services)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("service=newsroom") && !text.contains("Pw-Zq7"),
+        "{text}"
+    );
+
     // ~/.pgpass, only when no one else can read it.
     let home = d.join("home");
     std::fs::create_dir(&home).unwrap();

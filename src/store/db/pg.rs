@@ -406,6 +406,11 @@ fn read_service(name: &str) -> Result<HashMap<String, String>, String> {
         .ok_or_else(|| format!("service {name:?}: no service file (set PGSERVICEFILE)"))?;
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("service {name:?}: cannot read {}: {e}", path.display()))?;
+    service_in(&text, name).ok_or_else(|| format!("service {name:?} is not in {}", path.display()))
+}
+
+/// The settings of service `name` in a service file's text.
+fn service_in(text: &str, name: &str) -> Option<HashMap<String, String>> {
     let mut found = None;
     let mut current: Option<HashMap<String, String>> = None;
     for line in text.lines().map(str::trim) {
@@ -426,9 +431,7 @@ fn read_service(name: &str) -> Result<HashMap<String, String>, String> {
             map.insert(k.trim().to_owned(), v.trim().to_owned());
         }
     }
-    found
-        .or(current)
-        .ok_or_else(|| format!("service {name:?} is not in {}", path.display()))
+    found.or(current)
 }
 
 /// A statement prepared on the server.
@@ -742,6 +745,18 @@ mod tests {
         assert!(looks_like_url("sqlite://x"));
         assert!(!looks_like_url("/home/ann/data.db"));
         assert!(!looks_like_url("C:\\data.db"));
+    }
+
+    #[test]
+    fn a_service_is_read_from_its_own_section_only() {
+        let text = "# newsroom\n[other]\nhost=wrong\n\n[newsroom]\nhost = db.example\nport=6543\n\
+                    dbname=trade\n[last]\nhost=also-wrong\n";
+        let s = service_in(text, "newsroom").unwrap();
+        assert_eq!(s.get("host").map(String::as_str), Some("db.example"));
+        assert_eq!(s.get("port").map(String::as_str), Some("6543"));
+        assert_eq!(s.get("dbname").map(String::as_str), Some("trade"));
+        assert_eq!(s.len(), 3);
+        assert!(service_in(text, "missing").is_none());
     }
 
     #[test]
