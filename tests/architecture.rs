@@ -57,11 +57,14 @@ fn only_the_ui_knows_egui() {
 }
 
 #[test]
-fn only_the_store_knows_sqlite() {
-    let found = offenders("store/", &["rusqlite"]);
+fn only_the_store_knows_sqlite_and_postgresql() {
+    let found = offenders(
+        "store/",
+        &["rusqlite", "postgres", "postgres_native_tls", "native_tls"],
+    );
     assert!(
         found.is_empty(),
-        "SQLite outside src/store/:\n{}",
+        "SQLite or PostgreSQL outside src/store/:\n{}",
         found.join("\n")
     );
 }
@@ -71,4 +74,5 @@ fn the_check_finds_what_it_looks_for() {
     // Let into the search, the ui's egui and the store's SQLite are found: the search works.
     assert!(!offenders("store/", &["egui"]).is_empty());
     assert!(!offenders("ui/", &["rusqlite"]).is_empty());
+    assert!(!offenders("ui/", &["postgres"]).is_empty());
 }

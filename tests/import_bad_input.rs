@@ -22,7 +22,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_path_buf();
-    let mut store = Store::open_or_create(&path.join("t.db")).unwrap();
+    let mut store = Store::open_or_create(&common::test_db(&path)).unwrap();
     let seed = write(&path, "seed.csv", format!("{HEADER}{GOOD_ROW}").as_bytes());
     store
         .import_csv(&seed, &ImportOptions::new(ImportKind::Shipments), None)

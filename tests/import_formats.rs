@@ -13,7 +13,7 @@ use lading::store::import::{ImportKind, ImportOptions};
 
 fn setup() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_or_create(&dir.path().join("t.db")).unwrap();
+    let store = Store::open_or_create(&common::test_db(dir.path())).unwrap();
     (dir, store)
 }
 

@@ -38,7 +38,7 @@ fn assert_inert(what: &str, text: &str) {
 /// one made elsewhere, holding what the door refuses (escape sequence, U+0001), linked by
 /// shipments so every output shows them.
 fn hostile_db(dir: &Path) -> std::path::PathBuf {
-    let db = dir.join("t.db");
+    let db = common::named_db(dir, "t.db");
     write(
         dir,
         "e.csv",
@@ -191,7 +191,7 @@ fn ftm_names_with_controls_are_refused_and_bidi_is_kept() {
     let out = ok(d, &["import", "ftm", "good.json", "--db", "t.db"]);
     assert_inert("the summary", &out);
     assert!(out.contains("Poly ‹U+202E›seigolonhceT"), "{out}");
-    let store = Store::open(&d.join("t.db")).unwrap();
+    let store = Store::open(&common::named_db(d, "t.db")).unwrap();
     let data = store.load_dataset().unwrap();
     let a = data
         .entities
@@ -311,7 +311,7 @@ fn pictures_draw_names_inert() {
     assert!(label_text.contains("Ros‹U+200B›tec"), "{label_text}");
     assert!(label_text.contains("Evil ‹U+001B›[2J"), "{label_text}");
     // The PNG's labels are shaped from the same label text (`svg::label_texts`).
-    let store = Store::open(&d.join("t.db")).unwrap();
+    let store = Store::open(&common::named_db(d, "t.db")).unwrap();
     let index = lading::index::ShipmentIndex::build(store.load_dataset().unwrap());
     let filter = lading::filter::Filter::default();
     let graph = filter.apply(&index);
@@ -446,8 +446,8 @@ fn a_file_made_only_of_hostile_characters_is_refused_clearly() {
         assert!(!err.contains("panicked"), "{err}");
     }
     // A database was made (or not) but holds nothing.
-    if d.join("t.db").exists() {
-        let store = Store::open(&d.join("t.db"));
+    if d.join("t.db").exists() || common::on_postgres() {
+        let store = Store::open(&common::named_db(d, "t.db"));
         if let Ok(store) = store {
             assert_eq!(store.counts().unwrap(), [0, 0, 0, 0]);
         }
@@ -500,7 +500,7 @@ fn a_session_whose_notes_carry_escape_sequences_opens_with_them_marked() {
          \"selection\":[\"gone\"]}",
     );
     let session = lading::session::Session::load(&d.join("notes.lading")).unwrap();
-    let explorer = Explorer::new(Store::open(&d.join("t.db")).unwrap()).unwrap();
+    let explorer = Explorer::new(Store::open(&common::named_db(d, "t.db")).unwrap()).unwrap();
     let restored = session.restore(&explorer);
     let mut explorer = explorer;
     explorer.open_restored(&restored);

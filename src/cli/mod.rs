@@ -101,8 +101,14 @@ pub mod stats;
     about = "Explore trade between state-owned companies: customs shipments, ownership and sanctions as a network"
 )]
 pub struct Cli {
-    /// The database (default: the session's, else the one in your data directory, made from the sample data on first run).
-    #[arg(long, global = true, value_name = "FILE")]
+    /// The database: a SQLite file, or a team database's postgres://USER@HOST/DB URL (default: $LADING_DB, else the session's, else the one in your data directory, made from the sample data on first run).
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE|URL",
+        env = "LADING_DB",
+        hide_env_values = true
+    )]
     pub db: Option<PathBuf>,
     /// A session file to reopen in the window.
     #[arg(value_name = "SESSION.lading")]
@@ -159,7 +165,9 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let db = cli.db;
+    // A team database's URL loses any password here: what the rest of Lading holds, shows
+    // and writes (sessions, titles, messages) is the URL without it.
+    let db = cli.db.map(|d| crate::store::location(&d)).transpose()?;
     if let (Some(session), Some(_)) = (&cli.session, &cli.command) {
         anyhow::bail!(
             "{} is a session to open in the window; it cannot go with a subcommand (render takes --session FILE)",

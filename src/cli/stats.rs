@@ -20,6 +20,10 @@ pub struct Args {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Only the database's own counts: shipments and value by month, counted by the
+    /// database (a team database's server) without loading the network. No filter flags.
+    #[arg(long)]
+    pub by_month: bool,
 }
 
 /// The JSON `lading stats --json` prints.
@@ -162,6 +166,20 @@ pub fn owner_choices(index: &ShipmentIndex, owners: &crate::rollup::Owners) -> V
 }
 
 pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
+    if args.by_month {
+        let store = super::open_store(db)?;
+        let months = store.months()?;
+        if args.json {
+            super::write_json(&months)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        outln!("database      {}", store.path().display());
+        outln!("month       shipments      value (USD)");
+        for m in &months {
+            outln!("{}  {:>12}  {:>15.0}", m.month, m.shipments, m.value_usd);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let filter = args.filter.to_filter()?;
     let (store, index) = open_indexed(db, &filter)?;
     let graph = filter.apply(&index);

@@ -735,6 +735,13 @@ fn classify(path: &Path, e: &serde_json::Error) -> SessionError {
 
 /// A path as text, absolute when it can be made so.
 fn absolute(path: &Path) -> String {
+    // A team database's URL (already without its password) stays as it is.
+    if path
+        .to_str()
+        .is_some_and(crate::store::db::pg::looks_like_url)
+    {
+        return path.display().to_string();
+    }
     std::path::absolute(path)
         .unwrap_or_else(|_| path.to_path_buf())
         .display()

@@ -1,6 +1,6 @@
 //! Writing generated data straight into the store, in one transaction.
 
-use rusqlite::params;
+use crate::store::db::params;
 
 use super::{Store, StoreError};
 use crate::date::Day;
@@ -10,8 +10,11 @@ impl Store {
     /// Inserts generated records (ids in `data` are 1-based positions into `data.entities`).
     /// All or nothing. Returns the number of shipments added.
     pub fn insert_generated(&mut self, data: &Generated) -> Result<usize, StoreError> {
-        let path = self.path.clone();
-        let e = |err| super::sqlite_error(&path, err);
+        self.require(
+            "write to this database",
+            &super::team::import_needs("shipment"),
+        )?;
+        let e = |err: super::db::DbError| self.err(err);
         let tx = self.begin_write()?;
         let mut ids = Vec::with_capacity(data.entities.len());
         {
@@ -38,7 +41,7 @@ impl Store {
         {
             let mut stmt = tx
                 .prepare(
-                    "INSERT OR IGNORE INTO ownership (parent_id, child_id, share_pct, source) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO ownership (parent_id, child_id, share_pct, source) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                 )
                 .map_err(e)?;
             for o in &data.ownership {
@@ -47,8 +50,8 @@ impl Store {
             }
             let mut stmt = tx
                 .prepare(
-                    "INSERT OR IGNORE INTO sanction (entity_id, authority, program, listed_on, delisted_on, reason, source)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO sanction (entity_id, authority, program, listed_on, delisted_on, reason, source)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
                 )
                 .map_err(e)?;
             for s in &data.sanctions {
@@ -65,7 +68,35 @@ impl Store {
             }
         }
         let mut added = 0;
-        {
+        if tx.postgres().is_some() {
+            // A team database takes them in bulk, as an import does.
+            let mut stage = super::team::Stage::default();
+            for s in &data.shipments {
+                use super::db::Value;
+                stage
+                    .push(
+                        &tx,
+                        &[
+                            Value::Text(&s.date.iso()),
+                            Value::Integer(id(s.shipper)),
+                            Value::Integer(id(s.consignee)),
+                            Value::Text(&s.part_type),
+                            Value::Text(&s.description),
+                            Value::Text(&s.hs_code),
+                            s.quantity.map_or(Value::Null, Value::Real),
+                            Value::Text(&s.unit),
+                            s.value_usd.map_or(Value::Null, Value::Real),
+                            Value::Text(&s.source_ref),
+                            Value::Text(&s.source),
+                            Value::Integer(super::import::ref_key(&s.source, &s.source_ref)),
+                            Value::Text(""),
+                        ],
+                    )
+                    .map_err(e)?;
+            }
+            let already = stage.finish(&tx).map_err(e)?;
+            added = data.shipments.len() - already as usize;
+        } else {
             let mut stmt = tx
                 .prepare(
                     "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,

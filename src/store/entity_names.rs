@@ -2,7 +2,7 @@
 //! (the file and the matcher's reasons, for a spelling an import matched), its identifiers,
 //! and the keys of the entities merged into it, each also through merges of merges.
 
-use rusqlite::params;
+use crate::store::db::params;
 
 use super::{Store, StoreError};
 use crate::model::EntityId;
@@ -26,17 +26,17 @@ pub struct EntityNames {
 }
 
 /// The entity and everything merged into it, directly or through other merges.
-const FAMILY: &str = "WITH RECURSIVE fam(id) AS (SELECT ?1 UNION SELECT e.id FROM entity e JOIN fam ON e.merged_into = fam.id)";
+const FAMILY: &str = "WITH RECURSIVE fam(id) AS (SELECT CAST(?1 AS BIGINT) UNION SELECT e.id FROM entity e JOIN fam ON e.merged_into = fam.id)";
 
 impl Store {
     /// The aliases (with sources), identifiers and merged keys of entity `id`.
     pub fn entity_names(&self, id: EntityId) -> Result<EntityNames, StoreError> {
-        let e = |err| self.err(err);
+        let e = |err: crate::store::db::DbError| self.err(err);
         let mut out = EntityNames::default();
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "{FAMILY} SELECT name, source, reason FROM alias WHERE entity_id IN fam ORDER BY rowid"
+                "{FAMILY} SELECT name, source, reason FROM alias WHERE entity_id IN (SELECT id FROM fam) ORDER BY rowid"
             ))
             .map_err(e)?;
         out.aliases = stmt
@@ -48,29 +48,29 @@ impl Store {
                 })
             })
             .map_err(e)?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<crate::store::db::DbResult<_>>()
             .map_err(e)?;
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "{FAMILY} SELECT DISTINCT scheme, value FROM identifier WHERE entity_id IN fam ORDER BY scheme, value"
+                "{FAMILY} SELECT DISTINCT scheme, value FROM identifier WHERE entity_id IN (SELECT id FROM fam) ORDER BY scheme, value"
             ))
             .map_err(e)?;
         out.identifiers = stmt
             .query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(e)?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<crate::store::db::DbResult<_>>()
             .map_err(e)?;
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "{FAMILY} SELECT key, name FROM entity WHERE id IN fam AND id != ?1 ORDER BY key"
+                "{FAMILY} SELECT key, name FROM entity WHERE id IN (SELECT id FROM fam) AND id != ?1 ORDER BY key"
             ))
             .map_err(e)?;
         out.merged_from = stmt
             .query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(e)?
-            .collect::<rusqlite::Result<_>>()
+            .collect::<crate::store::db::DbResult<_>>()
             .map_err(e)?;
         Ok(out)
     }

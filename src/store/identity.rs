@@ -9,7 +9,7 @@
 //! entity name the merged entity, and go back with it), and keeps a merged key valid for
 //! sessions saved before the merge. A judgement names entities by key, never by row id.
 
-use rusqlite::{OptionalExtension, params};
+use crate::store::db::{OptionalExtension, params};
 
 use super::{Store, StoreError};
 use crate::model::EntityId;
@@ -180,9 +180,9 @@ impl Store {
             .conn
             .prepare("SELECT a_key, b_key FROM judgement WHERE verdict = 'not_same'")
             .map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(|e| self.err(e))?
-            .collect::<rusqlite::Result<Vec<_>>>()
+            .collect::<crate::store::db::DbResult<Vec<_>>>()
             .map_err(|e| self.err(e))
     }
 
@@ -196,6 +196,7 @@ impl Store {
         decision: &Decision,
         force: bool,
     ) -> Result<MergeOutcome, IdentityError> {
+        self.require("merge entities in this database", super::team::JUDGE_NEEDS)?;
         let k = self.entity_row(keep)?;
         let o = self.entity_row(other)?;
         if k.id == o.id {
@@ -216,29 +217,29 @@ impl Store {
                 why,
             });
         }
-        let e = |err| self.err(err);
+        let e = |err: crate::store::db::DbError| self.err(err);
         let tx = self.begin_write()?;
         let count = |sql: &str| -> Result<u64, StoreError> {
-            tx.query_row(sql, params![o.id], |r| r.get::<_, i64>(0))
+            tx.query_row(sql, params![o.id], |r| r.get::<i64>(0))
                 .map(|n| n as u64)
                 .map_err(|err| self.err(err))
         };
         // Everything counted is what `other` or anything merged into it holds.
-        let family = "WITH RECURSIVE fam(id) AS (SELECT ?1 UNION SELECT e.id FROM entity e JOIN fam ON e.merged_into = fam.id)";
+        let family = "WITH RECURSIVE fam(id) AS (SELECT CAST(?1 AS BIGINT) UNION SELECT e.id FROM entity e JOIN fam ON e.merged_into = fam.id)";
         let shipments = count(&format!(
-            "{family} SELECT count(*) FROM shipment WHERE shipper_id IN fam OR consignee_id IN fam"
+            "{family} SELECT count(*) FROM shipment WHERE shipper_id IN (SELECT id FROM fam) OR consignee_id IN (SELECT id FROM fam)"
         ))?;
         let ownership = count(&format!(
-            "{family} SELECT count(*) FROM ownership WHERE parent_id IN fam OR child_id IN fam"
+            "{family} SELECT count(*) FROM ownership WHERE parent_id IN (SELECT id FROM fam) OR child_id IN (SELECT id FROM fam)"
         ))?;
         let listings = count(&format!(
-            "{family} SELECT count(*) FROM sanction WHERE entity_id IN fam"
+            "{family} SELECT count(*) FROM sanction WHERE entity_id IN (SELECT id FROM fam)"
         ))?;
         let names = count(&format!(
-            "{family} SELECT (SELECT count(*) FROM fam) + (SELECT count(*) FROM alias WHERE entity_id IN fam)"
+            "{family} SELECT (SELECT count(*) FROM fam) + (SELECT count(*) FROM alias WHERE entity_id IN (SELECT id FROM fam))"
         ))?;
         let identifiers = count(&format!(
-            "{family} SELECT count(*) FROM identifier WHERE entity_id IN fam"
+            "{family} SELECT count(*) FROM identifier WHERE entity_id IN (SELECT id FROM fam)"
         ))?;
         tx.execute(
             "UPDATE entity SET merged_into = ?1 WHERE id = ?2",
@@ -270,12 +271,16 @@ impl Store {
     /// everything that names it (also rows imported after the merge under one of its names).
     /// Returns the key it was split from.
     pub fn unmerge(&mut self, key: &str, decision: &Decision) -> Result<String, IdentityError> {
+        self.require(
+            "unmerge entities in this database",
+            super::team::JUDGE_NEEDS,
+        )?;
         let row = self.entity_row(key)?;
         let Some(into) = row.merged_into else {
             return Err(IdentityError::NotMerged(row.key));
         };
         let into_key = self.key_of(into)?;
-        let e = |err| self.err(err);
+        let e = |err: crate::store::db::DbError| self.err(err);
         let tx = self.begin_write()?;
         tx.execute(
             "UPDATE entity SET merged_into = NULL WHERE id = ?1",
@@ -295,12 +300,16 @@ impl Store {
         b: &str,
         decision: &Decision,
     ) -> Result<i64, IdentityError> {
+        self.require(
+            "record judgements in this database",
+            super::team::JUDGE_NEEDS,
+        )?;
         let ra = self.entity_row(a)?;
         let rb = self.entity_row(b)?;
         if ra.id == rb.id {
             return Err(IdentityError::SameEntity(ra.key));
         }
-        let e = |err| self.err(err);
+        let e = |err: crate::store::db::DbError| self.err(err);
         let tx = self.begin_write()?;
         tx.execute(
             "DELETE FROM review WHERE (a_id = ?1 AND b_id = ?2) OR (a_id = ?2 AND b_id = ?1)",
@@ -321,7 +330,7 @@ impl Store {
                  FROM judgement ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| {
+        stmt.query_map(params![], |r| {
             Ok(Judgement {
                 id: r.get(0)?,
                 verdict: Verdict::parse(r.get_ref(1)?.as_str()?),
@@ -335,7 +344,7 @@ impl Store {
             })
         })
         .map_err(|e| self.err(e))?
-        .collect::<rusqlite::Result<Vec<_>>>()
+        .collect::<crate::store::db::DbResult<Vec<_>>>()
         .map_err(|e| self.err(e))
     }
 
@@ -350,10 +359,12 @@ impl Store {
                  ORDER BY r.score DESC, r.a_id, r.b_id",
             )
             .map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .map_err(|e| self.err(e))?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.err(e))
+        stmt.query_map(params![], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .map_err(|e| self.err(e))?
+        .collect::<crate::store::db::DbResult<Vec<_>>>()
+        .map_err(|e| self.err(e))
     }
 
     /// Identifiers of every entity, `(entity, scheme, value)`, by entity.
@@ -364,9 +375,9 @@ impl Store {
                 "SELECT entity_id, scheme, value FROM identifier ORDER BY entity_id, scheme, value",
             )
             .map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(|e| self.err(e))?
-            .collect::<rusqlite::Result<Vec<_>>>()
+            .collect::<crate::store::db::DbResult<Vec<_>>>()
             .map_err(|e| self.err(e))
     }
 }
@@ -377,7 +388,7 @@ impl Store {
     pub fn identity_candidates(&self) -> Result<Vec<crate::identity::Candidate>, StoreError> {
         use crate::identity::Candidate;
         use crate::names::identifiers::{Identifier, Scheme};
-        let e = |err| self.err(err);
+        let e = |err: crate::store::db::DbError| self.err(err);
         let canon = self.canon()?;
         let mut out: Vec<Candidate> = Vec::new();
         let mut at: std::collections::HashMap<EntityId, usize> = std::collections::HashMap::new();
@@ -387,11 +398,11 @@ impl Store {
                 .conn
                 .prepare("SELECT id, key, name, country, merged_into FROM entity ORDER BY id")
                 .map_err(e)?;
-            let mut rows = stmt.query([]).map_err(e)?;
+            let mut rows = stmt.query(params![]).map_err(e)?;
             while let Some(r) = rows.next().map_err(e)? {
                 let id: EntityId = r.get(0).map_err(e)?;
                 let name: String = r.get(2).map_err(e)?;
-                if r.get::<_, Option<EntityId>>(4).map_err(e)?.is_some() {
+                if r.get::<Option<EntityId>>(4).map_err(e)?.is_some() {
                     merged_names.push((canon.of(id), name));
                     continue;
                 }
@@ -415,7 +426,7 @@ impl Store {
             .conn
             .prepare("SELECT entity_id, name FROM alias ORDER BY entity_id, rowid")
             .map_err(e)?;
-        let mut rows = stmt.query([]).map_err(e)?;
+        let mut rows = stmt.query(params![]).map_err(e)?;
         while let Some(r) = rows.next().map_err(e)? {
             if let Some(&i) = at.get(&canon.of(r.get(0).map_err(e)?)) {
                 let name: String = r.get(1).map_err(e)?;
@@ -445,8 +456,8 @@ impl Store {
             .prepare("SELECT parent_id, child_id FROM ownership")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok((r.get::<_, EntityId>(0)?, r.get::<_, EntityId>(1)?))
+            .query_map(params![], |r| {
+                Ok((r.get::<EntityId>(0)?, r.get::<EntityId>(1)?))
             })
             .map_err(|e| self.err(e))?;
         let mut out = std::collections::HashSet::new();
@@ -459,16 +470,27 @@ impl Store {
 }
 
 fn insert_judgement(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::store::db::Tx<'_>,
     verdict: Verdict,
     a: &str,
     b: &str,
     d: &Decision,
-) -> rusqlite::Result<i64> {
+) -> crate::store::db::DbResult<i64> {
     tx.execute(
         "INSERT INTO judgement (verdict, a_key, b_key, score, reasons, why, who, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-        params![verdict.as_str(), a, b, d.score, d.reasons, d.why, d.who],
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            verdict.as_str(),
+            a,
+            b,
+            d.score,
+            d.reasons,
+            d.why,
+            d.who,
+            jiff::Timestamp::now()
+                .strftime("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        ],
     )?;
     Ok(tx.last_insert_rowid())
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::params;
+use crate::store::db::params;
 
 use super::{Store, StoreError};
 use crate::date::Day;
@@ -50,12 +50,12 @@ impl Canon {
     }
 
     /// The map of a database (or an open transaction) as it is now.
-    pub(crate) fn read(conn: &rusqlite::Connection) -> rusqlite::Result<Canon> {
+    pub(crate) fn read(conn: &crate::store::db::Conn) -> crate::store::db::DbResult<Canon> {
         let mut stmt =
             conn.prepare("SELECT id, merged_into FROM entity WHERE merged_into IS NOT NULL")?;
         let pointers = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<HashMap<EntityId, EntityId>>>()?;
+            .query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<crate::store::db::DbResult<HashMap<EntityId, EntityId>>>()?;
         Ok(Canon::from_pointers(&pointers))
     }
 
@@ -111,7 +111,7 @@ impl ShipmentColumns {
 impl Store {
     /// Reads entities (with aliases), ownership, sanctions and the shipment columns.
     pub fn load_dataset(&self) -> Result<Dataset, StoreError> {
-        let e = |err| self.err(err);
+        let e = |err: crate::store::db::DbError| self.err(err);
         let mut entities = Vec::new();
         let mut pointers = HashMap::new();
         {
@@ -119,10 +119,10 @@ impl Store {
                 .conn
                 .prepare("SELECT id, key, name, kind, country, state_owned, source, merged_into FROM entity ORDER BY id")
                 .map_err(e)?;
-            let mut rows = stmt.query([]).map_err(e)?;
+            let mut rows = stmt.query(params![]).map_err(e)?;
             while let Some(r) = rows.next().map_err(e)? {
                 let kind: String = r.get(3).map_err(e)?;
-                if let Some(into) = r.get::<_, Option<EntityId>>(7).map_err(e)? {
+                if let Some(into) = r.get::<Option<EntityId>>(7).map_err(e)? {
                     pointers.insert(r.get(0).map_err(e)?, into);
                 }
                 entities.push(Entity {
@@ -148,7 +148,7 @@ impl Store {
                 .conn
                 .prepare("SELECT entity_id, name FROM alias ORDER BY entity_id, rowid")
                 .map_err(e)?;
-            let mut rows = stmt.query([]).map_err(e)?;
+            let mut rows = stmt.query(params![]).map_err(e)?;
             while let Some(r) = rows.next().map_err(e)? {
                 let id: EntityId = r.get(0).map_err(e)?;
                 if let Some(&i) = position.get(&id) {
@@ -167,7 +167,7 @@ impl Store {
                      FROM ownership ORDER BY parent_id, child_id",
                 )
                 .map_err(e)?;
-            let mut rows = stmt.query([]).map_err(e)?;
+            let mut rows = stmt.query(params![]).map_err(e)?;
             while let Some(r) = rows.next().map_err(e)? {
                 let parent = canon.of(r.get(0).map_err(e)?);
                 let child = canon.of(r.get(1).map_err(e)?);
@@ -194,7 +194,7 @@ impl Store {
                      FROM sanction ORDER BY entity_id, listed_on, authority, program",
                 )
                 .map_err(e)?;
-            let mut rows = stmt.query([]).map_err(e)?;
+            let mut rows = stmt.query(params![]).map_err(e)?;
             while let Some(r) = rows.next().map_err(e)? {
                 let listed: String = r.get(3).map_err(e)?;
                 let Some(listed_on) = Day::parse_iso(&listed) else {
@@ -228,13 +228,51 @@ impl Store {
     }
 
     fn load_shipment_columns(&self, canon: &Canon) -> Result<(ShipmentColumns, u64), StoreError> {
-        let e = |err| self.err(err);
-        let mut cols = ShipmentColumns::default();
+        let e = |err: crate::store::db::DbError| self.err(err);
         let n: i64 = self
             .conn
             .query_row("SELECT count(*) FROM shipment", params![], |r| r.get(0))
             .map_err(e)?;
-        let n = usize::try_from(n).unwrap_or(0);
+        let mut build = ColumnBuilder::new(canon, usize::try_from(n).unwrap_or(0));
+        if let Some(pg) = self.conn.postgres() {
+            super::team::copy_shipments(pg, &mut build).map_err(e)?;
+            return Ok(build.finish());
+        }
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, date, shipper_id, consignee_id, part_type, value_usd, source FROM shipment ORDER BY id",
+            )
+            .map_err(e)?;
+        let mut rows = stmt.query(params![]).map_err(e)?;
+        while let Some(r) = rows.next().map_err(e)? {
+            build.push(
+                r.get(0).map_err(e)?,
+                r.get_ref(1).map_err(e)?.as_str().unwrap_or(""),
+                r.get(2).map_err(e)?,
+                r.get(3).map_err(e)?,
+                r.get_ref(4).map_err(e)?.as_str().unwrap_or("other"),
+                r.get(5).map_err(e)?,
+                r.get_ref(6).map_err(e)?.as_str().unwrap_or(""),
+            );
+        }
+        Ok(build.finish())
+    }
+}
+
+/// Builds [`ShipmentColumns`] row by row, whichever engine the rows come from.
+pub(crate) struct ColumnBuilder<'c> {
+    canon: &'c Canon,
+    cols: ShipmentColumns,
+    source_ids: HashMap<String, u32>,
+    part_ids: HashMap<String, u16>,
+    part_names: Vec<String>,
+    internal: u64,
+}
+
+impl<'c> ColumnBuilder<'c> {
+    fn new(canon: &'c Canon, n: usize) -> ColumnBuilder<'c> {
+        let mut cols = ShipmentColumns::default();
         cols.id.reserve(n);
         cols.day.reserve(n);
         cols.shipper.reserve(n);
@@ -242,60 +280,67 @@ impl Store {
         cols.part.reserve(n);
         cols.value_usd.reserve(n);
         cols.source.reserve(n);
-        let mut source_ids: HashMap<String, u32> = HashMap::new();
-        let mut part_ids: HashMap<String, u16> = HashMap::new();
-        let mut names: Vec<String> = Vec::new();
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, date, shipper_id, consignee_id, part_type, value_usd, source FROM shipment ORDER BY id",
-            )
-            .map_err(e)?;
-        let mut rows = stmt.query([]).map_err(e)?;
-        let mut internal = 0u64;
-        while let Some(r) = rows.next().map_err(e)? {
-            let date = r.get_ref(1).map_err(e)?.as_str().unwrap_or("");
-            // Rows with a date Lading did not write are skipped rather than guessed at.
-            let Some(day) = Day::parse_iso(date) else {
-                continue;
-            };
-            let part = r.get_ref(4).map_err(e)?.as_str().unwrap_or("other");
-            let part_id = match part_ids.get(part) {
-                Some(&id) => id,
-                None => {
-                    let id = u16::try_from(names.len()).unwrap_or(u16::MAX);
-                    names.push(part.to_owned());
-                    part_ids.insert(part.to_owned(), id);
-                    id
-                }
-            };
-            let (shipper, consignee) = (
-                canon.of(r.get(2).map_err(e)?),
-                canon.of(r.get(3).map_err(e)?),
-            );
-            if shipper == consignee {
-                internal += 1;
-                continue;
-            }
-            cols.id.push(r.get(0).map_err(e)?);
-            cols.day.push(day);
-            cols.shipper.push(shipper);
-            cols.consignee.push(consignee);
-            cols.part.push(part_id);
-            let value: Option<f64> = r.get(5).map_err(e)?;
-            cols.value_usd.push(value.unwrap_or(0.0));
-            let source = r.get_ref(6).map_err(e)?.as_str().unwrap_or("");
-            let source_id = match source_ids.get(source) {
-                Some(&id) => id,
-                None => {
-                    let id = cols.source_names.len() as u32;
-                    cols.source_names.push(source.to_owned());
-                    source_ids.insert(source.to_owned(), id);
-                    id
-                }
-            };
-            cols.source.push(source_id);
+        ColumnBuilder {
+            canon,
+            cols,
+            source_ids: HashMap::new(),
+            part_ids: HashMap::new(),
+            part_names: Vec::new(),
+            internal: 0,
         }
+    }
+
+    /// One shipment row, in id order.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn push(
+        &mut self,
+        id: i64,
+        date: &str,
+        shipper: EntityId,
+        consignee: EntityId,
+        part: &str,
+        value: Option<f64>,
+        source: &str,
+    ) {
+        // Rows with a date Lading did not write are skipped rather than guessed at.
+        let Some(day) = Day::parse_iso(date) else {
+            return;
+        };
+        let part_id = match self.part_ids.get(part) {
+            Some(&id) => id,
+            None => {
+                let id = u16::try_from(self.part_names.len()).unwrap_or(u16::MAX);
+                self.part_names.push(part.to_owned());
+                self.part_ids.insert(part.to_owned(), id);
+                id
+            }
+        };
+        let (shipper, consignee) = (self.canon.of(shipper), self.canon.of(consignee));
+        if shipper == consignee {
+            self.internal += 1;
+            return;
+        }
+        let cols = &mut self.cols;
+        cols.id.push(id);
+        cols.day.push(day);
+        cols.shipper.push(shipper);
+        cols.consignee.push(consignee);
+        cols.part.push(part_id);
+        cols.value_usd.push(value.unwrap_or(0.0));
+        let source_id = match self.source_ids.get(source) {
+            Some(&id) => id,
+            None => {
+                let id = cols.source_names.len() as u32;
+                cols.source_names.push(source.to_owned());
+                self.source_ids.insert(source.to_owned(), id);
+                id
+            }
+        };
+        cols.source.push(source_id);
+    }
+
+    fn finish(self) -> (ShipmentColumns, u64) {
+        let (mut cols, names) = (self.cols, self.part_names);
         // Sort the part table by name so ids do not depend on row order.
         let mut order: Vec<u16> = (0..names.len() as u16).collect();
         order.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
@@ -307,7 +352,7 @@ impl Store {
             *p = remap[*p as usize];
         }
         cols.part_names = order.iter().map(|&i| names[i as usize].clone()).collect();
-        Ok((cols, internal))
+        (cols, self.internal)
     }
 }
 

@@ -11,13 +11,20 @@
 //!
 //! A window notices other processes' commits with [`Store::changed_elsewhere`], which reads
 //! SQLite's `PRAGMA data_version` (it changes when *another* connection commits).
+//!
+//! On a team database (PostgreSQL) the write lock is a transaction-scoped advisory lock
+//! ([`super::team::WRITE_LOCK`]), waited for the same way with the same notices; a writer
+//! holds it until it commits or rolls back, and a client that dies lets it go with its
+//! connection. Every writing commit there bumps a counter in `lading_meta`, which
+//! [`Store::changed_elsewhere`] reads in place of `data_version`.
 
 use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant};
 
-use rusqlite::{ErrorCode, Transaction, TransactionBehavior};
+use rusqlite::ErrorCode;
 
-use super::{Store, StoreError, sqlite_error};
+use super::db::{Conn, Tx, params};
+use super::{Store, StoreError};
 
 /// The longest an import waits for another process to finish writing.
 pub const MAX_WRITE_WAIT: Duration = Duration::from_secs(30 * 60);
@@ -75,16 +82,70 @@ impl Store {
 
     /// Begins a write transaction holding the write lock (`BEGIN IMMEDIATE`), waiting for
     /// another process's write to end first (see the module documentation).
-    pub(crate) fn begin_write(&self) -> Result<Transaction<'_>, StoreError> {
+    pub(crate) fn begin_write(&self) -> Result<Tx<'_>, StoreError> {
+        match &self.conn {
+            Conn::Sqlite(c) => self.begin_write_sqlite(c),
+            Conn::Postgres(c) => {
+                let tx = self.conn.begin(true).map_err(|e| self.err(e))?;
+                c.mark_writing();
+                self.wait_for(|| {
+                    tx.query_row(
+                        "SELECT pg_try_advisory_xact_lock(?1)",
+                        params![super::team::WRITE_LOCK],
+                        |r| r.get::<bool>(0),
+                    )
+                    .map_err(|e| self.err(e))
+                    .map(|got| got.then_some(()))
+                })?;
+                Ok(tx)
+            }
+        }
+    }
+
+    /// Tries `attempt` until it gives `Some`, sending the waiting notices; gives up after
+    /// [`MAX_WRITE_WAIT`].
+    fn wait_for<T>(
+        &self,
+        mut attempt: impl FnMut() -> Result<Option<T>, StoreError>,
+    ) -> Result<T, StoreError> {
+        let started = Instant::now();
+        let mut waiting = false;
+        let mut next_notice = NOTICE_EVERY;
+        loop {
+            if let Some(done) = attempt()? {
+                if waiting {
+                    self.notify(Waiting::Done(started.elapsed()));
+                }
+                return Ok(done);
+            }
+            let waited = started.elapsed();
+            if waited >= MAX_WRITE_WAIT {
+                return Err(StoreError::Busy {
+                    path: self.path.clone(),
+                    waited_secs: waited.as_secs(),
+                });
+            }
+            if !waiting {
+                waiting = true;
+                self.notify(Waiting::Started);
+            } else if waited >= next_notice {
+                next_notice = waited + NOTICE_EVERY;
+                self.notify(Waiting::Still(waited));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn begin_write_sqlite(&self, conn: &rusqlite::Connection) -> Result<Tx<'_>, StoreError> {
         let started = Instant::now();
         let mut waiting = false;
         let mut next_notice = NOTICE_EVERY;
         // The first try does not wait, so the notice comes at once.
-        let _ = self.conn.busy_timeout(Duration::ZERO);
+        let _ = conn.busy_timeout(Duration::ZERO);
         let result = loop {
-            match Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
+            match self.conn.begin(true) {
                 Ok(tx) => break Ok(tx),
-                Err(e) if is_busy(&e) => {
+                Err(e) if e.is_busy() => {
                     let waited = started.elapsed();
                     if waited >= MAX_WRITE_WAIT {
                         break Err(StoreError::Busy {
@@ -100,9 +161,9 @@ impl Store {
                         self.notify(Waiting::Still(waited));
                     }
                     // SQLite's busy handler sleeps and retries for up to a second.
-                    let _ = self.conn.busy_timeout(Duration::from_secs(1));
+                    let _ = conn.busy_timeout(Duration::from_secs(1));
                 }
-                Err(e) => break Err(sqlite_error(&self.path, e)),
+                Err(e) => break Err(self.err(e)),
             }
         };
         let timeout = if result.is_ok() {
@@ -110,7 +171,7 @@ impl Store {
         } else {
             BUSY_TIMEOUT
         };
-        let _ = self.conn.busy_timeout(timeout);
+        let _ = conn.busy_timeout(timeout);
         if waiting && result.is_ok() {
             self.notify(Waiting::Done(started.elapsed()));
         }
@@ -118,16 +179,23 @@ impl Store {
     }
 
     /// SQLite's `PRAGMA data_version`: it changes when another connection commits.
+    /// On a team database, the counter every writing commit bumps.
     pub fn data_version(&self) -> Result<i64, StoreError> {
-        self.conn
-            .pragma_query_value(None, "data_version", |r| r.get(0))
-            .map_err(|e| self.err(e))
+        match &self.conn {
+            Conn::Sqlite(c) => c
+                .pragma_query_value(None, "data_version", |r| r.get(0))
+                .map_err(|e| self.err(e)),
+            Conn::Postgres(c) => c.data_version().map_err(|e| self.err(e)),
+        }
     }
 
     /// Whether another connection (another process, or an import on another thread) has
     /// committed to the database since the last call; the first call only looks. Cheap: a
     /// window calls it every second.
     pub fn changed_elsewhere(&self) -> Result<bool, StoreError> {
+        if let Conn::Postgres(c) = &self.conn {
+            return c.changed_elsewhere().map_err(|e| self.err(e));
+        }
         let now = self.data_version()?;
         let before = self.sharing.seen_version.replace(Some(now));
         Ok(before.is_some_and(|b| b != now))

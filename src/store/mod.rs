@@ -12,21 +12,28 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, config::DbConfig, params};
+use rusqlite::{Connection, OpenFlags, config::DbConfig};
+
+use db::{Conn, DbError, OptionalExtension, params};
 
 mod bulk;
+pub mod db;
 mod entity_names;
 pub mod identity;
 pub use entity_names::{AliasRecord, EntityNames};
 pub mod import;
-mod load;
+pub(crate) mod load;
 mod lock;
+pub(crate) mod pg_schema;
 mod queries;
 pub mod schema;
+pub(crate) mod team;
+mod team_sessions;
+pub use team_sessions::TeamSession;
 
 pub use load::{Canon, Dataset, MergedEntity, ShipmentColumns};
 pub use lock::{COMMIT_WAIT, MAX_WRITE_WAIT, Waiting, is_busy};
-pub use queries::ShipmentRow;
+pub use queries::{MonthTotal, ShipmentRow};
 
 use crate::model::{EntityId, EntityKind};
 
@@ -59,13 +66,33 @@ pub enum StoreError {
     Sqlite {
         path: PathBuf,
         #[source]
-        source: rusqlite::Error,
+        source: DbError,
     },
+    /// A team database that could not be reached, signed in to or read. `target` is its URL
+    /// without a password.
+    #[error("{target}: {detail}")]
+    Server { target: String, detail: String },
+    /// The database role may not do this.
+    #[error(
+        "{target}: your database role may not {action} ({detail}); ask the database's owner \
+         for that permission"
+    )]
+    Denied {
+        target: String,
+        action: String,
+        detail: String,
+    },
+    /// Something this kind of database does not do.
+    #[error("{0}")]
+    Unsupported(String),
+    /// A URL of a scheme Lading does not know, or a malformed one.
+    #[error("{0}")]
+    BadUrl(String),
 }
 
 /// An open Lading database.
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
     path: PathBuf,
     sharing: lock::Sharing,
 }
@@ -81,7 +108,13 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 impl Store {
     /// Opens an existing Lading database. Fails, and writes nothing, on a missing file, a file
     /// that is not SQLite, a foreign or damaged database, or one from a newer Lading.
+    ///
+    /// A `postgres://` URL (see [`db::pg`]) opens a team database instead; any other
+    /// `scheme://` is refused, never taken for a file name.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(url) = url_of(path)? {
+            return team::open(url, false);
+        }
         if !path.exists() {
             return Err(StoreError::Missing {
                 path: path.to_path_buf(),
@@ -90,7 +123,7 @@ impl Store {
         check_magic(path)?;
         let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         let store = Store {
-            conn,
+            conn: Conn::Sqlite(conn),
             path: path.to_path_buf(),
             sharing: lock::Sharing::default(),
         };
@@ -102,6 +135,9 @@ impl Store {
     /// Opens a Lading database, creating an empty one (WAL, current schema) when the file does
     /// not exist or is empty.
     pub fn open_or_create(path: &Path) -> Result<Store, StoreError> {
+        if let Some(url) = url_of(path)? {
+            return team::open(url, true);
+        }
         let fresh = std::fs::metadata(path)
             .map(|m| m.len() == 0)
             .unwrap_or(true);
@@ -118,16 +154,14 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         )?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| sqlite_error(path, e))?;
         let store = Store {
-            conn,
+            conn: Conn::Sqlite(conn),
             path: path.to_path_buf(),
             sharing: lock::Sharing::default(),
         };
         store.check_identity(true)?;
-        store
-            .conn
-            .pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| store.err(e))?;
         store.migrate()?;
         Ok(store)
     }
@@ -137,11 +171,11 @@ impl Store {
         let path = PathBuf::from(":memory:");
         let conn = Connection::open_in_memory().map_err(|source| StoreError::Sqlite {
             path: path.clone(),
-            source,
+            source: source.into(),
         })?;
         harden(&conn, &path)?;
         let store = Store {
-            conn,
+            conn: Conn::Sqlite(conn),
             path,
             sharing: lock::Sharing::default(),
         };
@@ -149,26 +183,40 @@ impl Store {
         Ok(store)
     }
 
+    /// The database's file, or for a team database its URL without a password.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    fn err(&self, source: rusqlite::Error) -> StoreError {
-        sqlite_error(&self.path, source)
+    /// Which engine holds this database.
+    pub fn engine(&self) -> db::Engine {
+        self.conn.engine()
+    }
+
+    fn err(&self, source: impl Into<DbError>) -> StoreError {
+        match source.into() {
+            DbError::Sqlite(e) => sqlite_error(&self.path, e),
+            e => team::error(&self.path, e),
+        }
+    }
+
+    /// The SQLite connection; `None` on a team database.
+    fn sqlite(&self) -> Option<&Connection> {
+        self.conn.sqlite()
     }
 
     /// Checks application id, schema version and the objects in the schema.
     fn check_identity(&self, allow_blank: bool) -> Result<(), StoreError> {
-        let app_id: i32 = self
-            .conn
+        let Some(conn) = self.sqlite() else {
+            return Ok(());
+        };
+        let app_id: i32 = conn
             .pragma_query_value(None, "application_id", |r| r.get(0))
             .map_err(|e| self.err(e))?;
-        let version: i32 = self
-            .conn
+        let version: i32 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| self.err(e))?;
-        let objects: i64 = self
-            .conn
+        let objects: i64 = conn
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         let blank = app_id == 0 && version == 0 && objects == 0;
@@ -207,8 +255,10 @@ impl Store {
 
     /// Refuses tables, views, triggers or indexes that Lading did not create.
     fn check_objects(&self) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
+        let Some(conn) = self.sqlite() else {
+            return Ok(());
+        };
+        let mut stmt = conn
             .prepare("SELECT type, name FROM sqlite_master ORDER BY type, name")
             .map_err(|e| self.err(e))?;
         let rows = stmt
@@ -237,10 +287,11 @@ impl Store {
     /// version is read again once the write lock is held, so two processes opening an old
     /// (or a new, empty) database at once migrate it once.
     fn migrate(&self) -> Result<(), StoreError> {
+        let Some(conn) = self.sqlite() else {
+            return Ok(());
+        };
         let version = |store: &Store| -> Result<i32, StoreError> {
-            store
-                .conn
-                .pragma_query_value(None, "user_version", |r| r.get(0))
+            conn.pragma_query_value(None, "user_version", |r| r.get(0))
                 .map_err(|e| store.err(e))
         };
         while version(self)? < schema::SCHEMA_VERSION {
@@ -262,7 +313,7 @@ impl Store {
             tx.execute_batch(&batch).map_err(|e| self.err(e))?;
             tx.commit().map_err(|e| self.err(e))?;
         }
-        let _ = self.conn.busy_timeout(lock::BUSY_TIMEOUT);
+        let _ = conn.busy_timeout(lock::BUSY_TIMEOUT);
         Ok(())
     }
 
@@ -275,7 +326,9 @@ impl Store {
         {
             *slot = self
                 .conn
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .query_row(&format!("SELECT count(*) FROM {table}"), params![], |r| {
+                    r.get(0)
+                })
                 .map_err(|e| self.err(e))?;
         }
         Ok(out)
@@ -319,7 +372,7 @@ impl Store {
     /// and for sessions that name their database by content. FNV-1a over the raw values, so
     /// it is the same on every machine and with every version of Lading and Rust.
     pub fn content_fingerprint(&self) -> Result<String, StoreError> {
-        use rusqlite::types::ValueRef;
+        use db::ValueRef;
         let mut h = Fnv64::new();
         for table in [
             "entity",
@@ -339,7 +392,7 @@ impl Store {
                     .conn
                     .query_row(
                         &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
-                        [],
+                        params![],
                         |r| r.get(0),
                     )
                     .map_err(|e| self.err(e))?;
@@ -349,7 +402,10 @@ impl Store {
             }
             let mut stmt = self
                 .conn
-                .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
+                .prepare(&format!(
+                    "SELECT {} FROM {table} ORDER BY 1, 2",
+                    self.fingerprint_columns(table)?
+                ))
                 .map_err(|e| self.err(e))?;
             let columns = stmt.column_count();
             // Columns added by later versions count only when they hold something.
@@ -359,11 +415,10 @@ impl Store {
                     schema::LATER_COLUMNS.contains(&(table, name))
                 })
                 .collect();
-            let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
-            while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let hash_row = |h: &mut Fnv64, row: &db::Row<'_>| -> Result<(), DbError> {
                 for (i, &later) in later.iter().enumerate() {
-                    let value = row.get_ref(i).map_err(|e| self.err(e))?;
-                    if later && matches!(value, ValueRef::Null | ValueRef::Text(b"")) {
+                    let value = row.get_ref(i)?;
+                    if later && matches!(value, ValueRef::Null | ValueRef::Text("")) {
                         continue;
                     }
                     match value {
@@ -379,7 +434,7 @@ impl Store {
                         ValueRef::Text(t) => {
                             h.write(&[3]);
                             h.write(&(t.len() as u64).to_le_bytes());
-                            h.write(t);
+                            h.write(t.as_bytes());
                         }
                         ValueRef::Blob(b) => {
                             h.write(&[4]);
@@ -387,6 +442,24 @@ impl Store {
                             h.write(b);
                         }
                     }
+                }
+                Ok(())
+            };
+            if self.sqlite().is_some() {
+                let mut rows = stmt.query(params![]).map_err(|e| self.err(e))?;
+                while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+                    hash_row(&mut h, &row).map_err(|e| self.err(e))?;
+                }
+            } else {
+                // A server-side cursor, read in batches: a table of ten million rows is never
+                // held in memory at once.
+                let sql = format!(
+                    "SELECT {} FROM {table} ORDER BY 1, 2",
+                    self.fingerprint_columns(table)?
+                );
+                drop(stmt);
+                if let Some(pg) = self.conn.postgres() {
+                    team::scan(pg, &sql, |row| hash_row(&mut h, row)).map_err(|e| self.err(e))?;
                 }
             }
             h.write(table.as_bytes());
@@ -424,7 +497,7 @@ fn sqlite_error(path: &Path, source: rusqlite::Error) -> StoreError {
         },
         _ => StoreError::Sqlite {
             path: path.to_path_buf(),
-            source,
+            source: source.into(),
         },
     }
 }
@@ -468,4 +541,36 @@ fn harden(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(e)?;
     conn.busy_timeout(lock::BUSY_TIMEOUT).map_err(e)?;
     Ok(())
+}
+
+/// Where a database given by the user is, as Lading keeps it: a file path unchanged, a team
+/// database's URL without its password (kept for this process: see [`db::pg`]). A URL of
+/// any other scheme is refused.
+pub fn location(given: &Path) -> Result<PathBuf, StoreError> {
+    match url_of(given)? {
+        Some(url) => {
+            let target = db::pg::Target::parse(url).map_err(StoreError::BadUrl)?;
+            Ok(PathBuf::from(target.display()))
+        }
+        None => Ok(given.to_path_buf()),
+    }
+}
+
+/// A database named by a URL: `Some` for a team database's, an error for a scheme Lading does
+/// not know (a URL never becomes a file path), `None` for a file path.
+fn url_of(path: &Path) -> Result<Option<&str>, StoreError> {
+    let Some(text) = path.to_str() else {
+        return Ok(None);
+    };
+    if !db::pg::looks_like_url(text) {
+        return Ok(None);
+    }
+    if !text.starts_with("postgres://") && !text.starts_with("postgresql://") {
+        return Err(StoreError::BadUrl(
+            db::pg::Target::parse(text)
+                .err()
+                .unwrap_or_else(|| format!("{text}: not a database Lading can open")),
+        ));
+    }
+    Ok(Some(text))
 }

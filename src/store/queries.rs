@@ -1,6 +1,6 @@
 //! Point queries for panels and exports: the full records behind a link or an entity.
 
-use rusqlite::params;
+use crate::store::db::params;
 
 use super::{Store, StoreError};
 use crate::date::Day;
@@ -12,7 +12,7 @@ pub type ShipmentRow = Shipment;
 const SHIPMENT_COLUMNS: &str = "id, date, shipper_id, consignee_id, part_type, description, hs_code, \
      quantity, unit, value_usd, source_ref, source, extra";
 
-fn shipment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Shipment> {
+fn shipment_from_row(r: &crate::store::db::Row<'_>) -> crate::store::db::DbResult<Shipment> {
     let date: String = r.get(1)?;
     Ok(Shipment {
         id: r.get(0)?,
@@ -55,5 +55,39 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+/// One month of shipments, as the database counts them.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MonthTotal {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub shipments: i64,
+    pub value_usd: f64,
+}
+
+impl Store {
+    /// Shipments and declared value by month, counted by the database itself (on a team
+    /// database, by the server): nothing is loaded row by row. Stored rows as they are: a
+    /// merge does not change these counts.
+    pub fn months(&self) -> Result<Vec<MonthTotal>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT substr(date, 1, 7), count(*), coalesce(sum(value_usd), 0)
+                 FROM shipment GROUP BY substr(date, 1, 7) ORDER BY 1",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map(params![], |r| {
+            Ok(MonthTotal {
+                month: r.get(0)?,
+                shipments: r.get(1)?,
+                value_usd: r.get(2)?,
+            })
+        })
+        .map_err(|e| self.err(e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| self.err(e))
     }
 }

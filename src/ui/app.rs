@@ -603,6 +603,23 @@ impl LadingApp {
                 {
                     self.ask_save_as();
                 }
+                let team = self.team_sessions_here();
+                let why =
+                    "Sessions are kept in team databases (postgres://…); this database is a file";
+                if ui
+                    .add_enabled(team, egui::Button::new("Save to team database…"))
+                    .on_disabled_hover_text(why)
+                    .clicked()
+                {
+                    self.ask_save_to_team();
+                }
+                if ui
+                    .add_enabled(team, egui::Button::new("Open from team database…"))
+                    .on_disabled_hover_text(why)
+                    .clicked()
+                {
+                    self.ask_open_from_team();
+                }
                 ui.separator();
                 if ui.button("Open database…  (Ctrl+Shift+O)").clicked() {
                     self.ui.dialog = Some(Dialog::open_database());

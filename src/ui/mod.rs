@@ -26,6 +26,7 @@ mod painter_tests;
 mod panels;
 pub mod screening_ui;
 mod session_ui;
+mod team_sessions_ui;
 mod timeline;
 mod watch;
 

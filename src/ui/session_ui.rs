@@ -51,6 +51,8 @@ pub struct SessionState {
     pub dialog: Option<SessionDialog>,
     /// A report to show (entities missing from the database).
     pub report: Option<String>,
+    /// Save to or open from the team database.
+    pub team: Option<super::team_sessions_ui::TeamDialog>,
     title: String,
 }
 
@@ -76,6 +78,7 @@ impl Default for SessionState {
             recovery_offer: None,
             dialog: None,
             report: None,
+            team: None,
             title: String::new(),
         }
     }
@@ -245,9 +248,10 @@ impl LadingApp {
             Some(db) => Some(db.to_path_buf()),
             None => {
                 let p = PathBuf::from(&session.database.path);
+                let url = crate::store::db::pg::looks_like_url(&session.database.path);
                 if session.database.path.is_empty() {
                     None
-                } else if p.exists() {
+                } else if url || p.exists() {
                     Some(p)
                 } else {
                     notes.push(format!(
@@ -451,6 +455,7 @@ impl LadingApp {
         open_question(self, ctx);
         recovery_question(self, ctx);
         session_dialog(self, ctx);
+        super::team_sessions_ui::team_dialog(self, ctx);
         report_window(self, ctx);
     }
 

@@ -60,16 +60,22 @@ fn offer(app: &mut LadingApp, ctx: &egui::Context) {
         app.ui.db_watch.changed = false;
         return;
     };
+    let team = app
+        .explorer
+        .as_ref()
+        .is_some_and(|e| e.store().keeps_sessions());
     let (mut reload, mut later) = (false, false);
     egui::Window::new("The database changed")
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 48.0))
         .show(ctx, |ui| {
-            ui.label(format!(
-                "Another process wrote to {} (an import from the command line?).",
-                crate::text::inert(&db.display().to_string())
-            ));
+            let shown = crate::text::inert(&db.display().to_string()).into_owned();
+            ui.label(if team {
+                format!("Someone else changed the team database {shown} (an import or a merge).")
+            } else {
+                format!("Another process wrote to {shown} (an import from the command line?).")
+            });
             ui.label("Reload it to see the new data; your session is kept.");
             ui.horizontal(|ui| {
                 reload = ui.button("Reload").clicked();

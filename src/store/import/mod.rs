@@ -240,6 +240,17 @@ impl Store {
             message,
         };
         let file_err = |message: String| error(None, None, message);
+        let table = match options.kind {
+            ImportKind::Shipments => "shipment",
+            ImportKind::Entities => "entity",
+            ImportKind::Ownership => "ownership",
+            ImportKind::Sanctions => "sanction",
+        };
+        self.require(
+            "import into this database",
+            &super::team::import_needs(table),
+        )
+        .map_err(|e| file_err(e.to_string()))?;
         let mut head = vec![0u8; 8192];
         let head_len =
             read_head(&mut file, &mut head).map_err(|e| file_err(format!("cannot read: {e}")))?;
@@ -318,7 +329,9 @@ impl Store {
         // A large page cache for the import only: it inserts into B-trees at random keys, and
         // SQLite's 2 MB default makes each insert a trip through the OS page cache. Reads do
         // not need it, and it would stay filled for the life of the connection.
-        let _ = self.conn.execute_batch("PRAGMA cache_size = -262144");
+        if let Some(c) = self.sqlite() {
+            let _ = c.execute_batch("PRAGMA cache_size = -262144");
+        }
         let result = (|| {
             // The write lock first, before any row is read (waiting for another writer).
             let tx = self.begin_write().map_err(|e| file_err(e.to_string()))?;
@@ -369,7 +382,7 @@ impl Store {
                             (RowFailure::Row(err), None) => {
                                 return Err(error(Some(slot.line), Some(err.field), err.message));
                             }
-                            (RowFailure::Database(e), _) if super::is_busy(&e) => {
+                            (RowFailure::Database(e), _) if e.is_busy() => {
                                 // Not the row's fault: say who is in the way, with no line.
                                 return Err(file_err(format!(
                                     "another process is using the database ({e}); \
@@ -401,7 +414,9 @@ impl Store {
             }
             summary.entities_created = std::mem::take(&mut sink.resolver.created);
             summary.resolution = std::mem::take(&mut sink.resolver.report);
-            sink.finish().map_err(|e| file_err(e.to_string()))?;
+            let already_there = sink.finish().map_err(|e| file_err(e.to_string()))?;
+            summary.imported -= already_there;
+            summary.duplicates += already_there;
             drop(sink);
             if let Some(rej) = rejects.take() {
                 rej.finish()
@@ -414,14 +429,16 @@ impl Store {
             summary.seconds = started.elapsed().as_secs_f64();
             Ok(summary)
         })();
-        let _ = self.conn.execute_batch("PRAGMA cache_size = -2000");
+        if let Some(c) = self.sqlite() {
+            let _ = c.execute_batch("PRAGMA cache_size = -2000");
+        }
         result
     }
 }
 
 /// Why a commit failed, saying so when another process was in the way.
-pub(super) fn commit_error(e: &rusqlite::Error) -> String {
-    if super::is_busy(e) {
+pub(super) fn commit_error(e: &crate::store::db::DbError) -> String {
+    if e.is_busy() {
         format!(
             "cannot commit: another process kept the database busy for more than {} s ({e}); \
              nothing was imported",
@@ -477,7 +494,7 @@ fn check_text(head: &[u8]) -> Result<(), String> {
 
 pub(super) enum RowFailure {
     Row(RowError),
-    Database(rusqlite::Error),
+    Database(crate::store::db::DbError),
 }
 
 impl From<RowError> for RowFailure {
@@ -486,8 +503,8 @@ impl From<RowError> for RowFailure {
     }
 }
 
-impl From<rusqlite::Error> for RowFailure {
-    fn from(e: rusqlite::Error) -> RowFailure {
+impl From<crate::store::db::DbError> for RowFailure {
+    fn from(e: crate::store::db::DbError) -> RowFailure {
         RowFailure::Database(e)
     }
 }

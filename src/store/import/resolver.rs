@@ -16,7 +16,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{Transaction, params};
+use crate::store::db::{DbResult, Tx, params};
 use rustc_hash::FxHashMap;
 
 use super::{RowFailure, row_err};
@@ -67,13 +67,13 @@ pub(super) struct Fuzzy {
 impl Fuzzy {
     /// Every live entity as a party: its names (and those merged into it), identifiers and
     /// country.
-    pub fn load(tx: &Transaction<'_>, canon: &Canon) -> rusqlite::Result<Fuzzy> {
+    pub fn load(tx: &Tx<'_>, canon: &Canon) -> DbResult<Fuzzy> {
         let mut names: HashMap<EntityId, Vec<String>> = HashMap::new();
         let mut country: HashMap<EntityId, String> = HashMap::new();
         let mut idents: HashMap<EntityId, Vec<Identifier>> = HashMap::new();
         {
             let mut stmt = tx.prepare("SELECT id, name, country FROM entity ORDER BY id")?;
-            let mut rows = stmt.query([])?;
+            let mut rows = stmt.query(params![])?;
             while let Some(r) = rows.next()? {
                 let id = canon.of(r.get(0)?);
                 names.entry(id).or_default().push(r.get(1)?);
@@ -84,13 +84,13 @@ impl Fuzzy {
             }
             let mut stmt =
                 tx.prepare("SELECT entity_id, name FROM alias ORDER BY entity_id, rowid")?;
-            let mut rows = stmt.query([])?;
+            let mut rows = stmt.query(params![])?;
             while let Some(r) = rows.next()? {
                 let id = canon.of(r.get(0)?);
                 names.entry(id).or_default().push(r.get(1)?);
             }
             let mut stmt = tx.prepare("SELECT entity_id, scheme, value FROM identifier")?;
-            let mut rows = stmt.query([])?;
+            let mut rows = stmt.query(params![])?;
             while let Some(r) = rows.next()? {
                 let scheme: String = r.get(1)?;
                 if let Some(scheme) = names::identifiers::Scheme::from_label(&scheme) {
@@ -230,12 +230,12 @@ pub(super) struct Resolver {
 }
 
 impl Resolver {
-    pub fn load(tx: &Transaction<'_>, file_label: &str) -> rusqlite::Result<Resolver> {
+    pub fn load(tx: &Tx<'_>, file_label: &str) -> DbResult<Resolver> {
         let mut by_name = HashMap::new();
         let mut keys = HashSet::new();
         {
             let mut stmt = tx.prepare("SELECT entity_id, name FROM alias")?;
-            let mut rows = stmt.query([])?;
+            let mut rows = stmt.query(params![])?;
             while let Some(r) = rows.next()? {
                 by_name.insert(normalize_name(r.get_ref(1)?.as_str()?), r.get(0)?);
             }
@@ -244,13 +244,13 @@ impl Resolver {
         let mut names_of = HashMap::new();
         let mut keys_of = HashMap::new();
         let mut stmt = tx.prepare("SELECT id, key, name, merged_into FROM entity")?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(params![])?;
         let mut entity_keys = Vec::new();
         while let Some(r) = rows.next()? {
             let id: EntityId = r.get(0)?;
             let key: String = r.get(1)?;
             let name: String = r.get(2)?;
-            if let Some(into) = r.get::<_, Option<EntityId>>(3)? {
+            if let Some(into) = r.get::<Option<EntityId>>(3)? {
                 pointers.insert(id, into);
             }
             by_name.insert(normalize_name(&name), id);
@@ -267,7 +267,7 @@ impl Resolver {
         let mut identifiers_of: HashMap<EntityId, Vec<Identifier>> = HashMap::new();
         {
             let mut stmt = tx.prepare("SELECT scheme, value, entity_id FROM identifier")?;
-            let mut rows = stmt.query([])?;
+            let mut rows = stmt.query(params![])?;
             while let Some(r) = rows.next()? {
                 let (scheme, value, id): (String, String, EntityId) =
                     (r.get(0)?, r.get(1)?, r.get(2)?);
@@ -346,7 +346,7 @@ impl Resolver {
     /// `company` when none. `country` helps the comparison when the row has one.
     pub fn resolve(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &Tx<'_>,
         raw: &str,
         ids: &[Identifier],
         field: &str,
@@ -358,7 +358,7 @@ impl Resolver {
     /// the comparison uses it, and a new entity gets it.
     pub fn resolve_entity(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &Tx<'_>,
         raw: &str,
         ids: &[Identifier],
         country: &str,
@@ -459,7 +459,7 @@ impl Resolver {
     /// goes to the review queue, and the summary says so.
     pub fn split_off(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &Tx<'_>,
         raw: &str,
         ids: &[Identifier],
         other: EntityId,
@@ -495,11 +495,11 @@ impl Resolver {
     #[allow(clippy::type_complexity)]
     fn best_match(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &Tx<'_>,
         name: &str,
         ids: &[Identifier],
         country: &str,
-    ) -> rusqlite::Result<(Option<(EntityId, names::Comparison)>, Option<f64>)> {
+    ) -> DbResult<(Option<(EntityId, names::Comparison)>, Option<f64>)> {
         if self.fuzzy.is_none() {
             self.fuzzy = Some(Fuzzy::load(tx, &self.canon)?);
         }
@@ -528,17 +528,17 @@ impl Resolver {
     /// Keeps a new spelling of a matched entity as its alias, with the file and the reason.
     fn note_name(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &Tx<'_>,
         entity: EntityId,
         name: &str,
         reason: &str,
-    ) -> rusqlite::Result<()> {
+    ) -> DbResult<()> {
         let norm = normalize_name(name);
         if self.by_name.contains_key(&norm) {
             return Ok(());
         }
         tx.prepare_cached(
-            "INSERT OR IGNORE INTO alias (entity_id, name, source, reason) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO alias (entity_id, name, source, reason) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
         )?
         .execute(params![entity, name, self.file_label, reason])?;
         self.by_name.insert(norm, entity);
@@ -548,17 +548,17 @@ impl Resolver {
     /// Records identifiers the entity did not have yet.
     pub fn add_identifiers(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &Tx<'_>,
         entity: EntityId,
         ids: &[Identifier],
-    ) -> rusqlite::Result<()> {
+    ) -> DbResult<()> {
         for id in ids {
             let key = (id.scheme.as_str().to_owned(), id.value.clone());
             if self.by_identifier.contains_key(&key) {
                 continue;
             }
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO identifier (scheme, value, entity_id, source) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO identifier (scheme, value, entity_id, source) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             )?
             .execute(params![key.0, key.1, entity, self.file_label])?;
             self.by_identifier.insert(key, entity);
@@ -572,12 +572,12 @@ impl Resolver {
 
     fn queue_review(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &Tx<'_>,
         a: EntityId,
         b: EntityId,
         score: f64,
         reasons: &[String],
-    ) -> rusqlite::Result<()> {
+    ) -> DbResult<()> {
         if a == b {
             return Ok(());
         }
@@ -593,11 +593,11 @@ impl Resolver {
     /// Creates a `company` named `name` with the identifiers given.
     fn create(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &Tx<'_>,
         name: &str,
         ids: &[Identifier],
         country: &str,
-    ) -> rusqlite::Result<EntityId> {
+    ) -> DbResult<EntityId> {
         let key = self.unique_key(&slug(name));
         tx.prepare_cached(
             "INSERT INTO entity (key, name, kind, country, source) VALUES (?1, ?2, 'company', ?3, ?4)",

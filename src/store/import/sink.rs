@@ -1,7 +1,7 @@
 //! The writing side of an import: resolves entities and inserts rows, in the open
 //! transaction. Runs on the thread that owns the connection.
 
-use rusqlite::{Statement, Transaction, params};
+use crate::store::db::{DbResult, Engine, Stmt, Tx, Value, params};
 use rustc_hash::FxHashMap;
 
 use super::fields::{Field, IdRole, ImportKind};
@@ -23,9 +23,16 @@ const INSERT_SHIPMENT_IF_NEW: &str = "INSERT INTO shipment (date, shipper_id, co
      SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
      WHERE NOT EXISTS (SELECT 1 FROM shipment WHERE ref_key = ?12 AND source = ?11 AND source_ref = ?10)";
 
+/// PostgreSQL's: the unique index `shipment_dedup` decides (see `pg_schema`).
+const INSERT_SHIPMENT_UNLESS_THERE: &str =
+    "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
+                      quantity, unit, value_usd, source_ref, source, ref_key, extra)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+     ON CONFLICT DO NOTHING";
+
 /// Where rows go.
 pub(super) struct Sink<'t, 'o> {
-    tx: &'t Transaction<'t>,
+    tx: &'t Tx<'t>,
     columns: &'o Columns<'o>,
     pub resolver: Resolver,
     /// When the shipment table was empty at the start: each deduplication key inserted since,
@@ -35,22 +42,30 @@ pub(super) struct Sink<'t, 'o> {
     keys_seen: Option<FxHashMap<i64, i64>>,
     /// Further rows with a key already in `keys_seen` (different strings, one hash).
     key_collisions: FxHashMap<i64, Vec<i64>>,
-    probe_row: Statement<'t>,
-    insert_shipment: Statement<'t>,
-    insert_shipment_if_new: Statement<'t>,
+    /// On PostgreSQL: shipment rows, in COPY's text format, waiting to be staged.
+    staged: Option<super::super::team::Stage>,
+    probe_row: Stmt<'t>,
+    insert_shipment: Stmt<'t>,
+    insert_shipment_if_new: Stmt<'t>,
 }
 
 impl<'t, 'o> Sink<'t, 'o> {
     pub fn new(
-        tx: &'t Transaction<'t>,
+        tx: &'t Tx<'t>,
         columns: &'o Columns<'o>,
         file_label: &str,
         rows_hint: usize,
-    ) -> rusqlite::Result<Sink<'t, 'o>> {
+    ) -> DbResult<Sink<'t, 'o>> {
+        // On PostgreSQL the deduplication index stays: other people may be importing into the
+        // same table, and the database, not this import, keeps each record once.
+        let team = tx.engine() == Engine::Postgres;
         let empty_table = columns.options.kind == ImportKind::Shipments
-            && tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM shipment)", [], |r| {
-                r.get::<_, bool>(0)
-            })?;
+            && !team
+            && tx.query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM shipment)",
+                params![],
+                |r| r.get::<bool>(0),
+            )?;
         let keys_seen = empty_table.then(|| {
             let mut set = FxHashMap::default();
             set.reserve(rows_hint);
@@ -64,11 +79,17 @@ impl<'t, 'o> Sink<'t, 'o> {
             columns,
             resolver: Resolver::load(tx, file_label)?,
             keys_seen,
+            staged: (team && columns.options.kind == ImportKind::Shipments)
+                .then(super::super::team::Stage::default),
             key_collisions: FxHashMap::default(),
             probe_row: tx
                 .prepare("SELECT source = ?1 AND source_ref = ?2 FROM shipment WHERE id = ?3")?,
             insert_shipment: tx.prepare(INSERT_SHIPMENT)?,
-            insert_shipment_if_new: tx.prepare(INSERT_SHIPMENT_IF_NEW)?,
+            insert_shipment_if_new: tx.prepare(if team {
+                INSERT_SHIPMENT_UNLESS_THERE
+            } else {
+                INSERT_SHIPMENT_IF_NEW
+            })?,
         })
     }
 
@@ -173,6 +194,28 @@ impl<'t, 'o> Sink<'t, 'o> {
                 }
             }
         }
+        if let Some(stage) = self.staged.as_mut() {
+            // Counted as added; `finish` takes back the ones the table already held.
+            stage.push(
+                self.tx,
+                &[
+                    Value::Text(&p.date_iso),
+                    Value::Integer(shipper),
+                    Value::Integer(consignee),
+                    Value::Text(if p.part.is_empty() { OTHER } else { &p.part }),
+                    Value::Text(c.get(r, Field::Description)),
+                    Value::Text(c.get(r, Field::HsCode)),
+                    p.quantity.map_or(Value::Null, Value::Real),
+                    Value::Text(c.get(r, Field::Unit)),
+                    p.value_usd.map_or(Value::Null, Value::Real),
+                    Value::Text(source_ref),
+                    Value::Text(source),
+                    Value::Integer(p.ref_key),
+                    Value::Text(&c.extra(r)),
+                ],
+            )?;
+            return Ok(true);
+        }
         let stmt = if self.keys_seen.is_some() {
             &mut self.insert_shipment
         } else {
@@ -207,12 +250,16 @@ impl<'t, 'o> Sink<'t, 'o> {
 
     /// Builds the deduplication index again if this import dropped it (before the commit: a
     /// rolled-back import gives it back with everything else).
-    pub fn finish(&mut self) -> rusqlite::Result<()> {
+    /// Returns how many rows counted as added were already there (PostgreSQL's staged rows).
+    pub fn finish(&mut self) -> DbResult<u64> {
+        if let Some(stage) = self.staged.as_mut() {
+            return stage.finish(self.tx);
+        }
         if self.keys_seen.is_some() {
             self.tx
                 .execute_batch(crate::store::schema::SHIPMENT_INDEXES)?;
         }
-        Ok(())
+        Ok(0)
     }
 
     fn entity(&mut self, r: &csv::StringRecord) -> Result<bool, RowFailure> {
@@ -314,7 +361,7 @@ impl<'t, 'o> Sink<'t, 'o> {
             }
         };
         let mut stmt = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO alias (entity_id, name, source) VALUES (?1, ?2, ?3)",
+            "INSERT INTO alias (entity_id, name, source) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
         )?;
         for alias in aliases {
             stmt.execute(params![id, alias, source])?;
@@ -435,7 +482,7 @@ mod tests {
             .conn
             .query_row(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'shipment_ref_key'",
-                [],
+                crate::store::db::params![],
                 |r| r.get(0),
             )
             .unwrap()

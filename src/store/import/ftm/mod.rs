@@ -33,7 +33,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use crate::store::db::{DbResult, OptionalExtension, Tx, params};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
@@ -181,7 +181,7 @@ struct Elsewhere {
 
 /// The import in progress.
 struct Run<'t> {
-    tx: &'t Transaction<'t>,
+    tx: &'t Tx<'t>,
     options: &'t FtmOptions,
     file_name: String,
     summary: FtmSummary,
@@ -218,11 +218,21 @@ impl Store {
             field: None,
             message,
         };
+        let mut needs = crate::store::team::import_needs("shipment");
+        needs.extend([
+            ("ownership", "INSERT"),
+            ("sanction", "INSERT"),
+            ("entity_ftm", "INSERT"),
+        ]);
+        self.require("import into this database", &needs)
+            .map_err(|e| file_err(e.to_string()))?;
         let open = || std::fs::File::open(path).map_err(|e| file_err(format!("cannot open: {e}")));
         let file = open()?;
         let total = file.metadata().map(|m| m.len()).unwrap_or(0);
         check_head(&file).map_err(file_err)?;
-        let _ = self.conn.execute_batch("PRAGMA cache_size = -262144");
+        if let Some(c) = self.sqlite() {
+            let _ = c.execute_batch("PRAGMA cache_size = -262144");
+        }
         let mut progress = progress;
         let result = (|| {
             let tx = self.begin_write().map_err(|e| file_err(e.to_string()))?;
@@ -277,7 +287,9 @@ impl Store {
             summary.seconds = started.elapsed().as_secs_f64();
             Ok(summary)
         })();
-        let _ = self.conn.execute_batch("PRAGMA cache_size = -2000");
+        if let Some(c) = self.sqlite() {
+            let _ = c.execute_batch("PRAGMA cache_size = -2000");
+        }
         result
     }
 }
@@ -316,16 +328,16 @@ enum Pass {
 
 impl<'t> Run<'t> {
     fn new(
-        tx: &'t Transaction<'t>,
+        tx: &'t Tx<'t>,
         options: &'t FtmOptions,
         path: &Path,
         rejects: Option<Rejects>,
-    ) -> rusqlite::Result<Run<'t>> {
+    ) -> DbResult<Run<'t>> {
         let mut names: FxHashMap<String, Vec<(EntityId, [u8; 2])>> = FxHashMap::default();
         let mut country_of: FxHashMap<EntityId, [u8; 2]> = FxHashMap::default();
         {
             let mut stmt = tx.prepare("SELECT id, name, country FROM entity")?;
-            let mut rows = stmt.query([])?;
+            let mut rows = stmt.query(params![])?;
             while let Some(r) = rows.next()? {
                 let id: EntityId = r.get(0)?;
                 let country = country_bytes(r.get_ref(2)?.as_str()?);
@@ -336,7 +348,7 @@ impl<'t> Run<'t> {
                     .push((id, country));
             }
             let mut stmt = tx.prepare("SELECT entity_id, name FROM alias")?;
-            let mut rows = stmt.query([])?;
+            let mut rows = stmt.query(params![])?;
             while let Some(r) = rows.next()? {
                 let id: EntityId = r.get(0)?;
                 let country = country_of.get(&id).copied().unwrap_or_default();
@@ -353,7 +365,9 @@ impl<'t> Run<'t> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
         let max_before: EntityId =
-            tx.query_row("SELECT coalesce(max(id), 0) FROM entity", [], |r| r.get(0))?;
+            tx.query_row("SELECT coalesce(max(id), 0) FROM entity", params![], |r| {
+                r.get(0)
+            })?;
         Ok(Run {
             fuzzy: None,
             max_before,
@@ -647,11 +661,11 @@ impl<'t> Run<'t> {
                 MatchedBy::Spelling => m.spelling += 1,
             }
             if self.summary.matches.len() < LIST_CAP {
-                let key: String =
-                    self.tx
-                        .query_row("SELECT key FROM entity WHERE id = ?1", [entity], |r| {
-                            r.get(0)
-                        })?;
+                let key: String = self.tx.query_row(
+                    "SELECT key FROM entity WHERE id = ?1",
+                    params![entity],
+                    |r| r.get(0),
+                )?;
                 self.summary.matches.push(MatchNote {
                     line,
                     ftm_id: node.id.to_owned(),
@@ -714,11 +728,11 @@ impl<'t> Run<'t> {
                 )?
                 .execute(params![lo, hi, score, reasons, self.file_name])?;
             if self.summary.to_review.len() < LIST_CAP {
-                let key: String =
-                    self.tx
-                        .query_row("SELECT key FROM entity WHERE id = ?1", [other], |r| {
-                            r.get(0)
-                        })?;
+                let key: String = self.tx.query_row(
+                    "SELECT key FROM entity WHERE id = ?1",
+                    params![other],
+                    |r| r.get(0),
+                )?;
                 self.summary.to_review.push(MatchNote {
                     line,
                     ftm_id: node.id.to_owned(),
@@ -738,7 +752,7 @@ impl<'t> Run<'t> {
     fn by_spelling(
         &mut self,
         node: &NodeData<'_>,
-    ) -> rusqlite::Result<(
+    ) -> DbResult<(
         Option<(EntityId, MatchedBy, String)>,
         Option<(EntityId, f64, String)>,
     )> {
@@ -788,7 +802,7 @@ impl<'t> Run<'t> {
     fn by_identifier(
         &self,
         node: &NodeData<'_>,
-    ) -> rusqlite::Result<Option<(EntityId, MatchedBy, String)>> {
+    ) -> DbResult<Option<(EntityId, MatchedBy, String)>> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT i.entity_id, e.country FROM identifier i JOIN entity e ON e.id = i.entity_id
              WHERE i.scheme = ?1 AND i.value = ?2 ORDER BY i.entity_id",
@@ -846,10 +860,10 @@ impl<'t> Run<'t> {
         let current: String = self
             .tx
             .prepare_cached("SELECT name FROM entity WHERE id = ?1")?
-            .query_row([entity], |r| r.get(0))?;
-        let mut alias = self
-            .tx
-            .prepare_cached("INSERT OR IGNORE INTO alias (entity_id, name) VALUES (?1, ?2)")?;
+            .query_row(params![entity], |r| r.get(0))?;
+        let mut alias = self.tx.prepare_cached(
+            "INSERT INTO alias (entity_id, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?;
         for a in std::iter::once(node.name.as_str()).chain(node.aliases.iter().copied()) {
             let a = a.split_whitespace().collect::<Vec<_>>().join(" ");
             if !a.is_empty() && a != current {
@@ -857,13 +871,13 @@ impl<'t> Run<'t> {
             }
         }
         let mut ident = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO identifier (scheme, value, entity_id) VALUES (?1, ?2, ?3)",
+            "INSERT INTO identifier (scheme, value, entity_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
         )?;
         for (scheme, value) in &node.identifiers {
             ident.execute(params![scheme, value, entity])?;
         }
         let mut ftm = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO entity_ftm (ftm_id, entity_id) VALUES (?1, ?2)",
+            "INSERT INTO entity_ftm (ftm_id, entity_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
         )?;
         for id in std::iter::once(node.id).chain(node.referents.iter().copied()) {
             ftm.execute(params![id, entity])?;
@@ -873,26 +887,26 @@ impl<'t> Run<'t> {
                 .prepare_cached(
                     "UPDATE entity SET state_owned = 1 WHERE id = ?1 AND state_owned = 0",
                 )?
-                .execute([entity])?;
+                .execute(params![entity])?;
         }
         Ok(())
     }
 
-    fn entity_by_ftm_id(&self, id: &str) -> rusqlite::Result<Option<EntityId>> {
+    fn entity_by_ftm_id(&self, id: &str) -> DbResult<Option<EntityId>> {
         self.tx
             .prepare_cached("SELECT entity_id FROM entity_ftm WHERE ftm_id = ?1")?
-            .query_row([id], |r| r.get(0))
+            .query_row(params![id], |r| r.get(0))
             .optional()
     }
 
-    fn unique_key(&self, base: &str) -> rusqlite::Result<String> {
+    fn unique_key(&self, base: &str) -> DbResult<String> {
         let base = if base.is_empty() { "entity" } else { base };
         let mut stmt = self
             .tx
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM entity WHERE key = ?1)")?;
         let mut candidate = base.to_owned();
         let mut n = 2;
-        while stmt.query_row([&candidate], |r| r.get::<_, bool>(0))? {
+        while stmt.query_row(params![&candidate], |r| r.get::<bool>(0))? {
             candidate = format!("{base}-{n}");
             n += 1;
         }
@@ -1173,14 +1187,14 @@ impl<'t> Run<'t> {
 
     /// State-owned companies created here that own something and are owned by nothing are the
     /// state owners of their groups.
-    fn finish_kinds(&mut self) -> rusqlite::Result<()> {
+    fn finish_kinds(&mut self) -> DbResult<()> {
         let mut stmt = self.tx.prepare_cached(
             "UPDATE entity SET kind = 'state_owner' WHERE id = ?1
                AND EXISTS (SELECT 1 FROM ownership WHERE parent_id = ?1)
                AND NOT EXISTS (SELECT 1 FROM ownership WHERE child_id = ?1)",
         )?;
         for id in &self.created_soe {
-            stmt.execute([id])?;
+            stmt.execute(params![id])?;
         }
         Ok(())
     }
