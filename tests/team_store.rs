@@ -702,19 +702,12 @@ fn the_window_saves_a_session_to_the_team_database_and_opens_it_again() {
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use lading::annotation::Target;
-    use lading::explorer::Explorer;
     use lading::ui::LadingApp;
 
     let Some((url, _store)) = sample_db() else {
         return;
     };
-    let store = Store::open(Path::new(&url)).unwrap();
-    let app = LadingApp::with_explorer(Explorer::new(store).unwrap());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .with_context_setup(lading::ui::install_fonts)
-        .build_ui_state(|ui, app: &mut LadingApp| app.frame(ui), app);
-    h.run_steps(3);
+    let mut h = window(&url);
     let target = Target::Entity("poly-technologies".into());
     let note = |h: &Harness<'_, LadingApp>| {
         h.state()
@@ -844,21 +837,12 @@ fn a_record_twice_in_one_file_is_kept_once_in_file_order() {
 
 #[test]
 fn the_window_says_when_someone_else_changed_the_team_database_and_reloads() {
-    use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
-    use lading::explorer::Explorer;
-    use lading::ui::LadingApp;
 
     let Some((url, _)) = sample_db() else {
         return;
     };
-    let app =
-        LadingApp::with_explorer(Explorer::new(Store::open(Path::new(&url)).unwrap()).unwrap());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .with_context_setup(lading::ui::install_fonts)
-        .build_ui_state(|ui, app: &mut LadingApp| app.frame(ui), app);
-    h.run_steps(3);
+    let mut h = window(&url);
     assert!(h.query_by_label("Reload").is_none(), "nothing changed yet");
     // A colleague's import, from another machine as far as the window knows.
     let dir = tempfile::tempdir().unwrap();
@@ -884,4 +868,19 @@ fn the_window_says_when_someone_else_changed_the_team_database_and_reloads() {
     let explorer = h.state().explorer.as_ref().unwrap();
     assert!(explorer.id_of_key("new-co").is_some());
     assert!(explorer.store().keeps_sessions(), "still the team database");
+}
+
+/// The real window, headless (egui_kittest), on the team database at `url`.
+fn window(url: &str) -> egui_kittest::Harness<'static, lading::ui::LadingApp> {
+    use lading::ui::LadingApp;
+    let explorer = lading::explorer::Explorer::new(Store::open(Path::new(url)).unwrap()).unwrap();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .with_context_setup(lading::ui::install_fonts)
+        .build_ui_state(
+            |ui, app: &mut LadingApp| app.frame(ui),
+            LadingApp::with_explorer(explorer),
+        );
+    h.run_steps(3);
+    h
 }

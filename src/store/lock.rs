@@ -137,44 +137,23 @@ impl Store {
     }
 
     fn begin_write_sqlite(&self, conn: &rusqlite::Connection) -> Result<Tx<'_>, StoreError> {
-        let started = Instant::now();
-        let mut waiting = false;
-        let mut next_notice = NOTICE_EVERY;
-        // The first try does not wait, so the notice comes at once.
+        // The first try does not wait, so the notice comes at once; later tries wait in
+        // SQLite's busy handler, which sleeps and retries for up to a second.
         let _ = conn.busy_timeout(Duration::ZERO);
-        let result = loop {
-            match self.conn.begin(true) {
-                Ok(tx) => break Ok(tx),
-                Err(e) if e.is_busy() => {
-                    let waited = started.elapsed();
-                    if waited >= MAX_WRITE_WAIT {
-                        break Err(StoreError::Busy {
-                            path: self.path.clone(),
-                            waited_secs: waited.as_secs(),
-                        });
-                    }
-                    if !waiting {
-                        waiting = true;
-                        self.notify(Waiting::Started);
-                    } else if waited >= next_notice {
-                        next_notice = waited + NOTICE_EVERY;
-                        self.notify(Waiting::Still(waited));
-                    }
-                    // SQLite's busy handler sleeps and retries for up to a second.
-                    let _ = conn.busy_timeout(Duration::from_secs(1));
-                }
-                Err(e) => break Err(self.err(e)),
+        let result = self.wait_for(|| match self.conn.begin(true) {
+            Ok(tx) => Ok(Some(tx)),
+            Err(e) if e.is_busy() => {
+                let _ = conn.busy_timeout(Duration::from_secs(1));
+                Ok(None)
             }
-        };
+            Err(e) => Err(self.err(e)),
+        });
         let timeout = if result.is_ok() {
             COMMIT_WAIT
         } else {
             BUSY_TIMEOUT
         };
         let _ = conn.busy_timeout(timeout);
-        if waiting && result.is_ok() {
-            self.notify(Waiting::Done(started.elapsed()));
-        }
         result
     }
 
