@@ -539,6 +539,9 @@ fn harden(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, false)
         .map_err(e)?;
     conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(e)?;
+    // Every statement goes through the cache (`db::Conn::prepare`): room for all of an
+    // import's, so none is prepared again row after row.
+    conn.set_prepared_statement_cache_capacity(64);
     conn.busy_timeout(lock::BUSY_TIMEOUT).map_err(e)?;
     Ok(())
 }

@@ -38,7 +38,7 @@ impl Store {
         let canon = self.canon()?;
         let mut stmt = self
             .conn
-            .prepare_cached(&format!(
+            .prepare(&format!(
                 "SELECT {SHIPMENT_COLUMNS} FROM shipment WHERE id = ?1"
             ))
             .map_err(|e| self.err(e))?;

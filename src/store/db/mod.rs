@@ -233,17 +233,13 @@ impl Conn {
         }
     }
 
-    /// Prepares (or takes from the cache) one statement.
+    /// Prepares one statement, or takes it from the connection's cache: every statement is
+    /// cached (rusqlite's cache, or [`pg::PgConn`]'s by SQL text).
     pub fn prepare(&self, sql: &str) -> DbResult<Stmt<'_>> {
         match self {
             Conn::Sqlite(c) => Ok(Stmt::Sqlite(c.prepare_cached(sql)?)),
             Conn::Postgres(c) => c.prepare(sql).map(|p| Stmt::Postgres(c.as_ref(), p)),
         }
-    }
-
-    /// The same as [`Conn::prepare`]: every statement is cached.
-    pub fn prepare_cached(&self, sql: &str) -> DbResult<Stmt<'_>> {
-        self.prepare(sql)
     }
 
     pub fn execute(&self, sql: &str, params: Params<'_>) -> DbResult<usize> {

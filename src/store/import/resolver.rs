@@ -470,10 +470,8 @@ impl Resolver {
         }
         let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let key = self.unique_key(&slug(&name));
-        tx.prepare_cached(
-            "INSERT INTO entity (key, name, kind, source) VALUES (?1, ?2, 'company', ?3)",
-        )?
-        .execute(params![key, name, self.created_source])?;
+        tx.prepare("INSERT INTO entity (key, name, kind, source) VALUES (?1, ?2, 'company', ?3)")?
+            .execute(params![key, name, self.created_source])?;
         let id = tx.last_insert_rowid();
         self.keys.insert(key.clone());
         self.names_of.insert(id, name.clone());
@@ -537,7 +535,7 @@ impl Resolver {
         if self.by_name.contains_key(&norm) {
             return Ok(());
         }
-        tx.prepare_cached(
+        tx.prepare(
             "INSERT INTO alias (entity_id, name, source, reason) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
         )?
         .execute(params![entity, name, self.file_label, reason])?;
@@ -557,7 +555,7 @@ impl Resolver {
             if self.by_identifier.contains_key(&key) {
                 continue;
             }
-            tx.prepare_cached(
+            tx.prepare(
                 "INSERT INTO identifier (scheme, value, entity_id, source) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             )?
             .execute(params![key.0, key.1, entity, self.file_label])?;
@@ -582,7 +580,7 @@ impl Resolver {
             return Ok(());
         }
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-        tx.prepare_cached(
+        tx.prepare(
             "INSERT INTO review (a_id, b_id, score, reasons, source) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (a_id, b_id) DO NOTHING",
         )?
@@ -599,7 +597,7 @@ impl Resolver {
         country: &str,
     ) -> DbResult<EntityId> {
         let key = self.unique_key(&slug(name));
-        tx.prepare_cached(
+        tx.prepare(
             "INSERT INTO entity (key, name, kind, country, source) VALUES (?1, ?2, 'company', ?3, ?4)",
         )?
         .execute(params![key, name, country, self.created_source])?;

@@ -307,7 +307,7 @@ impl<'t, 'o> Sink<'t, 'o> {
         let (id, added) = match existing {
             Some(id) => {
                 self.tx
-                    .prepare_cached(
+                    .prepare(
                         "UPDATE entity SET name = ?2, kind = ?3, country = ?4, state_owned = ?5, source = ?6,
                          extra = CASE WHEN ?7 = '' THEN extra ELSE ?7 END WHERE id = ?1",
                     )?
@@ -329,7 +329,7 @@ impl<'t, 'o> Sink<'t, 'o> {
                 let added = self.resolver.created.len() > before;
                 let live = self.resolver.live(id);
                 self.tx
-                    .prepare_cached(
+                    .prepare(
                         "UPDATE entity SET kind = CASE WHEN ?5 THEN ?2 ELSE kind END,
                          country = CASE WHEN country = '' THEN ?3 ELSE country END,
                          state_owned = max(state_owned, ?4),
@@ -350,7 +350,7 @@ impl<'t, 'o> Sink<'t, 'o> {
             None => {
                 let key = given_key.to_owned();
                 self.tx
-                    .prepare_cached(
+                    .prepare(
                         "INSERT INTO entity (key, name, kind, country, state_owned, source, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     )?
                     .execute(params![key, name, kind.as_str(), country, state_owned, source, extra])?;
@@ -360,7 +360,7 @@ impl<'t, 'o> Sink<'t, 'o> {
                 (id, true)
             }
         };
-        let mut stmt = self.tx.prepare_cached(
+        let mut stmt = self.tx.prepare(
             "INSERT INTO alias (entity_id, name, source) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
         )?;
         for alias in aliases {
@@ -408,7 +408,7 @@ impl<'t, 'o> Sink<'t, 'o> {
         }
         let added = self
             .tx
-            .prepare_cached(
+            .prepare(
                 "INSERT INTO ownership (parent_id, child_id, share_pct, start_date, end_date, source, extra)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (parent_id, child_id) DO NOTHING",
             )?
@@ -442,7 +442,7 @@ impl<'t, 'o> Sink<'t, 'o> {
             .resolve(self.tx, entity_raw, &[], Field::Entity.name())?;
         let added = self
             .tx
-            .prepare_cached(
+            .prepare(
                 "INSERT INTO sanction (entity_id, authority, program, listed_on, delisted_on, reason, source, extra)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (entity_id, authority, program, listed_on) DO NOTHING",

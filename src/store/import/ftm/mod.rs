@@ -694,7 +694,7 @@ impl<'t> Run<'t> {
             .unwrap_or_default();
         let key = self.unique_key(&super::slug(&node.name))?;
         self.tx
-            .prepare_cached(
+            .prepare(
                 "INSERT INTO entity (key, name, kind, country, state_owned, source)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
@@ -722,7 +722,7 @@ impl<'t> Run<'t> {
                 (other, entity)
             };
             self.tx
-                .prepare_cached(
+                .prepare(
                     "INSERT INTO review (a_id, b_id, score, reasons, source) VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (a_id, b_id) DO NOTHING",
                 )?
@@ -803,7 +803,7 @@ impl<'t> Run<'t> {
         &self,
         node: &NodeData<'_>,
     ) -> DbResult<Option<(EntityId, MatchedBy, String)>> {
-        let mut stmt = self.tx.prepare_cached(
+        let mut stmt = self.tx.prepare(
             "SELECT i.entity_id, e.country FROM identifier i JOIN entity e ON e.id = i.entity_id
              WHERE i.scheme = ?1 AND i.value = ?2 ORDER BY i.entity_id",
         )?;
@@ -859,9 +859,9 @@ impl<'t> Run<'t> {
     ) -> Result<(), Fail> {
         let current: String = self
             .tx
-            .prepare_cached("SELECT name FROM entity WHERE id = ?1")?
+            .prepare("SELECT name FROM entity WHERE id = ?1")?
             .query_row(params![entity], |r| r.get(0))?;
-        let mut alias = self.tx.prepare_cached(
+        let mut alias = self.tx.prepare(
             "INSERT INTO alias (entity_id, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
         )?;
         for a in std::iter::once(node.name.as_str()).chain(node.aliases.iter().copied()) {
@@ -870,13 +870,13 @@ impl<'t> Run<'t> {
                 alias.execute(params![entity, a])?;
             }
         }
-        let mut ident = self.tx.prepare_cached(
+        let mut ident = self.tx.prepare(
             "INSERT INTO identifier (scheme, value, entity_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
         )?;
         for (scheme, value) in &node.identifiers {
             ident.execute(params![scheme, value, entity])?;
         }
-        let mut ftm = self.tx.prepare_cached(
+        let mut ftm = self.tx.prepare(
             "INSERT INTO entity_ftm (ftm_id, entity_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
         )?;
         for id in std::iter::once(node.id).chain(node.referents.iter().copied()) {
@@ -884,9 +884,7 @@ impl<'t> Run<'t> {
         }
         if mark_soe {
             self.tx
-                .prepare_cached(
-                    "UPDATE entity SET state_owned = 1 WHERE id = ?1 AND state_owned = 0",
-                )?
+                .prepare("UPDATE entity SET state_owned = 1 WHERE id = ?1 AND state_owned = 0")?
                 .execute(params![entity])?;
         }
         Ok(())
@@ -894,7 +892,7 @@ impl<'t> Run<'t> {
 
     fn entity_by_ftm_id(&self, id: &str) -> DbResult<Option<EntityId>> {
         self.tx
-            .prepare_cached("SELECT entity_id FROM entity_ftm WHERE ftm_id = ?1")?
+            .prepare("SELECT entity_id FROM entity_ftm WHERE ftm_id = ?1")?
             .query_row(params![id], |r| r.get(0))
             .optional()
     }
@@ -903,7 +901,7 @@ impl<'t> Run<'t> {
         let base = if base.is_empty() { "entity" } else { base };
         let mut stmt = self
             .tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM entity WHERE key = ?1)")?;
+            .prepare("SELECT EXISTS (SELECT 1 FROM entity WHERE key = ?1)")?;
         let mut candidate = base.to_owned();
         let mut n = 2;
         while stmt.query_row(params![&candidate], |r| r.get::<bool>(0))? {
@@ -1016,7 +1014,7 @@ impl<'t> Run<'t> {
     fn write_ownership(&mut self, o: OwnershipRow) -> Result<(), Fail> {
         let added = self
             .tx
-            .prepare_cached(
+            .prepare(
                 "INSERT INTO ownership (parent_id, child_id, share_pct, start_date, end_date, source)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (parent_id, child_id) DO NOTHING",
             )?
@@ -1078,7 +1076,7 @@ impl<'t> Run<'t> {
     fn write_sanction(&mut self, s: SanctionRow) -> Result<(), Fail> {
         let added = self
             .tx
-            .prepare_cached(
+            .prepare(
                 "INSERT INTO sanction (entity_id, authority, program, listed_on, delisted_on, reason, source)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (entity_id, authority, program, listed_on) DO NOTHING",
@@ -1159,7 +1157,7 @@ impl<'t> Run<'t> {
     fn write_shipment(&mut self, s: ShipmentRow) -> Result<(), Fail> {
         let added = self
             .tx
-            .prepare_cached(
+            .prepare(
                 "INSERT INTO shipment (date, shipper_id, consignee_id, part_type, description, hs_code,
                                        quantity, unit, value_usd, source_ref, source, ref_key)
                  SELECT ?1, ?2, ?3, ?4, ?5, ?6, NULL, '', ?7, ?8, ?9, ?10
@@ -1188,7 +1186,7 @@ impl<'t> Run<'t> {
     /// State-owned companies created here that own something and are owned by nothing are the
     /// state owners of their groups.
     fn finish_kinds(&mut self) -> DbResult<()> {
-        let mut stmt = self.tx.prepare_cached(
+        let mut stmt = self.tx.prepare(
             "UPDATE entity SET kind = 'state_owner' WHERE id = ?1
                AND EXISTS (SELECT 1 FROM ownership WHERE parent_id = ?1)
                AND NOT EXISTS (SELECT 1 FROM ownership WHERE child_id = ?1)",
