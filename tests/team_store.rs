@@ -561,16 +561,7 @@ fn a_read_only_role_reads_but_may_not_import_or_merge() {
     let Some((url, store)) = sample_db() else {
         return;
     };
-    let role = format!("reader_{}", std::process::id());
-    let dbname = url.split('?').next().unwrap().rsplit('/').next().unwrap();
-    admin_on(&url)
-        .batch_execute(&format!(
-            "CREATE ROLE {role} LOGIN; GRANT CONNECT ON DATABASE {dbname} TO {role};
-             GRANT USAGE ON SCHEMA public TO {role};
-             GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role};"
-        ))
-        .unwrap();
-    let reader_url = url.replacen("postgres://postgres@", &format!("postgres://{role}@"), 1);
+    let reader_url = read_only(&url, "reader");
     let reader = Store::open(Path::new(&reader_url)).unwrap();
     let data = reader.load_dataset().unwrap();
     assert_eq!(data.shipments.len() as i64, count(&store));
@@ -667,21 +658,7 @@ fn sessions_kept_in_the_team_database_list_who_saved_them_and_reopen() {
     assert_eq!(store.team_session(id).unwrap(), body);
 
     // A read-only role lists and opens them, but may not save one.
-    let role = format!("viewer_{}", std::process::id());
-    let dbname = url.split('?').next().unwrap().rsplit('/').next().unwrap();
-    admin_on(&url)
-        .batch_execute(&format!(
-            "CREATE ROLE {role} LOGIN; GRANT CONNECT ON DATABASE {dbname} TO {role};
-             GRANT USAGE ON SCHEMA public TO {role};
-             GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role};"
-        ))
-        .unwrap();
-    let viewer = Store::open(Path::new(&url.replacen(
-        "postgres://postgres@",
-        &format!("postgres://{role}@"),
-        1,
-    )))
-    .unwrap();
+    let viewer = Store::open(Path::new(&read_only(&url, "viewer"))).unwrap();
     assert_eq!(viewer.team_sessions().unwrap().len(), 1);
     let err = viewer
         .save_team_session("mine", body)
@@ -700,7 +677,6 @@ fn sessions_kept_in_the_team_database_list_who_saved_them_and_reopen() {
 #[test]
 fn the_window_saves_a_session_to_the_team_database_and_opens_it_again() {
     use egui_kittest::Harness;
-    use egui_kittest::kittest::Queryable;
     use lading::annotation::Target;
     use lading::ui::LadingApp;
 
@@ -727,11 +703,7 @@ fn the_window_saves_a_session_to_the_team_database_and_opens_it_again() {
     h.run_steps(3);
     assert!(note(&h).is_some());
 
-    h.get_by_label("File").click();
-    h.run_steps(2);
-    h.get_by_label("Save to team database…").click();
-    h.run_steps(2);
-    h.get_by_label("Save").click();
+    click(&mut h, &["File", "Save to team database…", "Save"]);
     h.run_steps(3);
     assert!(h.state().error.is_none(), "{:?}", h.state().error);
     let listed = Store::open(Path::new(&url))
@@ -744,11 +716,7 @@ fn the_window_saves_a_session_to_the_team_database_and_opens_it_again() {
         .send(lading::explorer::Command::SetNote(target, String::new()));
     h.run_steps(3);
     assert!(note(&h).is_none());
-    h.get_by_label("File").click();
-    h.run_steps(2);
-    h.get_by_label("Open from team database…").click();
-    h.run_steps(2);
-    h.get_by_label("Open").click();
+    click(&mut h, &["File", "Open from team database…", "Open"]);
     h.run_steps(4);
     assert!(h.state().error.is_none(), "{:?}", h.state().error);
     assert_eq!(note(&h).as_deref(), Some("Mi-171Sh kits via Poly"));
@@ -883,4 +851,27 @@ fn window(url: &str) -> egui_kittest::Harness<'static, lading::ui::LadingApp> {
         );
     h.run_steps(3);
     h
+}
+
+/// A role that may only read `url`'s database (named `prefix` and this process); its URL.
+fn read_only(url: &str, prefix: &str) -> String {
+    let role = format!("{prefix}_{}", std::process::id());
+    let dbname = url.split('?').next().unwrap().rsplit('/').next().unwrap();
+    admin_on(url)
+        .batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN; GRANT CONNECT ON DATABASE {dbname} TO {role};
+             GRANT USAGE ON SCHEMA public TO {role};
+             GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role};"
+        ))
+        .unwrap();
+    url.replacen("postgres://postgres@", &format!("postgres://{role}@"), 1)
+}
+
+/// Clicks each label in turn (a menu, its item, a dialog's button), letting the window draw.
+fn click(h: &mut egui_kittest::Harness<'static, lading::ui::LadingApp>, labels: &[&str]) {
+    use egui_kittest::kittest::Queryable;
+    for label in labels {
+        h.get_by_label(label).click();
+        h.run_steps(2);
+    }
 }
