@@ -178,8 +178,10 @@ pub struct Explorer {
     /// Which group each entity rolls up into under the filter's grouping (or, without
     /// one, under grouping by state owner), worked out when first asked for.
     owners: std::cell::OnceCell<crate::rollup::Owners>,
-    /// The filter's per-pair totals, kept between rebuilds so the timeline playing forward
-    /// adds each step's shipments instead of counting the range again.
+    /// The filter's per-pair totals (detailed: with part types per pair and the shipments
+    /// after listing), kept between rebuilds so the timeline playing forward adds each
+    /// step's shipments instead of counting the range again; brought to `doc.filter` at
+    /// every rebuild, so the screening and `shown` read them as they are.
     totals: std::cell::RefCell<crate::filter::RunningTotals>,
 }
 
@@ -229,7 +231,7 @@ impl Explorer {
             generation: 0,
             screening: std::cell::OnceCell::new(),
             owners: std::cell::OnceCell::new(),
-            totals: std::cell::RefCell::default(),
+            totals: std::cell::RefCell::new(crate::filter::RunningTotals::detailed()),
         };
         explorer.rebuild();
         Ok(explorer)
@@ -302,8 +304,31 @@ impl Explorer {
 
     /// Listed entities of the shown network and links shipped after a listing.
     pub fn screening(&self) -> &Screening {
-        self.screening
-            .get_or_init(|| Screening::build(&self.index, &self.doc.filter, &self.graph))
+        self.screening.get_or_init(|| {
+            // From the running totals (kept step by step), not a pass over the shipments.
+            let totals = self.totals.borrow();
+            match totals.details(&self.index) {
+                Some(d) => Screening::with_after_listing(
+                    &self.index,
+                    &self.doc.filter,
+                    &self.graph,
+                    d.after_listing_all(),
+                ),
+                None => Screening::build(&self.index, &self.doc.filter, &self.graph),
+            }
+        })
+    }
+
+    /// What the graph shows (part types per link, countries' colours, sources), from the
+    /// running totals: the same as [`crate::scene::Shown::compute`], without a pass over the
+    /// shipments.
+    pub fn shown(&self) -> crate::scene::Shown {
+        crate::scene::Shown::from_totals(
+            &self.index,
+            &self.doc.filter,
+            &self.graph,
+            &self.totals.borrow(),
+        )
     }
 
     pub fn entity_graph(&self) -> &EntityGraph {

@@ -23,6 +23,11 @@ use crate::date::Day;
 use crate::index::{MAX_PART_BITS, ShipmentIndex};
 use crate::model::{EntityId, EntityKind};
 
+mod totals;
+
+use totals::Agg;
+pub use totals::RunningTotals;
+
 /// Kind of a link between two entities.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -215,78 +220,6 @@ impl Default for Filter {
     }
 }
 
-/// Per-pair running totals; one cache line holds two.
-#[derive(Clone, Copy, Default)]
-struct Agg {
-    count: u32,
-    first: i32,
-    last: i32,
-    value_usd: f64,
-    parts: u64,
-    synthetic: u32,
-}
-
-/// The per-pair totals of a filter's date range `lo..hi` (shipment positions), with what
-/// they were counted under; see [`Filter::apply_ungrouped_with`].
-#[derive(Clone, Default)]
-pub struct RunningTotals {
-    lo: usize,
-    hi: usize,
-    part_mask: u64,
-    pair_state: Vec<u8>,
-    source_ok: Vec<bool>,
-    agg: Vec<Agg>,
-}
-
-impl RunningTotals {
-    /// Brings the totals to `plan`'s range: adds `self.hi..plan.hi` when everything else is
-    /// as it was counted, else counts again from `plan.lo`.
-    fn advance(&mut self, index: &ShipmentIndex, plan: &Plan) {
-        let grows = self.agg.len() == index.pairs.len()
-            && self.lo == plan.lo
-            && self.hi <= plan.hi
-            && self.part_mask == plan.part_mask
-            && self.pair_state == plan.pair_state
-            && self.source_ok == plan.source_ok;
-        if !grows {
-            self.agg.clear();
-            self.agg.resize(index.pairs.len(), Agg::default());
-            self.lo = plan.lo;
-            self.hi = plan.lo;
-            self.part_mask = plan.part_mask;
-            self.pair_state.clone_from(&plan.pair_state);
-            self.source_ok.clone_from(&plan.source_ok);
-        }
-        let agg = &mut self.agg;
-        for i in self.hi..plan.hi {
-            let p = index.pair[i] as usize;
-            let part_bit = 1u64 << index.part[i];
-            let state = plan.pair_state[p];
-            if state == REJECT || plan.part_mask & part_bit == 0 {
-                continue;
-            }
-            let a = &mut agg[p];
-            if state == CHECK {
-                // Several sources on this pair: provenance shipment by shipment.
-                let source = index.source[i] as usize;
-                if !plan.source_ok[source] {
-                    continue;
-                }
-                a.synthetic += u32::from(index.source_synthetic[source]);
-            }
-            let day = index.day[i].0;
-            if a.count == 0 {
-                a.first = day;
-            }
-            a.count += 1;
-            a.last = day;
-            a.value_usd += index.value_usd[i];
-            a.parts |= part_bit;
-        }
-        self.hi = plan.hi;
-    }
-}
-
 /// A filter resolved against one index: names turned into masks.
 struct Plan {
     lo: usize,
@@ -455,8 +388,15 @@ impl Filter {
         totals: &mut RunningTotals,
     ) -> FilteredGraph {
         let plan = self.plan(index);
-        totals.advance(index, &plan);
+        totals.advance(index, self, &plan);
         self.finish(index, &plan, &totals.agg)
+    }
+
+    /// Brings `totals` to this filter without making the graph: what
+    /// [`Filter::apply_ungrouped_with`] counts.
+    pub(crate) fn count_into(&self, index: &ShipmentIndex, totals: &mut RunningTotals) {
+        let plan = self.plan(index);
+        totals.advance(index, self, &plan);
     }
 
     /// The graph from the per-pair totals: links, owners up the chain, focus.

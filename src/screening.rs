@@ -33,6 +33,17 @@ pub struct Screening {
 
 impl Screening {
     pub fn build(index: &ShipmentIndex, filter: &Filter, graph: &FilteredGraph) -> Screening {
+        Screening::with_after_listing(index, filter, graph, filter.shipped_after_listing(index))
+    }
+
+    /// [`Screening::build`] from the filter's [`Filter::shipped_after_listing`], counted
+    /// elsewhere (the explorer keeps it in its running totals, step by step).
+    pub fn with_after_listing(
+        index: &ShipmentIndex,
+        filter: &Filter,
+        graph: &FilteredGraph,
+        after_listing: Vec<AfterListing>,
+    ) -> Screening {
         let as_of = filter.as_of_day(index);
         let counts = |s: &Sanction| {
             filter.authorities.is_empty() || filter.authorities.contains(&s.authority)
@@ -90,7 +101,7 @@ impl Screening {
             .collect();
         let rep = |id: EntityId| group.get(&id).copied().unwrap_or(id);
         let mut merged: BTreeMap<(EntityId, EntityId), AfterListing> = BTreeMap::new();
-        for a in filter.shipped_after_listing(index) {
+        for a in after_listing {
             let key = (rep(a.shipper), rep(a.consignee));
             if !shown.contains(&key) {
                 continue;

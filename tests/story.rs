@@ -417,3 +417,44 @@ fn running_totals_give_the_same_graphs_as_counting_each_step_afresh() {
     }
     assert!(grew_to_something);
 }
+
+#[test]
+fn a_playing_explorer_shows_and_screens_as_computing_each_step_afresh() {
+    use lading::playback::{StepUnit, steps};
+    use lading::scene::Shown;
+    use lading::screening::Screening;
+    let mut explorer = sample_explorer();
+    let (first, last) = explorer.index().date_span().unwrap();
+    let frames = steps(first, last, StepUnit::Month, 1_000).unwrap().frames;
+    let authorities = |a: &str| BTreeSet::from([a.to_owned()]);
+    // Forward, grouped, by one authority, and back: the totals grow, then are counted again.
+    let plans = [
+        (None, BTreeSet::new()),
+        (Some(GroupBy::StateOwner), BTreeSet::new()),
+        (None, authorities("EU")),
+        (Some(GroupBy::Parent), authorities("OFAC")),
+    ];
+    let mut flagged = 0;
+    for (group_by, authorities) in plans {
+        let order = (0..frames.len()).chain((0..frames.len()).rev().step_by(5));
+        for k in order {
+            explorer.set_filter_live(Filter {
+                from: Some(frames[k].from),
+                to: Some(frames[k].to),
+                group_by,
+                authorities: authorities.clone(),
+                ..Filter::default()
+            });
+            let (index, filter, graph) = (explorer.index(), explorer.filter(), explorer.graph());
+            assert_eq!(
+                explorer.shown(),
+                Shown::compute(index, filter, graph),
+                "frame {k}"
+            );
+            let afresh = Screening::build(index, filter, graph);
+            assert_eq!(explorer.screening(), &afresh, "frame {k}");
+            flagged += afresh.after_listing.len();
+        }
+    }
+    assert!(flagged > 0, "no link was shipped after listing");
+}

@@ -164,8 +164,7 @@ pub fn playback(
         let flagged = explorer.screening().flagged_links();
         screening_ms.push(ms(t2));
         let t3 = Instant::now();
-        let shown =
-            crate::scene::Shown::compute(explorer.index(), explorer.filter(), explorer.graph());
+        let shown = explorer.shown();
         shown_ms.push(ms(t3));
         let mut input = SceneInput::new(
             explorer.index(),

@@ -108,39 +108,68 @@ impl Occupancy {
     /// Marks the cells under a line `width` wide as soft: row by row of cells, the stretch
     /// of the line within reach of the row, widened by half the line's width (a fill per
     /// row, not a test per point along the line: tens of thousands of links are marked each
-    /// frame while the timeline plays).
+    /// frame while the timeline plays). Worked in cell units, with one multiplication per
+    /// row for where the line enters and leaves it: this loop is most of a label pass.
     fn add_line(&mut self, a: [f32; 2], b: [f32; 2], width: f32) {
         if !(a.iter().chain(&b).all(|v| v.is_finite()) && width.is_finite()) {
             return;
         }
-        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-        let half = (width / 2.0).max(0.5);
-        let cell = self.cell;
-        let r0 = self.cell_of(a[1].min(b[1]) - half, false).min(self.rows);
-        let r1 = self.cell_of(a[1].max(b[1]) + half, true).min(self.rows);
-        let inv_dy = 1.0 / dy;
+        let inv = 1.0 / self.cell;
+        let half = (width / 2.0).max(0.5) * inv;
+        let (ax, ay, bx, by) = (a[0] * inv, a[1] * inv, b[0] * inv, b[1] * inv);
+        let (y_min, y_max) = (ay.min(by), ay.max(by));
+        let r0 = cell_down(y_min - half).min(self.rows);
+        let r1 = cell_up(y_max + half).min(self.rows);
+        let cols = self.cols;
+        if r0 >= r1 {
+            return;
+        }
+        let dy = by - ay;
+        if dy.abs() * self.cell <= f32::EPSILON {
+            // Level: the same stretch in every row it reaches.
+            let c0 = cell_down(ax.min(bx) - half).min(cols);
+            let c1 = cell_up(ax.max(bx) + half).min(cols);
+            if c0 < c1 {
+                for row in r0..r1 {
+                    self.soft[row * cols + c0..row * cols + c1].fill(true);
+                }
+            }
+            return;
+        }
+        // x along the line as a function of y.
+        let slope = (bx - ax) / dy;
         for row in r0..r1 {
             // The part of the line whose points lie within `half` of this row's band.
-            let (lo, hi) = (row as f32 * cell - half, (row + 1) as f32 * cell + half);
-            let (t0, t1) = if dy.abs() <= f32::EPSILON {
-                if a[1] < lo || a[1] > hi {
-                    continue;
-                }
-                (0.0, 1.0)
-            } else {
-                let (u, v) = ((lo - a[1]) * inv_dy, (hi - a[1]) * inv_dy);
-                (u.min(v).max(0.0), u.max(v).min(1.0))
-            };
-            if t0 > t1 {
+            let lo = (row as f32 - half).max(y_min);
+            let hi = (row as f32 + 1.0 + half).min(y_max);
+            if lo > hi {
                 continue;
             }
-            let (xa, xb) = (a[0] + dx * t0, a[0] + dx * t1);
-            let c0 = self.cell_of(xa.min(xb) - half, false).min(self.cols);
-            let c1 = self.cell_of(xa.max(xb) + half, true).min(self.cols);
+            let (xa, xb) = (ax + (lo - ay) * slope, ax + (hi - ay) * slope);
+            let c0 = cell_down(xa.min(xb) - half).min(cols);
+            let c1 = cell_up(xa.max(xb) + half).min(cols);
             if c0 < c1 {
-                self.soft[row * self.cols + c0..row * self.cols + c1].fill(true);
+                self.soft[row * cols + c0..row * cols + c1].fill(true);
             }
         }
+    }
+}
+
+/// The cell boundary at or below `c` (in cells), 0 for negative values and NaN.
+#[inline]
+fn cell_down(c: f32) -> usize {
+    c.max(0.0) as usize
+}
+
+/// The cell boundary at or above `c` (in cells), 0 for negative values and NaN.
+#[inline]
+fn cell_up(c: f32) -> usize {
+    let c = c.max(0.0);
+    let down = c as usize;
+    if (down as f32) < c {
+        down.saturating_add(1)
+    } else {
+        down
     }
 }
 

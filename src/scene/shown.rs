@@ -2,16 +2,18 @@
 //! with their shipments (for the link's stripes), the countries' colours, and where the shown
 //! rows came from (for the credit).
 //!
-//! One pass over the filter's date range, counting each shipment the graph's trade links
-//! aggregate (same days, same part types, same pairs), so the counts add up to the links'
-//! `shipments` exactly. The canvas keeps it until the graph changes; an animation keeps the
+//! The counts are the filter's running totals per pair and part type (`filter/totals.rs`):
+//! each shipment the graph's trade links aggregate (same days, same part types, same
+//! provenance, same pairs), so the counts add up to the links' `shipments` exactly. The
+//! explorer keeps those totals between a playback's steps, so a step costs a pass over the
+//! pairs, not over the shipments. The canvas keeps it until the graph changes; an animation keeps the
 //! countries' colours of its last frame for every frame.
 
 use rustc_hash::FxHashMap;
 
 use crate::date::Day;
-use crate::filter::{Filter, FilteredGraph, LinkKind};
-use crate::index::{MAX_PART_BITS, ShipmentIndex};
+use crate::filter::{Filter, FilteredGraph, LinkKind, RunningTotals};
+use crate::index::{MAX_PART_BITS, MIXED_SOURCES, ShipmentIndex};
 use crate::style::CountryColors;
 
 /// See the module documentation.
@@ -36,6 +38,23 @@ pub struct Shown {
 impl Shown {
     /// Works it out for `graph`, which `filter` made from `index`.
     pub fn compute(index: &ShipmentIndex, filter: &Filter, graph: &FilteredGraph) -> Shown {
+        let mut totals = RunningTotals::detailed();
+        filter.count_into(index, &mut totals);
+        Shown::from_totals(index, filter, graph, &totals)
+    }
+
+    /// Works it out for `graph` from `filter`'s detailed running totals (the explorer keeps
+    /// them between the steps of a playback): the same as [`Shown::compute`] without a
+    /// pass over the shipments. `totals` must have been brought to `filter` last.
+    pub fn from_totals(
+        index: &ShipmentIndex,
+        filter: &Filter,
+        graph: &FilteredGraph,
+        totals: &RunningTotals,
+    ) -> Shown {
+        let Some(details) = totals.details(index) else {
+            return Shown::compute(index, filter, graph);
+        };
         // Which pair each trade link aggregates.
         // Each pair's trade link, by pair (dense: one look-up per shipment). With a roll-up a
         // link joins two groups and stands for the pairs of their members.
@@ -66,30 +85,36 @@ impl Shown {
                 }
             }
         }
-        let (lo, hi) = filter.shipment_range(index);
-        let part_mask = filter.part_mask(index);
-        // Counts by (link, part) and by source in flat arrays: a hash map per shipment cost
-        // more than the rest of a frame on a million shipments.
         let n_parts = index.part_names.len().clamp(1, MAX_PART_BITS);
         let mut counts = vec![0u32; if any { graph.links.len() * n_parts } else { 0 }];
         let mut by_source = vec![0u32; index.source_names.len() + 1];
+        let unknown = by_source.len() - 1;
         let mut last_day = None;
         if any {
-            for i in lo..hi {
-                let link = link_of_pair[index.pair[i] as usize];
+            // Each linked pair's counts by part type, from the running totals: no pass over
+            // the shipments.
+            for (p, &link) in link_of_pair.iter().enumerate() {
                 if link == u32::MAX {
                     continue;
                 }
-                let part = index.part[i];
-                if part_mask & (1u64 << part) == 0 {
+                let mut total = 0;
+                for (part, n) in details.parts_of(p) {
+                    counts[link as usize * n_parts + (part as usize).min(n_parts - 1)] += n;
+                    total += n;
+                }
+                if total == 0 {
                     continue;
                 }
-                counts[link as usize * n_parts + (part as usize).min(n_parts - 1)] += 1;
-                let source = index.source.get(i).map_or(by_source.len() - 1, |&s| {
-                    (s as usize).min(by_source.len() - 1)
-                });
-                by_source[source] += 1;
-                last_day = Some(index.day[i]);
+                let source = index.pair_source[p];
+                if source != MIXED_SOURCES {
+                    by_source[(source as usize).min(unknown)] += total;
+                }
+                last_day = last_day.max(details.last_day(p));
+            }
+            for (&(p, source), &n) in details.mixed_sources() {
+                if link_of_pair[p as usize] != u32::MAX {
+                    by_source[(source as usize).min(unknown)] += n;
+                }
             }
         }
         let counts: Vec<((u32, u8), u32)> = counts
@@ -157,5 +182,127 @@ impl Shown {
             (Some(&a), Some(&b)) => self.parts.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::playback::{StepUnit, steps};
+
+    fn sample_index() -> ShipmentIndex {
+        let mut store = crate::store::Store::in_memory().unwrap();
+        crate::sample::import_sample(&mut store).unwrap();
+        ShipmentIndex::build(store.load_dataset().unwrap())
+    }
+
+    /// Shipments by (link, part type), last day and sources, counted shipment by shipment
+    /// over the range: what `Shown` must give.
+    fn recount(
+        index: &ShipmentIndex,
+        filter: &Filter,
+        graph: &FilteredGraph,
+    ) -> (Vec<Vec<(u16, u32)>>, Option<Day>, Vec<(String, u32)>) {
+        let group: FxHashMap<_, _> = graph
+            .groups
+            .iter()
+            .flat_map(|(&g, members)| members.iter().map(move |&m| (m, g)))
+            .collect();
+        let rep = |id| group.get(&id).copied().unwrap_or(id);
+        let (lo, hi) = filter.shipment_range(index);
+        let (mask, source_ok) = (filter.part_mask(index), filter.source_ok(index));
+        let mut counts = vec![std::collections::BTreeMap::<u16, u32>::new(); graph.links.len()];
+        let mut last = None;
+        let mut sources = std::collections::BTreeMap::<String, u32>::new();
+        for i in lo..hi {
+            let (s, c) = index.pairs[index.pair[i] as usize];
+            let key = (
+                rep(index.entities[s as usize].id),
+                rep(index.entities[c as usize].id),
+            );
+            let Some(k) = graph
+                .links
+                .iter()
+                .position(|l| l.kind == LinkKind::Trade && (l.source, l.target) == key)
+            else {
+                continue;
+            };
+            if mask & (1 << index.part[i]) == 0 || !source_ok[index.source[i] as usize] {
+                continue;
+            }
+            *counts[k].entry(u16::from(index.part[i])).or_default() += 1;
+            last = Some(index.day[i]);
+            *sources
+                .entry(index.source_names[index.source[i] as usize].clone())
+                .or_default() += 1;
+        }
+        let counts = counts
+            .into_iter()
+            .map(|m| {
+                let mut v: Vec<(u16, u32)> = m.into_iter().collect();
+                v.sort_by(|a, b| {
+                    b.1.cmp(&a.1).then_with(|| {
+                        index.part_names[a.0 as usize].cmp(&index.part_names[b.0 as usize])
+                    })
+                });
+                v
+            })
+            .collect();
+        let mut sources: Vec<(String, u32)> = sources.into_iter().collect();
+        sources.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        (counts, last, sources)
+    }
+
+    #[test]
+    fn running_totals_give_what_counting_each_shipment_gives_step_by_step() {
+        let index = sample_index();
+        let (first, last) = index.date_span().unwrap();
+        let frames = steps(first, last, StepUnit::Month, 1_000).unwrap().frames;
+        let mut totals = RunningTotals::detailed();
+        let mut checked_parts = 0;
+        // Forward, with a roll-up, with provenance, then back.
+        let plans = [
+            (None, None),
+            (Some(crate::rollup::GroupBy::StateOwner), None),
+            (None, Some(crate::provenance::SOURCED)),
+        ];
+        for (group_by, provenance) in plans {
+            let order = (0..frames.len()).chain((0..frames.len()).rev().step_by(4));
+            for k in order {
+                let filter = Filter {
+                    from: Some(frames[k].from),
+                    to: Some(frames[k].to),
+                    provenance: provenance.map(|p| BTreeSet::from([p.to_owned()])),
+                    group_by,
+                    ..Filter::default()
+                };
+                let graph = crate::rollup::roll_up(
+                    &index,
+                    &filter,
+                    filter.apply_ungrouped_with(&index, &mut totals),
+                );
+                let running = Shown::from_totals(&index, &filter, &graph, &totals);
+                assert_eq!(
+                    running,
+                    Shown::compute(&index, &filter, &graph),
+                    "frame {k}"
+                );
+                let (counts, last_day, sources) = recount(&index, &filter, &graph);
+                for (i, (want, link)) in counts.iter().zip(&graph.links).enumerate() {
+                    assert_eq!(running.parts_of(i), want.as_slice(), "frame {k}, link {i}");
+                    if link.kind == LinkKind::Trade {
+                        // The stripes add up to the link.
+                        let sum: u32 = want.iter().map(|p| p.1).sum();
+                        assert_eq!(sum, link.shipments, "frame {k}, link {i}");
+                        checked_parts += want.len();
+                    }
+                }
+                assert_eq!(running.last_day, last_day, "frame {k}");
+                assert_eq!(running.shipment_sources, sources, "frame {k}");
+            }
+        }
+        assert!(checked_parts > 100, "{checked_parts}");
     }
 }

@@ -253,11 +253,7 @@ fn build_network(
     let revision = explorer.revision();
     let shown = match previous.as_ref().map(|n| &n.shown) {
         Some((r, shown)) if *r == revision => std::sync::Arc::clone(shown),
-        _ => std::sync::Arc::new(Shown::compute(
-            explorer.index(),
-            explorer.filter(),
-            explorer.graph(),
-        )),
+        _ => std::sync::Arc::new(explorer.shown()),
     };
     let mut input = SceneInput::new(
         explorer.index(),

@@ -1,0 +1,266 @@
+//! The filter's running totals: per shipper → consignee pair, what the shipments in the date
+//! range add up to, kept between calls so that the timeline playing forward (the range's end
+//! moving later, nothing else changing) adds only the new shipments.
+//!
+//! Beside the pairs' aggregates that make the links, a *detailed* total (the explorer's)
+//! keeps what the scene's part-type stripes and the screening would otherwise count again
+//! over the whole range at every step: shipments per pair and part type (whatever the
+//! entity conditions, as an expansion shows pairs the filter itself leaves out), per pair
+//! and source for pairs of several sources, each pair's last day, and the shipments made
+//! while a party was listed. Each is what one pass over the range would give, to the bit:
+//! sums are taken in the same order.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::{ACCEPT, AfterListing, Filter, Plan, REJECT};
+use crate::date::Day;
+use crate::index::{MIXED_SOURCES, ShipmentIndex};
+
+/// Per-pair running totals; one cache line holds two.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Agg {
+    pub(super) count: u32,
+    pub(super) first: i32,
+    pub(super) last: i32,
+    pub(super) value_usd: f64,
+    pub(super) parts: u64,
+    pub(super) synthetic: u32,
+}
+
+/// The per-pair totals of a filter's date range `lo..hi` (shipment positions), with what
+/// they were counted under; see [`Filter::apply_ungrouped_with`].
+#[derive(Clone, Default)]
+pub struct RunningTotals {
+    lo: usize,
+    hi: usize,
+    part_mask: u64,
+    pair_state: Vec<u8>,
+    source_ok: Vec<bool>,
+    pub(super) agg: Vec<Agg>,
+    /// Whether [`Details`] are kept.
+    detailed: bool,
+    /// Per authority of the index: whether the filter counts its listings.
+    allowed: Vec<bool>,
+    details: Details,
+}
+
+/// What a detailed total keeps beside the pairs' aggregates (see the module documentation).
+#[derive(Clone, Default)]
+pub(crate) struct Details {
+    /// Per pair, every part type its shipments ever carry (a bit each), and where its counts
+    /// start in `parts`: a pair's counts are one per bit, in bit order.
+    part_bits: Vec<u64>,
+    part_start: Vec<u32>,
+    /// Shipments per pair and part type that pass the part types and provenance.
+    parts: Vec<u32>,
+    /// Per pair, the day of the last shipment counted in `parts` (`i32::MIN`: none).
+    last: Vec<i32>,
+    /// For pairs of several sources: shipments counted in `parts`, by (pair, source).
+    mixed: FxHashMap<(u32, u32), u32>,
+    /// Per pair: whether a party has a listing by an allowed authority.
+    pair_listed: Vec<bool>,
+    /// Per pair with a listed party: the shipments that pass the filter made while a party
+    /// was listed ([`Filter::shipped_after_listing`]).
+    after: BTreeMap<u32, AfterListing>,
+}
+
+impl RunningTotals {
+    /// Totals that also keep the [`Details`] (more memory and a little more work a
+    /// shipment, repaid at every step of a playback).
+    pub fn detailed() -> RunningTotals {
+        RunningTotals {
+            detailed: true,
+            ..RunningTotals::default()
+        }
+    }
+
+    /// The details, when kept and counted for `index`.
+    pub(crate) fn details(&self, index: &ShipmentIndex) -> Option<&Details> {
+        (self.detailed && self.details.last.len() == index.pairs.len()).then_some(&self.details)
+    }
+
+    /// Brings the totals to `plan`'s range: adds `self.hi..plan.hi` when everything else is
+    /// as it was counted, else counts again from `plan.lo`.
+    pub(super) fn advance(&mut self, index: &ShipmentIndex, filter: &Filter, plan: &Plan) {
+        let allowed: Vec<bool> = if self.detailed {
+            index
+                .authorities
+                .iter()
+                .map(|a| filter.authorities.is_empty() || filter.authorities.contains(a))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let grows = self.agg.len() == index.pairs.len()
+            && self.lo == plan.lo
+            && self.hi <= plan.hi
+            && self.part_mask == plan.part_mask
+            && self.pair_state == plan.pair_state
+            && self.source_ok == plan.source_ok
+            && self.allowed == allowed;
+        if !grows {
+            self.agg.clear();
+            self.agg.resize(index.pairs.len(), Agg::default());
+            self.lo = plan.lo;
+            self.hi = plan.lo;
+            self.part_mask = plan.part_mask;
+            self.pair_state.clone_from(&plan.pair_state);
+            self.source_ok.clone_from(&plan.source_ok);
+            self.allowed = allowed;
+            if self.detailed {
+                self.details.reset(index, &self.allowed);
+            }
+        }
+        let detailed = self.detailed;
+        let (agg, details, allowed) = (&mut self.agg, &mut self.details, &self.allowed);
+        for i in self.hi..plan.hi {
+            let p = index.pair[i] as usize;
+            let part_bit = 1u64 << index.part[i];
+            if plan.part_mask & part_bit == 0 {
+                continue;
+            }
+            let pair_source = index.pair_source[p];
+            let mixed = pair_source == MIXED_SOURCES;
+            let source = if mixed { index.source[i] } else { pair_source };
+            let source_ok = plan
+                .source_ok
+                .get(source as usize)
+                .copied()
+                .unwrap_or(false);
+            let day = index.day[i].0;
+            if detailed && source_ok {
+                details.count(p, part_bit, day, mixed.then_some(source));
+            }
+            let state = plan.pair_state[p];
+            if state == REJECT || (state != ACCEPT && !source_ok) {
+                continue;
+            }
+            let a = &mut agg[p];
+            if state != ACCEPT {
+                // Several sources on this pair: provenance shipment by shipment.
+                a.synthetic += u32::from(index.source_synthetic[source as usize]);
+            }
+            if a.count == 0 {
+                a.first = day;
+            }
+            a.count += 1;
+            a.last = day;
+            a.value_usd += index.value_usd[i];
+            a.parts |= part_bit;
+            if detailed && details.pair_listed[p] {
+                details.after_listing(index, allowed, p, i);
+            }
+        }
+        self.hi = plan.hi;
+    }
+}
+
+impl Details {
+    /// Empty counts for `index`; the pairs' part types are found once.
+    fn reset(&mut self, index: &ShipmentIndex, allowed: &[bool]) {
+        let pairs = index.pairs.len();
+        if self.part_bits.len() != pairs {
+            self.part_bits = vec![0u64; pairs];
+            for (&p, &part) in index.pair.iter().zip(&index.part) {
+                self.part_bits[p as usize] |= 1u64 << part;
+            }
+            self.part_start = Vec::with_capacity(pairs + 1);
+            let mut at = 0u32;
+            for bits in &self.part_bits {
+                self.part_start.push(at);
+                at += bits.count_ones();
+            }
+            self.part_start.push(at);
+        }
+        self.parts.clear();
+        self.parts
+            .resize(self.part_start.last().copied().unwrap_or(0) as usize, 0);
+        self.last.clear();
+        self.last.resize(pairs, i32::MIN);
+        self.mixed.clear();
+        self.after.clear();
+        let listed: Vec<bool> = index
+            .sanctions
+            .iter()
+            .map(|ls| ls.iter().any(|l| allowed[l.authority as usize]))
+            .collect();
+        self.pair_listed = index
+            .pairs
+            .iter()
+            .map(|&(s, c)| listed[s as usize] || listed[c as usize])
+            .collect();
+    }
+
+    /// Counts one shipment of pair `p` that passes the part types and provenance.
+    #[inline]
+    fn count(&mut self, p: usize, part_bit: u64, day: i32, mixed_source: Option<u32>) {
+        let k = self.part_start[p] as usize
+            + (self.part_bits[p] & (part_bit - 1)).count_ones() as usize;
+        self.parts[k] += 1;
+        self.last[p] = day;
+        if let Some(source) = mixed_source {
+            *self.mixed.entry((p as u32, source)).or_default() += 1;
+        }
+    }
+
+    /// Adds shipment `i` of pair `p` (which passes the filter) to the pair's shipments made
+    /// while a party was listed, when one was.
+    fn after_listing(&mut self, index: &ShipmentIndex, allowed: &[bool], p: usize, i: usize) {
+        let (s, c) = index.pairs[p];
+        let day = index.day[i];
+        let in_force = |pos: u32| {
+            index.sanctions[pos as usize].iter().any(|l| {
+                allowed[l.authority as usize]
+                    && l.listed_on < day
+                    && l.delisted_on.is_none_or(|end| day < end)
+            })
+        };
+        let (ls, lc) = (in_force(s), in_force(c));
+        if !(ls || lc) {
+            return;
+        }
+        let e = self.after.entry(p as u32).or_insert_with(|| AfterListing {
+            shipper: index.entities[s as usize].id,
+            consignee: index.entities[c as usize].id,
+            shipments: 0,
+            value_usd: 0.0,
+            first: day,
+            last: day,
+            shipper_listed: false,
+            consignee_listed: false,
+        });
+        e.shipments += 1;
+        e.value_usd += index.value_usd[i];
+        e.last = day;
+        e.shipper_listed |= ls;
+        e.consignee_listed |= lc;
+    }
+
+    /// Pair `p`'s counted shipments by part type: (part index, shipments), in part order.
+    pub(crate) fn parts_of(&self, p: usize) -> impl Iterator<Item = (u8, u32)> + '_ {
+        let (mut bits, start) = (self.part_bits[p], self.part_start[p] as usize);
+        let counts = &self.parts[start..self.part_start[p + 1] as usize];
+        counts.iter().map(move |&n| {
+            let part = bits.trailing_zeros() as u8;
+            bits &= bits - 1;
+            (part, n)
+        })
+    }
+
+    /// The day of pair `p`'s last counted shipment.
+    pub(crate) fn last_day(&self, p: usize) -> Option<Day> {
+        (self.last[p] != i32::MIN).then_some(Day(self.last[p]))
+    }
+
+    /// For pairs of several sources: counted shipments by (pair, source).
+    pub(crate) fn mixed_sources(&self) -> &FxHashMap<(u32, u32), u32> {
+        &self.mixed
+    }
+
+    /// Every pair's shipments made while a party was listed, by pair.
+    pub(crate) fn after_listing_all(&self) -> Vec<AfterListing> {
+        self.after.values().cloned().collect()
+    }
+}
