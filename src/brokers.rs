@@ -111,21 +111,6 @@ impl Adjacency {
         self.offsets.len() - 1
     }
 
-    /// The same vertices with the links that touch a `removed` one left out.
-    fn without(&self, removed: &[bool]) -> Adjacency {
-        let n = self.len();
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut targets = Vec::with_capacity(self.targets.len());
-        offsets.push(0u32);
-        for v in 0..n {
-            if !removed[v] {
-                targets.extend(self.of(v).iter().filter(|&&w| !removed[w as usize]));
-            }
-            offsets.push(targets.len() as u32);
-        }
-        Adjacency { offsets, targets }
-    }
-
     fn of(&self, v: usize) -> &[u32] {
         &self.targets[self.offsets[v] as usize..self.offsets[v + 1] as usize]
     }
@@ -231,19 +216,20 @@ fn betweenness(adjacency: &Adjacency, progress: &Progress) -> Option<(Vec<f64>, 
 
     // Brandes on the core, from every core vertex with a link (or a sample of them), over the
     // links between core vertices only.
-    let core_adjacency = adjacency.without(&removed);
-    let adjacency = &core_adjacency;
     let mut sources: Vec<u32> = (0..n as u32)
         .filter(|&v| !removed[v as usize] && degree[v as usize] > 0)
         .collect();
-    let core = sources.len();
-    let sampled = n > EXACT_UP_TO && core > SAMPLED_SOURCES;
+    let core = Core::new(adjacency, &removed, &degree, &weight, &sources);
+    let core_size = sources.len();
+    let sampled = n > EXACT_UP_TO && core_size > SAMPLED_SOURCES;
     if sampled {
         let mut rng = rand_pcg::Pcg64::seed_from_u64(0x4c44_4e47);
         sources.shuffle(&mut rng);
         sources.truncate(SAMPLED_SOURCES);
         sources.sort_unstable();
     }
+    // In the core's own numbering, in the same order.
+    let sources: Vec<u32> = sources.iter().map(|&v| core.label[v as usize]).collect();
     progress.total.store(sources.len(), Ordering::Relaxed);
     progress.done.store(0, Ordering::Relaxed);
     // Fixed chunks, each summed on its own and added in order: the same bits on any number
@@ -252,17 +238,17 @@ fn betweenness(adjacency: &Adjacency, progress: &Progress) -> Option<(Vec<f64>, 
     let chunk = sources.len().div_ceil(threads * 8).max(1);
     let parts: Vec<Option<Vec<f64>>> = {
         use rayon::prelude::*;
-        let weight = &weight;
+        let core = &core;
         sources
             .par_chunks(chunk)
             .map(|chunk| {
-                let mut work = Brandes::new(n);
-                let mut sums = vec![0.0f64; n];
+                let mut work = Brandes::new(core.len());
+                let mut sums = vec![0.0f64; core.len()];
                 for &s in chunk {
                     if progress.cancel.load(Ordering::Relaxed) {
                         return None;
                     }
-                    work.add_source(adjacency, weight, s as usize, &mut sums);
+                    work.add_source(core, s as usize, &mut sums);
                     progress.done.fetch_add(1, Ordering::Relaxed);
                 }
                 Some(sums)
@@ -271,13 +257,13 @@ fn betweenness(adjacency: &Adjacency, progress: &Progress) -> Option<(Vec<f64>, 
     };
     // A sample stands for core / k sources.
     let scale = if sampled {
-        core as f64 / sources.len().max(1) as f64
+        core_size as f64 / sources.len().max(1) as f64
     } else {
         1.0
     };
     for part in parts {
-        for (t, v) in total.iter_mut().zip(part?) {
-            *t += v * scale;
+        for (&v, x) in core.vertex.iter().zip(part?) {
+            total[v as usize] += x * scale;
         }
     }
     // Normalised by the ordered pairs a vertex can sit between.
@@ -320,18 +306,85 @@ fn component_sizes(adjacency: &Adjacency) -> Vec<usize> {
     label.iter().map(|&l| sizes[l as usize]).collect()
 }
 
-/// One worker's buffers for Brandes' single-source step.
+/// The core (what is left once the trees are taken off) in its own numbering, for Brandes:
+/// compressed adjacency with `u32` indices, vertices by degree, highest first. The hubs,
+/// which nearly every search reaches and most paths go through, then share a few cache
+/// lines (a third less time than the slots' own order on 10,000 entities).
+struct Core {
+    adjacency: Adjacency,
+    /// The vertices each stands for (itself and the trees removed into it), by core number.
+    weight: Vec<f64>,
+    /// Slot → core number (`u32::MAX` outside the core).
+    label: Vec<u32>,
+    /// Core number → slot.
+    vertex: Vec<u32>,
+}
+
+impl Core {
+    fn new(
+        adjacency: &Adjacency,
+        removed: &[bool],
+        degree: &[u32],
+        weight: &[u64],
+        core: &[u32],
+    ) -> Core {
+        let mut vertex = core.to_vec();
+        vertex.sort_by_key(|&v| (std::cmp::Reverse(degree[v as usize]), v));
+        let mut label = vec![u32::MAX; adjacency.len()];
+        for (i, &v) in vertex.iter().enumerate() {
+            label[v as usize] = i as u32;
+        }
+        let mut offsets = Vec::with_capacity(vertex.len() + 1);
+        let mut targets = Vec::with_capacity(adjacency.targets.len());
+        offsets.push(0u32);
+        for &v in &vertex {
+            let start = targets.len();
+            targets.extend(
+                adjacency
+                    .of(v as usize)
+                    .iter()
+                    .filter(|&&w| !removed[w as usize])
+                    .map(|&w| label[w as usize]),
+            );
+            targets[start..].sort_unstable();
+            offsets.push(targets.len() as u32);
+        }
+        Core {
+            adjacency: Adjacency { offsets, targets },
+            weight: vertex.iter().map(|&v| weight[v as usize] as f64).collect(),
+            label,
+            vertex,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.vertex.len()
+    }
+}
+
+/// A vertex's state in one search: shortest paths from the source, and distance
+/// (`u32::MAX`: not reached). Together, as the search reads both for every link.
+#[derive(Clone, Copy)]
+struct Reach {
+    sigma: f64,
+    dist: u32,
+}
+
+const UNREACHED: Reach = Reach {
+    sigma: 0.0,
+    dist: u32::MAX,
+};
+
+/// One worker's buffers for Brandes' single-source step, reused from source to source.
 struct Brandes {
     order: Vec<u32>,
     /// Each vertex's children in the shortest-path DAG, vertex after vertex in `order`.
     children: Vec<u32>,
     /// Where each vertex's children start in `children` (one more entry than `order`).
     block: Vec<u32>,
+    reach: Vec<Reach>,
     /// `(weight + delta) / sigma` of each vertex whose dependency is whole.
     share: Vec<f64>,
-    sigma: Vec<f64>,
-    dist: Vec<i32>,
-    delta: Vec<f64>,
 }
 
 impl Brandes {
@@ -340,30 +393,29 @@ impl Brandes {
             order: Vec::with_capacity(n),
             children: Vec::new(),
             block: Vec::with_capacity(n + 1),
+            reach: vec![UNREACHED; n],
             share: vec![0.0; n],
-            sigma: vec![0.0; n],
-            dist: vec![-1; n],
-            delta: vec![0.0; n],
         }
     }
 
     /// Adds the dependencies of every vertex on source `s` into `sums`, each vertex standing
-    /// for `weight` vertices (itself and the trees removed into it).
-    fn add_source(&mut self, adjacency: &Adjacency, weight: &[u64], s: usize, sums: &mut [f64]) {
+    /// for its `weight` in vertices (itself and the trees removed into it).
+    fn add_source(&mut self, core: &Core, s: usize, sums: &mut [f64]) {
         let Brandes {
             order,
             children,
             block,
-            sigma,
-            dist,
-            delta,
+            reach,
             share,
         } = self;
+        let (adjacency, weight) = (&core.adjacency, &core.weight);
         order.clear();
         children.clear();
         block.clear();
-        sigma[s] = 1.0;
-        dist[s] = 0;
+        reach[s] = Reach {
+            sigma: 1.0,
+            dist: 0,
+        };
         order.push(s as u32);
         // Breadth-first: `order` is the queue, and afterwards the vertices by distance. The
         // vertices one step further from `s` that each vertex leads to (its children in the
@@ -374,17 +426,22 @@ impl Brandes {
             let v = order[head];
             head += 1;
             block.push(children.len() as u32);
-            let (dv, sv) = (dist[v as usize], sigma[v as usize]);
+            let Reach {
+                sigma: sv,
+                dist: dv,
+            } = reach[v as usize];
+            let next = dv + 1;
             for &w in adjacency.of(v as usize) {
-                let wi = w as usize;
-                let dw = dist[wi];
-                if dw < 0 {
-                    dist[wi] = dv + 1;
-                    sigma[wi] = sv;
+                let r = &mut reach[w as usize];
+                if r.dist == u32::MAX {
+                    *r = Reach {
+                        sigma: sv,
+                        dist: next,
+                    };
                     order.push(w);
                     children.push(w);
-                } else if dw == dv + 1 {
-                    sigma[wi] += sv;
+                } else if r.dist == next {
+                    r.sigma += sv;
                     children.push(w);
                 }
             }
@@ -393,23 +450,20 @@ impl Brandes {
         // Dependencies, farthest first: a vertex's children are whole before it. With
         // `share[w] = (weight[w] + delta[w]) / sigma[w]`, a vertex's dependency is its
         // `sigma` times its children's shares summed: one division per vertex, not per link.
-        for k in (0..order.len()).rev() {
+        // A vertex done is reset for the next source at once (its children need only its
+        // share); the source itself depends on nothing.
+        let ps = weight[s];
+        for k in (1..order.len()).rev() {
             let v = order[k] as usize;
             let mine = &children[block[k] as usize..block[k + 1] as usize];
             let sum: f64 = mine.iter().map(|&x| share[x as usize]).sum();
-            delta[v] = sigma[v] * sum;
-            share[v] = (weight[v] as f64 + delta[v]) / sigma[v];
+            let sv = reach[v].sigma;
+            let delta = sv * sum;
+            sums[v] += ps * delta;
+            share[v] = (weight[v] + delta) / sv;
+            reach[v] = UNREACHED;
         }
-        let ps = weight[s] as f64;
-        for &w in order.iter() {
-            let w = w as usize;
-            if w != s {
-                sums[w] += ps * delta[w];
-            }
-            sigma[w] = 0.0;
-            dist[w] = -1;
-            delta[w] = 0.0;
-        }
+        reach[s] = UNREACHED;
     }
 }
 
@@ -645,6 +699,102 @@ mod tests {
             for (v, (x, y)) in c.betweenness.iter().zip(&brute(&g)).enumerate() {
                 assert!(
                     (x - y).abs() < 1e-9,
+                    "seed {seed} vertex {}: {x} vs {y}",
+                    v + 1
+                );
+            }
+        }
+    }
+
+    /// Brandes' algorithm as published, from every vertex over the whole graph: no trees
+    /// taken off, no renumbering, one thread. What `compute` must agree with.
+    fn textbook(g: &FilteredGraph) -> Vec<f64> {
+        let adj = Adjacency::new(g);
+        let n = adj.len();
+        let mut b = vec![0.0f64; n];
+        for s in 0..n {
+            let mut dist = vec![usize::MAX; n];
+            let mut sigma = vec![0.0f64; n];
+            let mut delta = vec![0.0f64; n];
+            let mut order = Vec::new();
+            dist[s] = 0;
+            sigma[s] = 1.0;
+            let mut queue = std::collections::VecDeque::from([s]);
+            while let Some(v) = queue.pop_front() {
+                order.push(v);
+                for &w in adj.of(v) {
+                    let w = w as usize;
+                    if dist[w] == usize::MAX {
+                        dist[w] = dist[v] + 1;
+                        queue.push_back(w);
+                    }
+                    if dist[w] == dist[v] + 1 {
+                        sigma[w] += sigma[v];
+                    }
+                }
+            }
+            for &w in order.iter().rev() {
+                for &v in adj.of(w) {
+                    let v = v as usize;
+                    if dist[v] != usize::MAX && dist[v] + 1 == dist[w] {
+                        delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
+                    }
+                }
+                if w != s {
+                    b[w] += delta[w];
+                }
+            }
+        }
+        let pairs = if n > 2 {
+            ((n - 1) * (n - 2)) as f64
+        } else {
+            1.0
+        };
+        b.iter().map(|x| x / pairs).collect()
+    }
+
+    #[test]
+    fn betweenness_matches_the_textbook_algorithm_on_larger_networks() {
+        use rand::{RngExt, SeedableRng};
+        // Trade-like networks: hubs (links drawn towards low ids), trees of one-link
+        // companies hanging off them, chains, twins and a few apart; up to 2,500 entities.
+        for (seed, n) in [(1u64, 300i64), (2, 800), (3, 1_500), (4, 2_500)] {
+            let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
+            let mut edges = Vec::new();
+            let hub = |rng: &mut rand_pcg::Pcg64, below: i64| {
+                let x: f64 = rng.random_range(0.0..1.0);
+                1 + ((x * x * x) * (below - 1) as f64) as i64
+            };
+            for v in 2..=n - 5 {
+                let links = if rng.random_range(0..3) == 0 {
+                    1
+                } else {
+                    2 + rng.random_range(0..4)
+                };
+                for _ in 0..links {
+                    let w = hub(&mut rng, v);
+                    if w != v {
+                        edges.push((w, v));
+                    }
+                }
+            }
+            // A chain and two twins on the last vertices.
+            edges.extend([
+                (n - 4, n - 3),
+                (n - 3, 1),
+                (n - 2, 1),
+                (n - 2, 2),
+                (n - 1, 1),
+                (n - 1, 2),
+            ]);
+            let g = graph(n, &edges);
+            let c = compute(&g, &Progress::default()).unwrap();
+            let want = textbook(&g);
+            let top = want.iter().copied().fold(0.0, f64::max);
+            assert!(top > 0.01, "seed {seed}: a hub brokers");
+            for (v, (x, y)) in c.betweenness.iter().zip(&want).enumerate() {
+                assert!(
+                    (x - y).abs() <= 1e-12 * top.max(*y),
                     "seed {seed} vertex {}: {x} vs {y}",
                     v + 1
                 );
