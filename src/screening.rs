@@ -91,8 +91,15 @@ impl Screening {
             (a.listings[0].listed_on, &a.name).cmp(&(b.listings[0].listed_on, &b.name))
         });
 
-        let shown: FxHashSet<(EntityId, EntityId)> =
-            graph.trade_links().map(|l| (l.source, l.target)).collect();
+        // Links are sorted by (kind, source, target): a look-up, not a set of them all.
+        let shown = |key: &(EntityId, EntityId)| {
+            graph
+                .links
+                .binary_search_by(|l| {
+                    (l.kind, l.source, l.target).cmp(&(LinkKind::Trade, key.0, key.1))
+                })
+                .is_ok()
+        };
         // With a roll-up, pairs of members count for the link between their groups.
         let group: rustc_hash::FxHashMap<EntityId, EntityId> = graph
             .groups
@@ -103,7 +110,7 @@ impl Screening {
         let mut merged: BTreeMap<(EntityId, EntityId), AfterListing> = BTreeMap::new();
         for a in after_listing {
             let key = (rep(a.shipper), rep(a.consignee));
-            if !shown.contains(&key) {
+            if !shown(&key) {
                 continue;
             }
             merged

@@ -16,7 +16,7 @@
 //! parallel and the single-thread paths compute the same sums in the same order and the
 //! result depends only on the seed and the settings, not on scheduling.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::time::{Duration, Instant};
 
 use rand::{RngExt, SeedableRng};
@@ -57,7 +57,7 @@ pub struct ForceAtlas2 {
     ids: Vec<EntityId>,
     /// Node indices sorted by id, for [`Positions`] (which is sorted by id).
     by_id: Vec<u32>,
-    index: HashMap<EntityId, u32>,
+    index: FxHashMap<EntityId, u32>,
     pos: Vec<[f32; 2]>,
     kin: Vec<Kinetic>,
     mass: Vec<f32>,
@@ -136,7 +136,8 @@ impl ForceAtlas2 {
             ),
         };
 
-        let index: HashMap<EntityId, u32> = graph
+        // Fx hashing: built again at every layout restart (each step of a playing timeline).
+        let index: FxHashMap<EntityId, u32> = graph
             .ids
             .iter()
             .enumerate()

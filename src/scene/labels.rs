@@ -3,7 +3,8 @@
 //! as few links as it can.
 //!
 //! Screen area is a grid of small cells in two layers: *hard* (nodes, placed labels,
-//! callouts: never covered) and *soft* (links: avoided). Each label tries eight places
+//! callouts: never covered) and *soft* (links: avoided; cells twice as wide, as every link
+//! is marked again for each frame). Each label tries eight places
 //! around its node and takes the first that covers no link cell; failing that, the one
 //! covering the fewest, if that is at most a quarter of its cells (any number for the
 //! selected, path, highlighted and sanctioned entities, which must be named). A name too
@@ -24,26 +25,35 @@ const ONE_LINE_EMS: f32 = 13.0;
 /// No label line is wider than this many ems.
 const MAX_LINE_EMS: f32 = 26.0;
 
+/// How many times coarser the link layer's cells are than the hard layer's: marking every
+/// link is most of a label pass, and halving the cells' side halves the rows it fills and
+/// the cells each row fills; a label's link cover is a share of its area, as before.
+const SOFT_CELLS: f32 = 2.0;
+
 /// Occupied screen area, as two bitmaps of small cells: testing or adding a rectangle costs
 /// its area in cells, however crowded the screen is.
 pub(super) struct Occupancy {
+    hard: Layer,
+    soft: Layer,
+}
+
+/// One bitmap of square cells over the screen.
+struct Layer {
     cell: f32,
     cols: usize,
     rows: usize,
-    hard: Vec<bool>,
-    soft: Vec<bool>,
+    on: Vec<bool>,
 }
 
-impl Occupancy {
-    pub(super) fn new(size: [f32; 2], cell: f32) -> Occupancy {
+impl Layer {
+    fn new(size: [f32; 2], cell: f32) -> Layer {
         let cols = (size[0] / cell).ceil().clamp(1.0, 1e5) as usize;
         let rows = (size[1] / cell).ceil().clamp(1.0, 1e5) as usize;
-        Occupancy {
+        Layer {
             cell,
             cols,
             rows,
-            hard: vec![false; cols * rows],
-            soft: vec![false; cols * rows],
+            on: vec![false; cols * rows],
         }
     }
 
@@ -62,32 +72,35 @@ impl Occupancy {
     }
 
     /// The cell boundary at or below (`up`: at or above) `v`, counted from 0; negative
-    /// values and NaN give 0. No `floor`/`ceil`: without SSE4.1 they are library calls, and
-    /// this runs for every row of every link each frame.
+    /// values and NaN give 0. No `floor`/`ceil`: without SSE4.1 they are library calls.
     #[inline]
     fn cell_of(&self, v: f32, up: bool) -> usize {
-        let c = (v / self.cell).max(0.0);
-        // Saturating: at or below `c`, and `c` is not negative.
-        let down = c as usize;
-        if up && (down as f32) < c {
-            down.saturating_add(1)
-        } else {
-            down
+        let c = v / self.cell;
+        if up { cell_up(c) } else { cell_down(c) }
+    }
+}
+
+impl Occupancy {
+    pub(super) fn new(size: [f32; 2], cell: f32) -> Occupancy {
+        Occupancy {
+            hard: Layer::new(size, cell),
+            soft: Layer::new(size, cell * SOFT_CELLS),
         }
     }
 
     pub(super) fn free(&self, r: [f32; 4]) -> bool {
-        let (x0, x1, y0, y1) = self.span(r, true);
-        (y0..y1)
-            .all(|y| x0 >= x1 || !self.hard[y * self.cols + x0..y * self.cols + x1].contains(&true))
+        let h = &self.hard;
+        let (x0, x1, y0, y1) = h.span(r, true);
+        (y0..y1).all(|y| x0 >= x1 || !h.on[y * h.cols + x0..y * h.cols + x1].contains(&true))
     }
 
     /// (link cells covered, cells in all) of a rectangle.
     fn soft_cover(&self, r: [f32; 4]) -> (usize, usize) {
-        let (x0, x1, y0, y1) = self.span(r, true);
+        let s = &self.soft;
+        let (x0, x1, y0, y1) = s.span(r, true);
         let mut n = 0;
         for y in y0..y1 {
-            n += self.soft[y * self.cols + x0..y * self.cols + x1.max(x0)]
+            n += s.on[y * s.cols + x0..y * s.cols + x1.max(x0)]
                 .iter()
                 .filter(|&&b| b)
                 .count();
@@ -96,12 +109,13 @@ impl Occupancy {
     }
 
     pub(super) fn add(&mut self, r: [f32; 4]) {
-        let (x0, x1, y0, y1) = self.span(r, false);
+        let h = &mut self.hard;
+        let (x0, x1, y0, y1) = h.span(r, false);
         if x0 >= x1 {
             return;
         }
         for y in y0..y1 {
-            self.hard[y * self.cols + x0..y * self.cols + x1].fill(true);
+            h.on[y * h.cols + x0..y * h.cols + x1].fill(true);
         }
     }
 
@@ -114,24 +128,25 @@ impl Occupancy {
         if !(a.iter().chain(&b).all(|v| v.is_finite()) && width.is_finite()) {
             return;
         }
-        let inv = 1.0 / self.cell;
+        let layer = &mut self.soft;
+        let inv = 1.0 / layer.cell;
         let half = (width / 2.0).max(0.5) * inv;
         let (ax, ay, bx, by) = (a[0] * inv, a[1] * inv, b[0] * inv, b[1] * inv);
         let (y_min, y_max) = (ay.min(by), ay.max(by));
-        let r0 = cell_down(y_min - half).min(self.rows);
-        let r1 = cell_up(y_max + half).min(self.rows);
-        let cols = self.cols;
+        let r0 = cell_down(y_min - half).min(layer.rows);
+        let r1 = cell_up(y_max + half).min(layer.rows);
+        let cols = layer.cols;
         if r0 >= r1 {
             return;
         }
         let dy = by - ay;
-        if dy.abs() * self.cell <= f32::EPSILON {
+        if dy.abs() * layer.cell <= f32::EPSILON {
             // Level: the same stretch in every row it reaches.
             let c0 = cell_down(ax.min(bx) - half).min(cols);
             let c1 = cell_up(ax.max(bx) + half).min(cols);
             if c0 < c1 {
                 for row in r0..r1 {
-                    self.soft[row * cols + c0..row * cols + c1].fill(true);
+                    layer.on[row * cols + c0..row * cols + c1].fill(true);
                 }
             }
             return;
@@ -149,7 +164,7 @@ impl Occupancy {
             let c0 = cell_down(xa.min(xb) - half).min(cols);
             let c1 = cell_up(xa.max(xb) + half).min(cols);
             if c0 < c1 {
-                self.soft[row * cols + c0..row * cols + c1].fill(true);
+                layer.on[row * cols + c0..row * cols + c1].fill(true);
             }
         }
     }
@@ -355,7 +370,8 @@ mod tests {
 
     #[test]
     fn links_are_soft_cells() {
-        let mut g = Occupancy::new([100.0, 100.0], 5.0);
+        // Hard cells of 2.5, link cells of 5.
+        let mut g = Occupancy::new([100.0, 100.0], 2.5);
         g.add_line([0.0, 50.0], [100.0, 50.0], 2.0);
         assert!(g.free([10.0, 40.0, 30.0, 60.0]));
         let (covered, cells) = g.soft_cover([10.0, 40.0, 30.0, 60.0]);
@@ -365,7 +381,7 @@ mod tests {
 
     #[test]
     fn lines_mark_the_cells_they_cross_only() {
-        let mut g = Occupancy::new([100.0, 100.0], 5.0);
+        let mut g = Occupancy::new([100.0, 100.0], 2.5);
         g.add_line([0.0, 0.0], [100.0, 100.0], 1.0);
         assert!(g.soft_cover([48.0, 48.0, 52.0, 52.0]).0 > 0);
         assert_eq!(g.soft_cover([70.0, 10.0, 90.0, 30.0]).0, 0);
@@ -376,9 +392,9 @@ mod tests {
         // A wide line marks its width; a line off the screen or not a number marks nothing.
         g.add_line([0.0, 30.0], [40.0, 30.0], 12.0);
         assert!(g.soft_cover([10.0, 24.5, 20.0, 25.5]).0 > 0);
-        let before = g.soft.iter().filter(|&&b| b).count();
+        let before = g.soft.on.iter().filter(|&&b| b).count();
         g.add_line([-50.0, -50.0], [-10.0, -20.0], 1.0);
         g.add_line([f32::NAN, 0.0], [10.0, 10.0], 1.0);
-        assert_eq!(g.soft.iter().filter(|&&b| b).count(), before);
+        assert_eq!(g.soft.on.iter().filter(|&&b| b).count(), before);
     }
 }

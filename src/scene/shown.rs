@@ -75,6 +75,10 @@ impl Shown {
         let mut any = false;
         if !link_at.is_empty() {
             for (p, &(s, c)) in index.pairs.iter().enumerate() {
+                // A pair with nothing counted adds nothing to any link.
+                if details.last_day(p).is_none() {
+                    continue;
+                }
                 let key = (
                     rep(index.entities[s as usize].id),
                     rep(index.entities[c as usize].id),
@@ -86,20 +90,45 @@ impl Shown {
             }
         }
         let n_parts = index.part_names.len().clamp(1, MAX_PART_BITS);
-        let mut counts = vec![0u32; if any { graph.links.len() * n_parts } else { 0 }];
+        let links = graph.links.len();
+        // The linked pairs by link (a counting sort): a link between groups stands for its
+        // members' pairs.
+        let mut first = vec![0u32; links + 1];
+        if any {
+            for &l in link_of_pair.iter().filter(|&&l| l != u32::MAX) {
+                first[l as usize + 1] += 1;
+            }
+            for i in 0..links {
+                first[i + 1] += first[i];
+            }
+        }
+        let mut linked = vec![0u32; first[links] as usize];
+        let mut next = first.clone();
+        for (p, &l) in link_of_pair.iter().enumerate() {
+            if l != u32::MAX {
+                linked[next[l as usize] as usize] = p as u32;
+                next[l as usize] += 1;
+            }
+        }
         let mut by_source = vec![0u32; index.source_names.len() + 1];
         let unknown = by_source.len() - 1;
         let mut last_day = None;
-        if any {
-            // Each linked pair's counts by part type, from the running totals: no pass over
+        let name = |p: u16| index.part_names.get(p as usize).map_or("", String::as_str);
+        let mut starts = Vec::with_capacity(links + 1);
+        let mut parts = Vec::new();
+        let mut sums = [0u32; MAX_PART_BITS];
+        for link in 0..links {
+            starts.push(parts.len() as u32);
+            // The link's pairs' counts by part type, from the running totals: no pass over
             // the shipments.
-            for (p, &link) in link_of_pair.iter().enumerate() {
-                if link == u32::MAX {
-                    continue;
-                }
+            let mut seen = 0u64;
+            for &p in &linked[first[link] as usize..first[link + 1] as usize] {
+                let p = p as usize;
                 let mut total = 0;
-                for (part, n) in details.parts_of(p) {
-                    counts[link as usize * n_parts + (part as usize).min(n_parts - 1)] += n;
+                for (part, n) in details.parts_of(p).filter(|&(_, n)| n > 0) {
+                    let k = (part as usize).min(n_parts - 1);
+                    sums[k] += n;
+                    seen |= 1 << k;
                     total += n;
                 }
                 if total == 0 {
@@ -111,43 +140,27 @@ impl Shown {
                 }
                 last_day = last_day.max(details.last_day(p));
             }
-            for (&(p, source), &n) in details.mixed_sources() {
-                if link_of_pair[p as usize] != u32::MAX {
-                    by_source[(source as usize).min(unknown)] += n;
-                }
+            // Largest first, then by part name.
+            let start = parts.len();
+            while seen != 0 {
+                let k = seen.trailing_zeros() as usize;
+                seen &= seen - 1;
+                parts.push((k as u16, std::mem::take(&mut sums[k])));
+            }
+            parts[start..].sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
+        }
+        starts.push(parts.len() as u32);
+        for (&(p, source), &n) in details.mixed_sources() {
+            if link_of_pair[p as usize] != u32::MAX {
+                by_source[(source as usize).min(unknown)] += n;
             }
         }
-        let counts: Vec<((u32, u8), u32)> = counts
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(k, &n)| (((k / n_parts) as u32, (k % n_parts) as u8), n))
-            .collect();
         let sources: Vec<(u32, u32)> = by_source
             .iter()
             .enumerate()
             .filter(|(_, n)| **n > 0)
             .map(|(s, &n)| (s as u32, n))
             .collect();
-        // `counts` is in (link, part) order already: each link's parts are sorted apart,
-        // largest first, then by part name.
-        let mut per_link: Vec<(u32, u8, u32)> =
-            counts.into_iter().map(|((l, p), n)| (l, p, n)).collect();
-        let name = |p: u8| index.part_names.get(p as usize).map_or("", String::as_str);
-        for run in per_link.chunk_by_mut(|a, b| a.0 == b.0) {
-            run.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| name(a.1).cmp(name(b.1))));
-        }
-        let mut starts = Vec::with_capacity(graph.links.len() + 1);
-        let mut parts = Vec::with_capacity(per_link.len());
-        let mut k = 0;
-        for i in 0..graph.links.len() as u32 {
-            starts.push(parts.len() as u32);
-            while k < per_link.len() && per_link[k].0 == i {
-                parts.push((u16::from(per_link[k].1), per_link[k].2));
-                k += 1;
-            }
-        }
-        starts.push(parts.len() as u32);
 
         let mut country_counts: FxHashMap<&str, usize> = FxHashMap::default();
         for e in graph.entities.iter().filter_map(|&id| index.entity(id)) {
