@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::{ACCEPT, AfterListing, Filter, Plan, REJECT};
+use super::{AfterListing, CHECK, Filter, Plan, REJECT};
 use crate::date::Day;
 use crate::index::{MIXED_SOURCES, ShipmentIndex};
 
@@ -113,7 +113,18 @@ impl RunningTotals {
                 self.details.reset(index, &self.allowed);
             }
         }
-        let detailed = self.detailed;
+        // Two copies of the loop: the plain one does no more a shipment than it did
+        // before details were kept.
+        if self.detailed {
+            self.grow::<true>(index, plan);
+        } else {
+            self.grow::<false>(index, plan);
+        }
+        self.hi = plan.hi;
+    }
+
+    /// Adds the shipments `self.hi..plan.hi`; with `DETAILED`, into the details too.
+    fn grow<const DETAILED: bool>(&mut self, index: &ShipmentIndex, plan: &Plan) {
         let (agg, details, allowed) = (&mut self.agg, &mut self.details, &self.allowed);
         for i in self.hi..plan.hi {
             let p = index.pair[i] as usize;
@@ -121,27 +132,34 @@ impl RunningTotals {
             if plan.part_mask & part_bit == 0 {
                 continue;
             }
-            let pair_source = index.pair_source[p];
-            let mixed = pair_source == MIXED_SOURCES;
-            let source = if mixed { index.source[i] } else { pair_source };
-            let source_ok = plan
-                .source_ok
-                .get(source as usize)
-                .copied()
-                .unwrap_or(false);
-            let day = index.day[i].0;
-            if detailed && source_ok {
-                details.count(p, part_bit, day, mixed.then_some(source));
+            if DETAILED {
+                // Counted whatever the entity conditions, when the provenance passes.
+                let pair_source = index.pair_source[p];
+                let mixed = pair_source == MIXED_SOURCES;
+                let source = if mixed { index.source[i] } else { pair_source };
+                if plan
+                    .source_ok
+                    .get(source as usize)
+                    .copied()
+                    .unwrap_or(false)
+                {
+                    details.count(p, part_bit, index.day[i].0, mixed.then_some(source));
+                }
             }
             let state = plan.pair_state[p];
-            if state == REJECT || (state != ACCEPT && !source_ok) {
+            if state == REJECT {
                 continue;
             }
             let a = &mut agg[p];
-            if state != ACCEPT {
+            if state == CHECK {
                 // Several sources on this pair: provenance shipment by shipment.
-                a.synthetic += u32::from(index.source_synthetic[source as usize]);
+                let source = index.source[i] as usize;
+                if !plan.source_ok[source] {
+                    continue;
+                }
+                a.synthetic += u32::from(index.source_synthetic[source]);
             }
+            let day = index.day[i].0;
             if a.count == 0 {
                 a.first = day;
             }
@@ -149,11 +167,10 @@ impl RunningTotals {
             a.last = day;
             a.value_usd += index.value_usd[i];
             a.parts |= part_bit;
-            if detailed && details.pair_listed[p] {
+            if DETAILED && details.pair_listed[p] {
                 details.after_listing(index, allowed, p, i);
             }
         }
-        self.hi = plan.hi;
     }
 }
 

@@ -92,12 +92,17 @@ pub(super) fn build(
         .iter()
         .position(|p| p == "other")
         .map_or(u16::MAX, |p| p as u16);
+    // Each part type's colour, looked up once a scene rather than by name for every link.
+    let part_colors: Vec<Rgba> = part_names.iter().map(|n| style.part_color(n)).collect();
+    let other_color = style.part_color("other");
     let color_of = |part: u16| {
-        let name = part_names
+        part_colors
             .get(part as usize)
-            .map_or("other", String::as_str);
-        style.part_color(name)
+            .copied()
+            .unwrap_or(other_color)
     };
+    // Part types drawn, a bit each (`u16::MAX` apart), put in `facts` at the end.
+    let (mut drawn_parts, mut drawn_other) = (0u64, false);
     let mut facts = LinkFacts::default();
     let mut links = Vec::with_capacity(graph.links.len());
     let mut on_top = Vec::new();
@@ -194,12 +199,19 @@ pub(super) fn build(
                 let half = head * 0.45 + width * 0.3;
                 let base = [tip[0] - ux * head, tip[1] - uy * head];
                 // Part types with their shipments, largest first.
-                let mut parts: Vec<(u16, u32)> = shown.parts_of(i).to_vec();
-                if parts.is_empty() {
-                    parts.push((other, l.shipments.max(1)));
-                }
-                for &(p, _) in &parts {
-                    facts.parts.insert(if p == other { u16::MAX } else { p });
+                let unknown = [(other, l.shipments.max(1))];
+                let parts: &[(u16, u32)] = match shown.parts_of(i) {
+                    [] => &unknown,
+                    known => known,
+                };
+                for &(p, _) in parts {
+                    if p == other {
+                        drawn_other = true;
+                    } else if p < 64 {
+                        drawn_parts |= 1 << p;
+                    } else {
+                        facts.parts.insert(p);
+                    }
                 }
                 let main = tint(color_of(parts[0].0));
                 let emphasis_color = if on_path || selected {
@@ -294,6 +306,11 @@ pub(super) fn build(
         }
     }
     links.append(&mut on_top);
+    facts.parts.extend(
+        (0..64u16)
+            .filter(|&p| drawn_parts & (1 << p) != 0)
+            .chain(drawn_other.then_some(u16::MAX)),
+    );
     (links, facts)
 }
 

@@ -211,13 +211,12 @@ mod tests {
         ShipmentIndex::build(store.load_dataset().unwrap())
     }
 
+    /// Each link's (part type, shipments), the last day, and (source, shipments).
+    type Recount = (Vec<Vec<(u16, u32)>>, Option<Day>, Vec<(String, u32)>);
+
     /// Shipments by (link, part type), last day and sources, counted shipment by shipment
     /// over the range: what `Shown` must give.
-    fn recount(
-        index: &ShipmentIndex,
-        filter: &Filter,
-        graph: &FilteredGraph,
-    ) -> (Vec<Vec<(u16, u32)>>, Option<Day>, Vec<(String, u32)>) {
+    fn recount(index: &ShipmentIndex, filter: &Filter, graph: &FilteredGraph) -> Recount {
         let group: FxHashMap<_, _> = graph
             .groups
             .iter()
