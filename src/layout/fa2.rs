@@ -348,8 +348,15 @@ impl ForceAtlas2 {
     /// nudge all but one of each group by a tiny seeded amount.
     fn separate_coincident(&mut self, rng: &mut Pcg64) {
         let n = self.pos.len();
-        let mut idx: Vec<u32> = (0..n as u32).collect();
         let key = |p: [f32; 2]| (p[0].to_bits(), p[1].to_bits());
+        // Usually none coincide: one pass over a set says so without sorting them all (the
+        // layout starts again at every step of a playing timeline).
+        let mut seen: rustc_hash::FxHashSet<(u32, u32)> =
+            rustc_hash::FxHashSet::with_capacity_and_hasher(n, Default::default());
+        if self.pos.iter().all(|&p| seen.insert(key(p))) {
+            return;
+        }
+        let mut idx: Vec<u32> = (0..n as u32).collect();
         idx.sort_unstable_by_key(|&i| (key(self.pos[i as usize]), i));
         let radius = self.rms_radius().max(1.0);
         for w in 1..n {

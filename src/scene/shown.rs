@@ -64,18 +64,42 @@ impl Shown {
             .flat_map(|(&g, members)| members.iter().map(move |&m| (m, g)))
             .collect();
         let rep = |id| group.get(&id).copied().unwrap_or(id);
-        let link_at: FxHashMap<(crate::model::EntityId, crate::model::EntityId), u32> = graph
-            .links
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.kind == LinkKind::Trade)
-            .map(|(i, l)| ((l.source, l.target), i as u32))
-            .collect();
         let mut link_of_pair = vec![u32::MAX; index.pairs.len()];
         let mut any = false;
-        if !link_at.is_empty() {
+        // A filtered graph's links are sorted by (kind, source, target): trade links come
+        // after ownership links, by (source, target).
+        let sorted = graph
+            .links
+            .is_sorted_by_key(|l| (l.kind, l.source, l.target));
+        let first_trade = graph.links.partition_point(|l| l.kind < LinkKind::Trade);
+        let trade = &graph.links[first_trade..];
+        if graph.groups.is_empty() && sorted {
+            // Pairs are sorted by (shipper, consignee) positions, and positions by entity
+            // id: the pairs and the trade links are walked side by side, no look-ups.
+            let mut k = 0;
             for (p, &(s, c)) in index.pairs.iter().enumerate() {
                 // A pair with nothing counted adds nothing to any link.
+                if details.last_day(p).is_none() {
+                    continue;
+                }
+                let key = (index.entities[s as usize].id, index.entities[c as usize].id);
+                while k < trade.len() && (trade[k].source, trade[k].target) < key {
+                    k += 1;
+                }
+                if k < trade.len() && (trade[k].source, trade[k].target) == key {
+                    link_of_pair[p] = (first_trade + k) as u32;
+                    any = true;
+                }
+            }
+        } else {
+            let link_at: FxHashMap<(crate::model::EntityId, crate::model::EntityId), u32> = graph
+                .links
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.kind == LinkKind::Trade)
+                .map(|(i, l)| ((l.source, l.target), i as u32))
+                .collect();
+            for (p, &(s, c)) in index.pairs.iter().enumerate() {
                 if details.last_day(p).is_none() {
                     continue;
                 }
