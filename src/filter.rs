@@ -403,8 +403,11 @@ impl Filter {
     fn finish(&self, index: &ShipmentIndex, plan: &Plan, agg: &[Agg]) -> FilteredGraph {
         let n = index.entities.len();
         let mut shown = vec![false; n];
-        let mut links = Vec::new();
         let min = self.min_shipments.max(1);
+        // Sized up front: growing tens of thousands of links by doubling copied them over
+        // and again, a good part of a playback step.
+        let trade = agg.iter().filter(|a| a.count >= min).count();
+        let mut links = Vec::with_capacity(trade + trade / 4);
         for (p, a) in agg.iter().enumerate() {
             if a.count < min {
                 continue;

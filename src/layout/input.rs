@@ -97,6 +97,7 @@ impl LayoutGraph {
         }
         let mut seen: FxHashMap<(u32, u32), usize> = FxHashMap::default();
         seen.reserve(links.size_hint().0);
+        g.edges.reserve(links.size_hint().0);
         for (a, b, w) in links {
             let (Some(&a), Some(&b)) = (index.get(&a), index.get(&b)) else {
                 g.report.unknown_ids += 1;
