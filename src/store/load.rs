@@ -264,9 +264,11 @@ impl Store {
 pub(crate) struct ColumnBuilder<'c> {
     canon: &'c Canon,
     cols: ShipmentColumns,
-    source_ids: HashMap<String, u32>,
-    part_ids: HashMap<String, u16>,
+    source_ids: rustc_hash::FxHashMap<String, u32>,
+    part_ids: rustc_hash::FxHashMap<String, u16>,
     part_names: Vec<String>,
+    last_part: Option<u16>,
+    last_source: Option<u32>,
     internal: u64,
 }
 
@@ -283,9 +285,11 @@ impl<'c> ColumnBuilder<'c> {
         ColumnBuilder {
             canon,
             cols,
-            source_ids: HashMap::new(),
-            part_ids: HashMap::new(),
+            source_ids: Default::default(),
+            part_ids: Default::default(),
             part_names: Vec::new(),
+            last_part: None,
+            last_source: None,
             internal: 0,
         }
     }
@@ -306,12 +310,20 @@ impl<'c> ColumnBuilder<'c> {
         let Some(day) = Day::parse_iso(date) else {
             return;
         };
-        let part_id = match self.part_ids.get(part) {
-            Some(&id) => id,
-            None => {
-                let id = u16::try_from(self.part_names.len()).unwrap_or(u16::MAX);
-                self.part_names.push(part.to_owned());
-                self.part_ids.insert(part.to_owned(), id);
+        // Rows repeat their part type and source: compare with the last one before hashing.
+        let part_id = match self.last_part {
+            Some(id) if self.part_names[id as usize] == part => id,
+            _ => {
+                let id = match self.part_ids.get(part) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u16::try_from(self.part_names.len()).unwrap_or(u16::MAX);
+                        self.part_names.push(part.to_owned());
+                        self.part_ids.insert(part.to_owned(), id);
+                        id
+                    }
+                };
+                self.last_part = Some(id).filter(|&id| usize::from(id) < self.part_names.len());
                 id
             }
         };
@@ -327,12 +339,19 @@ impl<'c> ColumnBuilder<'c> {
         cols.consignee.push(consignee);
         cols.part.push(part_id);
         cols.value_usd.push(value.unwrap_or(0.0));
-        let source_id = match self.source_ids.get(source) {
-            Some(&id) => id,
-            None => {
-                let id = cols.source_names.len() as u32;
-                cols.source_names.push(source.to_owned());
-                self.source_ids.insert(source.to_owned(), id);
+        let source_id = match self.last_source {
+            Some(id) if cols.source_names[id as usize] == source => id,
+            _ => {
+                let id = match self.source_ids.get(source) {
+                    Some(&id) => id,
+                    None => {
+                        let id = cols.source_names.len() as u32;
+                        cols.source_names.push(source.to_owned());
+                        self.source_ids.insert(source.to_owned(), id);
+                        id
+                    }
+                };
+                self.last_source = Some(id);
                 id
             }
         };
