@@ -259,11 +259,6 @@ impl RunningTotals {
         }
         let agg = &mut self.agg;
         for i in self.hi..plan.hi {
-            // Shipments come in date order, so each lands on an unrelated pair: ask for the
-            // pair a few shipments ahead now, and its totals are in cache when its turn comes.
-            if let Some(&ahead) = index.pair.get(i + PREFETCH_AHEAD) {
-                prefetch(agg.as_ptr().wrapping_add(ahead as usize));
-            }
             let p = index.pair[i] as usize;
             let part_bit = 1u64 << index.part[i];
             let state = plan.pair_state[p];
@@ -290,24 +285,6 @@ impl RunningTotals {
         }
         self.hi = plan.hi;
     }
-}
-
-/// How many shipments ahead the scan asks for a pair's totals ([`prefetch`]).
-const PREFETCH_AHEAD: usize = 24;
-
-/// A hint that `at` will be read soon (x86-64 only; elsewhere nothing). It never reads, so
-/// any address, even one past the end, is fine.
-#[inline(always)]
-fn prefetch<T>(at: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        // SAFETY: SSE is part of every x86-64 CPU, and a prefetch reads no memory: it is a
-        // hint that cannot fault, whatever the address.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(at.cast::<i8>()) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = at;
 }
 
 /// A filter resolved against one index: names turned into masks.
