@@ -563,7 +563,7 @@ impl Filter {
                     && plan.part_mask & (1u64 << index.part[i]) != 0
                     && plan.passes(index, i)
             })
-            .map(|i| index.row_id[i])
+            .map(|i| index.row_id.get(i))
             .collect()
     }
 
@@ -595,7 +595,7 @@ impl Filter {
                     && plan.part_mask & (1u64 << index.part[i]) != 0
                     && plan.passes(index, i)
             })
-            .map(|i| index.row_id[i])
+            .map(|i| index.row_id.get(i))
             .collect()
     }
 
