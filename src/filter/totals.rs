@@ -10,8 +10,6 @@
 //! while a party was listed. Each is what one pass over the range would give, to the bit:
 //! sums are taken in the same order.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap;
 
 use super::{AfterListing, CHECK, Filter, Plan, REJECT};
@@ -62,8 +60,10 @@ pub(crate) struct Details {
     /// Per pair: whether a party has a listing by an allowed authority.
     pair_listed: Vec<bool>,
     /// Per pair with a listed party: the shipments that pass the filter made while a party
-    /// was listed ([`Filter::shipped_after_listing`]).
-    after: BTreeMap<u32, AfterListing>,
+    /// was listed ([`Filter::shipped_after_listing`]), in the order first met, with where
+    /// each pair's is (`u32::MAX`: none yet): a look-up a shipment, not a search.
+    after: Vec<(u32, AfterListing)>,
+    after_at: Vec<u32>,
 }
 
 impl RunningTotals {
@@ -198,6 +198,8 @@ impl Details {
         self.last.resize(pairs, i32::MIN);
         self.mixed.clear();
         self.after.clear();
+        self.after_at.clear();
+        self.after_at.resize(pairs, u32::MAX);
         let listed: Vec<bool> = index
             .sanctions
             .iter()
@@ -238,16 +240,23 @@ impl Details {
         if !(ls || lc) {
             return;
         }
-        let e = self.after.entry(p as u32).or_insert_with(|| AfterListing {
-            shipper: index.entities[s as usize].id,
-            consignee: index.entities[c as usize].id,
-            shipments: 0,
-            value_usd: 0.0,
-            first: day,
-            last: day,
-            shipper_listed: false,
-            consignee_listed: false,
-        });
+        if self.after_at[p] == u32::MAX {
+            self.after_at[p] = self.after.len() as u32;
+            self.after.push((
+                p as u32,
+                AfterListing {
+                    shipper: index.entities[s as usize].id,
+                    consignee: index.entities[c as usize].id,
+                    shipments: 0,
+                    value_usd: 0.0,
+                    first: day,
+                    last: day,
+                    shipper_listed: false,
+                    consignee_listed: false,
+                },
+            ));
+        }
+        let e = &mut self.after[self.after_at[p] as usize].1;
         e.shipments += 1;
         e.value_usd += index.value_usd[i];
         e.last = day;
@@ -278,6 +287,8 @@ impl Details {
 
     /// Every pair's shipments made while a party was listed, by pair.
     pub(crate) fn after_listing_all(&self) -> Vec<AfterListing> {
-        self.after.values().cloned().collect()
+        let mut all = self.after.clone();
+        all.sort_unstable_by_key(|a| a.0);
+        all.into_iter().map(|(_, a)| a).collect()
     }
 }
