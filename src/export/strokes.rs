@@ -180,6 +180,24 @@ thread_local! {
         const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
+/// Asks the CPU to bring a primitive into its cache (a hint: nothing else changes).
+#[inline(always)]
+fn prefetch(p: &Prim) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let at: *const i8 = (p as *const Prim).cast();
+        // SAFETY: SSE is part of every x86-64 CPU, and a prefetch never faults nor reads
+        // anything the program sees (the addresses are the primitive's own bytes anyway).
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>(at);
+            _mm_prefetch::<_MM_HINT_T0>(at.wrapping_add(64));
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// The first pixel in `from..=to` whose bit is clear.
 fn first_clear(bits: &[u64], from: i32, to: i32) -> Option<i32> {
     let mut x = from;
@@ -213,6 +231,111 @@ fn set_bits(bits: &mut [u64], from: i32, to: i32) {
         let lo = if k == a / 64 { a % 64 } else { 0 };
         let hi = if k == b / 64 { b % 64 } else { 63 };
         *word |= (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
+    }
+}
+
+/// A strip's pixels on each row, a superset of [`Strokes::row_spans`]'s `x0..=x1` (twice its
+/// margin, far above the rounding of either), worked out with fewer steps: the bands' walk
+/// over a pile of links uses it to skip the rows whose pixels later links all cover.
+struct Reach {
+    s: [f32; 2],
+    u: [f32; 2],
+    /// 1 / u.x and the ends of the distance along the strip, ordered so that the pixels'
+    /// centres run from `(along[0] - dy u.y) / u.x` to `(along[1] - dy u.y) / u.x`.
+    inv_x: f32,
+    along: [f32; 2],
+    /// −1 / u.y and the ends of the distance across, ordered likewise.
+    inv_y: f32,
+    across: [f32; 2],
+    /// Pixels of the picture the strip's box holds, as floats.
+    within: [f32; 2],
+}
+
+impl Reach {
+    /// For a strip not along an axis (those have few rows or are rare; `None`: the exact
+    /// spans only).
+    #[inline(always)]
+    fn of(p: &Prim, w: usize) -> Option<Reach> {
+        let Shape::Strip {
+            a: s,
+            u,
+            inv,
+            len,
+            hw,
+            thin,
+        } = p.shape
+        else {
+            return None;
+        };
+        if inv[0] == 0.0 || inv[1] == 0.0 {
+            return None;
+        }
+        let m = 2.0 * MARGIN;
+        let reach = if thin.is_some() { 1.0 } else { hw + 0.5 } + m;
+        let along = [-0.5 - m, len + 0.5 + m];
+        let across = [-reach, reach];
+        let inv_y = -inv[1];
+        Some(Reach {
+            s,
+            u,
+            inv_x: inv[0],
+            along: if inv[0] > 0.0 {
+                along
+            } else {
+                [along[1], along[0]]
+            },
+            inv_y,
+            across: if inv_y > 0.0 {
+                across
+            } else {
+                [across[1], across[0]]
+            },
+            within: [p.bbox[0].max(0) as f32, p.bbox[2].min(w as i32 - 1) as f32],
+        })
+    }
+
+    /// Which of the rows `ya..ya + n` (at most 64, in a band from `y0` whose covered pixels
+    /// are `covered`, `words` a row) have every pixel the strip may touch covered (or none):
+    /// bit `k` for row `ya + k`. The rows' pixels are worked out first, all together
+    /// (without branches: the compiler can use vectors), then tested.
+    #[inline(always)]
+    fn hidden_rows(&self, ya: i32, n: usize, y0: i32, covered: &[u64], words: usize) -> u64 {
+        let n = n.min(BAND_ROWS);
+        let (mut xs0, mut xs1) = ([0i32; BAND_ROWS], [0i32; BAND_ROWS]);
+        let (w0, w1) = (self.within[0], self.within[1]);
+        let (wi0, wi1) = (w0 as i32, w1 as i32);
+        for k in 0..n {
+            let dy = (ya + k as i32) as f32 + 0.5 - self.s[1];
+            let (c_along, c_across) = (dy * self.u[1], dy * self.u[0]);
+            let lo = ((self.along[0] - c_along) * self.inv_x)
+                .max((self.across[0] - c_across) * self.inv_y);
+            let hi = ((self.along[1] - c_along) * self.inv_x)
+                .min((self.across[1] - c_across) * self.inv_y);
+            // `max` and `min` drop a NaN: the widest row then, never a narrower one.
+            let a = (self.s[0] - 0.5 + lo).max(w0 - 1.0).min(w1 + 1.0);
+            let b = (self.s[0] - 0.5 + hi).max(w0 - 1.0).min(w1 + 1.0);
+            xs0[k] = (-floor(-a)).max(wi0);
+            xs1[k] = floor(b).min(wi1);
+        }
+        let mut hidden = 0u64;
+        for k in 0..n {
+            let (a, b) = (xs0[k], xs1[k]);
+            let row = &covered[(ya - y0) as usize * words + k * words..][..words];
+            let all = if a > b {
+                true
+            } else if b - a < 64 {
+                // One word or two.
+                let (k0, k1) = ((a >> 6) as usize, (b >> 6) as usize);
+                let top = u64::MAX >> (63 - (b & 63));
+                let m0 = (u64::MAX << (a & 63)) & if k1 == k0 { top } else { u64::MAX };
+                let m1 = if k1 == k0 { 0 } else { top };
+                (row[k0] & m0 == m0) & (row[k1] & m1 == m1)
+            } else {
+                first_clear(row, a, b).is_none()
+            };
+            hidden |= u64::from(all) << k;
+        }
+        hidden
     }
 }
 
@@ -564,13 +687,33 @@ impl Strokes {
                     todo.clear();
                     covered.clear();
                     covered.resize(n * words, 0);
-                    for &i in in_band(band).iter().rev() {
+                    let mine = in_band(band);
+                    for (j, &i) in mine.iter().enumerate().rev() {
+                        // The band's primitives lie scattered through the scene's: ask for
+                        // one a few steps ahead while this one is worked on.
+                        if let Some(&ahead) = j.checked_sub(8).map(|k| &mine[k]) {
+                            prefetch(&self.prims[ahead as usize]);
+                        }
                         let p = &self.prims[i as usize];
-                        for y in p.rows_in(y0, y1, w) {
+                        let rows = p.rows_in(y0, y1, w);
+                        // Most rows of a pile of links are hidden: a cheap superset of their
+                        // pixels, all covered, rules them out first.
+                        let hidden = match Reach::of(p, w) {
+                            Some(r) if !rows.is_empty() => {
+                                let (ya, yb) = (*rows.start(), *rows.end());
+                                r.hidden_rows(ya, (yb - ya + 1) as usize, y0, covered, words)
+                            }
+                            _ => 0,
+                        };
+                        let first = *rows.start();
+                        for y in rows {
+                            if hidden >> (y - first) & 1 == 1 {
+                                continue;
+                            }
+                            let bits = &mut covered[(y - y0) as usize * words..][..words];
                             let Some(spans) = self.row_spans(p, y, w) else {
                                 continue;
                             };
-                            let bits = &mut covered[(y - y0) as usize * words..][..words];
                             let Some(v0) = first_clear(bits, spans.x0, spans.x1) else {
                                 continue;
                             };
