@@ -245,44 +245,10 @@ fn encode_in_strips(page: &Page) -> Result<Option<(Vec<u8>, Phases)>, ExportErro
                 );
             }
             lap(&clocks.text, &mut t);
-            let opaque = px.chunks_exact(4).fold(255, |a, p| a & p[3]) == 255;
-            if !opaque {
+            if !opaque_rgba(px) {
                 translucent.store(true, Ordering::Relaxed);
             }
-            let row_px = w * 4;
-            let start = out.len();
-            out.resize(start + n * (1 + w * 3), 0);
-            let mut rows = out[start..].chunks_exact_mut(1 + w * 3);
-            let mut above: Option<&[u8]> = None;
-            for (src, dst) in px.chunks_exact(row_px).zip(&mut rows) {
-                match above {
-                    None => {
-                        // "sub": each byte minus the one a pixel to its left.
-                        dst[0] = 1;
-                        let mut left = [0u8; 3];
-                        for (d, p) in dst[1..].chunks_exact_mut(3).zip(src.chunks_exact(4)) {
-                            for k in 0..3 {
-                                d[k] = p[k].wrapping_sub(left[k]);
-                                left[k] = p[k];
-                            }
-                        }
-                    }
-                    Some(up) => {
-                        // "up": each byte minus the one above it.
-                        dst[0] = 2;
-                        for ((d, p), u) in dst[1..]
-                            .chunks_exact_mut(3)
-                            .zip(src.chunks_exact(4))
-                            .zip(up.chunks_exact(4))
-                        {
-                            d[0] = p[0].wrapping_sub(u[0]);
-                            d[1] = p[1].wrapping_sub(u[1]);
-                            d[2] = p[2].wrapping_sub(u[2]);
-                        }
-                    }
-                }
-                above = Some(src);
-            }
+            filter_rows(px, w, out);
             lap(&clocks.encode, &mut t);
         })
     });
@@ -304,6 +270,81 @@ fn encode_in_strips(page: &Page) -> Result<Option<(Vec<u8>, Phases)>, ExportErro
         strips: cuts.len() - 1,
     };
     Ok(Some((bytes, phases)))
+}
+
+/// Whether every pixel of premultiplied RGBA `px` is opaque (a loop the compiler can run
+/// in vectors: no early exit).
+fn opaque_rgba(px: &[u8]) -> bool {
+    px.chunks_exact(16).fold(u32::MAX, |acc, c| {
+        let word = |k: usize| u32::from_le_bytes([c[k], c[k + 1], c[k + 2], c[k + 3]]);
+        acc & word(0) & word(4) & word(8) & word(12)
+    }) >> 24
+        == 255
+        && px
+            .chunks_exact(16)
+            .remainder()
+            .chunks_exact(4)
+            .all(|p| p[3] == 255)
+}
+
+thread_local! {
+    /// A row's difference from the row above, kept for the thread's next row.
+    static DIFF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Appends the opaque RGBA rows `px` (`w` pixels a row) to `out` as PNG rows of RGB: the
+/// first filtered "sub" (each byte minus the one a pixel to its left: it needs no row
+/// above), the others "up" (each byte minus the one above it). The differences are taken
+/// on whole RGBA rows (in vectors), then packed four pixels at a time into three words.
+fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) {
+    let (row_px, row_out) = (w * 4, 1 + w * 3);
+    let n = px.len() / row_px;
+    let start = out.len();
+    out.resize(start + n * row_out, 0);
+    let out = &mut out[start..];
+    DIFF.with_borrow_mut(|diff| {
+        diff.resize(row_px, 0);
+        for (y, dst) in out.chunks_exact_mut(row_out).enumerate() {
+            let src = &px[y * row_px..][..row_px];
+            if y == 0 {
+                dst[0] = 1;
+                let mut left = [0u8; 4];
+                for (d, p) in diff.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+                    for k in 0..4 {
+                        d[k] = p[k].wrapping_sub(left[k]);
+                    }
+                    left.copy_from_slice(p);
+                }
+            } else {
+                dst[0] = 2;
+                let up = &px[(y - 1) * row_px..][..row_px];
+                for ((d, &p), &u) in diff.iter_mut().zip(src).zip(up) {
+                    *d = p.wrapping_sub(u);
+                }
+            }
+            pack_rgb(diff, &mut dst[1..]);
+        }
+    });
+}
+
+/// RGBA bytes `src` as RGB into `dst` (three quarters as long).
+fn pack_rgb(src: &[u8], dst: &mut [u8]) {
+    let mut quads = src.chunks_exact(16);
+    let mut outs = dst.chunks_exact_mut(12);
+    for (c, o) in (&mut quads).zip(&mut outs) {
+        let word = |k: usize| u32::from_le_bytes([c[k], c[k + 1], c[k + 2], c[k + 3]]);
+        let (p0, p1, p2, p3) = (word(0), word(4), word(8), word(12));
+        o[0..4].copy_from_slice(&((p0 & 0x00ff_ffff) | (p1 << 24)).to_le_bytes());
+        o[4..8].copy_from_slice(&(((p1 >> 8) & 0xffff) | (p2 << 16)).to_le_bytes());
+        o[8..12].copy_from_slice(&(((p2 >> 16) & 0xff) | (p3 << 8)).to_le_bytes());
+    }
+    for (p, o) in quads
+        .remainder()
+        .chunks_exact(4)
+        .zip(outs.into_remainder().chunks_exact_mut(3))
+    {
+        o.copy_from_slice(&p[..3]);
+    }
 }
 
 /// The rows (top, bottom) each piece of the overlay may paint: its leaves, and each group

@@ -27,7 +27,7 @@ use crate::scene::{SceneLink, SceneNode};
 use crate::style::Rgba;
 
 /// Rows per band painted by one task.
-const BAND_ROWS: usize = 32;
+const BAND_ROWS: usize = 64;
 
 #[derive(Clone, Copy, Debug)]
 enum Shape {
@@ -176,8 +176,8 @@ struct Todo {
 thread_local! {
     /// A band's rows to paint and covered pixels, kept for the thread's next band (they
     /// grow to megabytes on a big picture).
-    static SCRATCH: std::cell::RefCell<(Vec<Todo>, Vec<u64>)> =
-        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    static SCRATCH: std::cell::RefCell<(Vec<Todo>, Vec<u64>, Vec<u64>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
 }
 
 /// Asks the CPU to bring a primitive into its cache (a hint: nothing else changes).
@@ -294,50 +294,94 @@ impl Reach {
         })
     }
 
-    /// Which of the rows `ya..ya + n` (at most 64, in a band from `y0` whose covered pixels
-    /// are `covered`, `words` a row) have every pixel the strip may touch covered (or none):
-    /// bit `k` for row `ya + k`. The rows' pixels are worked out first, all together
-    /// (without branches: the compiler can use vectors), then tested.
+    /// The bounds of the pixels' centres on row `y`: from along the strip and across it,
+    /// the lower bounds, then the upper ones (each a linear function of the row).
     #[inline(always)]
-    fn hidden_rows(&self, ya: i32, n: usize, y0: i32, covered: &[u64], words: usize) -> u64 {
-        let n = n.min(BAND_ROWS);
-        let (mut xs0, mut xs1) = ([0i32; BAND_ROWS], [0i32; BAND_ROWS]);
+    fn bounds(&self, y: i32) -> [f32; 4] {
+        let dy = y as f32 + 0.5 - self.s[1];
+        let (c_along, c_across) = (dy * self.u[1], dy * self.u[0]);
+        [
+            (self.along[0] - c_along) * self.inv_x,
+            (self.across[0] - c_across) * self.inv_y,
+            (self.along[1] - c_along) * self.inv_x,
+            (self.across[1] - c_across) * self.inv_y,
+        ]
+    }
+
+    /// The pixels `x0, x1` whose centres lie from `lo` to `hi` (past the strip's box:
+    /// clamped to it; `max` and `min` drop a NaN, which gives the widest row, never a
+    /// narrower one).
+    #[inline(always)]
+    fn pixels(&self, lo: f32, hi: f32) -> (i32, i32) {
         let (w0, w1) = (self.within[0], self.within[1]);
-        let (wi0, wi1) = (w0 as i32, w1 as i32);
-        for k in 0..n {
-            let dy = (ya + k as i32) as f32 + 0.5 - self.s[1];
-            let (c_along, c_across) = (dy * self.u[1], dy * self.u[0]);
-            let lo = ((self.along[0] - c_along) * self.inv_x)
-                .max((self.across[0] - c_across) * self.inv_y);
-            let hi = ((self.along[1] - c_along) * self.inv_x)
-                .min((self.across[1] - c_across) * self.inv_y);
-            // `max` and `min` drop a NaN: the widest row then, never a narrower one.
-            let a = (self.s[0] - 0.5 + lo).max(w0 - 1.0).min(w1 + 1.0);
-            let b = (self.s[0] - 0.5 + hi).max(w0 - 1.0).min(w1 + 1.0);
-            xs0[k] = (-floor(-a)).max(wi0);
-            xs1[k] = floor(b).min(wi1);
-        }
+        let a = (self.s[0] - 0.5 + lo).max(w0 - 1.0).min(w1 + 1.0);
+        let b = (self.s[0] - 0.5 + hi).max(w0 - 1.0).min(w1 + 1.0);
+        ((-floor(-a)).max(w0 as i32), floor(b).min(w1 as i32))
+    }
+
+    /// Which of the rows `ya..ya + n` (at most 64, in a band from `y0` whose covered pixels
+    /// are `covered`, `words` a row, and `groups` those covered on every row of each group
+    /// of [`GROUP_ROWS`]) have every pixel the strip may touch covered (or none): bit `k`
+    /// for row `ya + k`. A group's rows are ruled out together where the union of their
+    /// pixels is covered on all of them (the union: each bound's extreme over the group's
+    /// first and last rows, as each is linear), else row by row.
+    #[inline(always)]
+    fn hidden_rows(
+        &self,
+        ya: i32,
+        n: usize,
+        y0: i32,
+        (covered, groups): (&[u64], &[u64]),
+        words: usize,
+    ) -> u64 {
+        let n = n.min(BAND_ROWS);
+        let rel = (ya - y0) as usize;
         let mut hidden = 0u64;
-        for k in 0..n {
-            let (a, b) = (xs0[k], xs1[k]);
-            let row = &covered[(ya - y0) as usize * words + k * words..][..words];
-            let all = if a > b {
-                true
-            } else if b - a < 64 {
-                // One word or two.
-                let (k0, k1) = ((a >> 6) as usize, (b >> 6) as usize);
-                let top = u64::MAX >> (63 - (b & 63));
-                let m0 = (u64::MAX << (a & 63)) & if k1 == k0 { top } else { u64::MAX };
-                let m1 = if k1 == k0 { 0 } else { top };
-                (row[k0] & m0 == m0) & (row[k1] & m1 == m1)
-            } else {
-                first_clear(row, a, b).is_none()
-            };
-            hidden |= u64::from(all) << k;
+        let mut k = 0;
+        while k < n {
+            let g = (rel + k) / GROUP_ROWS;
+            let end = ((g + 1) * GROUP_ROWS - rel).min(n);
+            if end - k >= 2 {
+                let top = self.bounds(ya + k as i32);
+                let bottom = self.bounds(ya + end as i32 - 1);
+                let all: f32 = top.iter().chain(&bottom).sum();
+                if !all.is_nan() {
+                    let lo = top[0].min(bottom[0]).max(top[1].min(bottom[1]));
+                    let hi = top[2].max(bottom[2]).min(top[3].max(bottom[3]));
+                    let (a, b) = self.pixels(lo, hi);
+                    if a > b || first_clear(&groups[g * words..][..words], a, b).is_none() {
+                        hidden |= (u64::MAX >> (64 - (end - k))) << k;
+                        k = end;
+                        continue;
+                    }
+                }
+            }
+            for k in k..end {
+                let c = self.bounds(ya + k as i32);
+                let (a, b) = self.pixels(c[0].max(c[1]), c[2].min(c[3]));
+                let row = &covered[(rel + k) * words..][..words];
+                let all = if a > b {
+                    true
+                } else if b - a < 64 {
+                    // One word or two.
+                    let (k0, k1) = ((a >> 6) as usize, (b >> 6) as usize);
+                    let top = u64::MAX >> (63 - (b & 63));
+                    let m0 = (u64::MAX << (a & 63)) & if k1 == k0 { top } else { u64::MAX };
+                    let m1 = if k1 == k0 { 0 } else { top };
+                    (row[k0] & m0 == m0) & (row[k1] & m1 == m1)
+                } else {
+                    first_clear(row, a, b).is_none()
+                };
+                hidden |= u64::from(all) << k;
+            }
+            k = end;
         }
         hidden
     }
 }
+
+/// Rows of a band whose covered pixels are also kept together (see [`Reach::hidden_rows`]).
+const GROUP_ROWS: usize = 8;
 
 /// Slack of the spans a row is split into, in units of the coverage formula's distances:
 /// far more than its rounding (a few thousandths at 8,000 px), far less than a pixel.
@@ -730,7 +774,7 @@ impl Strokes {
             return;
         }
         let words = w.div_ceil(64);
-        SCRATCH.with_borrow_mut(|(todo, covered)| {
+        SCRATCH.with_borrow_mut(|(todo, covered, groups)| {
             let n = (y1 - y0 + 1) as usize;
             // Last primitive first: the pixels a later primitive copies its colour
             // onto (`covered`, a bit per pixel) are skipped by the earlier ones,
@@ -738,6 +782,8 @@ impl Strokes {
             todo.clear();
             covered.clear();
             covered.resize(n * words, 0);
+            groups.clear();
+            groups.resize(n.div_ceil(GROUP_ROWS) * words, 0);
             for (j, &i) in mine.iter().enumerate().rev() {
                 // The band's primitives lie scattered through the scene's: ask for
                 // one a few steps ahead while this one is worked on.
@@ -751,7 +797,7 @@ impl Strokes {
                 let hidden = match Reach::of(p, w) {
                     Some(r) if !rows.is_empty() => {
                         let (ya, yb) = (*rows.start(), *rows.end());
-                        r.hidden_rows(ya, (yb - ya + 1) as usize, y0, covered, words)
+                        r.hidden_rows(ya, (yb - ya + 1) as usize, y0, (covered, groups), words)
                     }
                     _ => 0,
                 };
@@ -776,6 +822,14 @@ impl Strokes {
                     });
                     if let (Some((fa, fb)), 255) = (spans.solid, p.color.3) {
                         set_bits(bits, fa, fb);
+                        // The group's words these bits are in: covered on all its rows?
+                        let g = (y - y0) as usize / GROUP_ROWS;
+                        let rows = g * GROUP_ROWS..((g + 1) * GROUP_ROWS).min(n);
+                        for k in (fa >> 6) as usize..=(fb >> 6) as usize {
+                            groups[g * words + k] = rows
+                                .clone()
+                                .fold(u64::MAX, |acc, r| acc & covered[r * words + k]);
+                        }
                     }
                 }
             }
