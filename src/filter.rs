@@ -620,7 +620,7 @@ impl Filter {
                     && plan.part_mask & (1u64 << index.part[i]) != 0
                     && plan.passes(index, i)
             })
-            .map(|i| index.row_id[i])
+            .map(|i| index.row_id.get(i))
             .collect()
     }
 
@@ -652,7 +652,7 @@ impl Filter {
                     && plan.part_mask & (1u64 << index.part[i]) != 0
                     && plan.passes(index, i)
             })
-            .map(|i| index.row_id[i])
+            .map(|i| index.row_id.get(i))
             .collect()
     }
 

@@ -144,7 +144,15 @@ fn draw(rng: &mut Pcg64Mcg, cumulative: &[f64]) -> usize {
 }
 
 /// Generates a network. Needs at least 2 entities for any shipment.
+/// Everything at once: the network and its shipments.
 pub fn generate(options: &GenerateOptions) -> Generated {
+    let (mut out, shipments) = generate_network(options);
+    out.shipments = shipments.collect();
+    out
+}
+
+/// The entities, ownership and listings (with no shipments), and the shipments to draw.
+pub fn generate_network(options: &GenerateOptions) -> (Generated, ShipmentDraws) {
     let mut rng = Pcg64Mcg::seed_from_u64(options.seed);
     let n = options.entities.max(2);
     let state_owners = (n / 500).clamp(1, 12).min(n);
@@ -233,7 +241,6 @@ pub fn generate(options: &GenerateOptions) -> Generated {
 
     // Trade: recurring relationships with Zipf weights, each over one to three part types.
     let activity = zipf_cumulative(&mut rng, n, 1.0);
-    // Four recurring partners per entity on average: 10,000 entities give about 40,000 links.
     let relationship_count = (n * 4).min(options.shipments.max(1)).max(1);
     let mut relationships: Vec<(usize, usize, [u8; 3])> = Vec::with_capacity(relationship_count);
     let part_table: Vec<(u8, u32)> = PARTS
@@ -256,39 +263,84 @@ pub fn generate(options: &GenerateOptions) -> Generated {
         ];
         relationships.push((s, c, parts));
     }
-    if relationships.is_empty() {
-        return out;
+    let rel_weights = if relationships.is_empty() {
+        Vec::new()
+    } else {
+        zipf_cumulative(&mut rng, relationships.len(), 0.8)
+    };
+    let shipments = ShipmentDraws {
+        rng,
+        relationships,
+        rel_weights,
+        from: options.from.0,
+        span,
+        next: 0,
+        count: options.shipments,
+    };
+    (out, shipments)
+}
+
+/// The shipments of [`generate_network`], drawn one at a time: ten million of them never sit
+/// in memory together. The same seed draws the same shipments.
+pub struct ShipmentDraws {
+    rng: Pcg64Mcg,
+    relationships: Vec<(usize, usize, [u8; 3])>,
+    rel_weights: Vec<f64>,
+    from: i32,
+    span: i32,
+    next: usize,
+    count: usize,
+}
+
+impl ShipmentDraws {
+    /// How many shipments are still to come.
+    pub fn remaining(&self) -> usize {
+        if self.relationships.is_empty() {
+            0
+        } else {
+            self.count - self.next
+        }
     }
-    let rel_weights = zipf_cumulative(&mut rng, relationships.len(), 0.8);
-    out.shipments.reserve(options.shipments);
-    for k in 0..options.shipments {
-        let (s, c, parts) = relationships[draw(&mut rng, &rel_weights)];
+}
+
+impl Iterator for ShipmentDraws {
+    type Item = Shipment;
+
+    fn next(&mut self) -> Option<Shipment> {
+        if self.remaining() == 0 {
+            return None;
+        }
+        self.next += 1;
+        let number = self.next;
+        let rng = &mut self.rng;
+        let (s, c, parts) = self.relationships[draw(rng, &self.rel_weights)];
         let (part, _, unit_value) = PARTS[parts[rng.random_range(0..3)] as usize];
         let quantity = (1.0 / (1.0 - rng.random::<f64>() * 0.999)).floor().max(1.0);
         let value = (unit_value * (0.2 + rng.random::<f64>() * 1.6) * quantity.sqrt() * 100.0)
             .round()
             / 100.0;
-        out.shipments.push(Shipment {
-            id: (k + 1) as i64,
-            date: Day(options.from.0 + rng.random_range(0..=span)),
+        Some(Shipment {
+            id: number as i64,
+            date: Day(self.from + rng.random_range(0..=self.span)),
             shipper: (s + 1) as i64,
             consignee: (c + 1) as i64,
             part_type: part.into(),
-            description: format!("{part} consignment {}", k + 1),
+            description: format!("{part} consignment {number}"),
             hs_code: String::new(),
             quantity: Some(quantity),
             unit: "pcs".into(),
             value_usd: Some(value),
-            source_ref: format!("GEN-{:08}", k + 1),
+            source_ref: format!("GEN-{number:08}"),
             source: "synthetic (lading generate)".into(),
             extra: String::new(),
-        });
+        })
     }
-    out
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining(), Some(self.remaining()))
+    }
 }
 
-/// Writes the generated data as the four CSV files `lading import` reads:
-/// entities.csv, ownership.csv, sanctions.csv, shipments.csv in `dir`.
 pub fn write_csv(data: &Generated, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let key = |id: i64| data.entities[(id - 1) as usize].key.as_str();

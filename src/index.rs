@@ -4,10 +4,14 @@
 //! at its shipper → consignee *pair* (the future trade link), so a filter is a binary search
 //! for the date range and one pass over that slice that adds each passing shipment into its
 //! pair's aggregate. Entities are addressed by dense positions (`u32`), not row ids.
-//! About 34 bytes a shipment (the columns, its source, and its place in its pair's list): a
-//! million shipments take about 34 MB.
+//! 29 bytes a shipment (the columns, its source, and its place in its pair's list;
+//! [`ShipmentIndex::shipment_bytes`]): ten million shipments take about 290 MB.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
+
+mod build;
+pub(crate) use build::RowIds;
+use build::{Positions, date_order, intern_pairs};
 
 use crate::date::Day;
 use crate::model::{Entity, EntityId, EntityKind, Sanction};
@@ -44,7 +48,7 @@ pub struct ShipmentIndex {
     pub(crate) pair: Vec<u32>,
     pub(crate) part: Vec<u8>,
     pub(crate) value_usd: Vec<f64>,
-    pub(crate) row_id: Vec<i64>,
+    pub(crate) row_id: RowIds,
     /// (shipper, consignee) positions of each pair, sorted.
     pub(crate) pairs: Vec<(u32, u32)>,
     /// Shipment indexes grouped by pair, by date within a pair: pair `p`'s are
@@ -193,31 +197,11 @@ impl ShipmentIndex {
             }
         }
 
-        // Shipments: drop those whose parties are unknown, sort by date, intern pairs.
+        // Shipments: drop those whose parties are unknown, intern pairs, sort by date.
         let count = shipments.len();
-        let mut order: Vec<u32> = (0..count as u32)
-            .filter(|&i| {
-                let i = i as usize;
-                position.contains_key(&shipments.shipper[i])
-                    && position.contains_key(&shipments.consignee[i])
-            })
-            .collect();
-        order.sort_unstable_by_key(|&i| (shipments.day[i as usize], shipments.id[i as usize]));
-        let mut pair_of: HashMap<(u32, u32), u32> = HashMap::new();
-        let mut raw_pairs: Vec<(u32, u32)> = Vec::new();
-        let mut pair = Vec::with_capacity(order.len());
-        for &i in &order {
-            let i = i as usize;
-            let key = (
-                position[&shipments.shipper[i]],
-                position[&shipments.consignee[i]],
-            );
-            let id = *pair_of.entry(key).or_insert_with(|| {
-                raw_pairs.push(key);
-                (raw_pairs.len() - 1) as u32
-            });
-            pair.push(id);
-        }
+        let lookup = Positions::new(&entities, &position);
+        let (raw_pair, raw_pairs) = intern_pairs(&shipments, &lookup);
+        let order = date_order(&shipments, &raw_pair);
         // Renumber pairs in sorted order so link order does not depend on row order.
         let mut sorted: Vec<u32> = (0..raw_pairs.len() as u32).collect();
         sorted.sort_unstable_by_key(|&p| raw_pairs[p as usize]);
@@ -225,23 +209,41 @@ impl ShipmentIndex {
         for (new, &old) in sorted.iter().enumerate() {
             renumber[old as usize] = new as u32;
         }
-        for p in &mut pair {
-            *p = renumber[*p as usize];
-        }
         let pairs: Vec<(u32, u32)> = sorted.iter().map(|&p| raw_pairs[p as usize]).collect();
+        drop((sorted, raw_pairs));
 
+        // The columns in date order, gathered on every core.
+        let gather = |f: &(dyn Fn(usize) -> u32 + Sync)| -> Vec<u32> {
+            order.par_iter().map(|&i| f(i as usize)).collect()
+        };
+        let pair = gather(&|i| renumber[raw_pair[i] as usize]);
+        drop((raw_pair, renumber));
         // Each shipment's source (a dataset without the column has one blank source).
-        let source: Vec<u32> = order
-            .iter()
-            .map(|&i| {
-                shipments
-                    .source
-                    .get(i as usize)
-                    .and_then(|&s| shipment_source_id.get(s as usize))
-                    .copied()
-                    .unwrap_or(blank_source)
-            })
+        let source = gather(&|i| {
+            shipments
+                .source
+                .get(i)
+                .and_then(|&s| shipment_source_id.get(s as usize))
+                .copied()
+                .unwrap_or(blank_source)
+        });
+        let cap = (MAX_PART_BITS - 1) as u16;
+        let day: Vec<Day> = order
+            .par_iter()
+            .map(|&i| shipments.day[i as usize])
             .collect();
+        let part: Vec<u8> = order
+            .par_iter()
+            .map(|&i| shipments.part[i as usize].min(cap) as u8)
+            .collect();
+        let value_usd: Vec<f64> = order
+            .par_iter()
+            .map(|&i| shipments.value_usd[i as usize])
+            .collect();
+        let row_id = RowIds::new(order.iter().map(|&i| shipments.id[i as usize]), order.len());
+        drop(order);
+        debug_assert!(pair.len() <= count);
+
         let mut source_shipments = vec![0u64; sources.len()];
         let mut pair_source = vec![u32::MAX - 1; pairs.len()];
         for (&p, &s) in pair.iter().zip(&source) {
@@ -272,23 +274,16 @@ impl ShipmentIndex {
             .map(|s| crate::provenance::is_synthetic(s))
             .collect();
 
-        let cap = (MAX_PART_BITS - 1) as u16;
         ShipmentIndex {
             label_text: (0..entities.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
             merged_keys,
             internal_after_merge,
-            day: order.iter().map(|&i| shipments.day[i as usize]).collect(),
-            part: order
-                .iter()
-                .map(|&i| shipments.part[i as usize].min(cap) as u8)
-                .collect(),
-            value_usd: order
-                .iter()
-                .map(|&i| shipments.value_usd[i as usize])
-                .collect(),
-            row_id: order.iter().map(|&i| shipments.id[i as usize]).collect(),
+            day,
+            part,
+            value_usd,
+            row_id,
             pair,
             pairs,
             pair_shipments,
@@ -317,6 +312,19 @@ impl ShipmentIndex {
     /// Number of shipments indexed.
     pub fn shipment_count(&self) -> usize {
         self.day.len()
+    }
+
+    /// Bytes the index holds for its shipments: the columns that grow with every shipment
+    /// (date, pair, part, value, row id, source, and its place in its pair's list). Entities,
+    /// pairs and listings are not counted; they grow with the network, not the shipments.
+    pub fn shipment_bytes(&self) -> usize {
+        self.day.capacity() * std::mem::size_of::<Day>()
+            + self.pair.capacity() * 4
+            + self.part.capacity()
+            + self.value_usd.capacity() * 8
+            + self.row_id.bytes()
+            + self.source.capacity() * 4
+            + self.pair_shipments.capacity() * 4
     }
 
     pub fn entities(&self) -> &[Entity] {

@@ -76,3 +76,32 @@ fn the_check_finds_what_it_looks_for() {
     assert!(!offenders("ui/", &["rusqlite"]).is_empty());
     assert!(!offenders("ui/", &["postgres"]).is_empty());
 }
+
+/// Shipment rows are only ever appended: the parallel load (`store/load.rs`, `load_in_two`)
+/// reads the table's two halves on two connections and relies on it. No statement in the
+/// source may update or delete one (case and spacing ignored).
+#[test]
+fn shipment_rows_are_never_updated_or_deleted() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let flat: String = text
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for statement in ["update shipment ", "delete from shipment "] {
+            if flat.contains(statement) {
+                found.push(format!("{}: {statement}", file.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+    // The check sees such a statement when there is one.
+    let sample = "DELETE  FROM\n shipment WHERE id = 1".to_lowercase();
+    let flat = sample.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("delete from shipment "));
+}

@@ -121,6 +121,9 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
             "links": links,
             "load_ms": (load_ms * 10.0).round() / 10.0,
             "index_build_ms": (build_ms * 10.0).round() / 10.0,
+            "load_and_index_ms": ((load_ms + build_ms) * 10.0).round() / 10.0,
+            "index_bytes_per_shipment": (index.shipment_bytes() as f64
+                / index.shipment_count().max(1) as f64 * 10.0).round() / 10.0,
             "filter_median_ms": (median * 100.0).round() / 100.0,
             "filter_p90_ms": (p90 * 100.0).round() / 100.0,
             "runs": times.len(),

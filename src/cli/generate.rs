@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use anyhow::bail;
 
-use crate::generate::{GenerateOptions, generate, write_csv, write_ftm};
+use crate::generate::{GenerateOptions, generate_network, write_csv, write_ftm};
+use crate::model::Shipment;
 use crate::store::Store;
 
 #[derive(clap::Args, Debug)]
@@ -37,23 +38,46 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
         bail!("--entities must be at least 2");
     }
     let started = Instant::now();
-    let data = generate(&GenerateOptions {
+    let options = GenerateOptions {
         entities: args.entities,
         shipments: args.shipments,
         seed: args.seed,
         ..GenerateOptions::default()
-    });
-    if let Some(dir) = &args.csv {
-        write_csv(&data, dir)?;
-        outln!("wrote CSV files to {}", dir.display());
-    }
-    if let Some(path) = &args.ftm {
-        let lines = write_ftm(&data, path)?;
-        outln!("wrote {lines} FtM entities to {}", path.display());
+    };
+    let (mut data, draws) = generate_network(&options);
+    let mut draws = Some(draws);
+    if args.csv.is_some() || args.ftm.is_some() {
+        // The file writers take everything at once.
+        data.shipments = draws.take().map(Iterator::collect).unwrap_or_default();
+        if let Some(dir) = &args.csv {
+            write_csv(&data, dir)?;
+            outln!("wrote CSV files to {}", dir.display());
+        }
+        if let Some(path) = &args.ftm {
+            let lines = write_ftm(&data, path)?;
+            outln!("wrote {lines} FtM entities to {}", path.display());
+        }
     }
     if let Some(path) = db {
         let mut store = Store::open_or_create(path)?;
-        let added = store.insert_generated(&data)?;
+        let added = if let Some(draws) = draws {
+            // Shipments are drawn on one core while the other writes them.
+            std::thread::scope(|scope| {
+                let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Shipment>>(8);
+                scope.spawn(move || {
+                    let mut draws = draws.peekable();
+                    while draws.peek().is_some() {
+                        let chunk: Vec<Shipment> = draws.by_ref().take(4096).collect();
+                        if send.send(chunk).is_err() {
+                            break; // the writer stopped on an error
+                        }
+                    }
+                });
+                store.insert_generated_with(&data, receive.into_iter().flatten())
+            })?
+        } else {
+            store.insert_generated(&data)?
+        };
         outln!(
             "generated {} entities, {} ownership links, {} listings, {} shipments into {}",
             data.entities.len(),

@@ -319,7 +319,10 @@ fn runner_publishes_takes_commands_and_stops_on_drop() {
             if let Some(prev) = &last {
                 assert!(s.generation > prev.generation);
             }
-            let done = s.iterations > 50 || (s.settled && s.iterations > 5);
+            // The commands reach the worker when it next looks (under load it may have run
+            // and even settled first): done once a snapshot shows them.
+            let moved = s.positions.get(100) == Some([50.0, -50.0]);
+            let done = moved && (s.iterations > 50 || (s.settled && s.iterations > 5));
             last = Some(s);
             if done {
                 break;

@@ -421,6 +421,11 @@ impl Stage {
         Ok(())
     }
 
+    /// Rows staged so far.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows as usize
+    }
+
     /// Moves the staged rows into `shipment`; returns how many were already there.
     pub(crate) fn finish(&mut self, tx: &Conn) -> DbResult<u64> {
         self.flush(tx)?;

@@ -1,0 +1,239 @@
+//! The heavy steps of [`super::ShipmentIndex::build`], kept linear so ten million shipments
+//! index in about a second: row ids to positions through a dense table, pairs interned with
+//! one hash lookup a shipment, and the date order by a counting sort (days are a small range).
+
+use rustc_hash::FxHashMap;
+
+use crate::model::{Entity, EntityId};
+use crate::store::ShipmentColumns;
+
+/// A shipment whose shipper or consignee is not a known entity.
+pub(super) const NO_PAIR: u32 = u32::MAX;
+
+/// Entity row id → position: a table indexed by `id - min` when the ids are compact (as
+/// SQLite's row ids are), else the hash map.
+pub(super) enum Positions<'a> {
+    Dense { min: EntityId, table: Vec<u32> },
+    Sparse(&'a FxHashMap<EntityId, u32>),
+}
+
+impl<'a> Positions<'a> {
+    pub(super) fn new(entities: &[Entity], map: &'a FxHashMap<EntityId, u32>) -> Positions<'a> {
+        let (Some(min), Some(max)) = (
+            entities.iter().map(|e| e.id).min(),
+            entities.iter().map(|e| e.id).max(),
+        ) else {
+            return Positions::Sparse(map);
+        };
+        let span = max.abs_diff(min);
+        if span > 4 * entities.len() as u64 + 1024 {
+            return Positions::Sparse(map);
+        }
+        let mut table = vec![NO_PAIR; span as usize + 1];
+        for (&id, &p) in map {
+            table[(id - min) as usize] = p;
+        }
+        Positions::Dense { min, table }
+    }
+
+    #[inline]
+    pub(super) fn get(&self, id: EntityId) -> Option<u32> {
+        match self {
+            Positions::Dense { min, table } => {
+                let slot = usize::try_from(id.checked_sub(*min)?).ok()?;
+                table.get(slot).copied().filter(|&p| p != NO_PAIR)
+            }
+            Positions::Sparse(map) => map.get(&id).copied(),
+        }
+    }
+}
+
+/// Each shipment's pair (in first-seen numbering; [`NO_PAIR`] when a party is unknown), and
+/// the pairs as (shipper, consignee) positions.
+pub(super) fn intern_pairs(
+    shipments: &ShipmentColumns,
+    lookup: &Positions<'_>,
+) -> (Vec<u32>, Vec<(u32, u32)>) {
+    let mut pair_of: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let raw = shipments
+        .shipper
+        .iter()
+        .zip(&shipments.consignee)
+        .map(|(&s, &c)| match (lookup.get(s), lookup.get(c)) {
+            (Some(s), Some(c)) => *pair_of
+                .entry(u64::from(s) << 32 | u64::from(c))
+                .or_insert_with(|| {
+                    pairs.push((s, c));
+                    (pairs.len() - 1) as u32
+                }),
+            _ => NO_PAIR,
+        })
+        .collect();
+    (raw, pairs)
+}
+
+/// The positions of the shipments that have a pair, sorted by (day, row id).
+///
+/// Rows arrive in row-id order from both engines, so a stable counting sort by day gives
+/// (day, row id) in two linear passes; rows out of id order, or days spread wider than the
+/// rows could fill, take a comparison sort instead.
+pub(super) fn date_order(shipments: &ShipmentColumns, pair: &[u32]) -> Vec<u32> {
+    let kept = || (0..pair.len() as u32).filter(|&i| pair[i as usize] != NO_PAIR);
+    let days = || kept().map(|i| shipments.day[i as usize].0);
+    let (Some(min), Some(max)) = (days().min(), days().max()) else {
+        return Vec::new();
+    };
+    let span = max.abs_diff(min) as usize + 1;
+    let in_id_order = shipments.id.windows(2).all(|w| w[0] < w[1]);
+    if !in_id_order || span > 4 * pair.len() + 4096 {
+        let mut order: Vec<u32> = kept().collect();
+        order.sort_unstable_by_key(|&i| (shipments.day[i as usize], shipments.id[i as usize]));
+        return order;
+    }
+    let mut start = vec![0u32; span + 1];
+    for d in days() {
+        start[(d - min) as usize + 1] += 1;
+    }
+    for k in 0..span {
+        start[k + 1] += start[k];
+    }
+    let mut order = vec![0u32; start[span] as usize];
+    for i in kept() {
+        let slot = &mut start[(shipments.day[i as usize].0 - min) as usize];
+        order[*slot as usize] = i;
+        *slot += 1;
+    }
+    order
+}
+
+/// Row ids in index order: 4 bytes each as offsets from the smallest when they span less than
+/// 2³² (always, for a database Lading wrote), else 8.
+#[derive(Debug)]
+pub(crate) enum RowIds {
+    Narrow { base: i64, offset: Vec<u32> },
+    Wide(Vec<i64>),
+}
+
+impl Default for RowIds {
+    fn default() -> RowIds {
+        RowIds::Wide(Vec::new())
+    }
+}
+
+impl RowIds {
+    pub(super) fn new(ids: impl Iterator<Item = i64> + Clone, len: usize) -> RowIds {
+        let (min, max) = ids.clone().fold((i64::MAX, i64::MIN), |(lo, hi), id| {
+            (lo.min(id), hi.max(id))
+        });
+        if len == 0 || max.abs_diff(min) > u64::from(u32::MAX) {
+            return RowIds::Wide(ids.collect());
+        }
+        RowIds::Narrow {
+            base: min,
+            offset: ids.map(|id| id.abs_diff(min) as u32).collect(),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> i64 {
+        match self {
+            RowIds::Narrow { base, offset } => base + i64::from(offset[i]),
+            RowIds::Wide(ids) => ids[i],
+        }
+    }
+
+    /// Bytes held.
+    pub(super) fn bytes(&self) -> usize {
+        match self {
+            RowIds::Narrow { offset, .. } => offset.capacity() * 4,
+            RowIds::Wide(ids) => ids.capacity() * 8,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Day;
+
+    fn columns(rows: &[(i64, i32, i64, i64)]) -> ShipmentColumns {
+        ShipmentColumns {
+            id: rows.iter().map(|r| r.0).collect(),
+            day: rows.iter().map(|r| Day(r.1)).collect(),
+            shipper: rows.iter().map(|r| r.2).collect(),
+            consignee: rows.iter().map(|r| r.3).collect(),
+            part: vec![0; rows.len()],
+            value_usd: vec![0.0; rows.len()],
+            ..ShipmentColumns::default()
+        }
+    }
+
+    fn entity(id: EntityId) -> Entity {
+        Entity {
+            id,
+            key: String::new(),
+            name: String::new(),
+            kind: crate::model::EntityKind::Company,
+            country: String::new(),
+            state_owned: false,
+            aliases: Vec::new(),
+            source: String::new(),
+        }
+    }
+
+    fn naive_order(c: &ShipmentColumns, pair: &[u32]) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..pair.len() as u32)
+            .filter(|&i| pair[i as usize] != NO_PAIR)
+            .collect();
+        order.sort_by_key(|&i| (c.day[i as usize], c.id[i as usize]));
+        order
+    }
+
+    #[test]
+    fn counting_and_comparison_sorts_give_the_same_date_order() {
+        // In id order (the counting sort), and shuffled (the comparison sort); one row's
+        // party is unknown; days repeat and go backwards.
+        let rows = [
+            (1, 20, 1, 2),
+            (2, 10, 2, 1),
+            (3, 20, 1, 9),
+            (4, 10, 1, 2),
+            (5, -3, 2, 1),
+            (6, 20, 1, 2),
+        ];
+        let map: FxHashMap<EntityId, u32> = [(1, 0), (2, 1)].into_iter().collect();
+        let entities: Vec<Entity> = [1, 2].into_iter().map(entity).collect();
+        let lookup = Positions::new(&entities, &map);
+        assert!(matches!(lookup, Positions::Dense { .. }));
+        let c = columns(&rows);
+        let (pair, pairs) = intern_pairs(&c, &lookup);
+        assert_eq!(pairs, vec![(0, 1), (1, 0)]);
+        assert_eq!(pair[2], NO_PAIR);
+        assert_eq!(date_order(&c, &pair), vec![4, 1, 3, 0, 5]);
+        assert_eq!(date_order(&c, &pair), naive_order(&c, &pair));
+
+        let mut shuffled = rows;
+        shuffled.reverse();
+        let c = columns(&shuffled);
+        let (pair, _) = intern_pairs(&c, &lookup);
+        assert_eq!(date_order(&c, &pair), naive_order(&c, &pair));
+    }
+
+    #[test]
+    fn sparse_ids_and_wide_row_ids_still_work() {
+        let map: FxHashMap<EntityId, u32> = [(5, 0), (1 << 40, 1)].into_iter().collect();
+        let entities: Vec<Entity> = [5, 1 << 40].into_iter().map(entity).collect();
+        let lookup = Positions::new(&entities, &map);
+        assert!(matches!(lookup, Positions::Sparse(_)));
+        assert_eq!(lookup.get(1 << 40), Some(1));
+        assert_eq!(lookup.get(6), None);
+
+        let narrow = RowIds::new([7, 9, 8].into_iter(), 3);
+        assert!(matches!(narrow, RowIds::Narrow { base: 7, .. }));
+        assert_eq!((narrow.get(0), narrow.get(1), narrow.get(2)), (7, 9, 8));
+        let wide = RowIds::new([1, 1 << 40].into_iter(), 2);
+        assert!(matches!(wide, RowIds::Wide(_)));
+        assert_eq!(wide.get(1), 1 << 40);
+    }
+}
