@@ -285,6 +285,16 @@ fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
             }
         }
     }
+    // Each row's first and last covered pixel (none: `(w, 0)`): a tap changes nothing where
+    // its source is 0, so only that part of a row is read.
+    let inked: Vec<(i32, i32)> = fill
+        .chunks_exact(w)
+        .map(|row| {
+            let first = row.iter().position(|&c| c > 0).map_or(wi, |x| x as i32);
+            let last = row.iter().rposition(|&c| c > 0).map_or(0, |x| x as i32 + 1);
+            (first, last)
+        })
+        .collect();
     for &(dx, dy, k) in &kernel.taps {
         // Target pixels (x, y) whose source (x + dx, y + dy) is inside the box.
         let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
@@ -295,6 +305,11 @@ fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
         // In bytes with saturation (`c + k` clamped), so the compiler can use wide vectors.
         let (add, sub) = (k.clamp(0, 255) as u8, (-k).clamp(0, 255) as u8);
         for y in ya..yb {
+            let (first, last) = inked[(y + dy) as usize];
+            let (xa, xb) = (xa.max(first - dx), xb.min(last - dx));
+            if xa >= xb {
+                continue;
+            }
             let src = &fill[((y + dy) * wi + xa + dx) as usize..][..(xb - xa) as usize];
             let dst = &mut halo[(y * wi + xa) as usize..][..(xb - xa) as usize];
             for (d, &c) in dst.iter_mut().zip(src) {
