@@ -7,7 +7,9 @@
 # (painting + PNG encoding; split below into links = background + links + nodes, painted
 # together in bands, shapes = allocating the pixels + marks, labels, text = the rest of the
 # text, and encode), write (atomic). "render" = picture + raster + write; load and layout
-# come before it and are not part of it.
+# come before it and are not part of it. A picture painted in strips (png::encode_in_strips:
+# every picture with an opaque background) reports each raster phase as its thread time
+# summed over the strips, on all cores: they add up to more than raster+encode.
 #
 #   benches/export/run.sh            # RUNS=5, release build, data under target/bench-export
 #   RUNS=9 benches/export/run.sh
@@ -55,7 +57,9 @@ print(f"  picture {med('scene_svg_ms'):8.1f} ms   raster+encode {med('raster_ms'
       f"write {med('write_ms'):6.1f} ms   => render {render:8.1f} ms")
 ph = lambda k: statistics.median(r["png_phases"][k] for r in rows)
 if all(r.get("png_phases") for r in rows):  # (older builds do not report them)
-  print(f"  raster: links+nodes {ph('links_ms'):7.1f} ms   shapes {ph('shapes_ms'):7.1f} ms   "
+  strips = r0["png_phases"].get("strips", 0)
+  how = f"thread time over {strips} strips" if strips else "wall"
+  print(f"  raster ({how}): links+nodes {ph('links_ms'):7.1f} ms   shapes {ph('shapes_ms'):7.1f} ms   "
         f"labels {ph('labels_ms'):7.1f} ms   text {ph('text_ms'):7.1f} ms   "
         f"encode {ph('encode_ms'):7.1f} ms")
 PY

@@ -45,11 +45,31 @@ struct Raster {
     halo: Vec<u8>,
 }
 
-/// Paints the page's labels (fill and halo) onto the pixmap.
-pub fn paint(page: &Page, pixmap: &mut Pixmap, options: &usvg::Options) -> Result<(), ExportError> {
+/// A page's labels, rasterised, ready to be composited onto any rows of the picture.
+pub struct Labels<'a> {
+    page: &'a Page,
+    rasters: Vec<Raster>,
+    clip: Option<[f32; 4]>,
+}
+
+/// Rasterises the page's labels (fill and halo) for a picture `width` × `height`.
+pub fn prepare<'a>(
+    page: &'a Page,
+    width: u32,
+    height: u32,
+    options: &usvg::Options,
+) -> Result<Labels<'a>, ExportError> {
     let labels = &page.scene.labels;
+    let net = page.network;
+    let clip = page
+        .clip
+        .then_some([net.x, net.y, net.x + net.w, net.y + net.h]);
     let Some(first) = labels.first() else {
-        return Ok(());
+        return Ok(Labels {
+            page,
+            rasters: Vec::new(),
+            clip,
+        });
     };
     let tree = usvg::Tree::from_str(&svg::label_texts(page), options)
         .map_err(|e| ExportError::Render(format!("the labels' SVG does not parse: {e}")))?;
@@ -60,15 +80,34 @@ pub fn paint(page: &Page, pixmap: &mut Pixmap, options: &usvg::Options) -> Resul
     // resvg's stroke of the same text: the same ink within 1%).
     let reach = first.size * svg::HALO_WIDTH / 2.0 + REACH_CORRECTION;
     let kernel = Kernel::new(reach);
-    let (w, h) = (pixmap.width() as i32, pixmap.height() as i32);
+    let (w, h) = (width as i32, height as i32);
     let rasters: Vec<Raster> = glyphs
         .par_iter()
         .filter_map(|g| raster(g, &kernel, w, h))
         .collect();
-    let net = page.network;
-    let clip = page
-        .clip
-        .then_some([net.x, net.y, net.x + net.w, net.y + net.h]);
+    Ok(Labels {
+        page,
+        rasters,
+        clip,
+    })
+}
+
+impl Labels<'_> {
+    /// Composites the labels, in scene order, onto the picture's rows `y0..y1` (`rows`:
+    /// their premultiplied pixels, `width` a row): the same bits however the picture is
+    /// cut into rows.
+    pub fn composite_rows(&self, rows: &mut [u8], width: usize, (y0, y1): (usize, usize)) {
+        let labels = &self.page.scene.labels;
+        for r in &self.rasters {
+            let l = &labels[r.label];
+            composite(rows, width, (y0, y1), r, (l.halo, l.color), self.clip);
+        }
+    }
+}
+
+/// Paints the page's labels (fill and halo) onto the pixmap.
+pub fn paint(page: &Page, pixmap: &mut Pixmap, options: &usvg::Options) -> Result<(), ExportError> {
+    let labels = prepare(page, pixmap.width(), pixmap.height(), options)?;
     // In bands of rows on all cores, each band's labels in scene order: the same bits as
     // one pass.
     let width = pixmap.width() as usize;
@@ -79,10 +118,7 @@ pub fn paint(page: &Page, pixmap: &mut Pixmap, options: &usvg::Options) -> Resul
         .for_each(|(band, rows)| {
             let y0 = band * BAND_ROWS;
             let y1 = y0 + rows.len() / (width * 4);
-            for r in &rasters {
-                let l = &labels[r.label];
-                composite(rows, width, (y0, y1), r, (l.halo, l.color), clip);
-            }
+            labels.composite_rows(rows, width, (y0, y1));
         });
     Ok(())
 }
@@ -249,6 +285,16 @@ fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
             }
         }
     }
+    // Each row's first and last covered pixel (none: `(w, 0)`): a tap changes nothing where
+    // its source is 0, so only that part of a row is read.
+    let inked: Vec<(i32, i32)> = fill
+        .chunks_exact(w)
+        .map(|row| {
+            let first = row.iter().position(|&c| c > 0).map_or(wi, |x| x as i32);
+            let last = row.iter().rposition(|&c| c > 0).map_or(0, |x| x as i32 + 1);
+            (first, last)
+        })
+        .collect();
     for &(dx, dy, k) in &kernel.taps {
         // Target pixels (x, y) whose source (x + dx, y + dy) is inside the box.
         let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
@@ -259,6 +305,11 @@ fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
         // In bytes with saturation (`c + k` clamped), so the compiler can use wide vectors.
         let (add, sub) = (k.clamp(0, 255) as u8, (-k).clamp(0, 255) as u8);
         for y in ya..yb {
+            let (first, last) = inked[(y + dy) as usize];
+            let (xa, xb) = (xa.max(first - dx), xb.min(last - dx));
+            if xa >= xb {
+                continue;
+            }
             let src = &fill[((y + dy) * wi + xa + dx) as usize..][..(xb - xa) as usize];
             let dst = &mut halo[(y * wi + xa) as usize..][..(xb - xa) as usize];
             for (d, &c) in dst.iter_mut().zip(src) {

@@ -12,11 +12,17 @@
 //! PNG is compressed as the png crate's fast mode (fdeflate) does, in strips on all cores
 //! ([`super::zlib`]): about ten times faster than tiny-skia's default encoder on a 4,000 px
 //! picture, on one core, files about a fifth larger.
+//!
+//! A picture is painted and compressed strip by strip ([`encode_in_strips`]): never held
+//! whole in memory (a hundred megabytes at 4,000 px, which the kernel must first clear),
+//! never read twice, with the same pixels as painted whole ([`rgba`]).
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use resvg::tiny_skia::{Pixmap, Transform};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use resvg::tiny_skia::{Pixmap, PixmapMut, Transform};
 use resvg::usvg::{self, fontdb};
 
 use super::page::Page;
@@ -119,6 +125,9 @@ pub struct Phases {
     pub text_ms: f64,
     /// PNG encoding.
     pub encode_ms: f64,
+    /// Strips the picture was painted and compressed in (0: painted whole). In strips, each
+    /// phase is its time summed over the strips, on all cores (thread time).
+    pub strips: usize,
 }
 
 pub(super) fn ms(since: Instant) -> f64 {
@@ -128,13 +137,317 @@ pub(super) fn ms(since: Instant) -> f64 {
 /// Rows per strip compressed on its own: about a megabyte of a 4,000 px picture's rows.
 const STRIP_BYTES: usize = 1 << 20;
 
+/// The page as PNG bytes, with where the time went.
+///
+/// A page with an opaque background (every picture's) is painted and compressed strip by
+/// strip ([`encode_in_strips`]), never as a whole picture in memory; any other as a whole
+/// ([`encode_whole`]). Both give the same pixels.
+pub fn encode(page: &Page) -> Result<(Vec<u8>, Phases), ExportError> {
+    if raster::background(page)[3] == 255
+        && let Some(done) = encode_in_strips(page, STRIP_BYTES)?
+    {
+        return Ok(done);
+    }
+    encode_whole(page)
+}
+
+/// Thread time per phase of the strips, in microseconds.
+#[derive(Default)]
+struct Clocks {
+    links: AtomicU64,
+    shapes: AtomicU64,
+    labels: AtomicU64,
+    text: AtomicU64,
+    encode: AtomicU64,
+}
+
+/// Adds the time since `*t` to `clock` and restarts `*t`.
+fn lap(clock: &AtomicU64, t: &mut Instant) {
+    let now = Instant::now();
+    clock.fetch_add((now - *t).as_micros() as u64, Ordering::Relaxed);
+    *t = now;
+}
+
+thread_local! {
+    /// A strip's RGBA pixels, kept for the thread's next strip.
+    static STRIP: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Paints the page strip by strip on all cores, each strip compressed as soon as it is
+/// painted ([`super::zlib`]): background, links and nodes ([`super::strokes`], the same
+/// bits however the rows are cut), marks, labels and the text overlay on each strip's own
+/// pixels, then its rows filtered and compressed. The whole picture (a hundred megabytes
+/// at 4,000 px, which the kernel must first clear page by page) is never in memory, nor
+/// read twice.
+///
+/// Marks and the overlay's pieces are drawn by tiny-skia and resvg, whose anti-aliasing
+/// changes where a path is cut at a pixmap's edge: strips are cut between them, never
+/// through one. Each strip's first row is filtered "sub" (it needs no row above); the
+/// others "up", as [`encode_whole`] does. `None` when a pixel turns out translucent (it
+/// cannot: the background is opaque; then the picture is painted whole).
+///
+/// `strip_bytes`: about how many bytes of PNG rows a strip holds (public for tests, which
+/// cut a small picture into many strips).
+pub fn encode_in_strips(
+    page: &Page,
+    strip_bytes: usize,
+) -> Result<Option<(Vec<u8>, Phases)>, ExportError> {
+    let (width, height) = (page.width_px, page.height_px);
+    let (w, h) = (width as usize, height as usize);
+    if w == 0 || h == 0 {
+        return Ok(None);
+    }
+    let options = usvg::Options {
+        font_family: "Noto Sans".to_owned(),
+        fontdb: font_db(),
+        ..usvg::Options::default()
+    };
+    let clocks = Clocks::default();
+    let mut t = Instant::now();
+    let strokes = raster::strokes(page);
+    let plan = strokes.plan(width, height);
+    let background = raster::background(page);
+    lap(&clocks.links, &mut t);
+    let labels = labels::prepare(page, width, height, &options)?;
+    lap(&clocks.labels, &mut t);
+    let overlay = usvg::Tree::from_str(&svg::text_overlay(page), &options)
+        .map_err(|e| ExportError::Render(format!("the SVG does not parse: {e}")))?;
+    let mut overlay_rows = Vec::new();
+    piece_rows(overlay.root(), &mut overlay_rows);
+    let overlay_rows = merge_rows(overlay_rows, h);
+    let mark_rows = merge_rows(raster::mark_rows(page), h);
+    lap(&clocks.text, &mut t);
+    let mut whole: Vec<(usize, usize)> = overlay_rows.iter().chain(&mark_rows).copied().collect();
+    whole.sort_unstable();
+    let cuts = cut_rows(
+        h,
+        (strip_bytes / (1 + w * 3)).max(1),
+        &merge_rows_usize(whole),
+    );
+    let meets =
+        |rows: &[(usize, usize)], a: usize, b: usize| rows.iter().any(|&(s, e)| s < b && a < e);
+    let translucent = AtomicBool::new(false);
+    let zlib = zlib::compress_cut(&cuts, 1 + w * 3, |first, end, out| {
+        STRIP.with_borrow_mut(|px| {
+            let mut t = Instant::now();
+            let n = end - first;
+            if px.len() < n * w * 4 {
+                px.resize(n * w * 4, 0);
+            }
+            let px = &mut px[..n * w * 4];
+            strokes.paint_rows(&plan, px, first, end, Some(background));
+            lap(&clocks.links, &mut t);
+            if meets(&mark_rows, first, end)
+                && let Some(mut pixmap) = PixmapMut::from_bytes(px, width, n as u32)
+            {
+                raster::paint_marks(page, &mut pixmap, first as u32);
+            }
+            lap(&clocks.shapes, &mut t);
+            labels.composite_rows(px, w, (first, end));
+            lap(&clocks.labels, &mut t);
+            if meets(&overlay_rows, first, end)
+                && let Some(mut pixmap) = PixmapMut::from_bytes(px, width, n as u32)
+            {
+                resvg::render(
+                    &overlay,
+                    Transform::from_translate(0.0, -(first as f32)),
+                    &mut pixmap,
+                );
+            }
+            lap(&clocks.text, &mut t);
+            if !opaque_rgba(px) {
+                translucent.store(true, Ordering::Relaxed);
+            }
+            filter_rows(px, w, out);
+            lap(&clocks.encode, &mut t);
+        })
+    });
+    if translucent.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
+    let t = Instant::now();
+    let bytes = png_file(&zlib, width, height, true)?;
+    clocks
+        .encode
+        .fetch_add(t.elapsed().as_micros() as u64, Ordering::Relaxed);
+    let ms_of = |c: &AtomicU64| (c.load(Ordering::Relaxed) as f64 / 100.0).round() / 10.0;
+    let phases = Phases {
+        links_ms: ms_of(&clocks.links),
+        shapes_ms: ms_of(&clocks.shapes),
+        labels_ms: ms_of(&clocks.labels),
+        text_ms: ms_of(&clocks.text),
+        encode_ms: ms_of(&clocks.encode),
+        strips: cuts.len() - 1,
+    };
+    Ok(Some((bytes, phases)))
+}
+
+/// Whether every pixel of premultiplied RGBA `px` is opaque (a loop the compiler can run
+/// in vectors: no early exit).
+fn opaque_rgba(px: &[u8]) -> bool {
+    px.chunks_exact(16).fold(u32::MAX, |acc, c| {
+        let word = |k: usize| u32::from_le_bytes([c[k], c[k + 1], c[k + 2], c[k + 3]]);
+        acc & word(0) & word(4) & word(8) & word(12)
+    }) >> 24
+        == 255
+        && px
+            .chunks_exact(16)
+            .remainder()
+            .chunks_exact(4)
+            .all(|p| p[3] == 255)
+}
+
+thread_local! {
+    /// A row's difference from the row above, kept for the thread's next row.
+    static DIFF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Appends the opaque RGBA rows `px` (`w` pixels a row) to `out` as PNG rows of RGB: the
+/// first filtered "sub" (each byte minus the one a pixel to its left: it needs no row
+/// above), the others "up" (each byte minus the one above it). The differences are taken
+/// on whole RGBA rows (in vectors), then packed four pixels at a time into three words.
+fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) {
+    let (row_px, row_out) = (w * 4, 1 + w * 3);
+    let n = px.len() / row_px;
+    let start = out.len();
+    out.resize(start + n * row_out, 0);
+    let out = &mut out[start..];
+    DIFF.with_borrow_mut(|diff| {
+        diff.resize(row_px, 0);
+        for (y, dst) in out.chunks_exact_mut(row_out).enumerate() {
+            let src = &px[y * row_px..][..row_px];
+            if y == 0 {
+                dst[0] = 1;
+                let mut left = [0u8; 4];
+                for (d, p) in diff.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+                    for k in 0..4 {
+                        d[k] = p[k].wrapping_sub(left[k]);
+                    }
+                    left.copy_from_slice(p);
+                }
+            } else {
+                dst[0] = 2;
+                let up = &px[(y - 1) * row_px..][..row_px];
+                for ((d, &p), &u) in diff.iter_mut().zip(src).zip(up) {
+                    *d = p.wrapping_sub(u);
+                }
+            }
+            pack_rgb(diff, &mut dst[1..]);
+        }
+    });
+}
+
+/// RGBA bytes `src` as RGB into `dst` (three quarters as long).
+fn pack_rgb(src: &[u8], dst: &mut [u8]) {
+    let mut quads = src.chunks_exact(16);
+    let mut outs = dst.chunks_exact_mut(12);
+    for (c, o) in (&mut quads).zip(&mut outs) {
+        let word = |k: usize| u32::from_le_bytes([c[k], c[k + 1], c[k + 2], c[k + 3]]);
+        let (p0, p1, p2, p3) = (word(0), word(4), word(8), word(12));
+        o[0..4].copy_from_slice(&((p0 & 0x00ff_ffff) | (p1 << 24)).to_le_bytes());
+        o[4..8].copy_from_slice(&(((p1 >> 8) & 0xffff) | (p2 << 16)).to_le_bytes());
+        o[8..12].copy_from_slice(&(((p2 >> 16) & 0xff) | (p3 << 8)).to_le_bytes());
+    }
+    for (p, o) in quads
+        .remainder()
+        .chunks_exact(4)
+        .zip(outs.into_remainder().chunks_exact_mut(3))
+    {
+        o.copy_from_slice(&p[..3]);
+    }
+}
+
+/// The rows (top, bottom) each piece of the overlay may paint: its leaves, and each group
+/// drawn as a layer (a clip, an opacity) as one.
+fn piece_rows(group: &usvg::Group, out: &mut Vec<(f32, f32)>) {
+    for node in group.children() {
+        match node {
+            usvg::Node::Group(g) if !g.should_isolate() => piece_rows(g, out),
+            _ => {
+                let r = node.abs_stroke_bounding_box();
+                let (mut top, mut bottom) = (r.top(), r.bottom());
+                if let Some(l) = node.abs_layer_bounding_box() {
+                    (top, bottom) = (top.min(l.top()), bottom.max(l.bottom()));
+                }
+                out.push((top, bottom));
+            }
+        }
+    }
+}
+
+/// Row ranges `a..b` of a picture `h` rows tall holding the extents (top, bottom), with a
+/// margin for anti-aliasing, sorted and merged where they meet.
+fn merge_rows(extents: Vec<(f32, f32)>, h: usize) -> Vec<(usize, usize)> {
+    let mut rows: Vec<(usize, usize)> = extents
+        .into_iter()
+        .filter(|(a, b)| a.is_finite() && b.is_finite() && a <= b)
+        .map(|(a, b)| {
+            let a = (a.floor() - 4.0).clamp(0.0, h as f32) as usize;
+            let b = (b.ceil() + 5.0).clamp(0.0, h as f32) as usize;
+            (a, b)
+        })
+        .filter(|(a, b)| a < b)
+        .collect();
+    rows.sort_unstable();
+    merge_rows_usize(rows)
+}
+
+/// Sorted row ranges, merged where they overlap.
+fn merge_rows_usize(rows: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(rows.len());
+    for (a, b) in rows {
+        match out.last_mut() {
+            Some(last) if a < last.1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// Where strips of about `strip_rows` rows of a picture `h` rows tall begin, and its end:
+/// never inside one of `whole` (sorted, disjoint row ranges).
+fn cut_rows(h: usize, strip_rows: usize, whole: &[(usize, usize)]) -> Vec<usize> {
+    let mut cuts = vec![0];
+    let mut y = 0;
+    while y < h {
+        let mut next = (y + strip_rows).min(h);
+        if let Some(&(_, e)) = whole.iter().find(|&&(a, e)| a < next && next < e) {
+            next = e.min(h);
+        }
+        cuts.push(next);
+        y = next;
+    }
+    cuts
+}
+
+/// The PNG file around a zlib stream of filtered rows: RGB when `opaque`, else RGBA.
+fn png_file(zlib: &[u8], width: u32, height: u32, opaque: bool) -> Result<Vec<u8>, ExportError> {
+    let fail = |e: ::png::EncodingError| ExportError::Render(format!("PNG encoding failed: {e}"));
+    let mut bytes = Vec::with_capacity(zlib.len() + 1024);
+    {
+        let mut encoder = ::png::Encoder::new(&mut bytes, width, height);
+        encoder.set_color(if opaque {
+            ::png::ColorType::Rgb
+        } else {
+            ::png::ColorType::Rgba
+        });
+        encoder.set_depth(::png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(fail)?;
+        for part in zlib.chunks(1 << 24) {
+            writer.write_chunk(::png::chunk::IDAT, part).map_err(fail)?;
+        }
+        writer.finish().map_err(fail)?;
+    }
+    Ok(bytes)
+}
+
 /// The page as PNG bytes: RGB when every pixel is opaque (a picture always is: its
 /// background covers it), else RGBA. Each row gets the "up" filter (it suits pictures that
 /// are mostly flat background and costs a fraction of trying every filter on every row), and
 /// strips of rows are filtered and compressed on all cores ([`super::zlib`]: fdeflate's
 /// compression, with the same bytes on any number of cores), without a second copy of the
 /// picture.
-pub fn encode(page: &Page) -> Result<(Vec<u8>, Phases), ExportError> {
+fn encode_whole(page: &Page) -> Result<(Vec<u8>, Phases), ExportError> {
     let mut phases = Phases::default();
     let pixmap = rasterise(page, &mut phases)?;
     let t = Instant::now();
@@ -172,22 +485,7 @@ pub fn encode(page: &Page) -> Result<(Vec<u8>, Phases), ExportError> {
             }
         },
     );
-    let fail = |e: ::png::EncodingError| ExportError::Render(format!("PNG encoding failed: {e}"));
-    let mut bytes = Vec::with_capacity(zlib.len() + 1024);
-    {
-        let mut encoder = ::png::Encoder::new(&mut bytes, width, height);
-        encoder.set_color(if opaque {
-            ::png::ColorType::Rgb
-        } else {
-            ::png::ColorType::Rgba
-        });
-        encoder.set_depth(::png::BitDepth::Eight);
-        let mut writer = encoder.write_header().map_err(fail)?;
-        for part in zlib.chunks(1 << 24) {
-            writer.write_chunk(::png::chunk::IDAT, part).map_err(fail)?;
-        }
-        writer.finish().map_err(fail)?;
-    }
+    let bytes = png_file(&zlib, width, height, opaque)?;
     phases.encode_ms = ms(t);
     Ok((bytes, phases))
 }

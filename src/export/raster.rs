@@ -12,7 +12,7 @@
 //! any number of cores), then the marks in one pass.
 
 use resvg::tiny_skia::{
-    Color, FillRule, Mask, Paint, Path, PathBuilder, Pixmap, Rect, Stroke, Transform,
+    Color, FillRule, Mask, Paint, Path, PathBuilder, Pixmap, PixmapMut, Rect, Stroke, Transform,
 };
 
 use crate::scene::{MarkShape, SceneMark};
@@ -24,16 +24,9 @@ use super::page::Page;
 use super::png::{Phases, ms};
 use super::strokes::Strokes;
 
-/// Paints the page's background and the network's links and nodes, in the order the SVG
-/// has them (links, then nodes in scene order), clipped to the network area when the page
-/// asks for it.
-pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap, phases: &mut Phases) {
-    let bg = page.style.background;
-    let bg = Color::from_rgba8(bg.0, bg.1, bg.2, bg.3)
-        .premultiply()
-        .to_color_u8();
+/// The page's links and nodes as primitives for [`super::strokes`].
+pub fn strokes(page: &Page) -> Strokes {
     let net = page.network;
-    let t = Instant::now();
     let mut strokes = Strokes::new(
         &page.scene.links,
         [net.x, net.y],
@@ -41,17 +34,42 @@ pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap, phases: &mut Phases) {
             .then_some([net.x, net.y, net.x + net.w, net.y + net.h]),
     );
     strokes.add_nodes(&page.scene.nodes, [net.x, net.y]);
+    strokes
+}
+
+/// The page's background as a premultiplied pixel.
+pub fn background(page: &Page) -> [u8; 4] {
+    let bg = page.style.background;
+    let bg = Color::from_rgba8(bg.0, bg.1, bg.2, bg.3)
+        .premultiply()
+        .to_color_u8();
+    [bg.red(), bg.green(), bg.blue(), bg.alpha()]
+}
+
+/// Paints the page's background and the network's links and nodes, in the order the SVG
+/// has them (links, then nodes in scene order), clipped to the network area when the page
+/// asks for it.
+pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap, phases: &mut Phases) {
+    let t = Instant::now();
+    let strokes = strokes(page);
     let (w, h) = (pixmap.width(), pixmap.height());
     // The background with them, band by band on all cores.
-    let background = [bg.red(), bg.green(), bg.blue(), bg.alpha()];
-    strokes.paint(pixmap.data_mut(), w, h, Some(background));
+    strokes.paint(pixmap.data_mut(), w, h, Some(background(page)));
     phases.links_ms = ms(t);
+    paint_marks(page, &mut pixmap.as_mut(), 0);
+}
+
+/// Paints the marks (pins, notes, callouts' anchors: a few shapes, through tiny-skia) onto
+/// `pixmap`, which holds the picture's rows from `y0` on. A mark is drawn the same
+/// wherever it lies in `pixmap`, as long as it lies inside it whole ([`mark_rows`]).
+pub fn paint_marks(page: &Page, pixmap: &mut PixmapMut, y0: u32) {
     if page.scene.marks.is_empty() {
         return;
     }
-    // Marks (pins, notes, callouts' anchors): a few shapes, on top, through tiny-skia.
+    let net = page.network;
+    let top = net.y - y0 as f32;
     let clip = if page.clip {
-        Rect::from_xywh(net.x, net.y, net.w, net.h).and_then(|r| {
+        Rect::from_xywh(net.x, top, net.w, net.h).and_then(|r| {
             let mut mask = Mask::new(pixmap.width(), pixmap.height())?;
             mask.fill_path(
                 &PathBuilder::from_rect(r),
@@ -66,7 +84,7 @@ pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap, phases: &mut Phases) {
     };
     let mut painter = Painter {
         pixmap,
-        transform: Transform::from_translate(net.x, net.y),
+        transform: Transform::from_translate(net.x, top),
         clip,
     };
     for m in &page.scene.marks {
@@ -74,8 +92,32 @@ pub fn paint_shapes(page: &Page, pixmap: &mut Pixmap, phases: &mut Phases) {
     }
 }
 
-struct Painter<'a> {
-    pixmap: &'a mut Pixmap,
+/// The rows of the picture each mark may paint (top, bottom; generous): a painter of
+/// row ranges keeps each mark inside one.
+pub fn mark_rows(page: &Page) -> Vec<(f32, f32)> {
+    let y = page.network.y;
+    page.scene
+        .marks
+        .iter()
+        .map(|m| {
+            let pad = m.stroke.map_or(0.0, |(_, w)| w.abs()) + 4.0;
+            let (a, b) = match m.shape {
+                MarkShape::Circle { center, radius } => {
+                    (center[1] - radius.abs(), center[1] + radius.abs())
+                }
+                MarkShape::Rect { rect, .. } => (rect[1], rect[1] + rect[3].abs()),
+                MarkShape::Line { from, to, width } => (
+                    from[1].min(to[1]) - width.abs(),
+                    from[1].max(to[1]) + width.abs(),
+                ),
+            };
+            (y + a - pad, y + b + pad)
+        })
+        .collect()
+}
+
+struct Painter<'a, 'b> {
+    pixmap: &'a mut PixmapMut<'b>,
     transform: Transform,
     clip: Option<Mask>,
 }
@@ -91,7 +133,7 @@ fn finite(p: [f32; 2]) -> bool {
     p[0].is_finite() && p[1].is_finite()
 }
 
-impl Painter<'_> {
+impl Painter<'_, '_> {
     fn fill(&mut self, path: &Path, color: Rgba) {
         self.pixmap.fill_path(
             path,

@@ -23,11 +23,14 @@
 
 use rayon::prelude::*;
 
+mod cover;
+use cover::{GROUP_ROWS, Reach, first_clear, last_clear, prefetch, set_bits};
+
 use crate::scene::{SceneLink, SceneNode};
 use crate::style::Rgba;
 
 /// Rows per band painted by one task.
-const BAND_ROWS: usize = 32;
+const BAND_ROWS: usize = 64;
 
 #[derive(Clone, Copy, Debug)]
 enum Shape {
@@ -176,49 +179,24 @@ struct Todo {
 thread_local! {
     /// A band's rows to paint and covered pixels, kept for the thread's next band (they
     /// grow to megabytes on a big picture).
-    static SCRATCH: std::cell::RefCell<(Vec<Todo>, Vec<u64>)> =
-        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
-}
-
-/// The first pixel in `from..=to` whose bit is clear.
-fn first_clear(bits: &[u64], from: i32, to: i32) -> Option<i32> {
-    let mut x = from;
-    while x <= to {
-        let free = !bits[(x >> 6) as usize] >> (x & 63);
-        if free != 0 {
-            let z = x + free.trailing_zeros() as i32;
-            return (z <= to).then_some(z);
-        }
-        x = (x | 63) + 1;
-    }
-    None
-}
-
-/// The last pixel at or before `to` whose bit is clear (there must be one).
-fn last_clear(bits: &[u64], to: i32) -> i32 {
-    let mut x = to;
-    loop {
-        let free = !bits[(x >> 6) as usize] << (63 - (x & 63));
-        if free != 0 {
-            return x - free.leading_zeros() as i32;
-        }
-        x = (x & !63) - 1;
-    }
-}
-
-/// Sets the bits of pixels `from..=to`.
-fn set_bits(bits: &mut [u64], from: i32, to: i32) {
-    let (a, b) = (from as usize, to as usize);
-    for (k, word) in bits.iter_mut().enumerate().take(b / 64 + 1).skip(a / 64) {
-        let lo = if k == a / 64 { a % 64 } else { 0 };
-        let hi = if k == b / 64 { b % 64 } else { 63 };
-        *word |= (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
-    }
+    static SCRATCH: std::cell::RefCell<(Vec<Todo>, Vec<u64>, Vec<u64>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
 }
 
 /// Slack of the spans a row is split into, in units of the coverage formula's distances:
 /// far more than its rounding (a few thousandths at 8,000 px), far less than a pixel.
 const MARGIN: f32 = 1.0 / 32.0;
+
+/// Each band's primitives of a picture, for [`Strokes::paint_rows`].
+pub struct Plan {
+    /// Band `b`'s primitives are `order[starts[b]..starts[b + 1]]`, in scene order.
+    starts: Vec<u32>,
+    order: Vec<u32>,
+    /// Whether bands skip what later opaque primitives cover.
+    cull: bool,
+    w: usize,
+    h: usize,
+}
 
 /// The links and nodes of a scene, ready to paint.
 pub struct Strokes {
@@ -460,11 +438,7 @@ impl Strokes {
     /// each band filled with `background` first when given (one pass over the pixels
     /// instead of two).
     pub fn paint(&self, data: &mut [u8], width: u32, height: u32, background: Option<[u8; 4]>) {
-        // Skipping what later links cover pays where they pile up (tens of thousands of
-        // links); on a sparse picture its bookkeeping costs more than it saves. Either way
-        // the pixels are the same.
-        let cull = self.solid_area > 2.0 * width as f32 * height as f32;
-        self.paint_bands(data, width, height, cull, background);
+        self.paint_planned(&self.plan(width, height), data, background);
     }
 
     /// The primitives each band of a picture `w` × `h` may touch, in scene order: band
@@ -501,6 +475,8 @@ impl Strokes {
         (starts, order)
     }
 
+    /// [`Strokes::paint`], skipping what later links cover or not as told (the same bits).
+    #[cfg(test)]
     fn paint_bands(
         &self,
         data: &mut [u8],
@@ -509,91 +485,161 @@ impl Strokes {
         cull: bool,
         background: Option<[u8; 4]>,
     ) {
-        let (w, h) = (width as usize, height as usize);
+        let mut plan = self.plan(width, height);
+        plan.cull = cull;
+        self.paint_planned(&plan, data, background);
+    }
+
+    /// The whole picture `plan` was made for, in bands on all cores.
+    fn paint_planned(&self, plan: &Plan, data: &mut [u8], background: Option<[u8; 4]>) {
+        let (w, h) = (plan.w, plan.h);
         if w == 0 || h == 0 || data.len() < w * h * 4 {
             return;
         }
-        let (starts, order) = self.by_band(w, h);
-        let in_band = |band: usize| &order[starts[band] as usize..starts[band + 1] as usize];
-        let fill = |rows: &mut [u8]| {
-            if let Some(px) = background {
-                // As words when the bytes are aligned for them (a vector fill).
-                match bytemuck::try_cast_slice_mut::<u8, u32>(rows) {
-                    Ok(words) => words.fill(u32::from_ne_bytes(px)),
-                    Err(_) => {
-                        for p in rows.chunks_exact_mut(4) {
-                            p.copy_from_slice(&px);
-                        }
-                    }
-                }
-            }
-        };
-        if !cull {
-            data[..w * h * 4]
-                .par_chunks_mut(w * 4 * BAND_ROWS)
-                .enumerate()
-                .for_each(|(band, rows)| {
-                    fill(rows);
-                    let y0 = (band * BAND_ROWS) as i32;
-                    let y1 = y0 + (rows.len() / (w * 4)) as i32 - 1;
-                    for &i in in_band(band) {
-                        let p = &self.prims[i as usize];
-                        for y in p.rows_in(y0, y1, w) {
-                            if let Some(spans) = self.row_spans(p, y, w) {
-                                let row = &mut rows[((y - y0) as usize) * w * 4..][..w * 4];
-                                self.paint_spans(p, row, y, spans, (spans.x0, spans.x1));
-                            }
-                        }
-                    }
-                });
-            return;
-        }
-        let words = w.div_ceil(64);
         data[..w * h * 4]
             .par_chunks_mut(w * 4 * BAND_ROWS)
             .enumerate()
             .for_each(|(band, rows)| {
-                fill(rows);
-                SCRATCH.with_borrow_mut(|(todo, covered)| {
-                    let y0 = (band * BAND_ROWS) as i32;
-                    let n = rows.len() / (w * 4);
-                    let y1 = y0 + n as i32 - 1;
-                    // Last primitive first: the pixels a later primitive copies its colour
-                    // onto (`covered`, a bit per pixel) are skipped by the earlier ones,
-                    // which could not change them.
-                    todo.clear();
-                    covered.clear();
-                    covered.resize(n * words, 0);
-                    for &i in in_band(band).iter().rev() {
-                        let p = &self.prims[i as usize];
-                        for y in p.rows_in(y0, y1, w) {
-                            let Some(spans) = self.row_spans(p, y, w) else {
-                                continue;
-                            };
-                            let bits = &mut covered[(y - y0) as usize * words..][..words];
-                            let Some(v0) = first_clear(bits, spans.x0, spans.x1) else {
-                                continue;
-                            };
-                            let v1 = last_clear(bits, spans.x1);
-                            todo.push(Todo {
-                                prim: i,
-                                y,
-                                visible: (v0, v1),
-                                spans,
-                            });
-                            if let (Some((fa, fb)), 255) = (spans.solid, p.color.3) {
-                                set_bits(bits, fa, fb);
-                            }
+                let y0 = band * BAND_ROWS;
+                self.paint_rows(plan, rows, y0, y0 + rows.len() / (w * 4), background);
+            });
+    }
+
+    /// What [`Strokes::paint_rows`] needs for a picture `width` × `height`: each band's
+    /// primitives, and whether to skip what later links cover.
+    pub fn plan(&self, width: u32, height: u32) -> Plan {
+        let (w, h) = (width as usize, height as usize);
+        let (starts, order) = self.by_band(w, h);
+        Plan {
+            starts,
+            order,
+            // Skipping what later links cover pays where they pile up (tens of thousands
+            // of links); on a sparse picture its bookkeeping costs more than it saves.
+            // Either way the pixels are the same.
+            cull: self.solid_area > 2.0 * w as f32 * h as f32,
+            w,
+            h,
+        }
+    }
+
+    /// Paints rows `ya..yb` of the picture `plan` was made for into `rows` (those rows'
+    /// premultiplied RGBA8 pixels, filled with `background` first when given), on the
+    /// calling thread: the same bits as [`Strokes::paint`] gives them, however the picture
+    /// is cut into row ranges.
+    pub fn paint_rows(
+        &self,
+        plan: &Plan,
+        rows: &mut [u8],
+        ya: usize,
+        yb: usize,
+        background: Option<[u8; 4]>,
+    ) {
+        let (w, yb) = (plan.w, yb.min(plan.h));
+        if ya >= yb || rows.len() < (yb - ya) * w * 4 {
+            return;
+        }
+        let rows = &mut rows[..(yb - ya) * w * 4];
+        if let Some(px) = background {
+            // As words when the bytes are aligned for them (a vector fill).
+            match bytemuck::try_cast_slice_mut::<u8, u32>(rows) {
+                Ok(words) => words.fill(u32::from_ne_bytes(px)),
+                Err(_) => {
+                    for p in rows.chunks_exact_mut(4) {
+                        p.copy_from_slice(&px);
+                    }
+                }
+            }
+        }
+        for band in ya / BAND_ROWS..yb.div_ceil(BAND_ROWS) {
+            let (a, b) = ((band * BAND_ROWS).max(ya), ((band + 1) * BAND_ROWS).min(yb));
+            let part = &mut rows[(a - ya) * w * 4..(b - ya) * w * 4];
+            let mine = &plan.order[plan.starts[band] as usize..plan.starts[band + 1] as usize];
+            self.paint_band(mine, part, w, a as i32, b as i32 - 1, plan.cull);
+        }
+    }
+
+    /// Paints the primitives `mine` (in scene order) on rows `y0..=y1` (`rows`: their
+    /// pixels, at most a band's).
+    fn paint_band(&self, mine: &[u32], rows: &mut [u8], w: usize, y0: i32, y1: i32, cull: bool) {
+        if !cull {
+            for &i in mine {
+                let p = &self.prims[i as usize];
+                for y in p.rows_in(y0, y1, w) {
+                    if let Some(spans) = self.row_spans(p, y, w) {
+                        let row = &mut rows[((y - y0) as usize) * w * 4..][..w * 4];
+                        self.paint_spans(p, row, y, spans, (spans.x0, spans.x1));
+                    }
+                }
+            }
+            return;
+        }
+        let words = w.div_ceil(64);
+        SCRATCH.with_borrow_mut(|(todo, covered, groups)| {
+            let n = (y1 - y0 + 1) as usize;
+            // Last primitive first: the pixels a later primitive copies its colour
+            // onto (`covered`, a bit per pixel) are skipped by the earlier ones,
+            // which could not change them.
+            todo.clear();
+            covered.clear();
+            covered.resize(n * words, 0);
+            groups.clear();
+            groups.resize(n.div_ceil(GROUP_ROWS) * words, 0);
+            for (j, &i) in mine.iter().enumerate().rev() {
+                // The band's primitives lie scattered through the scene's: ask for
+                // one a few steps ahead while this one is worked on.
+                if let Some(&ahead) = j.checked_sub(8).map(|k| &mine[k]) {
+                    prefetch(&self.prims[ahead as usize]);
+                }
+                let p = &self.prims[i as usize];
+                let rows = p.rows_in(y0, y1, w);
+                // Most rows of a pile of links are hidden: a cheap superset of their
+                // pixels, all covered, rules them out first.
+                let hidden = match Reach::of(p, w) {
+                    Some(r) if !rows.is_empty() => {
+                        let (ya, yb) = (*rows.start(), *rows.end());
+                        r.hidden_rows(ya, (yb - ya + 1) as usize, y0, (covered, groups), words)
+                    }
+                    _ => 0,
+                };
+                let first = *rows.start();
+                for y in rows {
+                    if hidden >> (y - first) & 1 == 1 {
+                        continue;
+                    }
+                    let bits = &mut covered[(y - y0) as usize * words..][..words];
+                    let Some(spans) = self.row_spans(p, y, w) else {
+                        continue;
+                    };
+                    let Some(v0) = first_clear(bits, spans.x0, spans.x1) else {
+                        continue;
+                    };
+                    let v1 = last_clear(bits, spans.x1);
+                    todo.push(Todo {
+                        prim: i,
+                        y,
+                        visible: (v0, v1),
+                        spans,
+                    });
+                    if let (Some((fa, fb)), 255) = (spans.solid, p.color.3) {
+                        set_bits(bits, fa, fb);
+                        // The group's words these bits are in: covered on all its rows?
+                        let g = (y - y0) as usize / GROUP_ROWS;
+                        let rows = g * GROUP_ROWS..((g + 1) * GROUP_ROWS).min(n);
+                        for k in (fa >> 6) as usize..=(fb >> 6) as usize {
+                            groups[g * words + k] = rows
+                                .clone()
+                                .fold(u64::MAX, |acc, r| acc & covered[r * words + k]);
                         }
                     }
-                    // Then in scene order, only what may show.
-                    for t in todo.iter().rev() {
-                        let row = &mut rows[((t.y - y0) as usize) * w * 4..][..w * 4];
-                        let p = &self.prims[t.prim as usize];
-                        self.paint_spans(p, row, t.y, t.spans, t.visible);
-                    }
-                })
-            });
+                }
+            }
+            // Then in scene order, only what may show.
+            for t in todo.iter().rev() {
+                let row = &mut rows[((t.y - y0) as usize) * w * 4..][..w * 4];
+                let p = &self.prims[t.prim as usize];
+                self.paint_spans(p, row, t.y, t.spans, t.visible);
+            }
+        })
     }
 
     /// One row of one primitive, painted whole (the reference for the bands' skipping).

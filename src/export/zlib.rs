@@ -252,16 +252,34 @@ pub fn compress(
     fill: impl Fn(usize, usize, &mut Vec<u8>) + Sync,
 ) -> Vec<u8> {
     let strip_rows = (strip_bytes / row_bytes.max(1)).max(1);
-    let strips: Vec<(Vec<u8>, u32, usize)> = (0..rows.div_ceil(strip_rows))
-        .into_par_iter()
-        .map(|k| {
-            let (first, end) = (k * strip_rows, ((k + 1) * strip_rows).min(rows));
-            let mut data = Vec::with_capacity((end - first) * row_bytes);
-            fill(first, end, &mut data);
-            let mut adler = simd_adler32::Adler32::new();
-            adler.write(&data);
-            let out = block(&data, Vec::with_capacity(data.len() / 4 + 64));
-            (out, adler.finish(), data.len())
+    let cuts: Vec<usize> = (0..rows.div_ceil(strip_rows))
+        .map(|k| k * strip_rows)
+        .chain([rows])
+        .collect();
+    compress_cut(&cuts, row_bytes, fill)
+}
+
+/// A zlib stream of the bytes that `fill(first, end, buffer)` appends for rows `first..end`,
+/// compressed on all cores in the strips that begin at `cuts` (ascending; the last is the
+/// end), each a block of its own: the same bytes on any number of cores.
+pub fn compress_cut(
+    cuts: &[usize],
+    row_bytes: usize,
+    fill: impl Fn(usize, usize, &mut Vec<u8>) + Sync,
+) -> Vec<u8> {
+    let strips: Vec<(Vec<u8>, u32, usize)> = cuts
+        .par_windows(2)
+        .map(|c| {
+            let (first, end) = (c[0], c[1]);
+            DATA.with_borrow_mut(|data| {
+                data.clear();
+                data.reserve((end - first) * row_bytes);
+                fill(first, end, data);
+                let mut adler = simd_adler32::Adler32::new();
+                adler.write(data);
+                let out = block(data, Vec::with_capacity(data.len() / 4 + 64));
+                (out, adler.finish(), data.len())
+            })
         })
         .collect();
     let total: usize = strips.iter().map(|s| s.0.len()).sum();
@@ -276,6 +294,11 @@ pub fn compress(
     out.extend_from_slice(&[3, 0]);
     out.extend_from_slice(&adler.to_be_bytes());
     out
+}
+
+thread_local! {
+    /// A strip's uncompressed bytes, kept for the thread's next strip.
+    static DATA: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 #[cfg(test)]

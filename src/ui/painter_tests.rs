@@ -376,3 +376,35 @@ fn every_painter_draws_every_primitive_where_and_as_the_scene_says() {
         .count();
     assert!(ink > 100, "the label's two lines: {ink} pixels of ink");
 }
+
+#[test]
+fn a_picture_painted_in_strips_is_the_same_pixels_as_painted_whole() {
+    // Strips of a few rows each, cut between the marks and the overlay's pieces (the
+    // callout), never through one; clipped to the network area (the marks' mask, the
+    // callout's layer) and not.
+    let style = Style::default();
+    for clip in [false, true] {
+        let mut p = page(every_kind(&style), &style);
+        if clip {
+            p.clip = true;
+            p.network = Rect {
+                x: 10.0,
+                y: 20.0,
+                w: 370.0,
+                h: 260.0,
+            };
+        }
+        let (bytes, phases) = crate::export::png::encode_in_strips(&p, 4096)
+            .unwrap()
+            .expect("an opaque picture is painted in strips");
+        assert!(phases.strips > 10, "{} strips", phases.strips);
+        let (_, _, striped) = crate::export::png::decode(&bytes).unwrap();
+        let whole = crate::export::png::rgba(&p).unwrap();
+        let differ = striped
+            .chunks_exact(4)
+            .zip(whole.chunks_exact(4))
+            .filter(|(a, b)| a != b)
+            .count();
+        assert_eq!(differ, 0, "clip {clip}: {differ} pixels differ");
+    }
+}
