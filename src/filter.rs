@@ -94,6 +94,22 @@ pub struct AfterListing {
     pub consignee_listed: bool,
 }
 
+impl AfterListing {
+    /// Nothing counted yet on the pair of positions `(s, c)`, starting on `day`.
+    pub(crate) fn none_yet(index: &ShipmentIndex, s: u32, c: u32, day: Day) -> AfterListing {
+        AfterListing {
+            shipper: index.entities[s as usize].id,
+            consignee: index.entities[c as usize].id,
+            shipments: 0,
+            value_usd: 0.0,
+            first: day,
+            last: day,
+            shipper_listed: false,
+            consignee_listed: false,
+        }
+    }
+}
+
 /// What a filter selects: entities sorted by id, links sorted by (kind, source, target).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FilteredGraph {
@@ -647,16 +663,7 @@ impl Filter {
                 if !(ls || lc) {
                     continue;
                 }
-                let e = entry.get_or_insert_with(|| AfterListing {
-                    shipper: index.entities[s as usize].id,
-                    consignee: index.entities[c as usize].id,
-                    shipments: 0,
-                    value_usd: 0.0,
-                    first: day,
-                    last: day,
-                    shipper_listed: false,
-                    consignee_listed: false,
-                });
+                let e = entry.get_or_insert_with(|| AfterListing::none_yet(index, s, c, day));
                 e.shipments += 1;
                 e.value_usd += index.value_usd[i];
                 e.last = day;

@@ -242,19 +242,8 @@ impl Details {
         }
         if self.after_at[p] == u32::MAX {
             self.after_at[p] = self.after.len() as u32;
-            self.after.push((
-                p as u32,
-                AfterListing {
-                    shipper: index.entities[s as usize].id,
-                    consignee: index.entities[c as usize].id,
-                    shipments: 0,
-                    value_usd: 0.0,
-                    first: day,
-                    last: day,
-                    shipper_listed: false,
-                    consignee_listed: false,
-                },
-            ));
+            self.after
+                .push((p as u32, AfterListing::none_yet(index, s, c, day)));
         }
         let e = &mut self.after[self.after_at[p] as usize].1;
         e.shipments += 1;
