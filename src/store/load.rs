@@ -276,7 +276,7 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .map_err(e)?;
-        let mid = min + (max - min) / 2;
+        let mid = ((i128::from(min) + i128::from(max)) / 2) as i64;
         let half = usize::try_from(n / 2 + 1).unwrap_or(0);
         let mut lower = ColumnBuilder::new(canon, half);
         let mut upper = ColumnBuilder::new(canon, half);
