@@ -409,7 +409,7 @@ impl<'c> ColumnBuilder<'c> {
                 id
             }
         };
-        self.last_part = Some(id).filter(|&id| usize::from(id) < self.part_names.len());
+        self.last_part = Some(id);
         id
     }
 
