@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::annotation::{Annotations, Callout, Target};
-use crate::filter::{Filter, FilteredGraph, Focus, LinkKind, SanctionStatus};
+use crate::filter::{Filter, FilteredGraph, Focus, LinkKind};
 use crate::graph::EntityGraph;
 use crate::index::ShipmentIndex;
 use crate::layout::{
@@ -26,6 +26,8 @@ use crate::model::{EntityId, EntityKind, Shipment};
 use crate::screening::Screening;
 use crate::store::{Store, StoreError};
 
+mod background;
+mod derive;
 mod identity;
 pub use identity::MergeRequest;
 
@@ -184,9 +186,29 @@ pub struct Explorer {
     /// step's shipments instead of counting the range again; brought to `doc.filter` at
     /// every rebuild, so the screening and `shown` read them as they are.
     totals: std::cell::RefCell<crate::filter::RunningTotals>,
+    /// Graphs derived on another thread during live filter changes (`background.rs`).
+    filtering: Filtering,
+    /// What the graph shows, for the revision it was worked out for.
+    #[allow(clippy::type_complexity)]
+    shown: std::cell::RefCell<Option<(u64, Filter, std::sync::Arc<crate::scene::Shown>)>>,
+}
+
+/// The state of deriving graphs on another thread.
+#[derive(Default)]
+struct Filtering {
+    worker: Option<background::GraphWorker>,
+    /// A derivation is on the other thread (with the running totals).
+    in_flight: bool,
+    /// The doc has changed since the derivation in flight was sent.
+    wanted: bool,
+    /// How long the last derivation took, in milliseconds.
+    last_ms: f64,
 }
 
 const UNDO_LIMIT: usize = 200;
+
+/// Over this many entities, the window's layout is set up on the layout's own thread.
+const LARGE_LAYOUT: usize = 5_000;
 
 /// One undo step: the doc as it was, and the merge made in the database with it, if any.
 #[derive(Clone, Debug, PartialEq)]
@@ -233,6 +255,8 @@ impl Explorer {
             screening: std::cell::OnceCell::new(),
             owners: std::cell::OnceCell::new(),
             totals: std::cell::RefCell::new(crate::filter::RunningTotals::detailed()),
+            filtering: Filtering::default(),
+            shown: std::cell::RefCell::new(None),
         };
         explorer.rebuild();
         Ok(explorer)
@@ -330,8 +354,26 @@ impl Explorer {
 
     /// What the graph shows (part types per link, countries' colours, sources), from the
     /// running totals: the same as [`crate::scene::Shown::compute`], without a pass over the
-    /// shipments.
-    pub fn shown(&self) -> crate::scene::Shown {
+    /// shipments. Kept until the graph or the filter changes; a graph derived on the filter
+    /// thread comes with it.
+    pub fn shown(&self) -> std::sync::Arc<crate::scene::Shown> {
+        let mut kept = self.shown.borrow_mut();
+        match &*kept {
+            Some((revision, filter, shown))
+                if *revision == self.revision && *filter == self.doc.filter =>
+            {
+                std::sync::Arc::clone(shown)
+            }
+            _ => {
+                let shown = std::sync::Arc::new(self.count_shown());
+                let filter = self.doc.filter.clone();
+                *kept = Some((self.revision, filter, std::sync::Arc::clone(&shown)));
+                shown
+            }
+        }
+    }
+
+    fn count_shown(&self) -> crate::scene::Shown {
         crate::scene::Shown::from_totals(
             &self.index,
             &self.doc.filter,
@@ -728,7 +770,89 @@ impl Explorer {
         if filter != self.doc.filter {
             self.generation += 1;
             self.doc.filter = filter;
+            if self.background && self.filtering.last_ms > background::BACKGROUND_AFTER_MS {
+                self.filtering.wanted = true;
+                if !self.filtering.in_flight {
+                    self.send_graph_job();
+                }
+            } else {
+                self.rebuild();
+            }
+        }
+    }
+
+    /// Whether a graph is being derived on another thread (the window says "Filtering…").
+    pub fn is_filtering(&self) -> bool {
+        self.filtering.in_flight || self.filtering.wanted
+    }
+
+    /// Sends the doc to the filter thread, lending it the running totals; derives in place
+    /// when the thread cannot be started.
+    fn send_graph_job(&mut self) {
+        if self.filtering.worker.is_none() {
+            self.filtering.worker = background::GraphWorker::start().ok();
+        }
+        let Some(worker) = &self.filtering.worker else {
             self.rebuild();
+            return;
+        };
+        let job = background::Job {
+            index: std::sync::Arc::clone(&self.index),
+            doc: self.doc.clone(),
+            totals: self.totals.take(),
+        };
+        match worker.send(job) {
+            Ok(()) => {
+                self.filtering.in_flight = true;
+                self.filtering.wanted = false;
+            }
+            Err(job) => {
+                *self.totals.borrow_mut() = job.totals;
+                self.filtering.worker = None;
+                self.rebuild();
+            }
+        }
+    }
+
+    /// Called every frame by the window: installs a graph derived on the filter thread
+    /// when it is for the current doc, or sends the newest doc when that has moved on.
+    /// Returns whether the graph changed. `wait`: block until the derivation in flight is
+    /// back (benchmarks).
+    pub fn poll_graph(&mut self, wait: bool) -> bool {
+        if !self.filtering.in_flight {
+            return false;
+        }
+        let Some(worker) = &self.filtering.worker else {
+            return false;
+        };
+        let done = if wait {
+            worker.wait()
+        } else {
+            worker.try_done()
+        };
+        let Some(done) = done else {
+            return false;
+        };
+        self.filtering.in_flight = false;
+        self.filtering.last_ms = done.ms;
+        *self.totals.borrow_mut() = done.totals;
+        let d = &self.doc;
+        if (&done.doc.filter, &done.doc.expanded, &done.doc.hidden)
+            == (&d.filter, &d.expanded, &d.hidden)
+        {
+            let before = self.revision;
+            self.screening = std::cell::OnceCell::new();
+            self.owners = std::cell::OnceCell::new();
+            self.install(done.graph);
+            if self.revision != before {
+                *self.shown.borrow_mut() = Some((self.revision, done.doc.filter, done.shown));
+            }
+            self.revision != before
+        } else {
+            if self.filtering.wanted {
+                self.send_graph_job();
+            }
+            false
         }
     }
 
@@ -801,92 +925,14 @@ impl Explorer {
         self.rebuild();
     }
 
-    /// The graph the doc gives: filter, expansions, minus hidden entities, then rolled up.
+    /// The graph the doc gives (see [`derive::graph`]), counted with the kept totals.
     fn derive_graph(&self) -> FilteredGraph {
-        let mut graph = self
-            .doc
-            .filter
-            .apply_ungrouped_with(&self.index, &mut self.totals.borrow_mut());
-        for (&id, &limit) in &self.doc.expanded {
-            let extra = self.expansion(id, limit, &graph);
-            merge(&mut graph, extra);
-        }
-        if !self.doc.hidden.is_empty() {
-            let hidden = &self.doc.hidden;
-            graph.entities.retain(|id| !hidden.contains(id));
-            graph
-                .links
-                .retain(|l| !hidden.contains(&l.source) && !hidden.contains(&l.target));
-            graph.sanctioned.retain(|id| !hidden.contains(id));
-        }
-        let (shipments, value) = graph.trade_links().fold((0u64, 0.0), |(n, v), l| {
-            (n + u64::from(l.shipments), v + l.value_usd)
-        });
-        graph.shipments = shipments;
-        graph.value_usd = value;
-        graph.synthetic.retain(|id| !self.doc.hidden.contains(id));
-        crate::rollup::roll_up(&self.index, &self.doc.filter, graph)
-    }
-
-    /// The filter relaxed to show everything around `id` that passes the dates and parts.
-    fn neighbourhood_filter(&self, id: EntityId) -> Option<Filter> {
-        let entity = self.index.entity(id)?;
-        Some(Filter {
-            focus: Some(Focus {
-                key: entity.key.clone(),
-                depth: 1,
-            }),
-            kinds: None,
-            countries: None,
-            min_shipments: 1,
-            sanction_status: SanctionStatus::Any,
-            show_ownership: true,
-            ..self.doc.filter.clone()
-        })
-    }
-
-    /// What expanding `id` adds to `shown`.
-    fn expansion(
-        &self,
-        id: EntityId,
-        limit: Option<usize>,
-        shown: &FilteredGraph,
-    ) -> FilteredGraph {
-        let Some(filter) = self.neighbourhood_filter(id) else {
-            return FilteredGraph::default();
-        };
-        let mut around = filter.apply_ungrouped(&self.index);
-        let is_shown = |e: EntityId| shown.entities.binary_search(&e).is_ok();
-        let mut keep: BTreeSet<EntityId> = BTreeSet::from([id]);
-        let mut new_neighbours: Vec<(EntityId, u64)> = Vec::new();
-        for l in &around.links {
-            let other = if l.source == id { l.target } else { l.source };
-            if other == id {
-                continue;
-            }
-            if is_shown(other) {
-                keep.insert(other);
-            } else {
-                new_neighbours.push((other, u64::from(l.shipments)));
-            }
-        }
-        new_neighbours.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        new_neighbours.dedup_by_key(|(e, _)| *e);
-        let take = limit.unwrap_or(usize::MAX);
-        keep.extend(new_neighbours.iter().take(take).map(|(e, _)| *e));
-        around.entities.retain(|e| keep.contains(e));
-        around.links.retain(|l| {
-            (l.source == id || l.target == id)
-                && keep.contains(&l.source)
-                && keep.contains(&l.target)
-        });
-        around.sanctioned.retain(|e| keep.contains(e));
-        around
+        derive::graph(&self.index, &self.doc, &mut self.totals.borrow_mut())
     }
 
     /// Neighbours of `id` that expanding it would add, with their shipments, busiest first.
     pub fn unshown_neighbours(&self, id: EntityId) -> Vec<(EntityId, u64)> {
-        let extra = self.expansion(id, None, &self.graph);
+        let extra = derive::expansion(&self.index, &self.doc.filter, id, None, &self.graph);
         let mut out: Vec<(EntityId, u64)> = extra
             .links
             .iter()
@@ -905,7 +951,17 @@ impl Explorer {
         // The filter may have changed even when the graph did not (authorities, dates).
         self.screening = std::cell::OnceCell::new();
         self.owners = std::cell::OnceCell::new();
+        let started = std::time::Instant::now();
         let graph = self.derive_graph();
+        self.filtering.last_ms = started.elapsed().as_secs_f64() * 1e3;
+        // This graph is the doc's: a derivation still in flight is for an older one.
+        self.filtering.wanted = false;
+        self.install(graph);
+    }
+
+    /// Makes `graph` the explorer's: a new revision, the selection and path kept where
+    /// they are still shown, and the layout continued, when it differs from the last.
+    fn install(&mut self, graph: FilteredGraph) {
         if graph != *self.graph {
             let old = std::mem::replace(&mut self.graph, std::sync::Arc::new(graph));
             self.seed_group_positions(&old);
@@ -980,10 +1036,14 @@ impl Explorer {
     /// neighbours), with the doc's pins.
     fn restart_layout(&mut self) {
         self.take_positions();
-        let input = LayoutGraph::from_filtered(&self.graph, &WeightPolicy::default());
         for (&id, &at) in &self.doc.pinned {
             self.positions.set(id, at);
         }
+        if self.background && self.graph.entities.len() > LARGE_LAYOUT {
+            self.restart_layout_off_thread();
+            return;
+        }
+        let input = LayoutGraph::from_filtered(&self.graph, &WeightPolicy::default());
         let start = if self.positions.is_empty() {
             Start::Random
         } else {
@@ -1001,6 +1061,9 @@ impl Explorer {
         }
         engine.positions_into(&mut self.positions);
         self.settled = false;
+        if let Engine::Background(old) = std::mem::replace(&mut self.engine, Engine::None) {
+            old.stop_detached();
+        }
         self.engine = if self.background {
             match LayoutRunner::spawn(engine, Duration::from_millis(12)) {
                 Ok(runner) => Engine::Background(runner),
@@ -1008,6 +1071,38 @@ impl Explorer {
             }
         } else {
             Engine::Sync(Box::new(engine))
+        };
+    }
+
+    /// [`Explorer::restart_layout`] for a large graph in the window: the layout's input and
+    /// engine are built on the layout's thread, and the old layout is told to stop without
+    /// waiting for the iteration it is in (each takes longer than a frame there). Entities
+    /// new to the graph are drawn from the layout's first snapshot.
+    fn restart_layout_off_thread(&mut self) {
+        if let Engine::Background(old) = std::mem::replace(&mut self.engine, Engine::None) {
+            old.stop_detached();
+        }
+        let graph = std::sync::Arc::clone(&self.graph);
+        let positions = self.positions.clone();
+        let pinned: Vec<EntityId> = self.doc.pinned.keys().copied().collect();
+        let settings = self.layout_settings();
+        let build = move || {
+            let input = LayoutGraph::from_filtered(&graph, &WeightPolicy::default());
+            let start = if positions.is_empty() {
+                Start::Random
+            } else {
+                Start::Warm(&positions)
+            };
+            let mut engine = Settle::new(&input, settings, start).ok()?;
+            for &id in &pinned {
+                engine.set_pinned(id, true);
+            }
+            Some(engine)
+        };
+        self.settled = false;
+        self.engine = match LayoutRunner::spawn_with(build, Duration::from_millis(12)) {
+            Ok(runner) => Engine::Background(runner),
+            Err(_) => Engine::None,
         };
     }
 
@@ -1151,20 +1246,4 @@ impl Explorer {
         );
         self.store.shipments_by_id(&ids)
     }
-}
-
-/// Adds `extra`'s entities and links to `graph` (both sorted; duplicates dropped).
-fn merge(graph: &mut FilteredGraph, extra: FilteredGraph) {
-    graph.entities.extend(extra.entities);
-    graph.entities.sort_unstable();
-    graph.entities.dedup();
-    graph.links.extend(extra.links);
-    graph.links.sort_by_key(|l| (l.kind, l.source, l.target));
-    graph.links.dedup_by_key(|l| (l.kind, l.source, l.target));
-    graph.sanctioned.extend(extra.sanctioned);
-    graph.sanctioned.sort_unstable();
-    graph.sanctioned.dedup();
-    graph.synthetic.extend(extra.synthetic);
-    graph.synthetic.sort_unstable();
-    graph.synthetic.dedup();
 }

@@ -447,7 +447,7 @@ fn a_playing_explorer_shows_and_screens_as_computing_each_step_afresh() {
             });
             let (index, filter, graph) = (explorer.index(), explorer.filter(), explorer.graph());
             assert_eq!(
-                explorer.shown(),
+                *explorer.shown(),
                 Shown::compute(index, filter, graph),
                 "frame {k}"
             );

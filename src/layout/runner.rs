@@ -41,7 +41,7 @@ enum Command {
 pub struct LayoutRunner {
     commands: Sender<Command>,
     slot: Arc<Mutex<Option<Snapshot>>>,
-    handle: Option<JoinHandle<Settle>>,
+    handle: Option<JoinHandle<Option<Settle>>>,
 }
 
 impl std::fmt::Debug for LayoutRunner {
@@ -53,12 +53,22 @@ impl std::fmt::Debug for LayoutRunner {
 impl LayoutRunner {
     /// Starts iterating `layout` on a new thread, publishing after every `frame` of work.
     pub fn spawn(layout: Settle, frame: Duration) -> Result<LayoutRunner, LayoutError> {
+        LayoutRunner::spawn_with(move || Some(layout), frame)
+    }
+
+    /// [`LayoutRunner::spawn`], the engine built by `build` on the runner's own thread: a
+    /// large graph's takes longer than a frame to set up. `build` returning `None` ends the
+    /// thread without a snapshot.
+    pub fn spawn_with(
+        build: impl FnOnce() -> Option<Settle> + Send + 'static,
+        frame: Duration,
+    ) -> Result<LayoutRunner, LayoutError> {
         let (tx, rx) = mpsc::channel();
         let slot = Arc::new(Mutex::new(None));
         let worker_slot = Arc::clone(&slot);
         let handle = std::thread::Builder::new()
             .name("lading-layout".into())
-            .spawn(move || work(layout, frame, rx, worker_slot))
+            .spawn(move || build().map(|layout| work(layout, frame, rx, worker_slot)))
             .map_err(|e| LayoutError::Thread(e.to_string()))?;
         Ok(LayoutRunner {
             commands: tx,
@@ -101,9 +111,16 @@ impl LayoutRunner {
         self.shutdown()
     }
 
+    /// Tells the thread to stop and lets it finish on its own: the iteration it is in may
+    /// take longer than a frame on a large graph, and nothing needs its engine back.
+    pub fn stop_detached(mut self) {
+        let _ = self.commands.send(Command::Stop);
+        self.handle.take();
+    }
+
     fn shutdown(&mut self) -> Option<Settle> {
         let _ = self.commands.send(Command::Stop);
-        self.handle.take().and_then(|h| h.join().ok())
+        self.handle.take().and_then(|h| h.join().ok().flatten())
     }
 }
 

@@ -720,6 +720,10 @@ impl LadingApp {
         super::timeline::advance_playback(self, &ctx);
         self.step_view_animation(&ctx);
         if let Some(explorer) = self.explorer.as_mut() {
+            explorer.poll_graph(false);
+            if explorer.is_filtering() {
+                ctx.request_repaint();
+            }
             if self.background_layout {
                 explorer.poll_layout();
             } else {

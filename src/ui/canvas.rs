@@ -250,7 +250,7 @@ fn update_network(app: &mut LadingApp, ctx: &egui::Context, rect: Rect, key: u64
                 // scene work while the worker builds.
                 return;
             }
-            let shown = shown.unwrap_or_else(|| std::sync::Arc::new(explorer.shown()));
+            let shown = shown.unwrap_or_else(|| explorer.shown());
             let job = SceneJob::new(
                 key,
                 explorer,
@@ -286,7 +286,7 @@ fn build_network(
     let shown = previous
         .as_ref()
         .and_then(|n| n.shown_for(revision))
-        .unwrap_or_else(|| std::sync::Arc::new(explorer.shown()));
+        .unwrap_or_else(|| explorer.shown());
     let mut input = SceneInput::new(
         explorer.index(),
         explorer.filter(),

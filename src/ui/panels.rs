@@ -71,7 +71,9 @@ pub fn status_bar(app: &mut LadingApp, ui: &mut egui::Ui) {
                 let g = e.graph();
                 ui.label(format!("{} · {}", graph_summary(g), usd(g.value_usd)));
                 ui.separator();
-                ui.label(if e.is_settled() {
+                ui.label(if e.is_filtering() {
+                    "filtering…"
+                } else if e.is_settled() {
                     "layout settled"
                 } else {
                     "layout running…"

@@ -1,0 +1,169 @@
+//! The graph derived on another thread while the user drags the date range or the timeline
+//! plays over a large database.
+//!
+//! Over 3,000,000 shipments a new date range takes the filter a few hundred milliseconds (the
+//! per-pair totals are counted again when the range's start moves). In the window, once a
+//! derivation has taken longer than [`BACKGROUND_AFTER_MS`], a live filter change
+//! ([`super::Explorer::set_filter_live`]) sends the doc, the shared index and the running
+//! totals to this thread and returns at once; the canvas keeps drawing the last graph. When
+//! the graph comes back, [`super::Explorer::poll_graph`] installs it as a synchronous rebuild
+//! would (same graph, to the bit: the same function counts it), or, when the doc has moved on
+//! meanwhile, sends the newest doc. One derivation is in flight at a time and the newest doc
+//! wins, so a fast drag never queues up work.
+//!
+//! Headless use (tests, the command line) and small databases derive in place, as before.
+
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Instant;
+
+use super::{Doc, derive};
+use crate::filter::{FilteredGraph, RunningTotals};
+use crate::index::ShipmentIndex;
+use crate::scene::Shown;
+
+/// A derivation that took longer than this (milliseconds) sends the next live change to the
+/// background thread: half of a 60 Hz frame.
+pub const BACKGROUND_AFTER_MS: f64 = 8.0;
+
+/// What the thread derives a graph from: the doc's graph-making part and the running totals,
+/// lent to the thread and given back with the graph.
+pub(super) struct Job {
+    pub index: Arc<ShipmentIndex>,
+    pub doc: Doc,
+    pub totals: RunningTotals,
+}
+
+/// A derived graph, with the doc it was derived from, what it shows, and the totals back.
+pub(super) struct Done {
+    pub doc: Doc,
+    pub graph: FilteredGraph,
+    pub shown: Arc<Shown>,
+    pub totals: RunningTotals,
+    pub ms: f64,
+}
+
+/// The thread and its channels; dropping it ends the thread.
+pub(super) struct GraphWorker {
+    jobs: Sender<Job>,
+    done: Receiver<Done>,
+}
+
+impl GraphWorker {
+    pub fn start() -> std::io::Result<GraphWorker> {
+        let (jobs, job_rx) = mpsc::channel::<Job>();
+        let (done_tx, done) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("lading-filter".into())
+            .spawn(move || {
+                while let Ok(mut job) = job_rx.recv() {
+                    let t = Instant::now();
+                    let graph = derive::graph(&job.index, &job.doc, &mut job.totals);
+                    let shown =
+                        Shown::from_totals(&job.index, &job.doc.filter, &graph, &job.totals);
+                    let done = Done {
+                        doc: job.doc,
+                        graph,
+                        shown: Arc::new(shown),
+                        totals: job.totals,
+                        ms: t.elapsed().as_secs_f64() * 1e3,
+                    };
+                    if done_tx.send(done).is_err() {
+                        return;
+                    }
+                }
+            })?;
+        Ok(GraphWorker { jobs, done })
+    }
+
+    /// Sends a job; gives it back when the thread has gone.
+    pub fn send(&self, job: Job) -> Result<(), Box<Job>> {
+        self.jobs.send(job).map_err(|e| Box::new(e.0))
+    }
+
+    /// The derived graph, when it is ready.
+    pub fn try_done(&self) -> Option<Done> {
+        self.done.try_recv().ok()
+    }
+
+    /// Waits for the derived graph (a headless caller that must have it).
+    pub fn wait(&self) -> Option<Done> {
+        self.done.recv().ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::date::Day;
+    use crate::explorer::Explorer;
+    use crate::filter::Filter;
+    use crate::store::Store;
+
+    fn sample() -> Explorer {
+        let mut store = Store::in_memory().unwrap();
+        crate::sample::import_sample(&mut store).unwrap();
+        Explorer::new(store).unwrap()
+    }
+
+    fn year(y: i16) -> Filter {
+        Filter {
+            from: Day::from_ymd(y, 1, 1),
+            to: Day::from_ymd(y, 12, 31),
+            ..Filter::default()
+        }
+    }
+
+    #[test]
+    fn a_graph_derived_on_the_filter_thread_is_the_one_derived_in_place() {
+        let mut background = sample();
+        background.run_in_background();
+        let mut in_place = sample();
+        background.begin_gesture();
+        for y in [2020, 2022, 2021] {
+            // As after a slow derivation: the next live change goes to the filter thread.
+            background.filtering.last_ms = 1e9;
+            background.set_filter_live(year(y));
+            assert!(background.is_filtering(), "{y}: derived in place");
+            assert_eq!(background.filter(), &year(y));
+            while background.is_filtering() {
+                background.poll_graph(true);
+            }
+            in_place.set_filter_live(year(y));
+            assert_eq!(background.graph(), in_place.graph(), "{y}");
+            assert_eq!(*background.shown(), *in_place.shown(), "{y}");
+            assert_eq!(background.screening(), in_place.screening(), "{y}");
+        }
+        background.end_gesture();
+    }
+
+    #[test]
+    fn changes_made_while_a_graph_is_derived_are_derived_next_and_none_is_lost() {
+        let mut explorer = sample();
+        explorer.run_in_background();
+        explorer.filtering.last_ms = 1e9;
+        explorer.begin_gesture();
+        explorer.set_filter_live(year(2020));
+        // Two more changes while the first is on the other thread: only the newest counts.
+        explorer.set_filter_live(year(2021));
+        explorer.set_filter_live(year(2022));
+        while explorer.is_filtering() {
+            explorer.poll_graph(true);
+        }
+        explorer.end_gesture();
+        let mut in_place = sample();
+        in_place.set_filter_live(year(2022));
+        assert_eq!(explorer.graph(), in_place.graph());
+        // A change derived in place while one is in flight wins over the late one.
+        explorer.filtering.last_ms = 1e9;
+        explorer.set_filter_live(year(2020));
+        assert!(explorer.is_filtering());
+        explorer.filtering.last_ms = 0.0;
+        explorer.set_filter_live(year(2021));
+        while explorer.filtering.in_flight {
+            explorer.poll_graph(true);
+        }
+        assert!(!explorer.is_filtering());
+        in_place.set_filter_live(year(2021));
+        assert_eq!(explorer.graph(), in_place.graph());
+    }
+}
