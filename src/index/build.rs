@@ -107,6 +107,34 @@ pub(super) fn date_order(shipments: &ShipmentColumns, pair: &[u32]) -> Vec<u32> 
     order
 }
 
+/// The pair-major order, from the date order `order` (rows of the loaded columns) and each
+/// date position's pair: where each pair's shipments start (`pairs + 1` entries), each date
+/// position's place in the pair-major order, and the row at each pair-major position. A
+/// counting sort by pair, so each pair's shipments keep their date order.
+pub(super) fn pair_major(
+    date_pair: &[u32],
+    order: &[u32],
+    pairs: usize,
+) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let mut pair_start = vec![0u32; pairs + 1];
+    for &p in date_pair {
+        pair_start[p as usize + 1] += 1;
+    }
+    for p in 0..pairs {
+        pair_start[p + 1] += pair_start[p];
+    }
+    let mut next = pair_start[..pairs].to_vec();
+    let mut date_pos = vec![0u32; date_pair.len()];
+    let mut row = vec![0u32; date_pair.len()];
+    for ((&p, &r), at) in date_pair.iter().zip(order).zip(&mut date_pos) {
+        let k = next[p as usize];
+        next[p as usize] = k + 1;
+        *at = k;
+        row[k as usize] = r;
+    }
+    (pair_start, date_pos, row)
+}
+
 /// Row ids in index order: 4 bytes each as offsets from the smallest when they span less than
 /// 2³² (always, for a database Lading wrote), else 8.
 #[derive(Debug)]
