@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 mod build;
 pub(crate) use build::RowIds;
-use build::{Positions, date_order, intern_pairs, pair_major};
+use build::{Positions, date_order, gather, intern_pairs, pair_major};
 
 use crate::date::Day;
 use crate::model::{Entity, EntityId, EntityKind, Sanction};
@@ -137,7 +137,7 @@ impl ShipmentIndex {
             mut entities,
             ownership,
             sanctions,
-            shipments,
+            mut shipments,
             merged,
             internal_after_merge,
         } = dataset;
@@ -215,6 +215,9 @@ impl ShipmentIndex {
         // group by pair (each pair's keeping their date order).
         let lookup = Positions::new(&entities, &position);
         let (raw_pair, raw_pairs) = intern_pairs(&shipments, &lookup);
+        // The parties are in the pairs now: their columns go before the others are copied.
+        drop(std::mem::take(&mut shipments.shipper));
+        drop(std::mem::take(&mut shipments.consignee));
         let order = date_order(&shipments, &raw_pair);
         // Renumber pairs in sorted order so link order does not depend on row order.
         let mut sorted: Vec<u32> = (0..raw_pairs.len() as u32).collect();
@@ -233,41 +236,27 @@ impl ShipmentIndex {
         let (pair_start, date_pos, row) = pair_major(&date_pair, &order, pairs.len());
         drop(order);
 
-        // The columns in pair-major order, gathered on every core.
-        // Each shipment's source (a dataset without the column has one blank source).
-        let source: Vec<u32> = row
-            .par_iter()
-            .map(|&i| {
-                shipments
-                    .source
-                    .get(i as usize)
-                    .and_then(|&s| shipment_source_id.get(s as usize))
-                    .copied()
-                    .unwrap_or(blank_source)
-            })
-            .collect();
-        let cap = (MAX_PART_BITS - 1) as u16;
-        let day: Vec<Day> = row.par_iter().map(|&i| shipments.day[i as usize]).collect();
-        let part: Vec<u8> = row
-            .par_iter()
-            .map(|&i| shipments.part[i as usize].min(cap) as u8)
-            .collect();
-        let value_usd: Vec<f64> = row
-            .par_iter()
-            .map(|&i| shipments.value_usd[i as usize])
-            .collect();
-        let row_id = RowIds::new(row.iter().map(|&i| shipments.id[i as usize]), row.len());
+        // The columns in pair-major order, gathered on every core (a dataset without the
+        // source column has one blank source).
+        let part_names = std::mem::take(&mut shipments.part_names);
+        let ships = gather(
+            shipments,
+            &row,
+            &shipment_source_id,
+            blank_source,
+            (MAX_PART_BITS - 1) as u16,
+        );
         drop(row);
 
         let mut source_shipments = vec![0u64; sources.len()];
-        for &s in &source {
+        for &s in &ships.source {
             source_shipments[s as usize] += 1;
         }
         let segments = || pair_start.windows(2).map(|w| w[0] as usize..w[1] as usize);
         let pair_source: Vec<u32> = segments()
             .map(|r| {
-                let one = source.get(r.start).copied().unwrap_or(blank_source);
-                if source[r].iter().all(|&s| s == one) {
+                let one = ships.source.get(r.start).copied().unwrap_or(blank_source);
+                if ships.source[r].iter().all(|&s| s == one) {
                     one
                 } else {
                     MIXED_SOURCES
@@ -275,7 +264,7 @@ impl ShipmentIndex {
             })
             .collect();
         let pair_parts: Vec<u64> = segments()
-            .map(|r| part[r].iter().fold(0u64, |m, &k| m | 1u64 << k))
+            .map(|r| ships.part[r].iter().fold(0u64, |m, &k| m | 1u64 << k))
             .collect();
         let source_synthetic = sources
             .iter()
@@ -288,20 +277,14 @@ impl ShipmentIndex {
                 .collect(),
             merged_keys,
             internal_after_merge,
-            ships: Shipments {
-                day,
-                part,
-                value_usd,
-                row_id,
-                source,
-            },
+            ships,
             pair_start,
             date_pair,
             date_pos,
             pairs,
             pair_parts,
             ids: entities.iter().map(|e| e.id).collect(),
-            part_names: shipments.part_names,
+            part_names,
             source_names: sources,
             source_synthetic,
             source_shipments,
