@@ -493,6 +493,8 @@ impl Filter {
         // Sized up front: growing hundreds of thousands of links by doubling copied them
         // over and again.
         links.reserve_exact(trade);
+        // The totals of the trade links, in link order (a focus sums again what it keeps).
+        let (mut shipments, mut value_usd) = (0u64, 0.0);
         for (p, a) in agg.iter().enumerate() {
             if a.count < min {
                 continue;
@@ -504,6 +506,8 @@ impl Filter {
                 one if index.source_synthetic[one as usize] => a.count,
                 _ => 0,
             };
+            shipments += u64::from(a.count);
+            value_usd += a.value_usd;
             links.push(Link {
                 kind: LinkKind::Trade,
                 source: index.ids[s as usize],
@@ -529,6 +533,12 @@ impl Filter {
                 );
                 keep[a as usize] && keep[b as usize]
             });
+            (shipments, value_usd) = links
+                .iter()
+                .filter(|l| l.kind == LinkKind::Trade)
+                .fold((0u64, 0.0), |(n, v), l| {
+                    (n + u64::from(l.shipments), v + l.value_usd)
+                });
         }
         let entities: Vec<EntityId> = (0..n).filter(|&p| shown[p]).map(|p| index.ids[p]).collect();
         let synthetic = (0..n)
@@ -539,12 +549,6 @@ impl Filter {
             .filter(|&p| shown[p] && plan.sanctioned[p])
             .map(|p| index.ids[p])
             .collect();
-        let (shipments, value_usd) = links
-            .iter()
-            .filter(|l| l.kind == LinkKind::Trade)
-            .fold((0u64, 0.0), |(n, v), l| {
-                (n + u64::from(l.shipments), v + l.value_usd)
-            });
         FilteredGraph {
             entities,
             links,

@@ -55,8 +55,11 @@ pub struct ShipmentIndex {
     pub(crate) date_pos: Vec<u32>,
     /// (shipper, consignee) positions of each pair, sorted.
     pub(crate) pairs: Vec<(u32, u32)>,
-    /// Per pair: every part type its shipments carry, a bit each.
+    /// Per pair: every part type its shipments carry, a bit each, and the sum of all their
+    /// values in (day, row id) order (what a filter over the pair's whole range sums, to the
+    /// bit).
     pub(crate) pair_parts: Vec<u64>,
+    pub(crate) pair_value: Vec<f64>,
     /// Entity row ids by position (what `entities[p].id` says, compactly: making links
     /// reads them for every pair).
     pub(crate) ids: Vec<EntityId>,
@@ -266,6 +269,16 @@ impl ShipmentIndex {
         let pair_parts: Vec<u64> = segments()
             .map(|r| ships.part[r].iter().fold(0u64, |m, &k| m | 1u64 << k))
             .collect();
+        let pair_value: Vec<f64> = pair_start
+            .par_windows(2)
+            .map(|w| {
+                let mut sum = 0.0;
+                for &v in &ships.value_usd[w[0] as usize..w[1] as usize] {
+                    sum += v;
+                }
+                sum
+            })
+            .collect();
         let source_synthetic = sources
             .iter()
             .map(|s| crate::provenance::is_synthetic(s))
@@ -283,6 +296,7 @@ impl ShipmentIndex {
             date_pos,
             pairs,
             pair_parts,
+            pair_value,
             ids: entities.iter().map(|e| e.id).collect(),
             part_names,
             source_names: sources,

@@ -19,22 +19,20 @@ use crate::index::ShipmentIndex;
 /// Pairs a task takes at a time (about a hundred thousand shipments at ten million).
 const PAIRS_A_TASK: usize = 4096;
 
-/// Sets `agg[p]` to pair `p`'s totals over `plan`'s date range, for every pair, on every
-/// core.
-pub(super) fn sum_pairs(index: &ShipmentIndex, plan: &Plan, agg: &mut [Agg]) {
-    agg.par_chunks_mut(PAIRS_A_TASK)
-        .enumerate()
-        .for_each(|(task, chunk)| {
-            let first = task * PAIRS_A_TASK;
-            for (j, a) in chunk.iter_mut().enumerate() {
-                let p = first + j;
-                *a = if plan.pair_state[p] == REJECT {
-                    Agg::default()
-                } else {
-                    sum_pair(index, plan, p, plan.pair_range(index, p))
-                };
+/// Sets `agg` to every pair's totals over `plan`'s date range (`agg[p]` pair `p`'s), on
+/// every core; `agg`'s allocation is reused.
+pub(super) fn sum_pairs(index: &ShipmentIndex, plan: &Plan, agg: &mut Vec<Agg>) {
+    (0..index.pairs.len())
+        .into_par_iter()
+        .with_min_len(PAIRS_A_TASK)
+        .map(|p| {
+            if plan.pair_state[p] == REJECT {
+                Agg::default()
+            } else {
+                sum_pair(index, plan, p, plan.pair_range(index, p))
             }
-        });
+        })
+        .collect_into_vec(agg);
 }
 
 /// Pair `p`'s totals over the positions `range` (a part of its own).
@@ -55,16 +53,18 @@ pub(super) fn sum_pair(index: &ShipmentIndex, plan: &Plan, p: usize, range: Rang
         a.count = range.len() as u32;
         a.first = days[0].0;
         a.last = days[days.len() - 1].0;
-        let mut value = 0.0;
-        for &v in values {
-            value += v;
-        }
-        a.value_usd = value;
-        a.parts = if range == index.pair_range(p) {
-            pair_parts
+        if range == index.pair_range(p) {
+            // The whole pair: its totals were summed, in the same order, when indexing.
+            a.value_usd = index.pair_value[p];
+            a.parts = pair_parts;
         } else {
-            parts.iter().fold(0u64, |m, &k| m | 1u64 << k)
-        };
+            let mut value = 0.0;
+            for &v in values {
+                value += v;
+            }
+            a.value_usd = value;
+            a.parts = parts.iter().fold(0u64, |m, &k| m | 1u64 << k);
+        }
         return a;
     }
     let sources = &ships.source[range];

@@ -111,7 +111,6 @@ impl RunningTotals {
             }
         } else {
             // Counted again, pair by pair over each pair's own date range.
-            self.agg.resize(index.pairs.len(), Agg::default());
             super::pairwise::sum_pairs(index, plan, &mut self.agg);
             self.lo = plan.lo;
             self.part_mask = plan.part_mask;
