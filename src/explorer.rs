@@ -150,9 +150,10 @@ fn lookups(
 pub struct Explorer {
     db_path: PathBuf,
     store: Store,
-    index: ShipmentIndex,
+    /// Shared with the canvas's scene worker, which draws large networks off the UI thread.
+    index: std::sync::Arc<ShipmentIndex>,
     doc: Doc,
-    graph: FilteredGraph,
+    graph: std::sync::Arc<FilteredGraph>,
     /// The graph for queries (paths), built when first asked for after a change: dragging
     /// the date range rebuilds the graph every frame and queries none.
     entity_graph: std::cell::OnceCell<EntityGraph>,
@@ -212,9 +213,9 @@ impl Explorer {
         let mut explorer = Explorer {
             db_path: store.path().to_path_buf(),
             store,
-            index,
+            index: std::sync::Arc::new(index),
             doc: Doc::default(),
-            graph: FilteredGraph::default(),
+            graph: std::sync::Arc::default(),
             entity_graph: std::cell::OnceCell::new(),
             positions: Positions::default(),
             selection: BTreeSet::new(),
@@ -300,6 +301,14 @@ impl Explorer {
 
     pub fn graph(&self) -> &FilteredGraph {
         &self.graph
+    }
+
+    /// The index and the graph, shared: what a scene built on another thread reads.
+    pub fn shared(&self) -> (std::sync::Arc<ShipmentIndex>, std::sync::Arc<FilteredGraph>) {
+        (
+            std::sync::Arc::clone(&self.index),
+            std::sync::Arc::clone(&self.graph),
+        )
     }
 
     /// Listed entities of the shown network and links shipped after a listing.
@@ -388,16 +397,16 @@ impl Explorer {
             .all(|&id| self.positions.get(id).is_some());
         if all_placed {
             // The picture is the given one: no layout to start.
-            self.graph = graph;
+            self.graph = std::sync::Arc::new(graph);
             self.entity_graph = std::cell::OnceCell::new();
             self.revision += 1;
             self.hold_layout();
         } else {
             // A fresh layout from the given positions.
-            self.graph = FilteredGraph {
+            self.graph = std::sync::Arc::new(FilteredGraph {
                 entities: vec![EntityId::MIN],
                 ..FilteredGraph::default()
-            };
+            });
             self.rebuild();
         }
         let shown = &self.graph.entities;
@@ -897,8 +906,8 @@ impl Explorer {
         self.screening = std::cell::OnceCell::new();
         self.owners = std::cell::OnceCell::new();
         let graph = self.derive_graph();
-        if graph != self.graph {
-            let old = std::mem::replace(&mut self.graph, graph);
+        if graph != *self.graph {
+            let old = std::mem::replace(&mut self.graph, std::sync::Arc::new(graph));
             self.seed_group_positions(&old);
             self.entity_graph = std::cell::OnceCell::new();
             self.revision += 1;

@@ -133,3 +133,59 @@ fn opengl_and_the_egui_mesh_draw_the_same_network() {
         "{differ} of {total} pixels differ between the OpenGL and the egui mesh pictures"
     );
 }
+
+/// The window on a generated network far larger than the sample (10,000 entities in CI;
+/// `LADING_SMOKE_ENTITIES=100000` for the size): it opens, a pan is drawn at once
+/// with the last picture moved while the scene is rebuilt off the UI thread, and a click on
+/// an entity selects it in the next frame. `LADING_PROBE` drives the real window (`ui/probe.rs`).
+#[test]
+fn a_large_network_stays_live_under_a_pan_and_answers_a_click() {
+    if !have_display() {
+        return;
+    }
+    let entities: u32 = std::env::var("LADING_SMOKE_ENTITIES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("large.db");
+    let status = Command::new(env!("CARGO_BIN_EXE_lading"))
+        .args(["generate", "--db", db.to_str().unwrap(), "--seed", "3"])
+        .args(["--entities", &entities.to_string()])
+        .args(["--shipments", &(entities * 10).to_string()])
+        .env("LADING_DATA_DIR", dir.path())
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let report = dir.path().join("probe.json");
+    let (stdout, stderr) = run_window(
+        dir.path(),
+        &[
+            ("LADING_DB", db.to_str().unwrap()),
+            ("LADING_PROBE", report.to_str().unwrap()),
+        ],
+    );
+    let text = std::fs::read_to_string(&report)
+        .unwrap_or_else(|e| panic!("no probe report ({e}): {stdout}\n{stderr}"));
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    eprintln!("{text}");
+    assert!(
+        r["entities"].as_u64().unwrap() > u64::from(entities) / 2,
+        "{text}"
+    );
+    assert_eq!(r["pan_frame_ms"].as_array().unwrap().len(), 61, "{text}");
+    // A click is answered in the frame after it.
+    assert_eq!(r["click_answered_after_frames"].as_u64(), Some(1), "{text}");
+    // The picture caught up with the pan's last view.
+    assert!(r["frames_to_catch_up"].as_u64().unwrap() < 900, "{text}");
+    // Where the scene costs more than a frame can spare, the pan's frames drew the last
+    // picture moved instead of building one: the UI thread never paid for a scene.
+    let build = r["scene_build_ms"].as_f64().unwrap();
+    if build > 8.0 && r["pan_frames_moved"].as_u64().unwrap() > 0 {
+        assert!(
+            r["pan_frame_ms_median"].as_f64().unwrap() < build,
+            "a pan frame took as long as building the scene: {text}"
+        );
+    }
+}

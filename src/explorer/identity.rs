@@ -121,7 +121,7 @@ impl Explorer {
     pub fn reload_data(&mut self) -> Result<(), StoreError> {
         let index = ShipmentIndex::build(self.store.load_dataset()?);
         let (search_terms, key_ids) = lookups(&index);
-        self.index = index;
+        self.index = std::sync::Arc::new(index);
         self.search_terms = search_terms;
         self.key_ids = key_ids;
         self.entity_graph = std::cell::OnceCell::new();

@@ -92,6 +92,8 @@ pub struct LadingApp {
     pending: Vec<Command>,
     /// The network as last drawn (rebuilt when what it shows changes).
     pub(super) network: Option<super::canvas::Network>,
+    /// Builds the scenes of large networks off this thread (started when first needed).
+    pub(super) scene_worker: Option<super::scene_worker::SceneWorker>,
     /// Draws the network from GPU buffers when the window runs on OpenGL.
     pub(super) gpu: Option<super::gpu::GpuNetwork>,
     /// Whether the layout runs on its own thread (the window) or is stepped (tests).
@@ -157,6 +159,7 @@ impl LadingApp {
             session: SessionState::default(),
             pending: Vec::new(),
             network: None,
+            scene_worker: None,
             gpu: None,
             background_layout: false,
             view_animation: None,

@@ -11,6 +11,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use super::gpu::{GpuNetwork, Instances};
+use super::scene_worker::Place;
 use crate::date::Day;
 use crate::explorer::Explorer;
 use crate::scene::{self, Marks, Scene, SceneInput, SizeBy, View};
@@ -44,6 +45,15 @@ pub struct FrameStats {
     /// scene, the mesh and the frame.
     pub drag_step_ms_median: f64,
     pub drag_step_ms_max: f64,
+    /// The same, as the window does it when the scene is built on the worker
+    /// (`scene_worker.rs`): the UI thread's part of a changing frame (the job: marks and
+    /// positions copied; the last scene drawn moved to the new view) and of a drag step (the
+    /// filter, the graph, the layout restart and the job), and the worker's build of the
+    /// scene and its GPU records: how long until the exact picture replaces the moved one.
+    pub worker_frame_ms_median: f64,
+    pub worker_drag_step_ms_median: f64,
+    pub worker_drag_step_ms_max: f64,
+    pub worker_scene_ms_median: f64,
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -143,9 +153,13 @@ fn frame(
     let count = instances.count();
     let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(view.size[0], view.size[1]));
     let tessellate = egui_frame(ctx, view.size, |ui| {
-        ui.painter()
-            .add(gpu.callback(rect, Arc::clone(instances), generation, egui::Vec2::ZERO));
-        super::canvas::paint_overlay(ui.painter(), egui::Vec2::ZERO, &scene);
+        ui.painter().add(gpu.callback(
+            rect,
+            Arc::clone(instances),
+            generation,
+            Place::at(egui::Vec2::ZERO),
+        ));
+        super::canvas::paint_overlay(ui.painter(), Place::at(egui::Vec2::ZERO), &scene);
     });
     Frame {
         scene: scene_ms,
@@ -189,9 +203,13 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
     let mut steady = Vec::new();
     for _ in 0..runs.max(1) {
         steady.push(egui_frame(&ctx, size, |ui| {
-            ui.painter()
-                .add(gpu.callback(rect, Arc::clone(&instances), 0, egui::Vec2::ZERO));
-            super::canvas::paint_overlay(ui.painter(), egui::Vec2::ZERO, &scene);
+            ui.painter().add(gpu.callback(
+                rect,
+                Arc::clone(&instances),
+                0,
+                Place::at(egui::Vec2::ZERO),
+            ));
+            super::canvas::paint_overlay(ui.painter(), Place::at(egui::Vec2::ZERO), &scene);
         }));
     }
 
@@ -213,7 +231,43 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
         );
     }
 
+    // With the worker: this thread makes the job and draws the last scene moved.
+    let job_style = style.clone();
+    let shown = std::sync::Arc::new(explorer.shown());
+    let job = |explorer: &Explorer, view: View, shown: &std::sync::Arc<scene::Shown>| {
+        super::scene_worker::SceneJob::new(
+            0,
+            explorer,
+            &job_style,
+            view,
+            SizeBy::Shipments,
+            true,
+            &Default::default(),
+            std::sync::Arc::clone(shown),
+        )
+    };
+    let (mut worker_frame, mut worker_scene) = (Vec::new(), Vec::new());
+    for i in 0..runs.max(1) {
+        let moved = View {
+            center: [view.center[0] + i as f32 * 3.0 / view.zoom, view.center[1]],
+            ..view
+        };
+        let t = Instant::now();
+        let job = job(explorer, moved, &shown);
+        let place = Place::between(&view, &moved, egui::Vec2::ZERO);
+        let took = ms(t);
+        worker_frame.push(
+            took + egui_frame(&ctx, size, |ui| {
+                ui.painter()
+                    .add(gpu.callback(rect, Arc::clone(&instances), 0, place));
+                super::canvas::paint_overlay(ui.painter(), place, &scene);
+            }),
+        );
+        worker_scene.push(job.build().build_ms);
+    }
+
     let mut drag = Vec::new();
+    let mut worker_drag = Vec::new();
     if let Some((first, last)) = explorer.index().date_span() {
         let base = explorer.filter().clone();
         let window = 365.min((last.0 - first.0).max(1));
@@ -230,10 +284,24 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
             frame(&ctx, &gpu, &mut instances, i as u64, explorer, &style, view);
             drag.push(ms(t));
         }
+        // The same steps with the scene left to the worker.
+        for i in 0..steps {
+            let from = first.0 + ((last.0 - first.0 - window).max(0) * i as i32) / steps as i32;
+            let t = Instant::now();
+            explorer.set_filter_live(crate::filter::Filter {
+                from: Some(Day(from + 1)),
+                to: Some(Day(from + 1 + window)),
+                ..base.clone()
+            });
+            let shown = std::sync::Arc::new(explorer.shown());
+            std::hint::black_box(job(explorer, view, &shown));
+            worker_drag.push(ms(t));
+        }
         explorer.set_filter_live(base);
         explorer.end_gesture();
     }
     let drag_max = drag.iter().copied().fold(0.0, f64::max);
+    let worker_drag_max = worker_drag.iter().copied().fold(0.0, f64::max);
     FrameStats {
         entities: explorer.graph().entities.len(),
         links: explorer.graph().links.len(),
@@ -249,5 +317,9 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
         egui_mesh_frame_ms_median: median(&mut egui_mesh),
         drag_step_ms_median: median(&mut drag),
         drag_step_ms_max: drag_max,
+        worker_frame_ms_median: median(&mut worker_frame),
+        worker_drag_step_ms_median: median(&mut worker_drag),
+        worker_drag_step_ms_max: worker_drag_max,
+        worker_scene_ms_median: median(&mut worker_scene),
     }
 }

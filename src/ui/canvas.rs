@@ -4,17 +4,16 @@
 //! pointer, drag a node to place and pin it, click to select (shift: add), double-click to
 //! expand, right-click for the context menu; hovering shows a tooltip.
 
-use std::collections::BTreeSet;
-
 use egui::{Color32, CornerRadius, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
 
 use super::app::LadingApp;
 use super::mesh;
-use crate::annotation::{Callout, Resolved, Target};
+use super::scene_worker::{ASYNC_AFTER_MS, Built, CanvasMarks, Place, SceneJob, SceneWorker};
+use crate::annotation::{Callout, Target};
 use crate::explorer::Command;
 use crate::filter::LinkKind;
 use crate::model::EntityId;
-use crate::scene::{self, MarkShape, Marks, Scene, SceneInput, Shown, View};
+use crate::scene::{self, MarkShape, Scene, SceneInput, Shown, View};
 use crate::style::Rgba;
 use crate::text::inert;
 
@@ -92,14 +91,14 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
     // The network is rebuilt only when something it shows has changed; an unchanged frame
     // (reading, hovering, a tooltip) draws the last one again.
     let key = network_key(app, explorer, rect);
-    if app.network.as_ref().is_none_or(|n| n.key != key) {
-        let previous = app.network.take();
-        app.network = Some(build_network(app, explorer, rect, key, previous));
-    }
+    update_network(app, ui.ctx(), rect, key);
     let Some(network) = app.network.as_ref() else {
         return;
     };
     let scene = &network.scene;
+    // The scene's points in the window: moved and scaled when it was built for another
+    // view and a newer one is being built (see `scene_worker`).
+    let place = Place::between(&network.view, &app.view, rect.min.to_vec2());
     match (&network.drawn, app.gpu.as_ref()) {
         (Drawn::Gpu(instances), Some(gpu)) => {
             if !gpu.ready() {
@@ -111,7 +110,10 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
                 rect,
                 std::sync::Arc::clone(instances),
                 network.generation,
-                -rect.min.to_vec2(),
+                Place {
+                    scale: place.scale,
+                    offset: place.after(network.origin).offset - rect.min.to_vec2(),
+                },
             ));
         }
         (Drawn::Mesh(mesh), _) => {
@@ -119,10 +121,10 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
         }
         (Drawn::Gpu(_), None) => {}
     }
-    paint_overlay(&painter, rect.min.to_vec2(), scene);
+    paint_overlay(&painter, place, scene);
     if let Some(n) = hovered_id.and_then(|id| scene.nodes.iter().find(|n| n.id == id)) {
         painter.circle_stroke(
-            pos2(n.center[0], n.center[1]) + rect.min.to_vec2(),
+            place.pos(n.center),
             n.outer_radius() + 2.5,
             Stroke::new(2.0, color(app.style.selection.with_alpha(150))),
         );
@@ -130,7 +132,7 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
 
     // The callout under the pointer, topmost (last drawn) first.
     let hovered_callout = response.hover_pos().and_then(|p| {
-        let l = p - rect.min.to_vec2();
+        let l = (p - place.offset) / place.scale;
         scene
             .callouts
             .iter()
@@ -156,45 +158,18 @@ pub struct Network {
     key: u64,
     /// Counts rebuilds: the GPU buffers are refilled when it changes.
     generation: u64,
+    /// The view the scene was built for, and the canvas's corner in the window then.
+    view: View,
+    corner: Pos2,
+    /// Where the drawn records' points are from the scene's (the mesh's: the corner).
+    origin: Vec2,
+    /// How long building it took: over [`ASYNC_AFTER_MS`], the next one goes to the worker.
+    build_ms: f64,
     pub scene: Scene,
     /// Links and nodes, in window points, as the painter in use takes them.
     drawn: Drawn,
     /// What the graph shows, and the explorer revision it was worked out for.
     shown: (u64, std::sync::Arc<Shown>),
-}
-
-/// The marks the canvas draws for the explorer's state (selection, path, pins, annotations,
-/// screening's flagged links), owned for as long as a scene is built from them. The export
-/// dialog uses the same, so a picture holds what the canvas shows.
-pub struct CanvasMarks<'a> {
-    explorer: &'a crate::explorer::Explorer,
-    pinned: BTreeSet<EntityId>,
-    resolved: Resolved<'a>,
-    flagged: rustc_hash::FxHashSet<(EntityId, EntityId)>,
-}
-
-impl<'a> CanvasMarks<'a> {
-    pub fn new(explorer: &'a crate::explorer::Explorer) -> CanvasMarks<'a> {
-        CanvasMarks {
-            explorer,
-            pinned: explorer.doc().pinned.keys().copied().collect(),
-            resolved: Resolved::new(&explorer.doc().annotations, |k| explorer.id_of_key(k)),
-            flagged: explorer.screening().flagged_links(),
-        }
-    }
-
-    /// The scene's marks; pins drawn when `show_pins`.
-    pub fn marks(&self, show_pins: bool) -> Marks<'_> {
-        Marks {
-            selected: Some(&self.explorer.selection),
-            selected_link: self.explorer.selected_link,
-            path: &self.explorer.path,
-            pinned: Some(&self.pinned),
-            show_pins,
-            after_listing: Some(&self.flagged),
-            ..self.resolved.marks()
-        }
-    }
 }
 
 /// The network's links and nodes for the GPU (records expanded by shaders) or, without
@@ -241,6 +216,61 @@ fn network_key(app: &LadingApp, explorer: &crate::explorer::Explorer, rect: Rect
     h.finish()
 }
 
+/// Brings `app.network` to `key`: adopts a scene the worker has built, then builds a new one
+/// in the frame, or, when the last one took longer than a frame can spare and OpenGL draws
+/// it, asks the worker for it and draws the last one meanwhile.
+fn update_network(app: &mut LadingApp, ctx: &egui::Context, rect: Rect, key: u64) {
+    let Some(explorer) = app.explorer.as_ref() else {
+        return;
+    };
+    if let Some(built) = app.scene_worker.as_mut().and_then(|w| w.take()) {
+        let previous = app.network.take();
+        app.network = Some(Network::adopt(built, previous));
+    }
+    let Some(network) = app.network.as_ref() else {
+        app.network = Some(build_network(app, explorer, rect, key, None));
+        return;
+    };
+    if network.key == key {
+        return;
+    }
+    let gpu = app.gpu.as_ref().is_some_and(|g| !g.failed());
+    let slow = network.build_ms > ASYNC_AFTER_MS && matches!(network.drawn, Drawn::Gpu(_));
+    // A new pixel density or canvas corner changes what a moved scene cannot show.
+    let same_frame = network.view.scale == app.view.scale && network.corner == rect.min;
+    if gpu && slow && same_frame {
+        if app.scene_worker.is_none() {
+            let ctx = ctx.clone();
+            app.scene_worker = SceneWorker::start(move || ctx.request_repaint()).ok();
+        }
+        let shown = network.shown_for(explorer.revision());
+        if let Some(worker) = app.scene_worker.as_mut() {
+            if worker.busy() {
+                // The newest state is sent when this one comes back: the frame does no
+                // scene work while the worker builds.
+                return;
+            }
+            let shown = shown.unwrap_or_else(|| std::sync::Arc::new(explorer.shown()));
+            let job = SceneJob::new(
+                key,
+                explorer,
+                &app.style,
+                app.view,
+                app.ui.size_by,
+                app.ui.show_labels,
+                &app.ui.brokers.betweenness,
+                shown,
+            );
+            if worker.submit(job) {
+                return;
+            }
+        }
+        app.scene_worker = None;
+    }
+    let previous = app.network.take();
+    app.network = Some(build_network(app, explorer, rect, key, previous));
+}
+
 fn build_network(
     app: &LadingApp,
     explorer: &crate::explorer::Explorer,
@@ -248,13 +278,15 @@ fn build_network(
     key: u64,
     previous: Option<Network>,
 ) -> Network {
+    let started = std::time::Instant::now();
     let canvas_marks = CanvasMarks::new(explorer);
+    let resolved = canvas_marks.resolved();
     // What the graph shows is worked out once per graph, not at every pan and zoom.
     let revision = explorer.revision();
-    let shown = match previous.as_ref().map(|n| &n.shown) {
-        Some((r, shown)) if *r == revision => std::sync::Arc::clone(shown),
-        _ => std::sync::Arc::new(explorer.shown()),
-    };
+    let shown = previous
+        .as_ref()
+        .and_then(|n| n.shown_for(revision))
+        .unwrap_or_else(|| std::sync::Arc::new(explorer.shown()));
     let mut input = SceneInput::new(
         explorer.index(),
         explorer.filter(),
@@ -263,15 +295,12 @@ fn build_network(
         &app.style,
         app.view,
     );
-    input.marks = canvas_marks.marks(true);
+    input.marks = canvas_marks.marks(&resolved, true);
     input.marks.betweenness = Some(&app.ui.brokers.betweenness);
     input.size_by = app.ui.size_by;
     input.labels = app.ui.show_labels;
     input.shown = Some(&shown);
     let scene = scene::build(&input);
-    // Unique for the process, so GPU buffers are never mistaken for another network's.
-    static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     // The last network's vectors are reused once the painter has let go of them, so a large
     // network does not allocate (and page-fault in) megabytes at every change.
     let (old_instances, old_mesh) = match previous.map(|n| n.drawn) {
@@ -279,22 +308,67 @@ fn build_network(
         Some(Drawn::Mesh(m)) => (None, std::sync::Arc::into_inner(m)),
         None => (None, None),
     };
-    let origin = rect.min.to_vec2();
-    let drawn = if app.gpu.as_ref().is_some_and(|g| !g.failed()) {
+    // GPU records at the scene's own points (the shader places them); the mesh at the
+    // canvas's corner (egui draws it as it is).
+    let (drawn, origin) = if app.gpu.as_ref().is_some_and(|g| !g.failed()) {
         let mut instances = old_instances.unwrap_or_default();
-        instances.fill(origin, &scene);
-        Drawn::Gpu(std::sync::Arc::new(instances))
+        instances.fill(Vec2::ZERO, &scene);
+        (Drawn::Gpu(std::sync::Arc::new(instances)), Vec2::ZERO)
     } else {
         let mut mesh = old_mesh.unwrap_or_default();
+        let origin = rect.min.to_vec2();
         network_mesh(&mut mesh, origin, &scene);
-        Drawn::Mesh(std::sync::Arc::new(mesh))
+        (Drawn::Mesh(std::sync::Arc::new(mesh)), origin)
     };
     Network {
         key,
-        generation,
+        generation: next_generation(),
+        view: app.view,
+        corner: rect.min,
+        origin,
+        build_ms: started.elapsed().as_secs_f64() * 1e3,
         scene,
         drawn,
         shown: (revision, shown),
+    }
+}
+
+/// Unique for the process, so GPU buffers are never mistaken for another network's.
+fn next_generation() -> u64 {
+    static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+impl Network {
+    /// A scene the worker built, as the network to draw. The canvas corner is the previous
+    /// network's: a job is only sent while it stays put.
+    fn adopt(built: Built, previous: Option<Network>) -> Network {
+        Network {
+            key: built.key,
+            generation: next_generation(),
+            view: built.view,
+            corner: previous.as_ref().map_or(Pos2::ZERO, |n| n.corner),
+            origin: Vec2::ZERO,
+            build_ms: built.build_ms,
+            scene: built.scene,
+            drawn: Drawn::Gpu(std::sync::Arc::new(built.instances)),
+            shown: built.shown,
+        }
+    }
+
+    /// The view the scene was built for.
+    pub(super) fn built_for(&self) -> View {
+        self.view
+    }
+
+    /// How long building the scene took, in milliseconds.
+    pub(super) fn build_ms(&self) -> f64 {
+        self.build_ms
+    }
+
+    /// What the graph shows, when worked out for `revision`.
+    fn shown_for(&self, revision: u64) -> Option<std::sync::Arc<Shown>> {
+        (self.shown.0 == revision).then(|| std::sync::Arc::clone(&self.shown.1))
     }
 }
 
@@ -303,7 +377,7 @@ pub fn paint(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
     let mut mesh = egui::epaint::Mesh::default();
     network_mesh(&mut mesh, origin, scene);
     painter.add(Shape::Mesh(std::sync::Arc::new(mesh)));
-    paint_overlay(painter, origin, scene);
+    paint_overlay(painter, Place::at(origin), scene);
 }
 
 /// Writes the scene's links and nodes into `mesh` (cleared first), offset by `origin`: one
@@ -362,8 +436,8 @@ fn nodes_mesh(mesh: &mut egui::epaint::Mesh, origin: Vec2, nodes: &[scene::Scene
 
 /// Paints what goes over the network mesh, offset by `origin`: pin and note marks, labels
 /// and callouts.
-pub fn paint_overlay(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
-    painter.extend(overlay_shapes(origin, scene));
+pub fn paint_overlay(painter: &egui::Painter, place: Place, scene: &Scene) {
+    painter.extend(overlay_shapes(place, scene));
     for label in &scene.labels {
         let font = if label.bold {
             egui::FontId::new(label.size, egui::FontFamily::Name("bold".into()))
@@ -372,7 +446,7 @@ pub fn paint_overlay(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
         };
         for (line, at) in label.placed_lines() {
             let galley = painter.layout_no_wrap(line.to_owned(), font.clone(), color(label.color));
-            let pos = pos2(at[0], at[1]) + origin - vec2(0.0, galley.size().y / 2.0);
+            let pos = place.pos(at) - vec2(0.0, galley.size().y / 2.0);
             // The halo: egui has no glyph outlines to stroke, so a box as wide as the
             // halo's reach around the line.
             let reach = label.size * scene::HALO_WIDTH / 2.0;
@@ -381,12 +455,12 @@ pub fn paint_overlay(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
             painter.galley(pos, galley, color(label.color));
         }
     }
-    paint_callouts(painter, origin, scene);
+    paint_callouts(painter, place, scene);
 }
 
 /// The scene's marks (pins, notes) as egui shapes.
-pub fn overlay_shapes(origin: Vec2, scene: &Scene) -> Vec<Shape> {
-    let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
+pub fn overlay_shapes(place: Place, scene: &Scene) -> Vec<Shape> {
+    let p = |xy: [f32; 2]| place.pos(xy);
     let mut shapes = Vec::new();
     for m in &scene.marks {
         let stroke = m
@@ -418,8 +492,8 @@ pub fn overlay_shapes(origin: Vec2, scene: &Scene) -> Vec<Shape> {
 }
 
 /// Paints the callouts: a box with its text and a pointer line to its entity.
-fn paint_callouts(painter: &egui::Painter, origin: Vec2, scene: &Scene) {
-    let p = |xy: [f32; 2]| pos2(xy[0], xy[1]) + origin;
+fn paint_callouts(painter: &egui::Painter, place: Place, scene: &Scene) {
+    let p = |xy: [f32; 2]| place.pos(xy);
     for c in &scene.callouts {
         let [x, y, w, h] = c.rect;
         if let Some((a, b)) = c.pointer {

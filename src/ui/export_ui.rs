@@ -1,6 +1,6 @@
 //! File → Export picture… (Ctrl+E): the network as PNG or SVG, made by the export library
 //! from the same scene the canvas paints, with the same marks (selection, path, pins,
-//! highlights, notes, callouts: [`super::canvas::CanvasMarks`]); Copy picture puts that
+//! highlights, notes, callouts: [`super::scene_worker::CanvasMarks`]); Copy picture puts that
 //! picture on the clipboard (through egui's `copy_image`: the system clipboard where eframe
 //! has one, X11, Wayland, Windows, macOS). File → Export animation… is the same dialog with a
 //! step (week, month, quarter): the filter's date range frame by frame, as GIF or animated
@@ -14,7 +14,7 @@
 use std::path::PathBuf;
 
 use super::app::LadingApp;
-use super::canvas::CanvasMarks;
+use super::scene_worker::CanvasMarks;
 use crate::export::animate::{AnimationFormat, AnimationInput, AnimationOptions, Frames};
 use crate::export::{Decoration, Frame, PictureInput, PictureOptions, PictureView};
 use crate::playback::StepUnit;
@@ -435,6 +435,7 @@ fn picture_options(app: &LadingApp, d: &ExportDialog) -> PictureOptions {
 pub fn picture(app: &LadingApp, d: &ExportDialog) -> Result<crate::export::Picture, String> {
     let explorer = app.explorer.as_ref().ok_or("Open a database first.")?;
     let marks = CanvasMarks::new(explorer);
+    let resolved = marks.resolved();
     let mut input = PictureInput::new(
         explorer.index(),
         explorer.filter(),
@@ -442,7 +443,7 @@ pub fn picture(app: &LadingApp, d: &ExportDialog) -> Result<crate::export::Pictu
         explorer.positions(),
     );
     input.size_by = app.ui.size_by;
-    input.marks = marks.marks(d.show_pins);
+    input.marks = marks.marks(&resolved, d.show_pins);
     crate::export::picture(&input, &picture_options(app, d)).map_err(|e| e.to_string())
 }
 
@@ -457,11 +458,12 @@ fn animation_frames(app: &LadingApp, d: &ExportDialog) -> Result<Frames, String>
         options = options.framed(Frame::Square, Some(d.width_px));
     }
     let marks = CanvasMarks::new(explorer);
+    let resolved = marks.resolved();
     let input = AnimationInput {
         index: explorer.index(),
         filter: explorer.filter(),
         positions: explorer.positions(),
-        marks: marks.marks(d.show_pins),
+        marks: marks.marks(&resolved, d.show_pins),
         size_by: app.ui.size_by,
     };
     crate::export::animate::frames(&input, &AnimationOptions::new(unit, options))

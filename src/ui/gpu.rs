@@ -23,6 +23,7 @@ use std::mem::offset_of;
 
 use egui::Vec2;
 
+use super::scene_worker::Place;
 use crate::scene::Scene;
 use crate::style::NodeShape;
 
@@ -169,6 +170,7 @@ struct Program {
     vao: glow::VertexArray,
     buffer: glow::Buffer,
     u_size: glow::UniformLocation,
+    u_scale: glow::UniformLocation,
     u_offset: glow::UniformLocation,
 }
 
@@ -180,9 +182,13 @@ struct Resources {
 /// Shared by both programs: window points to clip space.
 const TO_CLIP: &str = r#"
 uniform vec2 u_size;    // the canvas in points
-uniform vec2 u_offset;  // from window points to the canvas's, in points
+uniform float u_scale;  // records' points to the canvas's: scaled, then moved
+uniform vec2 u_offset;
+// Where a recorded point is drawn: 1 and the canvas's corner for a scene built for this
+// view; while a newer scene is built on another thread, the map from the view it was built
+// for to the current one (positions move and scale; widths and radii stay).
+vec2 place(vec2 p) { return p * u_scale + u_offset; }
 vec4 to_clip(vec2 p) {
-    p += u_offset;
     return vec4(2.0 * p.x / u_size.x - 1.0, 1.0 - 2.0 * p.y / u_size.y, 0.0, 1.0);
 }
 // Coverage of a band `w` points wide at `dist` from its centre line: a one-point feather on
@@ -209,30 +215,44 @@ flat out vec4 v_color;
 void main() {
     int corner = gl_VertexID;
     vec2 p;
+    vec2 pa;
+    vec2 pb;
+    vec2 pc;
+    if (a_kind < 1.5) {
+        pa = place(a_a);
+        pb = place(a_b);
+        pc = a_c;
+    } else {
+        // A triangle keeps its shape: it moves with its centre.
+        vec2 shift = place((a_a + a_b + a_c) / 3.0) - (a_a + a_b + a_c) / 3.0;
+        pa = a_a + shift;
+        pb = a_b + shift;
+        pc = a_c + shift;
+    }
     if (a_kind < 1.5) {
         // A line: a quad along it, one feather wider on each side; v_p is (along, across).
-        vec2 d = a_b - a_a;
+        vec2 d = pb - pa;
         float len = length(d);
         vec2 u = len > 0.0 ? d / len : vec2(1.0, 0.0);
         vec2 n = vec2(-u.y, u.x);
         float half_w = max(a_width, 1.0) * 0.5 + 1.0;
         float along = (corner & 1) == 1 ? len : 0.0;
         float across = (corner & 2) == 2 ? half_w : -half_w;
-        p = a_a + u * along + n * across;
+        p = pa + u * along + n * across;
         v_p = vec2(along, across);
     } else {
         // A triangle, its corners pushed out from the centre to leave room for the
         // feather (the fourth corner repeats the third: a degenerate second triangle).
-        vec2 g = (a_a + a_b + a_c) / 3.0;
-        vec2 q = corner == 0 ? a_a : (corner == 1 ? a_b : a_c);
+        vec2 g = (pa + pb + pc) / 3.0;
+        vec2 q = corner == 0 ? pa : (corner == 1 ? pb : pc);
         vec2 o = q - g;
         float l = length(o);
         p = l > 0.0 ? q + o / l * 3.0 : q;
         v_p = p;
     }
-    v_a = a_a;
-    v_b = a_b;
-    v_c = a_c;
+    v_a = pa;
+    v_b = pb;
+    v_c = pc;
     v_width = a_width;
     v_kind = a_kind;
     v_color = a_color;
@@ -314,7 +334,7 @@ void main() {
     v_stroke = a_stroke;
     v_ring_color = a_ring_color;
     v_halo_color = a_halo_color;
-    gl_Position = to_clip(a_center + local);
+    gl_Position = to_clip(place(a_center) + local);
 }
 "#;
 
@@ -415,14 +435,15 @@ impl GpuNetwork {
             .map_or(true, |i| i.failed || i.resources.is_some())
     }
 
-    /// A paint callback that draws `instances` over `rect`, moved by `offset` points.
-    /// `generation` names their content: the buffers are refilled only when it changes.
+    /// A paint callback that draws `instances` over `rect`, their points mapped to the
+    /// canvas's by `place`. `generation` names their content: the buffers are refilled only
+    /// when it changes.
     pub fn callback(
         &self,
         rect: egui::Rect,
         instances: Arc<Instances>,
         generation: u64,
-        offset: Vec2,
+        place: Place,
     ) -> egui::PaintCallback {
         let inner = Arc::clone(&self.inner);
         let draw = move |info: egui::PaintCallbackInfo, painter: &egui_glow::Painter| {
@@ -460,14 +481,14 @@ impl GpuNetwork {
                     upload.then(|| bytemuck::cast_slice(&instances.prims)),
                     counts.0,
                     size,
-                    offset,
+                    place,
                 );
                 res.nodes.draw(
                     gl,
                     upload.then(|| bytemuck::cast_slice(&instances.nodes)),
                     counts.1,
                     size,
-                    offset,
+                    place,
                 );
             }
             inner.uploaded = Some((generation, counts.0, counts.1));
@@ -499,7 +520,7 @@ impl Program {
         records: Option<&[u8]>,
         count: i32,
         size: Vec2,
-        offset: Vec2,
+        place: Place,
     ) {
         unsafe {
             gl.bind_vertex_array(Some(self.vao));
@@ -511,7 +532,8 @@ impl Program {
             if count > 0 {
                 gl.use_program(Some(self.program));
                 gl.uniform_2_f32(Some(&self.u_size), size.x, size.y);
-                gl.uniform_2_f32(Some(&self.u_offset), offset.x, offset.y);
+                gl.uniform_1_f32(Some(&self.u_scale), place.scale);
+                gl.uniform_2_f32(Some(&self.u_offset), place.offset.x, place.offset.y);
                 gl.draw_arrays_instanced(glow::TRIANGLE_STRIP, 0, 4, count);
             }
             gl.bind_vertex_array(None);
@@ -571,6 +593,7 @@ impl Program {
                     .ok_or_else(|| format!("no {name} uniform"))
             };
             let u_size = uniform("u_size")?;
+            let u_scale = uniform("u_scale")?;
             let u_offset = uniform("u_offset")?;
             let vao = gl.create_vertex_array()?;
             let buffer = gl.create_buffer()?;
@@ -597,6 +620,7 @@ impl Program {
                 vao,
                 buffer,
                 u_size,
+                u_scale,
                 u_offset,
             })
         }

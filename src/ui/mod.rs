@@ -24,6 +24,8 @@ mod mesh;
 #[cfg(test)]
 mod painter_tests;
 mod panels;
+mod probe;
+mod scene_worker;
 pub mod screening_ui;
 mod session_ui;
 mod team_sessions_ui;
@@ -81,17 +83,19 @@ pub fn install_fonts(ctx: &egui::Context) {
     ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
 }
 
-/// The window's app with three measuring aids: it prints the time to the first painted frame,
+/// The window's app with four measuring aids: it prints the time to the first painted frame,
 /// `LADING_EXIT_AFTER_FRAMES=N` closes the window after N frames (the window test and the
-/// start-up benchmark use both), and `LADING_SCREENSHOT=FILE.png` saves what the window shows
+/// start-up benchmark use both), `LADING_SCREENSHOT=FILE.png` saves what the window shows
 /// once the layout has settled, then closes it (the window test compares the OpenGL and egui
-/// painters with it).
+/// painters with it), and `LADING_PROBE=FILE.json` pans and clicks and reports the frame
+/// times (`probe.rs`).
 struct Window {
     app: LadingApp,
     started: std::time::Instant,
     frames: u64,
     exit_after: Option<u64>,
     screenshot: Option<Screenshot>,
+    probe: Option<probe::Probe>,
 }
 
 /// A screenshot asked for with `LADING_SCREENSHOT`.
@@ -162,11 +166,20 @@ impl eframe::App for Window {
             let settled = self.app.explorer.as_ref().is_none_or(|e| e.is_settled());
             shot.step(ui.ctx(), settled && self.frames > 2);
         }
+        if let Some(p) = &mut self.probe {
+            p.after_frame(&self.app, ui.ctx());
+        }
         if let Some(n) = self.exit_after {
             ui.ctx().request_repaint();
             if self.frames >= n {
                 ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             }
+        }
+    }
+
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if let Some(p) = &mut self.probe {
+            p.input(&self.app, raw_input);
         }
     }
 
@@ -208,6 +221,7 @@ pub fn run(db: Option<PathBuf>, session: Option<PathBuf>) -> anyhow::Result<()> 
                     requested: false,
                     done: Default::default(),
                 }),
+                probe: probe::Probe::from_env(),
             }))
         }),
     )

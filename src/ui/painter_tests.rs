@@ -275,7 +275,7 @@ fn every_painter_draws_every_primitive_where_and_as_the_scene_says() {
         );
     }
     // The marks, as shapes: a circle is a fill and an outline, a rectangle too, a line one.
-    let shapes = super::canvas::overlay_shapes(Vec2::ZERO, &scene);
+    let shapes = super::canvas::overlay_shapes(super::scene_worker::Place::at(Vec2::ZERO), &scene);
     assert_eq!(shapes.len(), 1 + 2 + 2 + 2);
     let note_rects: Vec<egui::Rect> = shapes
         .iter()
