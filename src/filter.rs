@@ -23,6 +23,7 @@ use crate::date::Day;
 use crate::index::{MAX_PART_BITS, ShipmentIndex};
 use crate::model::{EntityId, EntityKind};
 
+mod pairwise;
 mod totals;
 
 use totals::Agg;
@@ -238,8 +239,12 @@ impl Default for Filter {
 
 /// A filter resolved against one index: names turned into masks.
 struct Plan {
+    /// The date range as date positions `lo..hi`, and as the days it is asked by (a pair's
+    /// part of it is found by its days).
     lo: usize,
     hi: usize,
+    from: Option<Day>,
+    to: Option<Day>,
     part_mask: u64,
     as_of: Day,
     /// Per pair: [`REJECT`], [`ACCEPT`] (entity, sanction and provenance conditions hold for
@@ -257,14 +262,44 @@ const ACCEPT: u8 = 1;
 const CHECK: u8 = 2;
 
 impl Plan {
-    /// Whether shipment `i` passes everything but the date range and the part types.
+    /// Whether the shipment at position `k` of the columns, of pair `p`, passes everything
+    /// but the date range and the part types.
     #[inline]
-    fn passes(&self, index: &ShipmentIndex, i: usize) -> bool {
-        match self.pair_state[index.pair[i] as usize] {
+    fn passes(&self, index: &ShipmentIndex, p: usize, k: usize) -> bool {
+        match self.pair_state[p] {
             ACCEPT => true,
-            CHECK => self.source_ok[index.source[i] as usize],
+            CHECK => self.source_ok[index.ships.source[k] as usize],
             _ => false,
         }
+    }
+
+    /// Whether the shipment at position `k` carries a part type asked for.
+    #[inline]
+    fn part_passes(&self, index: &ShipmentIndex, k: usize) -> bool {
+        self.part_mask & (1u64 << index.ships.part[k]) != 0
+    }
+
+    /// Row ids of the shipments in the date range that pass the filter, on a pair whose
+    /// (shipper, consignee) positions pass `pair_ok`, by date.
+    fn matching_by_date(
+        &self,
+        index: &ShipmentIndex,
+        pair_ok: impl Fn((u32, u32)) -> bool,
+    ) -> Vec<i64> {
+        (self.lo..self.hi)
+            .filter_map(|i| {
+                let p = index.date_pair[i] as usize;
+                let k = index.date_pos[i] as usize;
+                (pair_ok(index.pairs[p]) && self.part_passes(index, k) && self.passes(index, p, k))
+                    .then(|| index.ships.row_id.get(k))
+            })
+            .collect()
+    }
+
+    /// Pair `p`'s shipments in the date range: positions in the columns.
+    #[inline]
+    fn pair_range(&self, index: &ShipmentIndex, p: usize) -> std::ops::Range<usize> {
+        index.pair_range_in(p, self.from, self.to)
     }
 }
 
@@ -279,12 +314,10 @@ impl Filter {
 
     /// The positions of the shipments in the date range: `lo..hi` of the index's columns.
     pub(crate) fn shipment_range(&self, index: &ShipmentIndex) -> (usize, usize) {
-        let lo = self
-            .from
-            .map_or(0, |d| index.day.partition_point(|&x| x < d));
+        let lo = self.from.map_or(0, |d| index.date_partition(|x| x < d));
         let hi = self
             .to
-            .map_or(index.day.len(), |d| index.day.partition_point(|&x| x <= d));
+            .map_or(index.shipment_count(), |d| index.date_partition(|x| x <= d));
         (lo, hi.max(lo))
     }
 
@@ -373,6 +406,8 @@ impl Filter {
         Plan {
             lo,
             hi,
+            from: self.from,
+            to: self.to,
             part_mask,
             as_of,
             pair_state,
@@ -420,34 +455,13 @@ impl Filter {
         let n = index.entities.len();
         let mut shown = vec![false; n];
         let min = self.min_shipments.max(1);
-        // Sized up front: growing tens of thousands of links by doubling copied them over
-        // and again, a good part of a playback step.
-        let trade = agg.iter().filter(|a| a.count >= min).count();
-        let mut links = Vec::with_capacity(trade + trade / 4);
-        for (p, a) in agg.iter().enumerate() {
-            if a.count < min {
-                continue;
+        let mut trade = 0;
+        for (a, &(s, c)) in agg.iter().zip(&index.pairs) {
+            if a.count >= min {
+                trade += 1;
+                shown[s as usize] = true;
+                shown[c as usize] = true;
             }
-            let (s, c) = index.pairs[p];
-            shown[s as usize] = true;
-            shown[c as usize] = true;
-            // A pair with one source is synthetic all through or not at all.
-            let synthetic = match index.pair_source[p] {
-                crate::index::MIXED_SOURCES => a.synthetic,
-                one if index.source_synthetic[one as usize] => a.count,
-                _ => 0,
-            };
-            links.push(Link {
-                kind: LinkKind::Trade,
-                source: index.entities[s as usize].id,
-                target: index.entities[c as usize].id,
-                shipments: a.count,
-                value_usd: a.value_usd,
-                first: Some(Day(a.first)),
-                last: Some(Day(a.last)),
-                part_types: PartSet(a.parts),
-                synthetic,
-            });
         }
 
         let focus = self.focus.as_ref().and_then(|f| {
@@ -462,42 +476,49 @@ impl Filter {
             // The focused entity is shown even when it has no trade in the filter.
             shown[p as usize] = true;
         }
+        // Links come sorted by (kind, source, target): ownership links first, sorted here,
+        // then trade links in pair order, which is (shipper, consignee) order already.
+        let mut links = Vec::new();
         if self.show_ownership {
-            // Owners up the chain, so every shown company sits under its state owner; only
-            // over ownership links whose own source passes the provenance terms.
-            let mut stack: Vec<u32> = (0..n as u32).filter(|&p| shown[p as usize]).collect();
-            while let Some(p) = stack.pop() {
-                for l in &index.owner_links[p as usize] {
-                    let o = l.owner;
-                    if !shown[o as usize]
-                        && plan.entity_ok[o as usize]
-                        && plan.source_ok[l.source as usize]
-                    {
-                        shown[o as usize] = true;
-                        stack.push(o);
-                    }
-                }
+            self.ownership_links(index, plan, &mut shown, &mut links);
+        }
+        links.sort_by_key(|l: &Link| (l.source, l.target));
+        // Two ownership records between the same two entities are one link.
+        links.dedup_by(|b, a| {
+            (a.source, a.target) == (b.source, b.target) && {
+                a.synthetic = a.synthetic.min(b.synthetic);
+                true
             }
-            for (child, owners) in index.owner_links.iter().enumerate() {
-                if !shown[child] {
-                    continue;
-                }
-                for l in owners {
-                    if shown[l.owner as usize] && plan.source_ok[l.source as usize] {
-                        links.push(Link {
-                            kind: LinkKind::Ownership,
-                            source: index.entities[l.owner as usize].id,
-                            target: index.entities[child].id,
-                            shipments: 0,
-                            value_usd: 0.0,
-                            first: None,
-                            last: None,
-                            part_types: PartSet(0),
-                            synthetic: u32::from(index.source_synthetic[l.source as usize]),
-                        });
-                    }
-                }
+        });
+        // Sized up front: growing hundreds of thousands of links by doubling copied them
+        // over and again.
+        links.reserve_exact(trade);
+        // The totals of the trade links, in link order (a focus sums again what it keeps).
+        let (mut shipments, mut value_usd) = (0u64, 0.0);
+        for (p, a) in agg.iter().enumerate() {
+            if a.count < min {
+                continue;
             }
+            let (s, c) = index.pairs[p];
+            // A pair with one source is synthetic all through or not at all.
+            let synthetic = match index.pair_source[p] {
+                crate::index::MIXED_SOURCES => a.synthetic,
+                one if index.source_synthetic[one as usize] => a.count,
+                _ => 0,
+            };
+            shipments += u64::from(a.count);
+            value_usd += a.value_usd;
+            links.push(Link {
+                kind: LinkKind::Trade,
+                source: index.ids[s as usize],
+                target: index.ids[c as usize],
+                shipments: a.count,
+                value_usd: a.value_usd,
+                first: Some(Day(a.first)),
+                last: Some(Day(a.last)),
+                part_types: PartSet(a.parts),
+                synthetic,
+            });
         }
 
         if let Some((start, depth)) = focus {
@@ -512,36 +533,22 @@ impl Filter {
                 );
                 keep[a as usize] && keep[b as usize]
             });
+            (shipments, value_usd) = links
+                .iter()
+                .filter(|l| l.kind == LinkKind::Trade)
+                .fold((0u64, 0.0), |(n, v), l| {
+                    (n + u64::from(l.shipments), v + l.value_usd)
+                });
         }
-
-        links.sort_by_key(|l| (l.kind, l.source, l.target));
-        // Two ownership records between the same two entities are one link.
-        links.dedup_by(|b, a| {
-            a.kind == LinkKind::Ownership
-                && (a.kind, a.source, a.target) == (b.kind, b.source, b.target)
-                && {
-                    a.synthetic = a.synthetic.min(b.synthetic);
-                    true
-                }
-        });
-        let entities: Vec<EntityId> = (0..n)
-            .filter(|&p| shown[p])
-            .map(|p| index.entities[p].id)
-            .collect();
+        let entities: Vec<EntityId> = (0..n).filter(|&p| shown[p]).map(|p| index.ids[p]).collect();
         let synthetic = (0..n)
             .filter(|&p| shown[p] && index.source_synthetic[index.entity_source[p] as usize])
-            .map(|p| index.entities[p].id)
+            .map(|p| index.ids[p])
             .collect();
         let sanctioned = (0..n)
             .filter(|&p| shown[p] && plan.sanctioned[p])
-            .map(|p| index.entities[p].id)
+            .map(|p| index.ids[p])
             .collect();
-        let (shipments, value_usd) = links
-            .iter()
-            .filter(|l| l.kind == LinkKind::Trade)
-            .fold((0u64, 0.0), |(n, v), l| {
-                (n + u64::from(l.shipments), v + l.value_usd)
-            });
         FilteredGraph {
             entities,
             links,
@@ -552,6 +559,54 @@ impl Filter {
             synthetic,
             groups: BTreeMap::new(),
             internal_shipments: BTreeMap::new(),
+        }
+    }
+
+    /// Marks the owners of shown entities up the chain as shown, and pushes the ownership
+    /// links between shown entities.
+    fn ownership_links(
+        &self,
+        index: &ShipmentIndex,
+        plan: &Plan,
+        shown: &mut [bool],
+        links: &mut Vec<Link>,
+    ) {
+        // Owners up the chain, so every shown company sits under its state owner; only
+        // over ownership links whose own source passes the provenance terms.
+        let mut stack: Vec<u32> = (0..shown.len() as u32)
+            .filter(|&p| shown[p as usize])
+            .collect();
+        while let Some(p) = stack.pop() {
+            for l in &index.owner_links[p as usize] {
+                let o = l.owner;
+                if !shown[o as usize]
+                    && plan.entity_ok[o as usize]
+                    && plan.source_ok[l.source as usize]
+                {
+                    shown[o as usize] = true;
+                    stack.push(o);
+                }
+            }
+        }
+        for (child, owners) in index.owner_links.iter().enumerate() {
+            if !shown[child] {
+                continue;
+            }
+            for l in owners {
+                if shown[l.owner as usize] && plan.source_ok[l.source as usize] {
+                    links.push(Link {
+                        kind: LinkKind::Ownership,
+                        source: index.ids[l.owner as usize],
+                        target: index.ids[child],
+                        shipments: 0,
+                        value_usd: 0.0,
+                        first: None,
+                        last: None,
+                        part_types: PartSet(0),
+                        synthetic: u32::from(index.source_synthetic[l.source as usize]),
+                    });
+                }
+            }
         }
     }
 
@@ -570,17 +625,20 @@ impl Filter {
             return Vec::new();
         }
         let (s, c) = (s.flatten(), c.flatten());
-        (plan.lo..plan.hi)
-            .filter(|&i| {
-                let p = index.pair[i] as usize;
-                let (ps, pc) = index.pairs[p];
-                s.is_none_or(|s| s == ps)
-                    && c.is_none_or(|c| c == pc)
-                    && plan.part_mask & (1u64 << index.part[i]) != 0
-                    && plan.passes(index, i)
-            })
-            .map(|i| index.row_id.get(i))
-            .collect()
+        if let (Some(s), Some(c)) = (s, c) {
+            // One pair: its own shipments, already by date.
+            let Ok(p) = index.pairs.binary_search(&(s, c)) else {
+                return Vec::new();
+            };
+            return plan
+                .pair_range(index, p)
+                .filter(|&k| plan.part_passes(index, k) && plan.passes(index, p, k))
+                .map(|k| index.ships.row_id.get(k))
+                .collect();
+        }
+        plan.matching_by_date(index, |(ps, pc)| {
+            s.is_none_or(|s| s == ps) && c.is_none_or(|c| c == pc)
+        })
     }
 
     /// Row ids of the shipments that pass the filter from any of `shippers` to any of
@@ -603,16 +661,9 @@ impl Filter {
             })
         };
         let (s, c) = (mark(shippers), mark(consignees));
-        (plan.lo..plan.hi)
-            .filter(|&i| {
-                let (ps, pc) = index.pairs[index.pair[i] as usize];
-                s.as_ref().is_none_or(|m| m[ps as usize])
-                    && c.as_ref().is_none_or(|m| m[pc as usize])
-                    && plan.part_mask & (1u64 << index.part[i]) != 0
-                    && plan.passes(index, i)
-            })
-            .map(|i| index.row_id.get(i))
-            .collect()
+        plan.matching_by_date(index, |(ps, pc)| {
+            s.as_ref().is_none_or(|m| m[ps as usize]) && c.as_ref().is_none_or(|m| m[pc as usize])
+        })
     }
 
     /// For every shipper → consignee pair, the shipments that pass the filter and were made
@@ -642,16 +693,12 @@ impl Filter {
             if !(listed[s as usize] || listed[c as usize]) || plan.pair_state[p] == REJECT {
                 continue;
             }
-            let ships = index.shipments_of_pair(p);
-            let a = ships.partition_point(|&i| (i as usize) < plan.lo);
-            let b = ships.partition_point(|&i| (i as usize) < plan.hi);
             let mut entry: Option<AfterListing> = None;
-            for &i in &ships[a..b] {
-                let i = i as usize;
-                if plan.part_mask & (1u64 << index.part[i]) == 0 || !plan.passes(index, i) {
+            for k in plan.pair_range(index, p) {
+                if !plan.part_passes(index, k) || !plan.passes(index, p, k) {
                     continue;
                 }
-                let day = index.day[i];
+                let day = index.ships.day[k];
                 let in_force = |pos: u32| {
                     index.sanctions[pos as usize].iter().any(|l| {
                         allowed(l.authority)
@@ -665,7 +712,7 @@ impl Filter {
                 }
                 let e = entry.get_or_insert_with(|| AfterListing::none_yet(index, s, c, day));
                 e.shipments += 1;
-                e.value_usd += index.value_usd[i];
+                e.value_usd += index.ships.value_usd[k];
                 e.last = day;
                 e.shipper_listed |= ls;
                 e.consignee_listed |= lc;
@@ -689,11 +736,17 @@ impl Filter {
         let plan = undated.plan(index);
         let m0 = first.month_index();
         let mut counts = vec![0u32; (last.month_index() - m0 + 1).max(0) as usize];
-        for i in 0..index.day.len() {
-            if plan.part_mask & (1u64 << index.part[i]) != 0 && plan.passes(index, i) {
-                let m = (index.day[i].month_index() - m0) as usize;
-                if let Some(c) = counts.get_mut(m) {
-                    *c += 1;
+        // Pair by pair (the order does not change a count), skipping rejected pairs whole.
+        for p in 0..index.pairs.len() {
+            if plan.pair_state[p] == REJECT {
+                continue;
+            }
+            for k in index.pair_range(p) {
+                if plan.part_passes(index, k) && plan.passes(index, p, k) {
+                    let m = (index.ships.day[k].month_index() - m0) as usize;
+                    if let Some(c) = counts.get_mut(m) {
+                        *c += 1;
+                    }
                 }
             }
         }
@@ -709,11 +762,16 @@ impl Filter {
         };
         let plan = all_parts.plan(index);
         let mut counts = vec![0u64; index.part_names.len()];
-        for i in plan.lo..plan.hi {
-            if plan.passes(index, i)
-                && let Some(c) = counts.get_mut(index.part[i] as usize)
-            {
-                *c += 1;
+        for p in 0..index.pairs.len() {
+            if plan.pair_state[p] == REJECT {
+                continue;
+            }
+            for k in plan.pair_range(index, p) {
+                if plan.passes(index, p, k)
+                    && let Some(c) = counts.get_mut(index.ships.part[k] as usize)
+                {
+                    *c += 1;
+                }
             }
         }
         counts

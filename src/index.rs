@@ -1,17 +1,18 @@
 //! The in-memory shipment index the filter runs on.
 //!
-//! Built once from a [`Dataset`], it holds shipments as columns sorted by date, each pointing
-//! at its shipper → consignee *pair* (the future trade link), so a filter is a binary search
-//! for the date range and one pass over that slice that adds each passing shipment into its
-//! pair's aggregate. Entities are addressed by dense positions (`u32`), not row ids.
-//! 29 bytes a shipment (the columns, its source, and its place in its pair's list;
-//! [`ShipmentIndex::shipment_bytes`]): ten million shipments take about 290 MB.
+//! Built once from a [`Dataset`], it holds shipments as columns grouped by shipper →
+//! consignee *pair* (the future trade link), each pair's by (day, row id), so a filter is,
+//! per pair, a binary search for the date range in its days and a contiguous sum. The date
+//! order stays as two columns (each shipment's pair and its place in the pair-major
+//! columns), for what walks time forward: playback, the histogram, the shipments behind a
+//! link. Entities are addressed by dense positions (`u32`), not row ids. 29 bytes a shipment
+//! ([`ShipmentIndex::shipment_bytes`]): ten million shipments take about 290 MB.
 
 use rayon::prelude::*;
 
 mod build;
 pub(crate) use build::RowIds;
-use build::{Positions, date_order, intern_pairs};
+use build::{Positions, date_order, gather, intern_pairs, pair_major};
 
 use crate::date::Day;
 use crate::model::{Entity, EntityId, EntityKind, Sanction};
@@ -43,18 +44,25 @@ pub struct ShipmentIndex {
     /// For each entity position, the indexes of its listings in `listings`.
     listings_by_entity: Vec<Vec<u32>>,
 
-    /// Shipments sorted by (day, row id).
-    pub(crate) day: Vec<Day>,
-    pub(crate) pair: Vec<u32>,
-    pub(crate) part: Vec<u8>,
-    pub(crate) value_usd: Vec<f64>,
-    pub(crate) row_id: RowIds,
+    /// The shipments, grouped by pair and by (day, row id) within a pair: pair `p`'s are
+    /// the positions `pair_start[p]..pair_start[p + 1]` of these columns, so a filter sums
+    /// each pair's date range contiguously.
+    pub(crate) ships: Shipments,
+    pub(crate) pair_start: Vec<u32>,
+    /// Date order: the `i`-th shipment by (day, row id) is pair `date_pair[i]`'s, at
+    /// position `date_pos[i]` of [`ShipmentIndex::ships`] (4 bytes a shipment each).
+    pub(crate) date_pair: Vec<u32>,
+    pub(crate) date_pos: Vec<u32>,
     /// (shipper, consignee) positions of each pair, sorted.
     pub(crate) pairs: Vec<(u32, u32)>,
-    /// Shipment indexes grouped by pair, by date within a pair: pair `p`'s are
-    /// `pair_shipments[pair_start[p]..pair_start[p + 1]]` (4 bytes a shipment).
-    pair_shipments: Vec<u32>,
-    pair_start: Vec<u32>,
+    /// Per pair: every part type its shipments carry, a bit each, and the sum of all their
+    /// values in (day, row id) order (what a filter over the pair's whole range sums, to the
+    /// bit).
+    pub(crate) pair_parts: Vec<u64>,
+    pub(crate) pair_value: Vec<f64>,
+    /// Entity row ids by position (what `entities[p].id` says, compactly: making links
+    /// reads them for every pair).
+    pub(crate) ids: Vec<EntityId>,
     /// Part type names, sorted; a shipment's `part` indexes this (capped at 63).
     pub(crate) part_names: Vec<String>,
 
@@ -65,8 +73,6 @@ pub struct ShipmentIndex {
     pub(crate) source_synthetic: Vec<bool>,
     /// Shipments per source.
     pub(crate) source_shipments: Vec<u64>,
-    /// Each shipment's source.
-    pub(crate) source: Vec<u32>,
     /// Each pair's source when all its shipments share one, else [`MIXED_SOURCES`].
     pub(crate) pair_source: Vec<u32>,
     /// Each entity's source, by position.
@@ -78,6 +84,17 @@ pub struct ShipmentIndex {
     /// Each entity's label text (its short display name, made inert), by position, worked
     /// out the first time a label asks: names are analysed once, not once a frame.
     label_text: Vec<std::sync::OnceLock<String>>,
+}
+
+/// The shipment columns of an index, pair-major (see [`ShipmentIndex::ships`]).
+#[derive(Debug, Default)]
+pub(crate) struct Shipments {
+    pub day: Vec<Day>,
+    pub part: Vec<u8>,
+    pub value_usd: Vec<f64>,
+    pub row_id: RowIds,
+    /// Each shipment's source (index into `source_names`).
+    pub source: Vec<u32>,
 }
 
 /// A pair whose shipments come from more than one source.
@@ -123,7 +140,7 @@ impl ShipmentIndex {
             mut entities,
             ownership,
             sanctions,
-            shipments,
+            mut shipments,
             merged,
             internal_after_merge,
         } = dataset;
@@ -197,10 +214,13 @@ impl ShipmentIndex {
             }
         }
 
-        // Shipments: drop those whose parties are unknown, intern pairs, sort by date.
-        let count = shipments.len();
+        // Shipments: drop those whose parties are unknown, intern pairs, sort by date, then
+        // group by pair (each pair's keeping their date order).
         let lookup = Positions::new(&entities, &position);
         let (raw_pair, raw_pairs) = intern_pairs(&shipments, &lookup);
+        // The parties are in the pairs now: their columns go before the others are copied.
+        drop(std::mem::take(&mut shipments.shipper));
+        drop(std::mem::take(&mut shipments.consignee));
         let order = date_order(&shipments, &raw_pair);
         // Renumber pairs in sorted order so link order does not depend on row order.
         let mut sorted: Vec<u32> = (0..raw_pairs.len() as u32).collect();
@@ -211,64 +231,54 @@ impl ShipmentIndex {
         }
         let pairs: Vec<(u32, u32)> = sorted.iter().map(|&p| raw_pairs[p as usize]).collect();
         drop((sorted, raw_pairs));
-
-        // The columns in date order, gathered on every core.
-        let gather = |f: &(dyn Fn(usize) -> u32 + Sync)| -> Vec<u32> {
-            order.par_iter().map(|&i| f(i as usize)).collect()
-        };
-        let pair = gather(&|i| renumber[raw_pair[i] as usize]);
+        let date_pair: Vec<u32> = order
+            .par_iter()
+            .map(|&i| renumber[raw_pair[i as usize] as usize])
+            .collect();
         drop((raw_pair, renumber));
-        // Each shipment's source (a dataset without the column has one blank source).
-        let source = gather(&|i| {
-            shipments
-                .source
-                .get(i)
-                .and_then(|&s| shipment_source_id.get(s as usize))
-                .copied()
-                .unwrap_or(blank_source)
-        });
-        let cap = (MAX_PART_BITS - 1) as u16;
-        let day: Vec<Day> = order
-            .par_iter()
-            .map(|&i| shipments.day[i as usize])
-            .collect();
-        let part: Vec<u8> = order
-            .par_iter()
-            .map(|&i| shipments.part[i as usize].min(cap) as u8)
-            .collect();
-        let value_usd: Vec<f64> = order
-            .par_iter()
-            .map(|&i| shipments.value_usd[i as usize])
-            .collect();
-        let row_id = RowIds::new(order.iter().map(|&i| shipments.id[i as usize]), order.len());
+        let (pair_start, date_pos, row) = pair_major(&date_pair, &order, pairs.len());
         drop(order);
-        debug_assert!(pair.len() <= count);
+
+        // The columns in pair-major order, gathered on every core (a dataset without the
+        // source column has one blank source).
+        let part_names = std::mem::take(&mut shipments.part_names);
+        let ships = gather(
+            shipments,
+            &row,
+            &shipment_source_id,
+            blank_source,
+            (MAX_PART_BITS - 1) as u16,
+        );
+        drop(row);
 
         let mut source_shipments = vec![0u64; sources.len()];
-        let mut pair_source = vec![u32::MAX - 1; pairs.len()];
-        for (&p, &s) in pair.iter().zip(&source) {
+        for &s in &ships.source {
             source_shipments[s as usize] += 1;
-            let slot = &mut pair_source[p as usize];
-            if *slot == u32::MAX - 1 {
-                *slot = s;
-            } else if *slot != s {
-                *slot = MIXED_SOURCES;
-            }
         }
-        // Shipments by pair (a counting sort: each pair's keep their date order).
-        let mut pair_start = vec![0u32; pairs.len() + 1];
-        for &p in &pair {
-            pair_start[p as usize + 1] += 1;
-        }
-        for p in 0..pairs.len() {
-            pair_start[p + 1] += pair_start[p];
-        }
-        let mut next = pair_start.clone();
-        let mut pair_shipments = vec![0u32; pair.len()];
-        for (i, &p) in pair.iter().enumerate() {
-            pair_shipments[next[p as usize] as usize] = i as u32;
-            next[p as usize] += 1;
-        }
+        let segments = || pair_start.windows(2).map(|w| w[0] as usize..w[1] as usize);
+        let pair_source: Vec<u32> = segments()
+            .map(|r| {
+                let one = ships.source.get(r.start).copied().unwrap_or(blank_source);
+                if ships.source[r].iter().all(|&s| s == one) {
+                    one
+                } else {
+                    MIXED_SOURCES
+                }
+            })
+            .collect();
+        let pair_parts: Vec<u64> = segments()
+            .map(|r| ships.part[r].iter().fold(0u64, |m, &k| m | 1u64 << k))
+            .collect();
+        let pair_value: Vec<f64> = pair_start
+            .par_windows(2)
+            .map(|w| {
+                let mut sum = 0.0;
+                for &v in &ships.value_usd[w[0] as usize..w[1] as usize] {
+                    sum += v;
+                }
+                sum
+            })
+            .collect();
         let source_synthetic = sources
             .iter()
             .map(|s| crate::provenance::is_synthetic(s))
@@ -280,19 +290,18 @@ impl ShipmentIndex {
                 .collect(),
             merged_keys,
             internal_after_merge,
-            day,
-            part,
-            value_usd,
-            row_id,
-            pair,
-            pairs,
-            pair_shipments,
+            ships,
             pair_start,
-            part_names: shipments.part_names,
+            date_pair,
+            date_pos,
+            pairs,
+            pair_parts,
+            pair_value,
+            ids: entities.iter().map(|e| e.id).collect(),
+            part_names,
             source_names: sources,
             source_synthetic,
             source_shipments,
-            source,
             pair_source,
             entity_source,
             owner_links,
@@ -311,20 +320,22 @@ impl ShipmentIndex {
 
     /// Number of shipments indexed.
     pub fn shipment_count(&self) -> usize {
-        self.day.len()
+        self.date_pos.len()
     }
 
     /// Bytes the index holds for its shipments: the columns that grow with every shipment
-    /// (date, pair, part, value, row id, source, and its place in its pair's list). Entities,
-    /// pairs and listings are not counted; they grow with the network, not the shipments.
+    /// (date, part, value, row id, source, and in date order its pair and its position).
+    /// Entities, pairs and listings are not counted; they grow with the network, not the
+    /// shipments.
     pub fn shipment_bytes(&self) -> usize {
-        self.day.capacity() * std::mem::size_of::<Day>()
-            + self.pair.capacity() * 4
-            + self.part.capacity()
-            + self.value_usd.capacity() * 8
-            + self.row_id.bytes()
-            + self.source.capacity() * 4
-            + self.pair_shipments.capacity() * 4
+        let s = &self.ships;
+        s.day.capacity() * std::mem::size_of::<Day>()
+            + s.part.capacity()
+            + s.value_usd.capacity() * 8
+            + s.row_id.bytes()
+            + s.source.capacity() * 4
+            + self.date_pair.capacity() * 4
+            + self.date_pos.capacity() * 4
     }
 
     pub fn entities(&self) -> &[Entity] {
@@ -430,12 +441,47 @@ impl ShipmentIndex {
             .unwrap_or_default()
     }
 
-    /// The indexes (by date) of one pair's shipments, in date order.
-    pub(crate) fn shipments_of_pair(&self, pair: usize) -> &[u32] {
-        match (self.pair_start.get(pair), self.pair_start.get(pair + 1)) {
-            (Some(&a), Some(&b)) => &self.pair_shipments[a as usize..b as usize],
-            _ => &[],
+    /// Pair `p`'s shipments: positions in [`ShipmentIndex::ships`], by date.
+    #[inline]
+    pub(crate) fn pair_range(&self, p: usize) -> std::ops::Range<usize> {
+        self.pair_start[p] as usize..self.pair_start[p + 1] as usize
+    }
+
+    /// Pair `p`'s shipments from `from` to `to` (days included; `None`: unbounded), by
+    /// date: two binary searches in its days at most.
+    #[inline]
+    pub(crate) fn pair_range_in(
+        &self,
+        p: usize,
+        from: Option<Day>,
+        to: Option<Day>,
+    ) -> std::ops::Range<usize> {
+        let r = self.pair_range(p);
+        let days = &self.ships.day[r.clone()];
+        let a = from.map_or(0, |d| days.partition_point(|&x| x < d));
+        let b = to.map_or(days.len(), |d| days.partition_point(|&x| x <= d));
+        r.start + a..r.start + b.max(a)
+    }
+
+    /// The day of the `i`-th shipment by date.
+    #[inline]
+    pub(crate) fn day_at(&self, i: usize) -> Day {
+        self.ships.day[self.date_pos[i] as usize]
+    }
+
+    /// The first date position whose day fails `pred` (days are sorted: `pred` must hold
+    /// for a prefix), like `slice::partition_point` over the days in date order.
+    pub(crate) fn date_partition(&self, pred: impl Fn(Day) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.date_pos.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(self.day_at(mid)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
         }
+        lo
     }
 
     /// Distinct sources of shipments, with how many shipments each, most first (then by
@@ -461,7 +507,7 @@ impl ShipmentIndex {
             .filter(|(_, s)| **s)
             .map(|(n, _)| n)
             .sum();
-        (synthetic, self.day.len() as u64)
+        (synthetic, self.shipment_count() as u64)
     }
 
     /// Whether an entity's own record is synthetic (its `source`).
@@ -476,7 +522,8 @@ impl ShipmentIndex {
 
     /// The first and last shipment dates.
     pub fn date_span(&self) -> Option<(Day, Day)> {
-        Some((*self.day.first()?, *self.day.last()?))
+        let n = self.shipment_count();
+        (n > 0).then(|| (self.day_at(0), self.day_at(n - 1)))
     }
 
     /// Whether the entity at `pos` is listed, as of `day`, by any of `authorities`

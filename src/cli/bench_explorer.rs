@@ -29,7 +29,7 @@ fn median(v: &mut [f64]) -> f64 {
 /// CPU time this process has used (user and system, all threads), in milliseconds, where the
 /// platform says (Linux): with other programs busy, wall time says little, and CPU time over
 /// the cores used is what an idle machine would take.
-fn cpu_ms() -> Option<f64> {
+pub(super) fn cpu_ms() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // The fields after the command's closing parenthesis; utime and stime are the 12th and
     // 13th of them, in clock ticks (100 a second on Linux).

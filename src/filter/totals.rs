@@ -47,8 +47,9 @@ pub struct RunningTotals {
 /// What a detailed total keeps beside the pairs' aggregates (see the module documentation).
 #[derive(Clone, Default)]
 pub(crate) struct Details {
-    /// Per pair, every part type its shipments ever carry (a bit each), and where its counts
-    /// start in `parts`: a pair's counts are one per bit, in bit order.
+    /// Per pair, every part type its shipments ever carry (a bit each: the index's
+    /// `pair_parts`), and where its counts start in `parts`: a pair's counts are one per
+    /// bit, in bit order.
     part_bits: Vec<u64>,
     part_start: Vec<u32>,
     /// Shipments per pair and part type that pass the part types and provenance.
@@ -100,51 +101,44 @@ impl RunningTotals {
             && self.pair_state == plan.pair_state
             && self.source_ok == plan.source_ok
             && self.allowed == allowed;
-        if !grows {
-            self.agg.clear();
-            self.agg.resize(index.pairs.len(), Agg::default());
+        if grows {
+            // Two copies of the loop: the plain one does no more a shipment than it did
+            // before details were kept.
+            if self.detailed {
+                self.grow::<true>(index, plan);
+            } else {
+                self.grow::<false>(index, plan);
+            }
+        } else {
+            // Counted again, pair by pair over each pair's own date range.
+            super::pairwise::sum_pairs(index, plan, &mut self.agg);
             self.lo = plan.lo;
-            self.hi = plan.lo;
             self.part_mask = plan.part_mask;
             self.pair_state.clone_from(&plan.pair_state);
             self.source_ok.clone_from(&plan.source_ok);
             self.allowed = allowed;
             if self.detailed {
                 self.details.reset(index, &self.allowed);
+                self.details.recount(index, plan, &self.allowed);
             }
-        }
-        // Two copies of the loop: the plain one does no more a shipment than it did
-        // before details were kept.
-        if self.detailed {
-            self.grow::<true>(index, plan);
-        } else {
-            self.grow::<false>(index, plan);
         }
         self.hi = plan.hi;
     }
 
-    /// Adds the shipments `self.hi..plan.hi`; with `DETAILED`, into the details too.
+    /// Adds the shipments `self.hi..plan.hi` (date positions); with `DETAILED`, into the
+    /// details too.
     fn grow<const DETAILED: bool>(&mut self, index: &ShipmentIndex, plan: &Plan) {
         let (agg, details, allowed) = (&mut self.agg, &mut self.details, &self.allowed);
+        let ships = &index.ships;
         for i in self.hi..plan.hi {
-            let p = index.pair[i] as usize;
-            let part_bit = 1u64 << index.part[i];
+            let p = index.date_pair[i] as usize;
+            let k = index.date_pos[i] as usize;
+            let part_bit = 1u64 << ships.part[k];
             if plan.part_mask & part_bit == 0 {
                 continue;
             }
             if DETAILED {
-                // Counted whatever the entity conditions, when the provenance passes.
-                let pair_source = index.pair_source[p];
-                let mixed = pair_source == MIXED_SOURCES;
-                let source = if mixed { index.source[i] } else { pair_source };
-                if plan
-                    .source_ok
-                    .get(source as usize)
-                    .copied()
-                    .unwrap_or(false)
-                {
-                    details.count(p, part_bit, index.day[i].0, mixed.then_some(source));
-                }
+                details.count_if_source_passes(index, plan, p, k);
             }
             let state = plan.pair_state[p];
             if state == REJECT {
@@ -153,24 +147,31 @@ impl RunningTotals {
             let a = &mut agg[p];
             if state == CHECK {
                 // Several sources on this pair: provenance shipment by shipment.
-                let source = index.source[i] as usize;
+                let source = ships.source[k] as usize;
                 if !plan.source_ok[source] {
                     continue;
                 }
                 a.synthetic += u32::from(index.source_synthetic[source]);
             }
-            let day = index.day[i].0;
-            if a.count == 0 {
-                a.first = day;
-            }
-            a.count += 1;
-            a.last = day;
-            a.value_usd += index.value_usd[i];
-            a.parts |= part_bit;
+            a.add(ships.day[k].0, ships.value_usd[k], part_bit);
             if DETAILED && details.pair_listed[p] {
-                details.after_listing(index, allowed, p, i);
+                details.after_listing(index, allowed, p, k);
             }
         }
+    }
+}
+
+impl Agg {
+    /// Adds one shipment that passes the filter.
+    #[inline]
+    pub(super) fn add(&mut self, day: i32, value_usd: f64, part_bit: u64) {
+        if self.count == 0 {
+            self.first = day;
+        }
+        self.count += 1;
+        self.last = day;
+        self.value_usd += value_usd;
+        self.parts |= part_bit;
     }
 }
 
@@ -179,13 +180,10 @@ impl Details {
     fn reset(&mut self, index: &ShipmentIndex, allowed: &[bool]) {
         let pairs = index.pairs.len();
         if self.part_bits.len() != pairs {
-            self.part_bits = vec![0u64; pairs];
-            for (&p, &part) in index.pair.iter().zip(&index.part) {
-                self.part_bits[p as usize] |= 1u64 << part;
-            }
+            self.part_bits.clone_from(&index.pair_parts);
             self.part_start = Vec::with_capacity(pairs + 1);
             let mut at = 0u32;
-            for bits in &self.part_bits {
+            for bits in &index.pair_parts {
                 self.part_start.push(at);
                 at += bits.count_ones();
             }
@@ -212,23 +210,59 @@ impl Details {
             .collect();
     }
 
-    /// Counts one shipment of pair `p` that passes the part types and provenance.
+    /// Counts the shipment at position `k` of pair `p` (which passes the part types) when
+    /// its provenance passes, whatever the entity conditions.
     #[inline]
-    fn count(&mut self, p: usize, part_bit: u64, day: i32, mixed_source: Option<u32>) {
-        let k = self.part_start[p] as usize
-            + (self.part_bits[p] & (part_bit - 1)).count_ones() as usize;
-        self.parts[k] += 1;
-        self.last[p] = day;
-        if let Some(source) = mixed_source {
-            *self.mixed.entry((p as u32, source)).or_default() += 1;
+    fn count_if_source_passes(&mut self, index: &ShipmentIndex, plan: &Plan, p: usize, k: usize) {
+        let pair_source = index.pair_source[p];
+        let mixed = pair_source == MIXED_SOURCES;
+        let source = if mixed {
+            index.ships.source[k]
+        } else {
+            pair_source
+        };
+        if plan
+            .source_ok
+            .get(source as usize)
+            .copied()
+            .unwrap_or(false)
+        {
+            let part_bit = 1u64 << index.ships.part[k];
+            let at = self.part_start[p] as usize
+                + (index.pair_parts[p] & (part_bit - 1)).count_ones() as usize;
+            self.parts[at] += 1;
+            self.last[p] = index.ships.day[k].0;
+            if mixed {
+                *self.mixed.entry((p as u32, source)).or_default() += 1;
+            }
         }
     }
 
-    /// Adds shipment `i` of pair `p` (which passes the filter) to the pair's shipments made
-    /// while a party was listed, when one was.
-    fn after_listing(&mut self, index: &ShipmentIndex, allowed: &[bool], p: usize, i: usize) {
+    /// Counts every pair's shipments in `plan`'s date range, pair by pair: what growing
+    /// from an empty range gives (each pair's in the same order).
+    fn recount(&mut self, index: &ShipmentIndex, plan: &Plan, allowed: &[bool]) {
+        for p in 0..index.pairs.len() {
+            let range = plan.pair_range(index, p);
+            for k in range.clone() {
+                if plan.part_passes(index, k) {
+                    self.count_if_source_passes(index, plan, p, k);
+                }
+            }
+            if self.pair_listed[p] && plan.pair_state[p] != REJECT {
+                for k in range {
+                    if plan.part_passes(index, k) && plan.passes(index, p, k) {
+                        self.after_listing(index, allowed, p, k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the shipment at position `k` of pair `p` (which passes the filter) to the pair's
+    /// shipments made while a party was listed, when one was.
+    fn after_listing(&mut self, index: &ShipmentIndex, allowed: &[bool], p: usize, k: usize) {
         let (s, c) = index.pairs[p];
-        let day = index.day[i];
+        let day = index.ships.day[k];
         let in_force = |pos: u32| {
             index.sanctions[pos as usize].iter().any(|l| {
                 allowed[l.authority as usize]
@@ -247,7 +281,7 @@ impl Details {
         }
         let e = &mut self.after[self.after_at[p] as usize].1;
         e.shipments += 1;
-        e.value_usd += index.value_usd[i];
+        e.value_usd += index.ships.value_usd[k];
         e.last = day;
         e.shipper_listed |= ls;
         e.consignee_listed |= lc;

@@ -2,8 +2,11 @@
 //! index in about a second: row ids to positions through a dense table, pairs interned with
 //! one hash lookup a shipment, and the date order by a counting sort (days are a small range).
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::Shipments;
+use crate::date::Day;
 use crate::model::{Entity, EntityId};
 use crate::store::ShipmentColumns;
 
@@ -107,6 +110,120 @@ pub(super) fn date_order(shipments: &ShipmentColumns, pair: &[u32]) -> Vec<u32> 
     order
 }
 
+/// The pair-major order, from the date order `order` (rows of the loaded columns) and each
+/// date position's pair: where each pair's shipments start (`pairs + 1` entries), each date
+/// position's place in the pair-major order, and the row at each pair-major position. A
+/// counting sort by pair, so each pair's shipments keep their date order.
+pub(super) fn pair_major(
+    date_pair: &[u32],
+    order: &[u32],
+    pairs: usize,
+) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let mut pair_start = vec![0u32; pairs + 1];
+    for &p in date_pair {
+        pair_start[p as usize + 1] += 1;
+    }
+    for p in 0..pairs {
+        pair_start[p + 1] += pair_start[p];
+    }
+    let mut next = pair_start[..pairs].to_vec();
+    let mut date_pos = vec![0u32; date_pair.len()];
+    let mut row = vec![0u32; date_pair.len()];
+    for ((&p, &r), at) in date_pair.iter().zip(order).zip(&mut date_pos) {
+        let k = next[p as usize];
+        next[p as usize] = k + 1;
+        *at = k;
+        row[k as usize] = r;
+    }
+    (pair_start, date_pos, row)
+}
+
+/// One loaded row's fields, packed so that a gather reads them with one cache miss.
+#[derive(Clone, Copy, Default)]
+struct Packed {
+    value_usd: f64,
+    day: i32,
+    source: u32,
+    id_offset: u32,
+    part: u8,
+}
+
+/// The loaded columns in pair-major order: position `k` is loaded row `row[k]`, its source
+/// mapped by `source_of` and its part type capped at `part_cap`.
+///
+/// The reads jump all over the rows, so the fields are first packed into one record a row
+/// (in row order, a sequential pass) and the gather misses the cache once a shipment rather
+/// than once a column; the loaded columns are dropped before the gathered ones are made.
+pub(super) fn gather(
+    shipments: ShipmentColumns,
+    row: &[u32],
+    source_ids: &[u32],
+    blank_source: u32,
+    part_cap: u16,
+) -> Shipments {
+    let (min, max) = shipments
+        .id
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), &id| {
+            (lo.min(id), hi.max(id))
+        });
+    let narrow = !shipments.id.is_empty() && max.abs_diff(min) <= u64::from(u32::MAX);
+    let wide_ids: Option<Vec<i64>> =
+        (!narrow).then(|| row.par_iter().map(|&r| shipments.id[r as usize]).collect());
+    let packed: Vec<Packed> = (0..shipments.len())
+        .into_par_iter()
+        .map(|r| Packed {
+            value_usd: shipments.value_usd[r],
+            day: shipments.day[r].0,
+            source: shipments
+                .source
+                .get(r)
+                .and_then(|&s| source_ids.get(s as usize))
+                .copied()
+                .unwrap_or(blank_source),
+            id_offset: shipments.id[r].abs_diff(min) as u32,
+            part: shipments.part[r].min(part_cap) as u8,
+        })
+        .collect();
+    drop(shipments);
+    let n = row.len();
+    let mut out = Shipments {
+        day: vec![Day(0); n],
+        part: vec![0; n],
+        value_usd: vec![0.0; n],
+        row_id: RowIds::Wide(Vec::new()),
+        source: vec![0; n],
+    };
+    let mut id_offset = vec![0u32; n];
+    const CHUNK: usize = 1 << 16;
+    out.day
+        .par_chunks_mut(CHUNK)
+        .zip(out.part.par_chunks_mut(CHUNK))
+        .zip(out.value_usd.par_chunks_mut(CHUNK))
+        .zip(out.source.par_chunks_mut(CHUNK))
+        .zip(id_offset.par_chunks_mut(CHUNK))
+        .zip(row.par_chunks(CHUNK))
+        .for_each(|(((((d, p), v), s), o), r)| {
+            for (j, &k) in r.iter().enumerate() {
+                let x = packed[k as usize];
+                d[j] = Day(x.day);
+                p[j] = x.part;
+                v[j] = x.value_usd;
+                s[j] = x.source;
+                o[j] = x.id_offset;
+            }
+        });
+    drop(packed);
+    out.row_id = match wide_ids {
+        Some(ids) => RowIds::Wide(ids),
+        None => RowIds::Narrow {
+            base: min,
+            offset: id_offset,
+        },
+    };
+    out
+}
+
 /// Row ids in index order: 4 bytes each as offsets from the smallest when they span less than
 /// 2³² (always, for a database Lading wrote), else 8.
 #[derive(Debug)]
@@ -122,19 +239,6 @@ impl Default for RowIds {
 }
 
 impl RowIds {
-    pub(super) fn new(ids: impl Iterator<Item = i64> + Clone, len: usize) -> RowIds {
-        let (min, max) = ids.clone().fold((i64::MAX, i64::MIN), |(lo, hi), id| {
-            (lo.min(id), hi.max(id))
-        });
-        if len == 0 || max.abs_diff(min) > u64::from(u32::MAX) {
-            return RowIds::Wide(ids.collect());
-        }
-        RowIds::Narrow {
-            base: min,
-            offset: ids.map(|id| id.abs_diff(min) as u32).collect(),
-        }
-    }
-
     #[inline]
     pub(crate) fn get(&self, i: usize) -> i64 {
         match self {
@@ -229,11 +333,16 @@ mod tests {
         assert_eq!(lookup.get(1 << 40), Some(1));
         assert_eq!(lookup.get(6), None);
 
-        let narrow = RowIds::new([7, 9, 8].into_iter(), 3);
-        assert!(matches!(narrow, RowIds::Narrow { base: 7, .. }));
-        assert_eq!((narrow.get(0), narrow.get(1), narrow.get(2)), (7, 9, 8));
-        let wide = RowIds::new([1, 1 << 40].into_iter(), 2);
-        assert!(matches!(wide, RowIds::Wide(_)));
-        assert_eq!(wide.get(1), 1 << 40);
+        // Gathered in the order 1, 2, 0 of the rows.
+        let rows =
+            |ids: [i64; 3]| columns(&[(ids[0], 3, 5, 6), (ids[1], 1, 5, 6), (ids[2], 2, 5, 6)]);
+        let narrow = gather(rows([9, 7, 8]), &[1, 2, 0], &[], 0, 63);
+        assert!(matches!(narrow.row_id, RowIds::Narrow { base: 7, .. }));
+        let ids = |s: &Shipments| (s.row_id.get(0), s.row_id.get(1), s.row_id.get(2));
+        assert_eq!(ids(&narrow), (7, 8, 9));
+        assert_eq!(narrow.day, vec![Day(1), Day(2), Day(3)]);
+        let wide = gather(rows([1 << 40, 1, 3]), &[1, 2, 0], &[], 0, 63);
+        assert!(matches!(wide.row_id, RowIds::Wide(_)));
+        assert_eq!(ids(&wide), (1, 3, 1 << 40));
     }
 }

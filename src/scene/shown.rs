@@ -253,25 +253,27 @@ mod tests {
         let mut last = None;
         let mut sources = std::collections::BTreeMap::<String, u32>::new();
         for i in lo..hi {
-            let (s, c) = index.pairs[index.pair[i] as usize];
+            let k = index.date_pos[i] as usize;
+            let (s, c) = index.pairs[index.date_pair[i] as usize];
             let key = (
                 rep(index.entities[s as usize].id),
                 rep(index.entities[c as usize].id),
             );
-            let Some(k) = graph
+            let Some(link) = graph
                 .links
                 .iter()
                 .position(|l| l.kind == LinkKind::Trade && (l.source, l.target) == key)
             else {
                 continue;
             };
-            if mask & (1 << index.part[i]) == 0 || !source_ok[index.source[i] as usize] {
+            let (part, source) = (index.ships.part[k], index.ships.source[k]);
+            if mask & (1 << part) == 0 || !source_ok[source as usize] {
                 continue;
             }
-            *counts[k].entry(u16::from(index.part[i])).or_default() += 1;
-            last = Some(index.day[i]);
+            *counts[link].entry(u16::from(part)).or_default() += 1;
+            last = Some(index.ships.day[k]);
             *sources
-                .entry(index.source_names[index.source[i] as usize].clone())
+                .entry(index.source_names[source as usize].clone())
                 .or_default() += 1;
         }
         let counts = counts

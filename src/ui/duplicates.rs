@@ -425,18 +425,18 @@ fn shipment_counts(
     let index = explorer.index();
     let positions: Vec<Option<u32>> = ids.iter().map(|&id| index.position_of(id)).collect();
     let mut counts: Counts = ids.iter().map(|&id| (id, (0, 0))).collect();
-    for &p in &index.pair {
-        let (s, c) = index.pairs[p as usize];
+    for (p, &(s, c)) in index.pairs.iter().enumerate() {
+        let shipments = index.pair_range(p).len() as u64;
         for (i, pos) in positions.iter().enumerate() {
             if *pos == Some(s)
                 && let Some(n) = counts.get_mut(&ids[i])
             {
-                n.0 += 1;
+                n.0 += shipments;
             }
             if *pos == Some(c)
                 && let Some(n) = counts.get_mut(&ids[i])
             {
-                n.1 += 1;
+                n.1 += shipments;
             }
         }
     }
