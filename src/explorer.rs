@@ -207,6 +207,20 @@ struct Filtering {
 
 const UNDO_LIMIT: usize = 200;
 
+/// The screening of a graph: from the running totals when they hold the details (kept step
+/// by step), not a pass over the shipments; else with one.
+fn screening_of(
+    index: &ShipmentIndex,
+    filter: &Filter,
+    graph: &FilteredGraph,
+    totals: &crate::filter::RunningTotals,
+) -> Screening {
+    match totals.details(index) {
+        Some(d) => Screening::with_after_listing(index, filter, graph, d.after_listing_all()),
+        None => Screening::build(index, filter, graph),
+    }
+}
+
 /// Over this many entities, the window's layout is set up on the layout's own thread.
 const LARGE_LAYOUT: usize = 5_000;
 
@@ -338,17 +352,12 @@ impl Explorer {
     /// Listed entities of the shown network and links shipped after a listing.
     pub fn screening(&self) -> &Screening {
         self.screening.get_or_init(|| {
-            // From the running totals (kept step by step), not a pass over the shipments.
-            let totals = self.totals.borrow();
-            match totals.details(&self.index) {
-                Some(d) => Screening::with_after_listing(
-                    &self.index,
-                    &self.doc.filter,
-                    &self.graph,
-                    d.after_listing_all(),
-                ),
-                None => Screening::build(&self.index, &self.doc.filter, &self.graph),
-            }
+            screening_of(
+                &self.index,
+                &self.doc.filter,
+                &self.graph,
+                &self.totals.borrow(),
+            )
         })
     }
 
@@ -844,6 +853,8 @@ impl Explorer {
             self.screening = std::cell::OnceCell::new();
             self.owners = std::cell::OnceCell::new();
             self.install(done.graph);
+            // Worked out for this graph and filter on the filter thread.
+            let _ = self.screening.set(done.screening);
             if self.revision != before {
                 *self.shown.borrow_mut() = Some((self.revision, done.doc.filter, done.shown));
             }

@@ -5,8 +5,9 @@
 //! per-pair totals are counted again when the range's start moves). In the window, once a
 //! derivation has taken longer than [`BACKGROUND_AFTER_MS`], a live filter change
 //! ([`super::Explorer::set_filter_live`]) sends the doc, the shared index and the running
-//! totals to this thread and returns at once; the canvas keeps drawing the last graph. When
-//! the graph comes back, [`super::Explorer::poll_graph`] installs it as a synchronous rebuild
+//! totals to this thread and returns at once; the canvas keeps drawing the last graph. The
+//! thread also works out what the new graph shows ([`Shown`]) and its screening (the links
+//! shipped after a listing, which the canvas marks). When the graph comes back, [`super::Explorer::poll_graph`] installs it as a synchronous rebuild
 //! would (same graph, to the bit: the same function counts it), or, when the doc has moved on
 //! meanwhile, sends the newest doc. One derivation is in flight at a time and the newest doc
 //! wins, so a fast drag never queues up work.
@@ -21,6 +22,7 @@ use super::{Doc, derive};
 use crate::filter::{FilteredGraph, RunningTotals};
 use crate::index::ShipmentIndex;
 use crate::scene::Shown;
+use crate::screening::Screening;
 
 /// A derivation that took longer than this (milliseconds) sends the next live change to the
 /// background thread: half of a 60 Hz frame.
@@ -39,6 +41,7 @@ pub(super) struct Done {
     pub doc: Doc,
     pub graph: FilteredGraph,
     pub shown: Arc<Shown>,
+    pub screening: Screening,
     pub totals: RunningTotals,
     pub ms: f64,
 }
@@ -61,10 +64,13 @@ impl GraphWorker {
                     let graph = derive::graph(&job.index, &job.doc, &mut job.totals);
                     let shown =
                         Shown::from_totals(&job.index, &job.doc.filter, &graph, &job.totals);
+                    let screening =
+                        super::screening_of(&job.index, &job.doc.filter, &graph, &job.totals);
                     let done = Done {
                         doc: job.doc,
                         graph,
                         shown: Arc::new(shown),
+                        screening,
                         totals: job.totals,
                         ms: t.elapsed().as_secs_f64() * 1e3,
                     };
