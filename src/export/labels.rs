@@ -16,12 +16,15 @@
 //! clipped to the network area when the page asks for it. Deterministic: integer arithmetic
 //! after tiny-skia's fill.
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 use resvg::tiny_skia::{FillRule, Mask, Path, Pixmap, Transform};
 use resvg::usvg;
 
 use super::ExportError;
 use super::page::Page;
+use super::simd::wide;
 use super::svg;
 use crate::style::Rgba;
 
@@ -45,14 +48,26 @@ struct Raster {
     halo: Vec<u8>,
 }
 
-/// A page's labels, rasterised, ready to be composited onto any rows of the picture.
+/// A page's labels, ready to be composited onto any rows of the picture: each rasterised
+/// when a row range that holds it is first composited (so painting rows elsewhere never
+/// waits for it).
 pub struct Labels<'a> {
     page: &'a Page,
-    rasters: Vec<Raster>,
+    labels: Vec<Lazy>,
+    kernel: Kernel,
     clip: Option<[f32; 4]>,
+    size: (i32, i32),
 }
 
-/// Rasterises the page's labels (fill and halo) for a picture `width` × `height`.
+/// A label's glyphs, the rows of the picture its raster spans, and the raster once made.
+struct Lazy {
+    glyphs: Glyphs,
+    rows: (usize, usize),
+    raster: OnceLock<Option<Raster>>,
+}
+
+/// Shapes the page's labels (their glyphs, through usvg) for a picture `width` × `height`;
+/// each is rasterised (fill and halo) when first composited.
 pub fn prepare<'a>(
     page: &'a Page,
     width: u32,
@@ -64,15 +79,19 @@ pub fn prepare<'a>(
     let clip = page
         .clip
         .then_some([net.x, net.y, net.x + net.w, net.y + net.h]);
+    let (w, h) = (width as i32, height as i32);
     let Some(first) = labels.first() else {
         return Ok(Labels {
             page,
-            rasters: Vec::new(),
+            labels: Vec::new(),
+            kernel: Kernel::new(0.0),
             clip,
+            size: (w, h),
         });
     };
     let tree = usvg::Tree::from_str(&svg::label_texts(page), options)
         .map_err(|e| ExportError::Render(format!("the labels' SVG does not parse: {e}")))?;
+    super::png::trace("labels parsed");
     let mut glyphs = Vec::with_capacity(labels.len());
     collect(tree.root(), Transform::identity(), None, &mut glyphs);
     // As the SVG: one halo width and colour for all labels, the first label's; plus a
@@ -80,15 +99,23 @@ pub fn prepare<'a>(
     // resvg's stroke of the same text: the same ink within 1%).
     let reach = first.size * svg::HALO_WIDTH / 2.0 + REACH_CORRECTION;
     let kernel = Kernel::new(reach);
-    let (w, h) = (width as i32, height as i32);
-    let rasters: Vec<Raster> = glyphs
-        .par_iter()
-        .filter_map(|g| raster(g, &kernel, w, h))
+    let labels = glyphs
+        .into_iter()
+        .filter_map(|g| {
+            let [_, y0, _, y1] = raster_box(&g, &kernel, w, h)?;
+            Some(Lazy {
+                glyphs: g,
+                rows: (y0 as usize, y1 as usize),
+                raster: OnceLock::new(),
+            })
+        })
         .collect();
     Ok(Labels {
         page,
-        rasters,
+        labels,
+        kernel,
         clip,
+        size: (w, h),
     })
 }
 
@@ -98,9 +125,17 @@ impl Labels<'_> {
     /// cut into rows.
     pub fn composite_rows(&self, rows: &mut [u8], width: usize, (y0, y1): (usize, usize)) {
         let labels = &self.page.scene.labels;
-        for r in &self.rasters {
-            let l = &labels[r.label];
-            composite(rows, width, (y0, y1), r, (l.halo, l.color), self.clip);
+        for lazy in &self.labels {
+            if !(lazy.rows.0 < y1 && y0 < lazy.rows.1) {
+                continue;
+            }
+            let raster = lazy
+                .raster
+                .get_or_init(|| raster(&lazy.glyphs, &self.kernel, self.size.0, self.size.1));
+            if let Some(r) = raster {
+                let l = &labels[r.label];
+                composite(rows, width, (y0, y1), r, (l.halo, l.color), self.clip);
+            }
         }
     }
 }
@@ -200,7 +235,9 @@ impl Kernel {
     }
 }
 
-fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster> {
+/// The box of the picture (x0, y0, x1, y1: `x0..x1` by `y0..y1`) a label's raster spans:
+/// the glyphs' pixels, one of slack and the halo's reach, within the picture.
+fn raster_box(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<[i32; 4]> {
     let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
     for p in &g.paths {
         let r = p.bounds();
@@ -220,9 +257,11 @@ fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster
     let y0 = (b[1].floor() as i32 - pad).max(0);
     let x1 = (b[2].ceil() as i32 + pad).min(width);
     let y1 = (b[3].ceil() as i32 + pad).min(height);
-    if x0 >= x1 || y0 >= y1 {
-        return None;
-    }
+    (x0 < x1 && y0 < y1).then_some([x0, y0, x1, y1])
+}
+
+fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster> {
+    let [x0, y0, x1, y1] = raster_box(g, kernel, width, height)?;
     let (w, h) = ((x1 - x0) as usize, (y1 - y0) as usize);
     let mut mask = Mask::new(w as u32, h as u32)?;
     let to_box = Transform::from_translate(-x0 as f32, -y0 as f32);
@@ -249,13 +288,32 @@ fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster
 /// covered pixel lies within the disc; that is found from each pixel's distance along its
 /// row to the nearest covered pixel, a row of the disc at a time. The others (a ring at the
 /// edge) are added one by one.
-fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
+#[inline(always)]
+fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
     let mut halo = vec![0u8; w * h];
     let (wi, hi) = (w as i32, h as i32);
+    // Each row's first and last covered pixel (none: `(w, 0)`): a tap changes nothing where
+    // its source is 0, so only that part of a row is read.
+    let inked: Vec<(i32, i32)> = fill
+        .chunks_exact(w)
+        .map(|row| {
+            let first = row.iter().position(|&c| c > 0).map_or(wi, |x| x as i32);
+            let last = row.iter().rposition(|&c| c > 0).map_or(0, |x| x as i32 + 1);
+            (first, last)
+        })
+        .collect();
     if let Some(r2) = kernel.disc {
-        // Squared distance along the row to the nearest covered pixel, at most 255².
+        // Squared distance along the row to the nearest covered pixel, at most 255² (rows
+        // without ink: never read).
         let mut near = vec![u16::MAX; w * h];
-        for (f, n) in fill.chunks_exact(w).zip(near.chunks_exact_mut(w)) {
+        for ((f, n), &(first, last)) in fill
+            .chunks_exact(w)
+            .zip(near.chunks_exact_mut(w))
+            .zip(&inked)
+        {
+            if first >= last {
+                continue;
+            }
             let mut d = 255u16;
             for (x, &c) in f.iter().enumerate() {
                 d = if c > 0 { 0 } else { (d + 1).min(255) };
@@ -274,59 +332,105 @@ fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
             if room < 0 {
                 continue;
             }
+            // Pixels farther along the row than this from the ink are not within `room`.
+            let along = (room as f32).sqrt() as i32 + 1;
             let room = room.min(i32::from(u16::MAX)) as u16;
             let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
             for y in ya..yb {
-                let src = &near[((y + dy) * wi) as usize..][..w];
-                let dst = &mut halo[(y * wi) as usize..][..w];
+                let (first, last) = inked[(y + dy) as usize];
+                let (xa, xb) = ((first - along).max(0), (last + along).min(wi));
+                if xa >= xb {
+                    continue;
+                }
+                let span = xa as usize..xb as usize;
+                let src = &near[((y + dy) * wi) as usize..][..w][span.clone()];
+                let dst = &mut halo[(y * wi) as usize..][..w][span];
                 for (d, &n) in dst.iter_mut().zip(src) {
                     *d |= if n <= room { 255 } else { 0 };
                 }
             }
         }
     }
-    // Each row's first and last covered pixel (none: `(w, 0)`): a tap changes nothing where
-    // its source is 0, so only that part of a row is read.
-    let inked: Vec<(i32, i32)> = fill
-        .chunks_exact(w)
-        .map(|row| {
-            let first = row.iter().position(|&c| c > 0).map_or(wi, |x| x as i32);
-            let last = row.iter().rposition(|&c| c > 0).map_or(0, |x| x as i32 + 1);
-            (first, last)
-        })
-        .collect();
-    for &(dx, dy, k) in &kernel.taps {
-        // Target pixels (x, y) whose source (x + dx, y + dy) is inside the box.
-        let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
-        let (xa, xb) = ((-dx).max(0), (wi - dx).min(wi));
-        if xa >= xb {
+    // The ring's taps only where the halo is not full yet (a full pixel stays full): for
+    // each row, its runs of such pixels that ink within the kernel's reach can change.
+    let pad = kernel.pad;
+    let mut runs: Vec<(i32, i32)> = Vec::new();
+    for y in 0..hi {
+        // The reach of the ink on the rows within `pad` (none: nothing to add).
+        let (mut lo, mut up) = (wi, 0);
+        for &(first, last) in &inked[(y - pad).max(0) as usize..(y + pad + 1).min(hi) as usize] {
+            if first < last {
+                (lo, up) = (lo.min(first - pad), up.max(last + pad));
+            }
+        }
+        let (lo, up) = (lo.max(0), up.min(wi));
+        if lo >= up {
             continue;
         }
-        // In bytes with saturation (`c + k` clamped), so the compiler can use wide vectors.
-        let (add, sub) = (k.clamp(0, 255) as u8, (-k).clamp(0, 255) as u8);
-        for y in ya..yb {
-            let (first, last) = inked[(y + dy) as usize];
-            let (xa, xb) = (xa.max(first - dx), xb.min(last - dx));
+        let row = &halo[(y * wi) as usize..][..w];
+        runs.clear();
+        let mut x = lo;
+        while x < up {
+            let Some(a) = row[x as usize..up as usize].iter().position(|&v| v < 255) else {
+                break;
+            };
+            let a = x + a as i32;
+            let b = row[a as usize..up as usize]
+                .iter()
+                .position(|&v| v == 255)
+                .map_or(up, |n| a + n as i32);
+            runs.push((a, b));
+            x = b;
+        }
+        for &(dx, dy, k) in &kernel.taps {
+            let sy = y + dy;
+            if sy < 0 || sy >= hi {
+                continue;
+            }
+            let (first, last) = inked[sy as usize];
+            // Target pixels x whose source x + dx is inked.
+            let (xa, xb) = ((first - dx).max(0), (last - dx).min(wi));
             if xa >= xb {
                 continue;
             }
-            let src = &fill[((y + dy) * wi + xa + dx) as usize..][..(xb - xa) as usize];
-            let dst = &mut halo[(y * wi + xa) as usize..][..(xb - xa) as usize];
-            for (d, &c) in dst.iter_mut().zip(src) {
-                let v = c.saturating_add(add).saturating_sub(sub);
-                *d = (*d).max(if c > 0 { v } else { 0 });
+            // In bytes with saturation (`c + k` clamped), so the compiler can use wide
+            // vectors.
+            let (add, sub) = (k.clamp(0, 255) as u8, (-k).clamp(0, 255) as u8);
+            for &(a, b) in &runs {
+                let (a, b) = (a.max(xa), b.min(xb));
+                if a >= b {
+                    continue;
+                }
+                let src = &fill[(sy * wi + a + dx) as usize..][..(b - a) as usize];
+                let dst = &mut halo[(y * wi + a) as usize..][..(b - a) as usize];
+                for (d, &c) in dst.iter_mut().zip(src) {
+                    let v = c.saturating_add(add).saturating_sub(sub);
+                    *d = (*d).max(if c > 0 { v } else { 0 });
+                }
             }
         }
     }
     halo
 }
 
+wide!(fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> = dilate_body);
+
+wide!(fn composite(
+    rows: &mut [u8],
+    width: usize,
+    band: (usize, usize),
+    r: &Raster,
+    colors: (Rgba, Rgba),
+    clip: Option<[f32; 4]>,
+) = composite_body);
+
 /// Source-over of the halo colour at the halo's coverage, then of the text colour at the
 /// fill's, onto the pixmap's premultiplied pixels, times the clip rectangle's coverage.
 ///
 /// `rows` are the picture's rows `band.0..band.1`, `width` pixels wide; only the label's rows
 /// among them are painted.
-fn composite(
+#[inline(always)]
+fn composite_body(
     rows: &mut [u8],
     width: usize,
     band: (usize, usize),
@@ -336,25 +440,44 @@ fn composite(
 ) {
     let top = r.y0 as usize;
     let (from, to) = (band.0.max(top), band.1.min(top + r.h));
+    if from >= to {
+        return;
+    }
+    // The clip's coverage of each column of the label's box.
+    let clip_x: Vec<u8> = match clip {
+        Some(c) => (0..r.w)
+            .map(|x| clip_cov((r.x0 as usize + x) as f32 + 0.5, c[0], c[2]))
+            .collect(),
+        None => Vec::new(),
+    };
     for py in from..to {
         let y = py - top;
-        let yc = py as f32 + 0.5;
-        let clip_y = clip.map_or(255, |c| clip_cov(yc, c[1], c[3]));
+        let clip_y = clip.map_or(255, |c| clip_cov(py as f32 + 0.5, c[1], c[3]));
         if clip_y == 0 {
             continue;
         }
-        for x in 0..r.w {
-            let (hc, fc) = (r.halo[y * r.w + x], r.fill[y * r.w + x]);
-            if hc == 0 && fc == 0 {
+        let (hrow, frow) = (&r.halo[y * r.w..][..r.w], &r.fill[y * r.w..][..r.w]);
+        let dst = &mut rows[((py - band.0) * width + r.x0 as usize) * 4..][..r.w * 4];
+        // Runs of pixels, skipped where neither halo nor fill covers any; the rest without
+        // a branch per pixel (a coverage of 0 leaves a pixel as it is: the same bits).
+        const RUN: usize = 16;
+        for (k, (px, (h, f))) in dst
+            .chunks_mut(RUN * 4)
+            .zip(hrow.chunks(RUN).zip(frow.chunks(RUN)))
+            .enumerate()
+        {
+            if h.iter().zip(f).all(|(&a, &b)| a | b == 0) {
                 continue;
             }
-            let px = r.x0 as usize + x;
-            let clip_c = clip.map_or(255, |c| {
-                mul255(clip_y, clip_cov(px as f32 + 0.5, c[0], c[2]))
-            });
-            let p = &mut rows[((py - band.0) * width + px) * 4..][..4];
-            over(p, halo, mul255(mul255(hc, halo.3), clip_c));
-            over(p, text, mul255(mul255(fc, text.3), clip_c));
+            for (i, (p, (&hc, &fc))) in px.chunks_exact_mut(4).zip(h.iter().zip(f)).enumerate() {
+                let clip_c = if clip.is_some() {
+                    mul255(clip_y, clip_x[k * RUN + i])
+                } else {
+                    255
+                };
+                over(p, halo, mul255(mul255(hc, halo.3), clip_c));
+                over(p, text, mul255(mul255(fc, text.3), clip_c));
+            }
         }
     }
 }
@@ -365,16 +488,16 @@ fn clip_cov(v: f32, lo: f32, hi: f32) -> u8 {
 }
 
 /// `a × b / 255`, rounded.
+#[inline(always)]
 fn mul255(a: u8, b: u8) -> u8 {
     let v = u16::from(a) * u16::from(b) + 128;
     ((v + (v >> 8)) >> 8) as u8
 }
 
-/// Source-over of `color` (straight) at `a` (0..255) onto a premultiplied pixel.
+/// Source-over of `color` (straight) at `a` (0..255) onto a premultiplied pixel (at 0, the
+/// pixel as it was).
+#[inline(always)]
 fn over(p: &mut [u8], color: Rgba, a: u8) {
-    if a == 0 {
-        return;
-    }
     let inv = 255 - a;
     let src = [color.0, color.1, color.2, 255];
     for (d, s) in p.iter_mut().zip(src) {

@@ -28,6 +28,7 @@ use resvg::usvg::{self, fontdb};
 use super::page::Page;
 use rayon::prelude::*;
 
+use super::simd::wide;
 use super::{ExportError, labels, raster, svg, zlib};
 use crate::style::fonts;
 
@@ -151,6 +152,14 @@ pub fn encode(page: &Page) -> Result<(Vec<u8>, Phases), ExportError> {
     encode_whole(page)
 }
 
+pub(super) fn trace(what: &str) {
+    static T0: OnceLock<Instant> = OnceLock::new();
+    let t0 = *T0.get_or_init(Instant::now);
+    if std::env::var_os("LADING_R4_TRACE").is_some() {
+        eprintln!("trace {:7.1} ms: {what}", ms(t0));
+    }
+}
+
 /// Thread time per phase of the strips, in microseconds.
 #[derive(Default)]
 struct Clocks {
@@ -203,18 +212,50 @@ pub fn encode_in_strips(
         ..usvg::Options::default()
     };
     let clocks = Clocks::default();
-    let mut t = Instant::now();
-    let strokes = raster::strokes(page);
-    let plan = strokes.plan(width, height);
+    let t_all = Instant::now();
+    trace("start");
+    // The links' plan, the labels' rasters and the overlay's text, prepared side by side.
+    let ((strokes, plan), (labels, overlay)) = rayon::join(
+        || {
+            let mut t = Instant::now();
+            let strokes = raster::strokes(page);
+            let plan = strokes.plan(width, height);
+            trace("strokes");
+            lap(&clocks.links, &mut t);
+            (strokes, plan)
+        },
+        || {
+            rayon::join(
+                || {
+                    let mut t = Instant::now();
+                    let labels = labels::prepare(page, width, height, &options);
+                    trace("labels");
+                    lap(&clocks.labels, &mut t);
+                    labels
+                },
+                || {
+                    let mut t = Instant::now();
+                    let tree = usvg::Tree::from_str(&svg::text_overlay(page), &options);
+                    trace("overlay");
+                    lap(&clocks.text, &mut t);
+                    tree
+                },
+            )
+        },
+    );
+    let (labels, overlay) = (
+        labels?,
+        overlay.map_err(|e| ExportError::Render(format!("the SVG does not parse: {e}")))?,
+    );
     let background = raster::background(page);
-    lap(&clocks.links, &mut t);
-    let labels = labels::prepare(page, width, height, &options)?;
-    lap(&clocks.labels, &mut t);
-    let overlay = usvg::Tree::from_str(&svg::text_overlay(page), &options)
-        .map_err(|e| ExportError::Render(format!("the SVG does not parse: {e}")))?;
-    let mut overlay_rows = Vec::new();
-    piece_rows(overlay.root(), &mut overlay_rows);
-    let overlay_rows = merge_rows(overlay_rows, h);
+    if std::env::var_os("LADING_R4_TRACE").is_some() {
+        eprintln!("trace: prep {:.1} ms", ms(t_all));
+    }
+    let mut t = Instant::now();
+    let pieces = Pieces::of(&overlay, h);
+    let mut overlay_rows: Vec<(usize, usize)> = pieces.list.iter().map(|p| p.rows).collect();
+    overlay_rows.sort_unstable();
+    let overlay_rows = merge_rows_usize(overlay_rows);
     let mark_rows = merge_rows(raster::mark_rows(page), h);
     lap(&clocks.text, &mut t);
     let mut whole: Vec<(usize, usize)> = overlay_rows.iter().chain(&mark_rows).copied().collect();
@@ -248,11 +289,7 @@ pub fn encode_in_strips(
             if meets(&overlay_rows, first, end)
                 && let Some(mut pixmap) = PixmapMut::from_bytes(px, width, n as u32)
             {
-                resvg::render(
-                    &overlay,
-                    Transform::from_translate(0.0, -(first as f32)),
-                    &mut pixmap,
-                );
+                pieces.render(&overlay, (first, end), &mut pixmap);
             }
             lap(&clocks.text, &mut t);
             if !opaque_rgba(px) {
@@ -262,11 +299,16 @@ pub fn encode_in_strips(
             lap(&clocks.encode, &mut t);
         })
     });
+    if std::env::var_os("LADING_R4_TRACE").is_some() {
+        eprintln!("trace: prep+strips {:.1} ms", ms(t_all));
+    }
     if translucent.load(Ordering::Relaxed) {
         return Ok(None);
     }
     let t = Instant::now();
+    trace("strips done");
     let bytes = png_file(&zlib, width, height, true)?;
+    trace("file done");
     clocks
         .encode
         .fetch_add(t.elapsed().as_micros() as u64, Ordering::Relaxed);
@@ -306,7 +348,8 @@ thread_local! {
 /// first filtered "sub" (each byte minus the one a pixel to its left: it needs no row
 /// above), the others "up" (each byte minus the one above it). The differences are taken
 /// on whole RGBA rows (in vectors), then packed four pixels at a time into three words.
-fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) {
+#[inline(always)]
+fn filter_rows_body(px: &[u8], w: usize, out: &mut Vec<u8>) {
     let (row_px, row_out) = (w * 4, 1 + w * 3);
     let n = px.len() / row_px;
     let start = out.len();
@@ -337,7 +380,10 @@ fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) {
     });
 }
 
+wide!(fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) = filter_rows_body);
+
 /// RGBA bytes `src` as RGB into `dst` (three quarters as long).
+#[inline(always)]
 fn pack_rgb(src: &[u8], dst: &mut [u8]) {
     let mut quads = src.chunks_exact(16);
     let mut outs = dst.chunks_exact_mut(12);
@@ -357,20 +403,82 @@ fn pack_rgb(src: &[u8], dst: &mut [u8]) {
     }
 }
 
-/// The rows (top, bottom) each piece of the overlay may paint: its leaves, and each group
-/// drawn as a layer (a clip, an opacity) as one.
-fn piece_rows(group: &usvg::Group, out: &mut Vec<(f32, f32)>) {
-    for node in group.children() {
-        match node {
-            usvg::Node::Group(g) if !g.should_isolate() => piece_rows(g, out),
-            _ => {
-                let r = node.abs_stroke_bounding_box();
-                let (mut top, mut bottom) = (r.top(), r.bottom());
-                if let Some(l) = node.abs_layer_bounding_box() {
-                    (top, bottom) = (top.min(l.top()), bottom.max(l.bottom()));
+/// The overlay's pieces (its leaves, and each group drawn as a layer, a clip or an opacity,
+/// as one) in drawing order, with the rows each may paint: a strip draws only the pieces
+/// that reach it (each lies inside one strip whole), not the whole overlay once a strip.
+struct Pieces<'t> {
+    list: Vec<Piece<'t>>,
+    /// Whether a piece lies in a group with a transform of its own (then each strip the
+    /// overlay reaches draws the whole overlay, as resvg does).
+    nested: bool,
+}
+
+struct Piece<'t> {
+    node: &'t usvg::Node,
+    /// Rows `a..b` of the picture it may paint (with a margin for anti-aliasing).
+    rows: (usize, usize),
+}
+
+impl<'t> Pieces<'t> {
+    fn of(tree: &'t usvg::Tree, h: usize) -> Pieces<'t> {
+        let mut pieces = Pieces {
+            list: Vec::new(),
+            nested: !tree.root().transform().is_identity(),
+        };
+        pieces.collect(tree.root(), h);
+        pieces
+    }
+
+    fn collect(&mut self, group: &'t usvg::Group, h: usize) {
+        for node in group.children() {
+            match node {
+                usvg::Node::Group(g) if !g.should_isolate() => {
+                    self.nested |= !g.transform().is_identity();
+                    self.collect(g, h);
                 }
-                out.push((top, bottom));
+                _ => {
+                    let r = node.abs_stroke_bounding_box();
+                    let (mut top, mut bottom) = (r.top(), r.bottom());
+                    if let Some(l) = node.abs_layer_bounding_box() {
+                        (top, bottom) = (top.min(l.top()), bottom.max(l.bottom()));
+                    }
+                    if let Some(&rows) = merge_rows(vec![(top, bottom)], h).first() {
+                        self.list.push(Piece { node, rows });
+                    }
+                }
             }
+        }
+    }
+
+    /// Draws the pieces that reach rows `first..end` onto `pixmap` (those rows): the same
+    /// pixels as resvg drawing the whole overlay there.
+    fn render(&self, tree: &usvg::Tree, (first, end): (usize, usize), pixmap: &mut PixmapMut) {
+        let whole = Transform::from_translate(0.0, -(first as f32));
+        if self.nested {
+            resvg::render(tree, whole, pixmap);
+            return;
+        }
+        // `render_node` draws a node shifted by its layer box's corner: undone here, and
+        // where the sums would not come out exact, the whole overlay is drawn instead.
+        let mine: Vec<(&usvg::Node, Transform)> = self
+            .list
+            .iter()
+            .filter(|p| p.rows.0 < end && first < p.rows.1)
+            .filter_map(|p| {
+                let b = p.node.abs_layer_bounding_box()?;
+                Some((p.node, Transform::from_translate(b.x(), b.y() - first as f32)))
+            })
+            .collect();
+        let exact = mine.iter().all(|(node, shifted)| {
+            node.abs_layer_bounding_box()
+                .is_some_and(|b| shifted.pre_translate(-b.x(), -b.y()) == whole)
+        });
+        if !exact {
+            resvg::render(tree, whole, pixmap);
+            return;
+        }
+        for (node, shifted) in mine {
+            resvg::render_node(node, shifted, pixmap);
         }
     }
 }

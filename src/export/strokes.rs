@@ -26,6 +26,7 @@ use rayon::prelude::*;
 mod cover;
 use cover::{GROUP_ROWS, Reach, first_clear, last_clear, prefetch, set_bits};
 
+use super::simd::wide;
 use crate::scene::{SceneLink, SceneNode};
 use crate::style::Rgba;
 
@@ -554,12 +555,13 @@ impl Strokes {
             let (a, b) = ((band * BAND_ROWS).max(ya), ((band + 1) * BAND_ROWS).min(yb));
             let part = &mut rows[(a - ya) * w * 4..(b - ya) * w * 4];
             let mine = &plan.order[plan.starts[band] as usize..plan.starts[band + 1] as usize];
-            self.paint_band(mine, part, w, a as i32, b as i32 - 1, plan.cull);
+            paint_band(self, mine, part, w, a as i32, b as i32 - 1, plan.cull);
         }
     }
 
     /// Paints the primitives `mine` (in scene order) on rows `y0..=y1` (`rows`: their
     /// pixels, at most a band's).
+    #[inline(always)]
     fn paint_band(&self, mine: &[u32], rows: &mut [u8], w: usize, y0: i32, y1: i32, cull: bool) {
         if !cull {
             for &i in mine {
@@ -790,6 +792,7 @@ impl Strokes {
     }
 
     /// Paints primitive `p` on row `y`: the pixels of `spans` within `visible`.
+    #[inline(always)]
     fn paint_spans(&self, p: &Prim, row: &mut [u8], y: i32, spans: Spans, visible: (i32, i32)) {
         let yc = y as f32 + 0.5;
         let clip_y = self.clip_y(yc);
@@ -984,6 +987,16 @@ impl Strokes {
         }
     }
 }
+
+wide!(fn paint_band(
+    strokes: &Strokes,
+    mine: &[u32],
+    rows: &mut [u8],
+    w: usize,
+    y0: i32,
+    y1: i32,
+    cull: bool,
+) = Strokes::paint_band);
 
 /// `v / 255`, rounded, for `v` up to 255 × 255.
 #[inline(always)]
