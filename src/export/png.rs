@@ -355,7 +355,10 @@ fn filter_rows_body(px: &[u8], w: usize, out: &mut Vec<u8>) {
     let start = out.len();
     out.resize(start + n * row_out, 0);
     let out = &mut out[start..];
-    DIFF.with_borrow_mut(|diff| {
+    // Taken out of the thread's slot and put back (rather than borrowed in a closure), so
+    // the loop is compiled into this function's AVX2 copy too.
+    let mut diff = DIFF.take();
+    {
         diff.resize(row_px, 0);
         for (y, dst) in out.chunks_exact_mut(row_out).enumerate() {
             let src = &px[y * row_px..][..row_px];
@@ -375,9 +378,10 @@ fn filter_rows_body(px: &[u8], w: usize, out: &mut Vec<u8>) {
                     *d = p.wrapping_sub(u);
                 }
             }
-            pack_rgb(diff, &mut dst[1..]);
+            pack_rgb(&diff, &mut dst[1..]);
         }
-    });
+    }
+    DIFF.set(diff);
 }
 
 wide!(fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) = filter_rows_body);

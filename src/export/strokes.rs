@@ -177,11 +177,15 @@ struct Todo {
     spans: Spans,
 }
 
+/// A band's rows to paint; its covered pixels (a bit each), those covered on every row of
+/// each group of [`GROUP_ROWS`], and those covered on all its rows.
+type Scratch = (Vec<Todo>, Vec<u64>, Vec<u64>, Vec<u64>);
+
 thread_local! {
     /// A band's rows to paint and covered pixels, kept for the thread's next band (they
     /// grow to megabytes on a big picture).
-    static SCRATCH: std::cell::RefCell<(Vec<Todo>, Vec<u64>, Vec<u64>)> =
-        const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
+    static SCRATCH: std::cell::RefCell<Scratch> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new(), Vec::new())) };
 }
 
 /// Slack of the spans a row is split into, in units of the coverage formula's distances:
@@ -576,7 +580,10 @@ impl Strokes {
             return;
         }
         let words = w.div_ceil(64);
-        SCRATCH.with_borrow_mut(|(todo, covered, groups)| {
+        // Taken out of the thread's slot and put back (rather than borrowed in a closure),
+        // so the walk is compiled into this function's AVX2 copy too.
+        let (mut todo, mut covered, mut groups, mut whole) = SCRATCH.take();
+        {
             let n = (y1 - y0 + 1) as usize;
             // Last primitive first: the pixels a later primitive copies its colour
             // onto (`covered`, a bit per pixel) are skipped by the earlier ones,
@@ -586,6 +593,8 @@ impl Strokes {
             covered.resize(n * words, 0);
             groups.clear();
             groups.resize(n.div_ceil(GROUP_ROWS) * words, 0);
+            whole.clear();
+            whole.resize(words, 0);
             for (j, &i) in mine.iter().enumerate().rev() {
                 // The band's primitives lie scattered through the scene's: ask for
                 // one a few steps ahead while this one is worked on.
@@ -599,7 +608,8 @@ impl Strokes {
                 let hidden = match Reach::of(p, w) {
                     Some(r) if !rows.is_empty() => {
                         let (ya, yb) = (*rows.start(), *rows.end());
-                        r.hidden_rows(ya, (yb - ya + 1) as usize, y0, (covered, groups), words)
+                        let n = (yb - ya + 1) as usize;
+                        r.hidden_rows(ya, n, y0, (&covered, &groups, &whole), words)
                     }
                     _ => 0,
                 };
@@ -631,6 +641,9 @@ impl Strokes {
                             groups[g * words + k] = rows
                                 .clone()
                                 .fold(u64::MAX, |acc, r| acc & covered[r * words + k]);
+                            // And on all the band's rows?
+                            whole[k] = (0..n.div_ceil(GROUP_ROWS))
+                                .fold(u64::MAX, |acc, g| acc & groups[g * words + k]);
                         }
                     }
                 }
@@ -641,7 +654,8 @@ impl Strokes {
                 let p = &self.prims[t.prim as usize];
                 self.paint_spans(p, row, t.y, t.spans, t.visible);
             }
-        })
+        }
+        SCRATCH.set((todo, covered, groups, whole));
     }
 
     /// One row of one primitive, painted whole (the reference for the bands' skipping).
