@@ -613,11 +613,13 @@ impl Strokes {
                     }
                     _ => 0,
                 };
+                // The rows that may show (at most a band's: 64), one set bit each.
                 let first = *rows.start();
-                for y in rows {
-                    if hidden >> (y - first) & 1 == 1 {
-                        continue;
-                    }
+                let count = (*rows.end() - first + 1).clamp(0, 64) as u32;
+                let mut show = u64::MAX.checked_shr(64 - count).unwrap_or(0) & !hidden;
+                while show != 0 {
+                    let y = first + show.trailing_zeros() as i32;
+                    show &= show - 1;
                     let bits = &mut covered[(y - y0) as usize * words..][..words];
                     let Some(spans) = self.row_spans(p, y, w) else {
                         continue;
@@ -649,7 +651,10 @@ impl Strokes {
                 }
             }
             // Then in scene order, only what may show.
-            for t in todo.iter().rev() {
+            for (j, t) in todo.iter().enumerate().rev() {
+                if let Some(ahead) = j.checked_sub(8).map(|k| todo[k].prim) {
+                    prefetch(&self.prims[ahead as usize]);
+                }
                 let row = &mut rows[((t.y - y0) as usize) * w * 4..][..w * 4];
                 let p = &self.prims[t.prim as usize];
                 self.paint_spans(p, row, t.y, t.spans, t.visible);
