@@ -292,6 +292,7 @@ fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster
 fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
     let mut halo = vec![0u8; w * h];
     let (wi, hi) = (w as i32, h as i32);
+    let pad = kernel.pad;
     // Each row's first and last covered pixel (none: `(w, 0)`): a tap changes nothing where
     // its source is 0, so only that part of a row is read.
     let inked: Vec<(i32, i32)> = fill
@@ -302,85 +303,83 @@ fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
             (first, last)
         })
         .collect();
-    if let Some(r2) = kernel.disc {
-        // Squared distance along the row to the nearest covered pixel, at most 255² (rows
-        // without ink: never read).
-        let mut near = vec![u16::MAX; w * h];
-        for ((f, n), &(first, last)) in fill
-            .chunks_exact(w)
-            .zip(near.chunks_exact_mut(w))
-            .zip(&inked)
-        {
-            if first >= last {
-                continue;
-            }
-            let mut d = 255u16;
-            for (x, &c) in f.iter().enumerate() {
-                d = if c > 0 { 0 } else { (d + 1).min(255) };
-                n[x] = d;
-            }
-            let mut d = 255u16;
-            for x in (0..w).rev() {
-                d = if f[x] > 0 { 0 } else { (d + 1).min(255) };
-                n[x] = n[x].min(d);
-                n[x] *= n[x];
-            }
+    // Squared distance along the row to the nearest covered pixel, at most 255² (rows
+    // without ink: never read).
+    let mut near = vec![u16::MAX; w * h];
+    for ((f, n), &(first, last)) in fill
+        .chunks_exact(w)
+        .zip(near.chunks_exact_mut(w))
+        .zip(&inked)
+    {
+        if first >= last {
+            continue;
         }
-        let r = (r2 as f32).sqrt() as i32 + 1;
-        for dy in -r..=r {
-            let room = r2 - dy * dy;
-            if room < 0 {
+        let mut d = 255u16;
+        for (x, &c) in f.iter().enumerate() {
+            d = if c > 0 { 0 } else { (d + 1).min(255) };
+            n[x] = d;
+        }
+        let mut d = 255u16;
+        for x in (0..w).rev() {
+            d = if f[x] > 0 { 0 } else { (d + 1).min(255) };
+            n[x] = n[x].min(d);
+            n[x] *= n[x];
+        }
+    }
+    // Squared distance to the nearest covered pixel, where it is at most the kernel's
+    // reach (else more than that, or `u16::MAX`): the smallest, over the rows within
+    // reach, of the distance along that row plus the rows between, squared.
+    let mut dist = vec![u16::MAX; w * h];
+    for dy in -pad..=pad {
+        let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
+        let dy2 = (dy * dy) as u16;
+        for y in ya..yb {
+            let (first, last) = inked[(y + dy) as usize];
+            let (xa, xb) = ((first - pad).max(0), (last + pad).min(wi));
+            if xa >= xb {
                 continue;
             }
-            // Pixels farther along the row than this from the ink are not within `room`.
-            let along = (room as f32).sqrt() as i32 + 1;
-            let room = room.min(i32::from(u16::MAX)) as u16;
-            let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
-            for y in ya..yb {
-                let (first, last) = inked[(y + dy) as usize];
-                let (xa, xb) = ((first - along).max(0), (last + along).min(wi));
-                if xa >= xb {
-                    continue;
-                }
-                let span = xa as usize..xb as usize;
-                let src = &near[((y + dy) * wi) as usize..][..w][span.clone()];
-                let dst = &mut halo[(y * wi) as usize..][..w][span];
-                for (d, &n) in dst.iter_mut().zip(src) {
-                    *d |= if n <= room { 255 } else { 0 };
-                }
+            let span = xa as usize..xb as usize;
+            let src = &near[((y + dy) * wi) as usize..][..w][span.clone()];
+            let dst = &mut dist[(y * wi) as usize..][..w][span];
+            for (d, &n) in dst.iter_mut().zip(src) {
+                *d = (*d).min(n.saturating_add(dy2));
             }
         }
     }
-    // The ring's taps only where the halo is not full yet (a full pixel stays full): for
-    // each row, its runs of such pixels that ink within the kernel's reach can change.
-    let pad = kernel.pad;
+    // The disc: full wherever a covered pixel lies within it.
+    let inner = kernel.disc.map_or(-1, |r2| r2);
+    if inner >= 0 {
+        let r2 = inner.min(i32::from(u16::MAX)) as u16;
+        for (d, &n) in halo.iter_mut().zip(&dist) {
+            *d = if n <= r2 { 255 } else { 0 };
+        }
+    }
+    // The ring's taps only where a covered pixel lies within the ring (nearer, the halo is
+    // full; farther, no tap reaches one): for each row, its runs of such pixels.
+    let outer = kernel
+        .taps
+        .iter()
+        .map(|&(dx, dy, _)| dx * dx + dy * dy)
+        .max()
+        .unwrap_or(-1);
     let mut runs: Vec<(i32, i32)> = Vec::new();
     for y in 0..hi {
-        // The reach of the ink on the rows within `pad` (none: nothing to add).
-        let (mut lo, mut up) = (wi, 0);
-        for &(first, last) in &inked[(y - pad).max(0) as usize..(y + pad + 1).min(hi) as usize] {
-            if first < last {
-                (lo, up) = (lo.min(first - pad), up.max(last + pad));
-            }
-        }
-        let (lo, up) = (lo.max(0), up.min(wi));
-        if lo >= up {
-            continue;
-        }
-        let row = &halo[(y * wi) as usize..][..w];
+        let row = &dist[(y * wi) as usize..][..w];
         runs.clear();
-        let mut x = lo;
-        while x < up {
-            let Some(a) = row[x as usize..up as usize].iter().position(|&v| v < 255) else {
+        let within = |n: u16| i32::from(n) > inner && i32::from(n) <= outer;
+        let mut x = 0usize;
+        while x < w {
+            let Some(a) = row[x..].iter().position(|&n| within(n)) else {
                 break;
             };
-            let a = x + a as i32;
-            let b = row[a as usize..up as usize]
-                .iter()
-                .position(|&v| v == 255)
-                .map_or(up, |n| a + n as i32);
-            runs.push((a, b));
+            let a = x + a;
+            let b = row[a..].iter().position(|&n| !within(n)).map_or(w, |n| a + n);
+            runs.push((a as i32, b as i32));
             x = b;
+        }
+        if runs.is_empty() {
+            continue;
         }
         for &(dx, dy, k) in &kernel.taps {
             let sy = y + dy;
