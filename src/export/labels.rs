@@ -11,10 +11,17 @@
 //! has the glyph's edge about `c − ½` inside its centre, so this is the coverage of a shape
 //! grown by `r` (what the stroke with round joins drew), edges anti-aliased alike.
 //!
-//! Each label is rasterised on its own (in parallel: a label's pixels depend only on the
-//! label), then composited in scene order (bands of rows on all cores), halo then fill,
-//! clipped to the network area when the page asks for it. Deterministic: integer arithmetic
-//! after tiny-skia's fill.
+//! Each label is rasterised on its own (a label's pixels depend only on the label) when the
+//! first rows that hold it are composited, so strips elsewhere are painted meanwhile instead
+//! of waiting for every label; then composited in scene order, halo then fill, clipped to
+//! the network area when the page asks for it. Deterministic: integer arithmetic after
+//! tiny-skia's fill.
+//!
+//! The dilation: the offsets that add a whole pixel or more form a disc, so the halo is full
+//! wherever a covered pixel lies within it; the rest (a ring) are added one by one, only
+//! where a covered pixel lies within the ring (nearer, the halo is already full; farther, no
+//! offset reaches one). Both come from a map of each pixel's squared distance to the nearest
+//! covered pixel (along each row, then the smallest over the rows within reach).
 
 use std::sync::OnceLock;
 
@@ -91,7 +98,6 @@ pub fn prepare<'a>(
     };
     let tree = usvg::Tree::from_str(&svg::label_texts(page), options)
         .map_err(|e| ExportError::Render(format!("the labels' SVG does not parse: {e}")))?;
-    super::png::trace("labels parsed");
     let mut glyphs = Vec::with_capacity(labels.len());
     collect(tree.root(), Transform::identity(), None, &mut glyphs);
     // As the SVG: one halo width and colour for all labels, the first label's; plus a
@@ -285,9 +291,10 @@ fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster
 /// pixel has coverage `c > 0` (clamped to 0..255).
 ///
 /// The taps that add 255 or more (a disc: most of them) make the halo full wherever any
-/// covered pixel lies within the disc; that is found from each pixel's distance along its
-/// row to the nearest covered pixel, a row of the disc at a time. The others (a ring at the
-/// edge) are added one by one.
+/// covered pixel lies within the disc; that is found from each pixel's squared distance to
+/// the nearest covered pixel (its distance along each row within reach, a row at a time).
+/// The others (a ring at the edge) are added one by one, only to the pixels whose nearest
+/// covered pixel lies within the ring.
 #[inline(always)]
 fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
     let mut halo = vec![0u8; w * h];
@@ -374,7 +381,10 @@ fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
                 break;
             };
             let a = x + a;
-            let b = row[a..].iter().position(|&n| !within(n)).map_or(w, |n| a + n);
+            let b = row[a..]
+                .iter()
+                .position(|&n| !within(n))
+                .map_or(w, |n| a + n);
             runs.push((a as i32, b as i32));
             x = b;
         }

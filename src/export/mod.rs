@@ -39,7 +39,7 @@ pub mod page;
 pub mod png;
 mod raster;
 mod settle;
-mod simd;
+pub(crate) mod simd;
 mod strokes;
 pub mod svg;
 mod zlib;

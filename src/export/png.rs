@@ -152,14 +152,6 @@ pub fn encode(page: &Page) -> Result<(Vec<u8>, Phases), ExportError> {
     encode_whole(page)
 }
 
-pub(super) fn trace(what: &str) {
-    static T0: OnceLock<Instant> = OnceLock::new();
-    let t0 = *T0.get_or_init(Instant::now);
-    if std::env::var_os("LADING_R4_TRACE").is_some() {
-        eprintln!("trace {:7.1} ms: {what}", ms(t0));
-    }
-}
-
 /// Thread time per phase of the strips, in microseconds.
 #[derive(Default)]
 struct Clocks {
@@ -189,6 +181,10 @@ thread_local! {
 /// at 4,000 px, which the kernel must first clear page by page) is never in memory, nor
 /// read twice.
 ///
+/// The links' plan, the labels' glyphs and the overlay's text are prepared side by side;
+/// each label is rasterised when a strip first holds it ([`labels::Labels`]), and a strip
+/// draws only the overlay's pieces that reach it ([`Pieces`]).
+///
 /// Marks and the overlay's pieces are drawn by tiny-skia and resvg, whose anti-aliasing
 /// changes where a path is cut at a pixmap's edge: strips are cut between them, never
 /// through one. Each strip's first row is filtered "sub" (it needs no row above); the
@@ -212,15 +208,12 @@ pub fn encode_in_strips(
         ..usvg::Options::default()
     };
     let clocks = Clocks::default();
-    let t_all = Instant::now();
-    trace("start");
     // The links' plan, the labels' rasters and the overlay's text, prepared side by side.
     let ((strokes, plan), (labels, overlay)) = rayon::join(
         || {
             let mut t = Instant::now();
             let strokes = raster::strokes(page);
             let plan = strokes.plan(width, height);
-            trace("strokes");
             lap(&clocks.links, &mut t);
             (strokes, plan)
         },
@@ -229,14 +222,12 @@ pub fn encode_in_strips(
                 || {
                     let mut t = Instant::now();
                     let labels = labels::prepare(page, width, height, &options);
-                    trace("labels");
                     lap(&clocks.labels, &mut t);
                     labels
                 },
                 || {
                     let mut t = Instant::now();
                     let tree = usvg::Tree::from_str(&svg::text_overlay(page), &options);
-                    trace("overlay");
                     lap(&clocks.text, &mut t);
                     tree
                 },
@@ -248,9 +239,6 @@ pub fn encode_in_strips(
         overlay.map_err(|e| ExportError::Render(format!("the SVG does not parse: {e}")))?,
     );
     let background = raster::background(page);
-    if std::env::var_os("LADING_R4_TRACE").is_some() {
-        eprintln!("trace: prep {:.1} ms", ms(t_all));
-    }
     let mut t = Instant::now();
     let pieces = Pieces::of(&overlay, h);
     let mut overlay_rows: Vec<(usize, usize)> = pieces.list.iter().map(|p| p.rows).collect();
@@ -299,16 +287,11 @@ pub fn encode_in_strips(
             lap(&clocks.encode, &mut t);
         })
     });
-    if std::env::var_os("LADING_R4_TRACE").is_some() {
-        eprintln!("trace: prep+strips {:.1} ms", ms(t_all));
-    }
     if translucent.load(Ordering::Relaxed) {
         return Ok(None);
     }
     let t = Instant::now();
-    trace("strips done");
     let bytes = png_file(&zlib, width, height, true)?;
-    trace("file done");
     clocks
         .encode
         .fetch_add(t.elapsed().as_micros() as u64, Ordering::Relaxed);
@@ -470,7 +453,10 @@ impl<'t> Pieces<'t> {
             .filter(|p| p.rows.0 < end && first < p.rows.1)
             .filter_map(|p| {
                 let b = p.node.abs_layer_bounding_box()?;
-                Some((p.node, Transform::from_translate(b.x(), b.y() - first as f32)))
+                Some((
+                    p.node,
+                    Transform::from_translate(b.x(), b.y() - first as f32),
+                ))
             })
             .collect();
         let exact = mine.iter().all(|(node, shifted)| {

@@ -7,9 +7,18 @@
 //! arithmetic, and IEEE f32 operations without fused multiply-adds (Rust never contracts
 //! them), give the same bits in either, so a picture is the same bytes on any machine.
 
+/// Tests set this to run the copies for any CPU, to compare them with the AVX2 ones.
+#[cfg(test)]
+pub(crate) static BASELINE_ONLY: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 /// Whether this CPU runs the AVX2 copies (checked once; the standard library caches it).
 #[inline(always)]
 pub(super) fn avx2() -> bool {
+    #[cfg(test)]
+    if BASELINE_ONLY.load(std::sync::atomic::Ordering::Relaxed) {
+        return false;
+    }
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2")

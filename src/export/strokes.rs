@@ -1358,12 +1358,18 @@ mod tests {
                 }
             })
             .collect();
-        for (clip, cull) in [
+        let cases = [
             (None, false),
             (None, true),
             (Some([7.3, 9.6, 281.5, 270.25]), false),
             (Some([7.3, 9.6, 281.5, 270.25]), true),
-        ] {
+        ];
+        // Both copies of the band painter: for any CPU and with AVX2 (see `simd`).
+        for (baseline, (clip, cull)) in [false, true]
+            .into_iter()
+            .flat_map(|b| cases.map(|c| (b, c)))
+        {
+            super::super::simd::BASELINE_ONLY.store(baseline, std::sync::atomic::Ordering::Relaxed);
             let mut strokes = Strokes::new(&links, [0.25, 0.5], clip);
             strokes.add_nodes(&nodes, [0.25, 0.5]);
             let mut painted = vec![230u8; 300 * 290 * 4];
@@ -1377,8 +1383,9 @@ mod tests {
                 .count();
             assert_eq!(
                 differ, 0,
-                "clip {clip:?}, cull {cull}: {differ} pixels differ"
+                "clip {clip:?}, cull {cull}, baseline {baseline}: {differ} pixels differ"
             );
         }
+        super::super::simd::BASELINE_ONLY.store(false, std::sync::atomic::Ordering::Relaxed);
     }
 }
