@@ -16,12 +16,6 @@
 //! of waiting for every label; then composited in scene order, halo then fill, clipped to
 //! the network area when the page asks for it. Deterministic: integer arithmetic after
 //! tiny-skia's fill.
-//!
-//! The dilation: the offsets that add a whole pixel or more form a disc, so the halo is full
-//! wherever a covered pixel lies within it; the rest (a ring) are added one by one, only
-//! where a covered pixel lies within the ring (nearer, the halo is already full; farther, no
-//! offset reaches one). Both come from a map of each pixel's squared distance to the nearest
-//! covered pixel (along each row, then the smallest over the rows within reach).
 
 use std::sync::OnceLock;
 
@@ -291,15 +285,46 @@ fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster
 /// pixel has coverage `c > 0` (clamped to 0..255).
 ///
 /// The taps that add 255 or more (a disc: most of them) make the halo full wherever any
-/// covered pixel lies within the disc; that is found from each pixel's squared distance to
-/// the nearest covered pixel (its distance along each row within reach, a row at a time).
-/// The others (a ring at the edge) are added one by one, only to the pixels whose nearest
-/// covered pixel lies within the ring.
+/// covered pixel lies within the disc; that is found from each pixel's distance along its
+/// row to the nearest covered pixel, a row of the disc at a time. The others (a ring at the
+/// edge) are added one by one.
 #[inline(always)]
 fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
     let mut halo = vec![0u8; w * h];
     let (wi, hi) = (w as i32, h as i32);
-    let pad = kernel.pad;
+    if let Some(r2) = kernel.disc {
+        // Squared distance along the row to the nearest covered pixel, at most 255².
+        let mut near = vec![u16::MAX; w * h];
+        for (f, n) in fill.chunks_exact(w).zip(near.chunks_exact_mut(w)) {
+            let mut d = 255u16;
+            for (x, &c) in f.iter().enumerate() {
+                d = if c > 0 { 0 } else { (d + 1).min(255) };
+                n[x] = d;
+            }
+            let mut d = 255u16;
+            for x in (0..w).rev() {
+                d = if f[x] > 0 { 0 } else { (d + 1).min(255) };
+                n[x] = n[x].min(d);
+                n[x] *= n[x];
+            }
+        }
+        let r = (r2 as f32).sqrt() as i32 + 1;
+        for dy in -r..=r {
+            let room = r2 - dy * dy;
+            if room < 0 {
+                continue;
+            }
+            let room = room.min(i32::from(u16::MAX)) as u16;
+            let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
+            for y in ya..yb {
+                let src = &near[((y + dy) * wi) as usize..][..w];
+                let dst = &mut halo[(y * wi) as usize..][..w];
+                for (d, &n) in dst.iter_mut().zip(src) {
+                    *d |= if n <= room { 255 } else { 0 };
+                }
+            }
+        }
+    }
     // Each row's first and last covered pixel (none: `(w, 0)`): a tap changes nothing where
     // its source is 0, so only that part of a row is read.
     let inked: Vec<(i32, i32)> = fill
@@ -310,112 +335,26 @@ fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
             (first, last)
         })
         .collect();
-    // Squared distance along the row to the nearest covered pixel, at most 255² (rows
-    // without ink: never read).
-    let mut near = vec![u16::MAX; w * h];
-    for ((f, n), &(first, last)) in fill
-        .chunks_exact(w)
-        .zip(near.chunks_exact_mut(w))
-        .zip(&inked)
-    {
-        if first >= last {
+    for &(dx, dy, k) in &kernel.taps {
+        // Target pixels (x, y) whose source (x + dx, y + dy) is inside the box.
+        let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
+        let (xa, xb) = ((-dx).max(0), (wi - dx).min(wi));
+        if xa >= xb {
             continue;
         }
-        let mut d = 255u16;
-        for (x, &c) in f.iter().enumerate() {
-            d = if c > 0 { 0 } else { (d + 1).min(255) };
-            n[x] = d;
-        }
-        let mut d = 255u16;
-        for x in (0..w).rev() {
-            d = if f[x] > 0 { 0 } else { (d + 1).min(255) };
-            n[x] = n[x].min(d);
-            n[x] *= n[x];
-        }
-    }
-    // Squared distance to the nearest covered pixel, where it is at most the kernel's
-    // reach (else more than that, or `u16::MAX`): the smallest, over the rows within
-    // reach, of the distance along that row plus the rows between, squared.
-    let mut dist = vec![u16::MAX; w * h];
-    for dy in -pad..=pad {
-        let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
-        let dy2 = (dy * dy) as u16;
+        // In bytes with saturation (`c + k` clamped), so the compiler can use wide vectors.
+        let (add, sub) = (k.clamp(0, 255) as u8, (-k).clamp(0, 255) as u8);
         for y in ya..yb {
             let (first, last) = inked[(y + dy) as usize];
-            let (xa, xb) = ((first - pad).max(0), (last + pad).min(wi));
+            let (xa, xb) = (xa.max(first - dx), xb.min(last - dx));
             if xa >= xb {
                 continue;
             }
-            let span = xa as usize..xb as usize;
-            let src = &near[((y + dy) * wi) as usize..][..w][span.clone()];
-            let dst = &mut dist[(y * wi) as usize..][..w][span];
-            for (d, &n) in dst.iter_mut().zip(src) {
-                *d = (*d).min(n.saturating_add(dy2));
-            }
-        }
-    }
-    // The disc: full wherever a covered pixel lies within it.
-    let inner = kernel.disc.map_or(-1, |r2| r2);
-    if inner >= 0 {
-        let r2 = inner.min(i32::from(u16::MAX)) as u16;
-        for (d, &n) in halo.iter_mut().zip(&dist) {
-            *d = if n <= r2 { 255 } else { 0 };
-        }
-    }
-    // The ring's taps only where a covered pixel lies within the ring (nearer, the halo is
-    // full; farther, no tap reaches one): for each row, its runs of such pixels.
-    let outer = kernel
-        .taps
-        .iter()
-        .map(|&(dx, dy, _)| dx * dx + dy * dy)
-        .max()
-        .unwrap_or(-1);
-    let mut runs: Vec<(i32, i32)> = Vec::new();
-    for y in 0..hi {
-        let row = &dist[(y * wi) as usize..][..w];
-        runs.clear();
-        let within = |n: u16| i32::from(n) > inner && i32::from(n) <= outer;
-        let mut x = 0usize;
-        while x < w {
-            let Some(a) = row[x..].iter().position(|&n| within(n)) else {
-                break;
-            };
-            let a = x + a;
-            let b = row[a..]
-                .iter()
-                .position(|&n| !within(n))
-                .map_or(w, |n| a + n);
-            runs.push((a as i32, b as i32));
-            x = b;
-        }
-        if runs.is_empty() {
-            continue;
-        }
-        for &(dx, dy, k) in &kernel.taps {
-            let sy = y + dy;
-            if sy < 0 || sy >= hi {
-                continue;
-            }
-            let (first, last) = inked[sy as usize];
-            // Target pixels x whose source x + dx is inked.
-            let (xa, xb) = ((first - dx).max(0), (last - dx).min(wi));
-            if xa >= xb {
-                continue;
-            }
-            // In bytes with saturation (`c + k` clamped), so the compiler can use wide
-            // vectors.
-            let (add, sub) = (k.clamp(0, 255) as u8, (-k).clamp(0, 255) as u8);
-            for &(a, b) in &runs {
-                let (a, b) = (a.max(xa), b.min(xb));
-                if a >= b {
-                    continue;
-                }
-                let src = &fill[(sy * wi + a + dx) as usize..][..(b - a) as usize];
-                let dst = &mut halo[(y * wi + a) as usize..][..(b - a) as usize];
-                for (d, &c) in dst.iter_mut().zip(src) {
-                    let v = c.saturating_add(add).saturating_sub(sub);
-                    *d = (*d).max(if c > 0 { v } else { 0 });
-                }
+            let src = &fill[((y + dy) * wi + xa + dx) as usize..][..(xb - xa) as usize];
+            let dst = &mut halo[(y * wi + xa) as usize..][..(xb - xa) as usize];
+            for (d, &c) in dst.iter_mut().zip(src) {
+                let v = c.saturating_add(add).saturating_sub(sub);
+                *d = (*d).max(if c > 0 { v } else { 0 });
             }
         }
     }
