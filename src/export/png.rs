@@ -28,7 +28,6 @@ use resvg::usvg::{self, fontdb};
 use super::page::Page;
 use rayon::prelude::*;
 
-use super::simd::wide;
 use super::{ExportError, labels, raster, svg, zlib};
 use crate::style::fonts;
 
@@ -331,15 +330,12 @@ thread_local! {
 /// first filtered "sub" (each byte minus the one a pixel to its left: it needs no row
 /// above), the others "up" (each byte minus the one above it). The differences are taken
 /// on whole RGBA rows (in vectors), then packed four pixels at a time into three words.
-#[inline(always)]
-fn filter_rows_body(px: &[u8], w: usize, out: &mut Vec<u8>) {
+fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) {
     let (row_px, row_out) = (w * 4, 1 + w * 3);
     let n = px.len() / row_px;
     let start = out.len();
     out.resize(start + n * row_out, 0);
     let out = &mut out[start..];
-    // Taken out of the thread's slot and put back (rather than borrowed in a closure), so
-    // the loop is compiled into this function's AVX2 copy too.
     let mut diff = DIFF.take();
     {
         diff.resize(row_px, 0);
@@ -366,8 +362,6 @@ fn filter_rows_body(px: &[u8], w: usize, out: &mut Vec<u8>) {
     }
     DIFF.set(diff);
 }
-
-wide!(fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) = filter_rows_body);
 
 /// RGBA bytes `src` as RGB into `dst` (three quarters as long).
 #[inline(always)]

@@ -1,9 +1,8 @@
 //! The painter's hot loops compiled twice: for any x86-64 CPU (SSE2), and for those with
 //! AVX2 (wider vectors, a rounding instruction for `floor`), picked at run time.
 //!
-//! Why: a release build targets every x86-64 CPU, so the loops that paint, composite,
-//! filter and compress a picture's pixels ran four 32-bit lanes wide where the machine
-//! has eight. Both copies are the same code (a generic body inlined into each): integer
+//! Why: a release build targets every x86-64 CPU, so the loops that paint, composite and
+//! compress a picture's pixels ran four 32-bit lanes wide where the machine has eight. Both copies are the same code (a generic body inlined into each): integer
 //! arithmetic, and IEEE f32 operations without fused multiply-adds (Rust never contracts
 //! them), give the same bits in either, so a picture is the same bytes on any machine.
 
