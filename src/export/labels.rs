@@ -11,10 +11,13 @@
 //! has the glyph's edge about `c − ½` inside its centre, so this is the coverage of a shape
 //! grown by `r` (what the stroke with round joins drew), edges anti-aliased alike.
 //!
-//! Each label is rasterised on its own (in parallel: a label's pixels depend only on the
-//! label), then composited in scene order (bands of rows on all cores), halo then fill,
-//! clipped to the network area when the page asks for it. Deterministic: integer arithmetic
-//! after tiny-skia's fill.
+//! Each label is rasterised on its own (a label's pixels depend only on the label) when the
+//! first rows that hold it are composited, so strips elsewhere are painted meanwhile instead
+//! of waiting for every label; then composited in scene order, halo then fill, clipped to
+//! the network area when the page asks for it. Deterministic: integer arithmetic after
+//! tiny-skia's fill.
+
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use resvg::tiny_skia::{FillRule, Mask, Path, Pixmap, Transform};
@@ -22,6 +25,7 @@ use resvg::usvg;
 
 use super::ExportError;
 use super::page::Page;
+use super::simd::wide;
 use super::svg;
 use crate::style::Rgba;
 
@@ -45,14 +49,26 @@ struct Raster {
     halo: Vec<u8>,
 }
 
-/// A page's labels, rasterised, ready to be composited onto any rows of the picture.
+/// A page's labels, ready to be composited onto any rows of the picture: each rasterised
+/// when a row range that holds it is first composited (so painting rows elsewhere never
+/// waits for it).
 pub struct Labels<'a> {
     page: &'a Page,
-    rasters: Vec<Raster>,
+    labels: Vec<Lazy>,
+    kernel: Kernel,
     clip: Option<[f32; 4]>,
+    size: (i32, i32),
 }
 
-/// Rasterises the page's labels (fill and halo) for a picture `width` × `height`.
+/// A label's glyphs, the rows of the picture its raster spans, and the raster once made.
+struct Lazy {
+    glyphs: Glyphs,
+    rows: (usize, usize),
+    raster: OnceLock<Option<Raster>>,
+}
+
+/// Shapes the page's labels (their glyphs, through usvg) for a picture `width` × `height`;
+/// each is rasterised (fill and halo) when first composited.
 pub fn prepare<'a>(
     page: &'a Page,
     width: u32,
@@ -64,11 +80,14 @@ pub fn prepare<'a>(
     let clip = page
         .clip
         .then_some([net.x, net.y, net.x + net.w, net.y + net.h]);
+    let (w, h) = (width as i32, height as i32);
     let Some(first) = labels.first() else {
         return Ok(Labels {
             page,
-            rasters: Vec::new(),
+            labels: Vec::new(),
+            kernel: Kernel::new(0.0),
             clip,
+            size: (w, h),
         });
     };
     let tree = usvg::Tree::from_str(&svg::label_texts(page), options)
@@ -80,15 +99,23 @@ pub fn prepare<'a>(
     // resvg's stroke of the same text: the same ink within 1%).
     let reach = first.size * svg::HALO_WIDTH / 2.0 + REACH_CORRECTION;
     let kernel = Kernel::new(reach);
-    let (w, h) = (width as i32, height as i32);
-    let rasters: Vec<Raster> = glyphs
-        .par_iter()
-        .filter_map(|g| raster(g, &kernel, w, h))
+    let labels = glyphs
+        .into_iter()
+        .filter_map(|g| {
+            let [_, y0, _, y1] = raster_box(&g, &kernel, w, h)?;
+            Some(Lazy {
+                glyphs: g,
+                rows: (y0 as usize, y1 as usize),
+                raster: OnceLock::new(),
+            })
+        })
         .collect();
     Ok(Labels {
         page,
-        rasters,
+        labels,
+        kernel,
         clip,
+        size: (w, h),
     })
 }
 
@@ -98,9 +125,17 @@ impl Labels<'_> {
     /// cut into rows.
     pub fn composite_rows(&self, rows: &mut [u8], width: usize, (y0, y1): (usize, usize)) {
         let labels = &self.page.scene.labels;
-        for r in &self.rasters {
-            let l = &labels[r.label];
-            composite(rows, width, (y0, y1), r, (l.halo, l.color), self.clip);
+        for lazy in &self.labels {
+            if !(lazy.rows.0 < y1 && y0 < lazy.rows.1) {
+                continue;
+            }
+            let raster = lazy
+                .raster
+                .get_or_init(|| raster(&lazy.glyphs, &self.kernel, self.size.0, self.size.1));
+            if let Some(r) = raster {
+                let l = &labels[r.label];
+                composite(rows, width, (y0, y1), r, (l.halo, l.color), self.clip);
+            }
         }
     }
 }
@@ -200,7 +235,9 @@ impl Kernel {
     }
 }
 
-fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster> {
+/// The box of the picture (x0, y0, x1, y1: `x0..x1` by `y0..y1`) a label's raster spans:
+/// the glyphs' pixels, one of slack and the halo's reach, within the picture.
+fn raster_box(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<[i32; 4]> {
     let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
     for p in &g.paths {
         let r = p.bounds();
@@ -220,9 +257,11 @@ fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster
     let y0 = (b[1].floor() as i32 - pad).max(0);
     let x1 = (b[2].ceil() as i32 + pad).min(width);
     let y1 = (b[3].ceil() as i32 + pad).min(height);
-    if x0 >= x1 || y0 >= y1 {
-        return None;
-    }
+    (x0 < x1 && y0 < y1).then_some([x0, y0, x1, y1])
+}
+
+fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster> {
+    let [x0, y0, x1, y1] = raster_box(g, kernel, width, height)?;
     let (w, h) = ((x1 - x0) as usize, (y1 - y0) as usize);
     let mut mask = Mask::new(w as u32, h as u32)?;
     let to_box = Transform::from_translate(-x0 as f32, -y0 as f32);
@@ -249,7 +288,8 @@ fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster
 /// covered pixel lies within the disc; that is found from each pixel's distance along its
 /// row to the nearest covered pixel, a row of the disc at a time. The others (a ring at the
 /// edge) are added one by one.
-fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
+#[inline(always)]
+fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
     let mut halo = vec![0u8; w * h];
     let (wi, hi) = (w as i32, h as i32);
     if let Some(r2) = kernel.disc {
@@ -321,12 +361,24 @@ fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
     halo
 }
 
+wide!(fn dilate(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> = dilate_body);
+
+wide!(fn composite(
+    rows: &mut [u8],
+    width: usize,
+    band: (usize, usize),
+    r: &Raster,
+    colors: (Rgba, Rgba),
+    clip: Option<[f32; 4]>,
+) = composite_body);
+
 /// Source-over of the halo colour at the halo's coverage, then of the text colour at the
 /// fill's, onto the pixmap's premultiplied pixels, times the clip rectangle's coverage.
 ///
 /// `rows` are the picture's rows `band.0..band.1`, `width` pixels wide; only the label's rows
 /// among them are painted.
-fn composite(
+#[inline(always)]
+fn composite_body(
     rows: &mut [u8],
     width: usize,
     band: (usize, usize),
@@ -336,25 +388,44 @@ fn composite(
 ) {
     let top = r.y0 as usize;
     let (from, to) = (band.0.max(top), band.1.min(top + r.h));
+    if from >= to {
+        return;
+    }
+    // The clip's coverage of each column of the label's box.
+    let clip_x: Vec<u8> = match clip {
+        Some(c) => (0..r.w)
+            .map(|x| clip_cov((r.x0 as usize + x) as f32 + 0.5, c[0], c[2]))
+            .collect(),
+        None => Vec::new(),
+    };
     for py in from..to {
         let y = py - top;
-        let yc = py as f32 + 0.5;
-        let clip_y = clip.map_or(255, |c| clip_cov(yc, c[1], c[3]));
+        let clip_y = clip.map_or(255, |c| clip_cov(py as f32 + 0.5, c[1], c[3]));
         if clip_y == 0 {
             continue;
         }
-        for x in 0..r.w {
-            let (hc, fc) = (r.halo[y * r.w + x], r.fill[y * r.w + x]);
-            if hc == 0 && fc == 0 {
+        let (hrow, frow) = (&r.halo[y * r.w..][..r.w], &r.fill[y * r.w..][..r.w]);
+        let dst = &mut rows[((py - band.0) * width + r.x0 as usize) * 4..][..r.w * 4];
+        // Runs of pixels, skipped where neither halo nor fill covers any; the rest without
+        // a branch per pixel (a coverage of 0 leaves a pixel as it is: the same bits).
+        const RUN: usize = 16;
+        for (k, (px, (h, f))) in dst
+            .chunks_mut(RUN * 4)
+            .zip(hrow.chunks(RUN).zip(frow.chunks(RUN)))
+            .enumerate()
+        {
+            if h.iter().zip(f).all(|(&a, &b)| a | b == 0) {
                 continue;
             }
-            let px = r.x0 as usize + x;
-            let clip_c = clip.map_or(255, |c| {
-                mul255(clip_y, clip_cov(px as f32 + 0.5, c[0], c[2]))
-            });
-            let p = &mut rows[((py - band.0) * width + px) * 4..][..4];
-            over(p, halo, mul255(mul255(hc, halo.3), clip_c));
-            over(p, text, mul255(mul255(fc, text.3), clip_c));
+            for (i, (p, (&hc, &fc))) in px.chunks_exact_mut(4).zip(h.iter().zip(f)).enumerate() {
+                let clip_c = if clip.is_some() {
+                    mul255(clip_y, clip_x[k * RUN + i])
+                } else {
+                    255
+                };
+                over(p, halo, mul255(mul255(hc, halo.3), clip_c));
+                over(p, text, mul255(mul255(fc, text.3), clip_c));
+            }
         }
     }
 }
@@ -365,16 +436,16 @@ fn clip_cov(v: f32, lo: f32, hi: f32) -> u8 {
 }
 
 /// `a × b / 255`, rounded.
+#[inline(always)]
 fn mul255(a: u8, b: u8) -> u8 {
     let v = u16::from(a) * u16::from(b) + 128;
     ((v + (v >> 8)) >> 8) as u8
 }
 
-/// Source-over of `color` (straight) at `a` (0..255) onto a premultiplied pixel.
+/// Source-over of `color` (straight) at `a` (0..255) onto a premultiplied pixel (at 0, the
+/// pixel as it was).
+#[inline(always)]
 fn over(p: &mut [u8], color: Rgba, a: u8) {
-    if a == 0 {
-        return;
-    }
     let inv = 255 - a;
     let src = [color.0, color.1, color.2, 255];
     for (d, s) in p.iter_mut().zip(src) {

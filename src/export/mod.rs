@@ -39,6 +39,7 @@ pub mod page;
 pub mod png;
 mod raster;
 mod settle;
+pub(crate) mod simd;
 mod strokes;
 pub mod svg;
 mod zlib;

@@ -180,6 +180,10 @@ thread_local! {
 /// at 4,000 px, which the kernel must first clear page by page) is never in memory, nor
 /// read twice.
 ///
+/// The links' plan, the labels' glyphs and the overlay's text are prepared side by side;
+/// each label is rasterised when a strip first holds it ([`labels::Labels`]), and a strip
+/// draws only the overlay's pieces that reach it ([`Pieces`]).
+///
 /// Marks and the overlay's pieces are drawn by tiny-skia and resvg, whose anti-aliasing
 /// changes where a path is cut at a pixmap's edge: strips are cut between them, never
 /// through one. Each strip's first row is filtered "sub" (it needs no row above); the
@@ -203,18 +207,42 @@ pub fn encode_in_strips(
         ..usvg::Options::default()
     };
     let clocks = Clocks::default();
-    let mut t = Instant::now();
-    let strokes = raster::strokes(page);
-    let plan = strokes.plan(width, height);
+    // The links' plan, the labels' rasters and the overlay's text, prepared side by side.
+    let ((strokes, plan), (labels, overlay)) = rayon::join(
+        || {
+            let mut t = Instant::now();
+            let strokes = raster::strokes(page);
+            let plan = strokes.plan(width, height);
+            lap(&clocks.links, &mut t);
+            (strokes, plan)
+        },
+        || {
+            rayon::join(
+                || {
+                    let mut t = Instant::now();
+                    let labels = labels::prepare(page, width, height, &options);
+                    lap(&clocks.labels, &mut t);
+                    labels
+                },
+                || {
+                    let mut t = Instant::now();
+                    let tree = usvg::Tree::from_str(&svg::text_overlay(page), &options);
+                    lap(&clocks.text, &mut t);
+                    tree
+                },
+            )
+        },
+    );
+    let (labels, overlay) = (
+        labels?,
+        overlay.map_err(|e| ExportError::Render(format!("the SVG does not parse: {e}")))?,
+    );
     let background = raster::background(page);
-    lap(&clocks.links, &mut t);
-    let labels = labels::prepare(page, width, height, &options)?;
-    lap(&clocks.labels, &mut t);
-    let overlay = usvg::Tree::from_str(&svg::text_overlay(page), &options)
-        .map_err(|e| ExportError::Render(format!("the SVG does not parse: {e}")))?;
-    let mut overlay_rows = Vec::new();
-    piece_rows(overlay.root(), &mut overlay_rows);
-    let overlay_rows = merge_rows(overlay_rows, h);
+    let mut t = Instant::now();
+    let pieces = Pieces::of(&overlay, h);
+    let mut overlay_rows: Vec<(usize, usize)> = pieces.list.iter().map(|p| p.rows).collect();
+    overlay_rows.sort_unstable();
+    let overlay_rows = merge_rows_usize(overlay_rows);
     let mark_rows = merge_rows(raster::mark_rows(page), h);
     lap(&clocks.text, &mut t);
     let mut whole: Vec<(usize, usize)> = overlay_rows.iter().chain(&mark_rows).copied().collect();
@@ -248,11 +276,7 @@ pub fn encode_in_strips(
             if meets(&overlay_rows, first, end)
                 && let Some(mut pixmap) = PixmapMut::from_bytes(px, width, n as u32)
             {
-                resvg::render(
-                    &overlay,
-                    Transform::from_translate(0.0, -(first as f32)),
-                    &mut pixmap,
-                );
+                pieces.render(&overlay, (first, end), &mut pixmap);
             }
             lap(&clocks.text, &mut t);
             if !opaque_rgba(px) {
@@ -312,7 +336,8 @@ fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) {
     let start = out.len();
     out.resize(start + n * row_out, 0);
     let out = &mut out[start..];
-    DIFF.with_borrow_mut(|diff| {
+    let mut diff = DIFF.take();
+    {
         diff.resize(row_px, 0);
         for (y, dst) in out.chunks_exact_mut(row_out).enumerate() {
             let src = &px[y * row_px..][..row_px];
@@ -332,12 +357,14 @@ fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) {
                     *d = p.wrapping_sub(u);
                 }
             }
-            pack_rgb(diff, &mut dst[1..]);
+            pack_rgb(&diff, &mut dst[1..]);
         }
-    });
+    }
+    DIFF.set(diff);
 }
 
 /// RGBA bytes `src` as RGB into `dst` (three quarters as long).
+#[inline(always)]
 fn pack_rgb(src: &[u8], dst: &mut [u8]) {
     let mut quads = src.chunks_exact(16);
     let mut outs = dst.chunks_exact_mut(12);
@@ -357,20 +384,85 @@ fn pack_rgb(src: &[u8], dst: &mut [u8]) {
     }
 }
 
-/// The rows (top, bottom) each piece of the overlay may paint: its leaves, and each group
-/// drawn as a layer (a clip, an opacity) as one.
-fn piece_rows(group: &usvg::Group, out: &mut Vec<(f32, f32)>) {
-    for node in group.children() {
-        match node {
-            usvg::Node::Group(g) if !g.should_isolate() => piece_rows(g, out),
-            _ => {
-                let r = node.abs_stroke_bounding_box();
-                let (mut top, mut bottom) = (r.top(), r.bottom());
-                if let Some(l) = node.abs_layer_bounding_box() {
-                    (top, bottom) = (top.min(l.top()), bottom.max(l.bottom()));
+/// The overlay's pieces (its leaves, and each group drawn as a layer, a clip or an opacity,
+/// as one) in drawing order, with the rows each may paint: a strip draws only the pieces
+/// that reach it (each lies inside one strip whole), not the whole overlay once a strip.
+struct Pieces<'t> {
+    list: Vec<Piece<'t>>,
+    /// Whether a piece lies in a group with a transform of its own (then each strip the
+    /// overlay reaches draws the whole overlay, as resvg does).
+    nested: bool,
+}
+
+struct Piece<'t> {
+    node: &'t usvg::Node,
+    /// Rows `a..b` of the picture it may paint (with a margin for anti-aliasing).
+    rows: (usize, usize),
+}
+
+impl<'t> Pieces<'t> {
+    fn of(tree: &'t usvg::Tree, h: usize) -> Pieces<'t> {
+        let mut pieces = Pieces {
+            list: Vec::new(),
+            nested: !tree.root().transform().is_identity(),
+        };
+        pieces.collect(tree.root(), h);
+        pieces
+    }
+
+    fn collect(&mut self, group: &'t usvg::Group, h: usize) {
+        for node in group.children() {
+            match node {
+                usvg::Node::Group(g) if !g.should_isolate() => {
+                    self.nested |= !g.transform().is_identity();
+                    self.collect(g, h);
                 }
-                out.push((top, bottom));
+                _ => {
+                    let r = node.abs_stroke_bounding_box();
+                    let (mut top, mut bottom) = (r.top(), r.bottom());
+                    if let Some(l) = node.abs_layer_bounding_box() {
+                        (top, bottom) = (top.min(l.top()), bottom.max(l.bottom()));
+                    }
+                    if let Some(&rows) = merge_rows(vec![(top, bottom)], h).first() {
+                        self.list.push(Piece { node, rows });
+                    }
+                }
             }
+        }
+    }
+
+    /// Draws the pieces that reach rows `first..end` onto `pixmap` (those rows): the same
+    /// pixels as resvg drawing the whole overlay there.
+    fn render(&self, tree: &usvg::Tree, (first, end): (usize, usize), pixmap: &mut PixmapMut) {
+        let whole = Transform::from_translate(0.0, -(first as f32));
+        if self.nested {
+            resvg::render(tree, whole, pixmap);
+            return;
+        }
+        // `render_node` draws a node shifted by its layer box's corner: undone here, and
+        // where the sums would not come out exact, the whole overlay is drawn instead.
+        let mine: Vec<(&usvg::Node, Transform)> = self
+            .list
+            .iter()
+            .filter(|p| p.rows.0 < end && first < p.rows.1)
+            .filter_map(|p| {
+                let b = p.node.abs_layer_bounding_box()?;
+                Some((
+                    p.node,
+                    Transform::from_translate(b.x(), b.y() - first as f32),
+                ))
+            })
+            .collect();
+        let exact = mine.iter().all(|(node, shifted)| {
+            node.abs_layer_bounding_box()
+                .is_some_and(|b| shifted.pre_translate(-b.x(), -b.y()) == whole)
+        });
+        if !exact {
+            resvg::render(tree, whole, pixmap);
+            return;
+        }
+        for (node, shifted) in mine {
+            resvg::render_node(node, shifted, pixmap);
         }
     }
 }

@@ -26,6 +26,7 @@ use rayon::prelude::*;
 mod cover;
 use cover::{GROUP_ROWS, Reach, first_clear, last_clear, prefetch, set_bits};
 
+use super::simd::wide;
 use crate::scene::{SceneLink, SceneNode};
 use crate::style::Rgba;
 
@@ -176,11 +177,15 @@ struct Todo {
     spans: Spans,
 }
 
+/// A band's rows to paint; its covered pixels (a bit each), those covered on every row of
+/// each group of [`GROUP_ROWS`], and those covered on all its rows.
+type Scratch = (Vec<Todo>, Vec<u64>, Vec<u64>, Vec<u64>);
+
 thread_local! {
     /// A band's rows to paint and covered pixels, kept for the thread's next band (they
     /// grow to megabytes on a big picture).
-    static SCRATCH: std::cell::RefCell<(Vec<Todo>, Vec<u64>, Vec<u64>)> =
-        const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
+    static SCRATCH: std::cell::RefCell<Scratch> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new(), Vec::new())) };
 }
 
 /// Slack of the spans a row is split into, in units of the coverage formula's distances:
@@ -554,12 +559,13 @@ impl Strokes {
             let (a, b) = ((band * BAND_ROWS).max(ya), ((band + 1) * BAND_ROWS).min(yb));
             let part = &mut rows[(a - ya) * w * 4..(b - ya) * w * 4];
             let mine = &plan.order[plan.starts[band] as usize..plan.starts[band + 1] as usize];
-            self.paint_band(mine, part, w, a as i32, b as i32 - 1, plan.cull);
+            paint_band(self, mine, part, w, a as i32, b as i32 - 1, plan.cull);
         }
     }
 
     /// Paints the primitives `mine` (in scene order) on rows `y0..=y1` (`rows`: their
     /// pixels, at most a band's).
+    #[inline(always)]
     fn paint_band(&self, mine: &[u32], rows: &mut [u8], w: usize, y0: i32, y1: i32, cull: bool) {
         if !cull {
             for &i in mine {
@@ -574,7 +580,10 @@ impl Strokes {
             return;
         }
         let words = w.div_ceil(64);
-        SCRATCH.with_borrow_mut(|(todo, covered, groups)| {
+        // Taken out of the thread's slot and put back (rather than borrowed in a closure),
+        // so the walk is compiled into this function's AVX2 copy too.
+        let (mut todo, mut covered, mut groups, mut whole) = SCRATCH.take();
+        {
             let n = (y1 - y0 + 1) as usize;
             // Last primitive first: the pixels a later primitive copies its colour
             // onto (`covered`, a bit per pixel) are skipped by the earlier ones,
@@ -584,6 +593,8 @@ impl Strokes {
             covered.resize(n * words, 0);
             groups.clear();
             groups.resize(n.div_ceil(GROUP_ROWS) * words, 0);
+            whole.clear();
+            whole.resize(words, 0);
             for (j, &i) in mine.iter().enumerate().rev() {
                 // The band's primitives lie scattered through the scene's: ask for
                 // one a few steps ahead while this one is worked on.
@@ -597,15 +608,18 @@ impl Strokes {
                 let hidden = match Reach::of(p, w) {
                     Some(r) if !rows.is_empty() => {
                         let (ya, yb) = (*rows.start(), *rows.end());
-                        r.hidden_rows(ya, (yb - ya + 1) as usize, y0, (covered, groups), words)
+                        let n = (yb - ya + 1) as usize;
+                        r.hidden_rows(ya, n, y0, (&covered, &groups, &whole), words)
                     }
                     _ => 0,
                 };
+                // The rows that may show (at most a band's: 64), one set bit each.
                 let first = *rows.start();
-                for y in rows {
-                    if hidden >> (y - first) & 1 == 1 {
-                        continue;
-                    }
+                let count = (*rows.end() - first + 1).clamp(0, 64) as u32;
+                let mut show = u64::MAX.checked_shr(64 - count).unwrap_or(0) & !hidden;
+                while show != 0 {
+                    let y = first + show.trailing_zeros() as i32;
+                    show &= show - 1;
                     let bits = &mut covered[(y - y0) as usize * words..][..words];
                     let Some(spans) = self.row_spans(p, y, w) else {
                         continue;
@@ -629,17 +643,24 @@ impl Strokes {
                             groups[g * words + k] = rows
                                 .clone()
                                 .fold(u64::MAX, |acc, r| acc & covered[r * words + k]);
+                            // And on all the band's rows?
+                            whole[k] = (0..n.div_ceil(GROUP_ROWS))
+                                .fold(u64::MAX, |acc, g| acc & groups[g * words + k]);
                         }
                     }
                 }
             }
             // Then in scene order, only what may show.
-            for t in todo.iter().rev() {
+            for (j, t) in todo.iter().enumerate().rev() {
+                if let Some(ahead) = j.checked_sub(8).map(|k| todo[k].prim) {
+                    prefetch(&self.prims[ahead as usize]);
+                }
                 let row = &mut rows[((t.y - y0) as usize) * w * 4..][..w * 4];
                 let p = &self.prims[t.prim as usize];
                 self.paint_spans(p, row, t.y, t.spans, t.visible);
             }
-        })
+        }
+        SCRATCH.set((todo, covered, groups, whole));
     }
 
     /// One row of one primitive, painted whole (the reference for the bands' skipping).
@@ -790,6 +811,7 @@ impl Strokes {
     }
 
     /// Paints primitive `p` on row `y`: the pixels of `spans` within `visible`.
+    #[inline(always)]
     fn paint_spans(&self, p: &Prim, row: &mut [u8], y: i32, spans: Spans, visible: (i32, i32)) {
         let yc = y as f32 + 0.5;
         let clip_y = self.clip_y(yc);
@@ -984,6 +1006,16 @@ impl Strokes {
         }
     }
 }
+
+wide!(fn paint_band(
+    strokes: &Strokes,
+    mine: &[u32],
+    rows: &mut [u8],
+    w: usize,
+    y0: i32,
+    y1: i32,
+    cull: bool,
+) = Strokes::paint_band);
 
 /// `v / 255`, rounded, for `v` up to 255 × 255.
 #[inline(always)]
@@ -1326,12 +1358,18 @@ mod tests {
                 }
             })
             .collect();
-        for (clip, cull) in [
+        let cases = [
             (None, false),
             (None, true),
             (Some([7.3, 9.6, 281.5, 270.25]), false),
             (Some([7.3, 9.6, 281.5, 270.25]), true),
-        ] {
+        ];
+        // Both copies of the band painter: for any CPU and with AVX2 (see `simd`).
+        for (baseline, (clip, cull)) in [false, true]
+            .into_iter()
+            .flat_map(|b| cases.map(|c| (b, c)))
+        {
+            super::super::simd::BASELINE_ONLY.store(baseline, std::sync::atomic::Ordering::Relaxed);
             let mut strokes = Strokes::new(&links, [0.25, 0.5], clip);
             strokes.add_nodes(&nodes, [0.25, 0.5]);
             let mut painted = vec![230u8; 300 * 290 * 4];
@@ -1345,8 +1383,9 @@ mod tests {
                 .count();
             assert_eq!(
                 differ, 0,
-                "clip {clip:?}, cull {cull}: {differ} pixels differ"
+                "clip {clip:?}, cull {cull}, baseline {baseline}: {differ} pixels differ"
             );
         }
+        super::super::simd::BASELINE_ONLY.store(false, std::sync::atomic::Ordering::Relaxed);
     }
 }

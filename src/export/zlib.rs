@@ -17,6 +17,8 @@
 
 use rayon::prelude::*;
 
+use super::simd::wide;
+
 /// Code length of each literal/length symbol (fdeflate's `HUFFMAN_LENGTHS`): short codes for
 /// bytes near 0 and 255, which is what PNG filters leave.
 const LENGTHS: [u8; 286] = [
@@ -160,7 +162,8 @@ impl Bits {
 
 /// Compresses `data` as one non-final block with the fixed code, then an empty stored block
 /// (the next block starts on a byte), appended to `out`.
-fn block(data: &[u8], out: Vec<u8>) -> Vec<u8> {
+#[inline(always)]
+fn block_body(data: &[u8], out: Vec<u8>) -> Vec<u8> {
     let mut bits = Bits {
         out,
         buffer: 0,
@@ -229,6 +232,8 @@ fn block(data: &[u8], out: Vec<u8>) -> Vec<u8> {
     bits.out.extend_from_slice(&[0, 0, 0xff, 0xff]);
     bits.out
 }
+
+wide!(fn block(data: &[u8], out: Vec<u8>) -> Vec<u8> = block_body);
 
 const ADLER_BASE: u64 = 65_521;
 

@@ -408,3 +408,22 @@ fn a_picture_painted_in_strips_is_the_same_pixels_as_painted_whole() {
         assert_eq!(differ, 0, "clip {clip}: {differ} pixels differ");
     }
 }
+
+#[test]
+fn the_painter_s_copies_for_any_cpu_give_the_bytes_of_its_avx2_copies() {
+    // (On a CPU without AVX2 both runs take the same copies.)
+    use std::sync::atomic::Ordering;
+    let style = Style::default();
+    let p = page(every_kind(&style), &style);
+    let encode = || {
+        crate::export::png::encode_in_strips(&p, 4096)
+            .unwrap()
+            .expect("an opaque picture is painted in strips")
+            .0
+    };
+    let wide = encode();
+    crate::export::simd::BASELINE_ONLY.store(true, Ordering::Relaxed);
+    let baseline = encode();
+    crate::export::simd::BASELINE_ONLY.store(false, Ordering::Relaxed);
+    assert!(wide == baseline, "the two copies painted different bytes");
+}

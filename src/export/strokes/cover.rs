@@ -147,41 +147,45 @@ impl Reach {
     }
 
     /// Which of the rows `ya..ya + n` (at most 64, in a band from `y0` whose covered pixels
-    /// are `covered`, `words` a row, and `groups` those covered on every row of each group
-    /// of [`GROUP_ROWS`]) have every pixel the strip may touch covered (or none): bit `k`
-    /// for row `ya + k`. A group's rows are ruled out together where the union of their
-    /// pixels is covered on all of them (the union: each bound's extreme over the group's
-    /// first and last rows, as each is linear), else row by row.
+    /// are `covered`, `words` a row, `groups` those covered on every row of each group
+    /// of [`GROUP_ROWS`], and `whole` those covered on all its rows) have every pixel the
+    /// strip may touch covered (or none): bit `k` for row `ya + k`. All the rows are ruled
+    /// out at once where the union of their pixels is covered on all the band's rows (the
+    /// union: each bound's extreme over the first and last rows, as each is linear); else
+    /// a group's rows together where their union is covered on all of them; else row by row.
     #[inline(always)]
     pub(super) fn hidden_rows(
         &self,
         ya: i32,
         n: usize,
         y0: i32,
-        (covered, groups): (&[u64], &[u64]),
+        (covered, groups, whole): (&[u64], &[u64], &[u64]),
         words: usize,
     ) -> u64 {
         let n = n.min(BAND_ROWS);
+        if n == 0 {
+            return 0;
+        }
+        let all_rows = u64::MAX >> (64 - n);
+        if self.union_hidden(ya, ya + n as i32 - 1, whole) {
+            return all_rows;
+        }
         let rel = (ya - y0) as usize;
         let mut hidden = 0u64;
         let mut k = 0;
         while k < n {
             let g = (rel + k) / GROUP_ROWS;
             let end = ((g + 1) * GROUP_ROWS - rel).min(n);
-            if end - k >= 2 {
-                let top = self.bounds(ya + k as i32);
-                let bottom = self.bounds(ya + end as i32 - 1);
-                let all: f32 = top.iter().chain(&bottom).sum();
-                if !all.is_nan() {
-                    let lo = top[0].min(bottom[0]).max(top[1].min(bottom[1]));
-                    let hi = top[2].max(bottom[2]).min(top[3].max(bottom[3]));
-                    let (a, b) = self.pixels(lo, hi);
-                    if a > b || first_clear(&groups[g * words..][..words], a, b).is_none() {
-                        hidden |= (u64::MAX >> (64 - (end - k))) << k;
-                        k = end;
-                        continue;
-                    }
-                }
+            if end - k >= 2
+                && self.union_hidden(
+                    ya + k as i32,
+                    ya + end as i32 - 1,
+                    &groups[g * words..][..words],
+                )
+            {
+                hidden |= (u64::MAX >> (64 - (end - k))) << k;
+                k = end;
+                continue;
             }
             for k in k..end {
                 let c = self.bounds(ya + k as i32);
@@ -204,6 +208,23 @@ impl Reach {
             k = end;
         }
         hidden
+    }
+}
+
+impl Reach {
+    /// Whether every pixel the strip may touch on rows `top..=bottom` is set in `bits`
+    /// (or there are none).
+    #[inline(always)]
+    fn union_hidden(&self, top: i32, bottom: i32, bits: &[u64]) -> bool {
+        let (t, b) = (self.bounds(top), self.bounds(bottom));
+        let all: f32 = t.iter().chain(&b).sum();
+        if all.is_nan() {
+            return false;
+        }
+        let lo = t[0].min(b[0]).max(t[1].min(b[1]));
+        let hi = t[2].max(b[2]).min(t[3].max(b[3]));
+        let (a, b) = self.pixels(lo, hi);
+        a > b || first_clear(bits, a, b).is_none()
     }
 }
 
