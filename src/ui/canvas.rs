@@ -223,7 +223,10 @@ fn update_network(app: &mut LadingApp, ctx: &egui::Context, rect: Rect, key: u64
     let Some(explorer) = app.explorer.as_ref() else {
         return;
     };
-    if let Some(built) = app.scene_worker.as_mut().and_then(|w| w.take()) {
+    if let Some(built) = app.scene_worker.as_mut().and_then(|w| w.take())
+        // Not a scene of a database closed since (its index is another).
+        && std::sync::Arc::ptr_eq(&built.index, &explorer.shared().0)
+    {
         let previous = app.network.take();
         app.network = Some(Network::adopt(built, previous));
     }

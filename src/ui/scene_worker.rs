@@ -215,6 +215,7 @@ impl SceneJob {
         instances.fill(Vec2::ZERO, &scene);
         Built {
             key: self.key,
+            index: Arc::clone(&self.index),
             view: self.view,
             scene,
             instances,
@@ -227,6 +228,8 @@ impl SceneJob {
 /// A scene built by the worker.
 pub struct Built {
     pub key: u64,
+    /// The index it was built from: a scene of another database is not drawn.
+    pub index: Arc<ShipmentIndex>,
     /// The view it was built for.
     pub view: View,
     pub scene: Scene,
