@@ -34,27 +34,27 @@ const SOFT_CELLS: f32 = 2.0;
 /// its area in cells, however crowded the screen is.
 pub(super) struct Occupancy {
     hard: Layer,
+    hard_on: Vec<bool>,
+    /// The link layer, a bit a cell and `soft_words` words a row: marking a link's row is
+    /// a few word operations and counting a label's cover a few popcounts, where a byte a
+    /// cell took a `memset` call a row.
     soft: Layer,
+    soft_words: usize,
+    soft_on: Vec<u64>,
 }
 
-/// One bitmap of square cells over the screen.
+/// The square cells of one bitmap over the screen.
 struct Layer {
     cell: f32,
     cols: usize,
     rows: usize,
-    on: Vec<bool>,
 }
 
 impl Layer {
     fn new(size: [f32; 2], cell: f32) -> Layer {
         let cols = (size[0] / cell).ceil().clamp(1.0, 1e5) as usize;
         let rows = (size[1] / cell).ceil().clamp(1.0, 1e5) as usize;
-        Layer {
-            cell,
-            cols,
-            rows,
-            on: vec![false; cols * rows],
-        }
+        Layer { cell, cols, rows }
     }
 
     /// The cells a rectangle touches (`outward`) or lies wholly over, clamped to the screen:
@@ -82,40 +82,49 @@ impl Layer {
 
 impl Occupancy {
     pub(super) fn new(size: [f32; 2], cell: f32) -> Occupancy {
+        let hard = Layer::new(size, cell);
+        let soft = Layer::new(size, cell * SOFT_CELLS);
+        let soft_words = soft.cols.div_ceil(64);
         Occupancy {
-            hard: Layer::new(size, cell),
-            soft: Layer::new(size, cell * SOFT_CELLS),
+            hard_on: vec![false; hard.cols * hard.rows],
+            soft_on: vec![0; soft_words * soft.rows],
+            hard,
+            soft,
+            soft_words,
         }
     }
 
     pub(super) fn free(&self, r: [f32; 4]) -> bool {
         let h = &self.hard;
         let (x0, x1, y0, y1) = h.span(r, true);
-        (y0..y1).all(|y| x0 >= x1 || !h.on[y * h.cols + x0..y * h.cols + x1].contains(&true))
+        (y0..y1)
+            .all(|y| x0 >= x1 || !self.hard_on[y * h.cols + x0..y * h.cols + x1].contains(&true))
     }
 
     /// (link cells covered, cells in all) of a rectangle.
     fn soft_cover(&self, r: [f32; 4]) -> (usize, usize) {
-        let s = &self.soft;
-        let (x0, x1, y0, y1) = s.span(r, true);
+        let (x0, x1, y0, y1) = self.soft.span(r, true);
         let mut n = 0;
-        for y in y0..y1 {
-            n += s.on[y * s.cols + x0..y * s.cols + x1.max(x0)]
-                .iter()
-                .filter(|&&b| b)
-                .count();
+        if x0 < x1 {
+            for y in y0..y1 {
+                n += count_bits(self.soft_row(y), x0, x1);
+            }
         }
         (n, (x1.saturating_sub(x0)) * (y1.saturating_sub(y0)))
     }
 
+    fn soft_row(&self, y: usize) -> &[u64] {
+        &self.soft_on[y * self.soft_words..(y + 1) * self.soft_words]
+    }
+
     pub(super) fn add(&mut self, r: [f32; 4]) {
-        let h = &mut self.hard;
+        let h = &self.hard;
         let (x0, x1, y0, y1) = h.span(r, false);
         if x0 >= x1 {
             return;
         }
         for y in y0..y1 {
-            h.on[y * h.cols + x0..y * h.cols + x1].fill(true);
+            self.hard_on[y * h.cols + x0..y * h.cols + x1].fill(true);
         }
     }
 
@@ -128,7 +137,9 @@ impl Occupancy {
         if !(a.iter().chain(&b).all(|v| v.is_finite()) && width.is_finite()) {
             return;
         }
-        let layer = &mut self.soft;
+        let layer = &self.soft;
+        let words = self.soft_words;
+        let on = &mut self.soft_on;
         let inv = 1.0 / layer.cell;
         let half = (width / 2.0).max(0.5) * inv;
         let (ax, ay, bx, by) = (a[0] * inv, a[1] * inv, b[0] * inv, b[1] * inv);
@@ -146,7 +157,7 @@ impl Occupancy {
             let c1 = cell_up(ax.max(bx) + half).min(cols);
             if c0 < c1 {
                 for row in r0..r1 {
-                    layer.on[row * cols + c0..row * cols + c1].fill(true);
+                    set_bits(&mut on[row * words..(row + 1) * words], c0, c1);
                 }
             }
             return;
@@ -164,10 +175,38 @@ impl Occupancy {
             let c0 = cell_down(xa.min(xb) - half).min(cols);
             let c1 = cell_up(xa.max(xb) + half).min(cols);
             if c0 < c1 {
-                layer.on[row * cols + c0..row * cols + c1].fill(true);
+                set_bits(&mut on[row * words..(row + 1) * words], c0, c1);
             }
         }
     }
+}
+
+/// Sets bits `c0..c1` (`c0 < c1`) of a row of words.
+#[inline]
+fn set_bits(row: &mut [u64], c0: usize, c1: usize) {
+    let (w0, w1) = (c0 / 64, (c1 - 1) / 64);
+    let first = !0u64 << (c0 % 64);
+    let last = !0u64 >> (63 - (c1 - 1) % 64);
+    if w0 == w1 {
+        row[w0] |= first & last;
+    } else {
+        row[w0] |= first;
+        row[w0 + 1..w1].fill(!0);
+        row[w1] |= last;
+    }
+}
+
+/// How many of bits `c0..c1` (`c0 < c1`) of a row of words are set.
+#[inline]
+fn count_bits(row: &[u64], c0: usize, c1: usize) -> usize {
+    let (w0, w1) = (c0 / 64, (c1 - 1) / 64);
+    let first = !0u64 << (c0 % 64);
+    let last = !0u64 >> (63 - (c1 - 1) % 64);
+    if w0 == w1 {
+        return (row[w0] & first & last).count_ones() as usize;
+    }
+    let middle: u32 = row[w0 + 1..w1].iter().map(|w| w.count_ones()).sum();
+    ((row[w0] & first).count_ones() + middle + (row[w1] & last).count_ones()) as usize
 }
 
 /// The cell boundary at or below `c` (in cells), 0 for negative values and NaN.
@@ -392,9 +431,36 @@ mod tests {
         // A wide line marks its width; a line off the screen or not a number marks nothing.
         g.add_line([0.0, 30.0], [40.0, 30.0], 12.0);
         assert!(g.soft_cover([10.0, 24.5, 20.0, 25.5]).0 > 0);
-        let before = g.soft.on.iter().filter(|&&b| b).count();
+        let before = g.soft_count();
         g.add_line([-50.0, -50.0], [-10.0, -20.0], 1.0);
         g.add_line([f32::NAN, 0.0], [10.0, 10.0], 1.0);
-        assert_eq!(g.soft.on.iter().filter(|&&b| b).count(), before);
+        assert_eq!(g.soft_count(), before);
+    }
+
+    impl Occupancy {
+        fn soft_count(&self) -> usize {
+            self.soft_on.iter().map(|w| w.count_ones() as usize).sum()
+        }
+    }
+
+    #[test]
+    fn bit_ranges_set_and_count_what_a_byte_a_cell_would() {
+        let mut row = vec![0u64; 4];
+        let mut plain = vec![false; 256];
+        for &(c0, c1) in &[(0, 1), (3, 64), (63, 65), (70, 200), (255, 256), (100, 101)] {
+            set_bits(&mut row, c0, c1);
+            plain[c0..c1].fill(true);
+            for &(a, b) in &[
+                (0, 256),
+                (0, 64),
+                (60, 70),
+                (64, 128),
+                (129, 255),
+                (99, 102),
+            ] {
+                let want = plain[a..b].iter().filter(|&&x| x).count();
+                assert_eq!(count_bits(&row, a, b), want, "after {c0}..{c1}, {a}..{b}");
+            }
+        }
     }
 }
