@@ -91,7 +91,7 @@ pub struct LadingApp {
     pub session: SessionState,
     pending: Vec<Command>,
     /// The network as last drawn (rebuilt when what it shows changes).
-    pub(super) network: Option<super::canvas::Network>,
+    pub(super) network: Option<super::network::Network>,
     /// Builds the scenes of large networks off this thread (started when first needed).
     pub(super) scene_worker: Option<super::scene_worker::SceneWorker>,
     /// Draws the network from GPU buffers when the window runs on OpenGL.

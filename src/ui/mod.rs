@@ -21,6 +21,7 @@ mod identity_info;
 mod import_preview;
 mod inspector;
 mod mesh;
+mod network;
 #[cfg(test)]
 mod painter_tests;
 mod panels;
