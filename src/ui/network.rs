@@ -8,7 +8,7 @@ use egui::{Pos2, Rect, Vec2};
 use super::app::LadingApp;
 use super::canvas::network_mesh;
 use super::scene_worker::{ASYNC_AFTER_MS, Built, CanvasMarks, SceneJob, SceneWorker};
-use crate::scene::{self, Scene, SceneInput, Shown, View};
+use crate::scene::{self, Scene, SceneInput, View};
 
 /// The network as last drawn, and what it was drawn from.
 pub struct Network {
@@ -26,8 +26,6 @@ pub struct Network {
     pub scene: Scene,
     /// Links and nodes, in window points, as the painter in use takes them.
     pub(super) drawn: Drawn,
-    /// What the graph shows, and the explorer revision it was worked out for.
-    pub(super) shown: (u64, std::sync::Arc<Shown>),
 }
 
 /// The network's links and nodes for the GPU (records expanded by shaders) or, without
@@ -108,14 +106,12 @@ pub(super) fn update_network(app: &mut LadingApp, ctx: &egui::Context, rect: Rec
             let ctx = ctx.clone();
             app.scene_worker = SceneWorker::start(move || ctx.request_repaint()).ok();
         }
-        let shown = network.shown_for(explorer.revision());
         if let Some(worker) = app.scene_worker.as_mut() {
             if worker.busy() {
                 // The newest state is sent when this one comes back: the frame does no
                 // scene work while the worker builds.
                 return;
             }
-            let shown = shown.unwrap_or_else(|| explorer.shown());
             let job = SceneJob::new(
                 key,
                 explorer,
@@ -124,7 +120,7 @@ pub(super) fn update_network(app: &mut LadingApp, ctx: &egui::Context, rect: Rec
                 app.ui.size_by,
                 app.ui.show_labels,
                 &app.ui.brokers.betweenness,
-                shown,
+                explorer.shown(),
             );
             if worker.submit(job) {
                 return;
@@ -146,12 +142,8 @@ fn build_network(
     let started = std::time::Instant::now();
     let canvas_marks = CanvasMarks::new(explorer);
     let resolved = canvas_marks.resolved();
-    // What the graph shows is worked out once per graph, not at every pan and zoom.
-    let revision = explorer.revision();
-    let shown = previous
-        .as_ref()
-        .and_then(|n| n.shown_for(revision))
-        .unwrap_or_else(|| explorer.shown());
+    // What the graph shows: the explorer keeps it until the graph or the filter changes.
+    let shown = explorer.shown();
     let mut input = SceneInput::new(
         explorer.index(),
         explorer.filter(),
@@ -194,7 +186,6 @@ fn build_network(
         build_ms: started.elapsed().as_secs_f64() * 1e3,
         scene,
         drawn,
-        shown: (revision, shown),
     }
 }
 
@@ -217,7 +208,6 @@ impl Network {
             build_ms: built.build_ms,
             scene: built.scene,
             drawn: Drawn::Gpu(std::sync::Arc::new(built.instances)),
-            shown: built.shown,
         }
     }
 
@@ -229,10 +219,5 @@ impl Network {
     /// How long building the scene took, in milliseconds.
     pub(super) fn build_ms(&self) -> f64 {
         self.build_ms
-    }
-
-    /// What the graph shows, when worked out for `revision`.
-    fn shown_for(&self, revision: u64) -> Option<std::sync::Arc<Shown>> {
-        (self.shown.0 == revision).then(|| std::sync::Arc::clone(&self.shown.1))
     }
 }

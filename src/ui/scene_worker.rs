@@ -158,8 +158,8 @@ pub struct SceneJob {
     pub betweenness: Option<FxHashMap<EntityId, f64>>,
     pub size_by: SizeBy,
     pub labels: bool,
-    /// What the graph shows, and the explorer revision it was worked out for.
-    pub shown: (u64, Arc<Shown>),
+    /// What the graph shows (the explorer keeps it per graph and filter).
+    pub shown: Arc<Shown>,
 }
 
 impl SceneJob {
@@ -189,7 +189,7 @@ impl SceneJob {
             betweenness: (size_by == SizeBy::Betweenness).then(|| betweenness.clone()),
             size_by,
             labels,
-            shown: (explorer.revision(), shown),
+            shown,
         }
     }
 
@@ -209,7 +209,7 @@ impl SceneJob {
         input.marks.betweenness = self.betweenness.as_ref();
         input.size_by = self.size_by;
         input.labels = self.labels;
-        input.shown = Some(&self.shown.1);
+        input.shown = Some(&self.shown);
         let scene = scene::build(&input);
         let mut instances = Instances::default();
         instances.fill(Vec2::ZERO, &scene);
@@ -219,7 +219,6 @@ impl SceneJob {
             view: self.view,
             scene,
             instances,
-            shown: (self.shown.0, Arc::clone(&self.shown.1)),
             build_ms: t.elapsed().as_secs_f64() * 1e3,
         }
     }
@@ -234,7 +233,6 @@ pub struct Built {
     pub view: View,
     pub scene: Scene,
     pub instances: Instances,
-    pub shown: (u64, Arc<Shown>),
     pub build_ms: f64,
 }
 
