@@ -7,8 +7,8 @@ use egui::{Pos2, Rect, Vec2};
 
 use super::app::LadingApp;
 use super::canvas::network_mesh;
-use super::scene_worker::{ASYNC_AFTER_MS, Built, CanvasMarks, SceneJob, SceneWorker};
-use crate::scene::{self, Scene, SceneInput, View};
+use super::scene_worker::{ASYNC_AFTER_MS, Built, SceneJob, SceneWorker};
+use crate::scene::{Scene, View};
 
 /// The network as last drawn, and what it was drawn from.
 pub struct Network {
@@ -140,24 +140,19 @@ fn build_network(
     previous: Option<Network>,
 ) -> Network {
     let started = std::time::Instant::now();
-    let canvas_marks = CanvasMarks::new(explorer);
-    let resolved = canvas_marks.resolved();
-    // What the graph shows: the explorer keeps it until the graph or the filter changes.
-    let shown = explorer.shown();
-    let mut input = SceneInput::new(
-        explorer.index(),
-        explorer.filter(),
-        explorer.graph(),
-        explorer.positions(),
+    // The same job the worker takes, built here; what the graph shows comes from the
+    // explorer, which keeps it until the graph or the filter changes.
+    let scene = SceneJob::new(
+        key,
+        explorer,
         &app.style,
         app.view,
-    );
-    input.marks = canvas_marks.marks(&resolved, true);
-    input.marks.betweenness = Some(&app.ui.brokers.betweenness);
-    input.size_by = app.ui.size_by;
-    input.labels = app.ui.show_labels;
-    input.shown = Some(&shown);
-    let scene = scene::build(&input);
+        app.ui.size_by,
+        app.ui.show_labels,
+        &app.ui.brokers.betweenness,
+        explorer.shown(),
+    )
+    .scene();
     // The last network's vectors are reused once the painter has let go of them, so a large
     // network does not allocate (and page-fault in) megabytes at every change.
     let (old_instances, old_mesh) = match previous.map(|n| n.drawn) {

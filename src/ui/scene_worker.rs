@@ -196,6 +196,21 @@ impl SceneJob {
     /// Builds the scene and its GPU records (written at the scene's own points).
     pub fn build(&self) -> Built {
         let t = Instant::now();
+        let scene = self.scene();
+        let mut instances = Instances::default();
+        instances.fill(Vec2::ZERO, &scene);
+        Built {
+            key: self.key,
+            index: Arc::clone(&self.index),
+            view: self.view,
+            scene,
+            instances,
+            build_ms: t.elapsed().as_secs_f64() * 1e3,
+        }
+    }
+
+    /// The scene alone (what the canvas builds in the frame for a small network).
+    pub fn scene(&self) -> Scene {
         let resolved = self.marks.resolved();
         let mut input = SceneInput::new(
             &self.index,
@@ -210,17 +225,7 @@ impl SceneJob {
         input.size_by = self.size_by;
         input.labels = self.labels;
         input.shown = Some(&self.shown);
-        let scene = scene::build(&input);
-        let mut instances = Instances::default();
-        instances.fill(Vec2::ZERO, &scene);
-        Built {
-            key: self.key,
-            index: Arc::clone(&self.index),
-            view: self.view,
-            scene,
-            instances,
-            build_ms: t.elapsed().as_secs_f64() * 1e3,
-        }
+        scene::build(&input)
     }
 }
 
