@@ -779,14 +779,21 @@ impl Explorer {
         if filter != self.doc.filter {
             self.generation += 1;
             self.doc.filter = filter;
-            if self.background && self.filtering.last_ms > background::BACKGROUND_AFTER_MS {
-                self.filtering.wanted = true;
-                if !self.filtering.in_flight {
-                    self.send_graph_job();
-                }
-            } else {
-                self.rebuild();
+            self.rederive();
+        }
+    }
+
+    /// Derives the graph the doc now gives: on the filter thread when the window runs one
+    /// and the last derivation took longer than a frame can spare (the graph follows a frame
+    /// or more later, see [`Explorer::poll_graph`]), else here and now.
+    fn rederive(&mut self) {
+        if self.background && self.filtering.last_ms > background::BACKGROUND_AFTER_MS {
+            self.filtering.wanted = true;
+            if !self.filtering.in_flight {
+                self.send_graph_job();
             }
+        } else {
+            self.rebuild();
         }
     }
 
@@ -925,7 +932,7 @@ impl Explorer {
     fn change(&mut self, edit: impl FnOnce(&mut Doc)) -> Outcome {
         self.record();
         edit(&mut self.doc);
-        self.rebuild();
+        self.rederive();
         Outcome::Done
     }
 
@@ -933,7 +940,7 @@ impl Explorer {
         for (&id, &at) in &self.doc.pinned {
             self.positions.set(id, at);
         }
-        self.rebuild();
+        self.rederive();
     }
 
     /// The graph the doc gives (see [`derive::graph`]), counted with the kept totals.

@@ -13,6 +13,7 @@
 //! The builder culls what is off screen, sizes nodes by trade volume and links by shipments,
 //! and places labels most important first ([`labels`]).
 
+pub mod density;
 mod labels;
 pub mod legend;
 mod links;
@@ -30,6 +31,7 @@ use crate::layout::Positions;
 use crate::model::{EntityId, EntityKind};
 use crate::style::{NodeShape, Rgba, Style, shape_of};
 
+pub use density::SceneDensity;
 pub use legend::{Legend, LegendDrawing, LegendEntry, LegendGroup, Swatch};
 pub use links::CROWDED_LINKS;
 pub use shown::Shown;
@@ -411,6 +413,9 @@ pub struct Scene {
     pub labels: Vec<SceneLabel>,
     /// Callouts, drawn above everything else.
     pub callouts: Vec<SceneCallout>,
+    /// Level of detail: the hairlines too many to draw one by one, as one image under the
+    /// links (window scenes only; see [`density`]).
+    pub density: Option<SceneDensity>,
     pub legend: Legend,
     /// Nodes not drawn because they are off screen.
     pub culled: usize,
@@ -437,6 +442,9 @@ pub struct SceneInput<'a> {
     pub label_size: f32,
     /// [`Shown::compute`] of this graph, when the caller keeps it; else worked out here.
     pub shown: Option<&'a Shown>,
+    /// Level of detail: fold piled-up hairlines into a density image (the window). Pictures
+    /// draw every link.
+    pub lod: bool,
 }
 
 impl<'a> SceneInput<'a> {
@@ -462,6 +470,7 @@ impl<'a> SceneInput<'a> {
             labels: true,
             label_size: style.label_size_px * view.scale,
             shown: None,
+            lod: false,
         }
     }
 }
@@ -730,7 +739,8 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         nodes.push(node);
     }
 
-    let (mut links, facts) = links::build(input, shown, &screen, &ends, &emphasis);
+    let (mut links, facts, hairs) = links::build(input, shown, &screen, &ends, &emphasis);
+    let density = (!hairs.is_empty()).then(|| density::rasterise(&hairs, view.size, s));
     // User highlight colours and note markers on links.
     let mut marks_out = Vec::new();
     let mut noted_links: FxHashSet<(EntityId, EntityId, LinkKind)> = FxHashSet::default();
@@ -863,6 +873,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         marks: marks_out,
         labels,
         callouts,
+        density,
         legend,
         culled,
         notes,

@@ -172,4 +172,46 @@ mod tests {
         in_place.set_filter_live(year(2021));
         assert_eq!(explorer.graph(), in_place.graph());
     }
+
+    #[test]
+    fn commands_that_change_the_graph_derive_it_on_the_filter_thread_too() {
+        use crate::explorer::Command;
+        let mut background = sample();
+        background.run_in_background();
+        let mut in_place = sample();
+        let busiest = in_place
+            .graph()
+            .entities
+            .iter()
+            .copied()
+            .max_by_key(|&id| {
+                in_place
+                    .graph()
+                    .links
+                    .iter()
+                    .filter(|l| l.source == id || l.target == id)
+                    .count()
+            })
+            .unwrap();
+        for command in [
+            Command::Hide(vec![busiest]),
+            Command::Undo,
+            Command::Redo,
+            Command::UnhideAll,
+        ] {
+            let what = format!("{command:?}");
+            background.filtering.last_ms = 1e9;
+            let before = background.graph().clone();
+            background.apply(command.clone());
+            assert!(background.is_filtering(), "{what}: derived in place");
+            // The graph follows when the filter thread is done, not before.
+            assert_eq!(*background.graph(), before, "{what}");
+            while background.is_filtering() {
+                background.poll_graph(true);
+            }
+            in_place.apply(command);
+            assert_eq!(background.graph(), in_place.graph(), "{what}");
+        }
+        assert!(background.graph().entities.contains(&busiest));
+    }
 }

@@ -9,6 +9,7 @@ use rustc_hash::FxHashSet;
 use crate::filter::LinkKind;
 use crate::style::Rgba;
 
+use super::density::{FOLD_INK, Hair, clipped_length};
 use super::legend::dash_pattern;
 use super::{Emphasis, LinkRole, SceneInput, SceneLink, Shown, SizeBy, inside};
 
@@ -30,14 +31,16 @@ pub(super) struct LinkFacts {
 }
 
 /// Builds the links between the nodes' screen places (`screen`: centre and edge radius by
-/// slot in `graph.entities`; `ends`: each link's slots).
+/// slot in `graph.entities`; `ends`: each link's slots). With level of detail asked for and
+/// hairlines piled past [`FOLD_INK`], the plain ones come back as [`Hair`]s for the density
+/// image instead of links (see `density`).
 pub(super) fn build(
     input: &SceneInput<'_>,
     shown: &Shown,
     screen: &[Option<([f32; 2], f32)>],
     ends: &[Option<(u32, u32)>],
     emphasis: &Emphasis,
-) -> (Vec<SceneLink>, LinkFacts) {
+) -> (Vec<SceneLink>, LinkFacts, Vec<Hair>) {
     let SceneInput {
         index,
         graph,
@@ -87,6 +90,19 @@ pub(super) fn build(
         })
         .count()
         > CROWDED_LINKS;
+    // Level of detail: the hairlines' ink (clipped length times the narrowest width) against
+    // the canvas's area.
+    let fold = input.lod && crowded && {
+        let ink: f32 = ends
+            .iter()
+            .filter_map(|&e| at(e))
+            .map(|((a, _), (b, _))| clipped_length(a, b, view.size))
+            .sum::<f32>()
+            * wmin
+            * s;
+        ink > FOLD_INK * view.size[0] * view.size[1]
+    };
+    let mut hairs = Vec::new();
     let part_names = index.part_types();
     let other = part_names
         .iter()
@@ -165,6 +181,19 @@ pub(super) fn build(
                 } else {
                     1.2
                 }) * s;
+                let plain =
+                    !(on_path || selected || highlight.is_some() || emphasis.active && emphasised);
+                if fold && plain {
+                    let [on, off] = dash_pattern(width);
+                    hairs.push(Hair {
+                        from: [a[0] + ux * ra, a[1] + uy * ra],
+                        to: [b[0] - ux * rb, b[1] - uy * rb],
+                        width,
+                        color: emphasis.fade(color, dim),
+                        duty: on / (on + off),
+                    });
+                    continue;
+                }
                 let mut link = base_link(
                     [a[0] + ux * ra, a[1] + uy * ra],
                     [b[0] - ux * rb, b[1] - uy * rb],
@@ -219,29 +248,42 @@ pub(super) fn build(
                 } else {
                     highlight
                 };
+                let thin = width <= 1.5 * s;
+                let hairline = crowded && thin && emphasis_color.is_none();
+                // Level of detail: a plain hairline, and its band, go to the density image.
+                let folded = hairline && fold && !(emphasis.active && emphasised);
                 if marks
                     .after_listing
                     .is_some_and(|f| f.contains(&(l.source, l.target)))
                 {
                     // A band under the link, from end to end, drawn before it.
                     facts.after_listing = true;
-                    out.push(base_link(
-                        from,
-                        tip,
-                        width + 6.0 * s,
-                        emphasis.fade(tint(style.after_listing), dim),
-                        LinkRole::Band,
-                    ));
+                    let color = emphasis.fade(tint(style.after_listing), dim);
+                    if folded {
+                        hairs.push(Hair {
+                            from,
+                            to: tip,
+                            width: width + 6.0 * s,
+                            color,
+                            duty: 1.0,
+                        });
+                    } else {
+                        out.push(base_link(from, tip, width + 6.0 * s, color, LinkRole::Band));
+                    }
                 }
-                let thin = width <= 1.5 * s;
-                if crowded && thin && emphasis_color.is_none() {
-                    out.push(base_link(
-                        from,
-                        tip,
-                        width,
-                        emphasis.fade(main, dim),
-                        LinkRole::Line,
-                    ));
+                if hairline {
+                    let color = emphasis.fade(main, dim);
+                    if folded {
+                        hairs.push(Hair {
+                            from,
+                            to: tip,
+                            width,
+                            color,
+                            duty: 1.0,
+                        });
+                    } else {
+                        out.push(base_link(from, tip, width, color, LinkRole::Line));
+                    }
                     continue;
                 }
                 let width = if emphasis_color.is_some() {
@@ -311,7 +353,7 @@ pub(super) fn build(
             .filter(|&p| drawn_parts & (1 << p) != 0)
             .chain(drawn_other.then_some(u16::MAX)),
     );
-    (links, facts)
+    (links, facts, hairs)
 }
 
 /// A part type's name (`u16::MAX`: "other").

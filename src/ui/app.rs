@@ -90,6 +90,8 @@ pub struct LadingApp {
     /// The session file, saved state, recent list, autosave.
     pub session: SessionState,
     pending: Vec<Command>,
+    /// What to bring into view once the graph being derived on the filter thread is in.
+    follow_after_filter: Option<Follow>,
     /// The network as last drawn (rebuilt when what it shows changes).
     pub(super) network: Option<super::network::Network>,
     /// Builds the scenes of large networks off this thread (started when first needed).
@@ -158,6 +160,7 @@ impl LadingApp {
             error: None,
             session: SessionState::default(),
             pending: Vec::new(),
+            follow_after_filter: None,
             network: None,
             scene_worker: None,
             gpu: None,
@@ -277,7 +280,12 @@ impl LadingApp {
             }
         }
         if let Some(follow) = follow {
-            self.follow(follow);
+            if explorer.is_filtering() {
+                // A large network's graph comes from the filter thread: follow what it shows.
+                self.follow_after_filter = Some(follow);
+            } else {
+                self.follow(follow);
+            }
         }
     }
 
@@ -732,6 +740,12 @@ impl LadingApp {
             if !explorer.is_settled() {
                 ctx.request_repaint();
             }
+        }
+        if self.follow_after_filter.is_some()
+            && self.explorer.as_ref().is_some_and(|e| !e.is_filtering())
+            && let Some(follow) = self.follow_after_filter.take()
+        {
+            self.follow(follow);
         }
         super::dialogs::poll_import(self);
         super::watch::watch_frame(self, &ctx);

@@ -58,6 +58,12 @@ pub struct FrameStats {
     /// scene built on the worker.
     pub worker_drag_latency_ms_median: f64,
     pub worker_scene_ms_median: f64,
+    /// Level of detail, the window's scene (the worker's) at the fitted view: the links folded
+    /// into its density image, the GPU records left, and the UI thread's cost of turning the
+    /// image into a texture when the scene is adopted.
+    pub lod_folded_links: usize,
+    pub lod_instances: usize,
+    pub lod_texture_ms_median: f64,
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -269,6 +275,20 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
         );
         worker_scene.push(job.build().build_ms);
     }
+    let lod = job(explorer, view, &shown).build();
+    let mut lod_texture = Vec::new();
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        if let Some(d) = &lod.scene.density {
+            let image = egui::ColorImage::from_rgba_unmultiplied(
+                [d.width as usize, d.height as usize],
+                &d.rgba,
+            );
+            let texture = ctx.load_texture("density", image, Default::default());
+            std::hint::black_box(texture.id());
+        }
+        lod_texture.push(ms(t));
+    }
 
     let mut drag = Vec::new();
     let (mut worker_drag, mut worker_drag_latency) = (Vec::new(), Vec::new());
@@ -348,5 +368,8 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
         worker_drag_step_ms_max: worker_drag_max,
         worker_drag_latency_ms_median: median(&mut worker_drag_latency),
         worker_scene_ms_median: median(&mut worker_scene),
+        lod_folded_links: lod.scene.density.as_ref().map_or(0, |d| d.links),
+        lod_instances: lod.instances.count(),
+        lod_texture_ms_median: median(&mut lod_texture),
     }
 }

@@ -100,6 +100,9 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
     // The scene's points in the window: moved and scaled when it was built for another
     // view and a newer one is being built (see `scene_worker`).
     let place = Place::between(&network.view, &app.view, rect.min.to_vec2());
+    if let (Some(d), Some(texture)) = (&scene.density, &network.density) {
+        painter.add(density_shape(texture.id(), place, d));
+    }
     match (&network.drawn, app.gpu.as_ref()) {
         (Drawn::Gpu(instances), Some(gpu)) => {
             if !gpu.ready() {
@@ -151,6 +154,18 @@ pub fn canvas(app: &mut LadingApp, ui: &mut egui::Ui) {
     if legend_h > 0.0 {
         legend_strip(app, ui, strip);
     }
+}
+
+/// The density image (level of detail), under the links: as big as the scene says, where
+/// `place` puts the scene.
+pub fn density_shape(texture: egui::TextureId, place: Place, d: &scene::SceneDensity) -> Shape {
+    let size = vec2(d.width as f32, d.height as f32) * d.cell * place.scale;
+    Shape::image(
+        texture,
+        Rect::from_min_size(place.pos(d.origin), size),
+        Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
+        Color32::WHITE,
+    )
 }
 
 /// Paints a scene offset by `origin`: the network as an egui mesh, then the overlay.

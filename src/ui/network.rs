@@ -26,6 +26,18 @@ pub struct Network {
     pub scene: Scene,
     /// Links and nodes, in window points, as the painter in use takes them.
     pub(super) drawn: Drawn,
+    /// The scene's density image (level of detail), uploaded once.
+    pub(super) density: Option<egui::TextureHandle>,
+}
+
+/// The scene's density image as a texture, filtered linearly: it is drawn scaled while a newer
+/// scene is being built.
+fn density_texture(ctx: &egui::Context, scene: &Scene) -> Option<egui::TextureHandle> {
+    scene.density.as_ref().map(|d| {
+        let size = [d.width as usize, d.height as usize];
+        let image = egui::ColorImage::from_rgba_unmultiplied(size, &d.rgba);
+        ctx.load_texture("network density", image, egui::TextureOptions::LINEAR)
+    })
 }
 
 /// The network's links and nodes for the GPU (records expanded by shaders) or, without
@@ -88,10 +100,10 @@ pub(super) fn update_network(app: &mut LadingApp, ctx: &egui::Context, rect: Rec
         && std::sync::Arc::ptr_eq(&built.index, &explorer.shared().0)
     {
         let previous = app.network.take();
-        app.network = Some(Network::adopt(built, previous));
+        app.network = Some(Network::adopt(ctx, built, previous));
     }
     let Some(network) = app.network.as_ref() else {
-        app.network = Some(build_network(app, explorer, rect, key, None));
+        app.network = Some(build_network(app, ctx, explorer, rect, key, None));
         return;
     };
     if network.key == key {
@@ -129,11 +141,12 @@ pub(super) fn update_network(app: &mut LadingApp, ctx: &egui::Context, rect: Rec
         app.scene_worker = None;
     }
     let previous = app.network.take();
-    app.network = Some(build_network(app, explorer, rect, key, previous));
+    app.network = Some(build_network(app, ctx, explorer, rect, key, previous));
 }
 
 fn build_network(
     app: &LadingApp,
+    ctx: &egui::Context,
     explorer: &crate::explorer::Explorer,
     rect: Rect,
     key: u64,
@@ -179,6 +192,7 @@ fn build_network(
         corner: rect.min,
         origin,
         build_ms: started.elapsed().as_secs_f64() * 1e3,
+        density: density_texture(ctx, &scene),
         scene,
         drawn,
     }
@@ -193,7 +207,7 @@ fn next_generation() -> u64 {
 impl Network {
     /// A scene the worker built, as the network to draw. The canvas corner is the previous
     /// network's: a job is only sent while it stays put.
-    fn adopt(built: Built, previous: Option<Network>) -> Network {
+    fn adopt(ctx: &egui::Context, built: Built, previous: Option<Network>) -> Network {
         Network {
             key: built.key,
             generation: next_generation(),
@@ -201,6 +215,7 @@ impl Network {
             corner: previous.as_ref().map_or(Pos2::ZERO, |n| n.corner),
             origin: Vec2::ZERO,
             build_ms: built.build_ms,
+            density: density_texture(ctx, &built.scene),
             scene: built.scene,
             drawn: Drawn::Gpu(std::sync::Arc::new(built.instances)),
         }

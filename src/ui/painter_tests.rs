@@ -427,3 +427,38 @@ fn the_painter_s_copies_for_any_cpu_give_the_bytes_of_its_avx2_copies() {
     crate::export::simd::BASELINE_ONLY.store(false, Ordering::Relaxed);
     assert!(wide == baseline, "the two copies painted different bytes");
 }
+
+#[test]
+fn the_canvas_draws_the_density_image_where_and_as_large_as_the_scene_says() {
+    let density = crate::scene::SceneDensity {
+        origin: [0.0, 0.0],
+        cell: 2.5,
+        width: 4,
+        height: 3,
+        rgba: vec![0; 4 * 4 * 3],
+        links: 1,
+    };
+    let texture = egui::TextureId::Managed(7);
+    let place = super::scene_worker::Place {
+        scale: 2.0,
+        offset: Vec2::new(10.0, 20.0),
+    };
+    let Shape::Mesh(mesh) = super::canvas::density_shape(texture, place, &density) else {
+        panic!("the density is one textured rectangle");
+    };
+    assert_eq!(mesh.texture_id, texture);
+    let rect = mesh.calc_bounds();
+    assert_eq!(rect.min, egui::pos2(10.0, 20.0));
+    assert_eq!(rect.size(), Vec2::new(20.0, 15.0));
+    // The whole image, untinted.
+    let uv = egui::Rect::from_points(&mesh.vertices.iter().map(|v| v.uv).collect::<Vec<_>>());
+    assert_eq!(
+        uv,
+        egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0))
+    );
+    assert!(
+        mesh.vertices
+            .iter()
+            .all(|v| v.color == egui::Color32::WHITE)
+    );
+}

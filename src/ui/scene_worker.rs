@@ -225,6 +225,8 @@ impl SceneJob {
         input.size_by = self.size_by;
         input.labels = self.labels;
         input.shown = Some(&self.shown);
+        // The window folds piled-up hairlines into a density image; pictures do not.
+        input.lod = true;
         scene::build(&input)
     }
 }
