@@ -46,6 +46,9 @@ r = json.load(open(sys.argv[1]))
 print(f"lading: {r['shipments']:,} shipments, {r['entities']:,} entities, {r['links']:,} links")
 print(f"  load {r['load_ms'] / 1e3:.2f} s + index {r['index_build_ms'] / 1e3:.2f} s"
       f" = {r['load_and_index_ms'] / 1e3:.2f} s (target 10 s)")
+if r.get('load_cpu_ms') is not None:
+    print(f"  CPU (all threads): load {r['load_cpu_ms'] / 1e3:.2f} s"
+          f" + index {r['index_build_cpu_ms'] / 1e3:.2f} s")
 print(f"  index {r['index_bytes_per_shipment']} bytes a shipment (target 30)")
 print(f"  filter, full range: median {r['filter_median_ms']} ms, p90 {r['filter_p90_ms']} ms"
       f", CPU {r.get('filter_cpu_ms', '?')} ms (target 50 ms)")

@@ -243,7 +243,9 @@ impl Store {
         {
             return Ok(build.finish());
         }
-        read_shipments(&self.conn, i64::MIN, i64::MAX, &mut build).map_err(e)?;
+        if let Some(conn) = self.conn.sqlite() {
+            read_shipments(conn, i64::MIN, i64::MAX, &mut build).map_err(e)?;
+        }
         Ok(build.finish())
     }
 
@@ -262,6 +264,9 @@ impl Store {
         n: i64,
     ) -> Result<Option<ColumnBuilder<'c>>, StoreError> {
         let e = |err: crate::store::db::DbError| self.err(err);
+        let Some(first) = self.conn.sqlite() else {
+            return Ok(None);
+        };
         if self.path.as_os_str() == ":memory:" {
             return Ok(None);
         }
@@ -269,12 +274,15 @@ impl Store {
         else {
             return Ok(None);
         };
-        let second = crate::store::db::Conn::Sqlite(second);
+        // Two subqueries, each a seek to one end of the table: `min(id), max(id)` in one
+        // SELECT would scan all of it.
         let (min, max): (i64, i64) = self
             .conn
-            .query_row("SELECT min(id), max(id) FROM shipment", params![], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT (SELECT min(id) FROM shipment), (SELECT max(id) FROM shipment)",
+                params![],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(e)?;
         let mid = ((i128::from(min) + i128::from(max)) / 2) as i64;
         let half = usize::try_from(n / 2 + 1).unwrap_or(0);
@@ -283,7 +291,7 @@ impl Store {
         let (low, high) = std::thread::scope(|scope| {
             let upper = &mut upper;
             let high = scope.spawn(move || read_shipments(&second, mid + 1, i64::MAX, upper));
-            let low = read_shipments(&self.conn, i64::MIN, mid, &mut lower);
+            let low = read_shipments(first, i64::MIN, mid, &mut lower);
             (low, high.join())
         });
         low.map_err(e)?;
@@ -299,38 +307,109 @@ impl Store {
 /// From this many shipments on, the table is read on two connections at once.
 const PARALLEL_LOAD_ROWS: i64 = 1_000_000;
 
+/// The shipment columns Lading loads, for the rows with ids in `?1..=?2`.
+const SHIPMENT_ROWS: &str =
+    "SELECT id, date, shipper_id, consignee_id, part_type, value_usd, source
+     FROM shipment WHERE id BETWEEN ?1 AND ?2 ORDER BY id";
+
 /// Reads the shipments with ids in `lo..=hi`, in id order, into `build`.
+///
+/// Ten million rows go through here, so it reads rusqlite's rows directly rather than
+/// through [`crate::store::db::Row`]: text columns arrive as bytes, a date is parsed from
+/// them, and a part type or source is compared as bytes with the ones already seen (only a
+/// new one is checked to be UTF-8).
 fn read_shipments(
-    conn: &crate::store::db::Conn,
+    conn: &rusqlite::Connection,
     lo: i64,
     hi: i64,
     build: &mut ColumnBuilder<'_>,
 ) -> crate::store::db::DbResult<()> {
-    let mut stmt = conn.prepare(
-        "SELECT id, date, shipper_id, consignee_id, part_type, value_usd, source FROM shipment
-         WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
-    )?;
-    let mut rows = stmt.query(params![lo, hi])?;
+    use crate::store::db::DbError;
+    use rusqlite::types::ValueRef as V;
+    let mut stmt = conn.prepare_cached(SHIPMENT_ROWS)?;
+    let mut rows = stmt.query(rusqlite::params![lo, hi])?;
+    let wrong = |column: usize, expected: &str, found: V<'_>| DbError::Type {
+        column,
+        message: format!("expected {expected}, found {:?}", found.data_type()),
+    };
     while let Some(r) = rows.next()? {
-        build.push(
-            r.get(0)?,
-            r.get_ref(1)?.as_str().unwrap_or(""),
-            r.get(2)?,
-            r.get(3)?,
-            r.get_ref(4)?.as_str().unwrap_or("other"),
-            r.get(5)?,
-            r.get_ref(6)?.as_str().unwrap_or(""),
-        );
+        let int = |i: usize| match r.get_ref(i)? {
+            V::Integer(v) => Ok(v),
+            other => Err(wrong(i, "an integer", other)),
+        };
+        let text = |i: usize| match r.get_ref(i) {
+            Ok(V::Text(t)) => Ok(Some(t)),
+            Ok(_) => Ok(None),
+            Err(e) => Err(DbError::from(e)),
+        };
+        let value = match r.get_ref(5)? {
+            V::Null => None,
+            V::Real(v) => Some(v),
+            V::Integer(v) => Some(v as f64),
+            other => return Err(wrong(5, "a number", other)),
+        };
+        let row = RawRow {
+            id: int(0)?,
+            date: text(1)?.unwrap_or(b""),
+            shipper: int(2)?,
+            consignee: int(3)?,
+            part: text(4)?.unwrap_or(b"other"),
+            value,
+            source: text(6)?.unwrap_or(b""),
+        };
+        build.push_raw(&row).map_err(|field| DbError::Type {
+            column: field.column(),
+            message: format!("shipment {}: {} is not UTF-8 text", row.id, field.name()),
+        })?;
     }
     Ok(())
+}
+
+/// One shipment row as the database holds it: text as bytes, not yet checked.
+pub(crate) struct RawRow<'a> {
+    pub id: i64,
+    pub date: &'a [u8],
+    pub shipper: EntityId,
+    pub consignee: EntityId,
+    pub part: &'a [u8],
+    pub value: Option<f64>,
+    pub source: &'a [u8],
+}
+
+/// A text field of a [`RawRow`] that is not UTF-8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BadText {
+    Date,
+    Part,
+    Source,
+}
+
+impl BadText {
+    /// The field's column in [`SHIPMENT_ROWS`].
+    fn column(self) -> usize {
+        match self {
+            BadText::Date => 1,
+            BadText::Part => 4,
+            BadText::Source => 6,
+        }
+    }
+
+    /// The field's column name.
+    fn name(self) -> &'static str {
+        match self {
+            BadText::Date => "date",
+            BadText::Part => "part_type",
+            BadText::Source => "source",
+        }
+    }
 }
 
 /// Builds [`ShipmentColumns`] row by row, whichever engine the rows come from.
 pub(crate) struct ColumnBuilder<'c> {
     canon: &'c Canon,
     cols: ShipmentColumns,
-    source_ids: rustc_hash::FxHashMap<String, u32>,
-    part_ids: rustc_hash::FxHashMap<String, u16>,
+    source_ids: rustc_hash::FxHashMap<Vec<u8>, u32>,
+    part_ids: rustc_hash::FxHashMap<Vec<u8>, u16>,
     part_names: Vec<String>,
     last_part: Option<u16>,
     last_source: Option<u32>,
@@ -371,81 +450,101 @@ impl<'c> ColumnBuilder<'c> {
         value: Option<f64>,
         source: &str,
     ) {
-        // Rows with a date Lading did not write are skipped rather than guessed at.
-        let Some(day) = Day::parse_iso(date) else {
-            return;
+        let row = RawRow {
+            id,
+            date: date.as_bytes(),
+            shipper,
+            consignee,
+            part: part.as_bytes(),
+            value,
+            source: source.as_bytes(),
         };
-        let part_id = self.part_id(part);
-        let (shipper, consignee) = (self.canon.of(shipper), self.canon.of(consignee));
+        // Text that came as `str` is UTF-8.
+        let _ = self.push_raw(&row);
+    }
+
+    /// One shipment row, in id order, its text as the database holds it; a text that is not
+    /// UTF-8 is refused (nothing of the row is kept).
+    pub(crate) fn push_raw(&mut self, row: &RawRow<'_>) -> Result<(), BadText> {
+        // Rows with a date Lading did not write are skipped rather than guessed at.
+        let Some(day) = Day::parse_iso_bytes(row.date).map_err(|_| BadText::Date)? else {
+            return Ok(());
+        };
+        let part_id = self.part_id(row.part)?;
+        let (shipper, consignee) = (self.canon.of(row.shipper), self.canon.of(row.consignee));
         if shipper == consignee {
             self.internal += 1;
-            return;
+            return Ok(());
         }
-        let source_id = self.source_id(source);
+        let source_id = self.source_id(row.source)?;
         let cols = &mut self.cols;
-        cols.id.push(id);
+        cols.id.push(row.id);
         cols.day.push(day);
         cols.shipper.push(shipper);
         cols.consignee.push(consignee);
         cols.part.push(part_id);
-        cols.value_usd.push(value.unwrap_or(0.0));
+        cols.value_usd.push(row.value.unwrap_or(0.0));
         cols.source.push(source_id);
+        Ok(())
     }
 
     /// The number of a part type (rows repeat theirs: the last one is compared before
     /// hashing).
-    fn part_id(&mut self, part: &str) -> u16 {
+    fn part_id(&mut self, part: &[u8]) -> Result<u16, BadText> {
         if let Some(id) = self.last_part
-            && self.part_names[id as usize] == part
+            && self.part_names[id as usize].as_bytes() == part
         {
-            return id;
+            return Ok(id);
         }
         let id = match self.part_ids.get(part) {
             Some(&id) => id,
             None => {
+                let name = std::str::from_utf8(part).map_err(|_| BadText::Part)?;
                 let id = u16::try_from(self.part_names.len()).unwrap_or(u16::MAX);
-                self.part_names.push(part.to_owned());
-                self.part_ids.insert(part.to_owned(), id);
+                self.part_names.push(name.to_owned());
+                self.part_ids.insert(part.to_vec(), id);
                 id
             }
         };
         self.last_part = Some(id);
-        id
+        Ok(id)
     }
 
     /// The number of a source text, as [`ColumnBuilder::part_id`].
-    fn source_id(&mut self, source: &str) -> u32 {
+    fn source_id(&mut self, source: &[u8]) -> Result<u32, BadText> {
         let names = &mut self.cols.source_names;
         if let Some(id) = self.last_source
-            && names[id as usize] == source
+            && names[id as usize].as_bytes() == source
         {
-            return id;
+            return Ok(id);
         }
         let id = match self.source_ids.get(source) {
             Some(&id) => id,
             None => {
+                let name = std::str::from_utf8(source).map_err(|_| BadText::Source)?;
                 let id = names.len() as u32;
-                names.push(source.to_owned());
-                self.source_ids.insert(source.to_owned(), id);
+                names.push(name.to_owned());
+                self.source_ids.insert(source.to_vec(), id);
                 id
             }
         };
         self.last_source = Some(id);
-        id
+        Ok(id)
     }
 
     /// Adds the rows `other` read after this one's, re-numbering its part types and sources.
     fn append(&mut self, other: ColumnBuilder<'_>) {
+        // Names that are `String`s are UTF-8: the lookups cannot fail.
         let part_map: Vec<u16> = other
             .part_names
             .iter()
-            .map(|name| self.part_id(name))
+            .map(|name| self.part_id(name.as_bytes()).unwrap_or(0))
             .collect();
         let source_map: Vec<u32> = other
             .cols
             .source_names
             .iter()
-            .map(|name| self.source_id(name))
+            .map(|name| self.source_id(name.as_bytes()).unwrap_or(0))
             .collect();
         let (cols, theirs) = (&mut self.cols, other.cols);
         cols.id.extend(theirs.id);
@@ -548,13 +647,95 @@ mod tests {
         let canon = store.canon().unwrap();
 
         let mut one = ColumnBuilder::new(&canon, 0);
-        read_shipments(&store.conn, i64::MIN, i64::MAX, &mut one).unwrap();
+        read_shipments(store.conn.sqlite().unwrap(), i64::MIN, i64::MAX, &mut one).unwrap();
         let two = store.load_in_two(&canon, 3_000).unwrap().unwrap();
         let (one, two) = (one.finish(), two.finish());
         assert_eq!(one.0.len(), 3_000);
         assert_eq!(one, two);
         let sources = &two.0.source_names;
         assert_eq!(sources, &["b", "a", "synthetic", "c"]);
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn raw_text_is_read_as_the_checked_text_was() {
+        let dir = std::env::temp_dir().join(format!(
+            "lading-load-raw-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("raw.db");
+        let data = crate::generate::generate(&crate::generate::GenerateOptions {
+            entities: 50,
+            shipments: 10,
+            ..Default::default()
+        });
+        let mut store = Store::open_or_create(&path).unwrap();
+        store.insert_generated(&data).unwrap();
+        let sql = store.conn.sqlite().unwrap();
+        let insert = |id: i64, date: &str, part: &str, value: &str, source: &str| {
+            sql.execute(
+                &format!(
+                    "INSERT INTO shipment (id, date, shipper_id, consignee_id, part_type, value_usd,
+                     source_ref, source, ref_key) VALUES ({id}, {date}, 1, 2, {part}, {value},
+                     'r{id}', {source}, {id})"
+                ),
+                [],
+            )
+            .unwrap();
+        };
+        // A date not in the ten-byte form, an integer value, parts and sources that repeat
+        // with others between them, and a date that is no date (skipped).
+        insert(101, "'2020-1-2'", "'radio'", "7", "'x'");
+        insert(102, "'2020-01-03'", "'bearings'", "NULL", "'y'");
+        insert(103, "'2020-01-04'", "'radio'", "1.5", "'x'");
+        insert(104, "'soon'", "'radio'", "1.5", "'x'");
+        let canon = store.canon().unwrap();
+        let mut build = ColumnBuilder::new(&canon, 0);
+        read_shipments(sql, 101, i64::MAX, &mut build).unwrap();
+        let (cols, _) = build.finish();
+        assert_eq!(cols.id, vec![101, 102, 103]);
+        assert_eq!(
+            cols.day,
+            vec![
+                Day::from_ymd(2020, 1, 2).unwrap(),
+                Day::from_ymd(2020, 1, 3).unwrap(),
+                Day::from_ymd(2020, 1, 4).unwrap()
+            ]
+        );
+        assert_eq!(cols.value_usd, vec![7.0, 0.0, 1.5]);
+        assert_eq!(cols.part_names, ["bearings", "radio"]);
+        assert_eq!(cols.part, vec![1, 0, 1]);
+        assert_eq!(cols.source_names, ["x", "y"]);
+        assert_eq!(cols.source, vec![0, 1, 0]);
+
+        // Text that is not UTF-8 stops the load, naming the row and the column.
+        for (column, row) in [
+            ("date", (105, "CAST(x'ff' AS TEXT)", "'radio'", "'x'")),
+            (
+                "part_type",
+                (106, "'2020-01-05'", "CAST(x'ff' AS TEXT)", "'x'"),
+            ),
+            (
+                "source",
+                (107, "'2020-01-05'", "'radio'", "CAST(x'c3' AS TEXT)"),
+            ),
+        ] {
+            let (id, date, part, source) = row;
+            insert(id, date, part, "1", source);
+            let mut build = ColumnBuilder::new(&canon, 0);
+            let err = read_shipments(sql, id, id, &mut build)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!("shipment {id}: {column} is not UTF-8")),
+                "{err}"
+            );
+        }
         drop(store);
         std::fs::remove_dir_all(&dir).unwrap();
     }
