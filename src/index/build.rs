@@ -57,75 +57,22 @@ pub(super) fn intern_pairs(
     shipments: &ShipmentColumns,
     lookup: &Positions<'_>,
 ) -> (Vec<u32>, Vec<(u32, u32)>) {
-    intern_pairs_in(shipments, lookup, INTERN_CHUNK_ROWS)
-}
-
-/// Fewest rows a thread interns on its own: below this the merge is not worth it.
-const INTERN_CHUNK_ROWS: usize = 1 << 18;
-
-/// [`intern_pairs`] in contiguous chunks of at least `chunk_rows` rows, one a thread: each
-/// chunk numbers its pairs as it first sees them, then the chunks' tables are merged in
-/// order (so the numbering is the one a single pass gives) and every chunk after the first
-/// renumbered to it.
-fn intern_pairs_in(
-    shipments: &ShipmentColumns,
-    lookup: &Positions<'_>,
-    chunk_rows: usize,
-) -> (Vec<u32>, Vec<(u32, u32)>) {
-    let n = shipments.shipper.len().min(shipments.consignee.len());
-    let threads = rayon::current_num_threads().max(1);
-    let size = n.div_ceil(threads).max(chunk_rows).max(1);
-    let mut raw = vec![NO_PAIR; n];
-    let local: Vec<Vec<(u32, u32)>> = raw
-        .par_chunks_mut(size)
-        .zip(shipments.shipper[..n].par_chunks(size))
-        .zip(shipments.consignee[..n].par_chunks(size))
-        .map(|((out, shipper), consignee)| {
-            let mut pair_of: FxHashMap<u64, u32> = FxHashMap::default();
-            let mut pairs: Vec<(u32, u32)> = Vec::new();
-            for ((slot, &s), &c) in out.iter_mut().zip(shipper).zip(consignee) {
-                if let (Some(s), Some(c)) = (lookup.get(s), lookup.get(c)) {
-                    *slot = *pair_of
-                        .entry(u64::from(s) << 32 | u64::from(c))
-                        .or_insert_with(|| {
-                            pairs.push((s, c));
-                            (pairs.len() - 1) as u32
-                        });
-                }
-            }
-            pairs
-        })
-        .collect();
-    let mut chunks = local.into_iter();
-    let mut pairs = chunks.next().unwrap_or_default();
-    let mut pair_of: FxHashMap<u64, u32> = pairs
+    let mut pair_of: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let raw = shipments
+        .shipper
         .iter()
-        .enumerate()
-        .map(|(k, &(s, c))| (u64::from(s) << 32 | u64::from(c), k as u32))
-        .collect();
-    let renumber: Vec<Vec<u32>> = chunks
-        .map(|theirs| {
-            theirs
-                .into_iter()
-                .map(|(s, c)| {
-                    *pair_of
-                        .entry(u64::from(s) << 32 | u64::from(c))
-                        .or_insert_with(|| {
-                            pairs.push((s, c));
-                            (pairs.len() - 1) as u32
-                        })
-                })
-                .collect()
+        .zip(&shipments.consignee)
+        .map(|(&s, &c)| match (lookup.get(s), lookup.get(c)) {
+            (Some(s), Some(c)) => *pair_of
+                .entry(u64::from(s) << 32 | u64::from(c))
+                .or_insert_with(|| {
+                    pairs.push((s, c));
+                    (pairs.len() - 1) as u32
+                }),
+            _ => NO_PAIR,
         })
         .collect();
-    raw.par_chunks_mut(size)
-        .skip(1)
-        .zip(renumber)
-        .for_each(|(out, map)| {
-            for slot in out.iter_mut().filter(|p| **p != NO_PAIR) {
-                *slot = map[*slot as usize];
-            }
-        });
     (raw, pairs)
 }
 
@@ -397,43 +344,5 @@ mod tests {
         let wide = gather(rows([1 << 40, 1, 3]), &[1, 2, 0], &[], 0, 63);
         assert!(matches!(wide.row_id, RowIds::Wide(_)));
         assert_eq!(ids(&wide), (1, 3, 1 << 40));
-    }
-
-    #[test]
-    fn pairs_interned_in_chunks_are_numbered_as_in_one_pass() {
-        // Pairs that repeat across chunks, pairs new in later chunks, unknown parties.
-        let rows: Vec<(i64, i32, i64, i64)> = (0..40)
-            .map(|k| {
-                (
-                    k,
-                    0,
-                    [1, 2, 3, 9][(k * 7 % 11 % 4) as usize],
-                    [2, 3, 1][(k % 3) as usize],
-                )
-            })
-            .collect();
-        let map: FxHashMap<EntityId, u32> = [(1, 0), (2, 1), (3, 2)].into_iter().collect();
-        let entities: Vec<Entity> = [1, 2, 3].into_iter().map(entity).collect();
-        let lookup = Positions::new(&entities, &map);
-        let c = columns(&rows);
-        let one = intern_pairs_in(&c, &lookup, usize::MAX);
-        assert!(one.0.contains(&NO_PAIR));
-        for chunk in [1, 3, 7, 39] {
-            assert_eq!(
-                intern_pairs_in(&c, &lookup, chunk),
-                one,
-                "chunks of {chunk}"
-            );
-        }
-        // The rows' pairs are their parties'.
-        for (k, &p) in one.0.iter().enumerate() {
-            if p != NO_PAIR {
-                let (s, cn) = one.1[p as usize];
-                assert_eq!(
-                    (entities[s as usize].id, entities[cn as usize].id),
-                    (rows[k].2, rows[k].3)
-                );
-            }
-        }
     }
 }
