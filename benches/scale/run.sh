@@ -7,9 +7,10 @@
 #
 # Prints, in one run:
 #   - `lading generate` of the database (wall seconds, peak memory);
-#   - `lading bench filter`: load from SQLite, index build, their sum, the index's bytes per
-#     shipment, `Filter::apply` over the full date range (median of RUNS, and its CPU time
-#     over all threads) and over the middle half of the shipments by date, peak memory;
+#   - `lading bench filter`: load from SQLite, index build, their sum (wall, and CPU over all
+#     threads), the index's bytes per shipment, `Filter::apply` over the full date range
+#     (median of RUNS, and its CPU time over all threads) and over the middle half of the
+#     shipments by date, peak memory;
 #   - the peer, the sqlite3 command-line shell on the same file: one scan of the seven
 #     columns Lading loads (the floor for reading them), and the filter's aggregate as SQL
 #     (per shipper → consignee pair: count, value, first and last date, over the full range).
