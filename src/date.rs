@@ -69,6 +69,15 @@ impl Day {
         Day::parse_iso_exact(text.as_bytes()).or_else(|| DateFormat::Ymd.parse(text.trim()).ok())
     }
 
+    /// [`Day::parse_iso`] of text as the database holds it: the ten-byte fast path without
+    /// a UTF-8 check, an error for other text that is not UTF-8.
+    pub fn parse_iso_bytes(text: &[u8]) -> Result<Option<Day>, std::str::Utf8Error> {
+        if let Some(day) = Day::parse_iso_exact(text) {
+            return Ok(Some(day));
+        }
+        Ok(Day::parse_iso(std::str::from_utf8(text)?))
+    }
+
     /// The fast path of [`Day::parse_iso`]: exactly ten bytes `YYYY-MM-DD`, as Lading writes
     /// every date it stores (loading ten million shipments parses ten million of them).
     fn parse_iso_exact(b: &[u8]) -> Option<Day> {
@@ -295,6 +304,17 @@ mod tests {
             Day::parse_iso_exact(b"2000-02-29"),
             Day::from_ymd(2000, 2, 29)
         );
+        // Bytes: the fast path, the slow one, and text that is not UTF-8.
+        assert_eq!(
+            Day::parse_iso_bytes(b"2000-02-29"),
+            Ok(Day::from_ymd(2000, 2, 29))
+        );
+        assert_eq!(
+            Day::parse_iso_bytes(b" 2000-02-29 "),
+            Ok(Day::from_ymd(2000, 2, 29))
+        );
+        assert_eq!(Day::parse_iso_bytes(b"2000-02-30"), Ok(None));
+        assert!(Day::parse_iso_bytes(b"2000-02-2\xff").is_err());
     }
 
     #[test]

@@ -77,8 +77,8 @@ fn the_check_finds_what_it_looks_for() {
     assert!(!offenders("ui/", &["postgres"]).is_empty());
 }
 
-/// Shipment rows are only ever appended: the parallel load (`store/load.rs`, `load_in_two`)
-/// reads the table's two halves on two connections and relies on it. No statement in the
+/// Shipment rows are only ever appended: the parallel load (`store/shipment_rows.rs`,
+/// `read_in_parts`) reads the table in parts by id on several connections and relies on it. No statement in the
 /// source may update or delete one (case and spacing ignored).
 #[test]
 fn shipment_rows_are_never_updated_or_deleted() {

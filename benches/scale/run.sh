@@ -7,9 +7,10 @@
 #
 # Prints, in one run:
 #   - `lading generate` of the database (wall seconds, peak memory);
-#   - `lading bench filter`: load from SQLite, index build, their sum, the index's bytes per
-#     shipment, `Filter::apply` over the full date range (median of RUNS, and its CPU time
-#     over all threads) and over the middle half of the shipments by date, peak memory;
+#   - `lading bench filter`: load from SQLite, index build, their sum (wall, and CPU over all
+#     threads), the index's bytes per shipment, `Filter::apply` over the full date range
+#     (median of RUNS, and its CPU time over all threads) and over the middle half of the
+#     shipments by date, peak memory;
 #   - the peer, the sqlite3 command-line shell on the same file: one scan of the seven
 #     columns Lading loads (the floor for reading them), and the filter's aggregate as SQL
 #     (per shipper → consignee pair: count, value, first and last date, over the full range).
@@ -46,6 +47,9 @@ r = json.load(open(sys.argv[1]))
 print(f"lading: {r['shipments']:,} shipments, {r['entities']:,} entities, {r['links']:,} links")
 print(f"  load {r['load_ms'] / 1e3:.2f} s + index {r['index_build_ms'] / 1e3:.2f} s"
       f" = {r['load_and_index_ms'] / 1e3:.2f} s (target 10 s)")
+if r.get('load_cpu_ms') is not None:
+    print(f"  CPU (all threads): load {r['load_cpu_ms'] / 1e3:.2f} s"
+          f" + index {r['index_build_cpu_ms'] / 1e3:.2f} s")
 print(f"  index {r['index_bytes_per_shipment']} bytes a shipment (target 30)")
 print(f"  filter, full range: median {r['filter_median_ms']} ms, p90 {r['filter_p90_ms']} ms"
       f", CPU {r.get('filter_cpu_ms', '?')} ms (target 50 ms)")

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::store::db::params;
 
+use super::shipment_rows::{ColumnBuilder, PARALLEL_LOAD_ROWS, PART_ROWS, READERS, read_in_parts};
 use super::{Store, StoreError};
 use crate::date::Day;
 use crate::model::{Entity, EntityId, EntityKind, Ownership, Sanction};
@@ -233,247 +234,28 @@ impl Store {
             .conn
             .query_row("SELECT count(*) FROM shipment", params![], |r| r.get(0))
             .map_err(e)?;
-        let mut build = ColumnBuilder::new(canon, usize::try_from(n).unwrap_or(0));
+        let n = usize::try_from(n).unwrap_or(0);
         if let Some(pg) = self.conn.postgres() {
+            let mut build = ColumnBuilder::new(canon, n);
             super::team::copy_shipments(pg, &mut build).map_err(e)?;
             return Ok(build.finish());
         }
-        if n >= PARALLEL_LOAD_ROWS
-            && let Some(build) = self.load_in_two(canon, n)?
-        {
-            return Ok(build.finish());
+        let Some(first) = self.conn.sqlite() else {
+            return Ok(Default::default());
+        };
+        let mut others = Vec::new();
+        if n >= PARALLEL_LOAD_ROWS && self.path.as_os_str() != ":memory:" {
+            // A connection that cannot be had (an in-memory database) leaves fewer readers.
+            let readers = std::env::var("LADING_LOAD_READERS_TMP")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(READERS);
+            others.extend((1..readers).filter_map(|_| {
+                super::connect(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()
+            }));
         }
-        read_shipments(&self.conn, i64::MIN, i64::MAX, &mut build).map_err(e)?;
+        let build = read_in_parts(first, others, canon, n, PART_ROWS).map_err(e)?;
         Ok(build.finish())
-    }
-
-    /// Reads the shipment table in two halves by id, the upper half on a second connection
-    /// and thread; `None` when a second connection cannot be had (an in-memory database).
-    ///
-    /// The two connections may read at different moments, and still read one state of the
-    /// table, because shipment rows are only ever appended (never updated or deleted;
-    /// `tests/architecture.rs` checks that no statement does either) and a new row's id is
-    /// above every committed one: the lower half, ids up to `mid`, is the same in every state
-    /// since `mid` was chosen, so the two halves together are the table as the upper half's
-    /// connection saw it.
-    fn load_in_two<'c>(
-        &self,
-        canon: &'c Canon,
-        n: i64,
-    ) -> Result<Option<ColumnBuilder<'c>>, StoreError> {
-        let e = |err: crate::store::db::DbError| self.err(err);
-        if self.path.as_os_str() == ":memory:" {
-            return Ok(None);
-        }
-        let Ok(second) = super::connect(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        else {
-            return Ok(None);
-        };
-        let second = crate::store::db::Conn::Sqlite(second);
-        let (min, max): (i64, i64) = self
-            .conn
-            .query_row("SELECT min(id), max(id) FROM shipment", params![], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .map_err(e)?;
-        let mid = ((i128::from(min) + i128::from(max)) / 2) as i64;
-        let half = usize::try_from(n / 2 + 1).unwrap_or(0);
-        let mut lower = ColumnBuilder::new(canon, half);
-        let mut upper = ColumnBuilder::new(canon, half);
-        let (low, high) = std::thread::scope(|scope| {
-            let upper = &mut upper;
-            let high = scope.spawn(move || read_shipments(&second, mid + 1, i64::MAX, upper));
-            let low = read_shipments(&self.conn, i64::MIN, mid, &mut lower);
-            (low, high.join())
-        });
-        low.map_err(e)?;
-        match high {
-            Ok(result) => result.map_err(e)?,
-            Err(_) => return Ok(None),
-        }
-        lower.append(upper);
-        Ok(Some(lower))
-    }
-}
-
-/// From this many shipments on, the table is read on two connections at once.
-const PARALLEL_LOAD_ROWS: i64 = 1_000_000;
-
-/// Reads the shipments with ids in `lo..=hi`, in id order, into `build`.
-fn read_shipments(
-    conn: &crate::store::db::Conn,
-    lo: i64,
-    hi: i64,
-    build: &mut ColumnBuilder<'_>,
-) -> crate::store::db::DbResult<()> {
-    let mut stmt = conn.prepare(
-        "SELECT id, date, shipper_id, consignee_id, part_type, value_usd, source FROM shipment
-         WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
-    )?;
-    let mut rows = stmt.query(params![lo, hi])?;
-    while let Some(r) = rows.next()? {
-        build.push(
-            r.get(0)?,
-            r.get_ref(1)?.as_str().unwrap_or(""),
-            r.get(2)?,
-            r.get(3)?,
-            r.get_ref(4)?.as_str().unwrap_or("other"),
-            r.get(5)?,
-            r.get_ref(6)?.as_str().unwrap_or(""),
-        );
-    }
-    Ok(())
-}
-
-/// Builds [`ShipmentColumns`] row by row, whichever engine the rows come from.
-pub(crate) struct ColumnBuilder<'c> {
-    canon: &'c Canon,
-    cols: ShipmentColumns,
-    source_ids: rustc_hash::FxHashMap<String, u32>,
-    part_ids: rustc_hash::FxHashMap<String, u16>,
-    part_names: Vec<String>,
-    last_part: Option<u16>,
-    last_source: Option<u32>,
-    internal: u64,
-}
-
-impl<'c> ColumnBuilder<'c> {
-    fn new(canon: &'c Canon, n: usize) -> ColumnBuilder<'c> {
-        let mut cols = ShipmentColumns::default();
-        cols.id.reserve(n);
-        cols.day.reserve(n);
-        cols.shipper.reserve(n);
-        cols.consignee.reserve(n);
-        cols.part.reserve(n);
-        cols.value_usd.reserve(n);
-        cols.source.reserve(n);
-        ColumnBuilder {
-            canon,
-            cols,
-            source_ids: Default::default(),
-            part_ids: Default::default(),
-            part_names: Vec::new(),
-            last_part: None,
-            last_source: None,
-            internal: 0,
-        }
-    }
-
-    /// One shipment row, in id order.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn push(
-        &mut self,
-        id: i64,
-        date: &str,
-        shipper: EntityId,
-        consignee: EntityId,
-        part: &str,
-        value: Option<f64>,
-        source: &str,
-    ) {
-        // Rows with a date Lading did not write are skipped rather than guessed at.
-        let Some(day) = Day::parse_iso(date) else {
-            return;
-        };
-        let part_id = self.part_id(part);
-        let (shipper, consignee) = (self.canon.of(shipper), self.canon.of(consignee));
-        if shipper == consignee {
-            self.internal += 1;
-            return;
-        }
-        let source_id = self.source_id(source);
-        let cols = &mut self.cols;
-        cols.id.push(id);
-        cols.day.push(day);
-        cols.shipper.push(shipper);
-        cols.consignee.push(consignee);
-        cols.part.push(part_id);
-        cols.value_usd.push(value.unwrap_or(0.0));
-        cols.source.push(source_id);
-    }
-
-    /// The number of a part type (rows repeat theirs: the last one is compared before
-    /// hashing).
-    fn part_id(&mut self, part: &str) -> u16 {
-        if let Some(id) = self.last_part
-            && self.part_names[id as usize] == part
-        {
-            return id;
-        }
-        let id = match self.part_ids.get(part) {
-            Some(&id) => id,
-            None => {
-                let id = u16::try_from(self.part_names.len()).unwrap_or(u16::MAX);
-                self.part_names.push(part.to_owned());
-                self.part_ids.insert(part.to_owned(), id);
-                id
-            }
-        };
-        self.last_part = Some(id);
-        id
-    }
-
-    /// The number of a source text, as [`ColumnBuilder::part_id`].
-    fn source_id(&mut self, source: &str) -> u32 {
-        let names = &mut self.cols.source_names;
-        if let Some(id) = self.last_source
-            && names[id as usize] == source
-        {
-            return id;
-        }
-        let id = match self.source_ids.get(source) {
-            Some(&id) => id,
-            None => {
-                let id = names.len() as u32;
-                names.push(source.to_owned());
-                self.source_ids.insert(source.to_owned(), id);
-                id
-            }
-        };
-        self.last_source = Some(id);
-        id
-    }
-
-    /// Adds the rows `other` read after this one's, re-numbering its part types and sources.
-    fn append(&mut self, other: ColumnBuilder<'_>) {
-        let part_map: Vec<u16> = other
-            .part_names
-            .iter()
-            .map(|name| self.part_id(name))
-            .collect();
-        let source_map: Vec<u32> = other
-            .cols
-            .source_names
-            .iter()
-            .map(|name| self.source_id(name))
-            .collect();
-        let (cols, theirs) = (&mut self.cols, other.cols);
-        cols.id.extend(theirs.id);
-        cols.day.extend(theirs.day);
-        cols.shipper.extend(theirs.shipper);
-        cols.consignee.extend(theirs.consignee);
-        cols.part
-            .extend(theirs.part.iter().map(|&p| part_map[p as usize]));
-        cols.value_usd.extend(theirs.value_usd);
-        cols.source
-            .extend(theirs.source.iter().map(|&s| source_map[s as usize]));
-        self.internal += other.internal;
-    }
-
-    fn finish(self) -> (ShipmentColumns, u64) {
-        let (mut cols, names) = (self.cols, self.part_names);
-        // Sort the part table by name so ids do not depend on row order.
-        let mut order: Vec<u16> = (0..names.len() as u16).collect();
-        order.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
-        let mut remap = vec![0u16; names.len()];
-        for (new, &old) in order.iter().enumerate() {
-            remap[old as usize] = new as u16;
-        }
-        for p in &mut cols.part {
-            *p = remap[*p as usize];
-        }
-        cols.part_names = order.iter().map(|&i| names[i as usize].clone()).collect();
-        (cols, self.internal)
     }
 }
 
@@ -510,52 +292,4 @@ fn fold_merged(entities: Vec<Entity>, canon: &Canon) -> (Vec<Entity>, Vec<Merged
 
 fn opt_day(text: Option<String>) -> Option<Day> {
     text.as_deref().and_then(Day::parse_iso)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn two_halves_read_what_one_connection_reads() {
-        let dir = std::env::temp_dir().join(format!(
-            "lading-load-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos())
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("halves.db");
-        let mut data = crate::generate::generate(&crate::generate::GenerateOptions {
-            entities: 400,
-            shipments: 3_000,
-            ..Default::default()
-        });
-        // Sources first seen in a different order in each half, and one only in the upper.
-        for (k, s) in data.shipments.iter_mut().enumerate() {
-            s.source = match (k < 1_500, k % 3) {
-                (true, 0) => "b",
-                (true, 1) => "a",
-                (true, _) => "synthetic",
-                (false, 0) => "c",
-                (false, _) => "a",
-            }
-            .into();
-        }
-        let mut store = Store::open_or_create(&path).unwrap();
-        store.insert_generated(&data).unwrap();
-        let canon = store.canon().unwrap();
-
-        let mut one = ColumnBuilder::new(&canon, 0);
-        read_shipments(&store.conn, i64::MIN, i64::MAX, &mut one).unwrap();
-        let two = store.load_in_two(&canon, 3_000).unwrap().unwrap();
-        let (one, two) = (one.finish(), two.finish());
-        assert_eq!(one.0.len(), 3_000);
-        assert_eq!(one, two);
-        let sources = &two.0.source_names;
-        assert_eq!(sources, &["b", "a", "synthetic", "c"]);
-        drop(store);
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
 }

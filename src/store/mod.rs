@@ -27,6 +27,7 @@ mod lock;
 pub(crate) mod pg_schema;
 mod queries;
 pub mod schema;
+mod shipment_rows;
 pub(crate) mod team;
 mod team_sessions;
 pub use team_sessions::TeamSession;

@@ -18,7 +18,7 @@ use std::io::BufRead;
 
 use super::db::pg::{PgConn, Target};
 use super::db::{Conn, DbError, DbResult, params};
-use super::load::ColumnBuilder;
+use super::shipment_rows::ColumnBuilder;
 use super::{Store, StoreError, lock, pg_schema, schema};
 
 /// The advisory lock key writers hold: "LDNG" in its high half.
