@@ -86,20 +86,30 @@ impl LayoutGraph {
         let ids = ids.into_iter();
         let links = links.into_iter();
         let mut index: FxHashMap<EntityId, u32> = FxHashMap::default();
-        index.reserve(ids.size_hint().0);
-        for id in ids {
-            if index.contains_key(&id) {
-                g.report.duplicate_ids += 1;
-                continue;
+        g.ids = ids.collect();
+        // Sorted distinct ids (the filter's) find their nodes in a table over their span.
+        let table = crate::model::SlotTable::new(&g.ids);
+        if table.is_none() {
+            let given = std::mem::take(&mut g.ids);
+            index.reserve(given.len());
+            for id in given {
+                if index.contains_key(&id) {
+                    g.report.duplicate_ids += 1;
+                    continue;
+                }
+                index.insert(id, g.ids.len() as u32);
+                g.ids.push(id);
             }
-            index.insert(id, g.ids.len() as u32);
-            g.ids.push(id);
         }
+        let node = |id: EntityId| match &table {
+            Some(t) => t.get(id),
+            None => index.get(&id).copied(),
+        };
         let mut seen: FxHashMap<(u32, u32), usize> = FxHashMap::default();
         seen.reserve(links.size_hint().0);
         g.edges.reserve(links.size_hint().0);
         for (a, b, w) in links {
-            let (Some(&a), Some(&b)) = (index.get(&a), index.get(&b)) else {
+            let (Some(a), Some(b)) = (node(a), node(b)) else {
                 g.report.unknown_ids += 1;
                 continue;
             };
@@ -214,5 +224,20 @@ mod tests {
         assert_eq!(g.edges[0], (0, 1, 3.0));
         assert!((g.edges[1].2 - (1.0 + 10f32.ln())).abs() < 1e-6);
         assert!(g.sizes[1] > g.sizes[0]);
+        // Sorted ids are found through a table: ids inside its span but not shown, and
+        // ids beyond it, are unknown.
+        let g = LayoutGraph::from_edges(
+            [10, 20, 30],
+            [
+                (10, 25, 1.0),
+                (20, 30, 2.0),
+                (30, 99, 1.0),
+                (-5, 10, 1.0),
+                (30, 20, 1.0),
+            ],
+        );
+        assert_eq!(g.edges, vec![(1, 2, 3.0)]);
+        assert_eq!(g.report.unknown_ids, 3);
+        assert_eq!(g.report.duplicates, 1);
     }
 }
