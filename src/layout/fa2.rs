@@ -144,7 +144,10 @@ impl ForceAtlas2 {
             .map(|(i, &id)| (id, i as u32))
             .collect();
         let mut by_id: Vec<u32> = (0..n as u32).collect();
-        by_id.sort_unstable_by_key(|&i| graph.ids[i as usize]);
+        // The explorer's ids come sorted: nothing to sort at every restart.
+        if !graph.ids.is_sorted() {
+            by_id.sort_unstable_by_key(|&i| graph.ids[i as usize]);
+        }
 
         // Mass = 1 + weighted degree (graphology and Gephi agree), with clean weights.
         let mut mass = vec![1.0f32; n];
