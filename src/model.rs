@@ -176,6 +176,7 @@ pub fn normalize_name(name: &str) -> String {
 /// Positions in a sorted list of distinct ids, by id, from a table over the ids' span: no
 /// hashing for each link's ends at every scene. `None` when the ids are not sorted and
 /// distinct or spread over more than four times their number (then a map does it).
+#[derive(Clone, Debug, Default)]
 pub struct SlotTable {
     first: EntityId,
     slots: Vec<u32>,
