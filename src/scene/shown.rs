@@ -186,9 +186,24 @@ impl Shown {
             .map(|(s, &n)| (s as u32, n))
             .collect();
 
+        // Entities by interned country: no hashing of a country code for each entity.
+        let mut by_country = vec![0usize; index.countries.len()];
         let mut country_counts: FxHashMap<&str, usize> = FxHashMap::default();
-        for e in graph.entities.iter().filter_map(|&id| index.entity(id)) {
-            *country_counts.entry(e.country.as_str()).or_default() += 1;
+        for p in graph
+            .entities
+            .iter()
+            .filter_map(|&id| index.position_of(id))
+        {
+            let e = &index.entities[p as usize];
+            match index.country.get(p as usize).map(|&c| c as usize) {
+                Some(c) if index.countries.get(c) == Some(&e.country) => by_country[c] += 1,
+                _ => *country_counts.entry(e.country.as_str()).or_default() += 1,
+            }
+        }
+        for (code, n) in index.countries.iter().zip(by_country) {
+            if n > 0 {
+                *country_counts.entry(code.as_str()).or_default() += n;
+            }
         }
         let mut shipment_sources: Vec<(String, u32)> = sources
             .into_iter()
