@@ -186,7 +186,9 @@ impl Shown {
             .map(|(s, &n)| (s as u32, n))
             .collect();
 
-        // Entities by interned country: no hashing of a country code for each entity.
+        // Entities by interned country (exact while the codes fit the index's `u16`): no
+        // hashing or comparing a country code for each entity.
+        let interned = index.countries.len() <= usize::from(u16::MAX) + 1;
         let mut by_country = vec![0usize; index.countries.len()];
         let mut country_counts: FxHashMap<&str, usize> = FxHashMap::default();
         for p in graph
@@ -194,10 +196,14 @@ impl Shown {
             .iter()
             .filter_map(|&id| index.position_of(id))
         {
-            let e = &index.entities[p as usize];
-            match index.country.get(p as usize).map(|&c| c as usize) {
-                Some(c) if index.countries.get(c) == Some(&e.country) => by_country[c] += 1,
-                _ => *country_counts.entry(e.country.as_str()).or_default() += 1,
+            match index.country.get(p as usize) {
+                Some(&c) if interned && usize::from(c) < by_country.len() => {
+                    by_country[usize::from(c)] += 1;
+                }
+                _ => {
+                    let code = index.entities[p as usize].country.as_str();
+                    *country_counts.entry(code).or_default() += 1;
+                }
             }
         }
         for (code, n) in index.countries.iter().zip(by_country) {
