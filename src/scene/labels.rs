@@ -4,7 +4,9 @@
 //!
 //! Screen area is a grid of small cells in two layers: *hard* (nodes, placed labels,
 //! callouts: never covered) and *soft* (links: avoided; cells twice as wide, as every link
-//! is marked again for each frame). Each label tries eight places
+//! may be marked again for each frame; a crowded screen asks few boxes for their link cover,
+//! so the first are counted from the links meeting the box and the layer is marked whole only
+//! after [`LAZY_COVERS`] of them, with the same counts). Each label tries eight places
 //! around its node and takes the first that covers no link cell; failing that, the one
 //! covering the fewest, if that is at most a quarter of its cells (any number for the
 //! selected, path, highlighted and sanctioned entities, which must be named). A name too
