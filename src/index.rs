@@ -27,6 +27,9 @@ pub struct ShipmentIndex {
     /// Entities by position, sorted by id.
     pub(crate) entities: Vec<Entity>,
     position: rustc_hash::FxHashMap<EntityId, u32>,
+    /// The same as a table over the ids' span when they are compact (row ids are): a scene
+    /// looks up every shown entity.
+    slots: Option<crate::model::SlotTable>,
     /// Interned country per entity (index into `countries`).
     pub(crate) country: Vec<u16>,
     pub(crate) countries: Vec<String>,
@@ -305,6 +308,7 @@ impl ShipmentIndex {
             pair_source,
             entity_source,
             owner_links,
+            slots: crate::model::SlotTable::new(&entities.iter().map(|e| e.id).collect::<Vec<_>>()),
             entities,
             position,
             country,
@@ -349,13 +353,13 @@ impl ShipmentIndex {
 
     /// The entity with this row id.
     pub fn entity(&self, id: EntityId) -> Option<&Entity> {
-        self.position.get(&id).map(|&p| &self.entities[p as usize])
+        self.position_of(id).map(|p| &self.entities[p as usize])
     }
 
     /// The entity's label text: its short display name ([`crate::names::display_name`]),
     /// made inert ([`crate::text::inert`]); the one place entity names become label text.
     pub fn label_text(&self, id: EntityId) -> Option<&str> {
-        let p = *self.position.get(&id)? as usize;
+        let p = self.position_of(id)? as usize;
         let name = &self.entities.get(p)?.name;
         let text = self
             .label_text
@@ -364,8 +368,12 @@ impl ShipmentIndex {
         Some(text)
     }
 
+    #[inline]
     pub(crate) fn position_of(&self, id: EntityId) -> Option<u32> {
-        self.position.get(&id).copied()
+        match &self.slots {
+            Some(t) => t.get(id),
+            None => self.position.get(&id).copied(),
+        }
     }
 
     /// The entity with this key, name or alias (case and spacing ignored).

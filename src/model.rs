@@ -173,6 +173,41 @@ pub fn normalize_name(name: &str) -> String {
     out
 }
 
+/// Positions in a sorted list of distinct ids, by id, from a table over the ids' span: no
+/// hashing for each link's ends at every scene. `None` when the ids are not sorted and
+/// distinct or spread over more than four times their number (then a map does it).
+#[derive(Clone, Debug, Default)]
+pub struct SlotTable {
+    first: EntityId,
+    slots: Vec<u32>,
+}
+
+impl SlotTable {
+    pub fn new(ids: &[EntityId]) -> Option<SlotTable> {
+        let (&first, &last) = (ids.first()?, ids.last()?);
+        if ids.len() >= u32::MAX as usize || !ids.windows(2).all(|w| w[0] < w[1]) {
+            return None;
+        }
+        let span = usize::try_from(last.checked_sub(first)?)
+            .ok()?
+            .checked_add(1)?;
+        if span > 4 * ids.len() + 1024 {
+            return None;
+        }
+        let mut slots = vec![u32::MAX; span];
+        for (i, &id) in ids.iter().enumerate() {
+            slots[(id - first) as usize] = i as u32;
+        }
+        Some(SlotTable { first, slots })
+    }
+
+    #[inline]
+    pub fn get(&self, id: EntityId) -> Option<u32> {
+        let k = usize::try_from(id.checked_sub(self.first)?).ok()?;
+        self.slots.get(k).copied().filter(|&s| s != u32::MAX)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +233,25 @@ mod tests {
         );
         assert_eq!(EntityKind::parse("plant"), Some(EntityKind::Plant));
         assert_eq!(EntityKind::parse("spaceship"), None);
+    }
+
+    #[test]
+    fn slot_tables_find_sorted_ids_and_refuse_the_rest() {
+        let ids = [3, 4, 9, 10, 200];
+        let t = SlotTable::new(&ids).unwrap();
+        for (slot, &id) in ids.iter().enumerate() {
+            assert_eq!(t.get(id), Some(slot as u32));
+        }
+        for id in [i64::MIN, -1, 2, 5, 11, 199, 201, i64::MAX] {
+            assert_eq!(t.get(id), None, "{id}");
+        }
+        assert!(SlotTable::new(&[]).is_none());
+        assert!(SlotTable::new(&[4, 3]).is_none(), "unsorted");
+        assert!(SlotTable::new(&[3, 3, 4]).is_none(), "repeated");
+        assert!(
+            SlotTable::new(&[i64::MIN, i64::MAX]).is_none(),
+            "span overflows"
+        );
+        assert!(SlotTable::new(&[0, 1, 1_000_000]).is_none(), "sparse");
     }
 }

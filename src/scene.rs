@@ -559,17 +559,25 @@ pub const NOTE_MARK: Rgba = Rgba::rgb(0xff, 0xc1, 0x07);
 
 /// Each link's ends as slots in `graph.entities` (sorted by id), found once.
 fn link_ends(graph: &FilteredGraph) -> Vec<Option<(u32, u32)>> {
-    let slots: FxHashMap<EntityId, u32> = graph
-        .entities
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| (id, i as u32))
-        .collect();
-    graph
-        .links
-        .iter()
-        .map(|l| Some((*slots.get(&l.source)?, *slots.get(&l.target)?)))
-        .collect()
+    let ends = |slot: &dyn Fn(EntityId) -> Option<u32>| -> Vec<Option<(u32, u32)>> {
+        graph
+            .links
+            .iter()
+            .map(|l| Some((slot(l.source)?, slot(l.target)?)))
+            .collect()
+    };
+    match crate::model::SlotTable::new(&graph.entities) {
+        Some(table) => ends(&|id| table.get(id)),
+        None => {
+            let slots: FxHashMap<EntityId, u32> = graph
+                .entities
+                .iter()
+                .enumerate()
+                .map(|(i, &id)| (id, i as u32))
+                .collect();
+            ends(&|id| slots.get(&id).copied())
+        }
+    }
 }
 
 /// The largest trade link metric and node metric of a graph, for [`Shown::size_max`].

@@ -143,6 +143,7 @@ pub fn playback(
     let (mut apply_ms, mut screening_ms) = (Vec::new(), Vec::new());
     let (mut shown_ms, mut unlabelled_ms) = (Vec::new(), Vec::new());
     let mut entities_at_end = 0;
+    let mut at_end = serde_json::Value::Null;
     let mut step_cpu = 0.0;
     explorer.begin_gesture();
     for f in &frames {
@@ -181,7 +182,7 @@ pub fn playback(
         input.size_by = SizeBy::Shipments;
         input.shown = Some(&shown);
         let t4 = Instant::now();
-        std::hint::black_box(scene::build(&input));
+        let built = std::hint::black_box(scene::build(&input));
         scene_ms.push(ms(t4));
         step_ms.push(ms(t));
         if let (Some(a), Some(b)) = (c0, cpu_ms()) {
@@ -193,6 +194,14 @@ pub fn playback(
         std::hint::black_box(scene::build(&input));
         unlabelled_ms.push(ms(t5));
         entities_at_end = explorer.graph().entities.len();
+        let role = |r: scene::LinkRole| built.links.iter().filter(|l| l.role == r).count();
+        at_end = serde_json::json!({
+            "links": explorer.graph().links.len(),
+            "scene_lines": role(scene::LinkRole::Line),
+            "scene_stripes": role(scene::LinkRole::Stripe),
+            "scene_bands": role(scene::LinkRole::Band),
+            "labels": built.labels.len(),
+        });
     }
     explorer.end_gesture();
     let worst = step_ms.iter().copied().fold(0.0, f64::max);
@@ -202,6 +211,7 @@ pub fn playback(
         "group_by": group_by.map(GroupBy::as_str),
         "steps": frames.len(),
         "entities_shown_at_end": entities_at_end,
+        "last_step": at_end,
         "filter_and_rollup_alone_median_ms": round2(median(&mut apply_ms)),
         "filter_rollup_graph_layout_median_ms": round2(median(&mut filter_ms)),
         "screening_median_ms": round2(median(&mut screening_ms)),

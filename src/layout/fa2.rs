@@ -16,7 +16,6 @@
 //! parallel and the single-thread paths compute the same sums in the same order and the
 //! result depends only on the seed and the settings, not on scheduling.
 
-use rustc_hash::FxHashMap;
 use std::time::{Duration, Instant};
 
 use rand::{RngExt, SeedableRng};
@@ -57,7 +56,6 @@ pub struct ForceAtlas2 {
     ids: Vec<EntityId>,
     /// Node indices sorted by id, for [`Positions`] (which is sorted by id).
     by_id: Vec<u32>,
-    index: FxHashMap<EntityId, u32>,
     pos: Vec<[f32; 2]>,
     kin: Vec<Kinetic>,
     mass: Vec<f32>,
@@ -136,15 +134,11 @@ impl ForceAtlas2 {
             ),
         };
 
-        // Fx hashing: built again at every layout restart (each step of a playing timeline).
-        let index: FxHashMap<EntityId, u32> = graph
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, &id)| (id, i as u32))
-            .collect();
         let mut by_id: Vec<u32> = (0..n as u32).collect();
-        by_id.sort_unstable_by_key(|&i| graph.ids[i as usize]);
+        // The explorer's ids come sorted: nothing to sort at every restart.
+        if !graph.ids.is_sorted() {
+            by_id.sort_unstable_by_key(|&i| graph.ids[i as usize]);
+        }
 
         // Mass = 1 + weighted degree (graphology and Gephi agree), with clean weights.
         let mut mass = vec![1.0f32; n];
@@ -179,7 +173,12 @@ impl ForceAtlas2 {
             if ua >= n || ub >= n || a == b {
                 continue;
             }
-            let mut c = w.powf(settings.edge_weight_influence);
+            // x¹ is x: no `powf` a link at the usual influence of 1.
+            let mut c = if settings.edge_weight_influence == 1.0 {
+                w
+            } else {
+                w.powf(settings.edge_weight_influence)
+            };
             if !c.is_finite() {
                 c = 1.0;
             }
@@ -216,7 +215,6 @@ impl ForceAtlas2 {
             settings,
             ids: graph.ids.clone(),
             by_id,
-            index,
             pos: vec![[0.0; 2]; n],
             kin: vec![
                 Kinetic {
@@ -692,8 +690,8 @@ impl ForceAtlas2 {
     /// Pins or unpins a node. A pinned node does not move but still pushes and pulls.
     /// Returns false for an unknown id.
     pub fn set_pinned(&mut self, id: EntityId, pinned: bool) -> bool {
-        match self.index.get(&id) {
-            Some(&i) => {
+        match self.node(id) {
+            Some(i) => {
                 self.pinned[i as usize] = pinned;
                 self.kin[i as usize] = Kinetic {
                     convergence: 1.0,
@@ -708,9 +706,7 @@ impl ForceAtlas2 {
 
     /// Whether a node is pinned.
     pub fn is_pinned(&self, id: EntityId) -> bool {
-        self.index
-            .get(&id)
-            .is_some_and(|&i| self.pinned[i as usize])
+        self.node(id).is_some_and(|i| self.pinned[i as usize])
     }
 
     /// Moves a node (e.g. dragged by the user; pin it too to keep it there). Returns false
@@ -719,8 +715,8 @@ impl ForceAtlas2 {
         if !(position[0].is_finite() && position[1].is_finite()) {
             return false;
         }
-        match self.index.get(&id) {
-            Some(&i) => {
+        match self.node(id) {
+            Some(i) => {
                 self.pos[i as usize] = position;
                 // A dragged node does not keep its momentum.
                 self.kin[i as usize].vx = 0.0;
@@ -734,7 +730,18 @@ impl ForceAtlas2 {
 
     /// Position of one node.
     pub fn position(&self, id: EntityId) -> Option<[f32; 2]> {
-        self.index.get(&id).map(|&i| self.pos[i as usize])
+        self.node(id).map(|i| self.pos[i as usize])
+    }
+
+    /// The node of an id, by binary search of the nodes sorted by id (a map of ids was
+    /// built again at every layout restart, each step of a playing timeline, for these
+    /// few look-ups).
+    fn node(&self, id: EntityId) -> Option<u32> {
+        let k = self
+            .by_id
+            .binary_search_by_key(&id, |&i| self.ids[i as usize])
+            .ok()?;
+        Some(self.by_id[k])
     }
 
     /// All positions, sorted by entity id.

@@ -73,6 +73,19 @@ fn clean_weight(w: f64) -> (f32, bool) {
     }
 }
 
+/// `ln(1 + n)` as `(1.0 + n as f64).ln()` gives it, from a table for the counts most links
+/// carry: a logarithm for each link was a fifth of building the layout's input at every
+/// step of a playing timeline.
+fn ln_1p_count(n: u32) -> f64 {
+    const TABLE: usize = 4_096;
+    static LN: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let table = LN.get_or_init(|| (0..TABLE).map(|n| (1.0 + n as f64).ln()).collect());
+    match table.get(n as usize) {
+        Some(&v) => v,
+        None => (1.0 + n as f64).ln(),
+    }
+}
+
 impl LayoutGraph {
     /// Builds from node ids and links between ids. Nodes keep the given order (duplicate
     /// ids after the first are dropped); links keep their first-seen order.
@@ -86,20 +99,30 @@ impl LayoutGraph {
         let ids = ids.into_iter();
         let links = links.into_iter();
         let mut index: FxHashMap<EntityId, u32> = FxHashMap::default();
-        index.reserve(ids.size_hint().0);
-        for id in ids {
-            if index.contains_key(&id) {
-                g.report.duplicate_ids += 1;
-                continue;
+        g.ids = ids.collect();
+        // Sorted distinct ids (the filter's) find their nodes in a table over their span.
+        let table = crate::model::SlotTable::new(&g.ids);
+        if table.is_none() {
+            let given = std::mem::take(&mut g.ids);
+            index.reserve(given.len());
+            for id in given {
+                if index.contains_key(&id) {
+                    g.report.duplicate_ids += 1;
+                    continue;
+                }
+                index.insert(id, g.ids.len() as u32);
+                g.ids.push(id);
             }
-            index.insert(id, g.ids.len() as u32);
-            g.ids.push(id);
         }
+        let node = |id: EntityId| match &table {
+            Some(t) => t.get(id),
+            None => index.get(&id).copied(),
+        };
         let mut seen: FxHashMap<(u32, u32), usize> = FxHashMap::default();
         seen.reserve(links.size_hint().0);
         g.edges.reserve(links.size_hint().0);
         for (a, b, w) in links {
-            let (Some(&a), Some(&b)) = (index.get(&a), index.get(&b)) else {
+            let (Some(a), Some(b)) = (node(a), node(b)) else {
                 g.report.unknown_ids += 1;
                 continue;
             };
@@ -128,7 +151,7 @@ impl LayoutGraph {
         let links = graph.links.iter().map(|l| {
             let w = match l.kind {
                 LinkKind::Ownership => policy.ownership as f64,
-                LinkKind::Trade => policy.trade_base as f64 + (1.0 + l.shipments as f64).ln(),
+                LinkKind::Trade => policy.trade_base as f64 + ln_1p_count(l.shipments),
             };
             (l.source, l.target, w)
         });
@@ -214,5 +237,31 @@ mod tests {
         assert_eq!(g.edges[0], (0, 1, 3.0));
         assert!((g.edges[1].2 - (1.0 + 10f32.ln())).abs() < 1e-6);
         assert!(g.sizes[1] > g.sizes[0]);
+        // Sorted ids are found through a table: ids inside its span but not shown, and
+        // ids beyond it, are unknown.
+        let g = LayoutGraph::from_edges(
+            [10, 20, 30],
+            [
+                (10, 25, 1.0),
+                (20, 30, 2.0),
+                (30, 99, 1.0),
+                (-5, 10, 1.0),
+                (30, 20, 1.0),
+            ],
+        );
+        assert_eq!(g.edges, vec![(1, 2, 3.0)]);
+        assert_eq!(g.report.unknown_ids, 3);
+        assert_eq!(g.report.duplicates, 1);
+    }
+
+    #[test]
+    fn the_tables_logarithms_are_the_functions() {
+        for n in (0..5_000).chain([u32::MAX - 1, u32::MAX]) {
+            assert_eq!(
+                ln_1p_count(n).to_bits(),
+                (1.0 + n as f64).ln().to_bits(),
+                "{n}"
+            );
+        }
     }
 }

@@ -4,7 +4,9 @@
 //!
 //! Screen area is a grid of small cells in two layers: *hard* (nodes, placed labels,
 //! callouts: never covered) and *soft* (links: avoided; cells twice as wide, as every link
-//! is marked again for each frame). Each label tries eight places
+//! may be marked again for each frame; a crowded screen asks few boxes for their link cover,
+//! so the first are counted from the links meeting the box and the layer is marked whole only
+//! after [`LAZY_COVERS`] of them, with the same counts). Each label tries eight places
 //! around its node and takes the first that covers no link cell; failing that, the one
 //! covering the fewest, if that is at most a quarter of its cells (any number for the
 //! selected, path, highlighted and sanctioned entities, which must be named). A name too
@@ -30,6 +32,28 @@ const MAX_LINE_EMS: f32 = 26.0;
 /// the cells each row fills; a label's link cover is a share of its area, as before.
 const SOFT_CELLS: f32 = 2.0;
 
+/// How many label boxes have their link cover counted line by line before the whole link
+/// layer is marked. A crowded screen asks for a handful (most boxes already cover a node or
+/// a label), each costing a look at every link's bounding box; one marking of every link
+/// costs about as much as a few dozen such looks.
+const LAZY_COVERS: usize = 24;
+
+#[cfg(not(test))]
+fn lazy_covers() -> usize {
+    LAZY_COVERS
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests count every cover one way or the other with this.
+    static LAZY_OVERRIDE: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+#[cfg(test)]
+fn lazy_covers() -> usize {
+    LAZY_OVERRIDE.with(|o| o.get()).unwrap_or(LAZY_COVERS)
+}
+
 /// Occupied screen area, as two bitmaps of small cells: testing or adding a rectangle costs
 /// its area in cells, however crowded the screen is.
 pub(super) struct Occupancy {
@@ -41,6 +65,118 @@ pub(super) struct Occupancy {
     soft: Layer,
     soft_words: usize,
     soft_on: Vec<u64>,
+    /// The links, ready to mark, and their cells' bounding boxes (rows, then columns a cell
+    /// wider each way than any row's stretch).
+    lines: Vec<SoftLine>,
+    boxes: Vec<[u32; 4]>,
+    /// Whether `soft_on` holds every line (else it is empty and covers are counted line by
+    /// line), and how many covers were counted line by line.
+    marked: bool,
+    covers: usize,
+    /// [`LAZY_COVERS`] (tests set others).
+    lazy_covers: usize,
+    /// Scratch bits for one box's cover counted line by line.
+    scratch: Vec<u64>,
+}
+
+/// A link as the link layer marks it, in link-cell units: for each row of cells from `r0`
+/// to `r1`, the stretch of the line within reach of the row, widened by `half`.
+#[derive(Clone, Copy, Debug)]
+struct SoftLine {
+    ax: f32,
+    ay: f32,
+    y_min: f32,
+    y_max: f32,
+    half: f32,
+    /// x along the line as a function of y; for a level line, the stretch every row gets.
+    slope: f32,
+    level: Option<(usize, usize)>,
+    r0: usize,
+    r1: usize,
+}
+
+impl SoftLine {
+    /// The line from `a` to `b`, `width` wide (screen units), on `layer`; `None` when it
+    /// marks nothing (off the screen's rows, not a number).
+    #[inline]
+    fn new(layer: &Layer, a: [f32; 2], b: [f32; 2], width: f32) -> Option<SoftLine> {
+        if !(a.iter().chain(&b).all(|v| v.is_finite()) && width.is_finite()) {
+            return None;
+        }
+        let inv = 1.0 / layer.cell;
+        let half = (width / 2.0).max(0.5) * inv;
+        let (ax, ay, bx, by) = (a[0] * inv, a[1] * inv, b[0] * inv, b[1] * inv);
+        let (y_min, y_max) = (ay.min(by), ay.max(by));
+        let r0 = cell_down(y_min - half).min(layer.rows);
+        let r1 = cell_up(y_max + half).min(layer.rows);
+        if r0 >= r1 {
+            return None;
+        }
+        let dy = by - ay;
+        let cols = layer.cols;
+        let level = (dy.abs() * layer.cell <= f32::EPSILON).then(|| {
+            (
+                cell_down(ax.min(bx) - half).min(cols),
+                cell_up(ax.max(bx) + half).min(cols),
+            )
+        });
+        Some(SoftLine {
+            ax,
+            ay,
+            y_min,
+            y_max,
+            half,
+            slope: (bx - ax) / dy,
+            level,
+            r0,
+            r1,
+        })
+    }
+
+    /// The cells `[c0, c1)` the line marks in `row` (one of `r0..r1`), if any.
+    #[inline]
+    fn cells(&self, row: usize, cols: usize) -> Option<(usize, usize)> {
+        let (c0, c1) = match self.level {
+            Some(stretch) => stretch,
+            None => {
+                // The part of the line whose points lie within `half` of this row's band.
+                let lo = (row as f32 - self.half).max(self.y_min);
+                let hi = (row as f32 + 1.0 + self.half).min(self.y_max);
+                if lo > hi {
+                    return None;
+                }
+                let (xa, xb) = (
+                    self.ax + (lo - self.ay) * self.slope,
+                    self.ax + (hi - self.ay) * self.slope,
+                );
+                (
+                    cell_down(xa.min(xb) - self.half).min(cols),
+                    cell_up(xa.max(xb) + self.half).min(cols),
+                )
+            }
+        };
+        (c0 < c1).then_some((c0, c1))
+    }
+
+    /// Rows `r0..r1`, and columns that hold every row's stretch: the line's extent widened
+    /// by `half` and, against rounding, a cell and a millionth of its coordinates' size
+    /// more each way.
+    fn bounding_box(&self, a: [f32; 2], b: [f32; 2], inv: f32) -> [u32; 4] {
+        let (ax, bx) = (a[0] * inv, b[0] * inv);
+        let size = ax
+            .abs()
+            .max(bx.abs())
+            .max(a[1].abs() * inv)
+            .max(b[1].abs() * inv);
+        let slack = self.half + 1.0 + size * 1e-6;
+        let clamp = |v: usize| v.min(u32::MAX as usize) as u32;
+        [
+            clamp(self.r0),
+            clamp(self.r1),
+            clamp(cell_down(ax.min(bx) - slack)),
+            clamp(cell_up(ax.max(bx) + slack)),
+        ]
+    }
 }
 
 /// The square cells of one bitmap over the screen.
@@ -87,10 +223,16 @@ impl Occupancy {
         let soft_words = soft.cols.div_ceil(64);
         Occupancy {
             hard_on: vec![false; hard.cols * hard.rows],
-            soft_on: vec![0; soft_words * soft.rows],
+            soft_on: Vec::new(),
             hard,
             soft,
             soft_words,
+            lines: Vec::new(),
+            boxes: Vec::new(),
+            marked: false,
+            covers: 0,
+            lazy_covers: lazy_covers(),
+            scratch: Vec::new(),
         }
     }
 
@@ -101,16 +243,82 @@ impl Occupancy {
             .all(|y| x0 >= x1 || !self.hard_on[y * h.cols + x0..y * h.cols + x1].contains(&true))
     }
 
-    /// (link cells covered, cells in all) of a rectangle.
-    fn soft_cover(&self, r: [f32; 4]) -> (usize, usize) {
+    /// (link cells covered, cells in all) of a rectangle. The first [`LAZY_COVERS`] are
+    /// counted from the links whose bounding boxes meet the rectangle, only within it; then
+    /// every link is marked once and covers are counted on the bitmap. Both count the same
+    /// cells: each row's stretch comes from [`SoftLine::cells`].
+    fn soft_cover(&mut self, r: [f32; 4]) -> (usize, usize) {
         let (x0, x1, y0, y1) = self.soft.span(r, true);
+        let cells = (x1.saturating_sub(x0)) * (y1.saturating_sub(y0));
+        if x0 >= x1 || y0 >= y1 {
+            return (0, cells);
+        }
+        if !self.marked && self.covers < self.lazy_covers {
+            self.covers += 1;
+            return (self.cover_by_lines(x0, x1, y0, y1), cells);
+        }
+        self.mark_all();
         let mut n = 0;
-        if x0 < x1 {
-            for y in y0..y1 {
-                n += count_bits(self.soft_row(y), x0, x1);
+        for y in y0..y1 {
+            n += count_bits(self.soft_row(y), x0, x1);
+        }
+        (n, cells)
+    }
+
+    /// The link cells in `[x0, x1) × [y0, y1)` (not empty), from the lines alone.
+    fn cover_by_lines(&mut self, x0: usize, x1: usize, y0: usize, y1: usize) -> usize {
+        let words = (x1 - x0).div_ceil(64);
+        self.scratch.clear();
+        self.scratch.resize(words * (y1 - y0), 0);
+        let cols = self.soft.cols;
+        let (bx0, bx1, by0, by1) = (x0 as u32, x1 as u32, y0 as u32, y1 as u32);
+        for (line, b) in self.lines.iter().zip(&self.boxes) {
+            if b[0] >= by1 || b[1] <= by0 || b[2] >= bx1 || b[3] <= bx0 {
+                continue;
+            }
+            for row in line.r0.max(y0)..line.r1.min(y1) {
+                let Some((c0, c1)) = line.cells(row, cols) else {
+                    continue;
+                };
+                let (c0, c1) = (c0.max(x0), c1.min(x1));
+                if c0 < c1 {
+                    let at = (row - y0) * words;
+                    set_bits(&mut self.scratch[at..at + words], c0 - x0, c1 - x0);
+                }
             }
         }
-        (n, (x1.saturating_sub(x0)) * (y1.saturating_sub(y0)))
+        self.scratch.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Marks every line on the bitmap, once.
+    fn mark_all(&mut self) {
+        if self.marked {
+            return;
+        }
+        self.marked = true;
+        let words = self.soft_words;
+        let cols = self.soft.cols;
+        self.soft_on = vec![0; words * self.soft.rows];
+        let on = &mut self.soft_on;
+        for line in &self.lines {
+            match line.level {
+                // Level: the same stretch in every row it reaches.
+                Some((c0, c1)) => {
+                    if c0 < c1 {
+                        for row in line.r0..line.r1 {
+                            set_bits(&mut on[row * words..(row + 1) * words], c0, c1);
+                        }
+                    }
+                }
+                None => {
+                    for row in line.r0..line.r1 {
+                        if let Some((c0, c1)) = line.cells(row, cols) {
+                            set_bits(&mut on[row * words..(row + 1) * words], c0, c1);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn soft_row(&self, y: usize) -> &[u64] {
@@ -128,55 +336,23 @@ impl Occupancy {
         }
     }
 
-    /// Marks the cells under a line `width` wide as soft: row by row of cells, the stretch
-    /// of the line within reach of the row, widened by half the line's width (a fill per
-    /// row, not a test per point along the line: tens of thousands of links are marked each
-    /// frame while the timeline plays). Worked in cell units, with one multiplication per
-    /// row for where the line enters and leaves it: this loop is most of a label pass.
+    /// Adds a line `width` wide to the link layer: row by row of cells, the stretch of the
+    /// line within reach of the row, widened by half the line's width (a fill per row, not
+    /// a test per point along the line). Worked in cell units, with one multiplication per
+    /// row for where the line enters and leaves it. Nothing is marked yet: a crowded screen
+    /// asks for the cover of a few boxes only, and marking tens of thousands of links was
+    /// most of a label pass (see [`Occupancy::soft_cover`]).
     fn add_line(&mut self, a: [f32; 2], b: [f32; 2], width: f32) {
-        if !(a.iter().chain(&b).all(|v| v.is_finite()) && width.is_finite()) {
+        let Some(line) = SoftLine::new(&self.soft, a, b, width) else {
             return;
-        }
-        let layer = &self.soft;
-        let words = self.soft_words;
-        let on = &mut self.soft_on;
-        let inv = 1.0 / layer.cell;
-        let half = (width / 2.0).max(0.5) * inv;
-        let (ax, ay, bx, by) = (a[0] * inv, a[1] * inv, b[0] * inv, b[1] * inv);
-        let (y_min, y_max) = (ay.min(by), ay.max(by));
-        let r0 = cell_down(y_min - half).min(layer.rows);
-        let r1 = cell_up(y_max + half).min(layer.rows);
-        let cols = layer.cols;
-        if r0 >= r1 {
-            return;
-        }
-        let dy = by - ay;
-        if dy.abs() * layer.cell <= f32::EPSILON {
-            // Level: the same stretch in every row it reaches.
-            let c0 = cell_down(ax.min(bx) - half).min(cols);
-            let c1 = cell_up(ax.max(bx) + half).min(cols);
-            if c0 < c1 {
-                for row in r0..r1 {
-                    set_bits(&mut on[row * words..(row + 1) * words], c0, c1);
-                }
-            }
-            return;
-        }
-        // x along the line as a function of y.
-        let slope = (bx - ax) / dy;
-        for row in r0..r1 {
-            // The part of the line whose points lie within `half` of this row's band.
-            let lo = (row as f32 - half).max(y_min);
-            let hi = (row as f32 + 1.0 + half).min(y_max);
-            if lo > hi {
-                continue;
-            }
-            let (xa, xb) = (ax + (lo - ay) * slope, ax + (hi - ay) * slope);
-            let c0 = cell_down(xa.min(xb) - half).min(cols);
-            let c1 = cell_up(xa.max(xb) + half).min(cols);
-            if c0 < c1 {
-                set_bits(&mut on[row * words..(row + 1) * words], c0, c1);
-            }
+        };
+        self.boxes
+            .push(line.bounding_box(a, b, 1.0 / self.soft.cell));
+        self.lines.push(line);
+        if self.marked {
+            // Added after the bitmap was made: mark it there too.
+            self.marked = false;
+            self.soft_on.clear();
         }
     }
 }
@@ -438,7 +614,8 @@ mod tests {
     }
 
     impl Occupancy {
-        fn soft_count(&self) -> usize {
+        fn soft_count(&mut self) -> usize {
+            self.mark_all();
             self.soft_on.iter().map(|w| w.count_ones() as usize).sum()
         }
     }
@@ -462,5 +639,139 @@ mod tests {
                 assert_eq!(count_bits(&row, a, b), want, "after {c0}..{c1}, {a}..{b}");
             }
         }
+    }
+
+    /// Small deterministic noise for the tests below.
+    struct Noise(u64);
+
+    impl Noise {
+        fn next(&mut self) -> f32 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 40) as f32 / (1u64 << 24) as f32
+        }
+
+        fn within(&mut self, lo: f32, hi: f32) -> f32 {
+            lo + (hi - lo) * self.next()
+        }
+    }
+
+    /// Lines of every kind over a 600 × 400 screen: sloped, level, nearly level, upright,
+    /// wide, reaching far off the screen, huge, not a number.
+    fn lines(noise: &mut Noise) -> Vec<([f32; 2], [f32; 2], f32)> {
+        // First, one wholly on the screen (the test below drops it).
+        let mut out = vec![([100.0, 120.0], [330.0, 290.0], 1.0)];
+        for k in 0..120 {
+            let a = [noise.within(-100.0, 700.0), noise.within(-100.0, 500.0)];
+            let mut b = [noise.within(-100.0, 700.0), noise.within(-100.0, 500.0)];
+            match k % 8 {
+                0 => b[1] = a[1],
+                1 => b[1] = a[1] + 1e-4,
+                2 => b[0] = a[0],
+                3 => b = [a[0] * 3e4, a[1] * -2e4],
+                4 => {
+                    b = [
+                        a[0] + noise.within(-3.0, 3.0),
+                        a[1] + noise.within(-3.0, 3.0),
+                    ]
+                }
+                _ => {}
+            }
+            let width = if k % 5 == 0 {
+                noise.within(4.0, 30.0)
+            } else {
+                noise.within(0.0, 3.0)
+            };
+            out.push((a, b, width));
+        }
+        out.push(([f32::NAN, 10.0], [20.0, 30.0], 1.0));
+        out.push(([10.0, 10.0], [20.0, 30.0], f32::INFINITY));
+        out
+    }
+
+    fn occupancy(lines: &[([f32; 2], [f32; 2], f32)], lazy: usize) -> Occupancy {
+        let mut g = Occupancy::new([600.0, 400.0], 2.5);
+        g.lazy_covers = lazy;
+        for &(a, b, w) in lines {
+            g.add_line(a, b, w);
+        }
+        g
+    }
+
+    #[test]
+    fn covers_counted_line_by_line_are_the_marked_layers() {
+        let mut noise = Noise(7);
+        let all = lines(&mut noise);
+        let mut lazy = occupancy(&all, usize::MAX);
+        let mut marked = occupancy(&all, 0);
+        // One line fewer: the comparison below must see the difference somewhere.
+        let mut short = occupancy(&all[1..], usize::MAX);
+        let (mut partial, mut differs) = (0, 0);
+        for _ in 0..3_000 {
+            let (x, y) = (noise.within(-50.0, 650.0), noise.within(-50.0, 450.0));
+            let r = [
+                x,
+                y,
+                x + noise.within(0.0, 160.0),
+                y + noise.within(0.0, 40.0),
+            ];
+            let want = marked.soft_cover(r);
+            assert_eq!(lazy.soft_cover(r), want, "{r:?}");
+            partial += usize::from(want.0 > 0 && want.0 < want.1);
+            differs += usize::from(short.soft_cover(r) != want);
+        }
+        assert!(!lazy.marked && marked.marked);
+        assert!(partial > 100, "{partial} boxes partly covered");
+        assert!(differs > 0, "dropping a line changed no count");
+        // A long line crossing a box with both ends outside it covers the box.
+        let mut g = occupancy(&[([0.0, 0.0], [600.0, 400.0], 1.0)], usize::MAX);
+        assert!(g.soft_cover([280.0, 180.0, 320.0, 220.0]).0 > 0);
+        assert_eq!(g.soft_cover([400.0, 10.0, 500.0, 60.0]).0, 0);
+    }
+
+    #[test]
+    fn a_line_added_after_marking_is_counted() {
+        let mut g = occupancy(&[], 0);
+        assert_eq!(g.soft_cover([10.0, 10.0, 50.0, 50.0]).0, 0);
+        g.add_line([0.0, 30.0], [100.0, 30.0], 2.0);
+        assert!(g.soft_cover([10.0, 10.0, 50.0, 50.0]).0 > 0);
+    }
+
+    #[test]
+    fn labels_are_the_same_however_covers_are_counted() {
+        let mut store = crate::store::Store::in_memory().unwrap();
+        crate::sample::import_sample(&mut store).unwrap();
+        let index = crate::index::ShipmentIndex::build(store.load_dataset().unwrap());
+        let filter = crate::filter::Filter::default();
+        let graph = filter.apply(&index);
+        let mut noise = Noise(3);
+        let mut positions = crate::layout::Positions::default();
+        for &id in &graph.entities {
+            positions.set(id, [noise.within(0.0, 100.0), noise.within(0.0, 100.0)]);
+        }
+        let style = crate::style::Style::default();
+        let mut placed = 0;
+        for (size, zoom) in [
+            ([1200.0, 900.0], 1.0),
+            ([500.0, 300.0], 1.0),
+            ([500.0, 300.0], 4.0),
+        ] {
+            let mut view = super::super::View::fit(([0.0, 0.0], [100.0, 100.0]), size, 20.0, 1.0);
+            view.zoom *= zoom;
+            let input = SceneInput::new(&index, &filter, &graph, &positions, &style, view);
+            let with = |lazy| {
+                LAZY_OVERRIDE.with(|o| o.set(lazy));
+                let labels = super::super::build(&input).labels;
+                LAZY_OVERRIDE.with(|o| o.set(None));
+                labels
+            };
+            let marked = with(Some(0));
+            placed += marked.len();
+            assert_eq!(with(None), marked, "{size:?} × {zoom}");
+            assert_eq!(with(Some(usize::MAX)), marked, "{size:?} × {zoom}");
+        }
+        assert!(placed > 20, "{placed} labels placed");
     }
 }

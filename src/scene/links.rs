@@ -51,18 +51,36 @@ pub(super) fn build(
         ..
     } = input;
     let s = view.scale;
-    let pair_key = |(a, b): (u32, u32)| (u64::from(a) << 32) | u64::from(b);
-    // Sized up front: growing it by rehashing took as long as filling it.
-    let mut trade_pairs: FxHashSet<u64> =
-        FxHashSet::with_capacity_and_hasher(graph.links.len(), Default::default());
-    trade_pairs.extend(
-        graph
-            .links
-            .iter()
-            .zip(ends)
-            .filter(|(l, _)| l.kind == LinkKind::Trade)
-            .filter_map(|(_, e)| e.map(pair_key)),
-    );
+    // Each slot's trade targets, sorted, one run a slot: whether a link's reverse exists is a
+    // search in a short run (a set of every pair cost as much as the rest of the links).
+    let mut pairs: Vec<(u32, u32)> = graph
+        .links
+        .iter()
+        .zip(ends)
+        .filter(|(l, _)| l.kind == LinkKind::Trade)
+        .filter_map(|(_, e)| *e)
+        .collect();
+    if !pairs.is_sorted() {
+        pairs.sort_unstable();
+    }
+    let mut run_start = vec![0u32; graph.entities.len() + 1];
+    for &(a, _) in &pairs {
+        if let Some(n) = run_start.get_mut(a as usize + 1) {
+            *n += 1;
+        }
+    }
+    for i in 1..run_start.len() {
+        run_start[i] += run_start[i - 1];
+    }
+    let reverse_exists = |(a, b): (u32, u32)| {
+        let (Some(&lo), Some(&hi)) = (run_start.get(b as usize), run_start.get(b as usize + 1))
+        else {
+            return false;
+        };
+        pairs[lo as usize..hi as usize]
+            .binary_search_by_key(&a, |p| p.1)
+            .is_ok()
+    };
     let at = |e: Option<(u32, u32)>| {
         let (a, b) = e?;
         Some((screen[a as usize]?, screen[b as usize]?))
@@ -216,7 +234,7 @@ pub(super) fn build(
                     ),
                 });
                 // Shift to the right of the direction of travel when the reverse link exists.
-                let shift = if e.is_some_and(|(a, b)| trade_pairs.contains(&pair_key((b, a)))) {
+                let shift = if e.is_some_and(reverse_exists) {
                     width / 2.0 + 1.5 * s
                 } else {
                     0.0

@@ -186,9 +186,30 @@ impl Shown {
             .map(|(s, &n)| (s as u32, n))
             .collect();
 
+        // Entities by interned country (exact while the codes fit the index's `u16`): no
+        // hashing or comparing a country code for each entity.
+        let interned = index.countries.len() <= usize::from(u16::MAX) + 1;
+        let mut by_country = vec![0usize; index.countries.len()];
         let mut country_counts: FxHashMap<&str, usize> = FxHashMap::default();
-        for e in graph.entities.iter().filter_map(|&id| index.entity(id)) {
-            *country_counts.entry(e.country.as_str()).or_default() += 1;
+        for p in graph
+            .entities
+            .iter()
+            .filter_map(|&id| index.position_of(id))
+        {
+            match index.country.get(p as usize) {
+                Some(&c) if interned && usize::from(c) < by_country.len() => {
+                    by_country[usize::from(c)] += 1;
+                }
+                _ => {
+                    let code = index.entities[p as usize].country.as_str();
+                    *country_counts.entry(code).or_default() += 1;
+                }
+            }
+        }
+        for (code, n) in index.countries.iter().zip(by_country) {
+            if n > 0 {
+                *country_counts.entry(code.as_str()).or_default() += n;
+            }
         }
         let mut shipment_sources: Vec<(String, u32)> = sources
             .into_iter()
