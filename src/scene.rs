@@ -873,7 +873,21 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         Vec::new()
     };
 
-    let legend = legend_of(input, shown, &nodes, &facts);
+    let mut legend = legend_of(input, shown, &nodes, &facts);
+    if density.is_some() {
+        // Said in words: the haze is links, and zooming in brings each back.
+        let entry = LegendEntry {
+            swatch: Swatch::Band(style.muted_text.with_alpha(90)),
+            label: "Haze: thin links too many to draw one by one (zoom in)".to_owned(),
+        };
+        match legend.groups.iter_mut().find(|g| g.heading == "Links") {
+            Some(links) => links.entries.push(entry),
+            None => legend.groups.push(LegendGroup {
+                heading: "Links".to_owned(),
+                entries: vec![entry],
+            }),
+        }
+    }
     Scene {
         background: style.background,
         links,

@@ -70,6 +70,15 @@ fn a_crowded_view_folds_its_hairlines_and_a_close_one_is_drawn_exactly() {
         let t = density.at(mid).expect("on the canvas");
         assert!(t[3] > 0, "no ink under the middle of {l:?}");
     }
+    // The legend says what the haze is; the exact scene has none.
+    let haze = |s: &Scene| {
+        s.legend
+            .groups
+            .iter()
+            .flat_map(|g| &g.entries)
+            .any(|e| e.label.starts_with("Haze: thin links"))
+    };
+    assert!(haze(&lod) && !haze(&exact));
     // The image covers the canvas.
     assert!(density.width as f32 * density.cell >= 400.0);
     assert!(density.height as f32 * density.cell >= 250.0);

@@ -44,7 +44,7 @@ pub struct SceneDensity {
     pub width: u32,
     pub height: u32,
     pub rgba: Vec<u8>,
-    /// How many links it holds.
+    /// How many link primitives (lines and the bands under them) it holds.
     pub links: usize,
 }
 
