@@ -118,30 +118,37 @@ pub(super) fn update_network(app: &mut LadingApp, ctx: &egui::Context, rect: Rec
             let ctx = ctx.clone();
             app.scene_worker = SceneWorker::start(move || ctx.request_repaint()).ok();
         }
-        if let Some(worker) = app.scene_worker.as_mut() {
-            if worker.busy() {
-                // The newest state is sent when this one comes back: the frame does no
-                // scene work while the worker builds.
-                return;
-            }
-            let job = SceneJob::new(
-                key,
-                explorer,
-                &app.style,
-                app.view,
-                app.ui.size_by,
-                app.ui.show_labels,
-                &app.ui.brokers.betweenness,
-                explorer.shown(),
-            );
-            if worker.submit(job) {
-                return;
-            }
+        if app.scene_worker.as_ref().is_some_and(SceneWorker::busy) {
+            // The newest state is sent when this one comes back: the frame does no scene
+            // work while the worker builds.
+            return;
+        }
+        let job = scene_job(app, explorer, key);
+        if let Some(worker) = app.scene_worker.as_mut()
+            && worker.submit(job)
+        {
+            return;
         }
         app.scene_worker = None;
     }
     let previous = app.network.take();
     app.network = Some(build_network(app, ctx, explorer, rect, key, previous));
+}
+
+/// What a scene of the window's current state is built from, for the worker or the frame;
+/// what the graph shows comes from the explorer, which keeps it until the graph or the
+/// filter changes.
+fn scene_job(app: &LadingApp, explorer: &crate::explorer::Explorer, key: u64) -> SceneJob {
+    SceneJob::new(
+        key,
+        explorer,
+        &app.style,
+        app.view,
+        app.ui.size_by,
+        app.ui.show_labels,
+        &app.ui.brokers.betweenness,
+        explorer.shown(),
+    )
 }
 
 fn build_network(
@@ -153,19 +160,8 @@ fn build_network(
     previous: Option<Network>,
 ) -> Network {
     let started = std::time::Instant::now();
-    // The same job the worker takes, built here; what the graph shows comes from the
-    // explorer, which keeps it until the graph or the filter changes.
-    let scene = SceneJob::new(
-        key,
-        explorer,
-        &app.style,
-        app.view,
-        app.ui.size_by,
-        app.ui.show_labels,
-        &app.ui.brokers.betweenness,
-        explorer.shown(),
-    )
-    .scene();
+    // The same job the worker takes, built here.
+    let scene = scene_job(app, explorer, key).scene();
     // The last network's vectors are reused once the painter has let go of them, so a large
     // network does not allocate (and page-fault in) megabytes at every change.
     let (old_instances, old_mesh) = match previous.map(|n| n.drawn) {
