@@ -398,6 +398,9 @@ fn composite_body(
             .collect(),
         None => Vec::new(),
     };
+    // Opaque colours as pixels (what `over` at full coverage leaves).
+    let opaque = halo.3 == 255 && text.3 == 255;
+    let (halo_px, text_px) = ([halo.0, halo.1, halo.2, 255], [text.0, text.1, text.2, 255]);
     for py in from..to {
         let y = py - top;
         let clip_y = clip.map_or(255, |c| clip_cov(py as f32 + 0.5, c[1], c[3]));
@@ -415,6 +418,21 @@ fn composite_body(
             .enumerate()
         {
             if h.iter().zip(f).all(|(&a, &b)| a | b == 0) {
+                continue;
+            }
+            // Where every pixel is under the fill whole or under the halo whole and no fill,
+            // with opaque colours and no clip: the colour copied (what `over` gives there).
+            let unclipped = clip.is_none()
+                || (clip_y == 255 && clip_x[k * RUN..][..h.len()].iter().all(|&c| c == 255));
+            if opaque
+                && unclipped
+                && h.iter()
+                    .zip(f)
+                    .all(|(&a, &b)| b == 255 || (a == 255 && b == 0))
+            {
+                for (p, &fc) in px.chunks_exact_mut(4).zip(f) {
+                    p.copy_from_slice(if fc == 255 { &text_px } else { &halo_px });
+                }
                 continue;
             }
             for (i, (p, (&hc, &fc))) in px.chunks_exact_mut(4).zip(h.iter().zip(f)).enumerate() {
