@@ -335,33 +335,6 @@ fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
             (first, last)
         })
         .collect();
-    // Where the disc left the halo short of full: runs of each row (runs less than
-    // `MERGE` pixels apart joined), the only pixels a tap can still change (a full pixel
-    // stays full). Inside a line of text the halos of the letters merge, so the runs are
-    // mostly at the ends of the rows and around the glyphs' tops and bottoms.
-    const MERGE: usize = 32;
-    let mut run_at = Vec::with_capacity(h + 1);
-    let mut runs: Vec<(i32, i32)> = Vec::new();
-    for row in halo.chunks_exact(w) {
-        let first_run = runs.len();
-        run_at.push(first_run);
-        let mut x = 0;
-        while let Some(start) = row[x..].iter().position(|&v| v != 255) {
-            let start = x + start;
-            let end = row[start..]
-                .iter()
-                .position(|&v| v == 255)
-                .map_or(w, |n| start + n);
-            let near = runs.len() > first_run
-                && runs.last().is_some_and(|l| start <= l.1 as usize + MERGE);
-            match runs.last_mut() {
-                Some(last) if near => last.1 = end as i32,
-                _ => runs.push((start as i32, end as i32)),
-            }
-            x = end;
-        }
-    }
-    run_at.push(runs.len());
     for &(dx, dy, k) in &kernel.taps {
         // Target pixels (x, y) whose source (x + dx, y + dy) is inside the box.
         let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
@@ -377,17 +350,11 @@ fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
             if xa >= xb {
                 continue;
             }
-            for &(ra, rb) in &runs[run_at[y as usize]..run_at[y as usize + 1]] {
-                let (xa, xb) = (xa.max(ra), xb.min(rb));
-                if xa >= xb {
-                    continue;
-                }
-                let src = &fill[((y + dy) * wi + xa + dx) as usize..][..(xb - xa) as usize];
-                let dst = &mut halo[(y * wi + xa) as usize..][..(xb - xa) as usize];
-                for (d, &c) in dst.iter_mut().zip(src) {
-                    let v = c.saturating_add(add).saturating_sub(sub);
-                    *d = (*d).max(if c > 0 { v } else { 0 });
-                }
+            let src = &fill[((y + dy) * wi + xa + dx) as usize..][..(xb - xa) as usize];
+            let dst = &mut halo[(y * wi + xa) as usize..][..(xb - xa) as usize];
+            for (d, &c) in dst.iter_mut().zip(src) {
+                let v = c.saturating_add(add).saturating_sub(sub);
+                *d = (*d).max(if c > 0 { v } else { 0 });
             }
         }
     }
@@ -431,9 +398,6 @@ fn composite_body(
             .collect(),
         None => Vec::new(),
     };
-    // Opaque colours as pixels (what `over` at full coverage leaves).
-    let opaque = halo.3 == 255 && text.3 == 255;
-    let (halo_px, text_px) = ([halo.0, halo.1, halo.2, 255], [text.0, text.1, text.2, 255]);
     for py in from..to {
         let y = py - top;
         let clip_y = clip.map_or(255, |c| clip_cov(py as f32 + 0.5, c[1], c[3]));
@@ -451,21 +415,6 @@ fn composite_body(
             .enumerate()
         {
             if h.iter().zip(f).all(|(&a, &b)| a | b == 0) {
-                continue;
-            }
-            // Where every pixel is under the fill whole or under the halo whole and no fill,
-            // with opaque colours and no clip: the colour copied (what `over` gives there).
-            let unclipped = clip.is_none()
-                || (clip_y == 255 && clip_x[k * RUN..][..h.len()].iter().all(|&c| c == 255));
-            if opaque
-                && unclipped
-                && h.iter()
-                    .zip(f)
-                    .all(|(&a, &b)| b == 255 || (a == 255 && b == 0))
-            {
-                for (p, &fc) in px.chunks_exact_mut(4).zip(f) {
-                    p.copy_from_slice(if fc == 255 { &text_px } else { &halo_px });
-                }
                 continue;
             }
             for (i, (p, (&hc, &fc))) in px.chunks_exact_mut(4).zip(h.iter().zip(f)).enumerate() {

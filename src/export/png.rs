@@ -30,7 +30,6 @@ use resvg::usvg::{self, fontdb};
 use super::page::Page;
 use rayon::prelude::*;
 
-use super::simd::wide;
 use super::{ExportError, labels, raster, svg, zlib};
 use crate::style::fonts;
 
@@ -481,8 +480,7 @@ thread_local! {
 /// first filtered "sub" (each byte minus the one a pixel to its left: it needs no row
 /// above), the others "up" (each byte minus the one above it). The differences are taken
 /// on whole RGBA rows (in vectors), then packed four pixels at a time into three words.
-#[inline(always)]
-fn filter_rows_body(px: &[u8], w: usize, out: &mut Vec<u8>) {
+fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) {
     let (row_px, row_out) = (w * 4, 1 + w * 3);
     let n = px.len() / row_px;
     let start = out.len();
@@ -514,8 +512,6 @@ fn filter_rows_body(px: &[u8], w: usize, out: &mut Vec<u8>) {
     }
     DIFF.set(diff);
 }
-
-wide!(fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) = filter_rows_body);
 
 /// RGBA bytes `src` as RGB into `dst` (three quarters as long).
 #[inline(always)]

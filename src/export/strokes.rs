@@ -930,14 +930,8 @@ impl Strokes {
         let pixels = &mut row[fa as usize * 4..(fb as usize + 1) * 4];
         if color.3 == 255 {
             let c = [color.0, color.1, color.2, 255];
-            // As words when the bytes are aligned for them (a vector fill).
-            match bytemuck::try_cast_slice_mut::<u8, u32>(pixels) {
-                Ok(words) => words.fill(u32::from_ne_bytes(c)),
-                Err(_) => {
-                    for px in pixels.chunks_exact_mut(4) {
-                        px.copy_from_slice(&c);
-                    }
-                }
+            for px in pixels.chunks_exact_mut(4) {
+                px.copy_from_slice(&c);
             }
         } else {
             // Coverage 1: the colour's own alpha, as `blend_span` would compute it.
