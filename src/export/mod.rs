@@ -371,11 +371,6 @@ impl Picture {
         Ok(png::encode(&self.page)?.0)
     }
 
-    /// [`Picture::to_png`], with where the time went.
-    pub fn to_png_timed(&self) -> Result<(Vec<u8>, png::Phases), ExportError> {
-        png::encode(&self.page)
-    }
-
     /// Writes the picture as a PNG file, atomically, each strip written as soon as it is
     /// compressed (the same bytes as [`Picture::to_png`]). Returns the file's size, where
     /// the time went, and when the last strip was written (the rest: the fsync and rename).
@@ -385,7 +380,7 @@ impl Picture {
         let written = write_file_atomically(path, |file| {
             match png::encode_into(&self.page, png::FileSink::new(file))? {
                 Ok((sink, phases)) => {
-                    done = Some((sink.len(), phases, Instant::now()));
+                    done = Some((sink.written(), phases, Instant::now()));
                     Ok(())
                 }
                 Err(e) => {

@@ -183,7 +183,7 @@ impl<'f> FileSink<'f> {
     }
 
     /// The bytes written.
-    pub fn len(&self) -> u64 {
+    pub fn written(&self) -> u64 {
         self.written
     }
 }

@@ -477,7 +477,7 @@ fn a_png_streamed_into_a_file_is_the_bytes_made_in_memory() {
     crate::atomic::write_file_atomically(&path, |file| {
         let (sink, _) =
             crate::export::png::encode_into(&p, crate::export::png::FileSink::new(file))?.unwrap();
-        assert_eq!(sink.len(), in_memory.len() as u64);
+        assert_eq!(sink.written(), in_memory.len() as u64);
         Ok(())
     })
     .unwrap();
