@@ -445,6 +445,9 @@ pub struct SceneInput<'a> {
     /// Level of detail: fold piled-up hairlines into a density image (the window). Pictures
     /// draw every link.
     pub lod: bool,
+    /// Sizes measured against these maxima (trade link metric, node metric) instead of the
+    /// graph's own or `shown`'s: the window while the timeline plays (the whole range's).
+    pub size_max: Option<(f64, f64)>,
 }
 
 impl<'a> SceneInput<'a> {
@@ -471,7 +474,13 @@ impl<'a> SceneInput<'a> {
             label_size: style.label_size_px * view.scale,
             shown: None,
             lod: false,
+            size_max: None,
         }
+    }
+
+    /// The maxima sizes are measured against, when fixed: this input's, else `shown`'s.
+    pub fn fixed_size_max(&self, shown: &Shown) -> Option<(f64, f64)> {
+        self.size_max.or(shown.size_max)
     }
 }
 
@@ -671,8 +680,8 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             .binary_search(&id)
             .map_or(0.0, |slot| metrics[slot])
     };
-    let max_metric = shown
-        .size_max
+    let max_metric = input
+        .fixed_size_max(shown)
         .map_or_else(|| metrics.iter().copied().fold(0.0f64, f64::max), |m| m.1)
         .max(1e-9);
     let path_set: BTreeSet<EntityId> = marks.path.iter().copied().collect();

@@ -89,8 +89,8 @@ pub(super) fn build(
         SizeBy::Value => l.value_usd,
         _ => f64::from(l.shipments),
     };
-    let max_link = shown
-        .size_max
+    let max_link = input
+        .fixed_size_max(shown)
         .map_or_else(
             || graph.trade_links().map(metric_of).fold(0.0f64, f64::max),
             |m| m.0,

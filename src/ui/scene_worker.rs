@@ -160,6 +160,8 @@ pub struct SceneJob {
     pub labels: bool,
     /// What the graph shows (the explorer keeps it per graph and filter).
     pub shown: Arc<Shown>,
+    /// The whole range's maxima while the timeline plays (sizes held fixed).
+    pub size_max: Option<(f64, f64)>,
 }
 
 impl SceneJob {
@@ -190,6 +192,7 @@ impl SceneJob {
             size_by,
             labels,
             shown,
+            size_max: explorer.playback_size_max(size_by),
         }
     }
 
@@ -225,6 +228,7 @@ impl SceneJob {
         input.size_by = self.size_by;
         input.labels = self.labels;
         input.shown = Some(&self.shown);
+        input.size_max = self.size_max;
         // The window folds piled-up hairlines into a density image; pictures do not.
         input.lod = true;
         scene::build(&input)
