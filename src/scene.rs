@@ -17,6 +17,7 @@ pub mod density;
 mod labels;
 pub mod legend;
 mod links;
+pub mod reuse;
 pub mod shown;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -448,6 +449,9 @@ pub struct SceneInput<'a> {
     /// Sizes measured against these maxima (trade link metric, node metric) instead of the
     /// graph's own or `shown`'s: the window while the timeline plays (the whole range's).
     pub size_max: Option<(f64, f64)>,
+    /// Work kept from the last scene built with the same store (`reuse.rs`); the scene is
+    /// the same with or without it.
+    pub reuse: Option<&'a std::cell::RefCell<reuse::Reuse>>,
 }
 
 impl<'a> SceneInput<'a> {
@@ -475,6 +479,7 @@ impl<'a> SceneInput<'a> {
             shown: None,
             lod: false,
             size_max: None,
+            reuse: None,
         }
     }
 

@@ -149,6 +149,8 @@ pub fn playback(
     explorer.begin_gesture();
     // As the window plays: sizes to the whole range's largest, positions held still.
     explorer.begin_playback();
+    // What one step's scene lends the next, as the window's scene worker keeps it.
+    let reuse = std::cell::RefCell::new(scene::reuse::Reuse::default());
     for f in &frames {
         let frame_filter = Filter {
             from: Some(f.from),
@@ -185,6 +187,7 @@ pub fn playback(
         input.size_by = SizeBy::Shipments;
         input.shown = Some(&shown);
         input.size_max = explorer.playback_size_max(input.size_by);
+        input.reuse = Some(&reuse);
         let t4 = Instant::now();
         let built = std::hint::black_box(scene::build(&input));
         scene_ms.push(ms(t4));

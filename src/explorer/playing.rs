@@ -81,10 +81,9 @@ impl Explorer {
             return;
         }
         self.placed_while_playing = true;
-        let middle = self
-            .positions
-            .bounds()
-            .map_or([0.0, 0.0], |(lo, hi)| [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0]);
+        let middle = self.positions.bounds().map_or([0.0, 0.0], |(lo, hi)| {
+            [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0]
+        });
         let mut sums: FxHashMap<EntityId, ([f32; 2], f32)> =
             missing.iter().map(|&id| (id, ([0.0, 0.0], 0.0))).collect();
         for l in &self.graph.links {
@@ -107,8 +106,10 @@ impl Explorer {
             } else {
                 middle
             };
-            self.positions
-                .set(id, [at[0] + nudge * angle.cos(), at[1] + nudge * angle.sin()]);
+            self.positions.set(
+                id,
+                [at[0] + nudge * angle.cos(), at[1] + nudge * angle.sin()],
+            );
         }
     }
 }
