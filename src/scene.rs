@@ -698,17 +698,29 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     let mut nodes = Vec::with_capacity(graph.entities.len());
     let mut culled = 0;
     let (rmin, rmax) = style.node_radius_px;
-    // Entities and positions are both sorted by id: walk them side by side.
+    // Each interned country's fill, looked up by name once a scene, not once an entity.
+    let country_fill: Vec<Rgba> = index
+        .countries
+        .iter()
+        .map(|c| shown.countries.get(c))
+        .collect();
+    // Entities, positions, the synthetic and the sanctioned are all sorted by id: walk them
+    // side by side (a binary search an entity in long lists was a cache miss a step).
     let mut placed = positions.iter().peekable();
+    let mut synthetic_ids = graph.synthetic.iter().copied().peekable();
+    let mut sanctioned_ids = graph.sanctioned.iter().copied().peekable();
     for (slot, &id) in graph.entities.iter().enumerate() {
         while placed.next_if(|&(p, _)| p < id).is_some() {}
+        while synthetic_ids.next_if(|&p| p < id).is_some() {}
+        while sanctioned_ids.next_if(|&p| p < id).is_some() {}
         let world = match placed.peek() {
             Some(&(p, xy)) if p == id => xy,
             _ => continue,
         };
-        let Some(entity) = index.entity(id) else {
+        let Some(position) = index.position_of(id) else {
             continue;
         };
+        let entity = &index.entities[position as usize];
         let center = view.to_screen(world);
         let metric = metrics[slot];
         let radius = (rmin + (rmax - rmin) * (metric / max_metric).sqrt() as f32) * s;
@@ -728,7 +740,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         };
         let dim = !emphasis.node(id);
         // A made-up entity, its made-up listings with it, are washed out.
-        let synthetic = graph.is_synthetic(id);
+        let synthetic = synthetic_ids.peek() == Some(&id);
         let fade = |c| {
             emphasis.fade(
                 if synthetic {
@@ -744,11 +756,17 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             center,
             radius,
             shape: shape_of(entity.kind),
-            fill: fade(shown.countries.get(&entity.country)),
+            fill: fade(
+                index
+                    .country
+                    .get(position as usize)
+                    .and_then(|&c| country_fill.get(usize::from(c)))
+                    .copied()
+                    .unwrap_or_else(|| shown.countries.get(&entity.country)),
+            ),
             stroke: fade(style.node_stroke),
             stroke_width: 1.0 * s,
-            ring: graph
-                .is_sanctioned(id)
+            ring: (sanctioned_ids.peek() == Some(&id))
                 .then_some((fade(style.sanction_ring), style.ring_width_px * s)),
             halo: halo.map(|(c, w)| (fade(c), w)),
         };
