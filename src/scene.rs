@@ -679,11 +679,14 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     let s = view.scale;
     let ends = link_ends(graph);
     let metrics = node_metrics(graph, &ends, *size_by, marks.betweenness);
+    // Slots through a table of ids where the ids allow (labels rank every node by it).
+    let slot_table = crate::model::SlotTable::new(&graph.entities);
     let node_metric = |id: EntityId| -> f64 {
-        graph
-            .entities
-            .binary_search(&id)
-            .map_or(0.0, |slot| metrics[slot])
+        let slot = match &slot_table {
+            Some(t) => t.get(id).map(|s| s as usize),
+            None => graph.entities.binary_search(&id).ok(),
+        };
+        slot.and_then(|s| metrics.get(s)).copied().unwrap_or(0.0)
     };
     let max_metric = input
         .fixed_size_max(shown)
@@ -699,11 +702,16 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     let mut culled = 0;
     let (rmin, rmax) = style.node_radius_px;
     // Each interned country's fill, looked up by name once a scene, not once an entity.
-    let country_fill: Vec<Rgba> = index
-        .countries
-        .iter()
-        .map(|c| shown.countries.get(c))
-        .collect();
+    // (Exact while the codes fit the index's `u16`; else by name.)
+    let country_fill: Vec<Rgba> = if index.countries.len() <= usize::from(u16::MAX) + 1 {
+        index
+            .countries
+            .iter()
+            .map(|c| shown.countries.get(c))
+            .collect()
+    } else {
+        Vec::new()
+    };
     // Entities, positions, the synthetic and the sanctioned are all sorted by id: walk them
     // side by side (a binary search an entity in long lists was a cache miss a step).
     let mut placed = positions.iter().peekable();
@@ -980,14 +988,32 @@ fn legend_of(
     let mut groups = Vec::new();
     let mut kinds: Vec<(EntityKind, NodeShape)> = Vec::new();
     let mut countries: FxHashSet<&str> = FxHashSet::default();
+    // Countries by interned code first (a flag a code, no string hashed a node).
+    let interned = index.countries.len() <= usize::from(u16::MAX) + 1;
+    let mut seen = vec![false; if interned { index.countries.len() } else { 0 }];
     for n in nodes {
-        if let Some(e) = index.entity(n.id) {
-            if !kinds.iter().any(|(k, _)| *k == e.kind) {
-                kinds.push((e.kind, n.shape));
+        let Some(p) = index.position_of(n.id) else {
+            continue;
+        };
+        let e = &index.entities[p as usize];
+        if !kinds.iter().any(|(k, _)| *k == e.kind) {
+            kinds.push((e.kind, n.shape));
+        }
+        match index.country.get(p as usize) {
+            Some(&c) if usize::from(c) < seen.len() => seen[usize::from(c)] = true,
+            _ => {
+                countries.insert(e.country.as_str());
             }
-            countries.insert(e.country.as_str());
         }
     }
+    countries.extend(
+        index
+            .countries
+            .iter()
+            .zip(&seen)
+            .filter(|(_, s)| **s)
+            .map(|(c, _)| c.as_str()),
+    );
     kinds.sort();
     if !kinds.is_empty() {
         groups.push(LegendGroup {
