@@ -540,3 +540,43 @@ fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
     // entity alone would have drawn the stale text and failed the comparison above.
     assert!(group_labels_changed);
 }
+
+/// Labels kept for one database are not drawn for another: the same entity ids name other
+/// entities there.
+#[test]
+fn kept_label_texts_do_not_cross_databases() {
+    use lading::scene::{self, SceneInput, View, reuse::Reuse};
+    let style = lading::style::Style::default();
+    let reuse = std::cell::RefCell::new(Reuse::default());
+    let data = lading::generate::generate(&lading::generate::GenerateOptions {
+        entities: 120,
+        shipments: 1_500,
+        seed: 9,
+        ..Default::default()
+    });
+    let mut store = Store::in_memory().unwrap();
+    store.insert_generated(&data).unwrap();
+    let mut labelled = 0;
+    for mut explorer in [sample_explorer(), Explorer::new(store).unwrap()] {
+        explorer.settle(200);
+        let view = View::fit(
+            explorer.positions().bounds().unwrap(),
+            [900.0, 700.0],
+            30.0,
+            1.0,
+        );
+        let mut input = SceneInput::new(
+            explorer.index(),
+            explorer.filter(),
+            explorer.graph(),
+            explorer.positions(),
+            &style,
+            view,
+        );
+        let fresh = scene::build(&input);
+        input.reuse = Some(&reuse);
+        assert_eq!(scene::build(&input), fresh);
+        labelled += fresh.labels.len();
+    }
+    assert!(labelled > 0);
+}

@@ -475,15 +475,15 @@ pub(super) fn place(
     let mut reuse = input.reuse.map(|r| r.borrow_mut());
     let pad = (size * 0.15).max(s);
     let line_h = size * 1.2;
+    if let Some(r) = reuse.as_deref_mut() {
+        r.for_index(index.generation());
+    }
     for (rank, n) in order {
-        let (Some(entity), Some(text)) = (index.entity(n.id), index.label_text(n.id)) else {
-            continue;
-        };
         let important = rank.0 % 4 < 3;
         let members = input.graph.groups.get(&n.id).map(Vec::len);
-        // The one place label text enters the scene.
+        // The one place label text enters the scene (looked up only when not kept).
         let lay_out = || -> LaidOut {
-            let mut name = text.to_owned();
+            let mut name = index.label_text(n.id)?.to_owned();
             // A group's label ends in how many entities it holds.
             if let Some(members) = members {
                 name.push_str(&format!(" ({members})"));
@@ -510,7 +510,10 @@ pub(super) fn place(
             }
         };
         let Some((lines, w)) = laid_out else {
-            if !text.trim().is_empty() || members.is_some() {
+            // No text, or a name too long for two lines: the latter is said.
+            if let (Some(entity), Some(text)) = (index.entity(n.id), index.label_text(n.id))
+                && (!text.trim().is_empty() || members.is_some())
+            {
                 too_long.push(entity.key.clone());
             }
             continue;

@@ -6,7 +6,9 @@
 //! name (and, for a group, how many it holds), the text size and whether it is set bold, so a
 //! label tried at every step (1,500 candidates on a crowded screen, most of them then finding
 //! no free place) is broken into lines and measured once. A scene built with a `Reuse` is the
-//! same as one built without, to the bit (`tests` in `scene.rs` compare them step by step).
+//! same as one built without, to the bit (`tests/story.rs` compares them step by step). What is
+//! kept is for one index (`ShipmentIndex::generation`): another database, or the same read
+//! again after a merge, starts it afresh.
 
 use rustc_hash::FxHashMap;
 
@@ -26,10 +28,21 @@ type TextKey = (EntityId, u32, u32, bool);
 /// See the module documentation.
 #[derive(Debug, Default)]
 pub struct Reuse {
+    /// The index the kept work is for (`ShipmentIndex::generation`): another database, or
+    /// the same one read again, gives entity ids other names.
+    index: u64,
     texts: FxHashMap<TextKey, LaidOut>,
 }
 
 impl Reuse {
+    /// Keeps what is kept only if it was for this index; else starts again.
+    pub(super) fn for_index(&mut self, generation: u64) {
+        if self.index != generation {
+            self.index = generation;
+            self.texts.clear();
+        }
+    }
+
     /// The label text of `id` laid out, from the store or by `lay_out` (then kept).
     pub(super) fn label_text(
         &mut self,
