@@ -1140,8 +1140,18 @@ impl Explorer {
         if let Engine::Background(runner) = &self.engine
             && let Some(snapshot) = runner.latest()
         {
-            self.positions = snapshot.positions;
             self.settled = snapshot.settled;
+            self.adopt(snapshot.positions);
+        }
+    }
+
+    /// Takes a layout snapshot's positions, with every pin where the user put it: the
+    /// snapshot may have been computed before the layout thread read the latest pin or move
+    /// (a drag), and a pinned entity never moves, so the pin is always the truth.
+    fn adopt(&mut self, positions: Positions) {
+        self.positions = positions;
+        for (&id, &at) in &self.doc.pinned {
+            self.positions.set(id, at);
         }
     }
 
@@ -1179,8 +1189,8 @@ impl Explorer {
         match runner.latest() {
             Some(snapshot) => {
                 let changed = !self.settled || !snapshot.settled;
-                self.positions = snapshot.positions;
                 self.settled = snapshot.settled;
+                self.adopt(snapshot.positions);
                 changed
             }
             None => false,
