@@ -29,6 +29,7 @@ use crate::store::{Store, StoreError};
 mod background;
 mod derive;
 mod identity;
+mod playing;
 pub use identity::MergeRequest;
 
 /// Neighbours shown at once by an expansion before the UI asks.
@@ -191,6 +192,10 @@ pub struct Explorer {
     /// What the graph shows, for the revision it was worked out for.
     #[allow(clippy::type_complexity)]
     shown: std::cell::RefCell<Option<(u64, Filter, std::sync::Arc<crate::scene::Shown>)>>,
+    /// While the timeline plays: the sizes held and the layout held still (`playing.rs`).
+    playing: Option<playing::Playing>,
+    /// A step placed entities the played range did not show (the layout goes on after).
+    placed_while_playing: bool,
 }
 
 /// The state of deriving graphs on another thread.
@@ -271,6 +276,8 @@ impl Explorer {
             totals: std::cell::RefCell::new(crate::filter::RunningTotals::detailed()),
             filtering: Filtering::default(),
             shown: std::cell::RefCell::new(None),
+            playing: None,
+            placed_while_playing: false,
         };
         explorer.rebuild();
         Ok(explorer)
@@ -990,7 +997,11 @@ impl Explorer {
             if self.path.iter().any(|id| shown.binary_search(id).is_err()) {
                 self.path.clear();
             }
-            self.restart_layout();
+            if self.playing.is_some() {
+                self.place_new_entities();
+            } else {
+                self.restart_layout();
+            }
         } else {
             // Pins may have changed even when the graph did not.
             for (&id, &at) in &self.doc.pinned.clone() {
@@ -1129,8 +1140,18 @@ impl Explorer {
         if let Engine::Background(runner) = &self.engine
             && let Some(snapshot) = runner.latest()
         {
-            self.positions = snapshot.positions;
             self.settled = snapshot.settled;
+            self.adopt(snapshot.positions);
+        }
+    }
+
+    /// Takes a layout snapshot's positions, with every pin where the user put it: the
+    /// snapshot may have been computed before the layout thread read the latest pin or move
+    /// (a drag), and a pinned entity never moves, so the pin is always the truth.
+    fn adopt(&mut self, positions: Positions) {
+        self.positions = positions;
+        for (&id, &at) in &self.doc.pinned {
+            self.positions.set(id, at);
         }
     }
 
@@ -1168,8 +1189,8 @@ impl Explorer {
         match runner.latest() {
             Some(snapshot) => {
                 let changed = !self.settled || !snapshot.settled;
-                self.positions = snapshot.positions;
                 self.settled = snapshot.settled;
+                self.adopt(snapshot.positions);
                 changed
             }
             None => false,

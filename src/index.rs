@@ -24,6 +24,10 @@ pub const MAX_PART_BITS: usize = 64;
 /// The index. Cheap to query, immutable once built.
 #[derive(Debug, Default)]
 pub struct ShipmentIndex {
+    /// Unique to this build within the process (0 for an empty default): what work kept
+    /// between scenes (`scene::reuse`) is checked against, as ids mean other entities in
+    /// another database or after a reload.
+    generation: u64,
     /// Entities by position, sorted by id.
     pub(crate) entities: Vec<Entity>,
     position: rustc_hash::FxHashMap<EntityId, u32>,
@@ -287,7 +291,9 @@ impl ShipmentIndex {
             .map(|s| crate::provenance::is_synthetic(s))
             .collect();
 
+        static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         ShipmentIndex {
+            generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             label_text: (0..entities.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
@@ -352,6 +358,11 @@ impl ShipmentIndex {
     }
 
     /// The entity with this row id.
+    /// Unique to this build within the process (see the field).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub fn entity(&self, id: EntityId) -> Option<&Entity> {
         self.position_of(id).map(|p| &self.entities[p as usize])
     }

@@ -17,6 +17,7 @@ pub mod density;
 mod labels;
 pub mod legend;
 mod links;
+pub mod reuse;
 pub mod shown;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -445,6 +446,12 @@ pub struct SceneInput<'a> {
     /// Level of detail: fold piled-up hairlines into a density image (the window). Pictures
     /// draw every link.
     pub lod: bool,
+    /// Sizes measured against these maxima (trade link metric, node metric) instead of the
+    /// graph's own or `shown`'s: the window while the timeline plays (the whole range's).
+    pub size_max: Option<(f64, f64)>,
+    /// Work kept from the last scene built with the same store (`reuse.rs`); the scene is
+    /// the same with or without it.
+    pub reuse: Option<&'a std::cell::RefCell<reuse::Reuse>>,
 }
 
 impl<'a> SceneInput<'a> {
@@ -471,7 +478,14 @@ impl<'a> SceneInput<'a> {
             label_size: style.label_size_px * view.scale,
             shown: None,
             lod: false,
+            size_max: None,
+            reuse: None,
         }
+    }
+
+    /// The maxima sizes are measured against, when fixed: this input's, else `shown`'s.
+    pub fn fixed_size_max(&self, shown: &Shown) -> Option<(f64, f64)> {
+        self.size_max.or(shown.size_max)
     }
 }
 
@@ -665,14 +679,17 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     let s = view.scale;
     let ends = link_ends(graph);
     let metrics = node_metrics(graph, &ends, *size_by, marks.betweenness);
+    // Slots through a table of ids where the ids allow (labels rank every node by it).
+    let slot_table = crate::model::SlotTable::new(&graph.entities);
     let node_metric = |id: EntityId| -> f64 {
-        graph
-            .entities
-            .binary_search(&id)
-            .map_or(0.0, |slot| metrics[slot])
+        let slot = match &slot_table {
+            Some(t) => t.get(id).map(|s| s as usize),
+            None => graph.entities.binary_search(&id).ok(),
+        };
+        slot.and_then(|s| metrics.get(s)).copied().unwrap_or(0.0)
     };
-    let max_metric = shown
-        .size_max
+    let max_metric = input
+        .fixed_size_max(shown)
         .map_or_else(|| metrics.iter().copied().fold(0.0f64, f64::max), |m| m.1)
         .max(1e-9);
     let path_set: BTreeSet<EntityId> = marks.path.iter().copied().collect();
@@ -684,17 +701,34 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     let mut nodes = Vec::with_capacity(graph.entities.len());
     let mut culled = 0;
     let (rmin, rmax) = style.node_radius_px;
-    // Entities and positions are both sorted by id: walk them side by side.
+    // Each interned country's fill, looked up by name once a scene, not once an entity.
+    // (Exact while the codes fit the index's `u16`; else by name.)
+    let country_fill: Vec<Rgba> = if index.countries.len() <= usize::from(u16::MAX) + 1 {
+        index
+            .countries
+            .iter()
+            .map(|c| shown.countries.get(c))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Entities, positions, the synthetic and the sanctioned are all sorted by id: walk them
+    // side by side (a binary search an entity in long lists was a cache miss a step).
     let mut placed = positions.iter().peekable();
+    let mut synthetic_ids = graph.synthetic.iter().copied().peekable();
+    let mut sanctioned_ids = graph.sanctioned.iter().copied().peekable();
     for (slot, &id) in graph.entities.iter().enumerate() {
         while placed.next_if(|&(p, _)| p < id).is_some() {}
+        while synthetic_ids.next_if(|&p| p < id).is_some() {}
+        while sanctioned_ids.next_if(|&p| p < id).is_some() {}
         let world = match placed.peek() {
             Some(&(p, xy)) if p == id => xy,
             _ => continue,
         };
-        let Some(entity) = index.entity(id) else {
+        let Some(position) = index.position_of(id) else {
             continue;
         };
+        let entity = &index.entities[position as usize];
         let center = view.to_screen(world);
         let metric = metrics[slot];
         let radius = (rmin + (rmax - rmin) * (metric / max_metric).sqrt() as f32) * s;
@@ -714,7 +748,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         };
         let dim = !emphasis.node(id);
         // A made-up entity, its made-up listings with it, are washed out.
-        let synthetic = graph.is_synthetic(id);
+        let synthetic = synthetic_ids.peek() == Some(&id);
         let fade = |c| {
             emphasis.fade(
                 if synthetic {
@@ -730,11 +764,17 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
             center,
             radius,
             shape: shape_of(entity.kind),
-            fill: fade(shown.countries.get(&entity.country)),
+            fill: fade(
+                index
+                    .country
+                    .get(position as usize)
+                    .and_then(|&c| country_fill.get(usize::from(c)))
+                    .copied()
+                    .unwrap_or_else(|| shown.countries.get(&entity.country)),
+            ),
             stroke: fade(style.node_stroke),
             stroke_width: 1.0 * s,
-            ring: graph
-                .is_sanctioned(id)
+            ring: (sanctioned_ids.peek() == Some(&id))
                 .then_some((fade(style.sanction_ring), style.ring_width_px * s)),
             halo: halo.map(|(c, w)| (fade(c), w)),
         };
@@ -948,14 +988,32 @@ fn legend_of(
     let mut groups = Vec::new();
     let mut kinds: Vec<(EntityKind, NodeShape)> = Vec::new();
     let mut countries: FxHashSet<&str> = FxHashSet::default();
+    // Countries by interned code first (a flag a code, no string hashed a node).
+    let interned = index.countries.len() <= usize::from(u16::MAX) + 1;
+    let mut seen = vec![false; if interned { index.countries.len() } else { 0 }];
     for n in nodes {
-        if let Some(e) = index.entity(n.id) {
-            if !kinds.iter().any(|(k, _)| *k == e.kind) {
-                kinds.push((e.kind, n.shape));
+        let Some(p) = index.position_of(n.id) else {
+            continue;
+        };
+        let e = &index.entities[p as usize];
+        if !kinds.iter().any(|(k, _)| *k == e.kind) {
+            kinds.push((e.kind, n.shape));
+        }
+        match index.country.get(p as usize) {
+            Some(&c) if usize::from(c) < seen.len() => seen[usize::from(c)] = true,
+            _ => {
+                countries.insert(e.country.as_str());
             }
-            countries.insert(e.country.as_str());
         }
     }
+    countries.extend(
+        index
+            .countries
+            .iter()
+            .zip(&seen)
+            .filter(|(_, s)| **s)
+            .map(|(c, _)| c.as_str()),
+    );
     kinds.sort();
     if !kinds.is_empty() {
         groups.push(LegendGroup {

@@ -204,10 +204,12 @@ fn the_windows_export_holds_its_callout_highlight_and_path() {
     ));
     app.send(Command::FindPath(poly, plant));
     h.run_steps(3);
-    // Apart, so the link between them is drawn (nodes that overlap have none).
+    // Apart, so the link between them is drawn (nodes that overlap have none). Both are
+    // pinned: the layout would otherwise pull Poly towards its pinned partner.
     let e = h.state_mut().explorer.as_mut().unwrap();
     let at = e.positions().get(poly).unwrap();
     e.begin_gesture();
+    e.drag_to(poly, at);
     e.drag_to(plant, [at[0] + 400.0, at[1]]);
     e.end_gesture();
     h.run_steps(2);

@@ -458,3 +458,125 @@ fn a_playing_explorer_shows_and_screens_as_computing_each_step_afresh() {
     }
     assert!(flagged > 0, "no link was shipped after listing");
 }
+
+/// A playing explorer holds positions and sizes still, and a scene built with what the last
+/// step's lent (`scene::reuse`) is the one built afresh, at every step, plain and grouped.
+#[test]
+fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
+    use lading::playback::{StepUnit, steps};
+    use lading::scene::{self, SceneInput, SizeBy, View, reuse::Reuse};
+    let mut explorer = sample_explorer();
+    explorer.settle(300);
+    let style = lading::style::Style::default();
+    let (first, last) = explorer.index().date_span().unwrap();
+    let frames = steps(first, last, StepUnit::Month, 1_000).unwrap().frames;
+    let mut group_labels_changed = false;
+    for group_by in [None, Some(GroupBy::StateOwner), Some(GroupBy::Parent)] {
+        explorer.set_filter_live(Filter {
+            group_by,
+            ..Filter::default()
+        });
+        explorer.settle(300);
+        let whole = explorer.graph().clone();
+        let held = explorer.positions().clone();
+        explorer.begin_playback();
+        assert!(explorer.is_playing());
+        let size_max = explorer.playback_size_max(SizeBy::Shipments);
+        assert_eq!(
+            size_max,
+            Some(scene::size_maxima(&whole, SizeBy::Shipments))
+        );
+        let view = View::fit(held.bounds().unwrap(), [900.0, 700.0], 30.0, 1.0);
+        let reuse = std::cell::RefCell::new(Reuse::default());
+        let mut last_texts: std::collections::HashMap<_, Vec<String>> = Default::default();
+        // Forward through the range, then a few steps back, at two text sizes.
+        let order = (0..frames.len()).chain((0..frames.len()).rev().step_by(4));
+        for (n, k) in order.enumerate() {
+            explorer.set_filter_live(Filter {
+                from: Some(frames[k].from),
+                to: Some(frames[k].to),
+                group_by,
+                ..Filter::default()
+            });
+            // Every entity the range showed is where it was.
+            for (id, p) in held.iter() {
+                if explorer.graph().entities.binary_search(&id).is_ok() {
+                    assert_eq!(explorer.positions().get(id), Some(p), "step {k}");
+                }
+            }
+            let shown = explorer.shown();
+            let mut input = SceneInput::new(
+                explorer.index(),
+                explorer.filter(),
+                explorer.graph(),
+                explorer.positions(),
+                &style,
+                view,
+            );
+            input.shown = Some(&shown);
+            input.size_max = size_max;
+            let big = n % 3 == 2;
+            if big {
+                input.label_size *= 1.5;
+            }
+            let fresh = scene::build(&input);
+            input.reuse = Some(&reuse);
+            let reused = scene::build(&input);
+            assert_eq!(reused, fresh, "step {k}, grouped {group_by:?}");
+            for l in &fresh.labels {
+                if explorer.graph().groups.contains_key(&l.id)
+                    && let Some(before) = last_texts.insert((l.id, big), l.lines.clone())
+                {
+                    group_labels_changed |= before != l.lines;
+                }
+            }
+        }
+        assert!(reuse.borrow().texts_kept() > 0);
+        explorer.end_playback();
+        assert!(!explorer.is_playing());
+        assert_eq!(explorer.playback_size_max(SizeBy::Shipments), None);
+    }
+    // A group's label (its member count) changed as the range grew: a store keyed by the
+    // entity alone would have drawn the stale text and failed the comparison above.
+    assert!(group_labels_changed);
+}
+
+/// Labels kept for one database are not drawn for another: the same entity ids name other
+/// entities there.
+#[test]
+fn kept_label_texts_do_not_cross_databases() {
+    use lading::scene::{self, SceneInput, View, reuse::Reuse};
+    let style = lading::style::Style::default();
+    let reuse = std::cell::RefCell::new(Reuse::default());
+    let data = lading::generate::generate(&lading::generate::GenerateOptions {
+        entities: 120,
+        shipments: 1_500,
+        seed: 9,
+        ..Default::default()
+    });
+    let mut store = Store::in_memory().unwrap();
+    store.insert_generated(&data).unwrap();
+    let mut labelled = 0;
+    for mut explorer in [sample_explorer(), Explorer::new(store).unwrap()] {
+        explorer.settle(200);
+        let view = View::fit(
+            explorer.positions().bounds().unwrap(),
+            [900.0, 700.0],
+            30.0,
+            1.0,
+        );
+        let mut input = SceneInput::new(
+            explorer.index(),
+            explorer.filter(),
+            explorer.graph(),
+            explorer.positions(),
+            &style,
+            view,
+        );
+        let fresh = scene::build(&input);
+        input.reuse = Some(&reuse);
+        assert_eq!(scene::build(&input), fresh);
+        labelled += fresh.labels.len();
+    }
+    assert!(labelled > 0);
+}

@@ -205,10 +205,16 @@ fn play_steps_the_date_window_and_space_pauses_it() {
     let run = h.state().ui.playback.run.as_ref().expect("playing");
     assert!(run.playing);
     assert!(run.frames.len() > 3);
+    // Sizes and positions are held while playing, as in the animated export.
+    assert!(explorer(&h).is_playing());
+    let held = explorer(&h).positions().clone();
     h.get_by_label("Next step").click();
     h.run_steps(2);
     let second_to = explorer(&h).filter().to.unwrap();
     assert!(second_to > first_to);
+    for (id, p) in held.iter() {
+        assert_eq!(explorer(&h).positions().get(id), Some(p), "{id:?} moved");
+    }
     // Space pauses; time passing then changes nothing.
     h.key_press(Key::Space);
     h.run_steps(2);
@@ -223,6 +229,7 @@ fn play_steps_the_date_window_and_space_pauses_it() {
     h.run_steps(2);
     assert!(h.state().ui.playback.run.is_none());
     assert_eq!(explorer(&h).filter().to, None);
+    assert!(!explorer(&h).is_playing());
 }
 
 #[test]

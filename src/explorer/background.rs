@@ -143,6 +143,22 @@ mod tests {
     }
 
     #[test]
+    fn a_stale_layout_snapshot_never_moves_a_pinned_entity() {
+        let mut explorer = sample();
+        explorer.run_in_background();
+        let id = explorer.graph().entities[0];
+        // As the layout thread would publish it before reading the drag.
+        let stale = explorer.positions().clone();
+        let to = [1.0e4, -2.0e4];
+        assert_ne!(stale.get(id), Some(to));
+        explorer.begin_gesture();
+        explorer.drag_to(id, to);
+        explorer.end_gesture();
+        explorer.adopt(stale);
+        assert_eq!(explorer.positions().get(id), Some(to));
+    }
+
+    #[test]
     fn changes_made_while_a_graph_is_derived_are_derived_next_and_none_is_lost() {
         let mut explorer = sample();
         explorer.run_in_background();

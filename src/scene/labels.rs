@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 use crate::model::EntityId;
 use crate::style::text;
 
+use super::reuse::LaidOut;
 use super::{Emphasis, SceneCallout, SceneInput, SceneLabel, SceneLink, SceneNode};
 
 /// How many entities, most important first, are tried for a label.
@@ -492,35 +493,53 @@ pub(super) fn place(
     order.sort_unstable_by_key(|&(rank, _)| rank);
     let mut labels = Vec::new();
     let mut too_long = Vec::new();
+    let mut reuse = input.reuse.map(|r| r.borrow_mut());
     let pad = (size * 0.15).max(s);
     let line_h = size * 1.2;
+    if let Some(r) = reuse.as_deref_mut() {
+        r.for_index(index.generation());
+    }
     for (rank, n) in order {
-        let (Some(entity), Some(text)) = (index.entity(n.id), index.label_text(n.id)) else {
-            continue;
-        };
         let important = rank.0 % 4 < 3;
-        // The one place label text enters the scene.
-        let mut name = text.to_owned();
-        // A group's label ends in how many entities it holds.
-        if let Some(members) = input.graph.groups.get(&n.id) {
-            name.push_str(&format!(" ({})", members.len()));
-        }
-        let Some(lines) = text::label_lines(
-            &name,
-            size,
-            important,
-            ONE_LINE_EMS * size,
-            MAX_LINE_EMS * size,
-        ) else {
-            if !name.trim().is_empty() {
+        let members = input.graph.groups.get(&n.id).map(Vec::len);
+        // The one place label text enters the scene (looked up only when not kept).
+        let lay_out = || -> LaidOut {
+            let mut name = index.label_text(n.id)?.to_owned();
+            // A group's label ends in how many entities it holds.
+            if let Some(members) = members {
+                name.push_str(&format!(" ({members})"));
+            }
+            let lines = text::label_lines(
+                &name,
+                size,
+                important,
+                ONE_LINE_EMS * size,
+                MAX_LINE_EMS * size,
+            )?;
+            let w = lines
+                .iter()
+                .map(|l| text::width(l, size, important))
+                .fold(0.0f32, f32::max);
+            Some((lines, w))
+        };
+        let fresh;
+        let laid_out = match reuse.as_deref_mut() {
+            Some(r) => r.label_text(n.id, members, size, important, lay_out),
+            None => {
+                fresh = lay_out();
+                &fresh
+            }
+        };
+        let Some((lines, w)) = laid_out else {
+            // No text, or a name too long for two lines: the latter is said.
+            if let (Some(entity), Some(text)) = (index.entity(n.id), index.label_text(n.id))
+                && (!text.trim().is_empty() || members.is_some())
+            {
                 too_long.push(entity.key.clone());
             }
             continue;
         };
-        let w = lines
-            .iter()
-            .map(|l| text::width(l, size, important))
-            .fold(0.0f32, f32::max);
+        let w = *w;
         let h = lines.len() as f32 * line_h;
         // The first line's centre is `anchor`; the block is `h` tall below its top.
         let top_of = |cy: f32| cy - line_h / 2.0;
@@ -573,7 +592,7 @@ pub(super) fn place(
             let dim = !emphasis.node(n.id);
             labels.push(SceneLabel {
                 id: n.id,
-                lines,
+                lines: lines.clone(),
                 anchor,
                 line_height: line_h,
                 size,

@@ -60,7 +60,10 @@ pub(super) fn build(
         .filter(|(l, _)| l.kind == LinkKind::Trade)
         .filter_map(|(_, e)| *e)
         .collect();
-    if !pairs.is_sorted() {
+    // Sorted as the links come (the usual case), each trade link's reverse is worked out for
+    // all of them at once by a merge (`reverse_flags`), in link order; else searched for.
+    let in_link_order = pairs.is_sorted();
+    if !in_link_order {
         pairs.sort_unstable();
     }
     let mut run_start = vec![0u32; graph.entities.len() + 1];
@@ -89,8 +92,8 @@ pub(super) fn build(
         SizeBy::Value => l.value_usd,
         _ => f64::from(l.shipments),
     };
-    let max_link = shown
-        .size_max
+    let max_link = input
+        .fixed_size_max(shown)
         .map_or_else(
             || graph.trade_links().map(metric_of).fold(0.0f64, f64::max),
             |m| m.0,
@@ -138,9 +141,18 @@ pub(super) fn build(
     // Part types drawn, a bit each (`u16::MAX` apart), put in `facts` at the end.
     let (mut drawn_parts, mut drawn_other) = (0u64, false);
     let mut facts = LinkFacts::default();
-    let mut links = Vec::with_capacity(graph.links.len());
+    // Room for the stripes, arrowheads and bands too (a 10k-entity step draws about a tenth
+    // more primitives than links): growing a vector of 30,000 links copied it whole.
+    let mut links = Vec::with_capacity(graph.links.len() + graph.links.len() / 4 + 16);
     let mut on_top = Vec::new();
+    let flags = in_link_order.then(|| reverse_flags(&pairs, &run_start));
+    // The trade link's place in `pairs` (counted before anything is skipped).
+    let mut trade_k = 0usize;
     for (i, (l, &e)) in graph.links.iter().zip(ends).enumerate() {
+        let pair_k = trade_k;
+        if l.kind == LinkKind::Trade && e.is_some() {
+            trade_k += 1;
+        }
         let Some(((a, ra), (b, rb))) = at(e) else {
             continue;
         };
@@ -234,11 +246,11 @@ pub(super) fn build(
                     ),
                 });
                 // Shift to the right of the direction of travel when the reverse link exists.
-                let shift = if e.is_some_and(reverse_exists) {
-                    width / 2.0 + 1.5 * s
-                } else {
-                    0.0
+                let reverse = match &flags {
+                    Some(f) => f.get(pair_k).copied().unwrap_or(false),
+                    None => e.is_some_and(reverse_exists),
                 };
+                let shift = if reverse { width / 2.0 + 1.5 * s } else { 0.0 };
                 let (px, py) = (-uy * shift, ux * shift);
                 let from = [a[0] + ux * ra + px, a[1] + uy * ra + py];
                 let tip = [b[0] - ux * rb + px, b[1] - uy * rb + py];
@@ -374,6 +386,49 @@ pub(super) fn build(
     (links, facts, hairs)
 }
 
+/// Whether each trade link (by slots, sorted) has its reverse among them, in their order:
+/// slot `a`'s targets (its run in `pairs`, from `run_start`) and the sources that ship to `a`
+/// (gathered by a counting sort, ascending as `pairs` is) are both sorted, so one merge per
+/// slot answers for its links: sequential reads where a search per link missed the cache.
+fn reverse_flags(pairs: &[(u32, u32)], run_start: &[u32]) -> Vec<bool> {
+    let slots = run_start.len().saturating_sub(1);
+    let mut in_start = vec![0u32; slots + 1];
+    for &(_, b) in pairs {
+        if let Some(n) = in_start.get_mut(b as usize + 1) {
+            *n += 1;
+        }
+    }
+    for i in 1..in_start.len() {
+        in_start[i] += in_start[i - 1];
+    }
+    let mut next = in_start.clone();
+    let mut sources = vec![0u32; pairs.len()];
+    for &(a, b) in pairs {
+        if let Some(k) = next.get_mut(b as usize)
+            && let Some(slot) = sources.get_mut(*k as usize)
+        {
+            *slot = a;
+            *k += 1;
+        }
+    }
+    let mut flags = vec![false; pairs.len()];
+    for a in 0..slots {
+        let (out0, out1) = (run_start[a] as usize, run_start[a + 1] as usize);
+        let (in0, in1) = (in_start[a] as usize, in_start[a + 1] as usize);
+        let (Some(outs), Some(ins)) = (pairs.get(out0..out1), sources.get(in0..in1)) else {
+            continue;
+        };
+        let mut j = 0;
+        for (k, &(_, b)) in outs.iter().enumerate() {
+            while j < ins.len() && ins[j] < b {
+                j += 1;
+            }
+            flags[out0 + k] = j < ins.len() && ins[j] == b;
+        }
+    }
+    flags
+}
+
 /// A part type's name (`u16::MAX`: "other").
 pub(super) fn part_label(index: &crate::index::ShipmentIndex, part: u16) -> String {
     index
@@ -386,4 +441,39 @@ pub(super) fn part_label(index: &crate::index::ShipmentIndex, part: u16) -> Stri
 /// A colour for a part type index (`u16::MAX`: other).
 pub(super) fn part_color(input: &SceneInput<'_>, part: u16) -> Rgba {
     input.style.part_color(&part_label(input.index, part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reverse_flags;
+
+    #[test]
+    fn reverse_flags_are_what_a_search_per_link_finds() {
+        // Small deterministic pairs over 40 slots, with many reverses, sorted and unique.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % 40) as u32
+        };
+        let mut pairs: Vec<(u32, u32)> = (0..600).map(|_| (next(), next())).collect();
+        pairs.retain(|(a, b)| a != b);
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut run_start = vec![0u32; 41];
+        for &(a, _) in &pairs {
+            run_start[a as usize + 1] += 1;
+        }
+        for i in 1..run_start.len() {
+            run_start[i] += run_start[i - 1];
+        }
+        let flags = reverse_flags(&pairs, &run_start);
+        let searched: Vec<bool> = pairs
+            .iter()
+            .map(|&(a, b)| pairs.binary_search(&(b, a)).is_ok())
+            .collect();
+        assert_eq!(flags, searched);
+        assert!(flags.iter().any(|&f| f) && flags.iter().any(|&f| !f));
+    }
 }

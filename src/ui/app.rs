@@ -96,6 +96,8 @@ pub struct LadingApp {
     pub(super) network: Option<super::network::Network>,
     /// Builds the scenes of large networks off this thread (started when first needed).
     pub(super) scene_worker: Option<super::scene_worker::SceneWorker>,
+    /// What the last scene built in the frame lends the next (`scene::reuse`).
+    pub(super) scene_reuse: std::cell::RefCell<crate::scene::reuse::Reuse>,
     /// Draws the network from GPU buffers when the window runs on OpenGL.
     pub(super) gpu: Option<super::gpu::GpuNetwork>,
     /// Whether the layout runs on its own thread (the window) or is stepped (tests).
@@ -163,6 +165,7 @@ impl LadingApp {
             follow_after_filter: None,
             network: None,
             scene_worker: None,
+            scene_reuse: Default::default(),
             gpu: None,
             background_layout: false,
             view_animation: None,

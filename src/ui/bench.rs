@@ -256,6 +256,8 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
             std::sync::Arc::clone(shown),
         )
     };
+    // What the worker's thread keeps from one scene to the next.
+    let reuse = std::cell::RefCell::new(scene::reuse::Reuse::default());
     let (mut worker_frame, mut worker_scene) = (Vec::new(), Vec::new());
     for i in 0..runs.max(1) {
         let moved = View {
@@ -273,9 +275,9 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
                 super::canvas::paint_overlay(ui.painter(), place, &scene);
             }),
         );
-        worker_scene.push(job.build().build_ms);
+        worker_scene.push(job.build(&reuse).build_ms);
     }
-    let lod = job(explorer, view, &shown).build();
+    let lod = job(explorer, view, &shown).build(&reuse);
     let mut lod_texture = Vec::new();
     for _ in 0..runs.max(1) {
         let t = Instant::now();
@@ -338,7 +340,7 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
             let job = job(explorer, view, &shown);
             on_this_thread += ms(t1);
             worker_drag.push(on_this_thread);
-            worker_drag_latency.push(graph_ready + job.build().build_ms);
+            worker_drag_latency.push(graph_ready + job.build(&reuse).build_ms);
         }
         explorer.set_filter_live(base);
         while explorer.is_filtering() {

@@ -161,7 +161,7 @@ fn build_network(
 ) -> Network {
     let started = std::time::Instant::now();
     // The same job the worker takes, built here.
-    let scene = scene_job(app, explorer, key).scene();
+    let scene = scene_job(app, explorer, key).scene(Some(&app.scene_reuse));
     // The last network's vectors are reused once the painter has let go of them, so a large
     // network does not allocate (and page-fault in) megabytes at every change.
     let (old_instances, old_mesh) = match previous.map(|n| n.drawn) {

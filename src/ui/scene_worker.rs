@@ -28,6 +28,7 @@ use crate::filter::{FilteredGraph, LinkKind};
 use crate::index::ShipmentIndex;
 use crate::layout::Positions;
 use crate::model::EntityId;
+use crate::scene::reuse::Reuse;
 use crate::scene::{self, Marks, Scene, SceneInput, Shown, SizeBy, View};
 use crate::style::Style;
 
@@ -160,6 +161,8 @@ pub struct SceneJob {
     pub labels: bool,
     /// What the graph shows (the explorer keeps it per graph and filter).
     pub shown: Arc<Shown>,
+    /// The whole range's maxima while the timeline plays (sizes held fixed).
+    pub size_max: Option<(f64, f64)>,
 }
 
 impl SceneJob {
@@ -190,13 +193,15 @@ impl SceneJob {
             size_by,
             labels,
             shown,
+            size_max: explorer.playback_size_max(size_by),
         }
     }
 
-    /// Builds the scene and its GPU records (written at the scene's own points).
-    pub fn build(&self) -> Built {
+    /// Builds the scene and its GPU records (written at the scene's own points), with what
+    /// the worker's last scene lends (`scene::reuse`).
+    pub fn build(&self, reuse: &std::cell::RefCell<Reuse>) -> Built {
         let t = Instant::now();
-        let scene = self.scene();
+        let scene = self.scene(Some(reuse));
         let mut instances = Instances::default();
         instances.fill(Vec2::ZERO, &scene);
         Built {
@@ -210,7 +215,7 @@ impl SceneJob {
     }
 
     /// The scene alone (what the canvas builds in the frame for a small network).
-    pub fn scene(&self) -> Scene {
+    pub fn scene(&self, reuse: Option<&std::cell::RefCell<Reuse>>) -> Scene {
         let resolved = self.marks.resolved();
         let mut input = SceneInput::new(
             &self.index,
@@ -225,6 +230,8 @@ impl SceneJob {
         input.size_by = self.size_by;
         input.labels = self.labels;
         input.shown = Some(&self.shown);
+        input.size_max = self.size_max;
+        input.reuse = reuse;
         // The window folds piled-up hairlines into a density image; pictures do not.
         input.lod = true;
         scene::build(&input)
@@ -259,6 +266,7 @@ impl SceneWorker {
         std::thread::Builder::new()
             .name("lading-scene".into())
             .spawn(move || {
+                let reuse = std::cell::RefCell::new(Reuse::default());
                 while let Ok(mut job) = job_rx.recv() {
                     // Only the newest job waiting is worth building.
                     loop {
@@ -268,7 +276,7 @@ impl SceneWorker {
                             Err(TryRecvError::Disconnected) => return,
                         }
                     }
-                    if built_tx.send(job.build()).is_err() {
+                    if built_tx.send(job.build(&reuse)).is_err() {
                         return;
                     }
                     wake();

@@ -104,6 +104,8 @@ pub fn toggle_playback(app: &mut LadingApp) {
         }
     };
     explorer.begin_gesture();
+    // Sizes to the whole range's largest and positions held still, as the animated export.
+    explorer.begin_playback();
     let first_frame = frames[0];
     app.ui.playback.run = Some(PlaybackRun {
         frames,
@@ -141,6 +143,7 @@ pub fn finish_playback(app: &mut LadingApp, restore: bool) {
             };
             explorer.set_filter_live(filter);
         }
+        explorer.end_playback();
         explorer.end_gesture();
     }
     if !restore {
@@ -222,7 +225,7 @@ fn playback_controls(app: &mut LadingApp, ui: &mut egui::Ui) {
     {
         ui.label(
             egui::RichText::new(format!(
-                "Step {} of {}: up to {}",
+                "Step {} of {}: up to {} (sizes: whole range)",
                 run.index + 1,
                 run.frames.len(),
                 frame.to.human()
