@@ -186,19 +186,23 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
     let pic = picture(&input, &options)?;
     let picture_ms = ms(t);
 
+    // A PNG is written strip by strip as it is painted: `raster_ms` until its last strip is
+    // written, `write_ms` the rest (the fsync and rename).
     let t = Instant::now();
-    let (bytes, phases) = match format {
+    let (size, phases, raster_ms, write_ms) = match format {
         PictureFormat::Png => {
-            let (bytes, phases) = pic.to_png_timed()?;
-            (bytes, Some(phases))
+            let (size, phases, painted) = pic.write_png(&args.out)?;
+            let raster_ms = (painted.duration_since(t).as_secs_f64() * 1e4).round() / 10.0;
+            (size, Some(phases), raster_ms, ms(painted))
         }
-        PictureFormat::Svg => (pic.svg().as_bytes().to_vec(), None),
+        PictureFormat::Svg => {
+            let svg = pic.svg();
+            let raster_ms = ms(t);
+            let t = Instant::now();
+            crate::atomic::write_atomically(&args.out, |w| w.write_all(svg.as_bytes()))?;
+            (svg.len() as u64, None, raster_ms, ms(t))
+        }
     };
-    let raster_ms = ms(t);
-
-    let t = Instant::now();
-    crate::atomic::write_atomically(&args.out, |w| w.write_all(&bytes))?;
-    let write_ms = ms(t);
 
     let (w, h) = pic.size_px();
     let scene = pic.scene();
@@ -207,7 +211,7 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                 "out": args.out.display().to_string(),
                 "width": w,
                 "height": h,
-                "bytes": bytes.len(),
+                "bytes": size,
                 "entities": graph.entities.len(),
                 "links": graph.links.len(),
                 "nodes_drawn": scene.nodes.len(),

@@ -17,6 +17,8 @@
 //! whole in memory (a hundred megabytes at 4,000 px, which the kernel must first clear),
 //! never read twice, with the same pixels as painted whole ([`rgba`]).
 
+use std::fs::File;
+use std::io::{self, Seek, Write};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -143,12 +145,98 @@ const STRIP_BYTES: usize = 1 << 20;
 /// strip ([`encode_in_strips`]), never as a whole picture in memory; any other as a whole
 /// ([`encode_whole`]). Both give the same pixels.
 pub fn encode(page: &Page) -> Result<(Vec<u8>, Phases), ExportError> {
-    if raster::background(page)[3] == 255
-        && let Some(done) = encode_in_strips(page, STRIP_BYTES)?
-    {
-        return Ok(done);
+    encode_into(page, Vec::new())
+        .map_err(|e| ExportError::Render(format!("PNG encoding failed: {e}")))?
+}
+
+/// Where a PNG goes as it is made: bytes in memory, or a file being written ([`FileSink`]).
+pub trait Sink: Write + Send {
+    /// Forgets what was written (a picture that turns out translucent, which cannot happen
+    /// to a picture with its opaque background, is encoded again, whole).
+    fn restart(&mut self) -> io::Result<()>;
+}
+
+impl Sink for Vec<u8> {
+    fn restart(&mut self) -> io::Result<()> {
+        self.clear();
+        Ok(())
     }
-    encode_whole(page)
+}
+
+/// A new file written from its start (the temporary file of
+/// [`crate::atomic::write_file_atomically`]), whose writeback to the disk is started every
+/// few megabytes ([`crate::atomic::start_writeback`]), so the fsync after the last strip
+/// has little left to wait for.
+pub struct FileSink<'f> {
+    file: &'f File,
+    written: u64,
+    started: u64,
+}
+
+impl<'f> FileSink<'f> {
+    pub fn new(file: &'f File) -> FileSink<'f> {
+        FileSink {
+            file,
+            written: 0,
+            started: 0,
+        }
+    }
+
+    /// The bytes written.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+}
+
+/// Bytes written before their writeback is started.
+const WRITEBACK_BYTES: u64 = 1 << 20;
+
+impl Write for FileSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = (&mut &*self.file).write(buf)?;
+        self.written += n as u64;
+        if self.written - self.started >= WRITEBACK_BYTES {
+            crate::atomic::start_writeback(self.file, self.started, self.written - self.started);
+            self.started = self.written;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink for FileSink<'_> {
+    fn restart(&mut self) -> io::Result<()> {
+        self.file.set_len(0)?;
+        (&mut &*self.file).seek(io::SeekFrom::Start(0))?;
+        (self.written, self.started) = (0, 0);
+        Ok(())
+    }
+}
+
+/// [`encode`] into `sink`, each strip written as soon as it and those above it are
+/// compressed (so writing overlaps painting). The outer error is the sink's (the caller
+/// names the file), the inner one the painting's.
+pub fn encode_into<S: Sink>(page: &Page, sink: S) -> io::Result<Result<(S, Phases), ExportError>> {
+    let mut sink = sink;
+    if raster::background(page)[3] == 255 {
+        match encode_in_strips(page, STRIP_BYTES, sink)? {
+            Ok((s, Some(phases))) => return Ok(Ok((s, phases))),
+            Ok((s, None)) => {
+                sink = s;
+                sink.restart()?;
+            }
+            Err(e) => return Ok(Err(e)),
+        }
+    }
+    let (bytes, phases) = match encode_whole(page) {
+        Ok(done) => done,
+        Err(e) => return Ok(Err(e)),
+    };
+    sink.write_all(&bytes)?;
+    Ok(Ok((sink, phases)))
 }
 
 /// Thread time per phase of the strips, in microseconds.
@@ -192,14 +280,15 @@ thread_local! {
 ///
 /// `strip_bytes`: about how many bytes of PNG rows a strip holds (public for tests, which
 /// cut a small picture into many strips).
-pub fn encode_in_strips(
+pub fn encode_in_strips<S: Sink>(
     page: &Page,
     strip_bytes: usize,
-) -> Result<Option<(Vec<u8>, Phases)>, ExportError> {
+    mut sink: S,
+) -> io::Result<Result<(S, Option<Phases>), ExportError>> {
     let (width, height) = (page.width_px, page.height_px);
     let (w, h) = (width as usize, height as usize);
     if w == 0 || h == 0 {
-        return Ok(None);
+        return Ok(Ok((sink, None)));
     }
     let options = usvg::Options {
         font_family: "Noto Sans".to_owned(),
@@ -233,10 +322,17 @@ pub fn encode_in_strips(
             )
         },
     );
-    let (labels, overlay) = (
-        labels?,
-        overlay.map_err(|e| ExportError::Render(format!("the SVG does not parse: {e}")))?,
-    );
+    let labels = match labels {
+        Ok(labels) => labels,
+        Err(e) => return Ok(Err(e)),
+    };
+    let overlay = match overlay {
+        Ok(overlay) => overlay,
+        Err(e) => {
+            let e = ExportError::Render(format!("the SVG does not parse: {e}"));
+            return Ok(Err(e));
+        }
+    };
     let background = raster::background(page);
     let mut t = Instant::now();
     let pieces = Pieces::of(&overlay, h);
@@ -255,7 +351,10 @@ pub fn encode_in_strips(
     let meets =
         |rows: &[(usize, usize)], a: usize, b: usize| rows.iter().any(|&(s, e)| s < b && a < e);
     let translucent = AtomicBool::new(false);
-    let zlib = zlib::compress_cut(&cuts, 1 + w * 3, |first, end, out| {
+    // The file's header now; each strip's block as an IDAT chunk once those above it are
+    // written (the first with the zlib header): the same bytes however the strips finish.
+    let mut writer = png_header(&mut sink, width, height, true)?;
+    let fill = |first: usize, end: usize, out: &mut Vec<u8>| {
         STRIP.with_borrow_mut(|px| {
             let mut t = Instant::now();
             let n = end - first;
@@ -285,12 +384,37 @@ pub fn encode_in_strips(
             filter_rows(px, w, out);
             lap(&clocks.encode, &mut t);
         })
+    };
+    let state = std::sync::Mutex::new((zlib::Joiner::default(), None::<io::Error>, &mut writer));
+    zlib::compress_each(&cuts, 1 + w * 3, fill, |k, strip| {
+        let mut t = Instant::now();
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        let (joiner, failed, writer) = &mut *state;
+        if failed.is_none()
+            && let Err(e) = joiner.push(k, strip, |bytes| {
+                writer
+                    .write_chunk(::png::chunk::IDAT, bytes)
+                    .map_err(io_error)
+            })
+        {
+            *failed = Some(e);
+        }
+        drop(state);
+        lap(&clocks.encode, &mut t);
     });
+    let (joiner, failed, _) = state.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(e) = failed {
+        return Err(e);
+    }
     if translucent.load(Ordering::Relaxed) {
-        return Ok(None);
+        drop(writer);
+        return Ok(Ok((sink, None)));
     }
     let t = Instant::now();
-    let bytes = png_file(&zlib, width, height, true)?;
+    writer
+        .write_chunk(::png::chunk::IDAT, &joiner.finish())
+        .map_err(io_error)?;
+    writer.finish().map_err(io_error)?;
     clocks
         .encode
         .fetch_add(t.elapsed().as_micros() as u64, Ordering::Relaxed);
@@ -303,7 +427,33 @@ pub fn encode_in_strips(
         encode_ms: ms_of(&clocks.encode),
         strips: cuts.len() - 1,
     };
-    Ok(Some((bytes, phases)))
+    Ok(Ok((sink, Some(phases))))
+}
+
+/// A PNG encoder's error as an I/O error (it is one when writing failed).
+fn io_error(e: ::png::EncodingError) -> io::Error {
+    match e {
+        ::png::EncodingError::IoError(e) => e,
+        other => io::Error::other(other.to_string()),
+    }
+}
+
+/// Writes a PNG's signature and header into `out`: RGB when `opaque`, else RGBA; the image
+/// data follows as IDAT chunks through the returned writer.
+fn png_header<W: Write>(
+    out: W,
+    width: u32,
+    height: u32,
+    opaque: bool,
+) -> io::Result<::png::Writer<W>> {
+    let mut encoder = ::png::Encoder::new(out, width, height);
+    encoder.set_color(if opaque {
+        ::png::ColorType::Rgb
+    } else {
+        ::png::ColorType::Rgba
+    });
+    encoder.set_depth(::png::BitDepth::Eight);
+    encoder.write_header().map_err(io_error)
 }
 
 /// Whether every pixel of premultiplied RGBA `px` is opaque (a loop the compiler can run
@@ -517,14 +667,8 @@ fn png_file(zlib: &[u8], width: u32, height: u32, opaque: bool) -> Result<Vec<u8
     let fail = |e: ::png::EncodingError| ExportError::Render(format!("PNG encoding failed: {e}"));
     let mut bytes = Vec::with_capacity(zlib.len() + 1024);
     {
-        let mut encoder = ::png::Encoder::new(&mut bytes, width, height);
-        encoder.set_color(if opaque {
-            ::png::ColorType::Rgb
-        } else {
-            ::png::ColorType::Rgba
-        });
-        encoder.set_depth(::png::BitDepth::Eight);
-        let mut writer = encoder.write_header().map_err(fail)?;
+        let mut writer = png_header(&mut bytes, width, height, opaque)
+            .map_err(|e| ExportError::Render(format!("PNG encoding failed: {e}")))?;
         for part in zlib.chunks(1 << 24) {
             writer.write_chunk(::png::chunk::IDAT, part).map_err(fail)?;
         }

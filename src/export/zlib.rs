@@ -272,33 +272,110 @@ pub fn compress_cut(
     row_bytes: usize,
     fill: impl Fn(usize, usize, &mut Vec<u8>) + Sync,
 ) -> Vec<u8> {
-    let strips: Vec<(Vec<u8>, u32, usize)> = cuts
-        .par_windows(2)
-        .map(|c| {
-            let (first, end) = (c[0], c[1]);
-            DATA.with_borrow_mut(|data| {
-                data.clear();
-                data.reserve((end - first) * row_bytes);
-                fill(first, end, data);
-                let mut adler = simd_adler32::Adler32::new();
-                adler.write(data);
-                let out = block(data, Vec::with_capacity(data.len() / 4 + 64));
-                (out, adler.finish(), data.len())
-            })
-        })
-        .collect();
-    let total: usize = strips.iter().map(|s| s.0.len()).sum();
-    let mut out = Vec::with_capacity(total + 8);
-    out.extend_from_slice(&HEADER[..2]);
-    let mut adler = 1u32;
-    for (bytes, a, len) in &strips {
-        out.extend_from_slice(bytes);
-        adler = adler_combine(adler, *a, *len);
-    }
-    // An empty final block with the fixed codes (`03 00`), then the checksum.
-    out.extend_from_slice(&[3, 0]);
-    out.extend_from_slice(&adler.to_be_bytes());
+    let joined = std::sync::Mutex::new((Joiner::default(), Vec::new()));
+    compress_each(cuts, row_bytes, fill, |k, strip| {
+        let mut guard = joined.lock().unwrap_or_else(|e| e.into_inner());
+        let (joiner, out) = &mut *guard;
+        let _ = joiner.push(k, strip, |bytes| {
+            out.extend_from_slice(bytes);
+            Ok::<(), std::convert::Infallible>(())
+        });
+    });
+    let (joiner, mut out) = joined.into_inner().unwrap_or_else(|e| e.into_inner());
+    out.extend_from_slice(&joiner.finish());
     out
+}
+
+/// One strip compressed: a deflate block (not final) ending on a byte, the Adler-32 of the
+/// strip's data and the data's length.
+pub struct Strip {
+    bytes: Vec<u8>,
+    adler: u32,
+    len: usize,
+}
+
+/// Compresses the strips that begin at `cuts` (ascending; the last is the end) on all
+/// cores, the bytes of rows `first..end` made by `fill(first, end, buffer)`, and hands each
+/// to `done(strip number, strip)` as soon as it is compressed (in any order; join them with
+/// a [`Joiner`]).
+pub fn compress_each(
+    cuts: &[usize],
+    row_bytes: usize,
+    fill: impl Fn(usize, usize, &mut Vec<u8>) + Sync,
+    done: impl Fn(usize, Strip) + Sync,
+) {
+    cuts.par_windows(2).enumerate().for_each(|(k, c)| {
+        let (first, end) = (c[0], c[1]);
+        let strip = DATA.with_borrow_mut(|data| {
+            data.clear();
+            data.reserve((end - first) * row_bytes);
+            fill(first, end, data);
+            let mut adler = simd_adler32::Adler32::new();
+            adler.write(data);
+            let bytes = block(data, Vec::with_capacity(data.len() / 4 + 64));
+            Strip {
+                bytes,
+                adler: adler.finish(),
+                len: data.len(),
+            }
+        });
+        done(k, strip);
+    });
+}
+
+/// Joins strips handed over in any order into one zlib stream, passing its bytes on in
+/// order as soon as the strips before have come: the header with the first strip, each
+/// strip's block, then [`Joiner::finish`]'s end.
+#[derive(Default)]
+pub struct Joiner {
+    /// The strips passed on so far.
+    next: usize,
+    /// Strips that came before one they follow.
+    waiting: std::collections::BTreeMap<usize, Strip>,
+    /// The Adler-32 of the data passed on so far (after [`Joiner::next`] is 0: none yet).
+    adler: u32,
+}
+
+impl Joiner {
+    /// Takes strip `k` (numbered from 0); passes every strip now in order to `emit`, the
+    /// first one with the stream's header before it. Stops at `emit`'s first error.
+    pub fn push<E>(
+        &mut self,
+        k: usize,
+        strip: Strip,
+        mut emit: impl FnMut(&[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.waiting.insert(k, strip);
+        while let Some(strip) = self.waiting.remove(&self.next) {
+            if self.next == 0 {
+                let mut first = Vec::with_capacity(strip.bytes.len() + 2);
+                first.extend_from_slice(&HEADER[..2]);
+                first.extend_from_slice(&strip.bytes);
+                emit(&first)?;
+                self.adler = 1;
+            } else {
+                emit(&strip.bytes)?;
+            }
+            self.adler = adler_combine(self.adler, strip.adler, strip.len);
+            self.next += 1;
+        }
+        Ok(())
+    }
+
+    /// The stream's end, once every strip was passed on (the header too when there were
+    /// none): an empty final block with the fixed codes (`03 00`), then the checksum.
+    pub fn finish(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(8);
+        let adler = if self.next == 0 {
+            out.extend_from_slice(&HEADER[..2]);
+            1
+        } else {
+            self.adler
+        };
+        out.extend_from_slice(&[3, 0]);
+        out.extend_from_slice(&adler.to_be_bytes());
+        out
+    }
 }
 
 thread_local! {

@@ -6,8 +6,8 @@
 //! callouts: never covered) and *soft* (links: avoided; cells twice as wide, as every link
 //! may be marked again for each frame; a crowded screen asks few boxes for their link cover,
 //! so the first are counted from the links meeting the box and the layer is marked whole only
-//! after [`LAZY_COVERS`] of them, with the same counts). Each label tries eight places
-//! around its node and takes the first that covers no link cell; failing that, the one
+//! after [`LAZY_COVERS`] of them, or fewer where marking is cheap, with the same counts).
+//! Each label tries eight places around its node and takes the first that covers no link cell; failing that, the one
 //! covering the fewest, if that is at most a quarter of its cells (any number for the
 //! selected, path, highlighted and sanctioned entities, which must be named). A name too
 //! long for two lines is not cut: it is left unlabelled and the scene says so.
@@ -33,15 +33,25 @@ const MAX_LINE_EMS: f32 = 26.0;
 /// the cells each row fills; a label's link cover is a share of its area, as before.
 const SOFT_CELLS: f32 = 2.0;
 
-/// How many label boxes have their link cover counted line by line before the whole link
-/// layer is marked. A crowded screen asks for a handful (most boxes already cover a node or
-/// a label), each costing a look at every link's bounding box; one marking of every link
-/// costs about as much as a few dozen such looks.
+/// How many label boxes at most have their link cover counted line by line before the
+/// whole link layer is marked. A crowded screen asks for a handful (most boxes already cover
+/// a node or a label), each costing a look at every link's bounding box; one marking of
+/// every link costs a row of cells for each row each link crosses, so fewer covers are
+/// counted line by line where links cross few rows (see [`LOOKS_PER_ROW`]).
 const LAZY_COVERS: usize = 24;
 
+/// About what marking one row of a link costs, in looks at a link's box by a cover counted
+/// line by line, as a fraction (numerator, denominator): covers are counted line by line
+/// while their looks stay below the marking's rows times this. Measured with `perf` on the
+/// export benchmark's 10,000-entity network at 4,000 px (100 px labels: links cross about
+/// six rows of link cells): marking every link cost as much as about four covers, so two
+/// thirds of a look a row; on a window's 12 px labels links cross dozens of rows and about
+/// the old fixed number of covers (24) is counted line by line.
+const LOOKS_PER_ROW: (usize, usize) = (2, 3);
+
 #[cfg(not(test))]
-fn lazy_covers() -> usize {
-    LAZY_COVERS
+fn lazy_covers() -> Option<usize> {
+    None
 }
 
 #[cfg(test)]
@@ -51,8 +61,8 @@ thread_local! {
 }
 
 #[cfg(test)]
-fn lazy_covers() -> usize {
-    LAZY_OVERRIDE.with(|o| o.get()).unwrap_or(LAZY_COVERS)
+fn lazy_covers() -> Option<usize> {
+    LAZY_OVERRIDE.with(|o| o.get())
 }
 
 /// Occupied screen area, as two bitmaps of small cells: testing or adding a rectangle costs
@@ -74,8 +84,12 @@ pub(super) struct Occupancy {
     /// line), and how many covers were counted line by line.
     marked: bool,
     covers: usize,
-    /// [`LAZY_COVERS`] (tests set others).
+    /// [`LAZY_COVERS`] (tests set others, and `lazy_fixed`: then exactly that many are
+    /// counted line by line, whatever the lines' rows).
     lazy_covers: usize,
+    lazy_fixed: bool,
+    /// The rows of link cells the lines cross, all together (what marking them costs).
+    rows: usize,
     /// Scratch bits for one box's cover counted line by line.
     scratch: Vec<u64>,
 }
@@ -232,7 +246,9 @@ impl Occupancy {
             boxes: Vec::new(),
             marked: false,
             covers: 0,
-            lazy_covers: lazy_covers(),
+            lazy_covers: lazy_covers().unwrap_or(LAZY_COVERS),
+            lazy_fixed: lazy_covers().is_some(),
+            rows: 0,
             scratch: Vec::new(),
         }
     }
@@ -254,7 +270,11 @@ impl Occupancy {
         if x0 >= x1 || y0 >= y1 {
             return (0, cells);
         }
-        if !self.marked && self.covers < self.lazy_covers {
+        let cheaper_by_lines = || {
+            self.lazy_fixed
+                || self.covers * self.lines.len() * LOOKS_PER_ROW.1 < self.rows * LOOKS_PER_ROW.0
+        };
+        if !self.marked && self.covers < self.lazy_covers && cheaper_by_lines() {
             self.covers += 1;
             return (self.cover_by_lines(x0, x1, y0, y1), cells);
         }
@@ -349,6 +369,7 @@ impl Occupancy {
         };
         self.boxes
             .push(line.bounding_box(a, b, 1.0 / self.soft.cell));
+        self.rows += line.r1 - line.r0;
         self.lines.push(line);
         if self.marked {
             // Added after the bitmap was made: mark it there too.
@@ -712,7 +733,7 @@ mod tests {
 
     fn occupancy(lines: &[([f32; 2], [f32; 2], f32)], lazy: usize) -> Occupancy {
         let mut g = Occupancy::new([600.0, 400.0], 2.5);
-        g.lazy_covers = lazy;
+        (g.lazy_covers, g.lazy_fixed) = (lazy, true);
         for &(a, b, w) in lines {
             g.add_line(a, b, w);
         }

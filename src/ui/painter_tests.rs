@@ -394,9 +394,10 @@ fn a_picture_painted_in_strips_is_the_same_pixels_as_painted_whole() {
                 h: 260.0,
             };
         }
-        let (bytes, phases) = crate::export::png::encode_in_strips(&p, 4096)
+        let (bytes, phases) = crate::export::png::encode_in_strips(&p, 4096, Vec::new())
             .unwrap()
-            .expect("an opaque picture is painted in strips");
+            .unwrap();
+        let phases = phases.expect("an opaque picture is painted in strips");
         assert!(phases.strips > 10, "{} strips", phases.strips);
         let (_, _, striped) = crate::export::png::decode(&bytes).unwrap();
         let whole = crate::export::png::rgba(&p).unwrap();
@@ -416,10 +417,11 @@ fn the_painter_s_copies_for_any_cpu_give_the_bytes_of_its_avx2_copies() {
     let style = Style::default();
     let p = page(every_kind(&style), &style);
     let encode = || {
-        crate::export::png::encode_in_strips(&p, 4096)
+        let (bytes, phases) = crate::export::png::encode_in_strips(&p, 4096, Vec::new())
             .unwrap()
-            .expect("an opaque picture is painted in strips")
-            .0
+            .unwrap();
+        assert!(phases.is_some(), "an opaque picture is painted in strips");
+        bytes
     };
     let wide = encode();
     crate::export::simd::BASELINE_ONLY.store(true, Ordering::Relaxed);
@@ -461,4 +463,34 @@ fn the_canvas_draws_the_density_image_where_and_as_large_as_the_scene_says() {
             .iter()
             .all(|v| v.color == egui::Color32::WHITE)
     );
+}
+
+#[test]
+fn a_png_streamed_into_a_file_is_the_bytes_made_in_memory() {
+    // Written strip by strip as each is compressed (strips finish in any order), a file
+    // gets the same bytes as the PNG made in memory, which decodes to the picture.
+    let style = Style::default();
+    let p = page(every_kind(&style), &style);
+    let (in_memory, _) = crate::export::png::encode(&p).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.png");
+    crate::atomic::write_file_atomically(&path, |file| {
+        let (sink, _) =
+            crate::export::png::encode_into(&p, crate::export::png::FileSink::new(file))?.unwrap();
+        assert_eq!(sink.written(), in_memory.len() as u64);
+        Ok(())
+    })
+    .unwrap();
+    let written = std::fs::read(&path).unwrap();
+    assert!(
+        written == in_memory,
+        "the file differs from the bytes in memory"
+    );
+    let (_, _, pixels) = crate::export::png::decode(&written).unwrap();
+    assert_eq!(pixels, crate::export::png::rgba(&p).unwrap());
+    // And in strips of a few rows, streamed: the same pixels again.
+    let (small, _) = crate::export::png::encode_in_strips(&p, 4096, Vec::new())
+        .unwrap()
+        .unwrap();
+    assert_eq!(crate::export::png::decode(&small).unwrap().2, pixels);
 }
