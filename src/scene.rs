@@ -446,6 +446,9 @@ pub struct SceneInput<'a> {
     /// Level of detail: fold piled-up hairlines into a density image (the window). Pictures
     /// draw every link.
     pub lod: bool,
+    /// Level of detail folds only with more links than this on screen
+    /// ([`density::FOLD_MIN_LINKS`]; tests lower it to fold a small network).
+    pub fold_min_links: usize,
     /// Sizes measured against these maxima (trade link metric, node metric) instead of the
     /// graph's own or `shown`'s: the window while the timeline plays (the whole range's).
     pub size_max: Option<(f64, f64)>,
@@ -478,6 +481,7 @@ impl<'a> SceneInput<'a> {
             label_size: style.label_size_px * view.scale,
             shown: None,
             lod: false,
+            fold_min_links: density::FOLD_MIN_LINKS,
             size_max: None,
             reuse: None,
         }

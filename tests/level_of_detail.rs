@@ -26,6 +26,8 @@ fn scene_of(e: &Explorer, style: &Style, view: View, lod: bool) -> Scene {
     let mut input = SceneInput::new(e.index(), e.filter(), e.graph(), e.positions(), style, view);
     input.marks.after_listing = Some(&flagged);
     input.lod = lod;
+    // This network is smaller than the window folds (`FOLD_MIN_LINKS`); the rule is the same.
+    input.fold_min_links = 0;
     scene::build(&input)
 }
 
@@ -114,6 +116,7 @@ fn a_selection_keeps_its_links_as_lines_over_the_density() {
     input.marks.after_listing = Some(&flagged);
     let exact = scene::build(&input);
     input.lod = true;
+    input.fold_min_links = 0;
     let lod = scene::build(&input);
     assert!(lod.density.is_some());
     // The hub's links are emphasised: drawn one by one, as in the exact scene.
@@ -126,4 +129,23 @@ fn a_selection_keeps_its_links_as_lines_over_the_density() {
     for l in own {
         assert!(lod.links.contains(l), "{l:?} folded");
     }
+}
+
+#[test]
+fn a_network_with_fewer_links_than_the_fold_needs_is_drawn_exactly_in_the_window() {
+    let e = crowded();
+    let style = Style::default();
+    let links = e.graph().links.len();
+    assert!(links < scene::density::FOLD_MIN_LINKS, "{links}");
+    let fit = View::fit(e.positions().bounds().unwrap(), [400.0, 250.0], 40.0, 1.0);
+    let flagged = e.screening().flagged_links();
+    let mut input = SceneInput::new(e.index(), e.filter(), e.graph(), e.positions(), &style, fit);
+    input.marks.after_listing = Some(&flagged);
+    let exact = scene::build(&input);
+    // As the window builds it: level of detail on, at its own threshold.
+    input.lod = true;
+    assert_eq!(scene::build(&input), exact);
+    // The same view folds once the threshold is below its links (the first test's case).
+    input.fold_min_links = 0;
+    assert!(scene::build(&input).density.is_some());
 }

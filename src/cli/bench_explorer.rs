@@ -188,6 +188,8 @@ pub fn playback(
         input.shown = Some(&shown);
         input.size_max = explorer.playback_size_max(input.size_by);
         input.reuse = Some(&reuse);
+        // The window's scene folds piled-up hairlines into a density image (`SceneJob::scene`).
+        input.lod = true;
         let t4 = Instant::now();
         let built = std::hint::black_box(scene::build(&input));
         scene_ms.push(ms(t4));

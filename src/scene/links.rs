@@ -104,16 +104,17 @@ pub(super) fn build(
     // Level of detail: with this many links on screen an arrowhead on a hairline is a dot
     // nobody can read, and drawing it costs more than the line; wide and marked links keep
     // theirs, and all come back when the view holds fewer links.
-    let crowded = ends
+    let on_screen = ends
         .iter()
         .filter(|&&e| {
             at(e).is_some_and(|(a, b)| inside(a.0, view.size, 0.0) || inside(b.0, view.size, 0.0))
         })
-        .count()
-        > CROWDED_LINKS;
-    // Level of detail: the hairlines' ink (clipped length times the narrowest width) against
-    // the canvas's area.
-    let fold = input.lod && crowded && {
+        .count();
+    let crowded = on_screen > CROWDED_LINKS;
+    // Level of detail: enough links on screen that drawing them one by one costs more than
+    // the image ([`SceneInput::fold_min_links`]), and the hairlines' ink (clipped length times
+    // the narrowest width) against the canvas's area.
+    let fold = input.lod && crowded && on_screen > input.fold_min_links && {
         let ink: f32 = ends
             .iter()
             .filter_map(|&e| at(e))
