@@ -150,7 +150,7 @@ pub fn playback(
     // As the window plays: sizes to the whole range's largest, positions held still.
     explorer.begin_playback();
     // What one step's scene lends the next, as the window's scene worker keeps it.
-    let reuse = std::cell::RefCell::new(scene::reuse::Reuse::default());
+    let reuse = std::sync::Mutex::new(scene::reuse::Reuse::default());
     for f in &frames {
         let frame_filter = Filter {
             from: Some(f.from),

@@ -23,6 +23,7 @@ use crate::filter::{FilteredGraph, RunningTotals};
 use crate::index::ShipmentIndex;
 use crate::scene::Shown;
 use crate::screening::Screening;
+use crate::style::CountryColors;
 
 /// A derivation that took longer than this (milliseconds) sends the next live change to the
 /// background thread: half of a 60 Hz frame.
@@ -34,6 +35,8 @@ pub(super) struct Job {
     pub index: Arc<ShipmentIndex>,
     pub doc: Doc,
     pub totals: RunningTotals,
+    /// The countries' colours held while playing (`playing.rs`), for what the graph shows.
+    pub held: Option<Arc<CountryColors>>,
 }
 
 /// A derived graph, with the doc it was derived from, what it shows, and the totals back.
@@ -43,6 +46,8 @@ pub(super) struct Done {
     pub shown: Arc<Shown>,
     pub screening: Screening,
     pub totals: RunningTotals,
+    /// The colours `shown` was worked out with (the job's).
+    pub held: Option<Arc<CountryColors>>,
     pub ms: f64,
 }
 
@@ -62,16 +67,20 @@ impl GraphWorker {
                 while let Ok(mut job) = job_rx.recv() {
                     let t = Instant::now();
                     let graph = derive::graph(&job.index, &job.doc, &mut job.totals);
-                    let shown =
-                        Shown::from_totals(&job.index, &job.doc.filter, &graph, &job.totals);
-                    let screening =
-                        super::screening_of(&job.index, &job.doc.filter, &graph, &job.totals);
+                    // Both only read the graph and the totals: side by side.
+                    let (index, filter, totals) = (&job.index, &job.doc.filter, &job.totals);
+                    let held = job.held.as_deref();
+                    let (shown, screening) = rayon::join(
+                        || Shown::from_totals_holding(index, filter, &graph, totals, held),
+                        || super::screening_of(index, filter, &graph, totals),
+                    );
                     let done = Done {
                         doc: job.doc,
                         graph,
                         shown: Arc::new(shown),
                         screening,
                         totals: job.totals,
+                        held: job.held,
                         ms: t.elapsed().as_secs_f64() * 1e3,
                     };
                     if done_tx.send(done).is_err() {
