@@ -226,6 +226,24 @@ fn screening_of(
     }
 }
 
+/// `a` on this thread and `b` on the other core, at once: without the hand-over both jobs
+/// of `rayon::join` take when called from outside rayon's threads.
+pub(crate) fn side_by_side<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B)
+where
+    B: Send,
+{
+    let mut got_b = None;
+    let got_a = rayon::in_place_scope(|scope| {
+        scope.spawn(|_| got_b = Some(b()));
+        a()
+    });
+    match got_b {
+        Some(got_b) => (got_a, got_b),
+        // The scope waits for its job: `b` has run.
+        None => unreachable!("a scope returns after its jobs"),
+    }
+}
+
 /// Over this many entities, the window's layout is set up on the layout's own thread.
 const LARGE_LAYOUT: usize = 5_000;
 
@@ -380,7 +398,7 @@ impl Explorer {
         let (index, filter, graph, totals_now) =
             (&*self.index, &self.doc.filter, &self.graph, &*totals);
         let held = self.held_countries().map(|c| &**c);
-        let (shown, screening) = rayon::join(
+        let (shown, screening) = side_by_side(
             || crate::scene::Shown::from_totals_holding(index, filter, graph, totals_now, held),
             || screening_of(index, filter, graph, totals_now),
         );

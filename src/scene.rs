@@ -451,7 +451,7 @@ pub struct SceneInput<'a> {
     pub size_max: Option<(f64, f64)>,
     /// Work kept from the last scene built with the same store (`reuse.rs`); the scene is
     /// the same with or without it.
-    pub reuse: Option<&'a std::sync::Mutex<reuse::Reuse>>,
+    pub reuse: Option<&'a std::cell::RefCell<reuse::Reuse>>,
 }
 
 impl<'a> SceneInput<'a> {
@@ -787,114 +787,12 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         nodes.push(node);
     }
 
-    let (links, facts, hairs) = links::build(input, shown, &screen, &ends, &emphasis);
-    // The labels on this thread, the rest beside them on the other core: each part only
-    // reads the nodes and links, so the scene is the one built in turn.
-    let mut side = None;
-    let (callouts, labels, notes) = rayon::in_place_scope(|scope| {
-        scope.spawn(|_| {
-            side = Some(beside_labels(
-                input, shown, &nodes, &links, &facts, &hairs, &emphasis,
-            ));
-        });
-        let mut notes = Vec::new();
-        let callouts: Vec<SceneCallout> = marks
-            .callouts
-            .iter()
-            .map(|c| {
-                let target = c
-                    .entity
-                    .and_then(|id| graph.entities.binary_search(&id).ok())
-                    .and_then(|slot| screen[slot]);
-                if let (Some(key), None) = (c.entity_key, target) {
-                    let why = if c.entity.is_none() {
-                        "is not in the data"
-                    } else {
-                        "is not shown by this filter"
-                    };
-                    notes.push(format!(
-                        "callout {:?} points at {key}, which {why}",
-                        short(c.text, 40)
-                    ));
-                }
-                callout(c, view, style, target)
-            })
-            .collect();
-
-        let labels = if *labels {
-            let placed = labels::place(
-                input,
-                &nodes,
-                &links,
-                &callouts,
-                &node_metric,
-                &path_set,
-                &emphasis,
-            );
-            if !placed.too_long.is_empty() {
-                let n = placed.too_long.len();
-                notes.push(format!(
-                    "{n} {} unlabelled: {} too long for two lines ({})",
-                    if n == 1 { "entity" } else { "entities" },
-                    if n == 1 {
-                        "its name is"
-                    } else {
-                        "their names are"
-                    },
-                    placed
-                        .too_long
-                        .iter()
-                        .take(3)
-                        .map(String::as_str)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                        + if n > 3 { ", …" } else { "" }
-                ));
-            }
-            placed.labels
-        } else {
-            Vec::new()
-        };
-
-        (callouts, labels, notes)
-    });
-    let (density, marks_out, legend) = side
-        .unwrap_or_else(|| beside_labels(input, shown, &nodes, &links, &facts, &hairs, &emphasis));
-    Scene {
-        background: style.background,
-        links,
-        nodes,
-        marks: marks_out,
-        labels,
-        callouts,
-        density,
-        legend,
-        culled,
-        notes,
-    }
-}
-
-/// What a scene draws beside its labels, from its nodes and links: the haze, the marks on
-/// links and entities, the legend. None of it reads the labels or the label store, so
-/// [`build`] works it out on the other core while the labels are placed.
-fn beside_labels(
-    input: &SceneInput<'_>,
-    shown: &Shown,
-    nodes: &[SceneNode],
-    links: &[SceneLink],
-    facts: &links::LinkFacts,
-    hairs: &[density::Hair],
-    emphasis: &Emphasis,
-) -> (Option<SceneDensity>, Vec<SceneMark>, Legend) {
-    let SceneInput {
-        view, marks, style, ..
-    } = input;
-    let s = view.scale;
-    let density = (!hairs.is_empty()).then(|| density::rasterise(hairs, view.size, s));
+    let (mut links, facts, hairs) = links::build(input, shown, &screen, &ends, &emphasis);
+    let density = (!hairs.is_empty()).then(|| density::rasterise(&hairs, view.size, s));
     // User highlight colours and note markers on links.
     let mut marks_out = Vec::new();
     let mut noted_links: FxHashSet<(EntityId, EntityId, LinkKind)> = FxHashSet::default();
-    for l in links {
+    for l in &mut links {
         let key = (l.source, l.target, l.kind);
         if l.role != LinkRole::Band
             && marks.noted_links.is_some_and(|n| n.contains(&key))
@@ -916,7 +814,7 @@ fn beside_labels(
         }
     }
     // Pins and notes on entities.
-    for n in nodes {
+    for n in &nodes {
         let dim = !emphasis.node(n.id);
         let e = n.extent() * 0.75;
         if marks.show_pins && marks.pinned.is_some_and(|p| p.contains(&n.id)) {
@@ -956,7 +854,66 @@ fn beside_labels(
         }
     }
 
-    let mut legend = legend_of(input, shown, nodes, facts);
+    let mut notes = Vec::new();
+    let callouts: Vec<SceneCallout> = marks
+        .callouts
+        .iter()
+        .map(|c| {
+            let target = c
+                .entity
+                .and_then(|id| graph.entities.binary_search(&id).ok())
+                .and_then(|slot| screen[slot]);
+            if let (Some(key), None) = (c.entity_key, target) {
+                let why = if c.entity.is_none() {
+                    "is not in the data"
+                } else {
+                    "is not shown by this filter"
+                };
+                notes.push(format!(
+                    "callout {:?} points at {key}, which {why}",
+                    short(c.text, 40)
+                ));
+            }
+            callout(c, view, style, target)
+        })
+        .collect();
+
+    let labels = if *labels {
+        let placed = labels::place(
+            input,
+            &nodes,
+            &links,
+            &callouts,
+            &node_metric,
+            &path_set,
+            &emphasis,
+        );
+        if !placed.too_long.is_empty() {
+            let n = placed.too_long.len();
+            notes.push(format!(
+                "{n} {} unlabelled: {} too long for two lines ({})",
+                if n == 1 { "entity" } else { "entities" },
+                if n == 1 {
+                    "its name is"
+                } else {
+                    "their names are"
+                },
+                placed
+                    .too_long
+                    .iter()
+                    .take(3)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    + if n > 3 { ", …" } else { "" }
+            ));
+        }
+        placed.labels
+    } else {
+        Vec::new()
+    };
+
+    let mut legend = legend_of(input, shown, &nodes, &facts);
     if density.is_some() {
         // Said in words: the haze is links, and zooming in brings each back.
         let entry = LegendEntry {
@@ -971,7 +928,18 @@ fn beside_labels(
             }),
         }
     }
-    (density, marks_out, legend)
+    Scene {
+        background: style.background,
+        links,
+        nodes,
+        marks: marks_out,
+        labels,
+        callouts,
+        density,
+        legend,
+        culled,
+        notes,
+    }
 }
 
 /// The first `max` characters of a text, for messages.

@@ -150,7 +150,7 @@ pub fn playback(
     // As the window plays: sizes to the whole range's largest, positions held still.
     explorer.begin_playback();
     // What one step's scene lends the next, as the window's scene worker keeps it.
-    let reuse = std::sync::Mutex::new(scene::reuse::Reuse::default());
+    let reuse = std::cell::RefCell::new(scene::reuse::Reuse::default());
     for f in &frames {
         let frame_filter = Filter {
             from: Some(f.from),
@@ -166,6 +166,8 @@ pub fn playback(
         let (t, c0) = (Instant::now(), cpu_ms());
         explorer.set_filter_live(frame_filter);
         filter_ms.push(ms(t));
+        // The screening works out what the graph shows beside it (`Explorer::screening`):
+        // `screening_median_ms` is both, side by side, and `shown_median_ms` the look-up.
         let t2 = Instant::now();
         let flagged = explorer.screening().flagged_links();
         screening_ms.push(ms(t2));

@@ -70,7 +70,7 @@ impl GraphWorker {
                     // Both only read the graph and the totals: side by side.
                     let (index, filter, totals) = (&job.index, &job.doc.filter, &job.totals);
                     let held = job.held.as_deref();
-                    let (shown, screening) = rayon::join(
+                    let (shown, screening) = super::side_by_side(
                         || Shown::from_totals_holding(index, filter, &graph, totals, held),
                         || super::screening_of(index, filter, &graph, totals),
                     );

@@ -472,9 +472,7 @@ pub(super) fn place(
     order.sort_unstable_by_key(|&(rank, _)| rank);
     let mut labels = Vec::new();
     let mut too_long = Vec::new();
-    let mut reuse = input
-        .reuse
-        .map(|r| r.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let mut reuse = input.reuse.map(|r| r.borrow_mut());
     let pad = (size * 0.15).max(s);
     let line_h = size * 1.2;
     if let Some(r) = reuse.as_deref_mut() {
