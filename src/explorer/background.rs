@@ -152,6 +152,30 @@ mod tests {
     }
 
     #[test]
+    fn while_playing_the_filter_thread_holds_the_colours_as_in_place() {
+        let mut background = sample();
+        background.run_in_background();
+        let mut in_place = sample();
+        let range = background.shown().countries.clone();
+        background.begin_playback();
+        in_place.begin_playback();
+        background.begin_gesture();
+        for y in [2020, 2021, 2022] {
+            background.filtering.last_ms = 1e9;
+            background.set_filter_live(year(y));
+            assert!(background.is_filtering(), "{y}: derived in place");
+            while background.is_filtering() {
+                background.poll_graph(true);
+            }
+            in_place.set_filter_live(year(y));
+            assert_eq!(*background.shown(), *in_place.shown(), "{y}");
+            assert_eq!(background.shown().countries, range, "{y}");
+        }
+        background.end_gesture();
+        background.end_playback();
+    }
+
+    #[test]
     fn a_stale_layout_snapshot_never_moves_a_pinned_entity() {
         let mut explorer = sample();
         explorer.run_in_background();
