@@ -6,8 +6,9 @@
 //! each shipment the graph's trade links aggregate (same days, same part types, same
 //! provenance, same pairs), so the counts add up to the links' `shipments` exactly. The
 //! explorer keeps those totals between a playback's steps, so a step costs a pass over the
-//! pairs, not over the shipments. The canvas keeps it until the graph changes; an animation keeps the
-//! countries' colours of its last frame for every frame.
+//! pairs, not over the shipments. The canvas keeps it until the graph changes. An animation
+//! keeps the whole range's countries' colours for every frame, and a playback for every step
+//! ([`Shown::from_totals_holding`]).
 
 use rustc_hash::FxHashMap;
 
