@@ -459,8 +459,9 @@ fn a_playing_explorer_shows_and_screens_as_computing_each_step_afresh() {
     assert!(flagged > 0, "no link was shipped after listing");
 }
 
-/// A playing explorer holds positions and sizes still, and a scene built with what the last
-/// step's lent (`scene::reuse`) is the one built afresh, at every step, plain and grouped.
+/// A playing explorer holds positions, sizes and the countries' colours still, what a step
+/// shows is otherwise the one worked out afresh, and a scene built with what the last step's
+/// lent (`scene::reuse`) is the one built afresh, at every step, plain and grouped.
 #[test]
 fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
     use lading::playback::{StepUnit, steps};
@@ -471,6 +472,7 @@ fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
     let (first, last) = explorer.index().date_span().unwrap();
     let frames = steps(first, last, StepUnit::Month, 1_000).unwrap().frames;
     let mut group_labels_changed = false;
+    let mut colours_would_change = false;
     for group_by in [None, Some(GroupBy::StateOwner), Some(GroupBy::Parent)] {
         explorer.set_filter_live(Filter {
             group_by,
@@ -479,6 +481,7 @@ fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
         explorer.settle(300);
         let whole = explorer.graph().clone();
         let held = explorer.positions().clone();
+        let range_colours = explorer.shown().countries.clone();
         explorer.begin_playback();
         assert!(explorer.is_playing());
         let size_max = explorer.playback_size_max(SizeBy::Shipments);
@@ -505,6 +508,12 @@ fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
                 }
             }
             let shown = explorer.shown();
+            // The range's colours, everything else as worked out afresh for the step.
+            let mut afresh =
+                scene::Shown::compute(explorer.index(), explorer.filter(), explorer.graph());
+            colours_would_change |= afresh.countries != range_colours;
+            afresh.countries = range_colours.clone();
+            assert_eq!(*shown, afresh, "step {k}, grouped {group_by:?}");
             let mut input = SceneInput::new(
                 explorer.index(),
                 explorer.filter(),
@@ -535,7 +544,15 @@ fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
         explorer.end_playback();
         assert!(!explorer.is_playing());
         assert_eq!(explorer.playback_size_max(SizeBy::Shipments), None);
+        // Paused, the step's own colours again.
+        assert_eq!(
+            *explorer.shown(),
+            scene::Shown::compute(explorer.index(), explorer.filter(), explorer.graph())
+        );
     }
+    // Assigned afresh, some step's colours differ from the range's: holding them is what
+    // kept them (a country's colour would have changed between steps).
+    assert!(colours_would_change);
     // A group's label (its member count) changed as the range grew: a store keyed by the
     // entity alone would have drawn the stale text and failed the comparison above.
     assert!(group_labels_changed);

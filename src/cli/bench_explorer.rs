@@ -166,6 +166,8 @@ pub fn playback(
         let (t, c0) = (Instant::now(), cpu_ms());
         explorer.set_filter_live(frame_filter);
         filter_ms.push(ms(t));
+        // The screening works out what the graph shows beside it (`Explorer::screening`):
+        // `screening_median_ms` is both, side by side, and `shown_median_ms` the look-up.
         let t2 = Instant::now();
         let flagged = explorer.screening().flagged_links();
         screening_ms.push(ms(t2));

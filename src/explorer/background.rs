@@ -23,6 +23,7 @@ use crate::filter::{FilteredGraph, RunningTotals};
 use crate::index::ShipmentIndex;
 use crate::scene::Shown;
 use crate::screening::Screening;
+use crate::style::CountryColors;
 
 /// A derivation that took longer than this (milliseconds) sends the next live change to the
 /// background thread: half of a 60 Hz frame.
@@ -34,6 +35,8 @@ pub(super) struct Job {
     pub index: Arc<ShipmentIndex>,
     pub doc: Doc,
     pub totals: RunningTotals,
+    /// The countries' colours held while playing (`playing.rs`), for what the graph shows.
+    pub held: Option<Arc<CountryColors>>,
 }
 
 /// A derived graph, with the doc it was derived from, what it shows, and the totals back.
@@ -43,6 +46,8 @@ pub(super) struct Done {
     pub shown: Arc<Shown>,
     pub screening: Screening,
     pub totals: RunningTotals,
+    /// The colours `shown` was worked out with (the job's).
+    pub held: Option<Arc<CountryColors>>,
     pub ms: f64,
 }
 
@@ -62,16 +67,20 @@ impl GraphWorker {
                 while let Ok(mut job) = job_rx.recv() {
                     let t = Instant::now();
                     let graph = derive::graph(&job.index, &job.doc, &mut job.totals);
-                    let shown =
-                        Shown::from_totals(&job.index, &job.doc.filter, &graph, &job.totals);
-                    let screening =
-                        super::screening_of(&job.index, &job.doc.filter, &graph, &job.totals);
+                    // Both only read the graph and the totals: side by side.
+                    let (index, filter, totals) = (&job.index, &job.doc.filter, &job.totals);
+                    let held = job.held.as_deref();
+                    let (shown, screening) = super::side_by_side(
+                        || Shown::from_totals_holding(index, filter, &graph, totals, held),
+                        || super::screening_of(index, filter, &graph, totals),
+                    );
                     let done = Done {
                         doc: job.doc,
                         graph,
                         shown: Arc::new(shown),
                         screening,
                         totals: job.totals,
+                        held: job.held,
                         ms: t.elapsed().as_secs_f64() * 1e3,
                     };
                     if done_tx.send(done).is_err() {
@@ -140,6 +149,30 @@ mod tests {
             assert_eq!(background.screening(), in_place.screening(), "{y}");
         }
         background.end_gesture();
+    }
+
+    #[test]
+    fn while_playing_the_filter_thread_holds_the_colours_as_in_place() {
+        let mut background = sample();
+        background.run_in_background();
+        let mut in_place = sample();
+        let range = background.shown().countries.clone();
+        background.begin_playback();
+        in_place.begin_playback();
+        background.begin_gesture();
+        for y in [2020, 2021, 2022] {
+            background.filtering.last_ms = 1e9;
+            background.set_filter_live(year(y));
+            assert!(background.is_filtering(), "{y}: derived in place");
+            while background.is_filtering() {
+                background.poll_graph(true);
+            }
+            in_place.set_filter_live(year(y));
+            assert_eq!(*background.shown(), *in_place.shown(), "{y}");
+            assert_eq!(background.shown().countries, range, "{y}");
+        }
+        background.end_gesture();
+        background.end_playback();
     }
 
     #[test]

@@ -1,14 +1,19 @@
-//! The explorer while the timeline plays: sizes held to the whole range's maxima and
-//! positions held still, as the animated export does (`export/animate.rs`). A node that grows
+//! The explorer while the timeline plays: sizes held to the whole range's maxima, the
+//! countries' colours held to the range's, and positions held still, as the animated export
+//! does (`export/animate.rs`). A node that grows
 //! on screen grew in trade, and the network changes in place without the layout moving it;
 //! it also makes an unchanged node or link the same from step to step, which the scene's
 //! reuse (`scene/reuse.rs`) relies on.
 //!
-//! [`Explorer::begin_playback`] takes the maxima from the graph shown when play starts (the
-//! range being played) and stops the layout; [`Explorer::end_playback`] lets it go on.
+//! [`Explorer::begin_playback`] takes the maxima and the colours from the graph shown when
+//! play starts (the range being played) and stops the layout; a step's `Shown` then takes
+//! the held colours instead of assigning them again (a country keeps its colour from step
+//! to step); [`Explorer::end_playback`] lets it go on.
 //! Between the two, a new graph does not restart the layout: an entity without a position
 //! (one a step brings in that the range did not show) is put at its placed neighbours' centre,
 //! or at the middle of the picture.
+
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -16,12 +21,15 @@ use super::{Engine, Explorer};
 use crate::filter::FilteredGraph;
 use crate::model::EntityId;
 use crate::scene::SizeBy;
+use crate::style::CountryColors;
 
 /// What playing holds fixed.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Playing {
     /// `scene::size_maxima` of the whole range's graph: shipments, value, degree.
     maxima: [(f64, f64); 3],
+    /// The range's countries' colours (its `Shown`'s), for every step.
+    countries: Arc<CountryColors>,
     /// Whether the layout was still settling when play began (it goes on at the end).
     was_settling: bool,
 }
@@ -32,6 +40,7 @@ impl Explorer {
         let graph = &self.graph;
         let maxima = [SizeBy::Shipments, SizeBy::Value, SizeBy::Degree]
             .map(|by| crate::scene::size_maxima(graph, by));
+        let countries = Arc::new(self.shown().countries.clone());
         self.take_positions();
         let was_settling = !self.settled;
         if let Engine::Background(old) = std::mem::replace(&mut self.engine, Engine::None) {
@@ -40,6 +49,7 @@ impl Explorer {
         self.settled = true;
         self.playing = Some(Playing {
             maxima,
+            countries,
             was_settling,
         });
     }
@@ -53,11 +63,18 @@ impl Explorer {
             self.restart_layout();
         }
         self.placed_while_playing = false;
+        // What the graph shows is assigned its own colours again.
+        *self.shown.get_mut() = None;
     }
 
     /// Whether the timeline is playing (sizes and positions held).
     pub fn is_playing(&self) -> bool {
         self.playing.is_some()
+    }
+
+    /// The countries' colours held while playing: the played range's.
+    pub(super) fn held_countries(&self) -> Option<&Arc<CountryColors>> {
+        self.playing.as_ref().map(|p| &p.countries)
     }
 
     /// The sizes a scene measures against while playing: the whole range's largest trade

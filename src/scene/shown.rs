@@ -6,8 +6,9 @@
 //! each shipment the graph's trade links aggregate (same days, same part types, same
 //! provenance, same pairs), so the counts add up to the links' `shipments` exactly. The
 //! explorer keeps those totals between a playback's steps, so a step costs a pass over the
-//! pairs, not over the shipments. The canvas keeps it until the graph changes; an animation keeps the
-//! countries' colours of its last frame for every frame.
+//! pairs, not over the shipments. The canvas keeps it until the graph changes. An animation
+//! keeps the whole range's countries' colours for every frame, and a playback for every step
+//! ([`Shown::from_totals_holding`]).
 
 use rustc_hash::FxHashMap;
 
@@ -52,8 +53,25 @@ impl Shown {
         graph: &FilteredGraph,
         totals: &RunningTotals,
     ) -> Shown {
+        Shown::from_totals_holding(index, filter, graph, totals, None)
+    }
+
+    /// As [`Shown::from_totals`], with the countries' colours `held` (a playback keeps the
+    /// played range's, as the animated export does) instead of assigned from this graph's
+    /// entities; `None` assigns them.
+    pub fn from_totals_holding(
+        index: &ShipmentIndex,
+        filter: &Filter,
+        graph: &FilteredGraph,
+        totals: &RunningTotals,
+        held: Option<&CountryColors>,
+    ) -> Shown {
         let Some(details) = totals.details(index) else {
-            return Shown::compute(index, filter, graph);
+            let mut shown = Shown::compute(index, filter, graph);
+            if let Some(held) = held {
+                shown.countries = held.clone();
+            }
+            return shown;
         };
         // Which pair each trade link aggregates.
         // Each pair's trade link, by pair (dense: one look-up per shipment). With a roll-up a
@@ -73,20 +91,30 @@ impl Shown {
             .is_sorted_by_key(|l| (l.kind, l.source, l.target));
         let first_trade = graph.links.partition_point(|l| l.kind < LinkKind::Trade);
         let trade = &graph.links[first_trade..];
-        if graph.groups.is_empty() && sorted {
+        // The trade links' ends as index positions (`None` if one has none: the look-ups
+        // below then find it).
+        let trade_at: Option<Vec<(u32, u32)>> = (graph.groups.is_empty() && sorted)
+            .then(|| {
+                trade
+                    .iter()
+                    .map(|l| Some((index.position_of(l.source)?, index.position_of(l.target)?)))
+                    .collect()
+            })
+            .flatten();
+        if let Some(trade_at) = trade_at {
             // Pairs are sorted by (shipper, consignee) positions, and positions by entity
-            // id: the pairs and the trade links are walked side by side, no look-ups.
+            // id, as the trade links are by (source, target): the pairs and the links are
+            // walked side by side, comparing positions (no look-ups, no entity read).
             let mut k = 0;
-            for (p, &(s, c)) in index.pairs.iter().enumerate() {
+            for (p, &key) in index.pairs.iter().enumerate() {
                 // A pair with nothing counted adds nothing to any link.
                 if details.last_day(p).is_none() {
                     continue;
                 }
-                let key = (index.entities[s as usize].id, index.entities[c as usize].id);
-                while k < trade.len() && (trade[k].source, trade[k].target) < key {
+                while k < trade_at.len() && trade_at[k] < key {
                     k += 1;
                 }
-                if k < trade.len() && (trade[k].source, trade[k].target) == key {
+                if k < trade_at.len() && trade_at[k] == key {
                     link_of_pair[p] = (first_trade + k) as u32;
                     any = true;
                 }
@@ -186,31 +214,10 @@ impl Shown {
             .map(|(s, &n)| (s as u32, n))
             .collect();
 
-        // Entities by interned country (exact while the codes fit the index's `u16`): no
-        // hashing or comparing a country code for each entity.
-        let interned = index.countries.len() <= usize::from(u16::MAX) + 1;
-        let mut by_country = vec![0usize; index.countries.len()];
-        let mut country_counts: FxHashMap<&str, usize> = FxHashMap::default();
-        for p in graph
-            .entities
-            .iter()
-            .filter_map(|&id| index.position_of(id))
-        {
-            match index.country.get(p as usize) {
-                Some(&c) if interned && usize::from(c) < by_country.len() => {
-                    by_country[usize::from(c)] += 1;
-                }
-                _ => {
-                    let code = index.entities[p as usize].country.as_str();
-                    *country_counts.entry(code).or_default() += 1;
-                }
-            }
-        }
-        for (code, n) in index.countries.iter().zip(by_country) {
-            if n > 0 {
-                *country_counts.entry(code.as_str()).or_default() += n;
-            }
-        }
+        let countries = match held {
+            Some(held) => held.clone(),
+            None => assign_countries(index, graph),
+        };
         let mut shipment_sources: Vec<(String, u32)> = sources
             .into_iter()
             .map(|(s, n)| {
@@ -226,7 +233,7 @@ impl Shown {
         Shown {
             starts,
             parts,
-            countries: CountryColors::assign(country_counts),
+            countries,
             shipment_sources,
             last_day,
             size_max: None,
@@ -241,6 +248,36 @@ impl Shown {
             _ => &[],
         }
     }
+}
+
+/// The countries' colours for `graph`'s entities, most entities first.
+fn assign_countries(index: &ShipmentIndex, graph: &FilteredGraph) -> CountryColors {
+    // Entities by interned country (exact while the codes fit the index's `u16`): no
+    // hashing or comparing a country code for each entity.
+    let interned = index.countries.len() <= usize::from(u16::MAX) + 1;
+    let mut by_country = vec![0usize; index.countries.len()];
+    let mut country_counts: FxHashMap<&str, usize> = FxHashMap::default();
+    for p in graph
+        .entities
+        .iter()
+        .filter_map(|&id| index.position_of(id))
+    {
+        match index.country.get(p as usize) {
+            Some(&c) if interned && usize::from(c) < by_country.len() => {
+                by_country[usize::from(c)] += 1;
+            }
+            _ => {
+                let code = index.entities[p as usize].country.as_str();
+                *country_counts.entry(code).or_default() += 1;
+            }
+        }
+    }
+    for (code, n) in index.countries.iter().zip(by_country) {
+        if n > 0 {
+            *country_counts.entry(code.as_str()).or_default() += n;
+        }
+    }
+    CountryColors::assign(country_counts)
 }
 
 #[cfg(test)]
