@@ -96,14 +96,7 @@ fn the_window_opens_on_the_story_only_when_there_is_both() {
     );
     // A generated database is all synthetic; an imported one (here: the sourced rows only)
     // has none: both open on everything.
-    let data = lading::generate::generate(&lading::generate::GenerateOptions {
-        entities: 60,
-        shipments: 400,
-        seed: 3,
-        ..Default::default()
-    });
-    let mut store = Store::in_memory().unwrap();
-    store.insert_generated(&data).unwrap();
+    let store = generated_store(60, 400, 3);
     let generated = ShipmentIndex::build(store.load_dataset().unwrap());
     assert_eq!(generated.synthetic_shipments(), (400, 400));
     assert_eq!(Explorer::story_filter(&generated).provenance, None);
@@ -565,14 +558,7 @@ fn kept_label_texts_do_not_cross_databases() {
     use lading::scene::{self, SceneInput, View, reuse::Reuse};
     let style = lading::style::Style::default();
     let reuse = std::cell::RefCell::new(Reuse::default());
-    let data = lading::generate::generate(&lading::generate::GenerateOptions {
-        entities: 120,
-        shipments: 1_500,
-        seed: 9,
-        ..Default::default()
-    });
-    let mut store = Store::in_memory().unwrap();
-    store.insert_generated(&data).unwrap();
+    let store = generated_store(120, 1_500, 9);
     let mut labelled = 0;
     for mut explorer in [sample_explorer(), Explorer::new(store).unwrap()] {
         explorer.settle(200);
@@ -596,4 +582,17 @@ fn kept_label_texts_do_not_cross_databases() {
         labelled += fresh.labels.len();
     }
     assert!(labelled > 0);
+}
+
+/// A generated database in memory: `entities`, `shipments`, drawn from `seed`.
+fn generated_store(entities: usize, shipments: usize, seed: u64) -> Store {
+    let data = lading::generate::generate(&lading::generate::GenerateOptions {
+        entities,
+        shipments,
+        seed,
+        ..Default::default()
+    });
+    let mut store = Store::in_memory().unwrap();
+    store.insert_generated(&data).unwrap();
+    store
 }
