@@ -27,8 +27,8 @@ pub const FOLD_INK: f32 = 3.0;
 
 /// Fold only with more links than this on screen. Below it the exact scene is cheaper: the
 /// image walks every hairline texel by texel (the 10,000-entity network's 31,000 links took
-/// 28 ms a scene, the exact scene 8 ms), while a GPU draws that many lines in well under a
-/// millisecond; and the window then shows every link as its exported picture does.
+/// 28 ms a scene, the exact scene 8 ms), and the window drew that many lines one by one
+/// before level of detail existed; the window then shows every link as its picture does.
 pub const FOLD_MIN_LINKS: usize = 60_000;
 
 /// Screen units a texel of the density image spans at least (times the view's scale): a haze
