@@ -223,3 +223,17 @@ fn render_refuses_filter_flags_with_a_session_instead_of_ignoring_them() {
     );
     assert!(!dir.path().join("x.png").exists());
 }
+
+/// The explorer's benchmarks run to the end on the sample and report JSON (a debug build
+/// checks what a release build does not, such as egui's unapplied textures).
+#[test]
+fn the_explorer_benchmarks_run_on_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    for (bench, field) in [("frame", "frame_ms_median"), ("playback", "step_median_ms")] {
+        let out = ok(dir.path(), &["bench", bench, "--runs", "1"]);
+        let json: serde_json::Value = serde_json::from_str(out.trim())
+            .unwrap_or_else(|e| panic!("bench {bench}: {e}: {out}"));
+        assert!(json[field].as_f64().is_some(), "bench {bench}: {out}");
+        assert!(json["entities"].as_u64().unwrap_or(0) > 300, "{out}");
+    }
+}
