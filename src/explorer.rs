@@ -422,6 +422,23 @@ impl Explorer {
         }
     }
 
+    /// A scene's input for what the explorer shows now (its index, filter, graph and
+    /// positions), in `style` through `view`; the caller sets the rest.
+    pub fn scene_input<'a>(
+        &'a self,
+        style: &'a crate::style::Style,
+        view: crate::scene::View,
+    ) -> crate::scene::SceneInput<'a> {
+        crate::scene::SceneInput::new(
+            self.index(),
+            self.filter(),
+            self.graph(),
+            self.positions(),
+            style,
+            view,
+        )
+    }
+
     /// What the graph shows (part types per link, countries' colours, sources), from the
     /// running totals: the same as [`crate::scene::Shown::compute`], without a pass over the
     /// shipments. Kept until the graph or the filter changes; a graph derived on the filter

@@ -2,7 +2,7 @@
 //! they are folded into one density image; zoomed in, the scene is the exact one.
 
 use lading::explorer::Explorer;
-use lading::scene::{self, LinkRole, Scene, SceneInput, View};
+use lading::scene::{self, LinkRole, Scene, View};
 use lading::store::Store;
 use lading::style::Style;
 
@@ -23,7 +23,7 @@ fn crowded() -> Explorer {
 
 fn scene_of(e: &Explorer, style: &Style, view: View, lod: bool) -> Scene {
     let flagged = e.screening().flagged_links();
-    let mut input = SceneInput::new(e.index(), e.filter(), e.graph(), e.positions(), style, view);
+    let mut input = e.scene_input(style, view);
     input.marks.after_listing = Some(&flagged);
     input.lod = lod;
     // This network is smaller than the window folds (`FOLD_MIN_LINKS`); the rule is the same.
@@ -111,7 +111,7 @@ fn a_selection_keeps_its_links_as_lines_over_the_density() {
     let fit = View::fit(e.positions().bounds().unwrap(), [400.0, 250.0], 40.0, 1.0);
     let selection = e.selection.clone();
     let flagged = e.screening().flagged_links();
-    let mut input = SceneInput::new(e.index(), e.filter(), e.graph(), e.positions(), &style, fit);
+    let mut input = e.scene_input(&style, fit);
     input.marks.selected = Some(&selection);
     input.marks.after_listing = Some(&flagged);
     let exact = scene::build(&input);
@@ -139,7 +139,7 @@ fn a_network_with_fewer_links_than_the_fold_needs_is_drawn_exactly_in_the_window
     assert!(links < scene::density::FOLD_MIN_LINKS, "{links}");
     let fit = View::fit(e.positions().bounds().unwrap(), [400.0, 250.0], 40.0, 1.0);
     let flagged = e.screening().flagged_links();
-    let mut input = SceneInput::new(e.index(), e.filter(), e.graph(), e.positions(), &style, fit);
+    let mut input = e.scene_input(&style, fit);
     input.marks.after_listing = Some(&flagged);
     let exact = scene::build(&input);
     // As the window builds it: level of detail on, at its own threshold.

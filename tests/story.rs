@@ -458,7 +458,7 @@ fn a_playing_explorer_shows_and_screens_as_computing_each_step_afresh() {
 #[test]
 fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
     use lading::playback::{StepUnit, steps};
-    use lading::scene::{self, SceneInput, SizeBy, View, reuse::Reuse};
+    use lading::scene::{self, SizeBy, View, reuse::Reuse};
     let mut explorer = sample_explorer();
     explorer.settle(300);
     let style = lading::style::Style::default();
@@ -507,14 +507,7 @@ fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
             colours_would_change |= afresh.countries != range_colours;
             afresh.countries = range_colours.clone();
             assert_eq!(*shown, afresh, "step {k}, grouped {group_by:?}");
-            let mut input = SceneInput::new(
-                explorer.index(),
-                explorer.filter(),
-                explorer.graph(),
-                explorer.positions(),
-                &style,
-                view,
-            );
+            let mut input = explorer.scene_input(&style, view);
             input.shown = Some(&shown);
             input.size_max = size_max;
             let big = n % 3 == 2;
@@ -555,7 +548,7 @@ fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
 /// entities there.
 #[test]
 fn kept_label_texts_do_not_cross_databases() {
-    use lading::scene::{self, SceneInput, View, reuse::Reuse};
+    use lading::scene::{self, View, reuse::Reuse};
     let style = lading::style::Style::default();
     let reuse = std::cell::RefCell::new(Reuse::default());
     let store = generated_store(120, 1_500, 9);
@@ -568,14 +561,7 @@ fn kept_label_texts_do_not_cross_databases() {
             30.0,
             1.0,
         );
-        let mut input = SceneInput::new(
-            explorer.index(),
-            explorer.filter(),
-            explorer.graph(),
-            explorer.positions(),
-            &style,
-            view,
-        );
+        let mut input = explorer.scene_input(&style, view);
         let fresh = scene::build(&input);
         input.reuse = Some(&reuse);
         assert_eq!(scene::build(&input), fresh);

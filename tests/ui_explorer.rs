@@ -6,7 +6,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use lading::explorer::{Command, Explorer};
 use lading::model::EntityId;
-use lading::scene::{self, Marks, SceneInput};
+use lading::scene::{self, Marks};
 use lading::store::Store;
 use lading::ui::LadingApp;
 
@@ -56,14 +56,7 @@ fn explorer<'a>(h: &'a Harness<'_, LadingApp>) -> &'a Explorer {
 fn scene_now(h: &Harness<'_, LadingApp>) -> scene::Scene {
     let app = h.state();
     let e = explorer(h);
-    let mut input = SceneInput::new(
-        e.index(),
-        e.filter(),
-        e.graph(),
-        e.positions(),
-        &app.style,
-        app.view,
-    );
+    let mut input = e.scene_input(&app.style, app.view);
     input.marks = Marks::default();
     input.size_by = app.ui.size_by;
     input.labels = app.ui.show_labels;

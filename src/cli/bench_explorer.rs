@@ -122,7 +122,7 @@ pub fn playback(
     size: [f32; 2],
 ) -> serde_json::Value {
     use crate::playback::{StepUnit, steps};
-    use crate::scene::{self, Marks, SceneInput, SizeBy, View};
+    use crate::scene::{self, Marks, SizeBy, View};
     let Some((first, last)) = explorer.index().date_span() else {
         return serde_json::json!({ "error": "no shipments" });
     };
@@ -174,14 +174,7 @@ pub fn playback(
         let t3 = Instant::now();
         let shown = explorer.shown();
         shown_ms.push(ms(t3));
-        let mut input = SceneInput::new(
-            explorer.index(),
-            explorer.filter(),
-            explorer.graph(),
-            explorer.positions(),
-            &style,
-            view,
-        );
+        let mut input = explorer.scene_input(&style, view);
         input.marks = Marks {
             after_listing: Some(&flagged),
             ..Marks::default()
