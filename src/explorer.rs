@@ -13,15 +13,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::annotation::{Annotations, Callout, Target};
 use crate::filter::{Filter, FilteredGraph, Focus, LinkKind};
 use crate::graph::EntityGraph;
 use crate::index::ShipmentIndex;
-use crate::layout::{
-    LayoutGraph, LayoutRunner, LayoutSettings, Positions, Settle, Start, WeightPolicy,
-};
+use crate::layout::{LayoutRunner, Positions, Settle};
 use crate::model::{EntityId, EntityKind, Shipment};
 use crate::screening::Screening;
 use crate::store::{Store, StoreError};
@@ -29,6 +26,7 @@ use crate::store::{Store, StoreError};
 mod background;
 mod derive;
 mod identity;
+mod layout;
 mod playing;
 pub use identity::MergeRequest;
 
@@ -860,106 +858,6 @@ impl Explorer {
         }
     }
 
-    /// Derives the graph the doc now gives: on the filter thread when the window runs one
-    /// and the last derivation took longer than a frame can spare (the graph follows a frame
-    /// or more later, see [`Explorer::poll_graph`]), else here and now.
-    fn rederive(&mut self) {
-        if self.background && self.filtering.last_ms > background::BACKGROUND_AFTER_MS {
-            self.filtering.wanted = true;
-            if !self.filtering.in_flight {
-                self.send_graph_job();
-            }
-        } else {
-            self.rebuild();
-        }
-    }
-
-    /// Whether a graph is being derived on another thread (the window says "Filtering…").
-    pub fn is_filtering(&self) -> bool {
-        self.filtering.in_flight || self.filtering.wanted
-    }
-
-    /// Sends the doc to the filter thread, lending it the running totals; derives in place
-    /// when the thread cannot be started.
-    fn send_graph_job(&mut self) {
-        if self.filtering.worker.is_none() {
-            self.filtering.worker = background::GraphWorker::start().ok();
-        }
-        let Some(worker) = &self.filtering.worker else {
-            self.rebuild();
-            return;
-        };
-        let job = background::Job {
-            index: std::sync::Arc::clone(&self.index),
-            doc: self.doc.clone(),
-            totals: self.totals.take(),
-            held: self.held_countries().cloned(),
-        };
-        match worker.send(job) {
-            Ok(()) => {
-                self.filtering.in_flight = true;
-                self.filtering.wanted = false;
-            }
-            Err(job) => {
-                *self.totals.borrow_mut() = job.totals;
-                self.filtering.worker = None;
-                self.rebuild();
-            }
-        }
-    }
-
-    /// Called every frame by the window: installs a graph derived on the filter thread
-    /// when it is for the current doc, or sends the newest doc when that has moved on.
-    /// Returns whether the graph changed. `wait`: block until the derivation in flight is
-    /// back (benchmarks).
-    pub fn poll_graph(&mut self, wait: bool) -> bool {
-        if !self.filtering.in_flight {
-            return false;
-        }
-        let Some(worker) = &self.filtering.worker else {
-            return false;
-        };
-        let done = if wait {
-            worker.wait()
-        } else {
-            worker.try_done()
-        };
-        let Some(done) = done else {
-            return false;
-        };
-        self.filtering.in_flight = false;
-        self.filtering.last_ms = done.ms;
-        *self.totals.borrow_mut() = done.totals;
-        let d = &self.doc;
-        if (&done.doc.filter, &done.doc.expanded, &done.doc.hidden)
-            == (&d.filter, &d.expanded, &d.hidden)
-        {
-            let before = self.revision;
-            self.screening = std::cell::OnceCell::new();
-            self.owners = std::cell::OnceCell::new();
-            self.install(done.graph);
-            // Worked out for this graph and filter on the filter thread.
-            let _ = self.screening.set(done.screening);
-            // Kept when worked out with the colours held now (a job sent before play began
-            // or after it ended assigned others).
-            let held_now = self.held_countries();
-            let same_colours = match (&done.held, held_now) {
-                (None, None) => true,
-                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
-                _ => false,
-            };
-            if self.revision != before && same_colours {
-                *self.shown.borrow_mut() = Some((self.revision, done.doc.filter, done.shown));
-            }
-            self.revision != before
-        } else {
-            if self.filtering.wanted {
-                self.send_graph_job();
-            }
-            false
-        }
-    }
-
     /// Changes a callout's or a note's text during a gesture (typing), without an undo step
     /// of its own: the gesture's [`Explorer::begin_gesture`] is the step.
     pub fn edit_annotations_live(&mut self, edit: impl FnOnce(&mut Annotations)) {
@@ -1129,173 +1027,6 @@ impl Explorer {
         }
         for (id, at) in placed {
             self.positions.set(id, at);
-        }
-    }
-
-    fn layout_settings(&self) -> LayoutSettings {
-        LayoutSettings {
-            // The window uses both cores; headless runs use one, so they repeat exactly.
-            threads: if self.background { 0 } else { 1 },
-            ..LayoutSettings::explorer()
-        }
-    }
-
-    /// Starts the layout again from the current positions (new entities beside their
-    /// neighbours), with the doc's pins.
-    fn restart_layout(&mut self) {
-        self.take_positions();
-        for (&id, &at) in &self.doc.pinned {
-            self.positions.set(id, at);
-        }
-        if self.background && self.graph.entities.len() > LARGE_LAYOUT {
-            self.restart_layout_off_thread();
-            return;
-        }
-        let input = LayoutGraph::from_filtered(&self.graph, &WeightPolicy::default());
-        let start = if self.positions.is_empty() {
-            Start::Random
-        } else {
-            Start::Warm(&self.positions)
-        };
-        let mut engine = match Settle::new(&input, self.layout_settings(), start) {
-            Ok(engine) => engine,
-            Err(_) => {
-                self.engine = Engine::None;
-                return;
-            }
-        };
-        for &id in self.doc.pinned.keys() {
-            engine.set_pinned(id, true);
-        }
-        engine.positions_into(&mut self.positions);
-        self.settled = false;
-        if let Engine::Background(old) = std::mem::replace(&mut self.engine, Engine::None) {
-            old.stop_detached();
-        }
-        self.engine = if self.background {
-            match LayoutRunner::spawn(engine, Duration::from_millis(12)) {
-                Ok(runner) => Engine::Background(runner),
-                Err(_) => Engine::None,
-            }
-        } else {
-            Engine::Sync(Box::new(engine))
-        };
-    }
-
-    /// [`Explorer::restart_layout`] for a large graph in the window: the layout's input and
-    /// engine are built on the layout's thread, and the old layout is told to stop without
-    /// waiting for the iteration it is in (each takes longer than a frame there). Entities
-    /// new to the graph are drawn from the layout's first snapshot.
-    fn restart_layout_off_thread(&mut self) {
-        if let Engine::Background(old) = std::mem::replace(&mut self.engine, Engine::None) {
-            old.stop_detached();
-        }
-        let graph = std::sync::Arc::clone(&self.graph);
-        let positions = self.positions.clone();
-        let pinned: Vec<EntityId> = self.doc.pinned.keys().copied().collect();
-        let settings = self.layout_settings();
-        let build = move || {
-            let input = LayoutGraph::from_filtered(&graph, &WeightPolicy::default());
-            let start = if positions.is_empty() {
-                Start::Random
-            } else {
-                Start::Warm(&positions)
-            };
-            let mut engine = Settle::new(&input, settings, start).ok()?;
-            for &id in &pinned {
-                engine.set_pinned(id, true);
-            }
-            Some(engine)
-        };
-        self.settled = false;
-        self.engine = match LayoutRunner::spawn_with(build, Duration::from_millis(12)) {
-            Ok(runner) => Engine::Background(runner),
-            Err(_) => Engine::None,
-        };
-    }
-
-    /// Takes the freshest positions from a background layout.
-    fn take_positions(&mut self) {
-        if let Engine::Background(runner) = &self.engine
-            && let Some(snapshot) = runner.latest()
-        {
-            self.settled = snapshot.settled;
-            self.adopt(snapshot.positions);
-        }
-    }
-
-    /// Takes a layout snapshot's positions, with every pin where the user put it: the
-    /// snapshot may have been computed before the layout thread read the latest pin or move
-    /// (a drag), and a pinned entity never moves, so the pin is always the truth.
-    fn adopt(&mut self, positions: Positions) {
-        self.positions = positions;
-        for (&id, &at) in &self.doc.pinned {
-            self.positions.set(id, at);
-        }
-    }
-
-    fn push_pin(&mut self, id: EntityId, at: Option<[f32; 2]>) {
-        match &mut self.engine {
-            Engine::Sync(engine) => {
-                if let Some(p) = at {
-                    engine.set_position(id, p);
-                }
-                engine.set_pinned(id, at.is_some());
-            }
-            Engine::Background(runner) => {
-                if let Some(p) = at {
-                    runner.set_position(id, p);
-                }
-                runner.set_pinned(id, at.is_some());
-            }
-            Engine::None => {}
-        }
-        self.settled = false;
-    }
-
-    /// Moves the layout to a background thread (the window calls this once).
-    pub fn run_in_background(&mut self) {
-        self.background = true;
-        self.restart_layout();
-    }
-
-    /// Called every frame by the window: picks up the background layout's positions.
-    /// Returns whether positions changed.
-    pub fn poll_layout(&mut self) -> bool {
-        let Engine::Background(runner) = &self.engine else {
-            return false;
-        };
-        match runner.latest() {
-            Some(snapshot) => {
-                let changed = !self.settled || !snapshot.settled;
-                self.settled = snapshot.settled;
-                self.adopt(snapshot.positions);
-                changed
-            }
-            None => false,
-        }
-    }
-
-    /// Runs a synchronous layout for up to `budget`; returns whether it has settled.
-    pub fn step_layout(&mut self, budget: Duration) -> bool {
-        if let Engine::Sync(engine) = &mut self.engine {
-            engine.run_for(budget);
-            engine.positions_into(&mut self.positions);
-            self.settled = engine.is_settled();
-        }
-        self.settled
-    }
-
-    /// Runs a synchronous layout until it settles or `max_iterations` pass.
-    pub fn settle(&mut self, max_iterations: u64) {
-        if let Engine::Sync(engine) = &mut self.engine {
-            let mut left = max_iterations;
-            while left > 0 && !engine.is_settled() {
-                engine.step();
-                left -= 1;
-            }
-            engine.positions_into(&mut self.positions);
-            self.settled = engine.is_settled();
         }
     }
 

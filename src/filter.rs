@@ -142,6 +142,13 @@ impl FilteredGraph {
         self.links.iter().filter(|l| l.kind == LinkKind::Ownership)
     }
 
+    /// The first and last day of the shipments on the shown trade links; `None` with none.
+    pub fn shipped_span(&self) -> Option<(Day, Day)> {
+        self.trade_links()
+            .filter_map(|l| Some((l.first?, l.last?)))
+            .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+    }
+
     pub fn is_sanctioned(&self, id: EntityId) -> bool {
         self.sanctioned.binary_search(&id).is_ok()
     }

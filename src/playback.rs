@@ -98,6 +98,20 @@ pub enum StepError {
     NoFrames(usize),
 }
 
+/// The range a playback or an animation steps through: the filter's own dates where it sets
+/// them; where it leaves an end open, the first or last day of the shipments it shows
+/// (`shipped`), so the steps do not open on months of nothing before the story starts; with
+/// no shipment shown, the data's span. `None` when an end is open and there are no shipments.
+pub fn range(
+    from: Option<Day>,
+    to: Option<Day>,
+    shipped: Option<(Day, Day)>,
+    data: Option<(Day, Day)>,
+) -> Option<(Day, Day)> {
+    let open = shipped.or(data);
+    Some((from.or(open.map(|s| s.0))?, to.or(open.map(|s| s.1))?))
+}
+
 /// The frames stepping `from..=to` by `unit`, at most `max_frames`. The last frame always ends
 /// on `to` (unless capped), so the final picture shows the whole range.
 pub fn steps(from: Day, to: Day, unit: StepUnit, max_frames: usize) -> Result<Steps, StepError> {
@@ -153,6 +167,30 @@ mod tests {
         assert_eq!(s.frames.last().unwrap().to, d(2022, 11, 16));
         assert!(s.frames.iter().all(|f| f.from == d(2022, 6, 2)));
         assert!(s.frames.windows(2).all(|w| w[0].to < w[1].to));
+    }
+
+    #[test]
+    fn open_ends_take_the_shown_shipments_then_the_datas_dates() {
+        let data = Some((d(2021, 1, 2), d(2023, 12, 31)));
+        let shipped = Some((d(2022, 2, 9), d(2022, 11, 30)));
+        assert_eq!(
+            range(None, None, shipped, data),
+            Some((d(2022, 2, 9), d(2022, 11, 30)))
+        );
+        // The filter's own dates win, even outside what is shown.
+        assert_eq!(
+            range(Some(d(2021, 6, 1)), None, shipped, data),
+            Some((d(2021, 6, 1), d(2022, 11, 30)))
+        );
+        assert_eq!(
+            range(None, Some(d(2023, 1, 1)), None, data),
+            Some((d(2021, 1, 2), d(2023, 1, 1)))
+        );
+        assert_eq!(range(None, None, None, None), None);
+        assert_eq!(
+            range(Some(d(2022, 1, 1)), Some(d(2022, 2, 1)), None, None),
+            Some((d(2022, 1, 1), d(2022, 2, 1)))
+        );
     }
 
     #[test]

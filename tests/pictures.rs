@@ -275,6 +275,45 @@ fn animations_decode_with_their_frames_and_are_the_same_bytes_twice() {
 }
 
 #[test]
+fn an_animation_with_open_dates_steps_through_the_shipments_it_shows() {
+    let index = sample_index();
+    // The story: sourced shipments only, which start long after the sample's first date.
+    let filter = lading::explorer::Explorer::story_filter(&index);
+    assert_eq!((filter.from, filter.to), (None, None));
+    let graph = filter.apply(&index);
+    let shown = graph.shipped_span().unwrap();
+    let data = index.date_span().unwrap();
+    assert!(shown.0.0 - data.0.0 > 90, "{shown:?} within {data:?}");
+    let positions = settle(&graph, 1, 100).unwrap();
+    let input = AnimationInput {
+        index: &index,
+        filter: &filter,
+        positions: &positions,
+        marks: Marks::default(),
+        size_by: Default::default(),
+    };
+    let months = lading::playback::steps(shown.0, shown.1, StepUnit::Month, 60)
+        .unwrap()
+        .frames
+        .len();
+    let whole = lading::playback::steps(data.0, data.1, StepUnit::Month, 60)
+        .unwrap()
+        .frames
+        .len();
+    assert!(months < whole);
+    let gif = animate(
+        &input,
+        &small_animation(StepUnit::Month, 60),
+        AnimationFormat::Gif,
+    )
+    .unwrap();
+    assert_eq!(
+        gif.frames, months,
+        "not {whole} frames from the data's first day"
+    );
+}
+
+#[test]
 fn a_range_too_short_or_too_long_for_its_step_is_said() {
     let index = sample_index();
     let one_day = Filter {

@@ -192,10 +192,19 @@ fn grouping_by_state_owner_gives_sasac_and_rostec_and_a_double_click_opens_a_gro
 #[test]
 fn play_steps_the_date_window_and_space_pauses_it() {
     let mut h = first_window();
+    // The story's shipments start long after the sample's first date: play starts on them.
+    let shipped = explorer(&h).graph().shipped_span().unwrap();
+    let (data_first, _) = explorer(&h).index().date_span().unwrap();
+    assert!(shipped.0 > data_first);
     h.get_by_label("▶ Play").click();
     h.run_steps(2);
     let first_to = explorer(&h).filter().to.expect("the first step ends early");
     let run = h.state().ui.playback.run.as_ref().expect("playing");
+    assert_eq!(run.frames[0].from, shipped.0);
+    assert!(
+        explorer(&h).graph().shipments > 0,
+        "the first step shows shipments"
+    );
     assert!(run.playing);
     assert!(run.frames.len() > 3);
     // Sizes and positions are held while playing, as in the animated export.

@@ -10,6 +10,8 @@
 # come before it and are not part of it. A picture painted in strips (png::encode_in_strips:
 # every picture with an opaque background) reports each raster phase as its thread time
 # summed over the strips, on all cores: they add up to more than raster+encode.
+# The peer, in the same sitting: rsvg-convert (librsvg) rasterising the same picture's SVG at
+# the same width, when it is installed (.ci/run does not need it; apt install librsvg2-bin).
 #
 #   benches/export/run.sh            # RUNS=5, release build, data under target/bench-export
 #   RUNS=9 benches/export/run.sh
@@ -43,9 +45,16 @@ run_case() { # name, extra args...
   for _ in $(seq "$runs"); do
     "$bin" render "$@" --width 4000 --out "$work/$name.png" --json >>"$work/$name.jsonl"
   done
-  python3 - "$name" "$work/$name.jsonl" <<'PY'
-import json, statistics, sys
-name, path = sys.argv[1], sys.argv[2]
+  # The peer: the same picture as Lading's own SVG (written once, not timed), rasterised at the
+  # same width by rsvg-convert (librsvg; Debian's librsvg2-bin), RUNS times, in the same sitting.
+  local peer=""
+  if command -v rsvg-convert >/dev/null; then
+    "$bin" render "$@" --width 4000 --out "$work/$name.svg" >/dev/null
+    peer="$work/$name.svg"
+  fi
+  python3 - "$name" "$work/$name.jsonl" "$peer" "$runs" "$work/$name-peer.png" <<'PY'
+import json, statistics, subprocess, sys, time
+name, path, peer, runs, peer_png = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 rows = [json.loads(l) for l in open(path)]
 med = lambda k: statistics.median(r[k] for r in rows)
 r0 = rows[0]
@@ -53,6 +62,17 @@ render = statistics.median(r["scene_svg_ms"] + r["raster_ms"] + r["write_ms"] fo
 print(f"{name}: {r0['entities']} entities, {r0['links']} links, {r0['width']}x{r0['height']} px, "
       f"{r0['labels_drawn']} labels, {r0['bytes'] / 1e6:.1f} MB PNG; median of {len(rows)} runs")
 print(f"  load {med('load_ms'):8.1f} ms   layout {med('layout_ms'):8.1f} ms")
+if peer:
+  times = []
+  for _ in range(runs):
+    t = time.perf_counter()
+    subprocess.run(["rsvg-convert", "-w", "4000", peer, "-o", peer_png], check=True)
+    times.append((time.perf_counter() - t) * 1000)
+  rsvg = statistics.median(times)
+  print(f"  peer: rsvg-convert of the same picture's SVG to a 4000 px PNG {rsvg:8.1f} ms "
+        f"= {rsvg / render:.1f} x Lading's render")
+else:
+  print("  peer: rsvg-convert not installed (apt install librsvg2-bin), not measured")
 print(f"  picture {med('scene_svg_ms'):8.1f} ms   raster+encode {med('raster_ms'):8.1f} ms   "
       f"write {med('write_ms'):6.1f} ms   => render {render:8.1f} ms")
 ph = lambda k: statistics.median(r["png_phases"][k] for r in rows)

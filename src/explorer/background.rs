@@ -13,12 +13,15 @@
 //! wins, so a fast drag never queues up work.
 //!
 //! Headless use (tests, the command line) and small databases derive in place, as before.
+//!
+//! The thread's side is [`GraphWorker`]; the explorer's side (when to send a job, installing
+//! what comes back) is the `impl Explorer` at the end of this file.
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Instant;
 
-use super::{Doc, derive};
+use super::{Doc, Explorer, derive};
 use crate::filter::{FilteredGraph, RunningTotals};
 use crate::index::ShipmentIndex;
 use crate::scene::Shown;
@@ -104,6 +107,108 @@ impl GraphWorker {
     /// Waits for the derived graph (a headless caller that must have it).
     pub fn wait(&self) -> Option<Done> {
         self.done.recv().ok()
+    }
+}
+
+impl Explorer {
+    /// Derives the graph the doc now gives: on the filter thread when the window runs one
+    /// and the last derivation took longer than a frame can spare (the graph follows a frame
+    /// or more later, see [`Explorer::poll_graph`]), else here and now.
+    pub(super) fn rederive(&mut self) {
+        if self.background && self.filtering.last_ms > BACKGROUND_AFTER_MS {
+            self.filtering.wanted = true;
+            if !self.filtering.in_flight {
+                self.send_graph_job();
+            }
+        } else {
+            self.rebuild();
+        }
+    }
+
+    /// Whether a graph is being derived on another thread (the window says "Filtering…").
+    pub fn is_filtering(&self) -> bool {
+        self.filtering.in_flight || self.filtering.wanted
+    }
+
+    /// Sends the doc to the filter thread, lending it the running totals; derives in place
+    /// when the thread cannot be started.
+    fn send_graph_job(&mut self) {
+        if self.filtering.worker.is_none() {
+            self.filtering.worker = GraphWorker::start().ok();
+        }
+        let Some(worker) = &self.filtering.worker else {
+            self.rebuild();
+            return;
+        };
+        let job = Job {
+            index: std::sync::Arc::clone(&self.index),
+            doc: self.doc.clone(),
+            totals: self.totals.take(),
+            held: self.held_countries().cloned(),
+        };
+        match worker.send(job) {
+            Ok(()) => {
+                self.filtering.in_flight = true;
+                self.filtering.wanted = false;
+            }
+            Err(job) => {
+                *self.totals.borrow_mut() = job.totals;
+                self.filtering.worker = None;
+                self.rebuild();
+            }
+        }
+    }
+
+    /// Called every frame by the window: installs a graph derived on the filter thread
+    /// when it is for the current doc, or sends the newest doc when that has moved on.
+    /// Returns whether the graph changed. `wait`: block until the derivation in flight is
+    /// back (benchmarks).
+    pub fn poll_graph(&mut self, wait: bool) -> bool {
+        if !self.filtering.in_flight {
+            return false;
+        }
+        let Some(worker) = &self.filtering.worker else {
+            return false;
+        };
+        let done = if wait {
+            worker.wait()
+        } else {
+            worker.try_done()
+        };
+        let Some(done) = done else {
+            return false;
+        };
+        self.filtering.in_flight = false;
+        self.filtering.last_ms = done.ms;
+        *self.totals.borrow_mut() = done.totals;
+        let d = &self.doc;
+        if (&done.doc.filter, &done.doc.expanded, &done.doc.hidden)
+            == (&d.filter, &d.expanded, &d.hidden)
+        {
+            let before = self.revision;
+            self.screening = std::cell::OnceCell::new();
+            self.owners = std::cell::OnceCell::new();
+            self.install(done.graph);
+            // Worked out for this graph and filter on the filter thread.
+            let _ = self.screening.set(done.screening);
+            // Kept when worked out with the colours held now (a job sent before play began
+            // or after it ended assigned others).
+            let held_now = self.held_countries();
+            let same_colours = match (&done.held, held_now) {
+                (None, None) => true,
+                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+                _ => false,
+            };
+            if self.revision != before && same_colours {
+                *self.shown.borrow_mut() = Some((self.revision, done.doc.filter, done.shown));
+            }
+            self.revision != before
+        } else {
+            if self.filtering.wanted {
+                self.send_graph_job();
+            }
+            false
+        }
     }
 }
 

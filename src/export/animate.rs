@@ -104,18 +104,19 @@ pub struct Animation {
     pub notes: Vec<String>,
 }
 
-/// The date range an animation steps through: the filter's, else the data's.
+/// The date range an animation steps through ([`crate::playback::range`]): the filter's,
+/// else the shipments it shows, else the data's.
 fn range(index: &ShipmentIndex, filter: &Filter) -> Result<(Day, Day), ExportError> {
-    let span = index.date_span();
-    match (
-        filter.from.or(span.map(|s| s.0)),
-        filter.to.or(span.map(|s| s.1)),
-    ) {
-        (Some(from), Some(to)) => Ok((from, to)),
-        _ => Err(ExportError::Animation(
+    let shipped = if filter.from.is_none() || filter.to.is_none() {
+        filter.apply(index).shipped_span()
+    } else {
+        None
+    };
+    crate::playback::range(filter.from, filter.to, shipped, index.date_span()).ok_or_else(|| {
+        ExportError::Animation(
             "the database has no shipments, so there is no date range to step through".to_owned(),
-        )),
-    }
+        )
+    })
 }
 
 /// An animation's frames, composed (scene and page) but not painted: painting and encoding

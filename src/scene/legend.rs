@@ -6,7 +6,14 @@
 use crate::filter::LinkKind;
 use crate::style::{NodeShape, Rgba, Style, text};
 
-use super::{LinkRole, SceneLink, SceneNode, SceneText};
+use rustc_hash::FxHashSet;
+
+use super::shown::Shown;
+use super::{
+    LinkRole, SceneInput, SceneLink, SceneNode, SceneText, SizeBy, country_name, links, made_up,
+    usd,
+};
+use crate::model::EntityKind;
 
 /// The little picture before a legend entry.
 #[derive(Clone, Debug, PartialEq)]
@@ -290,4 +297,243 @@ pub fn dash_pattern(width: f32) -> [f32; 2] {
         (width * 3.5).max(3.0 * width.min(1.0)),
         (width * 2.5).max(2.0),
     ]
+}
+
+/// The legend's words and swatches for what the scene shows.
+pub(super) fn legend_of(
+    input: &SceneInput<'_>,
+    shown: &Shown,
+    nodes: &[SceneNode],
+    facts: &links::LinkFacts,
+) -> Legend {
+    let SceneInput {
+        index,
+        filter,
+        graph,
+        style,
+        size_by,
+        ..
+    } = input;
+    let size_word = match size_by {
+        SizeBy::Shipments => "shipments",
+        SizeBy::Value => "declared value",
+        SizeBy::Degree => "number of links",
+        SizeBy::Betweenness => "betweenness",
+    };
+    let neutral = style.country_color("");
+    let mut groups = Vec::new();
+    let mut kinds: Vec<(EntityKind, NodeShape)> = Vec::new();
+    let mut countries: FxHashSet<&str> = FxHashSet::default();
+    // Countries by interned code first (a flag a code, no string hashed a node).
+    let interned = index.countries.len() <= usize::from(u16::MAX) + 1;
+    let mut seen = vec![false; if interned { index.countries.len() } else { 0 }];
+    for n in nodes {
+        let Some(p) = index.position_of(n.id) else {
+            continue;
+        };
+        let e = &index.entities[p as usize];
+        if !kinds.iter().any(|(k, _)| *k == e.kind) {
+            kinds.push((e.kind, n.shape));
+        }
+        match index.country.get(p as usize) {
+            Some(&c) if usize::from(c) < seen.len() => seen[usize::from(c)] = true,
+            _ => {
+                countries.insert(e.country.as_str());
+            }
+        }
+    }
+    countries.extend(
+        index
+            .countries
+            .iter()
+            .zip(&seen)
+            .filter(|(_, s)| **s)
+            .map(|(c, _)| c.as_str()),
+    );
+    kinds.sort();
+    if !kinds.is_empty() {
+        groups.push(LegendGroup {
+            heading: format!("Entities (size: {size_word})"),
+            entries: kinds
+                .iter()
+                .map(|&(kind, shape)| LegendEntry {
+                    swatch: Swatch::Node(shape, neutral),
+                    label: kind.label().to_owned(),
+                })
+                .collect(),
+        });
+    }
+    let mut country_entries: Vec<LegendEntry> = shown
+        .countries
+        .assigned()
+        .iter()
+        .filter(|(c, _)| countries.contains(c.as_str()))
+        .map(|(c, color)| LegendEntry {
+            swatch: Swatch::Node(NodeShape::Circle, *color),
+            label: crate::text::inert(&country_name(c)).into_owned(),
+        })
+        .collect();
+    let other = countries
+        .iter()
+        .any(|c| !shown.countries.assigned().iter().any(|(a, _)| a == c));
+    if other {
+        country_entries.push(LegendEntry {
+            swatch: Swatch::Node(NodeShape::Circle, crate::style::OTHER_COUNTRY),
+            label: if shown.countries.assigned().len() < crate::style::COUNTRY_PALETTE.len() + 2 {
+                "Unknown".to_owned()
+            } else {
+                "Other or unknown".to_owned()
+            },
+        });
+    }
+    if !country_entries.is_empty() {
+        groups.push(LegendGroup {
+            heading: "Country".to_owned(),
+            entries: country_entries,
+        });
+    }
+    if let Some(ring) = nodes.iter().find_map(|n| n.ring) {
+        let as_of = graph
+            .as_of
+            .map(|d| format!(" as of {}", d.human()))
+            .unwrap_or_default();
+        let by = if filter.authorities.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " by {}",
+                filter
+                    .authorities
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        groups.push(LegendGroup {
+            heading: "Sanctions".to_owned(),
+            entries: vec![LegendEntry {
+                swatch: Swatch::Ring(ring.0.with_alpha(255)),
+                label: crate::text::inert(&format!("Listed{by}{as_of}")).into_owned(),
+            }],
+        });
+    }
+    // Provenance and roll-up, said in words where they apply.
+    let mut marked = Vec::new();
+    if nodes.iter().any(|n| graph.is_synthetic(n.id))
+        || graph.links.iter().any(|l| l.is_synthetic())
+    {
+        marked.push(LegendEntry {
+            swatch: Swatch::Node(NodeShape::Circle, made_up(neutral, style.background)),
+            label: "Pale: synthetic (made up, not sourced)".to_owned(),
+        });
+    }
+    if nodes.iter().any(|n| graph.groups.contains_key(&n.id)) {
+        marked.push(LegendEntry {
+            swatch: Swatch::Node(NodeShape::Square, neutral),
+            label: "Name (n): a group of n entities".to_owned(),
+        });
+    }
+    if !marked.is_empty() {
+        groups.push(LegendGroup {
+            heading: "Marks".to_owned(),
+            entries: marked,
+        });
+    }
+    let mut link_entries = Vec::new();
+    if facts.trade
+        && let Some(((lo_m, lo_w), (hi_m, hi_w))) = facts.range
+    {
+        let amount = |m: f64| match size_by {
+            SizeBy::Value => usd(m),
+            _ => {
+                let n = m.round() as u64;
+                format!("{n} shipment{}", if n == 1 { "" } else { "s" })
+            }
+        };
+        link_entries.push(LegendEntry {
+            swatch: Swatch::Link {
+                color: style.muted_text,
+                width: lo_w,
+                dashed: false,
+                arrow: true,
+            },
+            label: format!("Trade (arrow: consignee): {}", amount(lo_m)),
+        });
+        if hi_m > lo_m {
+            link_entries.push(LegendEntry {
+                swatch: Swatch::Link {
+                    color: style.muted_text,
+                    width: hi_w,
+                    dashed: false,
+                    arrow: true,
+                },
+                label: amount(hi_m),
+            });
+        }
+    }
+    if facts.after_listing {
+        link_entries.push(LegendEntry {
+            swatch: Swatch::Band(style.after_listing),
+            label: "Shipped while a party was listed".to_owned(),
+        });
+    }
+    if facts.ownership {
+        let w = 1.2 * input.view.scale;
+        link_entries.push(LegendEntry {
+            swatch: Swatch::Link {
+                color: style.ownership_link,
+                width: w,
+                dashed: true,
+                arrow: false,
+            },
+            label: "Ownership".to_owned(),
+        });
+    }
+    if !link_entries.is_empty() {
+        groups.push(LegendGroup {
+            heading: "Links".to_owned(),
+            entries: link_entries,
+        });
+    }
+    if !facts.parts.is_empty() {
+        let mut parts: Vec<(String, Rgba)> = facts
+            .parts
+            .iter()
+            .map(|&p| (links::part_label(index, p), links::part_color(input, p)))
+            .collect();
+        parts.sort_by_key(|(name, _)| {
+            (
+                ["Mi-171E", "Mi-171Sh", "radio", "navigation"]
+                    .iter()
+                    .position(|x| x == name)
+                    .unwrap_or(9),
+                name == "other",
+                name.clone(),
+            )
+        });
+        let mut entries: Vec<LegendEntry> = parts
+            .iter()
+            .map(|(name, color)| LegendEntry {
+                swatch: Swatch::Link {
+                    color: *color,
+                    width: 3.0 * input.view.scale,
+                    dashed: false,
+                    arrow: false,
+                },
+                label: crate::text::inert(name).into_owned(),
+            })
+            .collect();
+        if facts.striped && parts.len() > 1 {
+            entries.push(LegendEntry {
+                swatch: Swatch::Stripes(vec![(parts[0].1, 2.0), (parts[1].1, 1.0)]),
+                label: "several: stripes in proportion to shipments".to_owned(),
+            });
+        }
+        groups.push(LegendGroup {
+            heading: "Colour: part type".to_owned(),
+            entries,
+        });
+    }
+    Legend { groups }
 }

@@ -16,7 +16,7 @@ use super::app::LadingApp;
 use super::canvas::color;
 use crate::date::Day;
 use crate::filter::Filter;
-use crate::playback::{Frame, StepUnit, steps};
+use crate::playback::{Frame, StepUnit, range, steps};
 
 /// Most steps a playback takes (a longer range is cut, and the status line says so).
 pub const MAX_PLAYBACK_STEPS: usize = 520;
@@ -83,8 +83,11 @@ pub fn toggle_playback(app: &mut LadingApp) {
         return;
     };
     let filter = explorer.filter().clone();
-    let from = filter.from.unwrap_or(first).max(first);
-    let to = filter.to.unwrap_or(last).min(last);
+    // Open ends: the shown shipments' first and last days (no empty months before the story).
+    let shipped = explorer.graph().shipped_span();
+    let (from, to) =
+        range(filter.from, filter.to, shipped, Some((first, last))).unwrap_or((first, last));
+    let (from, to) = (from.max(first), to.min(last));
     let unit = app.ui.playback.unit;
     let frames = match steps(from, to.max(from), unit, MAX_PLAYBACK_STEPS) {
         Ok(s) => {

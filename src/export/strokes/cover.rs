@@ -5,7 +5,8 @@
 //! exact spans are worked out. Only which rows and pixels are skipped comes from here, never
 //! a pixel's value: the picture is the same bits with or without it.
 
-use super::{BAND_ROWS, MARGIN, Prim, Shape, floor};
+use super::paint::{BAND_ROWS, MARGIN, floor};
+use super::{Prim, Shape};
 
 /// Asks the CPU to bring a primitive into its cache (a hint: nothing else changes).
 #[inline(always)]
