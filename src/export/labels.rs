@@ -281,6 +281,11 @@ fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster
     })
 }
 
+thread_local! {
+    /// [`dilate_body`]'s distances along rows, kept for the thread's next label.
+    static NEAR: std::cell::Cell<Vec<u16>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// The halo's coverage: for each pixel, the largest `c + k` over the kernel's taps whose
 /// pixel has coverage `c > 0` (clamped to 0..255).
 ///
@@ -293,8 +298,11 @@ fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
     let mut halo = vec![0u8; w * h];
     let (wi, hi) = (w as i32, h as i32);
     if let Some(r2) = kernel.disc {
-        // Squared distance along the row to the nearest covered pixel, at most 255².
-        let mut near = vec![u16::MAX; w * h];
+        // Squared distance along the row to the nearest covered pixel, at most 255² (every
+        // entry is written below). Kept for the thread's next label: a fresh allocation of
+        // this size is fresh pages from the kernel, each faulted in and then unmapped.
+        let mut near = NEAR.take();
+        near.resize(w * h, 0);
         for (f, n) in fill.chunks_exact(w).zip(near.chunks_exact_mut(w)) {
             let mut d = 255u16;
             for (x, &c) in f.iter().enumerate() {
@@ -324,6 +332,7 @@ fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
                 }
             }
         }
+        NEAR.set(near);
     }
     // Each row's first and last covered pixel (none: `(w, 0)`): a tap changes nothing where
     // its source is 0, so only that part of a row is read.
