@@ -12,7 +12,8 @@
 //!
 //! Needs OpenGL 3.3 or OpenGL ES 3.0 (instanced arrays, `gl_VertexID`). Without them, without
 //! OpenGL at all (tests, kittest), or if a shader does not compile, the canvas falls back to
-//! the egui mesh. The only `unsafe` in Lading is here: glow's calls into OpenGL.
+//! the egui mesh. Most of the `unsafe` in Lading is here: glow's calls into OpenGL (the rest:
+//! two system calls through libc, `madvise` in `export/png.rs` and `sync_file_range` in `atomic.rs`).
 
 use std::sync::{Arc, Mutex};
 
