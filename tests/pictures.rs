@@ -222,6 +222,21 @@ fn the_credit_names_the_sources_and_says_what_is_synthetic() {
     );
 }
 
+/// An animation's input without marks, sized by the default measure.
+fn plain_animation<'a>(
+    index: &'a ShipmentIndex,
+    filter: &'a Filter,
+    positions: &'a lading::layout::Positions,
+) -> AnimationInput<'a> {
+    AnimationInput {
+        index,
+        filter,
+        positions,
+        marks: Marks::default(),
+        size_by: Default::default(),
+    }
+}
+
 fn small_animation(unit: StepUnit, max_frames: usize) -> AnimationOptions {
     let mut o = AnimationOptions::new(
         unit,
@@ -237,13 +252,7 @@ fn animations_decode_with_their_frames_and_are_the_same_bytes_twice() {
     let filter = story_window();
     let graph = filter.apply(&index);
     let positions = settle(&graph, 1, 300).unwrap();
-    let input = AnimationInput {
-        index: &index,
-        filter: &filter,
-        positions: &positions,
-        marks: Marks::default(),
-        size_by: Default::default(),
-    };
+    let input = plain_animation(&index, &filter, &positions);
     let options = small_animation(StepUnit::Month, 60);
     let gif = animate(&input, &options, AnimationFormat::Gif).unwrap();
     assert_eq!(gif.frames, 6, "2 Jun – 16 Nov 2022 by month");
@@ -285,13 +294,7 @@ fn an_animation_with_open_dates_steps_through_the_shipments_it_shows() {
     let data = index.date_span().unwrap();
     assert!(shown.0.0 - data.0.0 > 90, "{shown:?} within {data:?}");
     let positions = settle(&graph, 1, 100).unwrap();
-    let input = AnimationInput {
-        index: &index,
-        filter: &filter,
-        positions: &positions,
-        marks: Marks::default(),
-        size_by: Default::default(),
-    };
+    let input = plain_animation(&index, &filter, &positions);
     let months = lading::playback::steps(shown.0, shown.1, StepUnit::Month, 60)
         .unwrap()
         .frames
@@ -323,13 +326,7 @@ fn a_range_too_short_or_too_long_for_its_step_is_said() {
     };
     let graph = Filter::default().apply(&index);
     let positions = settle(&graph, 1, 100).unwrap();
-    let input = |filter| AnimationInput {
-        index: &index,
-        filter,
-        positions: &positions,
-        marks: Marks::default(),
-        size_by: Default::default(),
-    };
+    let input = |filter| plain_animation(&index, filter, &positions);
     let one = animate(
         &input(&one_day),
         &small_animation(StepUnit::Week, 60),
