@@ -235,6 +235,7 @@ fn display(
         }
     }
     let mut out = nfc[toks[first].start..end].to_owned();
+    close_quotes(&mut out, &nfc[end..]);
     if main_end < toks.len()
         && let Some(open) = toks[main_end].paren
     {
@@ -243,6 +244,27 @@ fn display(
     }
     let out = out.trim().to_owned();
     if out.is_empty() { whole } else { out }
+}
+
+/// Appends to a display name cut after its last word the closing quotes written right after
+/// it (`rest`) that its own opening quotes need: "Концерн «Брендрис»" from "АО «Концерн
+/// «Брендрис»»", not "Концерн «Брендрис". Quotes that wrap the whole name stay off.
+fn close_quotes(out: &mut String, rest: &str) {
+    const PAIRS: [(char, char); 3] = [('«', '»'), ('“', '”'), ('‹', '›')];
+    let open = |out: &str, (a, b): (char, char)| {
+        let count = |c: char| out.chars().filter(|&x| x == c).count();
+        count(a).saturating_sub(count(b))
+    };
+    for c in rest.chars() {
+        let needed = match PAIRS.iter().find(|p| p.1 == c) {
+            Some(&pair) => open(out, pair) > 0,
+            None => c == '"' && out.chars().filter(|&x| x == '"').count() % 2 == 1,
+        };
+        if !needed {
+            break;
+        }
+        out.push(c);
+    }
 }
 
 /// Exact-match key: normalised, legal forms removed, transliterated to Latin (lower-case

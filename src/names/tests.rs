@@ -70,6 +70,10 @@ fn display_names_drop_the_legal_form() {
         ),
         ("State Corporation Rostec", "Rostec"),
         ("Госкорпорация «Ростех»", "Ростех"),
+        // Quotes inside the name are closed; those around it stay off.
+        ("АО «Концерн «Брендрис»»", "Концерн «Брендрис»"),
+        ("ТОО \"Компания \"Альфа\"\"", "Компания \"Альфа\""),
+        ("LLC “Alpha “Beta” Trading”", "Alpha “Beta” Trading"),
         ("JSC United Engine Corporation", "United Engine Corporation"),
         (
             "Aviation Industry Corporation of China, Ltd.",
@@ -493,4 +497,24 @@ fn block_keys_are_shared_by_candidates() {
     assert!(keys("Radio Factory No. 101").contains(&"101".to_owned()));
     assert!(keys("ООО").is_empty());
     assert!(share("中国保利集团有限公司", "中国保利集团公司"));
+}
+
+#[test]
+fn no_display_name_of_the_sample_opens_a_quote_or_bracket_it_does_not_close() {
+    let (_, _, entities) = crate::sample::SAMPLE_FILES[0];
+    let mut reader = csv::Reader::from_reader(entities);
+    let names = reader.headers().unwrap().iter().position(|h| h == "name");
+    let names = names.expect("a name column");
+    let mut checked = 0;
+    for record in reader.records() {
+        let name = record.unwrap()[names].to_owned();
+        let shown = display_name(&name);
+        for (open, close) in [('«', '»'), ('(', ')'), ('“', '”'), ('（', '）')] {
+            let count = |c: char| shown.chars().filter(|&x| x == c).count();
+            assert_eq!(count(open), count(close), "{name:?} → {shown:?}");
+        }
+        assert_eq!(shown.matches('"').count() % 2, 0, "{name:?} → {shown:?}");
+        checked += 1;
+    }
+    assert!(checked > 300, "{checked} names");
 }
