@@ -788,10 +788,28 @@ impl Filter {
 impl Filter {
     /// The filter in words, for captions: "Shipments 2 Jun 2022 – 16 Nov 2022 · part types
     /// Mi-171E, Mi-171Sh · sanctioned parties as of 16 Nov 2022".
+    /// Open ends of the date range are the data's first and last day (the filter itself:
+    /// the window's filter panel); [`Filter::describe_shown`] for what a graph shows.
     pub fn describe(&self, index: &ShipmentIndex) -> String {
         let span = index.date_span();
-        let from = self.from.or(span.map(|s| s.0));
-        let to = self.to.or(span.map(|s| s.1));
+        self.describe_over(
+            index,
+            self.from.or(span.map(|s| s.0)),
+            self.to.or(span.map(|s| s.1)),
+        )
+    }
+
+    /// [`Filter::describe`] for a picture or an export of `graph`: open ends of the date
+    /// range are the first and last day of the shipments it shows (as a playback steps,
+    /// [`crate::playback::range`]), so a caption says when the shown trade happened, not when
+    /// the database's first and last shipments did.
+    pub fn describe_shown(&self, index: &ShipmentIndex, graph: &FilteredGraph) -> String {
+        let range =
+            crate::playback::range(self.from, self.to, graph.shipped_span(), index.date_span());
+        self.describe_over(index, range.map(|r| r.0), range.map(|r| r.1))
+    }
+
+    fn describe_over(&self, index: &ShipmentIndex, from: Option<Day>, to: Option<Day>) -> String {
         let mut parts = vec![match (from, to) {
             (Some(f), Some(t)) => format!("Shipments {} – {}", f.human(), t.human()),
             _ => "Shipments".to_owned(),

@@ -224,6 +224,30 @@ fn text_is_drawn_with_the_shipped_fonts() {
 }
 
 #[test]
+fn a_caption_with_open_dates_says_when_the_shown_shipments_were_made() {
+    let index = sample_index();
+    // The story: sourced shipments only, made in 2022; the sample's data runs 2021–2023.
+    let filter = lading::explorer::Explorer::story_filter(&index);
+    assert_eq!((filter.from, filter.to), (None, None));
+    let graph = filter.apply(&index);
+    let (first, last) = graph.shipped_span().unwrap();
+    let data = index.date_span().unwrap();
+    assert!(first > data.0 && last < data.1);
+    let positions = settle(&graph, 1, 100).unwrap();
+    let input = PictureInput::new(&index, &filter, &graph, &positions);
+    let pic = lading::export::picture(&input, &options(800)).unwrap();
+    let said = format!("Shipments {} – {}", first.human(), last.human());
+    assert!(pic.svg().contains(&said), "{said}");
+    assert!(!pic.svg().contains(&format!("Shipments {}", data.0.human())));
+    // The filter panel still describes the filter itself: all dates.
+    assert!(filter.describe(&index).starts_with(&format!(
+        "Shipments {} – {}",
+        data.0.human(),
+        data.1.human()
+    )));
+}
+
+#[test]
 fn an_empty_filter_says_so() {
     let index = sample_index();
     let filter = Filter {

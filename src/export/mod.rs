@@ -481,7 +481,7 @@ pub fn picture_with_notes(
     let title = options.title.resolve(|| default_title(input.graph));
     let caption = options
         .caption
-        .resolve(|| input.filter.describe(input.index));
+        .resolve(|| input.filter.describe_shown(input.index, input.graph));
     let credit = options
         .credit
         .resolve(|| credit::credit(input.index, input.graph, shown));
@@ -562,7 +562,7 @@ pub fn write_data(
     format: DataFormat,
     input: &DataInput<'_>,
 ) -> Result<DataSummary, ExportError> {
-    let description = input.filter.describe(input.index);
+    let description = input.filter.describe_shown(input.index, input.graph);
     match format {
         DataFormat::Gexf | DataFormat::Graphml => {
             let (nodes, mut links) = network_records(input.index, input.graph, input.positions);
