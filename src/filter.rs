@@ -311,6 +311,12 @@ impl Plan {
 }
 
 impl Filter {
+    /// The first and last day of the shipments the filter shows, those between members of
+    /// one group of a roll-up included (they are not drawn, but they are counted).
+    pub fn shipped_span(&self, index: &ShipmentIndex) -> Option<(Day, Day)> {
+        self.apply_ungrouped(index).shipped_span()
+    }
+
     /// The day sanction status is asked for, given the index's data.
     pub fn as_of_day(&self, index: &ShipmentIndex) -> Day {
         self.as_of
@@ -804,8 +810,12 @@ impl Filter {
     /// [`crate::playback::range`]), so a caption says when the shown trade happened, not when
     /// the database's first and last shipments did.
     pub fn describe_shown(&self, index: &ShipmentIndex, graph: &FilteredGraph) -> String {
-        let range =
-            crate::playback::range(self.from, self.to, graph.shipped_span(), index.date_span());
+        let shipped = if graph.groups.is_empty() {
+            graph.shipped_span()
+        } else {
+            self.shipped_span(index)
+        };
+        let range = crate::playback::range(self.from, self.to, shipped, index.date_span());
         self.describe_over(index, range.map(|r| r.0), range.map(|r| r.1))
     }
 

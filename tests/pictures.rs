@@ -314,6 +314,12 @@ fn an_animation_with_open_dates_steps_through_the_shipments_it_shows() {
         gif.frames, months,
         "not {whole} frames from the data's first day"
     );
+    // Sanctions are still asked for on the filter's day (the data's end), not on the last
+    // shipment's: a listing made after it stays in the legend and the rings.
+    let frames = lading::export::animate::frames(&input, &small_animation(StepUnit::Month, 60));
+    let last = frames.unwrap().pictures.pop().unwrap();
+    let said = format!("Listed as of {}", data.1.human());
+    assert!(last.svg().contains(&said), "{said}");
 }
 
 #[test]

@@ -235,6 +235,37 @@ fn play_steps_the_date_window_and_space_pauses_it() {
 }
 
 #[test]
+fn a_playback_played_to_its_end_leaves_the_filter_as_it_was() {
+    let mut h = first_window();
+    let before = explorer(&h).filter().clone();
+    assert_eq!((before.from, before.to), (None, None));
+    h.get_by_label("▶ Play").click();
+    h.run_steps(2);
+    // Paused, so only "Next step" moves it.
+    h.key_press(Key::Space);
+    h.run_steps(2);
+    let run = h.state().ui.playback.run.as_ref().unwrap();
+    let (steps, at) = (run.frames.len(), run.index);
+    assert!(steps > 3);
+    // Every step but the last ends early; the first reaches back to the filter's open start.
+    assert_eq!(explorer(&h).filter().from, None);
+    for _ in at + 1..steps {
+        assert!(explorer(&h).filter().to.is_some());
+        h.get_by_label("Next step").click();
+        h.run_steps(2);
+    }
+    assert_eq!(
+        explorer(&h).filter().to,
+        None,
+        "the last step is the whole range"
+    );
+    h.get_by_label("Next step").click();
+    h.run_steps(2);
+    assert!(h.state().ui.playback.run.is_none(), "played to its end");
+    assert_eq!(explorer(&h).filter(), &before);
+}
+
+#[test]
 fn a_quick_drag_of_a_date_handle_moves_the_handle_it_started_on() {
     let mut h = first_window();
     h.run_steps(2);

@@ -131,6 +131,10 @@ pub fn playback(
         ..explorer.filter().clone()
     };
     explorer.set_filter_live(base.clone());
+    // The range the window plays (`ui/timeline.rs`): the shown shipments' where open.
+    let shipped = base.shipped_span(explorer.index());
+    let (first, last) = crate::playback::range(base.from, base.to, shipped, Some((first, last)))
+        .unwrap_or((first, last));
     let frames = match steps(first, last, StepUnit::Month, 1_000) {
         Ok(s) => s.frames,
         Err(e) => return serde_json::json!({ "error": e.to_string() }),
@@ -232,8 +236,9 @@ pub fn playback(
     });
     let mut sorted = step_ms.clone();
     sorted.sort_by(f64::total_cmp);
+    // Nearest rank: the smallest step time at least 90% of the steps are within.
     let p90 = sorted
-        .get((sorted.len() * 9 / 10).min(sorted.len().saturating_sub(1)))
+        .get((sorted.len() * 9).div_ceil(10).saturating_sub(1))
         .copied()
         .unwrap_or(0.0);
     serde_json::json!({

@@ -105,10 +105,11 @@ pub struct Animation {
 }
 
 /// The date range an animation steps through ([`crate::playback::range`]): the filter's,
-/// else the shipments it shows, else the data's.
+/// else the shipments it shows ([`Filter::shipped_span`], as the window's playback), else the
+/// data's.
 fn range(index: &ShipmentIndex, filter: &Filter) -> Result<(Day, Day), ExportError> {
     let shipped = if filter.from.is_none() || filter.to.is_none() {
-        filter.apply(index).shipped_span()
+        filter.shipped_span(index)
     } else {
         None
     };
@@ -173,22 +174,20 @@ pub fn frames(
         ));
     }
 
+    // Sanctions as of the filter's own day in every frame, as the legend says: its end, or
+    // the data's when it leaves the end open (not the last shipment shown, which would drop
+    // listings made after it that the still picture shows).
+    let as_of = Some(input.filter.as_of_day(input.index));
     // What is held still: the whole range's network, turned once, its bounds and legend.
     let whole_filter = Filter {
         from: Some(from),
         to: Some(to),
+        as_of,
         ..input.filter.clone()
     };
     let whole = whole_filter.apply(input.index);
     let mut whole_shown = Shown::compute(input.index, &whole_filter, &whole);
     whole_shown.size_max = Some(crate::scene::size_maxima(&whole, input.size_by));
-    // Sanctions as of the range's end in every frame, as the legend says.
-    let as_of = Some(
-        input
-            .filter
-            .as_of
-            .unwrap_or(whole_filter.as_of_day(input.index)),
-    );
     let turned = options
         .picture
         .frame

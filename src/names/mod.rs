@@ -250,7 +250,8 @@ fn display(
 /// it (`rest`) that its own opening quotes need: "Концерн «Брендрис»" from "АО «Концерн
 /// «Брендрис»»", not "Концерн «Брендрис". Quotes that wrap the whole name stay off.
 fn close_quotes(out: &mut String, rest: &str) {
-    const PAIRS: [(char, char); 3] = [('«', '»'), ('“', '”'), ('‹', '›')];
+    // („ “: the low opening quote of Russian and German, closed by “.)
+    const PAIRS: [(char, char); 4] = [('«', '»'), ('“', '”'), ('‹', '›'), ('„', '“')];
     let open = |out: &str, (a, b): (char, char)| {
         let count = |c: char| out.chars().filter(|&x| x == c).count();
         count(a).saturating_sub(count(b))

@@ -74,6 +74,7 @@ fn display_names_drop_the_legal_form() {
         ("АО «Концерн «Брендрис»»", "Концерн «Брендрис»"),
         ("ТОО \"Компания \"Альфа\"\"", "Компания \"Альфа\""),
         ("LLC “Alpha “Beta” Trading”", "Alpha “Beta” Trading"),
+        ("АО «Концерн „Брендрис“»", "Концерн „Брендрис“"),
         ("JSC United Engine Corporation", "United Engine Corporation"),
         (
             "Aviation Industry Corporation of China, Ltd.",

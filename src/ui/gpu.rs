@@ -12,8 +12,10 @@
 //!
 //! Needs OpenGL 3.3 or OpenGL ES 3.0 (instanced arrays, `gl_VertexID`). Without them, without
 //! OpenGL at all (tests, kittest), or if a shader does not compile, the canvas falls back to
-//! the egui mesh. Most of the `unsafe` in Lading is here: glow's calls into OpenGL (the rest:
-//! two system calls through libc, `madvise` in `export/png.rs` and `sync_file_range` in `atomic.rs`).
+//! the egui mesh. Most of the `unsafe` in Lading is here: glow's calls into OpenGL. The rest:
+//! calling the AVX2 copies of the picture painter's loops once the CPU is known to have AVX2
+//! (`export/simd.rs`), a prefetch hint (`export/strokes/cover.rs`), and two system calls
+//! through libc (`madvise` in `export/png.rs`, `sync_file_range` in `atomic.rs`).
 
 use std::sync::{Arc, Mutex};
 

@@ -48,19 +48,30 @@ pub struct PlaybackRun {
     next_at: f64,
     /// The filter's dates before playing, put back by Stop.
     before: (Option<Day>, Option<Day>),
+    /// The range played: the filter's dates, its open ends the shown shipments' first and
+    /// last day. Where a frame reaches an end of it, the filter keeps its own (open) end.
+    range: (Day, Day),
 }
 
-/// Puts a frame's dates into the filter, live (the whole playback is one undo step).
+/// Puts a frame's dates into the filter, live (the whole playback is one undo step). An end
+/// of the played range is the filter's own end (open when it was), so the last frame leaves
+/// the filter as it was and a frame asks for sanctions on the day the filter does.
 fn show_frame(app: &mut LadingApp, frame: Frame) {
-    let Some(explorer) = app.explorer.as_mut() else {
+    let (Some(explorer), Some(run)) = (app.explorer.as_mut(), app.ui.playback.run.as_ref()) else {
         return;
     };
-    let Some((first, last)) = explorer.index().date_span() else {
-        return;
-    };
+    let ((from, to), before) = (run.range, run.before);
     let filter = Filter {
-        from: (frame.from > first).then_some(frame.from),
-        to: (frame.to < last).then_some(frame.to),
+        from: if frame.from <= from {
+            before.0
+        } else {
+            Some(frame.from)
+        },
+        to: if frame.to >= to {
+            before.1
+        } else {
+            Some(frame.to)
+        },
         ..explorer.filter().clone()
     };
     explorer.set_filter_live(filter);
@@ -83,8 +94,12 @@ pub fn toggle_playback(app: &mut LadingApp) {
         return;
     };
     let filter = explorer.filter().clone();
-    // Open ends: the shown shipments' first and last days (no empty months before the story).
-    let shipped = explorer.graph().shipped_span();
+    // Open ends: the shown shipments' first and last days (no empty months before the story),
+    // from the filter itself (the graph may still be on its way from the filter thread).
+    let shipped = match (filter.from, filter.to) {
+        (Some(_), Some(_)) => None,
+        _ => filter.shipped_span(explorer.index()),
+    };
     let (from, to) =
         range(filter.from, filter.to, shipped, Some((first, last))).unwrap_or((first, last));
     let (from, to) = (from.max(first), to.min(last));
@@ -116,6 +131,7 @@ pub fn toggle_playback(app: &mut LadingApp) {
         playing: true,
         next_at: now + period,
         before: (filter.from, filter.to),
+        range: (from, to.max(from)),
     });
     show_frame(app, first_frame);
 }
