@@ -164,9 +164,14 @@ pub fn playback(
     // As the window plays: sizes to the whole range's largest, positions held still.
     explorer.begin_playback();
     for f in &frames {
+        // As `ui/timeline.rs::show_frame`: an end of the played range is the filter's own.
         let frame_filter = Filter {
-            from: Some(f.from),
-            to: Some(f.to),
+            from: if f.from <= first {
+                base.from
+            } else {
+                Some(f.from)
+            },
+            to: if f.to >= last { base.to } else { Some(f.to) },
             ..base.clone()
         };
         // The filter and roll-up alone, for comparison (not part of the step).
