@@ -40,6 +40,14 @@ pub(super) fn cpu_ms() -> Option<f64> {
     Some(ticks * 10.0)
 }
 
+/// The calling thread's time on a CPU and its time waiting for one while runnable (another
+/// task had the core), in milliseconds, where the platform says (Linux's schedstat).
+fn thread_sched_ms() -> Option<(f64, f64)> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let mut fields = stat.split_whitespace().map(|f| f.parse::<f64>().ok());
+    Some((fields.next()?? / 1e6, fields.next()?? / 1e6))
+}
+
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
@@ -147,6 +155,8 @@ pub fn playback(
     let (mut filter_ms, mut scene_ms, mut step_ms) = (Vec::new(), Vec::new(), Vec::new());
     let (mut apply_ms, mut screening_ms) = (Vec::new(), Vec::new());
     let (mut shown_ms, mut unlabelled_ms) = (Vec::new(), Vec::new());
+    // Per step: how long this thread waited, runnable, for a core another task had.
+    let mut waited_ms = Vec::new();
     let mut entities_at_end = 0;
     let mut at_end = serde_json::Value::Null;
     let mut step_cpu = 0.0;
@@ -180,7 +190,7 @@ pub fn playback(
         apply_ms.push(ms(t));
         // The step, as the window takes it: the filter, roll-up, graph and layout restart;
         // the screening's marks; what the graph shows (part types per link); the scene.
-        let (t, c0) = (Instant::now(), cpu_ms());
+        let (t, c0, s0) = (Instant::now(), cpu_ms(), thread_sched_ms());
         explorer.set_filter_live(frame_filter);
         filter_ms.push(ms(t));
         // The screening works out what the graph shows beside it (`Explorer::screening`):
@@ -206,6 +216,9 @@ pub fn playback(
         let built = std::hint::black_box(scene::build(&input));
         scene_ms.push(ms(t4));
         step_ms.push(ms(t));
+        if let (Some(a), Some(b)) = (s0, thread_sched_ms()) {
+            waited_ms.push(b.1 - a.1);
+        }
         if let (Some(a), Some(b)) = (c0, cpu_ms()) {
             step_cpu += b - a;
         }
@@ -238,7 +251,15 @@ pub fn playback(
         "filter_rollup_graph_layout_ms": filter_ms.get(worst_at).copied().map(round2),
         "screening_ms": screening_ms.get(worst_at).copied().map(round2),
         "scene_ms": scene_ms.get(worst_at).copied().map(round2),
+        "waited_for_a_core_ms": waited_ms.get(worst_at).copied().map(round2),
+        "scene_without_labels_ms": unlabelled_ms.get(worst_at).copied().map(round2),
     });
+    // The slowest step less the time the thread waited for a core (where that is known).
+    let worst_less_waiting = step_ms
+        .iter()
+        .zip(&waited_ms)
+        .map(|(s, w)| s - w)
+        .fold(0.0, f64::max);
     let mut sorted = step_ms.clone();
     sorted.sort_by(f64::total_cmp);
     // Nearest rank: the smallest step time at least 90% of the steps are within.
@@ -262,6 +283,7 @@ pub fn playback(
         "step_median_ms": round2(median(&mut step_ms)),
         "step_max_ms": round2(worst),
         "step_p90_ms": round2(p90),
+        "step_max_less_waiting_for_a_core_ms": (!waited_ms.is_empty()).then(|| round2(worst_less_waiting)),
         "worst_step": worst_parts,
         // The steps run on one thread: CPU time per step is what an idle machine would take.
         "step_cpu_mean_ms": round2(step_cpu / frames.len().max(1) as f64),
