@@ -13,6 +13,8 @@ use lading::scene::View;
 use lading::store::Store;
 use lading::style::{Style, Theme};
 
+mod common;
+
 fn sample_index() -> ShipmentIndex {
     let mut store = Store::in_memory().unwrap();
     lading::sample::import_sample(&mut store).unwrap();
@@ -227,12 +229,8 @@ fn text_is_drawn_with_the_shipped_fonts() {
 fn a_caption_with_open_dates_says_when_the_shown_shipments_were_made() {
     let index = sample_index();
     // The story: sourced shipments only, made in 2022; the sample's data runs 2021–2023.
-    let filter = lading::explorer::Explorer::story_filter(&index);
-    assert_eq!((filter.from, filter.to), (None, None));
-    let graph = filter.apply(&index);
-    let (first, last) = graph.shipped_span().unwrap();
-    let data = index.date_span().unwrap();
-    assert!(first > data.0 && last < data.1);
+    let (filter, graph, (first, last), data) = common::open_dated_story(&index);
+    assert!(last < data.1);
     let positions = settle(&graph, 1, 100).unwrap();
     let input = PictureInput::new(&index, &filter, &graph, &positions);
     let pic = lading::export::picture(&input, &options(800)).unwrap();

@@ -17,6 +17,8 @@ use lading::store::Store;
 use lading::store::import::{ImportKind, ImportOptions};
 use lading::style::Style;
 
+mod common;
+
 fn store_with_sample() -> Store {
     let mut store = Store::in_memory().unwrap();
     lading::sample::import_sample(&mut store).unwrap();
@@ -287,12 +289,7 @@ fn animations_decode_with_their_frames_and_are_the_same_bytes_twice() {
 fn an_animation_with_open_dates_steps_through_the_shipments_it_shows() {
     let index = sample_index();
     // The story: sourced shipments only, which start long after the sample's first date.
-    let filter = lading::explorer::Explorer::story_filter(&index);
-    assert_eq!((filter.from, filter.to), (None, None));
-    let graph = filter.apply(&index);
-    let shown = graph.shipped_span().unwrap();
-    let data = index.date_span().unwrap();
-    assert!(shown.0.0 - data.0.0 > 90, "{shown:?} within {data:?}");
+    let (filter, graph, shown, data) = common::open_dated_story(&index);
     let positions = settle(&graph, 1, 100).unwrap();
     let input = plain_animation(&index, &filter, &positions);
     let months = lading::playback::steps(shown.0, shown.1, StepUnit::Month, 60)

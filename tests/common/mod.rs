@@ -1,4 +1,4 @@
-//! Helpers shared by the tests that run the real `lading` binary.
+//! Helpers shared by the tests that run the real `lading` binary, and by tests of the story.
 // Each test crate uses some of these, not all.
 #![allow(dead_code)]
 
@@ -153,4 +153,27 @@ pub fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
     p
+}
+
+/// The story's filter (sourced shipments only, no dates set), its graph, and the first and
+/// last day of its shipments and of the sample's data; checks the story's dates lie inside
+/// the data's, later than its first day (what tests of open-dated pictures rely on).
+pub fn open_dated_story(
+    index: &lading::index::ShipmentIndex,
+) -> (
+    lading::filter::Filter,
+    lading::filter::FilteredGraph,
+    (lading::date::Day, lading::date::Day),
+    (lading::date::Day, lading::date::Day),
+) {
+    let filter = lading::explorer::Explorer::story_filter(index);
+    assert_eq!((filter.from, filter.to), (None, None));
+    let graph = filter.apply(index);
+    let shown = graph.shipped_span().expect("the story has shipments");
+    let data = index.date_span().expect("the sample has shipments");
+    assert!(
+        shown.0.0 - data.0.0 > 90 && shown.1 <= data.1,
+        "{shown:?} within {data:?}"
+    );
+    (filter, graph, shown, data)
 }

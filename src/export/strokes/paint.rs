@@ -542,8 +542,8 @@ impl Strokes {
             self.blend_span(row, x0, x1, color, clip_y, coverage);
             return;
         };
-        self.blend_span(row, x0, (fa - 1).min(x1), color, clip_y, &coverage);
-        self.blend_span(row, (fb + 1).max(x0), x1, color, clip_y, &coverage);
+        // Blended either side of the covered pixels, as around a ring's hole.
+        self.holed_span(row, (x0, x1), Some((fa, fb)), color, clip_y, &coverage);
         let (fa, fb) = (fa.max(x0), fb.min(x1));
         if fa > fb {
             return;
