@@ -324,8 +324,27 @@ pub fn describe(e: &postgres::Error) -> String {
     }
     if e.is_closed() && !text.contains("closed") {
         text.push_str(" (the connection was closed)");
+    } else if dropped_connection(e) {
+        text.push_str(" (the connection to the server was lost)");
     }
     text
+}
+
+/// Whether the server went away under the client: the socket was reset, broken or ended,
+/// which the client reports as an I/O error rather than as a closed connection.
+fn dropped_connection(e: &postgres::Error) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                ConnectionReset | BrokenPipe | ConnectionAborted | UnexpectedEof
+            );
+        }
+        source = s.source();
+    }
+    false
 }
 
 fn split_host_port(hostport: &str) -> Result<(Option<String>, Option<String>), String> {
