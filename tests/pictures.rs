@@ -488,3 +488,56 @@ fn the_path_dims_everything_off_it_rings_and_bands_included() {
     let style = Style::default();
     assert!(scene.links.iter().any(|l| l.color == style.path));
 }
+
+/// Every label's box in scene pixels: (left, top, right, bottom).
+fn label_box(l: &lading::scene::SceneLabel) -> [f32; 4] {
+    let w = l
+        .lines
+        .iter()
+        .map(|s| lading::style::text::width(s, l.size, l.bold))
+        .fold(0.0f32, f32::max);
+    let top = l.anchor[1] - l.line_height / 2.0;
+    [
+        l.anchor[0],
+        top,
+        l.anchor[0] + w,
+        top + l.lines.len() as f32 * l.line_height,
+    ]
+}
+
+#[test]
+fn the_story_in_16_9_names_most_of_its_entities_and_no_label_covers_a_node() {
+    let index = sample_index();
+    let story = lading::explorer::Explorer::story_filter(&index);
+    let wide = PictureOptions::default().framed(Frame::Wide, None);
+    let pic = make(&index, &story, &wide);
+    let scene = pic.scene();
+    let named: Vec<String> = scene.labels.iter().map(|l| l.lines.join(" ")).collect();
+    // Eleven entities; before, only five were named (big labels, eight places each, one shape).
+    assert_eq!(scene.nodes.len(), 11);
+    assert!(named.len() >= 8, "{named:?}");
+    // The state owner's name is 84 characters; it gives its own acronym, which labels it.
+    assert!(named.iter().any(|n| n == "SASAC"), "{named:?}");
+    // No label covers a node, however small (a node smaller than a label-grid cell was
+    // left unclaimed, and a label covered the SASAC square), in the story and the sample.
+    let whole = make(&index, &Filter::default(), &wide);
+    for scene in [scene, whole.scene()] {
+        for l in &scene.labels {
+            let [x0, y0, x1, y1] = label_box(l);
+            for n in &scene.nodes {
+                // The node's disc (its ring and halo included) against the text's box.
+                let (cx, cy) = (n.center[0], n.center[1]);
+                let (dx, dy) = (cx - cx.clamp(x0, x1), cy - cy.clamp(y0, y1));
+                let apart = (dx * dx + dy * dy).sqrt() - n.outer_radius();
+                assert!(
+                    apart >= 0.0,
+                    "label {:?} at {:?} covers node {:?} by {} px",
+                    l.lines,
+                    label_box(l),
+                    n.id,
+                    -apart
+                );
+            }
+        }
+    }
+}

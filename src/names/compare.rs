@@ -264,7 +264,7 @@ impl Party {
 /// "Poly Technologies Incorporated (PTI)" → ("Poly Technologies Incorporated", "PTI") when the
 /// bracket closes the name and holds one word whose letters are, in order, initials of the
 /// words before it (legal forms included), the first one first.
-fn bracketed_acronym(name: &str) -> Option<(&str, &str)> {
+pub fn bracketed_acronym(name: &str) -> Option<(&str, &str)> {
     let open = name.rfind(['(', '（', '['])?;
     let inner = name[open..].trim_start_matches(['(', '（', '[']).trim_end();
     let inner = inner.strip_suffix([')', '）', ']'])?.trim();

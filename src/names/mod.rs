@@ -18,7 +18,9 @@ mod words;
 #[cfg(test)]
 mod tests;
 
-pub use compare::{AUTO_THRESHOLD, Comparison, Party, REVIEW_THRESHOLD, Sketch, compare, score};
+pub use compare::{
+    AUTO_THRESHOLD, Comparison, Party, REVIEW_THRESHOLD, Sketch, bracketed_acronym, compare, score,
+};
 pub use identifiers::{Identifier, Scheme, parse_identifier};
 
 use text::Script;

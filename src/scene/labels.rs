@@ -7,8 +7,9 @@
 //! may be marked again for each frame; a crowded screen asks few boxes for their link cover,
 //! so the first are counted from the links meeting the box and the layer is marked whole only
 //! after [`LAZY_COVERS`] of them, or fewer where marking is cheap, with the same counts).
-//! Each label tries eight places around its node and takes the first that covers no link cell; failing that, the one
-//! covering the fewest, if that is at most a quarter of its cells (any number for the
+//! Each label tries twelve places around its node (beside, above and below it, centred or
+//! flush with it), in each of its shapes (a one-line name also on two narrower lines), and
+//! takes the first that covers no link cell; failing that, the one covering the fewest, if that is at most a quarter of its cells (any number for the
 //! selected, path, highlighted and sanctioned entities, which must be named). A name too
 //! long for two lines is not cut: it is left unlabelled and the scene says so.
 
@@ -69,7 +70,9 @@ fn lazy_covers() -> Option<usize> {
 /// its area in cells, however crowded the screen is.
 pub(super) struct Occupancy {
     hard: Layer,
-    hard_on: Vec<bool>,
+    /// How many rectangles claim each cell (a count, so that a node's own claim can be
+    /// lifted while its label is placed: see [`Occupancy::add_node`]).
+    hard_on: Vec<u8>,
     /// The link layer, a bit a cell and `soft_words` words a row: marking a link's row is
     /// a few word operations and counting a label's cover a few popcounts, where a byte a
     /// cell took a `memset` call a row.
@@ -237,7 +240,7 @@ impl Occupancy {
         let soft = Layer::new(size, cell * SOFT_CELLS);
         let soft_words = soft.cols.div_ceil(64);
         Occupancy {
-            hard_on: vec![false; hard.cols * hard.rows],
+            hard_on: vec![0; hard.cols * hard.rows],
             soft_on: Vec::new(),
             hard,
             soft,
@@ -256,8 +259,12 @@ impl Occupancy {
     pub(super) fn free(&self, r: [f32; 4]) -> bool {
         let h = &self.hard;
         let (x0, x1, y0, y1) = h.span(r, true);
-        (y0..y1)
-            .all(|y| x0 >= x1 || !self.hard_on[y * h.cols + x0..y * h.cols + x1].contains(&true))
+        (y0..y1).all(|y| {
+            x0 >= x1
+                || self.hard_on[y * h.cols + x0..y * h.cols + x1]
+                    .iter()
+                    .all(|&c| c == 0)
+        })
     }
 
     /// (link cells covered, cells in all) of a rectangle. The first [`LAZY_COVERS`] are
@@ -346,14 +353,37 @@ impl Occupancy {
         &self.soft_on[y * self.soft_words..(y + 1) * self.soft_words]
     }
 
+    /// Claims the cells `r` lies wholly over: labels and callouts, which may then lie a
+    /// point apart without colliding over a shared cell.
     pub(super) fn add(&mut self, r: [f32; 4]) {
-        let h = &self.hard;
-        let (x0, x1, y0, y1) = h.span(r, false);
+        let span = self.hard.span(r, false);
+        self.claim(span, 1);
+    }
+
+    /// Claims every cell a node's box `r` touches, so that no other label comes within a
+    /// cell of the node (a node smaller than a cell would otherwise claim nothing, and a label
+    /// could cover it). Its own label lifts the claim while it is placed
+    /// ([`Occupancy::lift_node`]), or no place beside the node would be free.
+    pub(super) fn add_node(&mut self, r: [f32; 4]) {
+        let span = self.hard.span(r, true);
+        self.claim(span, 1);
+    }
+
+    /// Undoes one [`Occupancy::add_node`] of `r` (`by`: -1) or does it again (1).
+    fn lift_node(&mut self, r: [f32; 4], by: i8) {
+        let span = self.hard.span(r, true);
+        self.claim(span, by);
+    }
+
+    fn claim(&mut self, (x0, x1, y0, y1): (usize, usize, usize, usize), by: i8) {
+        let cols = self.hard.cols;
         if x0 >= x1 {
             return;
         }
         for y in y0..y1 {
-            self.hard_on[y * h.cols + x0..y * h.cols + x1].fill(true);
+            for c in &mut self.hard_on[y * cols + x0..y * cols + x1] {
+                *c = c.saturating_add_signed(by);
+            }
         }
     }
 
@@ -451,14 +481,17 @@ pub(super) fn place(
     let s = view.scale;
     let size = input.label_size.max(1.0);
     let mut grid = Occupancy::new(view.size, (size / 3.0).max(2.0 * s).max(1.0));
-    for n in nodes {
+    let node_box = |n: &SceneNode| {
         let r = n.outer_radius();
-        grid.add([
+        [
             n.center[0] - r,
             n.center[1] - r,
             n.center[0] + r,
             n.center[1] + r,
-        ]);
+        ]
+    };
+    for n in nodes {
+        grid.add_node(node_box(n));
     }
     for c in callouts {
         let [x, y, w, h] = c.rect;
@@ -503,25 +536,7 @@ pub(super) fn place(
         let important = rank.0 % 4 < 3;
         let members = input.graph.groups.get(&n.id).map(Vec::len);
         // The one place label text enters the scene (looked up only when not kept).
-        let lay_out = || -> LaidOut {
-            let mut name = index.label_text(n.id)?.to_owned();
-            // A group's label ends in how many entities it holds.
-            if let Some(members) = members {
-                name.push_str(&format!(" ({members})"));
-            }
-            let lines = text::label_lines(
-                &name,
-                size,
-                important,
-                ONE_LINE_EMS * size,
-                MAX_LINE_EMS * size,
-            )?;
-            let w = lines
-                .iter()
-                .map(|l| text::width(l, size, important))
-                .fold(0.0f32, f32::max);
-            Some((lines, w))
-        };
+        let lay_out = || -> LaidOut { shapes(index.label_text(n.id)?, members, size, important) };
         let fresh;
         let laid_out = match reuse.as_deref_mut() {
             Some(r) => r.label_text(n.id, members, size, important, lay_out),
@@ -530,7 +545,7 @@ pub(super) fn place(
                 &fresh
             }
         };
-        let Some((lines, w)) = laid_out else {
+        let Some(shapes) = laid_out else {
             // No text, or a name too long for two lines: the latter is said.
             if let (Some(entity), Some(text)) = (index.entity(n.id), index.label_text(n.id))
                 && (!text.trim().is_empty() || members.is_some())
@@ -539,55 +554,70 @@ pub(super) fn place(
             }
             continue;
         };
-        let w = *w;
-        let h = lines.len() as f32 * line_h;
-        // The first line's centre is `anchor`; the block is `h` tall below its top.
-        let top_of = |cy: f32| cy - line_h / 2.0;
         let r = n.outer_radius();
         let gap = 0.3 * size;
-        let centred_x = (n.center[0] - w / 2.0).min(view.size[0] - w - pad).max(pad);
-        let mid = n.center[1] - (h - line_h) / 2.0;
-        let d = r * std::f32::consts::FRAC_1_SQRT_2;
-        let candidates = [
-            [n.center[0] + r + gap, mid],
-            [n.center[0] - r - gap - w, mid],
-            [centred_x, n.center[1] - r - gap - h + line_h / 2.0],
-            [centred_x, n.center[1] + r + gap + line_h / 2.0],
-            [n.center[0] + d + gap, n.center[1] - d - h + line_h / 2.0],
-            [n.center[0] + d + gap, n.center[1] + d + line_h / 2.0],
-            [
-                n.center[0] - d - gap - w,
-                n.center[1] - d - h + line_h / 2.0,
-            ],
-            [n.center[0] - d - gap - w, n.center[1] + d + line_h / 2.0],
-        ];
-        let mut best: Option<([f32; 2], [f32; 4], usize)> = None;
-        for anchor in candidates {
-            let top = top_of(anchor[1]);
-            let rect = [
-                anchor[0] - pad,
-                top - pad,
-                anchor[0] + w + pad,
-                top + h + pad,
+        grid.lift_node(node_box(n), -1);
+        // (shape, anchor, rect, link cells covered)
+        let mut best: Option<(usize, [f32; 2], [f32; 4], usize)> = None;
+        'shapes: for (k, (lines, w)) in shapes.iter().enumerate() {
+            let w = *w;
+            let h = lines.len() as f32 * line_h;
+            // The first line's centre is `anchor`; the block is `h` tall below its top.
+            let top_of = |cy: f32| cy - line_h / 2.0;
+            let centred_x = (n.center[0] - w / 2.0).min(view.size[0] - w - pad).max(pad);
+            let mid = n.center[1] - (h - line_h) / 2.0;
+            let d = r * std::f32::consts::FRAC_1_SQRT_2;
+            let (above, below) = (
+                n.center[1] - r - gap - h + line_h / 2.0,
+                n.center[1] + r + gap + line_h / 2.0,
+            );
+            let candidates = [
+                [n.center[0] + r + gap, mid],
+                [n.center[0] - r - gap - w, mid],
+                [centred_x, above],
+                [centred_x, below],
+                [n.center[0] + d + gap, n.center[1] - d - h + line_h / 2.0],
+                [n.center[0] + d + gap, n.center[1] + d + line_h / 2.0],
+                [
+                    n.center[0] - d - gap - w,
+                    n.center[1] - d - h + line_h / 2.0,
+                ],
+                [n.center[0] - d - gap - w, n.center[1] + d + line_h / 2.0],
+                // Above and below, starting or ending at the node rather than centred on it.
+                [n.center[0] - r, above],
+                [n.center[0] + r - w, above],
+                [n.center[0] - r, below],
+                [n.center[0] + r - w, below],
             ];
-            let on_screen = rect[0] >= 0.0
-                && rect[1] >= 0.0
-                && rect[2] <= view.size[0]
-                && rect[3] <= view.size[1];
-            if !on_screen || !grid.free(rect) {
-                continue;
-            }
-            let (covered, cells) = grid.soft_cover(rect);
-            if covered == 0 {
-                best = Some((anchor, rect, 0));
-                break;
-            }
-            let acceptable = important || covered * 4 <= cells;
-            if acceptable && best.is_none_or(|b| covered < b.2) {
-                best = Some((anchor, rect, covered));
+            for anchor in candidates {
+                let top = top_of(anchor[1]);
+                let rect = [
+                    anchor[0] - pad,
+                    top - pad,
+                    anchor[0] + w + pad,
+                    top + h + pad,
+                ];
+                let on_screen = rect[0] >= 0.0
+                    && rect[1] >= 0.0
+                    && rect[2] <= view.size[0]
+                    && rect[3] <= view.size[1];
+                if !on_screen || !grid.free(rect) {
+                    continue;
+                }
+                let (covered, cells) = grid.soft_cover(rect);
+                if covered == 0 {
+                    best = Some((k, anchor, rect, 0));
+                    break 'shapes;
+                }
+                let acceptable = important || covered * 4 <= cells;
+                if acceptable && best.is_none_or(|b| covered < b.3) {
+                    best = Some((k, anchor, rect, covered));
+                }
             }
         }
-        if let Some((anchor, rect, _)) = best {
+        grid.lift_node(node_box(n), 1);
+        if let Some((k, anchor, rect, _)) = best {
+            let lines = &shapes[k].0;
             grid.add(rect);
             let dim = !emphasis.node(n.id);
             labels.push(SceneLabel {
@@ -604,6 +634,51 @@ pub(super) fn place(
     }
     Placed { labels, too_long }
 }
+
+/// The shapes a label may take, the preferred first: the name on one line, or on two when
+/// it is long; a one-line name also on two lines, where that is much narrower (it may fit
+/// between its neighbours where the one line does not). A name too long for one line that
+/// ends in its own acronym in brackets ("State-owned Assets Supervision and Administration
+/// Commission of the State Council (SASAC)") is labelled with the acronym, as reporters
+/// write it. A group's label ends in how many entities it holds.
+fn shapes(text: &str, members: Option<usize>, size: f32, bold: bool) -> LaidOut {
+    let (one, max) = (ONE_LINE_EMS * size, MAX_LINE_EMS * size);
+    let with_members = |t: &str| match members {
+        Some(m) => format!("{t} ({m})"),
+        None => t.to_owned(),
+    };
+    let width = |lines: &[String]| {
+        lines
+            .iter()
+            .map(|l| text::width(l, size, bold))
+            .fold(0.0f32, f32::max)
+    };
+    let whole = text::label_lines(&with_members(text), size, bold, one, max);
+    let acronym = || {
+        let (_, acronym) = crate::names::bracketed_acronym(text)?;
+        text::label_lines(&with_members(acronym), size, bold, one, max)
+    };
+    let lines = match whole {
+        Some(lines) if lines.len() == 1 => lines,
+        whole => acronym().or(whole)?,
+    };
+    let w = width(&lines);
+    let mut shapes = vec![(lines, w)];
+    if shapes[0].0.len() == 1
+        && let Some((a, b)) = text::two_lines(&shapes[0].0[0], size, bold, one)
+    {
+        let narrow = vec![a, b];
+        let nw = width(&narrow);
+        if nw < NARROWER * w {
+            shapes.push((narrow, nw));
+        }
+    }
+    Some(shapes)
+}
+
+/// A one-line label is also tried on two lines when they are at most this share of its
+/// width.
+const NARROWER: f32 = 0.75;
 
 #[cfg(test)]
 mod tests {

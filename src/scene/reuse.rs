@@ -2,7 +2,7 @@
 //! between builds by whoever builds scenes in a row (the window's scene worker, the canvas,
 //! `lading bench playback`).
 //!
-//! Today that is each label's text laid out: its lines and width depend only on the entity's
+//! Today that is each label's text laid out: its shapes (lines and width) depend only on the entity's
 //! name (and, for a group, how many it holds), the text size and whether it is set bold, so a
 //! label tried at every step (1,500 candidates on a crowded screen, most of them then finding
 //! no free place) is broken into lines and measured once. A scene built with a `Reuse` is the
@@ -18,9 +18,9 @@ use crate::model::EntityId;
 /// sizes must not grow it without end).
 const MAX_TEXTS: usize = 200_000;
 
-/// A label's text laid out: its lines and its widest line; `None` for a name too long for
-/// two lines.
-pub(super) type LaidOut = Option<(Vec<String>, f32)>;
+/// A label's text laid out: the shapes it may take, each as its lines and its widest line,
+/// the preferred first (see `labels::place`); `None` for a name too long for two lines.
+pub(super) type LaidOut = Option<Vec<(Vec<String>, f32)>>;
 
 /// (entity, members of its group or `u32::MAX`, text size's bits, bold).
 type TextKey = (EntityId, u32, u32, bool);

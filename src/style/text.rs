@@ -165,9 +165,19 @@ pub fn label_lines(
     if whole <= one_line.min(max_width) {
         return Some(vec![text.to_owned()]);
     }
+    if let Some((a, b)) = two_lines(text, size, bold, max_width) {
+        return Some(vec![a, b]);
+    }
+    (whole <= max_width).then(|| vec![text.to_owned()])
+}
+
+/// `text` on two lines as even as they can be, each at most `max_width` wide, broken after
+/// a space or between two CJK characters; `None` when no break gives two such lines.
+pub fn two_lines(text: &str, size: f32, bold: bool, max_width: f32) -> Option<(String, String)> {
+    let text = text.trim();
     // Every place a line may break: after a space, or between two CJK characters.
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut best: Option<(f32, String, String)> = None;
+    let mut best: Option<(f32, &str, &str)> = None;
     for k in 1..chars.len() {
         let (at, c) = chars[k];
         let prev = chars[k - 1].1;
@@ -183,14 +193,11 @@ pub fn label_lines(
             continue;
         }
         let w = width(first, size, bold).max(width(second, size, bold));
-        if w <= max_width && best.as_ref().is_none_or(|b| w < b.0) {
-            best = Some((w, first.to_owned(), second.to_owned()));
+        if w <= max_width && best.is_none_or(|b| w < b.0) {
+            best = Some((w, first, second));
         }
     }
-    if let Some((_, a, b)) = best {
-        return Some(vec![a, b]);
-    }
-    (whole <= max_width).then(|| vec![text.to_owned()])
+    best.map(|(_, a, b)| (a.to_owned(), b.to_owned()))
 }
 
 fn is_cjk(c: char) -> bool {
