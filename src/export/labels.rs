@@ -193,10 +193,14 @@ fn collect(group: &usvg::Group, ts: Transform, label: Option<usize>, out: &mut V
     }
 }
 
+/// An offset of the dilation and what it adds to a coverage: (dx, dy, 255 × (reach −
+/// distance)).
+type Tap = (i32, i32, i32);
+
 /// The dilation's offsets within `reach + 1` and what each adds to a coverage (× 255).
 struct Kernel {
-    /// (dx, dy, 255 × (reach − distance)), for the offsets that add less than 255.
-    taps: Vec<(i32, i32, i32)>,
+    /// The offsets that add less than 255, by `dy` then `dx`.
+    taps: Vec<Tap>,
     /// The offsets that add 255 or more are those with `dx² + dy² <= disc` (`None`: none):
     /// any covered pixel among them makes the halo full.
     disc: Option<i32>,
@@ -344,26 +348,41 @@ fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
             (first, last)
         })
         .collect();
-    for &(dx, dy, k) in &kernel.taps {
-        // Target pixels (x, y) whose source (x + dx, y + dy) is inside the box.
-        let (ya, yb) = ((-dy).max(0), (hi - dy).min(hi));
-        let (xa, xb) = ((-dx).max(0), (wi - dx).min(wi));
-        if xa >= xb {
-            continue;
-        }
-        // In bytes with saturation (`c + k` clamped), so the compiler can use wide vectors.
-        let (add, sub) = (k.clamp(0, 255) as u8, (-k).clamp(0, 255) as u8);
-        for y in ya..yb {
-            let (first, last) = inked[(y + dy) as usize];
-            let (xa, xb) = (xa.max(first - dx), xb.min(last - dx));
-            if xa >= xb {
+    // Row by row of the halo, every tap that reads into it (the taps come grouped by `dy`):
+    // a target row and its source rows stay in the nearest cache, where tap by tap over the
+    // whole box every pass read the box again. Each pixel's largest value is the same in any
+    // order, so the bits are those of tap by tap.
+    let rows_of_taps: Vec<&[Tap]> = kernel.taps.chunk_by(|a, b| a.1 == b.1).collect();
+    for y in 0..hi {
+        let dst_row = &mut halo[(y * wi) as usize..][..w];
+        for &taps in &rows_of_taps {
+            let sy = y + taps[0].1;
+            if sy < 0 || sy >= hi {
                 continue;
             }
-            let src = &fill[((y + dy) * wi + xa + dx) as usize..][..(xb - xa) as usize];
-            let dst = &mut halo[(y * wi + xa) as usize..][..(xb - xa) as usize];
-            for (d, &c) in dst.iter_mut().zip(src) {
-                let v = c.saturating_add(add).saturating_sub(sub);
-                *d = (*d).max(if c > 0 { v } else { 0 });
+            let (first, last) = inked[sy as usize];
+            if first >= last {
+                continue;
+            }
+            let src_row = &fill[(sy * wi) as usize..][..w];
+            for &(dx, _, k) in taps {
+                // Target pixels x whose source x + dx is inked and inside the box.
+                let (xa, xb) = (
+                    (-dx).max(0).max(first - dx),
+                    (wi - dx).min(wi).min(last - dx),
+                );
+                if xa >= xb {
+                    continue;
+                }
+                // In bytes with saturation (`c + k` clamped), so the compiler can use wide
+                // vectors.
+                let (add, sub) = (k.clamp(0, 255) as u8, (-k).clamp(0, 255) as u8);
+                let src = &src_row[(xa + dx) as usize..(xb + dx) as usize];
+                let dst = &mut dst_row[xa as usize..xb as usize];
+                for (d, &c) in dst.iter_mut().zip(src) {
+                    let v = c.saturating_add(add).saturating_sub(sub);
+                    *d = (*d).max(if c > 0 { v } else { 0 });
+                }
             }
         }
     }
