@@ -322,9 +322,9 @@ pub fn describe(e: &postgres::Error) -> String {
         }
         source = s.source();
     }
-    if e.is_closed() && !text.contains("closed") {
-        text.push_str(" (the connection was closed)");
-    } else if dropped_connection(e) {
+    // The client says "connection closed" (a clean close) or gives the socket's I/O error
+    // (a reset): either way the server is gone, which is what the user needs to know.
+    if e.is_closed() || dropped_connection(e) {
         text.push_str(" (the connection to the server was lost)");
     }
     text
@@ -332,9 +332,9 @@ pub fn describe(e: &postgres::Error) -> String {
 
 /// Whether the server went away under the client: the socket was reset, broken or ended,
 /// which the client reports as an I/O error rather than as a closed connection.
-fn dropped_connection(e: &postgres::Error) -> bool {
+fn dropped_connection(e: &(dyn std::error::Error + 'static)) -> bool {
     use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
-    let mut source = std::error::Error::source(e);
+    let mut source = Some(e);
     while let Some(s) = source {
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             return matches!(
@@ -784,5 +784,34 @@ mod tests {
             split_pgpass(r"host:5432:*:ann:pa\:ss"),
             vec!["host", "5432", "*", "ann", "pa:ss"]
         );
+    }
+
+    #[test]
+    fn a_reset_or_ended_socket_is_a_lost_connection_and_other_errors_are_not() {
+        #[derive(Debug)]
+        struct Wrapped(std::io::Error);
+        impl std::fmt::Display for Wrapped {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "error communicating with the server")
+            }
+        }
+        impl std::error::Error for Wrapped {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        use std::io::{Error, ErrorKind};
+        for kind in [
+            ErrorKind::ConnectionReset,
+            ErrorKind::BrokenPipe,
+            ErrorKind::ConnectionAborted,
+            ErrorKind::UnexpectedEof,
+        ] {
+            assert!(dropped_connection(&Wrapped(Error::from(kind))), "{kind:?}");
+            assert!(dropped_connection(&Error::from(kind)), "{kind:?}");
+        }
+        for kind in [ErrorKind::PermissionDenied, ErrorKind::TimedOut] {
+            assert!(!dropped_connection(&Wrapped(Error::from(kind))), "{kind:?}");
+        }
     }
 }
