@@ -912,6 +912,14 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
                     + if n > 3 { ", …" } else { "" }
             ));
         }
+        if !placed.no_room.is_empty() {
+            let n = placed.no_room.len();
+            notes.push(format!(
+                "{n} {} unlabelled for lack of room ({})",
+                if n == 1 { "entity" } else { "entities" },
+                placed.no_room[..n.min(3)].join(", ") + if n > 3 { ", …" } else { "" }
+            ));
+        }
         placed.labels
     } else {
         Vec::new()

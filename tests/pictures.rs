@@ -518,6 +518,22 @@ fn the_story_in_16_9_names_most_of_its_entities_and_no_label_covers_a_node() {
     assert!(named.len() >= 8, "{named:?}");
     // The state owner's name is 84 characters; it gives its own acronym, which labels it.
     assert!(named.iter().any(|n| n == "SASAC"), "{named:?}");
+    // Those left unlabelled for lack of room are named in the picture's notes.
+    let missing = 11 - named.len();
+    if missing > 0 {
+        let said = format!(
+            "{missing} {} unlabelled for lack of room (",
+            if missing == 1 { "entity" } else { "entities" }
+        );
+        assert!(
+            scene.notes.iter().any(|n| n.starts_with(&said)),
+            "{:?}",
+            scene.notes
+        );
+        assert!(pic.svg().contains("unlabelled for lack of room"));
+    } else {
+        assert!(!scene.notes.iter().any(|n| n.contains("lack of room")));
+    }
     // No label covers a node, however small (a node smaller than a label-grid cell was
     // left unclaimed, and a label covered the SASAC square), in the story and the sample.
     let whole = make(&index, &Filter::default(), &wide);

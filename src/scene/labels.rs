@@ -460,11 +460,16 @@ fn cell_up(c: f32) -> usize {
 }
 
 /// What placing the labels gave: the labels, and the names left unlabelled because they do
-/// not fit two lines.
+/// not fit two lines, or (on a screen of few entities) because no place was free.
 pub(super) struct Placed {
     pub labels: Vec<SceneLabel>,
     pub too_long: Vec<String>,
+    pub no_room: Vec<String>,
 }
+
+/// A screen of at most this many entities is expected to name each: one it cannot is said
+/// (a reporter then tries another frame); on a crowded one, labels name what fits.
+const FEW_ENTITIES: usize = 60;
 
 pub(super) fn place(
     input: &SceneInput<'_>,
@@ -534,6 +539,7 @@ pub(super) fn place(
     let thorough = nodes.len() <= MAX_LABEL_CANDIDATES;
     let mut labels = Vec::new();
     let mut too_long = Vec::new();
+    let mut no_room = Vec::new();
     let mut reuse = input.reuse.map(|r| r.borrow_mut());
     let pad = (size * 0.15).max(s);
     let line_h = size * 1.2;
@@ -640,9 +646,17 @@ pub(super) fn place(
                 halo: emphasis.fade(style.text_halo, dim),
                 bold: important,
             });
+        } else if nodes.len() <= FEW_ENTITIES
+            && let Some((lines, _)) = shapes.first()
+        {
+            no_room.push(lines.join(" "));
         }
     }
-    Placed { labels, too_long }
+    Placed {
+        labels,
+        too_long,
+        no_room,
+    }
 }
 
 /// The shapes a label may take, the preferred first: the name on one line, or on two when
