@@ -13,7 +13,8 @@
 //! link cell; failing that, the one covering the fewest, if that is at most a quarter of its
 //! cells (any number for the selected, path, highlighted and sanctioned entities, which must
 //! be named). Nodes claim every cell they touch, so no label covers one, however small; a
-//! node's own claim is lifted while its label is placed. A long name that ends in its own
+//! node's own claim is lifted while its label is placed (on a crowded screen nodes claim only
+//! the cells they cover, or a hairball would leave no place free). A long name that ends in its own
 //! acronym in brackets is labelled by the acronym ("SASAC"); any other name too long for two
 //! lines is not cut: it is left unlabelled and the scene says so.
 
@@ -22,7 +23,7 @@ use std::collections::BTreeSet;
 use crate::model::EntityId;
 use crate::style::text;
 
-use super::reuse::LaidOut;
+use super::reuse::{LaidOut, Shapes};
 use super::{Emphasis, SceneCallout, SceneInput, SceneLabel, SceneLink, SceneNode};
 
 /// How many entities, most important first, are tried for a label.
@@ -74,9 +75,11 @@ fn lazy_covers() -> Option<usize> {
 /// its area in cells, however crowded the screen is.
 pub(super) struct Occupancy {
     hard: Layer,
-    /// How many rectangles claim each cell (a count, so that a node's own claim can be
-    /// lifted while its label is placed: see [`Occupancy::add_node`]).
-    hard_on: Vec<u8>,
+    hard_on: Vec<bool>,
+    /// How many nodes claim each hard cell by touching it ([`Occupancy::add_node`]; empty
+    /// until one does): a count, so that a node's own claim can be lifted while its label is
+    /// placed.
+    node_on: Vec<u8>,
     /// The link layer, a bit a cell and `soft_words` words a row: marking a link's row is
     /// a few word operations and counting a label's cover a few popcounts, where a byte a
     /// cell took a `memset` call a row.
@@ -244,7 +247,8 @@ impl Occupancy {
         let soft = Layer::new(size, cell * SOFT_CELLS);
         let soft_words = soft.cols.div_ceil(64);
         Occupancy {
-            hard_on: vec![0; hard.cols * hard.rows],
+            hard_on: vec![false; hard.cols * hard.rows],
+            node_on: Vec::new(),
             soft_on: Vec::new(),
             hard,
             soft,
@@ -263,12 +267,11 @@ impl Occupancy {
     pub(super) fn free(&self, r: [f32; 4]) -> bool {
         let h = &self.hard;
         let (x0, x1, y0, y1) = h.span(r, true);
-        (y0..y1).all(|y| {
-            x0 >= x1
-                || self.hard_on[y * h.cols + x0..y * h.cols + x1]
-                    .iter()
-                    .all(|&c| c == 0)
-        })
+        let rows = || (y0..y1).map(|y| y * h.cols + x0..y * h.cols + x1);
+        x0 >= x1
+            || (rows().all(|cells| !self.hard_on[cells].contains(&true))
+                && (self.node_on.is_empty()
+                    || rows().all(|cells| self.node_on[cells].iter().all(|&c| c == 0))))
     }
 
     /// (link cells covered, cells in all) of a rectangle. The first [`LAZY_COVERS`] are
@@ -357,11 +360,17 @@ impl Occupancy {
         &self.soft_on[y * self.soft_words..(y + 1) * self.soft_words]
     }
 
-    /// Claims the cells `r` lies wholly over: labels and callouts, which may then lie a
-    /// point apart without colliding over a shared cell.
+    /// Claims the cells `r` lies wholly over: labels and callouts (and, on a crowded
+    /// screen, nodes), which may then lie a point apart without colliding over a shared cell.
     pub(super) fn add(&mut self, r: [f32; 4]) {
-        let span = self.hard.span(r, false);
-        self.claim(span, 1);
+        let h = &self.hard;
+        let (x0, x1, y0, y1) = h.span(r, false);
+        if x0 >= x1 {
+            return;
+        }
+        for y in y0..y1 {
+            self.hard_on[y * h.cols + x0..y * h.cols + x1].fill(true);
+        }
     }
 
     /// Claims every cell a node's box `r` touches, so that no other label's padded box shares
@@ -369,23 +378,21 @@ impl Occupancy {
     /// label could cover it). Its own label lifts the claim while it is placed
     /// ([`Occupancy::lift_node`]), or no place beside the node would be free.
     pub(super) fn add_node(&mut self, r: [f32; 4]) {
-        let span = self.hard.span(r, true);
-        self.claim(span, 1);
+        if self.node_on.is_empty() {
+            self.node_on = vec![0; self.hard_on.len()];
+        }
+        self.lift_node(r, 1);
     }
 
     /// Undoes one [`Occupancy::add_node`] of `r` (`by`: -1) or does it again (1).
     fn lift_node(&mut self, r: [f32; 4], by: i8) {
-        let span = self.hard.span(r, true);
-        self.claim(span, by);
-    }
-
-    fn claim(&mut self, (x0, x1, y0, y1): (usize, usize, usize, usize), by: i8) {
+        let (x0, x1, y0, y1) = self.hard.span(r, true);
         let cols = self.hard.cols;
-        if x0 >= x1 {
+        if x0 >= x1 || self.node_on.is_empty() {
             return;
         }
         for y in y0..y1 {
-            for c in &mut self.hard_on[y * cols + x0..y * cols + x1] {
+            for c in &mut self.node_on[y * cols + x0..y * cols + x1] {
                 *c = c.saturating_add_signed(by);
             }
         }
@@ -499,8 +506,19 @@ pub(super) fn place(
             n.center[1] + r,
         ]
     };
+    // A screen of more entities than are tried for a label is crowded. There each label tries
+    // its first eight places in its first shape (the flush places and the narrower shape named
+    // no more entities on a 10,000-entity playback step and cost it 0.5-0.9 ms), and nodes
+    // claim only the cells they cover: a label may cover a node smaller than a cell, where
+    // claiming every cell touched left no place free (the 10,000-entity picture lost all 27
+    // labels). Elsewhere no label covers a node.
+    let thorough = nodes.len() <= MAX_LABEL_CANDIDATES;
     for n in nodes {
-        grid.add_node(node_box(n));
+        if thorough {
+            grid.add_node(node_box(n));
+        } else {
+            grid.add(node_box(n));
+        }
     }
     for c in callouts {
         let [x, y, w, h] = c.rect;
@@ -533,10 +551,6 @@ pub(super) fn place(
         order.truncate(MAX_LABEL_CANDIDATES);
     }
     order.sort_unstable_by_key(|&(rank, _)| rank);
-    // A screen of more entities than are tried for a label is crowded: there each label tries
-    // its first eight places in its first shape (the flush places and the narrower shape named
-    // no more entities on a 10,000-entity playback step and cost it 0.5-0.9 ms).
-    let thorough = nodes.len() <= MAX_LABEL_CANDIDATES;
     let mut labels = Vec::new();
     let mut too_long = Vec::new();
     let mut no_room = Vec::new();
@@ -570,7 +584,9 @@ pub(super) fn place(
         };
         let r = n.outer_radius();
         let gap = 0.3 * size;
-        grid.lift_node(node_box(n), -1);
+        if thorough {
+            grid.lift_node(node_box(n), -1);
+        }
         // (shape, anchor, rect, link cells covered)
         let mut best: Option<(usize, [f32; 2], [f32; 4], usize)> = None;
         let tried = if thorough { shapes.len() } else { 1 };
@@ -631,9 +647,11 @@ pub(super) fn place(
                 }
             }
         }
-        grid.lift_node(node_box(n), 1);
+        if thorough {
+            grid.lift_node(node_box(n), 1);
+        }
         if let Some((k, anchor, rect, _)) = best {
-            let lines = &shapes[k].0;
+            let lines = &shapes.get(k).0;
             grid.add(rect);
             let dim = !emphasis.node(n.id);
             labels.push(SceneLabel {
@@ -646,10 +664,8 @@ pub(super) fn place(
                 halo: emphasis.fade(style.text_halo, dim),
                 bold: important,
             });
-        } else if nodes.len() <= FEW_ENTITIES
-            && let Some((lines, _)) = shapes.first()
-        {
-            no_room.push(lines.join(" "));
+        } else if nodes.len() <= FEW_ENTITIES {
+            no_room.push(shapes.first.0.join(" "));
         }
     }
     Placed {
@@ -686,15 +702,18 @@ fn shapes(text: &str, members: Option<usize>, size: f32, bold: bool) -> LaidOut 
     let name = acronym.unwrap_or(text);
     let lines = text::label_lines(&with_members(name), size, bold, one, max)?;
     let w = width(&lines);
-    let mut shapes = vec![(lines, w)];
+    let mut shapes = Shapes {
+        first: (lines, w),
+        narrow: None,
+    };
     // The narrower shape breaks the name only; a group's count ends its second line.
-    if shapes[0].0.len() == 1
+    if shapes.first.0.len() == 1
         && let Some((a, b)) = text::two_lines(name, size, bold, one)
     {
         let narrow = vec![a, with_members(&b)];
         let nw = width(&narrow);
         if nw < NARROWER * w {
-            shapes.push((narrow, nw));
+            shapes.narrow = Some((narrow, nw));
         }
     }
     Some(shapes)
