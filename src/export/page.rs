@@ -400,25 +400,37 @@ fn compose_as(
     let mut scene = build(view_for(net_w, first_h));
     let mut legend = legend_of(&scene);
     let mut notes_block = notes_for(&scene);
-    let below = below_of(&legend, &notes_block);
-    let network_h = match fixed_total {
-        Some(total) => {
-            let h = total - 2.0 * margin - title_h - below;
-            if h < 40.0 * u {
-                return Err(ExportError::Cramped {
-                    height_px: total as u32,
-                    needed_px: (2.0 * margin + title_h + below + 40.0 * u).ceil() as u32,
-                });
+    let network_h_for = |below: f32| -> Result<f32, ExportError> {
+        Ok(match fixed_total {
+            Some(total) => {
+                let h = total - 2.0 * margin - title_h - below;
+                if h < 40.0 * u {
+                    return Err(ExportError::Cramped {
+                        height_px: total as u32,
+                        needed_px: (2.0 * margin + title_h + below + 40.0 * u).ceil() as u32,
+                    });
+                }
+                h
             }
-            h
-        }
-        None => auto_height(below),
+            None => auto_height(below),
+        })
     };
-    if (network_h - first_h).abs() > 0.01 {
+    let mut network_h = network_h_for(below_of(&legend, &notes_block))?;
+    // The notes can depend on the network's height (a smaller one may leave an entity
+    // unlabelled for lack of room, which the notes say): the area is worked out again until
+    // what goes under it fits, a few times at most.
+    let mut built_h = first_h;
+    for _ in 0..3 {
+        if (network_h - built_h).abs() <= 0.01 {
+            break;
+        }
         scene = build(view_for(net_w, network_h));
         legend = legend_of(&scene);
         notes_block = notes_for(&scene);
+        built_h = network_h;
+        network_h = network_h_for(below_of(&legend, &notes_block))?.min(network_h);
     }
+    let network_h = built_h;
     let below = below_of(&legend, &notes_block);
     let height = match fixed_total {
         Some(total) => total,

@@ -71,10 +71,11 @@ fn lazy_covers() -> Option<usize> {
     LAZY_OVERRIDE.with(|o| o.get())
 }
 
-/// Occupied screen area, as two bitmaps of small cells: testing or adding a rectangle costs
-/// its area in cells, however crowded the screen is.
+/// Occupied screen area, as bitmaps of small cells (hard, nodes' touched cells, links):
+/// testing or adding a rectangle costs its area in cells, however crowded the screen is.
 pub(super) struct Occupancy {
     hard: Layer,
+    /// The cells claimed by labels, callouts and (on a crowded screen) nodes.
     hard_on: Vec<bool>,
     /// How many nodes claim each hard cell by touching it ([`Occupancy::add_node`]; empty
     /// until one does): a count, so that a node's own claim can be lifted while its label is
@@ -466,8 +467,9 @@ fn cell_up(c: f32) -> usize {
     }
 }
 
-/// What placing the labels gave: the labels, and the names left unlabelled because they do
-/// not fit two lines, or (on a screen of few entities) because no place was free.
+/// What placing the labels gave: the labels, the entities left unlabelled because their
+/// names do not fit two lines (keys), and, on a screen of few entities, the display names of
+/// those with no free place beside them (or none clear enough of links).
 pub(super) struct Placed {
     pub labels: Vec<SceneLabel>,
     pub too_long: Vec<String>,
@@ -664,8 +666,11 @@ pub(super) fn place(
                 halo: emphasis.fade(style.text_halo, dim),
                 bold: important,
             });
-        } else if nodes.len() <= FEW_ENTITIES {
-            no_room.push(shapes.first.0.join(" "));
+        } else if nodes.len() <= FEW_ENTITIES
+            && let Some(name) = index.label_text(n.id)
+        {
+            // The display name, as written: not the label's lines, nor a group's count.
+            no_room.push(name.to_owned());
         }
     }
     Placed {
