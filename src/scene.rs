@@ -423,6 +423,10 @@ pub struct Scene {
     /// What the scene could not show, in words, for a picture to say ("1 entity unlabelled:
     /// its name is too long for two lines (key …)").
     pub notes: Vec<String>,
+    /// On a screen of few entities, those left unlabelled for lack of room, in words ("3
+    /// entities unlabelled for lack of room (…)"): said by a still picture, not by an
+    /// animation's frames, which come and go with the step and would move the frame's layout.
+    pub no_room: Option<String>,
 }
 
 /// Everything the scene is made from.
@@ -882,6 +886,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         })
         .collect();
 
+    let mut no_room = None;
     let labels = if *labels {
         let placed = labels::place(
             input,
@@ -914,7 +919,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         }
         if !placed.no_room.is_empty() {
             let n = placed.no_room.len();
-            notes.push(format!(
+            no_room = Some(format!(
                 "{n} {} unlabelled for lack of room ({})",
                 if n == 1 { "entity" } else { "entities" },
                 placed.no_room[..n.min(3)].join(", ") + if n > 3 { ", …" } else { "" }
@@ -951,6 +956,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         legend,
         culled,
         notes,
+        no_room,
     }
 }
 

@@ -368,6 +368,10 @@ fn compose_as(
     let notes_for = |scene: &Scene| -> Block {
         let mut all: Vec<String> = notes.to_vec();
         all.extend(scene.notes.iter().cloned());
+        // A still picture says what it could not label; an animation's frames hold still.
+        if input.held.is_none() {
+            all.extend(scene.no_room.iter().cloned());
+        }
         let text = (!all.is_empty()).then(|| format!("Not shown: {}.", all.join("; ")));
         Block::new(text.as_deref(), CREDIT_U * u * f, false, true, column)
     };
