@@ -458,7 +458,7 @@ pub struct SceneInput<'a> {
     pub size_max: Option<(f64, f64)>,
     /// Work kept from the last scene built with the same store (`reuse.rs`); the scene is
     /// the same with or without it.
-    pub reuse: Option<&'a std::cell::RefCell<reuse::Reuse>>,
+    pub reuse: Option<&'a std::sync::Mutex<reuse::Reuse>>,
 }
 
 impl<'a> SceneInput<'a> {
@@ -664,6 +664,10 @@ fn inside(p: [f32; 2], size: [f32; 2], margin: f32) -> bool {
 }
 
 /// Builds the scene.
+/// At least this many links in the graph, and a scene's links are built beside the labels'
+/// preparation (`explorer::side_by_side`): below it, waking the other core costs more than it saves.
+const SIDE_BY_SIDE_LINKS: usize = 4_000;
+
 pub fn build(input: &SceneInput<'_>) -> Scene {
     let SceneInput {
         index,
@@ -795,7 +799,45 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         nodes.push(node);
     }
 
-    let (mut links, facts, hairs) = links::build(input, shown, &screen, &ends, &emphasis);
+    let mut notes = Vec::new();
+    let callouts: Vec<SceneCallout> = marks
+        .callouts
+        .iter()
+        .map(|c| {
+            let target = c
+                .entity
+                .and_then(|id| graph.entities.binary_search(&id).ok())
+                .and_then(|slot| screen[slot]);
+            if let (Some(key), None) = (c.entity_key, target) {
+                let why = if c.entity.is_none() {
+                    "is not in the data"
+                } else {
+                    "is not shown by this filter"
+                };
+                notes.push(format!(
+                    "callout {:?} points at {key}, which {why}",
+                    short(c.text, 40)
+                ));
+            }
+            callout(c, view, style, target)
+        })
+        .collect();
+
+    // The links on this thread (where the nodes just were: on another core they took longer),
+    // and beside them on the other core the labels' work that needs no link
+    // (`labels::prepare`: a crowded playback step's candidates and their free places), when
+    // there are enough links for that to pay; the same scene either way.
+    let build_links = || links::build(input, shown, &screen, &ends, &emphasis);
+    let prepare_labels = || {
+        labels
+            .then(|| labels::prepare(input, &nodes, &callouts, &node_metric, &path_set, &emphasis))
+    };
+    let ((mut links, facts, hairs), prepared) =
+        if *labels && graph.links.len() >= SIDE_BY_SIDE_LINKS {
+            crate::explorer::side_by_side(build_links, prepare_labels)
+        } else {
+            (build_links(), prepare_labels())
+        };
     let density = (!hairs.is_empty()).then(|| density::rasterise(&hairs, view.size, s));
     // User highlight colours and note markers on links.
     let mut marks_out = Vec::new();
@@ -862,41 +904,9 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
         }
     }
 
-    let mut notes = Vec::new();
-    let callouts: Vec<SceneCallout> = marks
-        .callouts
-        .iter()
-        .map(|c| {
-            let target = c
-                .entity
-                .and_then(|id| graph.entities.binary_search(&id).ok())
-                .and_then(|slot| screen[slot]);
-            if let (Some(key), None) = (c.entity_key, target) {
-                let why = if c.entity.is_none() {
-                    "is not in the data"
-                } else {
-                    "is not shown by this filter"
-                };
-                notes.push(format!(
-                    "callout {:?} points at {key}, which {why}",
-                    short(c.text, 40)
-                ));
-            }
-            callout(c, view, style, target)
-        })
-        .collect();
-
     let mut no_room = None;
-    let labels = if *labels {
-        let placed = labels::place(
-            input,
-            &nodes,
-            &links,
-            &callouts,
-            &node_metric,
-            &path_set,
-            &emphasis,
-        );
+    let labels = if let Some(prepared) = prepared {
+        let placed = labels::finish(prepared, input, &links, &emphasis);
         if !placed.too_long.is_empty() {
             let n = placed.too_long.len();
             notes.push(format!(

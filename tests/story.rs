@@ -483,7 +483,7 @@ fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
             Some(scene::size_maxima(&whole, SizeBy::Shipments))
         );
         let view = View::fit(held.bounds().unwrap(), [900.0, 700.0], 30.0, 1.0);
-        let reuse = std::cell::RefCell::new(Reuse::default());
+        let reuse = std::sync::Mutex::new(Reuse::default());
         let mut last_texts: std::collections::HashMap<_, Vec<String>> = Default::default();
         // Forward through the range, then a few steps back, at two text sizes.
         let order = (0..frames.len()).chain((0..frames.len()).rev().step_by(4));
@@ -550,7 +550,7 @@ fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
 fn kept_label_texts_do_not_cross_databases() {
     use lading::scene::{self, View, reuse::Reuse};
     let style = lading::style::Style::default();
-    let reuse = std::cell::RefCell::new(Reuse::default());
+    let reuse = std::sync::Mutex::new(Reuse::default());
     let store = generated_store(120, 1_500, 9);
     let mut labelled = 0;
     for mut explorer in [sample_explorer(), Explorer::new(store).unwrap()] {

@@ -161,7 +161,7 @@ pub fn playback(
     let mut at_end = serde_json::Value::Null;
     let mut step_cpu = 0.0;
     // What one scene lends the next, as the window's scene worker keeps it for the session.
-    let reuse = std::cell::RefCell::new(scene::reuse::Reuse::default());
+    let reuse = std::sync::Mutex::new(scene::reuse::Reuse::default());
     // The window has drawn the range before Play can be pressed (with the worker's `Reuse`):
     // so here, untimed, or the first step would pay for laying out every label's text.
     {
@@ -284,6 +284,8 @@ pub fn playback(
         "step_max_ms": round2(worst),
         "step_p90_ms": round2(p90),
         "step_max_less_waiting_for_a_core_ms": (!waited_ms.is_empty()).then(|| round2(worst_less_waiting)),
+        // All the steps' time waiting, runnable, for a core (where that is known).
+        "waited_for_a_core_total_ms": (!waited_ms.is_empty()).then(|| round2(waited_ms.iter().sum())),
         "worst_step": worst_parts,
         // The steps run on one thread: CPU time per step is what an idle machine would take.
         "step_cpu_mean_ms": round2(step_cpu / frames.len().max(1) as f64),

@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use crate::model::EntityId;
 use crate::style::text;
 
-use super::reuse::{LaidOut, Shapes};
+use super::reuse::{LaidOut, Reuse, Shapes};
 use super::{Emphasis, SceneCallout, SceneInput, SceneLabel, SceneLink, SceneNode};
 
 /// How many entities, most important first, are tried for a label.
@@ -87,10 +87,12 @@ pub(super) struct Occupancy {
     soft: Layer,
     soft_words: usize,
     soft_on: Vec<u64>,
-    /// The links, ready to mark, and their cells' bounding boxes (rows, then columns a cell
-    /// wider each way than any row's stretch).
-    lines: Vec<SoftLine>,
-    boxes: Vec<[u32; 4]>,
+    /// The links as drawn (ends and width), and the screen area each may mark: its ends'
+    /// box widened by its half width and a cell each way (x0, y0, x1, y1), against which
+    /// a box's cover is first tested (a [`SoftLine`] is worked out only for the links that
+    /// meet the box, or for all when the layer is marked).
+    segments: Vec<Segment>,
+    reach: Vec<[f32; 4]>,
     /// Whether `soft_on` holds every line (else it is empty and covers are counted line by
     /// line), and how many covers were counted line by line.
     marked: bool,
@@ -99,8 +101,9 @@ pub(super) struct Occupancy {
     /// counted line by line, whatever the lines' rows).
     lazy_covers: usize,
     lazy_fixed: bool,
-    /// The rows of link cells the lines cross, all together (what marking them costs).
-    rows: usize,
+    /// About how many rows of link cells the lines cross, all together (what marking them
+    /// costs).
+    rows: f32,
     /// Scratch bits for one box's cover counted line by line.
     scratch: Vec<u64>,
 }
@@ -183,26 +186,6 @@ impl SoftLine {
         };
         (c0 < c1).then_some((c0, c1))
     }
-
-    /// Rows `r0..r1`, and columns that hold every row's stretch: the line's extent widened
-    /// by `half` and, against rounding, a cell and a millionth of its coordinates' size
-    /// more each way.
-    fn bounding_box(&self, a: [f32; 2], b: [f32; 2], inv: f32) -> [u32; 4] {
-        let (ax, bx) = (a[0] * inv, b[0] * inv);
-        let size = ax
-            .abs()
-            .max(bx.abs())
-            .max(a[1].abs() * inv)
-            .max(b[1].abs() * inv);
-        let slack = self.half + 1.0 + size * 1e-6;
-        let clamp = |v: usize| v.min(u32::MAX as usize) as u32;
-        [
-            clamp(self.r0),
-            clamp(self.r1),
-            clamp(cell_down(ax.min(bx) - slack)),
-            clamp(cell_up(ax.max(bx) + slack)),
-        ]
-    }
 }
 
 /// The square cells of one bitmap over the screen.
@@ -254,25 +237,38 @@ impl Occupancy {
             hard,
             soft,
             soft_words,
-            lines: Vec::new(),
-            boxes: Vec::new(),
+            segments: Vec::new(),
+            reach: Vec::new(),
             marked: false,
             covers: 0,
             lazy_covers: lazy_covers().unwrap_or(LAZY_COVERS),
             lazy_fixed: lazy_covers().is_some(),
-            rows: 0,
+            rows: 0.0,
             scratch: Vec::new(),
         }
     }
 
     pub(super) fn free(&self, r: [f32; 4]) -> bool {
+        self.free_of_claims(r) && {
+            let h = &self.hard;
+            let (x0, x1, y0, y1) = h.span(r, true);
+            x0 >= x1
+                || self.node_on.is_empty()
+                || (y0..y1).all(|y| {
+                    self.node_on[y * h.cols + x0..y * h.cols + x1]
+                        .iter()
+                        .all(|&c| c == 0)
+                })
+        }
+    }
+
+    /// Whether `r` touches no cell claimed by a label, a callout or (on a crowded screen) a
+    /// node: [`Occupancy::free`] but for the nodes' touched cells.
+    fn free_of_claims(&self, r: [f32; 4]) -> bool {
         let h = &self.hard;
         let (x0, x1, y0, y1) = h.span(r, true);
-        let rows = || (y0..y1).map(|y| y * h.cols + x0..y * h.cols + x1);
         x0 >= x1
-            || (rows().all(|cells| !self.hard_on[cells].contains(&true))
-                && (self.node_on.is_empty()
-                    || rows().all(|cells| self.node_on[cells].iter().all(|&c| c == 0))))
+            || (y0..y1).all(|y| !self.hard_on[y * h.cols + x0..y * h.cols + x1].contains(&true))
     }
 
     /// (link cells covered, cells in all) of a rectangle. The first [`LAZY_COVERS`] are
@@ -287,7 +283,8 @@ impl Occupancy {
         }
         let cheaper_by_lines = || {
             self.lazy_fixed
-                || self.covers * self.lines.len() * LOOKS_PER_ROW.1 < self.rows * LOOKS_PER_ROW.0
+                || ((self.covers * self.segments.len() * LOOKS_PER_ROW.1) as f32)
+                    < self.rows * LOOKS_PER_ROW.0 as f32
         };
         if !self.marked && self.covers < self.lazy_covers && cheaper_by_lines() {
             self.covers += 1;
@@ -307,11 +304,21 @@ impl Occupancy {
         self.scratch.clear();
         self.scratch.resize(words * (y1 - y0), 0);
         let cols = self.soft.cols;
-        let (bx0, bx1, by0, by1) = (x0 as u32, x1 as u32, y0 as u32, y1 as u32);
-        for (line, b) in self.lines.iter().zip(&self.boxes) {
-            if b[0] >= by1 || b[1] <= by0 || b[2] >= bx1 || b[3] <= bx0 {
+        let cell = self.soft.cell;
+        let (bx0, bx1, by0, by1) = (
+            x0 as f32 * cell,
+            x1 as f32 * cell,
+            y0 as f32 * cell,
+            y1 as f32 * cell,
+        );
+        for (s, r) in self.segments.iter().zip(&self.reach) {
+            // (Not a number: never skipped here, and then `SoftLine::new` refuses it.)
+            if r[0] > bx1 || r[2] < bx0 || r[1] > by1 || r[3] < by0 {
                 continue;
             }
+            let Some(line) = SoftLine::new(&self.soft, s.a, s.b, s.width) else {
+                continue;
+            };
             for row in line.r0.max(y0)..line.r1.min(y1) {
                 let Some((c0, c1)) = line.cells(row, cols) else {
                     continue;
@@ -336,7 +343,12 @@ impl Occupancy {
         let cols = self.soft.cols;
         self.soft_on = vec![0; words * self.soft.rows];
         let on = &mut self.soft_on;
-        for line in &self.lines {
+        let soft = &self.soft;
+        for line in self
+            .segments
+            .iter()
+            .filter_map(|s| SoftLine::new(soft, s.a, s.b, s.width))
+        {
             match line.level {
                 // Level: the same stretch in every row it reaches.
                 Some((c0, c1)) => {
@@ -399,26 +411,54 @@ impl Occupancy {
         }
     }
 
-    /// Adds a line `width` wide to the link layer: row by row of cells, the stretch of the
-    /// line within reach of the row, widened by half the line's width (a fill per row, not
-    /// a test per point along the line). Worked in cell units, with one multiplication per
-    /// row for where the line enters and leaves it. Nothing is marked yet: a crowded screen
-    /// asks for the cover of a few boxes only, and marking tens of thousands of links was
-    /// most of a label pass (see [`Occupancy::soft_cover`]).
-    fn add_line(&mut self, a: [f32; 2], b: [f32; 2], width: f32) {
-        let Some(line) = SoftLine::new(&self.soft, a, b, width) else {
-            return;
-        };
-        self.boxes
-            .push(line.bounding_box(a, b, 1.0 / self.soft.cell));
-        self.rows += line.r1 - line.r0;
-        self.lines.push(line);
+    /// Adds `n` lines (from, to, width) to the link layer: each marks, row by row of cells,
+    /// the stretch of the line within reach of the row, widened by half the line's width (a
+    /// fill per row, not a test per point along the line; see [`SoftLine`]). Nothing is
+    /// worked out or marked yet: a crowded screen asks for the cover of a few boxes only
+    /// (three or four on a 10,000-entity playback step, against 30,000 links), and working
+    /// out every link's rows was most of a label pass (see [`Occupancy::soft_cover`]).
+    fn add_lines(&mut self, n: usize, lines: impl Iterator<Item = ([f32; 2], [f32; 2], f32)>) {
+        self.segments.reserve(n);
+        self.reach.reserve(n);
+        let cell = self.soft.cell;
+        let height = self.soft.rows as f32 * cell;
+        for (a, b, width) in lines {
+            // A cell of slack each way, against rounding: wider than any row's stretch.
+            let k = (width / 2.0).max(0.5) + cell;
+            let r = [
+                a[0].min(b[0]) - k,
+                a[1].min(b[1]) - k,
+                a[0].max(b[0]) + k,
+                a[1].max(b[1]) + k,
+            ];
+            let rows = (r[3].min(height) - r[1].max(0.0)) / cell;
+            if rows > 0.0 {
+                self.rows += rows;
+            }
+            self.segments.push(Segment { a, b, width });
+            self.reach.push(r);
+        }
         if self.marked {
-            // Added after the bitmap was made: mark it there too.
+            // Added after the bitmap was made: mark it again with them.
             self.marked = false;
             self.soft_on.clear();
         }
     }
+}
+
+#[cfg(test)]
+impl Occupancy {
+    fn add_line(&mut self, a: [f32; 2], b: [f32; 2], width: f32) {
+        self.add_lines(1, std::iter::once((a, b, width)));
+    }
+}
+
+/// A link as drawn: its ends and width (screen units).
+#[derive(Clone, Copy)]
+struct Segment {
+    a: [f32; 2],
+    b: [f32; 2],
+    width: f32,
 }
 
 /// Sets bits `c0..c1` (`c0 < c1`) of a row of words.
@@ -480,34 +520,54 @@ pub(super) struct Placed {
 /// (a reporter then tries another frame); on a crowded one, labels name what fits.
 const FEW_ENTITIES: usize = 60;
 
-pub(super) fn place(
+/// The labels' work that needs no link, done beside the links' building (`scene::build`):
+/// the grid with the nodes and callouts claimed, the candidates most important first with
+/// their texts laid out, and each candidate's places free of nodes and callouts. Claims only
+/// grow, so a place taken by a node or a callout now is taken at [`finish`] too: there only
+/// these places are looked at again (against the labels placed before) and their link cover
+/// counted, which gives what testing every place there would.
+pub(super) struct Prepared<'n> {
+    grid: Occupancy,
+    size: f32,
+    line_h: f32,
+    /// A screen of at most [`FEW_ENTITIES`]: names left unlabelled for lack of room are said.
+    few: bool,
+    candidates: Vec<Candidate<'n>>,
+    /// The candidates' places, each candidate's a range of these in its order of trying.
+    places: Vec<Place>,
+    too_long: Vec<String>,
+}
+
+struct Candidate<'n> {
+    node: &'n SceneNode,
+    important: bool,
+    members: Option<usize>,
+    places: std::ops::Range<usize>,
+}
+
+/// A place for a label: which of its shapes, the first line's anchor and the padded box.
+#[derive(Clone, Copy)]
+struct Place {
+    shape: usize,
+    anchor: [f32; 2],
+    rect: [f32; 4],
+}
+
+/// See [`Prepared`].
+pub(super) fn prepare<'n>(
     input: &SceneInput<'_>,
-    nodes: &[SceneNode],
-    links: &[SceneLink],
+    nodes: &'n [SceneNode],
     callouts: &[SceneCallout],
-    metric: &dyn Fn(EntityId) -> f64,
+    metric: &(dyn Fn(EntityId) -> f64 + Sync),
     path: &BTreeSet<EntityId>,
     emphasis: &Emphasis,
-) -> Placed {
+) -> Prepared<'n> {
     let SceneInput {
-        index,
-        style,
-        view,
-        marks,
-        ..
+        index, view, marks, ..
     } = input;
     let s = view.scale;
     let size = input.label_size.max(1.0);
     let mut grid = Occupancy::new(view.size, (size / 3.0).max(2.0 * s).max(1.0));
-    let node_box = |n: &SceneNode| {
-        let r = n.outer_radius();
-        [
-            n.center[0] - r,
-            n.center[1] - r,
-            n.center[0] + r,
-            n.center[1] + r,
-        ]
-    };
     // A screen of more entities than are tried for a label is crowded. There each label tries
     // its first eight places in its first shape (the flush places and the narrower shape named
     // no more entities on a 10,000-entity playback step and cost it 0.5-0.9 ms), and nodes
@@ -525,9 +585,6 @@ pub(super) fn place(
     for c in callouts {
         let [x, y, w, h] = c.rect;
         grid.add([x, y, x + w, y + h]);
-    }
-    for l in links {
-        grid.add_line(l.from, l.arrow.map_or(l.to, |a| a[0]), l.width);
     }
     // Most important first: selected, on a path, hovered, highlighted; then by volume.
     let rank = |n: &SceneNode| -> (u8, std::cmp::Reverse<u64>, EntityId) {
@@ -553,10 +610,10 @@ pub(super) fn place(
         order.truncate(MAX_LABEL_CANDIDATES);
     }
     order.sort_unstable_by_key(|&(rank, _)| rank);
-    let mut labels = Vec::new();
+    let mut candidates = Vec::with_capacity(order.len());
+    let mut places = Vec::new();
     let mut too_long = Vec::new();
-    let mut no_room = Vec::new();
-    let mut reuse = input.reuse.map(|r| r.borrow_mut());
+    let mut reuse = input.reuse.map(lock);
     let pad = (size * 0.15).max(s);
     let line_h = size * 1.2;
     if let Some(r) = reuse.as_deref_mut() {
@@ -589,10 +646,9 @@ pub(super) fn place(
         if thorough {
             grid.lift_node(node_box(n), -1);
         }
-        // (shape, anchor, rect, link cells covered)
-        let mut best: Option<(usize, [f32; 2], [f32; 4], usize)> = None;
+        let first = places.len();
         let tried = if thorough { shapes.len() } else { 1 };
-        'shapes: for (k, (lines, w)) in shapes.iter().enumerate().take(tried) {
+        for (k, (lines, w)) in shapes.iter().enumerate().take(tried) {
             let w = *w;
             let h = lines.len() as f32 * line_h;
             // The first line's centre is `anchor`; the block is `h` tall below its top.
@@ -622,8 +678,8 @@ pub(super) fn place(
                 [n.center[0] - r, below],
                 [n.center[0] + r - w, below],
             ];
-            let places = if thorough { candidates.len() } else { 8 };
-            for &anchor in &candidates[..places] {
+            let tried_places = if thorough { candidates.len() } else { 8 };
+            for &anchor in &candidates[..tried_places] {
                 let top = top_of(anchor[1]);
                 let rect = [
                     anchor[0] - pad,
@@ -635,40 +691,109 @@ pub(super) fn place(
                     && rect[1] >= 0.0
                     && rect[2] <= view.size[0]
                     && rect[3] <= view.size[1];
-                if !on_screen || !grid.free(rect) {
-                    continue;
-                }
-                let (covered, cells) = grid.soft_cover(rect);
-                if covered == 0 {
-                    best = Some((k, anchor, rect, 0));
-                    break 'shapes;
-                }
-                let acceptable = important || covered * 4 <= cells;
-                if acceptable && best.is_none_or(|b| covered < b.3) {
-                    best = Some((k, anchor, rect, covered));
+                if on_screen && grid.free(rect) {
+                    places.push(Place {
+                        shape: k,
+                        anchor,
+                        rect,
+                    });
                 }
             }
         }
         if thorough {
             grid.lift_node(node_box(n), 1);
         }
-        if let Some((k, anchor, rect, _)) = best {
-            let lines = &shapes.get(k).0;
-            grid.add(rect);
+        candidates.push(Candidate {
+            node: n,
+            important,
+            members,
+            places: first..places.len(),
+        });
+    }
+    Prepared {
+        grid,
+        size,
+        line_h,
+        few: nodes.len() <= FEW_ENTITIES,
+        candidates,
+        places,
+        too_long,
+    }
+}
+
+/// Places the prepared candidates' labels, most important first, with the links: each takes
+/// the first of its places that no label placed before it covers and that covers no link
+/// cell; failing that, the one covering the fewest (see the module documentation).
+pub(super) fn finish(
+    prepared: Prepared<'_>,
+    input: &SceneInput<'_>,
+    links: &[SceneLink],
+    emphasis: &Emphasis,
+) -> Placed {
+    let Prepared {
+        mut grid,
+        size,
+        line_h,
+        few,
+        candidates,
+        places,
+        too_long,
+    } = prepared;
+    let SceneInput { index, style, .. } = input;
+    grid.add_lines(
+        links.len(),
+        links
+            .iter()
+            .map(|l| (l.from, l.arrow.map_or(l.to, |a| a[0]), l.width)),
+    );
+    let mut labels = Vec::new();
+    let mut no_room = Vec::new();
+    for c in &candidates {
+        // (place, link cells covered)
+        let mut best: Option<(Place, usize)> = None;
+        for &place in &places[c.places.clone()] {
+            if !grid.free_of_claims(place.rect) {
+                continue;
+            }
+            let (covered, cells) = grid.soft_cover(place.rect);
+            if covered == 0 {
+                best = Some((place, 0));
+                break;
+            }
+            let acceptable = c.important || covered * 4 <= cells;
+            if acceptable && best.is_none_or(|b| covered < b.1) {
+                best = Some((place, covered));
+            }
+        }
+        let n = c.node;
+        if let Some((place, _)) = best {
+            let lay_out =
+                || -> LaidOut { shapes(index.label_text(n.id)?, c.members, size, c.important) };
+            let fresh;
+            let mut reuse = input.reuse.map(lock);
+            let laid_out = match reuse.as_deref_mut() {
+                Some(r) => r.label_text(n.id, c.members, size, c.important, lay_out),
+                None => {
+                    fresh = lay_out();
+                    &fresh
+                }
+            };
+            let Some(shapes) = laid_out else {
+                continue; // (laid out when prepared: not reached)
+            };
+            grid.add(place.rect);
             let dim = !emphasis.node(n.id);
             labels.push(SceneLabel {
                 id: n.id,
-                lines: lines.clone(),
-                anchor,
+                lines: shapes.get(place.shape).0.clone(),
+                anchor: place.anchor,
                 line_height: line_h,
                 size,
                 color: emphasis.fade(style.text, dim),
                 halo: emphasis.fade(style.text_halo, dim),
-                bold: important,
+                bold: c.important,
             });
-        } else if nodes.len() <= FEW_ENTITIES
-            && let Some(name) = index.label_text(n.id)
-        {
+        } else if few && let Some(name) = index.label_text(n.id) {
             // The display name, as written: not the label's lines, nor a group's count.
             no_room.push(name.to_owned());
         }
@@ -678,6 +803,25 @@ pub(super) fn place(
         too_long,
         no_room,
     }
+}
+
+/// The box a node claims: its outer radius around its centre.
+fn node_box(n: &SceneNode) -> [f32; 4] {
+    let r = n.outer_radius();
+    [
+        n.center[0] - r,
+        n.center[1] - r,
+        n.center[0] + r,
+        n.center[1] + r,
+    ]
+}
+
+/// The kept work, locked (a poisoned lock's content is still only a cache of laid-out
+/// texts, each whole).
+fn lock(reuse: &std::sync::Mutex<Reuse>) -> std::sync::MutexGuard<'_, Reuse> {
+    reuse
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The shapes a label may take, the preferred first: the name on one line, or on two when

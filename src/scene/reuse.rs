@@ -18,7 +18,7 @@ use crate::model::EntityId;
 /// sizes must not grow it without end).
 const MAX_TEXTS: usize = 200_000;
 
-/// A label's text laid out: the shapes it may take (see `labels::place`); `None` for a name
+/// A label's text laid out: the shapes it may take (see `labels::prepare`); `None` for a name
 /// too long for two lines.
 pub(super) type LaidOut = Option<Shapes>;
 

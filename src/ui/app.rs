@@ -97,7 +97,7 @@ pub struct LadingApp {
     /// Builds the scenes of large networks off this thread (started when first needed).
     pub(super) scene_worker: Option<super::scene_worker::SceneWorker>,
     /// What the last scene built in the frame lends the next (`scene::reuse`).
-    pub(super) scene_reuse: std::cell::RefCell<crate::scene::reuse::Reuse>,
+    pub(super) scene_reuse: std::sync::Mutex<crate::scene::reuse::Reuse>,
     /// Draws the network from GPU buffers when the window runs on OpenGL.
     pub(super) gpu: Option<super::gpu::GpuNetwork>,
     /// Whether the layout runs on its own thread (the window) or is stepped (tests).

@@ -252,7 +252,7 @@ pub fn measure(explorer: &mut Explorer, runs: usize, size: [f32; 2]) -> FrameSta
         )
     };
     // What the worker's thread keeps from one scene to the next.
-    let reuse = std::cell::RefCell::new(scene::reuse::Reuse::default());
+    let reuse = std::sync::Mutex::new(scene::reuse::Reuse::default());
     let (mut worker_frame, mut worker_scene) = (Vec::new(), Vec::new());
     for i in 0..runs.max(1) {
         let moved = View {

@@ -199,7 +199,7 @@ impl SceneJob {
 
     /// Builds the scene and its GPU records (written at the scene's own points), with what
     /// the worker's last scene lends (`scene::reuse`).
-    pub fn build(&self, reuse: &std::cell::RefCell<Reuse>) -> Built {
+    pub fn build(&self, reuse: &std::sync::Mutex<Reuse>) -> Built {
         let t = Instant::now();
         let scene = self.scene(Some(reuse));
         let mut instances = Instances::default();
@@ -215,7 +215,7 @@ impl SceneJob {
     }
 
     /// The scene alone (what the canvas builds in the frame for a small network).
-    pub fn scene(&self, reuse: Option<&std::cell::RefCell<Reuse>>) -> Scene {
+    pub fn scene(&self, reuse: Option<&std::sync::Mutex<Reuse>>) -> Scene {
         let resolved = self.marks.resolved();
         let mut input = SceneInput::new(
             &self.index,
@@ -266,7 +266,7 @@ impl SceneWorker {
         std::thread::Builder::new()
             .name("lading-scene".into())
             .spawn(move || {
-                let reuse = std::cell::RefCell::new(Reuse::default());
+                let reuse = std::sync::Mutex::new(Reuse::default());
                 while let Ok(mut job) = job_rx.recv() {
                     // Only the newest job waiting is worth building.
                     loop {
