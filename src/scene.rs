@@ -664,6 +664,15 @@ fn inside(p: [f32; 2], size: [f32; 2], margin: f32) -> bool {
 }
 
 /// Builds the scene.
+/// Gets the labels of a timeline about to play ready, in `input.reuse` and the index: every
+/// entity's display name, and its text laid out at this view's label size (see
+/// `labels::lay_out_all`). The window does it when Play is pressed, the playback benchmark
+/// before its first step.
+pub fn prepare_labels(input: &SceneInput<'_>) {
+    input.index.prepare_label_texts(&input.graph.entities);
+    labels::lay_out_all(input);
+}
+
 /// At least this many links in the graph, and a scene's links are built beside the labels'
 /// preparation (`explorer::side_by_side`): below it, waking the other core costs more than it saves.
 const SIDE_BY_SIDE_LINKS: usize = 4_000;

@@ -173,6 +173,12 @@ pub fn playback(
     explorer.begin_gesture();
     // As the window plays: sizes to the whole range's largest, positions held still.
     explorer.begin_playback();
+    // As the window's Play: the labels' texts of everything the range shows laid out.
+    {
+        let mut input = explorer.scene_input(&style, view);
+        input.reuse = Some(&reuse);
+        scene::prepare_labels(&input);
+    }
     for f in &frames {
         // As `ui/timeline.rs::show_frame`: an end of the played range is the filter's own.
         let frame_filter = Filter {

@@ -553,6 +553,57 @@ struct Place {
     rect: [f32; 4],
 }
 
+/// Lays out, in `input.reuse`, the label text of every entity of the graph at this view's
+/// label size, on all cores: bold for the entities a label sets bold whatever their rank
+/// (the sanctioned, selected, hovered, highlighted and those on a path), plain for all of
+/// them. A timeline's steps then find the texts of the entities they show kept, where the
+/// first steps laid out a thousand new ones each (five milliseconds on a 10,000-entity
+/// network). Nothing without a `reuse`.
+pub(super) fn lay_out_all(input: &SceneInput<'_>) {
+    use rayon::prelude::*;
+    let Some(reuse) = input.reuse else {
+        return;
+    };
+    let SceneInput {
+        index,
+        graph,
+        marks,
+        ..
+    } = input;
+    let size = input.label_size.max(1.0);
+    let path: BTreeSet<EntityId> = marks.path.iter().copied().collect();
+    let always_bold = |id: &EntityId| {
+        marks.selected.is_some_and(|s| s.contains(id))
+            || marks.hovered == Some(*id)
+            || path.contains(id)
+            || marks.highlights.is_some_and(|h| h.contains_key(id))
+            || graph.sanctioned.binary_search(id).is_ok()
+    };
+    let wanted: Vec<(EntityId, Option<usize>, bool)> = {
+        let mut kept = lock(reuse);
+        kept.for_index(index.generation());
+        graph
+            .entities
+            .iter()
+            .flat_map(|&id| {
+                let members = graph.groups.get(&id).map(Vec::len);
+                let bold = always_bold(&id).then_some((id, members, true));
+                std::iter::once((id, members, false)).chain(bold)
+            })
+            .filter(|&(id, members, bold)| !kept.has(id, members, size, bold))
+            .collect()
+    };
+    let laid_out: Vec<LaidOut> = wanted
+        .par_iter()
+        .with_min_len(64)
+        .map(|&(id, members, bold)| shapes(index.label_text(id)?, members, size, bold))
+        .collect();
+    let mut kept = lock(reuse);
+    for ((id, members, bold), l) in wanted.into_iter().zip(laid_out) {
+        kept.keep(id, members, size, bold, l);
+    }
+}
+
 /// See [`Prepared`].
 pub(super) fn prepare<'n>(
     input: &SceneInput<'_>,

@@ -56,6 +56,11 @@ impl Shapes {
 /// (entity, members of its group or `u32::MAX`, text size's bits, bold).
 type TextKey = (EntityId, u32, u32, bool);
 
+fn key(id: EntityId, members: Option<usize>, size: f32, bold: bool) -> TextKey {
+    let members = members.map_or(u32::MAX, |m| u32::try_from(m).unwrap_or(u32::MAX - 1));
+    (id, members, size.to_bits(), bold)
+}
+
 /// See the module documentation.
 #[derive(Debug, Default)]
 pub struct Reuse {
@@ -86,10 +91,31 @@ impl Reuse {
         if self.texts.len() >= MAX_TEXTS {
             self.texts.clear();
         }
-        let members = members.map_or(u32::MAX, |m| u32::try_from(m).unwrap_or(u32::MAX - 1));
         self.texts
-            .entry((id, members, size.to_bits(), bold))
+            .entry(key(id, members, size, bold))
             .or_insert_with(lay_out)
+    }
+
+    /// Whether the label text of `id` is kept laid out so.
+    pub(super) fn has(&self, id: EntityId, members: Option<usize>, size: f32, bold: bool) -> bool {
+        self.texts.contains_key(&key(id, members, size, bold))
+    }
+
+    /// Keeps `laid_out` as the label text of `id` laid out so (unless kept already).
+    pub(super) fn keep(
+        &mut self,
+        id: EntityId,
+        members: Option<usize>,
+        size: f32,
+        bold: bool,
+        laid_out: LaidOut,
+    ) {
+        if self.texts.len() >= MAX_TEXTS {
+            return;
+        }
+        self.texts
+            .entry(key(id, members, size, bold))
+            .or_insert(laid_out);
     }
 
     /// How many laid-out texts are kept (tests).

@@ -96,8 +96,8 @@ pub struct LadingApp {
     pub(super) network: Option<super::network::Network>,
     /// Builds the scenes of large networks off this thread (started when first needed).
     pub(super) scene_worker: Option<super::scene_worker::SceneWorker>,
-    /// What the last scene built in the frame lends the next (`scene::reuse`).
-    pub(super) scene_reuse: std::sync::Mutex<crate::scene::reuse::Reuse>,
+    /// What one scene lends the next (`scene::reuse`), built in the frame or on the worker.
+    pub(super) scene_reuse: std::sync::Arc<std::sync::Mutex<crate::scene::reuse::Reuse>>,
     /// Draws the network from GPU buffers when the window runs on OpenGL.
     pub(super) gpu: Option<super::gpu::GpuNetwork>,
     /// Whether the layout runs on its own thread (the window) or is stepped (tests).

@@ -116,7 +116,8 @@ pub(super) fn update_network(app: &mut LadingApp, ctx: &egui::Context, rect: Rec
     if gpu && slow && same_frame {
         if app.scene_worker.is_none() {
             let ctx = ctx.clone();
-            app.scene_worker = SceneWorker::start(move || ctx.request_repaint()).ok();
+            let reuse = std::sync::Arc::clone(&app.scene_reuse);
+            app.scene_worker = SceneWorker::start(reuse, move || ctx.request_repaint()).ok();
         }
         if app.scene_worker.as_ref().is_some_and(SceneWorker::busy) {
             // The newest state is sent when this one comes back: the frame does no scene
@@ -138,7 +139,11 @@ pub(super) fn update_network(app: &mut LadingApp, ctx: &egui::Context, rect: Rec
 /// What a scene of the window's current state is built from, for the worker or the frame;
 /// what the graph shows comes from the explorer, which keeps it until the graph or the
 /// filter changes.
-fn scene_job(app: &LadingApp, explorer: &crate::explorer::Explorer, key: u64) -> SceneJob {
+pub(super) fn scene_job(
+    app: &LadingApp,
+    explorer: &crate::explorer::Explorer,
+    key: u64,
+) -> SceneJob {
     SceneJob::new(
         key,
         explorer,

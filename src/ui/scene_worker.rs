@@ -214,9 +214,24 @@ impl SceneJob {
         }
     }
 
+    /// Gets the labels of a timeline about to play ready in `reuse` (`scene::prepare_labels`).
+    pub fn prepare_labels(&self, reuse: &std::sync::Mutex<Reuse>) {
+        let resolved = self.marks.resolved();
+        let mut input = self.input(&resolved);
+        input.reuse = Some(reuse);
+        scene::prepare_labels(&input);
+    }
+
     /// The scene alone (what the canvas builds in the frame for a small network).
     pub fn scene(&self, reuse: Option<&std::sync::Mutex<Reuse>>) -> Scene {
         let resolved = self.marks.resolved();
+        let mut input = self.input(&resolved);
+        input.reuse = reuse;
+        scene::build(&input)
+    }
+
+    /// What the scene is built from.
+    fn input<'a>(&'a self, resolved: &'a Resolved) -> SceneInput<'a> {
         let mut input = SceneInput::new(
             &self.index,
             &self.filter,
@@ -225,16 +240,15 @@ impl SceneJob {
             &self.style,
             self.view,
         );
-        input.marks = self.marks.marks(&resolved, true);
+        input.marks = self.marks.marks(resolved, true);
         input.marks.betweenness = self.betweenness.as_ref();
         input.size_by = self.size_by;
         input.labels = self.labels;
         input.shown = Some(&self.shown);
         input.size_max = self.size_max;
-        input.reuse = reuse;
         // The window folds piled-up hairlines into a density image; pictures do not.
         input.lod = true;
-        scene::build(&input)
+        input
     }
 }
 
@@ -260,13 +274,16 @@ pub struct SceneWorker {
 
 impl SceneWorker {
     /// Starts the thread; `wake` is called when a scene is ready (the window repaints).
-    pub fn start(wake: impl Fn() + Send + 'static) -> std::io::Result<SceneWorker> {
+    /// `reuse`: what scenes lend each other, shared with the window's own builds.
+    pub fn start(
+        reuse: Arc<std::sync::Mutex<Reuse>>,
+        wake: impl Fn() + Send + 'static,
+    ) -> std::io::Result<SceneWorker> {
         let (jobs, job_rx) = mpsc::channel::<SceneJob>();
         let (built_tx, built) = mpsc::channel();
         std::thread::Builder::new()
             .name("lading-scene".into())
             .spawn(move || {
-                let reuse = std::sync::Mutex::new(Reuse::default());
                 while let Ok(mut job) = job_rx.recv() {
                     // Only the newest job waiting is worth building.
                     loop {

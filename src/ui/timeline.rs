@@ -124,6 +124,11 @@ pub fn toggle_playback(app: &mut LadingApp) {
     explorer.begin_gesture();
     // Sizes to the whole range's largest and positions held still, as the animated export.
     explorer.begin_playback();
+    // The labels' texts of everything the range shows, laid out now rather than by the
+    // first steps.
+    if let Some(explorer) = app.explorer.as_ref() {
+        super::network::scene_job(app, explorer, 0).prepare_labels(&app.scene_reuse);
+    }
     let first_frame = frames[0];
     app.ui.playback.run = Some(PlaybackRun {
         frames,
