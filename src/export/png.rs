@@ -30,6 +30,7 @@ use resvg::usvg::{self, fontdb};
 use super::page::Page;
 use rayon::prelude::*;
 
+use super::simd::wide;
 use super::{ExportError, labels, raster, svg, zlib};
 use crate::style::fonts;
 
@@ -485,7 +486,14 @@ fn filter_rows(px: &[u8], w: usize, out: &mut Vec<u8>) {
     let n = px.len() / row_px;
     let start = out.len();
     out.resize(start + n * row_out, 0);
-    let out = &mut out[start..];
+    filter_into(px, w, &mut out[start..]);
+}
+
+wide!(fn filter_into(px: &[u8], w: usize, out: &mut [u8]) = filter_body);
+
+#[inline(always)]
+fn filter_body(px: &[u8], w: usize, out: &mut [u8]) {
+    let (row_px, row_out) = (w * 4, 1 + w * 3);
     let mut diff = DIFF.take();
     {
         diff.resize(row_px, 0);
