@@ -526,7 +526,7 @@ fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
                 }
             }
         }
-        assert!(reuse.borrow().texts_kept() > 0);
+        assert!(reuse.lock().unwrap().texts_kept() > 0);
         explorer.end_playback();
         assert!(!explorer.is_playing());
         assert_eq!(explorer.playback_size_max(SizeBy::Shipments), None);
@@ -542,6 +542,57 @@ fn playing_holds_the_picture_and_reused_scenes_are_the_fresh_ones() {
     // A group's label (its member count) changed as the range grew: a store keyed by the
     // entity alone would have drawn the stale text and failed the comparison above.
     assert!(group_labels_changed);
+}
+
+/// Play gets every label the range shows ready (`scene::prepare_labels`), so no step lays out
+/// a text of its own (the first steps of a 10,000-entity playback laid out a thousand each);
+/// and on a network of enough links that a scene builds them beside its labels' preparation,
+/// every step's scene is the one built afresh.
+#[test]
+fn play_lays_out_every_label_before_the_first_step() {
+    use lading::playback::{StepUnit, steps};
+    use lading::scene::{self, SizeBy, View, reuse::Reuse};
+    let style = lading::style::Style::default();
+    let mut explorer = Explorer::new(generated_store(1_500, 30_000, 11)).unwrap();
+    explorer.settle(60);
+    assert!(explorer.graph().links.len() >= 4_000, "links built apart");
+    let view = View::fit(
+        explorer.positions().bounds().unwrap(),
+        [1200.0, 800.0],
+        30.0,
+        1.0,
+    );
+    explorer.begin_playback();
+    let reuse = std::sync::Mutex::new(Reuse::default());
+    {
+        let mut input = explorer.scene_input(&style, view);
+        input.reuse = Some(&reuse);
+        scene::prepare_labels(&input);
+    }
+    let kept = reuse.lock().unwrap().texts_kept();
+    assert!(kept >= explorer.graph().entities.len(), "{kept} kept");
+    let (first, last) = explorer.index().date_span().unwrap();
+    let frames = steps(first, last, StepUnit::Quarter, 1_000).unwrap().frames;
+    let size_max = explorer.playback_size_max(SizeBy::Shipments);
+    let mut labelled = 0;
+    for f in &frames {
+        explorer.set_filter_live(Filter {
+            from: Some(f.from),
+            to: Some(f.to),
+            ..Filter::default()
+        });
+        let shown = explorer.shown();
+        let mut input = explorer.scene_input(&style, view);
+        input.shown = Some(&shown);
+        input.size_max = size_max;
+        let fresh = scene::build(&input);
+        input.reuse = Some(&reuse);
+        assert_eq!(scene::build(&input), fresh, "step to {}", f.to);
+        assert_eq!(reuse.lock().unwrap().texts_kept(), kept, "step to {}", f.to);
+        labelled += fresh.labels.len();
+    }
+    explorer.end_playback();
+    assert!(labelled > 0);
 }
 
 /// Labels kept for one database are not drawn for another: the same entity ids name other
