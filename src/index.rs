@@ -379,15 +379,6 @@ impl ShipmentIndex {
         Some(text)
     }
 
-    /// Works out the label texts of `ids` now, on all cores (each is worked out once an
-    /// index, when first asked for): a timeline about to play asks for thousands it has not
-    /// shown yet, a few microseconds each, which its first steps would otherwise pay.
-    pub fn prepare_label_texts(&self, ids: &[EntityId]) {
-        ids.par_iter().with_min_len(256).for_each(|&id| {
-            let _ = self.label_text(id);
-        });
-    }
-
     #[inline]
     pub(crate) fn position_of(&self, id: EntityId) -> Option<u32> {
         match &self.slots {

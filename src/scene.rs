@@ -663,13 +663,11 @@ fn inside(p: [f32; 2], size: [f32; 2], margin: f32) -> bool {
     p[0] >= -margin && p[1] >= -margin && p[0] <= size[0] + margin && p[1] <= size[1] + margin
 }
 
-/// Builds the scene.
-/// Gets the labels of a timeline about to play ready, in `input.reuse` and the index: every
-/// entity's display name, and its text laid out at this view's label size (see
-/// `labels::lay_out_all`). The window does it when Play is pressed, the playback benchmark
-/// before its first step.
+/// Gets the labels of a timeline about to play ready in `input.reuse`: every entity's text
+/// laid out at this view's label size, on all cores (see `labels::lay_out_all`; its display
+/// name worked out on the way). The window does it when Play is pressed, the playback
+/// benchmark before its first step.
 pub fn prepare_labels(input: &SceneInput<'_>) {
-    input.index.prepare_label_texts(&input.graph.entities);
     labels::lay_out_all(input);
 }
 
@@ -677,6 +675,7 @@ pub fn prepare_labels(input: &SceneInput<'_>) {
 /// preparation (`explorer::side_by_side`): below it, waking the other core costs more than it saves.
 const SIDE_BY_SIDE_LINKS: usize = 4_000;
 
+/// Builds the scene.
 pub fn build(input: &SceneInput<'_>) -> Scene {
     let SceneInput {
         index,

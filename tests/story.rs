@@ -574,13 +574,14 @@ fn play_lays_out_every_label_before_the_first_step() {
     let (first, last) = explorer.index().date_span().unwrap();
     let frames = steps(first, last, StepUnit::Quarter, 1_000).unwrap().frames;
     let size_max = explorer.playback_size_max(SizeBy::Shipments);
-    let mut labelled = 0;
+    let (mut labelled, mut most_links) = (0, 0);
     for f in &frames {
         explorer.set_filter_live(Filter {
             from: Some(f.from),
             to: Some(f.to),
             ..Filter::default()
         });
+        most_links = most_links.max(explorer.graph().links.len());
         let shown = explorer.shown();
         let mut input = explorer.scene_input(&style, view);
         input.shown = Some(&shown);
@@ -593,6 +594,8 @@ fn play_lays_out_every_label_before_the_first_step() {
     }
     explorer.end_playback();
     assert!(labelled > 0);
+    // Some steps' scenes built their links beside the labels' preparation (`scene::build`).
+    assert!(most_links >= 4_000, "{most_links} links at most");
 }
 
 /// Labels kept for one database are not drawn for another: the same entity ids name other

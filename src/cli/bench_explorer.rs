@@ -293,7 +293,8 @@ pub fn playback(
         // All the steps' time waiting, runnable, for a core (where that is known).
         "waited_for_a_core_total_ms": (!waited_ms.is_empty()).then(|| round2(waited_ms.iter().sum())),
         "worst_step": worst_parts,
-        // The steps run on one thread: CPU time per step is what an idle machine would take.
+        // CPU time per step, the process's: of this thread and of the other cores' parts of
+        // the step (the screening beside `Shown`, the labels' preparation beside the links).
         "step_cpu_mean_ms": round2(step_cpu / frames.len().max(1) as f64),
         "load_average": std::fs::read_to_string("/proc/loadavg")
             .ok()

@@ -423,8 +423,10 @@ impl Occupancy {
         let cell = self.soft.cell;
         let height = self.soft.rows as f32 * cell;
         for (a, b, width) in lines {
-            // A cell of slack each way, against rounding: wider than any row's stretch.
-            let k = (width / 2.0).max(0.5) + cell;
+            // A cell and a millionth of the coordinates' size of slack each way, against
+            // rounding: wider than any row's stretch.
+            let size = a[0].abs().max(a[1].abs()).max(b[0].abs()).max(b[1].abs());
+            let k = (width / 2.0).max(0.5) + cell + size * 1e-6;
             let r = [
                 a[0].min(b[0]) - k,
                 a[1].min(b[1]) - k,
@@ -541,7 +543,9 @@ pub(super) struct Prepared<'n> {
 struct Candidate<'n> {
     node: &'n SceneNode,
     important: bool,
-    members: Option<usize>,
+    /// Its text's shapes, when it has a free place (copied out of the store here, so that
+    /// [`finish`] needs no store: another scene may start it afresh meanwhile).
+    shapes: Option<Shapes>,
     places: std::ops::Range<usize>,
 }
 
@@ -599,6 +603,8 @@ pub(super) fn lay_out_all(input: &SceneInput<'_>) {
         .map(|&(id, members, bold)| shapes(index.label_text(id)?, members, size, bold))
         .collect();
     let mut kept = lock(reuse);
+    // (Another index's scene may have started the store afresh meanwhile.)
+    kept.for_index(index.generation());
     for ((id, members, bold), l) in wanted.into_iter().zip(laid_out) {
         kept.keep(id, members, size, bold, l);
     }
@@ -757,7 +763,7 @@ pub(super) fn prepare<'n>(
         candidates.push(Candidate {
             node: n,
             important,
-            members,
+            shapes: (places.len() > first).then(|| shapes.clone()),
             places: first..places.len(),
         });
     }
@@ -791,6 +797,9 @@ pub(super) fn finish(
         too_long,
     } = prepared;
     let SceneInput { index, style, .. } = input;
+    // How covers are counted is this thread's to say (tests set it per thread).
+    grid.lazy_covers = lazy_covers().unwrap_or(LAZY_COVERS);
+    grid.lazy_fixed = lazy_covers().is_some();
     grid.add_lines(
         links.len(),
         links
@@ -817,21 +826,7 @@ pub(super) fn finish(
             }
         }
         let n = c.node;
-        if let Some((place, _)) = best {
-            let lay_out =
-                || -> LaidOut { shapes(index.label_text(n.id)?, c.members, size, c.important) };
-            let fresh;
-            let mut reuse = input.reuse.map(lock);
-            let laid_out = match reuse.as_deref_mut() {
-                Some(r) => r.label_text(n.id, c.members, size, c.important, lay_out),
-                None => {
-                    fresh = lay_out();
-                    &fresh
-                }
-            };
-            let Some(shapes) = laid_out else {
-                continue; // (laid out when prepared: not reached)
-            };
+        if let (Some((place, _)), Some(shapes)) = (best, &c.shapes) {
             grid.add(place.rect);
             let dim = !emphasis.node(n.id);
             labels.push(SceneLabel {

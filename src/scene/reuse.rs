@@ -101,7 +101,8 @@ impl Reuse {
         self.texts.contains_key(&key(id, members, size, bold))
     }
 
-    /// Keeps `laid_out` as the label text of `id` laid out so (unless kept already).
+    /// Keeps `laid_out` as the label text of `id` laid out so (unless kept already; nothing
+    /// once the store is full, where [`Reuse::label_text`] starts it afresh).
     pub(super) fn keep(
         &mut self,
         id: EntityId,

@@ -124,10 +124,15 @@ pub fn toggle_playback(app: &mut LadingApp) {
     explorer.begin_gesture();
     // Sizes to the whole range's largest and positions held still, as the animated export.
     explorer.begin_playback();
-    // The labels' texts of everything the range shows, laid out now rather than by the
-    // first steps.
-    if let Some(explorer) = app.explorer.as_ref() {
-        super::network::scene_job(app, explorer, 0).prepare_labels(&app.scene_reuse);
+    // The labels' texts of everything the range shows, laid out on the other cores while
+    // the first steps are shown (`scene::prepare_labels`), rather than by those steps; this
+    // thread goes on at once.
+    if app.ui.show_labels
+        && let Some(explorer) = app.explorer.as_ref()
+    {
+        let job = super::network::scene_job(app, explorer, 0);
+        let reuse = std::sync::Arc::clone(&app.scene_reuse);
+        rayon::spawn(move || job.prepare_labels(&reuse));
     }
     let first_frame = frames[0];
     app.ui.playback.run = Some(PlaybackRun {
