@@ -13,6 +13,7 @@
 //! The builder culls what is off screen, sizes nodes by trade volume and links by shipments,
 //! and places labels most important first ([`labels`]).
 
+mod callouts;
 pub mod density;
 mod labels;
 pub mod legend;
@@ -173,10 +174,6 @@ pub struct SceneCallout {
     /// A line from the box to the entity pointed at.
     pub pointer: Option<([f32; 2], [f32; 2])>,
 }
-
-/// Longest callout line drawn, in characters, and most lines.
-const CALLOUT_LINE_CHARS: usize = 48;
-const CALLOUT_MAX_LINES: usize = 12;
 
 /// What decides sizes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -808,28 +805,7 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     }
 
     let mut notes = Vec::new();
-    let callouts: Vec<SceneCallout> = marks
-        .callouts
-        .iter()
-        .map(|c| {
-            let target = c
-                .entity
-                .and_then(|id| graph.entities.binary_search(&id).ok())
-                .and_then(|slot| screen[slot]);
-            if let (Some(key), None) = (c.entity_key, target) {
-                let why = if c.entity.is_none() {
-                    "is not in the data"
-                } else {
-                    "is not shown by this filter"
-                };
-                notes.push(format!(
-                    "callout {:?} points at {key}, which {why}",
-                    short(c.text, 40)
-                ));
-            }
-            callout(c, view, style, target)
-        })
-        .collect();
+    let callouts = callouts::lay_out(marks.callouts, graph, &screen, view, style, &mut notes);
 
     // The links on this thread (where the nodes just were: on another core they took longer),
     // and beside them on the other core the labels' work that needs no link
@@ -978,27 +954,6 @@ pub fn build(input: &SceneInput<'_>) -> Scene {
     }
 }
 
-/// The first `max` characters of a text, for messages.
-fn short(text: &str, max: usize) -> String {
-    let line = text.lines().next().unwrap_or("").trim();
-    if line.chars().count() <= max {
-        line.to_owned()
-    } else {
-        let mut t: String = line.chars().take(max).collect();
-        t.push('…');
-        t
-    }
-}
-
-/// Splits a word longer than `max` characters into pieces of `max`.
-fn split_word(word: &str, max: usize) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    chars
-        .chunks(max.max(1))
-        .map(|c| c.iter().collect())
-        .collect()
-}
-
 /// "$1.2 million", "$830,000".
 pub fn usd(value: f64) -> String {
     if value >= 1e9 {
@@ -1049,86 +1004,6 @@ pub fn country_name(code: &str) -> String {
         other => other,
     };
     name.to_owned()
-}
-
-/// Lays out one callout: its lines (wrapped at [`CALLOUT_LINE_CHARS`]), box and pointer.
-fn callout(
-    c: &CalloutMark<'_>,
-    view: &View,
-    style: &Style,
-    // The screen centre and edge radius of the entity pointed at.
-    target: Option<([f32; 2], f32)>,
-) -> SceneCallout {
-    let s = view.scale;
-    let size = style.label_size_px * s * 1.1;
-    let line_height = size * 1.3;
-    let padding = 5.0 * s;
-    let mut lines: Vec<String> = Vec::new();
-    for paragraph in crate::text::inert_lines(c.text).lines() {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            for word in split_word(word, CALLOUT_LINE_CHARS) {
-                if !line.is_empty()
-                    && line.chars().count() + 1 + word.chars().count() > CALLOUT_LINE_CHARS
-                {
-                    lines.push(std::mem::take(&mut line));
-                }
-                if !line.is_empty() {
-                    line.push(' ');
-                }
-                line.push_str(&word);
-            }
-        }
-        lines.push(line);
-    }
-    if lines.len() > CALLOUT_MAX_LINES {
-        lines.truncate(CALLOUT_MAX_LINES);
-        if let Some(last) = lines.last_mut() {
-            last.push('…');
-        }
-    }
-    if lines.iter().all(|l| l.is_empty()) {
-        lines = vec!["…".to_owned()];
-    }
-    let text_w = lines
-        .iter()
-        .map(|l| crate::style::text::width(l, size, false))
-        .fold(0.0f32, f32::max);
-    let at = view.to_screen(c.at);
-    let rect = [
-        at[0],
-        at[1],
-        text_w + 2.0 * padding,
-        lines.len() as f32 * line_height + 2.0 * padding,
-    ];
-    let pointer = target.map(|(p, r)| {
-        // From the nearest point of the box's outline to the node's edge.
-        let from = [
-            p[0].clamp(rect[0], rect[0] + rect[2]),
-            p[1].clamp(rect[1], rect[1] + rect[3]),
-        ];
-        let (dx, dy) = (p[0] - from[0], p[1] - from[1]);
-        let len = (dx * dx + dy * dy).sqrt().max(1e-3);
-        let reach = (len - r - 2.0 * s).max(0.0);
-        (
-            from,
-            [from[0] + dx / len * reach, from[1] + dy / len * reach],
-        )
-    });
-    SceneCallout {
-        id: c.id,
-        rect,
-        lines,
-        size,
-        line_height,
-        padding,
-        color: style.text,
-        fill: style.text_halo.with_alpha(235),
-        border: style.text,
-        border_width: 1.2 * s,
-        corner: 3.0 * s,
-        pointer,
-    }
 }
 
 impl SceneCallout {
