@@ -267,7 +267,8 @@ fn raster_box(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<[i
 fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster> {
     let [x0, y0, x1, y1] = raster_box(g, kernel, width, height)?;
     let (w, h) = ((x1 - x0) as usize, (y1 - y0) as usize);
-    let mut mask = Mask::new(w as u32, h as u32)?;
+    let size = resvg::tiny_skia::IntSize::from_wh(w as u32, h as u32)?;
+    let mut mask = Mask::from_vec(written_zeros(w * h), size)?;
     let to_box = Transform::from_translate(-x0 as f32, -y0 as f32);
     for p in &g.paths {
         mask.fill_path(p, FillRule::Winding, true, to_box);
@@ -285,6 +286,18 @@ fn raster(g: &Glyphs, kernel: &Kernel, width: i32, height: i32) -> Option<Raster
     })
 }
 
+/// `n` zeros, written. A buffer from `vec![0; n]` (calloc) can be fresh pages mapped to the
+/// kernel's one page of zeros: its first read of each page (tiny-skia's fill and the halo's
+/// `|=` read before they write) maps that page, and the first write then copies it and
+/// flushes the other cores' TLBs, an interrupt to each (a trip through the hypervisor in a
+/// virtual machine). Writing the zeros first costs one plain fault a page.
+fn written_zeros(n: usize) -> Vec<u8> {
+    // Kept opaque, so that the allocation and the zeros are not folded back into calloc.
+    let mut v = std::hint::black_box(Vec::with_capacity(n));
+    v.resize(n, 0);
+    v
+}
+
 thread_local! {
     /// [`dilate_body`]'s distances along rows, kept for the thread's next label.
     static NEAR: std::cell::Cell<Vec<u16>> = const { std::cell::Cell::new(Vec::new()) };
@@ -299,7 +312,7 @@ thread_local! {
 /// edge) are added one by one.
 #[inline(always)]
 fn dilate_body(fill: &[u8], w: usize, h: usize, kernel: &Kernel) -> Vec<u8> {
-    let mut halo = vec![0u8; w * h];
+    let mut halo = written_zeros(w * h);
     let (wi, hi) = (w as i32, h as i32);
     if let Some(r2) = kernel.disc {
         // Squared distance along the row to the nearest covered pixel, at most 255² (every
