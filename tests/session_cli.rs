@@ -152,11 +152,21 @@ fn sigkill_while_saving_leaves_the_earlier_session_whole() {
             .spawn()
             .unwrap();
         let started = Instant::now();
+        // Its output read to the end on a thread of its own, the first line handed over: a
+        // pipe closed after that line would end the loop at its next line (no write left to
+        // kill), and one never read would fill and stall it.
+        let stdout = child.stdout.take().unwrap();
+        let (first_line, first) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(Ok(line)) = lines.next() {
+                let _ = first_line.send(line);
+            }
+            lines.for_each(drop);
+        });
         // Wait for the first complete save in some rounds, none in others.
         if round % 2 == 1 {
-            let mut line = String::new();
-            let stdout = child.stdout.take().unwrap();
-            BufReader::new(stdout).read_line(&mut line).unwrap();
+            let line = first.recv_timeout(Duration::from_secs(60)).unwrap();
             assert!(line.starts_with("saved"), "{line}");
         }
         // A temporary file beside the session means a write is under way.
@@ -177,6 +187,7 @@ fn sigkill_while_saving_leaves_the_earlier_session_whole() {
         }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
+        reader.join().unwrap();
         if mid_write {
             killed_mid_write += 1;
         }
