@@ -8,6 +8,7 @@ pub mod annotation;
 pub mod atomic;
 pub mod brokers;
 pub mod cli;
+pub mod cores;
 pub mod date;
 pub mod explorer;
 pub mod export;

@@ -223,7 +223,7 @@ impl Sink for FileSink<'_> {
 pub fn encode_into<S: Sink>(page: &Page, sink: S) -> io::Result<Result<(S, Phases), ExportError>> {
     let mut sink = sink;
     if raster::background(page)[3] == 255 {
-        match encode_in_strips(page, STRIP_BYTES, sink)? {
+        match crate::cores::spread(|| encode_in_strips(page, STRIP_BYTES, sink))? {
             Ok((s, Some(phases))) => return Ok(Ok((s, phases))),
             Ok((s, None)) => {
                 sink = s;

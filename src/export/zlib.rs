@@ -304,23 +304,29 @@ pub fn compress_each(
     fill: impl Fn(usize, usize, &mut Vec<u8>) + Sync,
     done: impl Fn(usize, Strip) + Sync,
 ) {
-    cuts.par_windows(2).enumerate().for_each(|(k, c)| {
-        let (first, end) = (c[0], c[1]);
-        let strip = DATA.with_borrow_mut(|data| {
-            data.clear();
-            data.reserve((end - first) * row_bytes);
-            fill(first, end, data);
-            let mut adler = simd_adler32::Adler32::new();
-            adler.write(data);
-            let bytes = block(data, Vec::with_capacity(data.len() / 4 + 64));
-            Strip {
-                bytes,
-                adler: adler.finish(),
-                len: data.len(),
-            }
+    // One strip a job: a worker that runs out of strips takes the next one from another's
+    // share, instead of waiting while that share's last strips (the legend's, the
+    // labels', several milliseconds each) are done one after another.
+    cuts.par_windows(2)
+        .enumerate()
+        .with_max_len(1)
+        .for_each(|(k, c)| {
+            let (first, end) = (c[0], c[1]);
+            let strip = DATA.with_borrow_mut(|data| {
+                data.clear();
+                data.reserve((end - first) * row_bytes);
+                fill(first, end, data);
+                let mut adler = simd_adler32::Adler32::new();
+                adler.write(data);
+                let bytes = block(data, Vec::with_capacity(data.len() / 4 + 64));
+                Strip {
+                    bytes,
+                    adler: adler.finish(),
+                    len: data.len(),
+                }
+            });
+            done(k, strip);
         });
-        done(k, strip);
-    });
 }
 
 /// Joins strips handed over in any order into one zlib stream, passing its bytes on in
