@@ -28,6 +28,10 @@ pub struct Args {
     /// playback: roll up the network while playing (parent or state-owner).
     #[arg(long, value_name = "parent|state-owner")]
     pub group_by: Option<String>,
+    /// playback: steps a second, as the window plays (its default speed is 2), each step
+    /// starting on its tick after the machine idled since the last (default: back to back).
+    #[arg(long, value_name = "STEPS_PER_S")]
+    pub pace: Option<f64>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -74,10 +78,16 @@ pub fn run(db: Option<&Path>, args: Args) -> anyhow::Result<ExitCode> {
                     .ok_or_else(|| anyhow::anyhow!("--group-by {g:?}: say parent or state-owner"))
             })
             .transpose()?;
+        if let Some(p) = args.pace
+            && !(p.is_finite() && (0.1..=1000.0).contains(&p))
+        {
+            anyhow::bail!("--pace {p}: say between 0.1 and 1000 steps a second");
+        }
         let store = super::open_store(db)?;
         let mut explorer = crate::explorer::Explorer::new(store)?;
         explorer.settle(args.layout_iterations);
-        let json = super::bench_explorer::playback(&mut explorer, group_by, [1200.0, 900.0]);
+        let json =
+            super::bench_explorer::playback(&mut explorer, group_by, args.pace, [1200.0, 900.0]);
         outln!("{json}");
         return Ok(ExitCode::SUCCESS);
     }

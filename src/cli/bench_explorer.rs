@@ -127,6 +127,7 @@ pub fn brokers(index: &ShipmentIndex, runs: usize) -> serde_json::Value {
 pub fn playback(
     explorer: &mut crate::explorer::Explorer,
     group_by: Option<GroupBy>,
+    pace: Option<f64>,
     size: [f32; 2],
 ) -> serde_json::Value {
     use crate::playback::{StepUnit, steps};
@@ -179,6 +180,8 @@ pub fn playback(
         input.reuse = Some(&reuse);
         scene::prepare_labels(&input);
     }
+    let every = pace.map(|p| std::time::Duration::from_secs_f64(1.0 / p));
+    let played = Instant::now();
     for f in &frames {
         // As `ui/timeline.rs::show_frame`: an end of the played range is the filter's own.
         let frame_filter = Filter {
@@ -190,10 +193,22 @@ pub fn playback(
             to: if f.to >= last { base.to } else { Some(f.to) },
             ..base.clone()
         };
-        // The filter and roll-up alone, for comparison (not part of the step).
-        let t = Instant::now();
-        std::hint::black_box(frame_filter.apply(explorer.index()));
-        apply_ms.push(ms(t));
+        // Paced: the step starts on its tick, the machine idle since the last step's end.
+        if let Some(every) = every {
+            let tick = played + every * step_ms.len() as u32;
+            std::thread::sleep(tick.saturating_duration_since(Instant::now()));
+        }
+        // The filter and roll-up alone, for comparison (not part of the step; back to back,
+        // before the step; paced, after it, so the step is the first thing after the wait).
+        let alone = frame_filter.clone();
+        let filter_alone = |index: &ShipmentIndex, apply_ms: &mut Vec<f64>| {
+            let t = Instant::now();
+            std::hint::black_box(alone.apply(index));
+            apply_ms.push(ms(t));
+        };
+        if every.is_none() {
+            filter_alone(explorer.index(), &mut apply_ms);
+        }
         // The step, as the window takes it: the filter, roll-up, graph and layout restart;
         // the screening's marks; what the graph shows (part types per link); the scene.
         let (t, c0, s0) = (Instant::now(), cpu_ms(), thread_sched_ms());
@@ -227,6 +242,9 @@ pub fn playback(
         }
         if let (Some(a), Some(b)) = (c0, cpu_ms()) {
             step_cpu += b - a;
+        }
+        if every.is_some() {
+            filter_alone(explorer.index(), &mut apply_ms);
         }
         // The scene without labels, apart (not part of the step): where a scene's time goes.
         let t5 = Instant::now();
@@ -278,6 +296,7 @@ pub fn playback(
         "entities": explorer.index().entities().len(),
         "group_by": group_by.map(GroupBy::as_str),
         "steps": frames.len(),
+        "pace_steps_per_s": pace,
         "entities_shown_at_end": entities_at_end,
         "last_step": at_end,
         "filter_and_rollup_alone_median_ms": round2(median(&mut apply_ms)),
