@@ -10,10 +10,17 @@
 //! or not: nothing outside the work is pinned (the playback, whose main thread and
 //! layout threads work beside the pool, ran slower with the pool pinned for good).
 //!
-//! One burst at a time pins: a [`spread`] that starts while another runs (two pictures
-//! exported at once) runs on the workers as the first left them, and never waits for it.
-//! Linux only (elsewhere the work just runs); nothing is pinned when the process is
-//! allowed a single core or fewer cores than the pool has workers.
+//! The same packing slows the timeline's playback: a step comes every half second, the
+//! machine idles in between, and the step's thread and the pool's worker beside it (the
+//! screening) were woken on one core: at two steps a second a step took 11 ms (median) and
+//! up to 16, with a millisecond a step waiting for a core. [`Apart`], held while the
+//! timeline plays, keeps the thread that plays on one core and the pool's workers on the
+//! others: 9.5 ms and up to 12.8 (`lading bench playback --pace 2`).
+//!
+//! One pinning at a time: a [`spread`] that starts while the workers are pinned (two
+//! pictures exported at once, or one while the timeline plays) runs on the workers as they
+//! are, and never waits. Linux only (elsewhere the work just runs); nothing is pinned when
+//! the process is allowed a single core or fewer cores than the pool has workers.
 
 /// Runs `work` with each of the current pool's workers pinned to a core of its own.
 pub fn spread<R>(work: impl FnOnce() -> R) -> R {
@@ -34,17 +41,83 @@ fn spread_and_tell<R>(work: impl FnOnce() -> R) -> (R, bool) {
     (work(), false)
 }
 
+/// While held: the thread that made it on the core it runs on, and the current pool's
+/// workers on the other cores; each gets its cores back when it is dropped (on any thread).
+pub struct Apart {
+    #[cfg(target_os = "linux")]
+    _pinned: Option<linux::Apart>,
+}
+
+impl Apart {
+    /// Nothing is pinned when called from a pool's worker, or while the workers are
+    /// pinned already.
+    pub fn new() -> Apart {
+        Apart {
+            #[cfg(target_os = "linux")]
+            _pinned: linux::Apart::new(None),
+        }
+    }
+
+    /// Whether this pinned anything.
+    pub fn pinned(&self) -> bool {
+        #[cfg(target_os = "linux")]
+        {
+            self._pinned.is_some()
+        }
+        #[cfg(not(target_os = "linux"))]
+        false
+    }
+}
+
+impl Default for Apart {
+    fn default() -> Apart {
+        Apart::new()
+    }
+}
+
+impl std::fmt::Debug for Apart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Apart")
+            .field("pinned", &self.pinned())
+            .finish()
+    }
+}
+
 #[cfg(target_os = "linux")]
 mod linux {
     use std::mem::size_of;
-    use std::sync::{Mutex, MutexGuard, TryLockError};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
-    /// Held by the [`Pinned`] that pinned the workers, until it gives them back.
-    static PINNING: Mutex<()> = Mutex::new(());
+    /// Set by the [`Pinned`] or [`Apart`] that pinned the workers, until it gives them back.
+    static PINNING: AtomicBool = AtomicBool::new(false);
+
+    /// Takes [`PINNING`]; false when another has it.
+    fn take() -> bool {
+        PINNING
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    fn give_back() {
+        PINNING.store(false, Ordering::Release);
+    }
+
+    /// A thread of this process, as the kernel numbers it.
+    fn this_thread() -> libc::pid_t {
+        // SAFETY: gettid has no arguments and cannot fail.
+        unsafe { libc::gettid() }
+    }
 
     /// A thread's set of allowed cores.
     #[derive(Clone, Copy)]
     pub(super) struct Cores(libc::cpu_set_t);
+
+    impl std::fmt::Debug for Cores {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_list().entries(self.list()).finish()
+        }
+    }
 
     impl Cores {
         /// The calling thread's.
@@ -75,58 +148,140 @@ mod linux {
                 .collect()
         }
 
-        /// Makes this the calling thread's set (a failure leaves the thread as it was).
-        fn apply(&self) {
-            // SAFETY: reads `size_of::<cpu_set_t>()` bytes of a live set.
+        /// All of `cpus`.
+        fn of(cpus: &[usize]) -> Cores {
+            // SAFETY: as above.
             unsafe {
-                libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &self.0);
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                for &cpu in cpus {
+                    libc::CPU_SET(cpu, &mut set);
+                }
+                Cores(set)
             }
         }
+
+        /// Makes this the calling thread's set (a failure leaves the thread as it was).
+        fn apply(&self) {
+            self.apply_to(0);
+        }
+
+        /// Makes this thread `tid`'s set (0: the calling thread's).
+        fn apply_to(&self, tid: libc::pid_t) {
+            // SAFETY: reads `size_of::<cpu_set_t>()` bytes of a live set.
+            unsafe {
+                libc::sched_setaffinity(tid, size_of::<libc::cpu_set_t>(), &self.0);
+            }
+        }
+    }
+
+    /// A pool: the one given, else the current one (the global one outside any pool).
+    type Pool = Option<Arc<rayon::ThreadPool>>;
+
+    fn workers(pool: &Pool) -> usize {
+        pool.as_ref()
+            .map_or_else(rayon::current_num_threads, |p| p.current_num_threads())
+    }
+
+    fn broadcast<R: Send>(
+        pool: &Pool,
+        op: impl Fn(rayon::BroadcastContext<'_>) -> R + Sync,
+    ) -> Vec<R> {
+        match pool {
+            Some(p) => p.broadcast(op),
+            None => rayon::broadcast(op),
+        }
+    }
+
+    /// The cores this thread may run on, when there are two or more and no fewer than the
+    /// pool's workers; and [`PINNING`] taken.
+    fn cores_to_pin(pool: &Pool) -> Option<Vec<usize>> {
+        let cores = Cores::of_this_thread()?.list();
+        (cores.len() >= 2 && workers(pool) <= cores.len() && take()).then_some(cores)
+    }
+
+    /// Pins each of the pool's workers to the cores `to(worker index)` gives; their cores
+    /// before, by worker index.
+    fn pin_workers(pool: &Pool, to: impl Fn(usize) -> Cores + Sync) -> Vec<Option<Cores>> {
+        broadcast(pool, |worker| {
+            let before = Cores::of_this_thread();
+            if before.is_some() {
+                to(worker.index()).apply();
+            }
+            before
+        })
+    }
+
+    fn unpin_workers(pool: &Pool, before: &[Option<Cores>]) {
+        broadcast(pool, |worker| {
+            if let Some(Some(cores)) = before.get(worker.index()) {
+                cores.apply();
+            }
+        });
     }
 
     /// The pool's workers pinned, each to a core of its own, until dropped.
     pub(super) struct Pinned {
         /// Each worker's cores before, by worker index.
         before: Vec<Option<Cores>>,
-        _only: MutexGuard<'static, ()>,
     }
 
     impl Pinned {
-        /// `None` when another burst has the workers pinned, or they cannot be.
+        /// `None` when the workers are pinned already, or cannot be.
         pub(super) fn new() -> Option<Pinned> {
-            let only = match PINNING.try_lock() {
-                Ok(guard) => guard,
-                // A panic while pinned has given the cores back already (the guard drops
-                // after the restoring `drop` below).
-                Err(TryLockError::Poisoned(e)) => e.into_inner(),
-                Err(TryLockError::WouldBlock) => return None,
-            };
-            let cores = Cores::of_this_thread()?.list();
-            if cores.len() < 2 || rayon::current_num_threads() > cores.len() {
-                return None;
-            }
-            let before = rayon::broadcast(|worker| {
-                let before = Cores::of_this_thread();
-                if before.is_some() {
-                    Cores::one(cores[worker.index() % cores.len()]).apply();
-                }
-                before
-            });
-            Some(Pinned {
-                before,
-                _only: only,
-            })
+            let cores = cores_to_pin(&None)?;
+            let before = pin_workers(&None, |i| Cores::one(cores[i % cores.len()]));
+            Some(Pinned { before })
         }
     }
 
     impl Drop for Pinned {
         fn drop(&mut self) {
-            let before = &self.before;
-            rayon::broadcast(|worker| {
-                if let Some(Some(cores)) = before.get(worker.index()) {
-                    cores.apply();
-                }
-            });
+            unpin_workers(&None, &self.before);
+            give_back();
+        }
+    }
+
+    /// The thread that made it on its core, the pool's workers on the others, until dropped.
+    pub(super) struct Apart {
+        pool: Pool,
+        /// That thread, and its cores before.
+        thread: (libc::pid_t, Cores),
+        /// Each worker's cores before, by worker index.
+        before: Vec<Option<Cores>>,
+    }
+
+    impl Apart {
+        /// `pool`: the workers to keep apart (`None`: the global pool's).
+        pub(super) fn new(pool: Pool) -> Option<Apart> {
+            if rayon::current_thread_index().is_some() {
+                return None;
+            }
+            let mine = Cores::of_this_thread()?;
+            let cores = cores_to_pin(&pool)?;
+            // SAFETY: sched_getcpu has no arguments; it returns -1 on failure.
+            let now = unsafe { libc::sched_getcpu() };
+            let here = usize::try_from(now)
+                .ok()
+                .filter(|c| cores.contains(c))
+                .unwrap_or(cores[0]);
+            let others: Vec<usize> = cores.iter().copied().filter(|&c| c != here).collect();
+            Cores::one(here).apply();
+            let others = Cores::of(&others);
+            let before = pin_workers(&pool, |_| others);
+            Some(Apart {
+                pool,
+                thread: (this_thread(), mine),
+                before,
+            })
+        }
+    }
+
+    impl Drop for Apart {
+        fn drop(&mut self) {
+            unpin_workers(&self.pool, &self.before);
+            let (tid, cores) = self.thread;
+            cores.apply_to(tid);
+            give_back();
         }
     }
 }
@@ -146,7 +301,7 @@ mod tests {
         // Another test's picture may hold the pinning for a while: then this one runs
         // unpinned, and tries again.
         let mut during = None;
-        for _ in 0..200 {
+        for _ in 0..TRIES {
             let (cores, pinned) = pool.install(|| super::spread_and_tell(allowed));
             assert_eq!(
                 pool.install(allowed),
@@ -163,7 +318,7 @@ mod tests {
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        let during = during.expect("pinned once in 200 tries");
+        let during = during.expect("pinned once in a minute");
         let mut pinned: Vec<usize> = during
             .iter()
             .map(|c| {
@@ -175,6 +330,53 @@ mod tests {
         pinned.dedup();
         assert_eq!(pinned.len(), 2, "each to a core of its own: {during:?}");
     }
+
+    #[test]
+    fn while_playing_the_thread_keeps_its_core_and_the_workers_take_the_others() {
+        let pool = std::sync::Arc::new(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .build()
+                .unwrap(),
+        );
+        let workers = || pool.broadcast(|_| cores_of_this_thread());
+        let (mine, theirs) = (cores_of_this_thread(), workers());
+        if mine.len() < 2 {
+            return; // one core: nothing is ever pinned
+        }
+        // Another test's picture may hold the pinning for a while: try again.
+        let mut apart = None;
+        for _ in 0..TRIES {
+            apart = super::linux::Apart::new(Some(pool.clone()));
+            if apart.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let apart = apart.expect("pinned once in a minute");
+        let here = cores_of_this_thread();
+        assert_eq!(here.len(), 1, "this thread on one core: {here:?}");
+        for w in workers() {
+            assert!(
+                !w.is_empty() && !w.contains(&here[0]),
+                "{w:?} against {here:?}"
+            );
+            assert_eq!(w.len(), mine.len() - 1, "on every other core: {w:?}");
+        }
+        // Nothing else pins while it is held.
+        assert!(super::linux::Apart::new(Some(pool.clone())).is_none());
+        drop(apart);
+        assert_eq!(
+            cores_of_this_thread(),
+            mine,
+            "this thread has its cores back"
+        );
+        assert_eq!(workers(), theirs, "every worker has its cores back");
+    }
+
+    /// How often a test tries to pin, 10 ms apart: for a minute (a window test that plays
+    /// the timeline holds the pinning while it plays).
+    const TRIES: usize = 6000;
 
     /// The calling thread's allowed cores.
     fn cores_of_this_thread() -> Vec<usize> {

@@ -192,6 +192,9 @@ pub struct Explorer {
     shown: std::cell::RefCell<Option<(u64, Filter, std::sync::Arc<crate::scene::Shown>)>>,
     /// While the timeline plays: the sizes held and the layout held still (`playing.rs`).
     playing: Option<playing::Playing>,
+    /// While the timeline plays: the playing thread on its core, the pool's on the others
+    /// (`cores.rs`).
+    cores_apart: Option<crate::cores::Apart>,
     /// A step placed entities the played range did not show (the layout goes on after).
     placed_while_playing: bool,
 }
@@ -293,6 +296,7 @@ impl Explorer {
             filtering: Filtering::default(),
             shown: std::cell::RefCell::new(None),
             playing: None,
+            cores_apart: None,
             placed_while_playing: false,
         };
         explorer.rebuild();

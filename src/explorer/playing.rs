@@ -47,6 +47,8 @@ impl Explorer {
             old.stop_detached();
         }
         self.settled = true;
+        // Steps come on a timer with the machine idle in between: see `cores.rs`.
+        self.cores_apart = Some(crate::cores::Apart::new());
         self.playing = Some(Playing {
             maxima,
             countries,
@@ -57,6 +59,7 @@ impl Explorer {
     /// Stops holding them; the layout goes on if it had not settled or a step placed
     /// entities the range did not show.
     pub fn end_playback(&mut self) {
+        self.cores_apart = None;
         if let Some(playing) = self.playing.take()
             && (playing.was_settling || self.placed_while_playing)
         {
