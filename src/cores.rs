@@ -43,6 +43,7 @@ fn spread_and_tell<R>(work: impl FnOnce() -> R) -> (R, bool) {
 
 /// While held: the thread that made it on the core it runs on, and the current pool's
 /// workers on the other cores; each gets its cores back when it is dropped (on any thread).
+/// Neither making nor dropping it waits for the workers (see `ask_workers`).
 pub struct Apart {
     #[cfg(target_os = "linux")]
     _pinned: Option<linux::Apart>,
@@ -244,10 +245,20 @@ mod linux {
     /// The thread that made it on its core, the pool's workers on the others, until dropped.
     pub(super) struct Apart {
         pool: Pool,
-        /// That thread, and its cores before.
+        /// That thread, and its cores before (the workers' too: a pool's threads start with
+        /// the process's cores).
         thread: (libc::pid_t, Cores),
-        /// Each worker's cores before, by worker index.
-        before: Vec<Option<Cores>>,
+    }
+
+    /// Asks each of the pool's workers to take `cores`, without waiting for them: a worker
+    /// busy with a long job (the betweenness) takes them after it, and the window that
+    /// starts or stops playing never waits for it. Each worker's asks are taken in order.
+    fn ask_workers(pool: &Pool, cores: Cores) {
+        let op = move |_: rayon::BroadcastContext<'_>| cores.apply();
+        match pool {
+            Some(p) => p.spawn_broadcast(op),
+            None => rayon::spawn_broadcast(op),
+        }
     }
 
     impl Apart {
@@ -266,20 +277,18 @@ mod linux {
                 .unwrap_or(cores[0]);
             let others: Vec<usize> = cores.iter().copied().filter(|&c| c != here).collect();
             Cores::one(here).apply();
-            let others = Cores::of(&others);
-            let before = pin_workers(&pool, |_| others);
+            ask_workers(&pool, Cores::of(&others));
             Some(Apart {
                 pool,
                 thread: (this_thread(), mine),
-                before,
             })
         }
     }
 
     impl Drop for Apart {
         fn drop(&mut self) {
-            unpin_workers(&self.pool, &self.before);
             let (tid, cores) = self.thread;
+            ask_workers(&self.pool, cores);
             cores.apply_to(tid);
             give_back();
         }
@@ -354,6 +363,9 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
         let apart = apart.expect("pinned once in a minute");
+        // The workers take their cores when they come to it: a broadcast that waits comes
+        // after.
+        pool.broadcast(|_| ());
         let here = cores_of_this_thread();
         assert_eq!(here.len(), 1, "this thread on one core: {here:?}");
         for w in workers() {
