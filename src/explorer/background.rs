@@ -75,7 +75,7 @@ impl GraphWorker {
                     let held = job.held.as_deref();
                     let (shown, screening) = super::side_by_side(
                         || Shown::from_totals_holding(index, filter, &graph, totals, held),
-                        || super::screening_of(index, filter, &graph, totals),
+                        || super::shown::screening_of(index, filter, &graph, totals),
                     );
                     let done = Done {
                         doc: job.doc,
